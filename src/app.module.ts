@@ -1,0 +1,53 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ValidationPipe } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { validationExceptionFactory } from './common/errors/validation-error';
+import { RateLimiter } from './common/rate-limit/rate-limiter';
+import { RedisModule } from './common/redis/redis.module';
+import { AppConfigModule } from './config/app-config.module';
+import { Environment } from './config/environment';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { loggerOptions } from './logging';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { QueueModule } from './queue/queue.module';
+
+export interface AppModuleOptions {
+  env: Environment;
+}
+
+/** The whole service; the api serves it over HTTP, the worker runs it without a listener. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(options.env),
+        LoggerModule.forRoot(loggerOptions(options.env)),
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        HealthModule,
+        OrganizationsModule,
+      ],
+      providers: [
+        RateLimiter,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            exceptionFactory: validationExceptionFactory,
+          }),
+        },
+      ],
+    };
+  }
+}

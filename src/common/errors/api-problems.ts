@@ -1,0 +1,43 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, codeForStatus, titleFor } from './problem';
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request: malformed JSON, a wrong type, an unknown field',
+  401: 'No API key, or an unknown or revoked one',
+  403: 'This role may not do this',
+  404: 'Not found, or not yours',
+  409: 'Conflicts with the current state',
+  412: 'The resource changed since you read it',
+  413: 'Body too large',
+  429: 'Rate limit reached; see Retry-After',
+  503: 'A dependency is down',
+};
+
+/** Documents the problem+json answers a route may give, with an example of each. */
+export function ApiProblems(...statuses: number[]) {
+  return applyDecorators(
+    ...statuses.map((status) => {
+      const code = status === 400 ? 'validation-failed' : codeForStatus(status);
+      return ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? titleFor(code, status),
+        content: {
+          [PROBLEM_CONTENT_TYPE]: {
+            schema: { $ref: '#/components/schemas/Problem' },
+            example: {
+              type: PROBLEM_TYPE_BASE + code,
+              title: titleFor(code, status),
+              status,
+              detail: DESCRIPTIONS[status] ?? titleFor(code, status),
+              requestId: '7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76',
+              ...(status === 400
+                ? { errors: [{ field: 'name', messages: ['name must be a string'] }] }
+                : {}),
+            },
+          },
+        },
+      });
+    }),
+  );
+}

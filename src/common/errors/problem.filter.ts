@@ -1,0 +1,31 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE } from './problem';
+import { toProblem } from './to-problem';
+
+/**
+ * Every error answers as application/problem+json, including Fastify's own (size limit, media
+ * type), which Nest hands here as HttpExceptions, and unknown routes.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const result = toProblem(exception, request.id);
+    if (result.unexpected) {
+      this.logger.error(
+        { err: exception, requestId: request.id, method: request.method, url: request.url },
+        'unexpected error',
+      );
+    }
+    void reply
+      .status(result.status)
+      .headers(result.headers)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(result.body);
+  }
+}

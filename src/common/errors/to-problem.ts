@@ -1,0 +1,62 @@
+import { HttpException, NotFoundException } from '@nestjs/common';
+import { DomainError } from './domain-error';
+import { Problem, codeForStatus, problem } from './problem';
+
+export interface ProblemResponse {
+  status: number;
+  body: Problem;
+  headers: Record<string, string>;
+  /** True when the cause is ours, not the caller's: log it in full, show only the request id. */
+  unexpected: boolean;
+}
+
+function httpExceptionDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}
+
+export function toProblem(exception: unknown, requestId: string | undefined): ProblemResponse {
+  const withId = (body: Problem): Problem => (requestId ? { ...body, requestId } : body);
+
+  if (exception instanceof DomainError) {
+    return {
+      status: exception.status,
+      body: withId(
+        problem(exception.code, exception.status, exception.detail, exception.extensions),
+      ),
+      headers: exception.headers,
+      unexpected: false,
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    // Nest answers unknown routes with a NotFoundException worded "Cannot GET /path".
+    const isUnknownRoute =
+      exception instanceof NotFoundException && /^Cannot [A-Z]+ /.test(exception.message);
+    const code = isUnknownRoute ? 'route-not-found' : codeForStatus(status);
+    return {
+      status,
+      body: withId(
+        problem(code, status, status >= 500 ? 'Unexpected error' : httpExceptionDetail(exception)),
+      ),
+      headers: {},
+      unexpected: status >= 500,
+    };
+  }
+  return {
+    status: 500,
+    body: withId(
+      problem(
+        'internal-error',
+        500,
+        `An unexpected error occurred; quote request id ${requestId ?? 'unknown'} when reporting it`,
+      ),
+    ),
+    headers: {},
+    unexpected: true,
+  };
+}

@@ -1,0 +1,77 @@
+import * as Joi from 'joi';
+
+/**
+ * Every environment variable the service reads. The README documents each one;
+ * keep the two in step.
+ */
+export interface Environment {
+  NODE_ENV: 'development' | 'production' | 'test';
+  HOST: string;
+  PORT: number;
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  DATABASE_URL?: string;
+  DATABASE_POOL_SIZE: number;
+  EMBEDDED_POSTGRES_DIR: string;
+  EMBEDDED_POSTGRES_PORT: number;
+  MIGRATIONS_RUN: boolean;
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  RUN_WORKERS: boolean;
+  BOOTSTRAP_ADMIN_KEY?: string;
+  RATE_LIMIT_PER_MINUTE: number;
+  BODY_LIMIT_BYTES: number;
+  SHUTDOWN_GRACE_MS: number;
+}
+
+const schema = Joi.object<Environment, true>({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  HOST: Joi.string().hostname().default('0.0.0.0'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  LOG_LEVEL: Joi.string()
+    .valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')
+    .default('info'),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DATABASE_POOL_SIZE: Joi.number().integer().min(1).max(200).default(10),
+  EMBEDDED_POSTGRES_DIR: Joi.string().default('.data/postgres'),
+  EMBEDDED_POSTGRES_PORT: Joi.number().integer().min(1).max(65535).default(54329),
+  MIGRATIONS_RUN: Joi.boolean().default(true),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_-]{1,32}$/)
+    .default('rl'),
+  RUN_WORKERS: Joi.boolean().default(true),
+  BOOTSTRAP_ADMIN_KEY: Joi.string().min(32).max(256).pattern(/^\S+$/),
+  RATE_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(600),
+  BODY_LIMIT_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(1024 * 1024),
+  SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10000),
+});
+
+export class EnvironmentError extends Error {}
+
+/**
+ * Validates raw variables (unknown ones are ignored: the process environment holds many).
+ * Throws one error naming the first bad variable, so start-up fails with one clear line.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const cleaned = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result: Joi.ValidationResult<Environment> = schema.validate(cleaned, {
+    stripUnknown: true,
+    abortEarly: true,
+    convert: true,
+  });
+  const error: Joi.ValidationError | undefined = result.error;
+  if (error) {
+    const variable = error.details[0]?.path.join('.') ?? 'unknown';
+    throw new EnvironmentError(
+      `Invalid environment variable ${variable}: ${error.details[0]?.message ?? error.message}`,
+    );
+  }
+  return result.value as Environment;
+}

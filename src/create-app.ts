@@ -1,0 +1,41 @@
+import { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { registerJsonBodyParser } from './common/errors/json-body-parser';
+import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
+import { Environment } from './config/environment';
+import { setupOpenApi } from './openapi';
+
+/** The HTTP application, initialised but not listening: main.ts listens, tests inject. */
+export async function createApp(env: Environment): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    // On close: drop idle keep-alive sockets at once, let in-flight requests finish.
+    forceCloseConnections: 'idle',
+    logger: false,
+    // One id per request, the caller's X-Request-Id when acceptable: pino-http logs it, errors quote it.
+    genReqId: (request: IncomingMessage) => requestIdFromHeader(request.headers[REQUEST_ID_HEADER]),
+    requestIdHeader: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ env }),
+    adapter,
+    {
+      bufferLogs: true,
+      // JSON is the only body type; our parser answers bad JSON as problem+json (json-body-parser.ts).
+      bodyParser: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
+  setupOpenApi(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { organizationEntities } from '../organizations/organization.entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+/** Every entity the service maps; each module exports its own list. */
+export const entities = [...organizationEntities];
+
+/** Compiled or not, migrations sit in <root>/migrations beside src/. */
+export const migrationsGlob = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations: [migrationsGlob],
+    migrationsTableName: 'schema_migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: poolSize, application_name: 'rights-ledger' },
+  };
+}

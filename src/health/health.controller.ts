@@ -1,0 +1,63 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../common/auth/decorators';
+import { DomainError } from '../common/errors/domain-error';
+import { ApiProblems } from '../common/errors/api-problems';
+import { RedisHealthIndicator } from './redis.health';
+
+class HealthResponse {
+  status!: 'ok';
+  checks!: Record<string, 'up'>;
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process is up (no dependency checked)' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'PostgreSQL and Redis answer; 503 names the one that does not' })
+  @ApiOkResponse({ schema: { example: { status: 'ok', checks: { database: 'up', redis: 'up' } } } })
+  @ApiProblems(503)
+  async ready(): Promise<HealthResponse> {
+    const results: HealthIndicatorResult[] = await Promise.all([
+      this.database.pingCheck('database', { timeout: 1000 }).catch((error: unknown) => ({
+        database: {
+          status: 'down' as const,
+          message: error instanceof Error ? error.message : String(error),
+        },
+      })),
+      this.redis.ping('redis'),
+    ]);
+    const checks = Object.assign({}, ...results) as HealthIndicatorResult;
+    const down = Object.entries(checks).filter(([, result]) => result.status !== 'up');
+    if (down.length > 0) {
+      throw new DomainError(
+        'dependency-unavailable',
+        503,
+        `Not ready: ${down.map(([name]) => name).join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`,
+        {
+          checks: Object.fromEntries(
+            Object.entries(checks).map(([name, result]) => [name, result.status]),
+          ),
+        },
+      );
+    }
+    return {
+      status: 'ok',
+      checks: Object.fromEntries(Object.keys(checks).map((name) => [name, 'up' as const])),
+    };
+  }
+}

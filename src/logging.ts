@@ -1,0 +1,25 @@
+import { IncomingMessage } from 'node:http';
+import { Params } from 'nestjs-pino';
+import { Environment } from './config/environment';
+import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
+
+/** JSON lines on stdout; every line logged while serving a request carries its id (`reqId`). */
+export function loggerOptions(env: Environment): Params {
+  return {
+    pinoHttp: {
+      level: env.LOG_LEVEL,
+      // Fastify has already chosen the id (see create-app.ts); outside HTTP there is none to reuse.
+      genReqId: (request: IncomingMessage) =>
+        (request as IncomingMessage & { id?: string }).id ??
+        requestIdFromHeader(request.headers[REQUEST_ID_HEADER]),
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      customLogLevel: (_request, response, error) =>
+        error || response.statusCode >= 500
+          ? 'error'
+          : response.statusCode >= 400
+            ? 'warn'
+            : 'info',
+      autoLogging: { ignore: (request) => request.url?.startsWith('/health/') ?? false },
+    },
+  };
+}

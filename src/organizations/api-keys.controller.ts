@@ -1,0 +1,29 @@
+import { Controller, Delete, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import { ApiKeyService } from './api-key.service';
+import { ApiKeyResponse } from './dto/api-key.response';
+
+@ApiTags('organizations')
+@ApiBearerAuth()
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeyService) {}
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description:
+      'Admins revoke any key, others only their organization’s. Revoking again answers the same.',
+  })
+  @ApiOkResponse({ type: ApiKeyResponse })
+  @ApiProblems(401, 404, 409, 429)
+  revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<ApiKeyResponse> {
+    return this.apiKeys.revoke(principal, id);
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AuditEvent } from '../audit-event.entity';
+
+export class AuditEventResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  occurredAt!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  principalId!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  organizationId!: string | null;
+
+  @ApiProperty({ example: 'organization.create' })
+  action!: string;
+
+  @ApiProperty({ example: 'organization' })
+  resourceType!: string;
+
+  @ApiProperty({ example: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a' })
+  resourceId!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  resourceOrganizationId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: '7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76' })
+  requestId!: string | null;
+
+  @ApiProperty({ type: Object, example: { kind: 'publisher' } })
+  details!: Record<string, unknown>;
+}
+
+export function toAuditEventResponse(event: AuditEvent): AuditEventResponse {
+  return {
+    id: event.id,
+    occurredAt: event.occurredAt.toISOString(),
+    principalId: event.principalId,
+    organizationId: event.organizationId,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    resourceOrganizationId: event.resourceOrganizationId,
+    requestId: event.requestId,
+    details: event.details,
+  };
+}

@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsString, Length, ValidateNested } from 'class-validator';
+
+export class NewPrincipalDto {
+  @ApiProperty({ example: 'Catalogue integration', description: 'Who will hold the first key' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+}
+
+export class CreateOrganizationDto {
+  @ApiProperty({ example: 'Northwind Press' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiProperty({
+    enum: ['publisher', 'licensee'],
+    example: 'publisher',
+    description: 'The operator organization exists once, from bootstrap',
+  })
+  @IsIn(['publisher', 'licensee'])
+  kind!: 'publisher' | 'licensee';
+
+  @ApiProperty({
+    type: NewPrincipalDto,
+    description: 'The principal that receives the first API key',
+  })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => NewPrincipalDto)
+  principal!: NewPrincipalDto;
+}

@@ -1,0 +1,45 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDateString, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page';
+
+export class ListAuditEventsQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Events by principals of, or on resources of, this organization',
+  })
+  @IsOptional()
+  @IsUUID()
+  organizationId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  principalId?: string;
+
+  @ApiPropertyOptional({ example: 'api-key.revoke' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  action?: string;
+
+  @ApiPropertyOptional({ example: 'api-key' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  resourceType?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  resourceId?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Inclusive' })
+  @IsOptional()
+  @IsDateString()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
+  @IsOptional()
+  @IsDateString()
+  to?: string;
+}

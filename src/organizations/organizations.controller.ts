@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import { Page, PageOf, PageQuery } from '../common/pagination/page';
+import { ApiKeyResponse, IssuedApiKeyResponse } from './dto/api-key.response';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+import { CreateOrganizationDto } from './dto/create-organization.dto';
+import { CreatedOrganizationResponse } from './dto/created-organization.response';
+import { OrganizationResponse } from './dto/organization.response';
+import { OrganizationService } from './organization.service';
+
+@ApiTags('organizations')
+@ApiBearerAuth()
+@Controller('v1/organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a publisher or licensee organization and its first API key' })
+  @ApiCreatedResponse({ type: CreatedOrganizationResponse })
+  @ApiProblems(400, 401, 403, 413, 429)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateOrganizationDto,
+  ): Promise<CreatedOrganizationResponse> {
+    return this.organizations.create(principal, dto);
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'List organizations, oldest first' })
+  @ApiOkResponse({ type: PageOf(OrganizationResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(@Query() page: PageQuery): Promise<Page<OrganizationResponse>> {
+    return this.organizations.list(page);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One organization: any for operator roles, otherwise only your own' })
+  @ApiOkResponse({ type: OrganizationResponse })
+  @ApiProblems(401, 404, 429)
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<OrganizationResponse> {
+    return this.organizations.get(principal, id);
+  }
+
+  @Post(':id/api-keys')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Issue an API key to a named principal of the organization',
+    description:
+      'Admins issue keys for any organization; other roles only for their own organization and their own role. The key is shown once.',
+  })
+  @ApiCreatedResponse({ type: IssuedApiKeyResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  issueApiKey(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: CreateApiKeyDto,
+  ): Promise<IssuedApiKeyResponse> {
+    return this.organizations.issueApiKey(principal, id, dto);
+  }
+
+  @Get(':id/api-keys')
+  @ApiOperation({ summary: "List an organization's API keys (never their secrets)" })
+  @ApiOkResponse({ type: PageOf(ApiKeyResponse) })
+  @ApiProblems(400, 401, 404, 429)
+  listApiKeys(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() page: PageQuery,
+  ): Promise<Page<ApiKeyResponse>> {
+    return this.organizations.listApiKeys(principal, id, page);
+  }
+}

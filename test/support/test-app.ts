@@ -1,0 +1,133 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed */
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/create-app';
+import { Environment, validateEnvironment } from '../../src/config/environment';
+import { databaseUrl, quoteIdentifier, withClient } from './test-database';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  env: Environment;
+  http: Http;
+  /** A client on this worker's database, for assertions the API cannot make. */
+  sql<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+function workerDatabase(): { name: string; serverUrl: string; template: string; prefix: string } {
+  const runId = process.env.TEST_RUN_ID;
+  const serverUrl = process.env.TEST_SERVER_URL;
+  const template = process.env.TEST_TEMPLATE_DATABASE;
+  if (!runId || !serverUrl || !template)
+    throw new Error('run the e2e tests through jest-e2e.config.js');
+  const worker = process.env.JEST_WORKER_ID ?? '1';
+  return {
+    name: `rl_test_${runId}_w${worker}`,
+    serverUrl,
+    template,
+    prefix: `rltest${runId}w${worker}`,
+  };
+}
+
+/** This worker's database, cloned from the migrated template the first time it is asked for. */
+async function ensureWorkerDatabase(): Promise<string> {
+  const { name, serverUrl, template } = workerDatabase();
+  await withClient(serverUrl, async (client) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) {
+      await client.query(
+        `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`,
+      );
+    }
+  });
+  return databaseUrl(serverUrl, name);
+}
+
+/** Boots the real application (Fastify, PostgreSQL, Redis) for one test file. */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const url = await ensureWorkerDatabase();
+  const env = validateEnvironment({
+    ...process.env,
+    DATABASE_URL: url,
+    REDIS_PREFIX: workerDatabase().prefix,
+    LOG_LEVEL: 'silent',
+    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...overrides,
+  });
+  const app = await createApp(env);
+  return {
+    app,
+    env,
+    http: new Http(app),
+    sql: async <T>(text: string, values: unknown[] = []) =>
+      withClient(url, async (client) => (await client.query(text, values)).rows as T[]),
+    close: () => app.close(),
+  };
+}
+
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+  text: string;
+}
+
+interface RequestOptions {
+  key?: string;
+  body?: unknown;
+  /** Sent as is, e.g. malformed JSON. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** Requests through Fastify's inject: the full HTTP pipeline without a socket. */
+export class Http {
+  constructor(private readonly app: NestFastifyApplication) {}
+
+  async request<T = any>(
+    method: string,
+    url: string,
+    options: RequestOptions = {},
+  ): Promise<TestResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.key) headers.authorization = `Bearer ${options.key}`;
+    let payload: string | undefined;
+    if (options.rawBody !== undefined) payload = options.rawBody;
+    else if (options.body !== undefined) payload = JSON.stringify(options.body);
+    if (payload !== undefined && !headers['content-type'])
+      headers['content-type'] = 'application/json';
+    const response = await this.app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      payload,
+    });
+    const contentType = String(response.headers['content-type'] ?? '');
+    return {
+      status: response.statusCode,
+      headers: response.headers as TestResponse['headers'],
+      text: response.body,
+      body:
+        contentType.includes('json') && response.body ? JSON.parse(response.body) : response.body,
+    };
+  }
+
+  get<T = any>(url: string, key?: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', url, { key, headers });
+  }
+
+  post<T = any>(
+    url: string,
+    key: string | undefined,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) {
+    return this.request<T>('POST', url, { key, body, headers });
+  }
+
+  delete<T = any>(url: string, key?: string) {
+    return this.request<T>('DELETE', url, { key });
+  }
+}
