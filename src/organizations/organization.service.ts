@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { Principal, Role, ROLES_BY_KIND } from '../common/auth/principal';
+import { Principal, ROLES_BY_KIND } from '../common/auth/principal';
 import { BadRequest, DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
@@ -82,7 +82,13 @@ export class OrganizationService {
     const scope = actor.role === 'admin' ? scopeOf(actor) : ownOrganization(actor);
     return this.dataSource.transaction(async (manager) => {
       const organization = await this.organizations.get(scope, organizationId, manager);
-      const role = dto.role ?? defaultRole(actor, organization);
+      // In its own organization a key issues its own role by default; an admin issuing for a
+      // publisher or licensee gets that organization's only role.
+      const role =
+        dto.role ??
+        (organization.id === actor.organizationId
+          ? actor.role
+          : ROLES_BY_KIND[organization.kind][0]);
       if (!ROLES_BY_KIND[organization.kind].includes(role)) {
         throw new BadRequest(
           'role-not-allowed',
@@ -130,18 +136,4 @@ export class OrganizationService {
 
 function ownOrganization(actor: Principal) {
   return { kind: 'organization', organizationId: actor.organizationId } as const;
-}
-
-function defaultRole(actor: Principal, organization: Organization): Role {
-  if (organization.id === actor.organizationId) return actor.role;
-  if (organization.kind === 'operator') {
-    throw new BadRequest(
-      'role-required',
-      'Say which role the operator key is for: admin or finance',
-      {
-        errors: [{ field: 'role', messages: ['role is required for the operator organization'] }],
-      },
-    );
-  }
-  return ROLES_BY_KIND[organization.kind][0];
 }

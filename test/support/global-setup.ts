@@ -14,8 +14,10 @@ export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
+    const directory = mkdtempSync(join(tmpdir(), 'rights-ledger-test-pg-'));
+    process.env.TEST_EMBEDDED_DIR = directory;
     const embedded = await startEmbeddedPostgres({
-      directory: mkdtempSync(join(tmpdir(), 'rights-ledger-test-pg-')),
+      directory,
       port: 54330 + (process.pid % 1000),
       database: 'postgres',
     });

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { quoteIdentifier, withClient } from './test-database';
 
@@ -27,4 +28,5 @@ export default async function globalTeardown(): Promise<void> {
   const embedded = (globalThis as { __embeddedPostgres?: { stop(): Promise<void> } })
     .__embeddedPostgres;
   await embedded?.stop();
+  if (process.env.TEST_EMBEDDED_DIR) rmSync(process.env.TEST_EMBEDDED_DIR, { recursive: true, force: true });
 }

@@ -44,13 +44,16 @@ async function ensureWorkerDatabase(): Promise<string> {
   return databaseUrl(serverUrl, name);
 }
 
+let appsStarted = 0;
+
 /** Boots the real application (Fastify, PostgreSQL, Redis) for one test file. */
 export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const url = await ensureWorkerDatabase();
   const env = validateEnvironment({
     ...process.env,
     DATABASE_URL: url,
-    REDIS_PREFIX: workerDatabase().prefix,
+    // Each app gets its own Redis namespace, so rate-limit counts never leak between test files.
+    REDIS_PREFIX: `${workerDatabase().prefix}a${++appsStarted}`,
     LOG_LEVEL: 'silent',
     BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '100000',

@@ -1,8 +1,9 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 
 export const REDIS = Symbol('REDIS');
+const logger = new Logger('Redis');
 
 /** Every key this process writes starts with REDIS_PREFIX, so test workers and tenants of one Redis never collide. */
 export function redisKey(config: AppConfig, ...parts: string[]): string {
@@ -24,14 +25,22 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new Redis(config.get('REDIS_URL'), {
+      useFactory: (config: AppConfig) => {
+        const redis = new Redis(config.get('REDIS_URL'), {
           // Fail a command fast when Redis is away instead of queueing it forever.
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           connectTimeout: 2000,
-          lazyConnect: false,
-        }),
+        });
+        // ioredis reconnects by itself; readiness reports the outage, this only keeps a trace.
+        let lastLogged = 0;
+        redis.on('error', (error: Error) => {
+          if (Date.now() - lastLogged < 10_000) return;
+          lastLogged = Date.now();
+          logger.warn(`redis: ${error.message}`);
+        });
+        return redis;
+      },
     },
     RedisCloser,
   ],

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsNotBlank } from '../../common/validation/is-not-blank';
 import { ROLES, type Role } from '../../common/auth/principal';
 
 export class CreateApiKeyDto {
@@ -10,6 +11,7 @@ export class CreateApiKeyDto {
   })
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   principalName!: string;
 
   @ApiPropertyOptional({

@@ -1,11 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsString, Length, ValidateNested } from 'class-validator';
+import { IsNotBlank } from '../../common/validation/is-not-blank';
 
 export class NewPrincipalDto {
   @ApiProperty({ example: 'Catalogue integration', description: 'Who will hold the first key' })
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name!: string;
 }
 
@@ -13,6 +15,7 @@ export class CreateOrganizationDto {
   @ApiProperty({ example: 'Northwind Press' })
   @IsString()
   @Length(1, 200)
+  @IsNotBlank()
   name!: string;
 
   @ApiProperty({

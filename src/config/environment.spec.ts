@@ -1,0 +1,56 @@
+import { EnvironmentError, validateEnvironment } from './environment';
+
+describe('validateEnvironment', () => {
+  it('fills in every default and drops variables it does not know', () => {
+    const env = validateEnvironment({ PATH: '/usr/bin', HOME: '/root' });
+    expect(env).toEqual({
+      NODE_ENV: 'development',
+      HOST: '0.0.0.0',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+      DATABASE_POOL_SIZE: 10,
+      EMBEDDED_POSTGRES_DIR: '.data/postgres',
+      EMBEDDED_POSTGRES_PORT: 54329,
+      MIGRATIONS_RUN: true,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: 'rl',
+      RUN_WORKERS: true,
+      RATE_LIMIT_PER_MINUTE: 600,
+      BODY_LIMIT_BYTES: 1048576,
+      SHUTDOWN_GRACE_MS: 10000,
+    });
+  });
+
+  it('converts strings to numbers and booleans', () => {
+    const env = validateEnvironment({
+      PORT: '8080',
+      MIGRATIONS_RUN: 'false',
+      DATABASE_URL: 'postgres://u@h:5432/d',
+    });
+    expect(env.PORT).toBe(8080);
+    expect(env.MIGRATIONS_RUN).toBe(false);
+    expect(env.DATABASE_URL).toBe('postgres://u@h:5432/d');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(validateEnvironment({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'Invalid environment variable PORT: "PORT" must be a number'],
+    [
+      { DATABASE_URL: 'mysql://h/d' },
+      'Invalid environment variable DATABASE_URL: "DATABASE_URL" must be a valid uri with a scheme matching the postgres|postgresql pattern',
+    ],
+    [
+      { BOOTSTRAP_ADMIN_KEY: 'short' },
+      'Invalid environment variable BOOTSTRAP_ADMIN_KEY: "BOOTSTRAP_ADMIN_KEY" length must be at least 32 characters long',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'Invalid environment variable LOG_LEVEL: "LOG_LEVEL" must be one of [fatal, error, warn, info, debug, trace, silent]',
+    ],
+  ])('names the bad variable in one line: %j', (raw, message) => {
+    expect(() => validateEnvironment(raw)).toThrow(new EnvironmentError(message));
+  });
+});

@@ -1,0 +1,58 @@
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('lists every route with bearer auth declared', async () => {
+    const response = await t.http.get('/openapi.json');
+    expect(response.status).toBe(200);
+    const document = response.body;
+    expect(document.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    const routes = Object.entries(document.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    expect(routes).toEqual([
+      'DELETE /v1/api-keys/{id}',
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /v1/audit-events',
+      'GET /v1/me',
+      'GET /v1/organizations',
+      'GET /v1/organizations/{id}',
+      'GET /v1/organizations/{id}/api-keys',
+      'POST /v1/organizations',
+      'POST /v1/organizations/{id}/api-keys',
+    ]);
+    expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
+  });
+
+  it('gives examples for request bodies and problem answers', async () => {
+    const document = (await t.http.get('/openapi.json')).body;
+    const create = document.components.schemas.CreateOrganizationDto;
+    expect(create.properties.name.example).toBe('Northwind Press');
+    const problem =
+      document.paths['/v1/organizations'].post.responses['400'].content['application/problem+json'];
+    expect(problem.example.type).toBe('https://rights-ledger.dev/problems/validation-failed');
+    expect(document.components.schemas.Problem.required).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+    ]);
+  });
+
+  it('serves the browsable docs', async () => {
+    const response = await t.http.get('/docs');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('swagger-ui');
+  });
+});
