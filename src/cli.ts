@@ -10,7 +10,8 @@ import { dataSourceOptions } from './database/data-source-options';
 import { migrate } from './database/prepare-database';
 import { resolveDatabase } from './database/resolve-database';
 import { BootstrapService } from './organizations/bootstrap.service';
-import { renderMigration } from './database/render-migration';
+import { renderMigration, withoutDatabaseOnlyDrops } from './database/render-migration';
+import { useStartupLogger } from './startup-logger';
 
 const USAGE = `Usage: npm run cli -- <command>
   bootstrap [--organization-name NAME] [--admin-name NAME]
@@ -35,7 +36,8 @@ async function main(): Promise<number> {
     return command ? 0 : 1;
   }
   const env = validateEnvironment(process.env);
-  const database = await resolveDatabase({ ...env, LOG_LEVEL: 'warn' });
+  useStartupLogger('warn');
+  const database = await resolveDatabase(env);
   try {
     switch (command) {
       case 'migrate': {
@@ -94,13 +96,19 @@ async function generateMigration(url: string, name: string): Promise<number> {
   const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
   try {
     const sql = await dataSource.driver.createSchemaBuilder().log();
-    if (sql.upQueries.length === 0) {
+    const { up, down, skipped } = withoutDatabaseOnlyDrops(sql.upQueries, sql.downQueries);
+    if (skipped.length) {
+      process.stdout.write(
+        `Left out drops of constraints, indexes and defaults the entities do not describe: ${skipped.join(', ')}\n`,
+      );
+    }
+    if (up.length === 0) {
       process.stdout.write('No changes in the entities: no migration written.\n');
       return 0;
     }
     const timestamp = Date.now();
     const file = join(__dirname, '..', 'migrations', `${timestamp}-${name}.ts`);
-    writeFileSync(file, renderMigration(name, timestamp, sql.upQueries, sql.downQueries));
+    writeFileSync(file, renderMigration(name, timestamp, up, down));
     process.stdout.write(`Wrote ${file}; review it before committing.\n`);
     return 0;
   } finally {

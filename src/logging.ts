@@ -19,7 +19,15 @@ export function loggerOptions(env: Environment): Params {
           : response.statusCode >= 400
             ? 'warn'
             : 'info',
-      autoLogging: { ignore: (request) => request.url?.startsWith('/health/') ?? false },
+      // Probes hit health every few seconds; their lines would drown the rest.
+      autoLogging: {
+        ignore: (request) =>
+          (
+            (request as IncomingMessage & { originalUrl?: string }).originalUrl ??
+            request.url ??
+            ''
+          ).startsWith('/health/'),
+      },
     },
   };
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Environment, EnvironmentError, validateEnvironment } from './config/environment';
 import { prepareDatabase } from './database/prepare-database';
 import { assertRedisReachable } from './startup-checks';
+import { useStartupLogger } from './startup-logger';
 
 type Stop = () => Promise<void>;
 
@@ -25,6 +26,8 @@ export async function runProcess(
     }
     throw error;
   }
+
+  useStartupLogger(env.LOG_LEVEL);
 
   let stopDatabase: Stop = () => Promise.resolve();
   try {
