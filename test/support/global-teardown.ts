@@ -28,5 +28,6 @@ export default async function globalTeardown(): Promise<void> {
   const embedded = (globalThis as { __embeddedPostgres?: { stop(): Promise<void> } })
     .__embeddedPostgres;
   await embedded?.stop();
-  if (process.env.TEST_EMBEDDED_DIR) rmSync(process.env.TEST_EMBEDDED_DIR, { recursive: true, force: true });
+  if (process.env.TEST_EMBEDDED_DIR)
+    rmSync(process.env.TEST_EMBEDDED_DIR, { recursive: true, force: true });
 }
