@@ -2,6 +2,7 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
+  reporters: ['default', ['<rootDir>/test/support/summary-reporter.js', { label: 'unit' }]],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
 };

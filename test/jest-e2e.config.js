@@ -2,6 +2,7 @@
 module.exports = {
   rootDir: '..',
   testEnvironment: 'node',
+  reporters: ['default', ['<rootDir>/test/support/summary-reporter.js', { label: 'e2e' }]],
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
   // ESM-only dependencies that jest's CommonJS runtime cannot require: compile them too.
