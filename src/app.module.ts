@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -17,7 +17,15 @@ import { QueueModule } from './queue/queue.module';
 
 export interface AppModuleOptions {
   env: Environment;
+  process: 'api' | 'worker';
 }
+
+/**
+ * Modules holding BullMQ processors (one per feature, e.g. the catalogue's import processor).
+ * They run in the worker process, and in the api process too when RUN_WORKERS is true, so that
+ * `npm start` alone is a working system. None exists before the catalogue imports.
+ */
+export const WORKER_MODULES: Type[] = [];
 
 /** The whole service; the api serves it over HTTP, the worker runs it without a listener. */
 @Module({})
@@ -33,6 +41,7 @@ export class AppModule {
         QueueModule,
         HealthModule,
         OrganizationsModule,
+        ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
       ],
       providers: [
         RateLimiter,

@@ -20,7 +20,7 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     requestIdHeader: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ env }),
+    AppModule.forRoot({ env, process: 'api' }),
     adapter,
     {
       bufferLogs: true,

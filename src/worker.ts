@@ -7,9 +7,12 @@ import { runProcess } from './process-lifecycle';
 
 /** The same application without an HTTP listener: BullMQ processors and schedulers only. */
 void runProcess('worker', async (env) => {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ env }), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ env, process: 'worker' }),
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(PinoLogger));
   await app.init();
   new Logger('Worker').log('worker started');

