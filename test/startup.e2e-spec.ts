@@ -5,6 +5,7 @@ import { databaseUrl } from './support/test-database';
 
 const run = promisify(execFile);
 const ENTRY = ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
+const WORKER_ENTRY = ['-r', 'ts-node/register/transpile-only', 'src/worker.ts'];
 
 function env(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return {
@@ -22,6 +23,23 @@ async function failedStart(overrides: Record<string, string>) {
     () => ({ code: 0, stderr: '' }),
     (error: { code: number; stderr: string }) => error,
   );
+}
+
+/** Resolves once the child has printed `text`; rejects with what it printed after 50 s. */
+function waitForOutput(read: () => string, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`"${text}" never printed:\n${read()}`)),
+      50_000,
+    );
+    const check = setInterval(() => {
+      if (read().includes(text)) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 50);
+  });
 }
 
 describe('start-up', () => {
@@ -58,16 +76,7 @@ describe('SIGTERM', () => {
     let output = '';
     api.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     api.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`api did not start:\n${output}`)), 50_000);
-      const check = setInterval(() => {
-        if (output.includes('listening on')) {
-          clearInterval(check);
-          clearTimeout(timer);
-          resolve();
-        }
-      }, 50);
-    });
+    await waitForOutput(() => output, 'listening on');
 
     // A request in flight: headers sent, body half sent, so the server is busy with it.
     const socket = connect({ host: '127.0.0.1', port });
@@ -102,5 +111,25 @@ describe('SIGTERM', () => {
     expect(answer).toContain('"type":"https://rights-ledger.dev/problems/unauthenticated"');
     expect(await exited).toBe(0);
     expect(output).toContain('SIGTERM: shutting down');
+  }, 60_000);
+});
+
+describe('the worker process', () => {
+  it('starts without an HTTP listener and exits 0 on SIGTERM', async () => {
+    const worker = spawn(process.execPath, WORKER_ENTRY, {
+      env: env({ REDIS_PREFIX: `rltest${process.env.TEST_RUN_ID}worker` }),
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+    try {
+      await waitForOutput(() => output, 'worker started');
+      expect(output).not.toContain('listening on');
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+    }
   }, 60_000);
 });
