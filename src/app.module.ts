@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { CatalogueModule } from './catalogue/catalogue.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { validationExceptionFactory } from './common/errors/validation-error';
@@ -41,6 +42,7 @@ export class AppModule {
         QueueModule,
         HealthModule,
         OrganizationsModule,
+        CatalogueModule,
         ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
       ],
       providers: [

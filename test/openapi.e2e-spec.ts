@@ -29,8 +29,19 @@ describe('OpenAPI document', () => {
       'GET /v1/organizations',
       'GET /v1/organizations/{id}',
       'GET /v1/organizations/{id}/api-keys',
+      'GET /v1/payees',
+      'GET /v1/payees/{id}',
+      'GET /v1/works',
+      'GET /v1/works/{id}',
+      'GET /v1/works/{id}/split-versions',
+      'GET /v1/works/{id}/versions',
+      'PATCH /v1/payees/{id}',
+      'PATCH /v1/works/{id}',
       'POST /v1/organizations',
       'POST /v1/organizations/{id}/api-keys',
+      'POST /v1/payees',
+      'POST /v1/works',
+      'POST /v1/works/{id}/withdraw',
     ]);
     expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
   });

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed */
+import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/create-app';
 import { Environment, validateEnvironment } from '../../src/config/environment';
@@ -44,8 +45,6 @@ async function ensureWorkerDatabase(): Promise<string> {
   return databaseUrl(serverUrl, name);
 }
 
-let appsStarted = 0;
-
 /** Boots the real application (Fastify, PostgreSQL, Redis) for one test file. */
 export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
   const url = await ensureWorkerDatabase();
@@ -53,7 +52,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ...process.env,
     DATABASE_URL: url,
     // Each app gets its own Redis namespace, so rate-limit counts never leak between test files.
-    REDIS_PREFIX: `${workerDatabase().prefix}a${++appsStarted}`,
+    REDIS_PREFIX: `${workerDatabase().prefix}a${randomUUID().slice(0, 8)}`,
     LOG_LEVEL: 'silent',
     BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '100000',

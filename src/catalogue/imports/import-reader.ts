@@ -1,0 +1,85 @@
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { BadRequest } from '../../common/errors/domain-error';
+import { csvHeaderProblem, csvRecordToInput } from './import-record';
+
+/** One line of an upload: the parsed input, or why it could not be parsed. */
+export type ImportLine =
+  { lineNo: number; input: unknown } | { lineNo: number; parseError: string };
+
+export type ImportFormat = 'ndjson' | 'csv';
+
+/**
+ * NDJSON, one object per line, streamed. Blank lines are skipped. A first line that is not a
+ * JSON object means the body is not NDJSON at all: 400, nothing stored.
+ */
+export async function* readNdjson(body: Readable): AsyncGenerator<ImportLine> {
+  let lineNo = 0;
+  let first = true;
+  for await (const line of createInterface({ input: body, crlfDelay: Infinity })) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let input: unknown;
+    try {
+      input = JSON.parse(line);
+    } catch {
+      if (first) throw notOfFormat('ndjson', `line ${lineNo} is not JSON`);
+      yield { lineNo, parseError: 'not valid JSON' };
+      continue;
+    }
+    if (first && (typeof input !== 'object' || input === null || Array.isArray(input))) {
+      throw notOfFormat('ndjson', `line ${lineNo} is not a JSON object`);
+    }
+    first = false;
+    yield { lineNo, input };
+  }
+}
+
+/**
+ * CSV with a header row (columns in import-record.ts), streamed; quoted fields may hold commas,
+ * quotes and line breaks. A record that cannot be parsed is rejected alone; a header that
+ * cannot be read means the body is not our CSV: 400.
+ */
+export async function* readCsv(body: Readable): AsyncGenerator<ImportLine> {
+  const skipped: ImportLine[] = [];
+  const parser = body.pipe(
+    parse({
+      bom: true,
+      columns: (header: string[]) => {
+        const problem = csvHeaderProblem(header.map((column) => column.trim()));
+        if (problem) throw notOfFormat('csv', problem);
+        return header.map((column) => column.trim());
+      },
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      info: true,
+    }),
+  );
+  parser.on('skip', (error: Error & { lines?: number }) => {
+    skipped.push({ lineNo: error.lines ?? 0, parseError: error.message });
+  });
+  body.on('error', (error) => parser.destroy(error));
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
+    while (skipped.length) yield skipped.shift()!;
+    const input = csvRecordToInput(record);
+    yield typeof input === 'string'
+      ? { lineNo: info.lines, parseError: input }
+      : { lineNo: info.lines, input };
+  }
+  while (skipped.length) yield skipped.shift()!;
+}
+
+function notOfFormat(format: ImportFormat, why: string): BadRequest {
+  return new BadRequest(
+    'unreadable-import',
+    `The body is not ${format === 'ndjson' ? 'NDJSON' : 'CSV as documented'}: ${why}`,
+  );
+}
+
+export function readImport(format: ImportFormat, body: Readable): AsyncGenerator<ImportLine> {
+  return format === 'ndjson' ? readNdjson(body) : readCsv(body);
+}

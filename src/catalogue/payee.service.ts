@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Principal } from '../common/auth/principal';
+import { assertVersion } from '../common/concurrency/if-match';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { newId } from '../common/ids';
+import { Page, paginate } from '../common/pagination/page';
+import { ScopedRepository, scopeOf } from '../common/tenancy/tenant-scope';
+import { AuditService } from '../organizations/audit.service';
+import {
+  CreatePayeeDto,
+  ListPayeesQuery,
+  PayeeResponse,
+  toPayeeResponse,
+  UpdatePayeeDto,
+} from './dto/payee.dto';
+import { Payee } from './payee.entity';
+
+@Injectable()
+export class PayeeService {
+  private readonly payees: ScopedRepository<Payee>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Payee) payees: Repository<Payee>,
+    private readonly audit: AuditService,
+  ) {
+    this.payees = new ScopedRepository(payees, 'payee');
+  }
+
+  async create(
+    actor: Principal,
+    dto: CreatePayeeDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<PayeeResponse> {
+    const result = await runIdempotent(
+      this.dataSource,
+      actor.organizationId,
+      idempotency,
+      async (manager) => {
+        const payee = manager.create(Payee, {
+          id: newId(),
+          organizationId: actor.organizationId,
+          name: dto.name.trim(),
+          email: dto.email ?? null,
+          country: dto.country ?? null,
+          currency: dto.currency,
+          isDefault: false,
+          version: 1,
+        });
+        await manager.insert(Payee, payee);
+        const stored = await manager.findOneByOrFail(Payee, { id: payee.id });
+        await this.audit.record(manager, actor, {
+          action: 'payee.create',
+          resourceType: 'payee',
+          resourceId: stored.id,
+          resourceOrganizationId: stored.organizationId,
+          details: { name: stored.name, currency: stored.currency },
+        });
+        return { status: 201, body: toPayeeResponse(stored) };
+      },
+    );
+    return result.body;
+  }
+
+  list(actor: Principal, query: ListPayeesQuery): Promise<Page<PayeeResponse>> {
+    return paginate(this.payees.query(scopeOf(actor), 'payee'), query, toPayeeResponse);
+  }
+
+  async get(actor: Principal, id: string): Promise<PayeeResponse> {
+    return toPayeeResponse(await this.payees.get(scopeOf(actor), id));
+  }
+
+  async update(
+    actor: Principal,
+    id: string,
+    dto: UpdatePayeeDto,
+    expectedVersion?: number,
+  ): Promise<PayeeResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.lockForUpdate(manager, actor, id);
+      assertVersion('payee', id, expectedVersion, current.version);
+      const changes: Partial<Payee> = {};
+      if (dto.name !== undefined) changes.name = dto.name.trim();
+      if (dto.email !== undefined) changes.email = dto.email;
+      if (dto.country !== undefined) changes.country = dto.country;
+      if (dto.currency !== undefined) changes.currency = dto.currency;
+      const changed = Object.entries(changes).filter(
+        ([field, value]) => current[field as keyof Payee] !== value,
+      );
+      if (changed.length === 0) return toPayeeResponse(current);
+      await manager.update(Payee, { id }, { ...changes, version: current.version + 1 });
+      const stored = await manager.findOneByOrFail(Payee, { id });
+      await this.audit.record(manager, actor, {
+        action: 'payee.update',
+        resourceType: 'payee',
+        resourceId: id,
+        resourceOrganizationId: stored.organizationId,
+        details: {
+          version: stored.version,
+          changes: Object.fromEntries(
+            changed.map(([field, value]) => [
+              field,
+              { from: current[field as keyof Payee], to: value },
+            ]),
+          ),
+        },
+      });
+      return toPayeeResponse(stored);
+    });
+  }
+
+  private async lockForUpdate(
+    manager: EntityManager,
+    actor: Principal,
+    id: string,
+  ): Promise<Payee> {
+    const found = await this.payees.get(scopeOf(actor), id, manager);
+    return manager.findOneOrFail(Payee, {
+      where: { id: found.id },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+}

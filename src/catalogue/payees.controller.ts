@@ -1,0 +1,82 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { IfMatch } from '../common/concurrency/if-match';
+import { ApiProblems } from '../common/errors/api-problems';
+import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
+import { Page, PageOf } from '../common/pagination/page';
+import { CreatePayeeDto, ListPayeesQuery, PayeeResponse, UpdatePayeeDto } from './dto/payee.dto';
+import { PayeeService } from './payee.service';
+
+export const IDEMPOTENCY_KEY_HEADER_DOC = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Retry-safe creation: the same key and body return the first result; another body answers 409',
+};
+export const IF_MATCH_HEADER_DOC = {
+  name: 'If-Match',
+  required: false,
+  description: 'The version you read; 412 when the resource has changed since',
+};
+
+@ApiTags('catalogue')
+@ApiBearerAuth()
+@Roles('publisher')
+@Controller('v1/payees')
+export class PayeesController {
+  constructor(private readonly payees: PayeeService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a payee (an author, an agent) to pay for works' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: PayeeResponse })
+  @ApiProblems(400, 401, 403, 409, 429)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreatePayeeDto,
+    @Idempotency() idempotency?: IdempotentRequest,
+  ): Promise<PayeeResponse> {
+    return this.payees.create(principal, dto, idempotency);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The publisher's payees, oldest first" })
+  @ApiOkResponse({ type: PageOf(PayeeResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListPayeesQuery,
+  ): Promise<Page<PayeeResponse>> {
+    return this.payees.list(principal, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: PayeeResponse })
+  @ApiProblems(401, 403, 404, 429)
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<PayeeResponse> {
+    return this.payees.get(principal, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a payee' })
+  @ApiHeader(IF_MATCH_HEADER_DOC)
+  @ApiOkResponse({ type: PayeeResponse })
+  @ApiProblems(400, 401, 403, 404, 412, 429)
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: UpdatePayeeDto,
+    @IfMatch() expectedVersion?: number,
+  ): Promise<PayeeResponse> {
+    return this.payees.update(principal, id, dto, expectedVersion);
+  }
+}

@@ -1,0 +1,55 @@
+import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
+import { formatIdentifier, normalizeIdentifier } from './identifiers/identifier';
+import { METADATA_MAX_BYTES, SplitShare, splitsProblem } from './work-rules';
+
+/**
+ * Normalized `scheme:value` strings, sorted and without duplicates (an ISBN-10 and its ISBN-13
+ * are one identifier); every invalid one is named with its position.
+ */
+export function normalizeIdentifierList(
+  identifiers: { scheme: string; value: string }[],
+  field = 'identifiers',
+): string[] {
+  const errors: FieldError[] = [];
+  const normalized = new Set<string>();
+  identifiers.forEach((identifier, index) => {
+    const result = normalizeIdentifier(identifier.scheme, identifier.value);
+    if (result.ok) normalized.add(formatIdentifier(result.identifier));
+    else errors.push({ field: `${field}.${index}`, messages: [result.reason] });
+  });
+  if (errors.length) throw new RequestValidationFailed(errors);
+  return [...normalized].sort();
+}
+
+export function assertMetadataSize(metadata: Record<string, unknown> | undefined): void {
+  if (metadata === undefined) return;
+  const bytes = Buffer.byteLength(JSON.stringify(metadata));
+  if (bytes > METADATA_MAX_BYTES) {
+    throw new RequestValidationFailed([
+      {
+        field: 'metadata',
+        messages: [`metadata is ${bytes} bytes of JSON; at most ${METADATA_MAX_BYTES}`],
+      },
+    ]);
+  }
+}
+
+/** Sorted by payee, so equal sets compare equal. */
+export function canonicalSplits(splits: SplitShare[]): SplitShare[] {
+  const problem = splitsProblem(splits);
+  if (problem) throw new RequestValidationFailed([{ field: 'splits', messages: [problem] }]);
+  return splits
+    .map((split) => ({ payeeId: split.payeeId, shareBps: split.shareBps }))
+    .sort((a, b) => (a.payeeId < b.payeeId ? -1 : a.payeeId > b.payeeId ? 1 : 0));
+}
+
+export function sameSplits(a: SplitShare[], b: SplitShare[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((split, i) => split.payeeId === b[i].payeeId && split.shareBps === b[i].shareBps)
+  );
+}
+
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { canonicalJson, fingerprint } from './idempotency';
+
+describe('fingerprint', () => {
+  it('is the same for bodies that differ only in key order', () => {
+    expect(fingerprint('POST /v1/works', { a: 1, b: { c: 2, d: [1, 2] } })).toEqual(
+      fingerprint('POST /v1/works', { b: { d: [1, 2], c: 2 }, a: 1 }),
+    );
+  });
+
+  it('differs by route and by any value', () => {
+    const body = { title: 'A' };
+    expect(fingerprint('POST /v1/works', body)).not.toEqual(fingerprint('POST /v1/payees', body));
+    expect(fingerprint('POST /v1/works', body)).not.toEqual(
+      fingerprint('POST /v1/works', { title: 'B' }),
+    );
+    expect(fingerprint('POST /v1/works', { list: [1, 2] })).not.toEqual(
+      fingerprint('POST /v1/works', { list: [2, 1] }),
+    );
+  });
+
+  it('canonicalizes any JSON value to an order-independent form', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const shuffled = JSON.parse(JSON.stringify(value), (_k, v: unknown) =>
+          v && typeof v === 'object' && !Array.isArray(v)
+            ? Object.fromEntries(Object.entries(v).reverse())
+            : v,
+        ) as unknown;
+        expect(canonicalJson(shuffled)).toBe(canonicalJson(value));
+      }),
+    );
+  });
+});
