@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CatalogueModule } from './catalogue/catalogue.module';
+import { CatalogueWorkersModule } from './catalogue/catalogue-workers.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { validationExceptionFactory } from './common/errors/validation-error';
@@ -24,9 +25,9 @@ export interface AppModuleOptions {
 /**
  * Modules holding BullMQ processors (one per feature, e.g. the catalogue's import processor).
  * They run in the worker process, and in the api process too when RUN_WORKERS is true, so that
- * `npm start` alone is a working system. None exists before the catalogue imports.
+ * `npm start` alone is a working system.
  */
-export const WORKER_MODULES: Type[] = [];
+export const WORKER_MODULES: Type[] = [CatalogueWorkersModule];
 
 /** The whole service; the api serves it over HTTP, the worker runs it without a listener. */
 @Module({})

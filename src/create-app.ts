@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { registerJsonBodyParser } from './common/errors/json-body-parser';
+import { registerStreamedBodies } from './common/streaming-body';
 import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
 import { Environment } from './config/environment';
 import { setupOpenApi } from './openapi';
@@ -24,13 +25,14 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     adapter,
     {
       bufferLogs: true,
-      // JSON is the only body type; our parser answers bad JSON as problem+json (json-body-parser.ts).
+      // Our parsers only: JSON (bad JSON answers as problem+json) and streamed NDJSON/CSV uploads.
       bodyParser: false,
     },
   );
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
+  registerStreamedBodies(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     done();

@@ -18,6 +18,8 @@ describe('validateEnvironment', () => {
       RATE_LIMIT_PER_MINUTE: 600,
       BODY_LIMIT_BYTES: 1048576,
       SHUTDOWN_GRACE_MS: 10000,
+      IMPORT_MAX_BYTES: 4294967296,
+      IMPORT_BATCH_LINES: 50000,
     });
   });
 

@@ -21,6 +21,8 @@ export interface Environment {
   RATE_LIMIT_PER_MINUTE: number;
   BODY_LIMIT_BYTES: number;
   SHUTDOWN_GRACE_MS: number;
+  IMPORT_MAX_BYTES: number;
+  IMPORT_BATCH_LINES: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -49,6 +51,11 @@ const schema = Joi.object<Environment, true>({
     .min(1024)
     .default(1024 * 1024),
   SHUTDOWN_GRACE_MS: Joi.number().integer().min(0).default(10000),
+  IMPORT_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(4 * 1024 ** 3),
+  IMPORT_BATCH_LINES: Joi.number().integer().min(1).max(1_000_000).default(50_000),
 });
 
 export class EnvironmentError extends Error {}

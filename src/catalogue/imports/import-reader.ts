@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { BadRequest } from '../../common/errors/domain-error';
+import { jsonHasNul } from '../../common/validation/nul';
 import { csvHeaderProblem, csvRecordToInput } from './import-record';
 
 /** One line of an upload: the parsed input, or why it could not be parsed. */
@@ -20,6 +21,13 @@ export async function* readNdjson(body: Readable): AsyncGenerator<ImportLine> {
   for await (const line of createInterface({ input: body, crlfDelay: Infinity })) {
     lineNo++;
     if (line.trim() === '') continue;
+    if (jsonHasNul(line)) {
+      yield {
+        lineNo,
+        parseError: 'the line contains a NUL character (\\u0000), which text cannot hold',
+      };
+      continue;
+    }
     let input: unknown;
     try {
       input = JSON.parse(line);

@@ -195,6 +195,7 @@ export function csvRecordToInput(record: Record<string, string>): Record<string,
   const input: Record<string, unknown> = {};
   for (const [column, cell] of Object.entries(record)) {
     if (cell === '') continue;
+    if (cell.includes('\0')) return `${column} contains a NUL character, which text cannot hold`;
     switch (column) {
       case 'identifiers':
         input.identifiers = cell.split('|').map((part) => part.trim());

@@ -1,4 +1,5 @@
 import { FastifyInstance } from 'fastify';
+import { jsonHasNul } from '../validation/nul';
 import { DomainError } from './domain-error';
 
 /**
@@ -9,6 +10,17 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonHasNul(body as string)) {
+      done(
+        new DomainError(
+          'malformed-json',
+          400,
+          'The body contains a NUL character (\\u0000), which text cannot hold',
+        ),
+        undefined,
+      );
+      return;
+    }
     void parse(request, body as string, (error, value) => {
       if (!error) return done(null, value);
       const empty = (error as { code?: string }).code === 'FST_ERR_CTP_EMPTY_JSON_BODY';

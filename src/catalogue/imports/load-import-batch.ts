@@ -1,0 +1,146 @@
+import { EntityManager } from 'typeorm';
+
+export interface BatchParams {
+  importId: string;
+  organizationId: string;
+  defaultPayeeId: string;
+  /** Effective date of split changes (new works' first splits apply to all time). */
+  splitsEffectiveFrom: string;
+  fromLine: number;
+  toLine: number;
+}
+
+/**
+ * Loads one range of staged lines in set-based SQL, inside the caller's transaction:
+ * reject what cannot be applied, then create, update or leave each work, keeping earlier
+ * versions, identifiers and split versions exactly as the API would.
+ */
+const STATEMENTS = [
+  // The batch, with the default split filled in.
+  `CREATE TEMP TABLE batch ON COMMIT DROP AS
+   SELECT r.line_no, r.reason, r.new_id, r.external_id, r.title, r.kind, r.language, r.published_at,
+          r.metadata, r.identifiers, r.splits IS NOT NULL AS explicit_splits,
+          COALESCE(r.splits, jsonb_build_array(jsonb_build_object('payeeId', :defaultPayeeId::text, 'shareBps', 10000))) AS splits,
+          NULL::uuid AS work_id, NULL::text AS action, false AS identifiers_changed, false AS splits_changed
+     FROM catalogue_import_rows r
+    WHERE r.import_id = :importId AND r.line_no BETWEEN :fromLine AND :toLine`,
+
+  // The last line for an externalId wins; earlier ones in the same batch are superseded
+  // (across batches the later line simply updates the work the earlier one wrote).
+  `UPDATE batch b SET reason = 'superseded by line ' || d.last_line || ', which has the same externalId'
+     FROM (SELECT external_id, max(line_no) AS last_line FROM batch WHERE reason IS NULL
+            GROUP BY external_id HAVING count(*) > 1) d
+    WHERE b.reason IS NULL AND b.external_id = d.external_id AND b.line_no < d.last_line`,
+
+  // Payees must be this publisher's.
+  `UPDATE batch b SET reason = 'payee ' || s.payee || ' is not one of this publisher''s payees'
+     FROM (SELECT b2.line_no, min(e->>'payeeId') AS payee
+             FROM batch b2 CROSS JOIN jsonb_array_elements(b2.splits) AS e
+            WHERE b2.reason IS NULL AND b2.explicit_splits
+              AND NOT EXISTS (SELECT 1 FROM payees p
+                               WHERE p.id = (e->>'payeeId')::uuid AND p.organization_id = :organizationId)
+            GROUP BY b2.line_no) s
+    WHERE b.line_no = s.line_no`,
+
+  // Which lines update an existing work, and what changes.
+  `UPDATE batch b SET work_id = w.id,
+          identifiers_changed = w.identifiers IS DISTINCT FROM b.identifiers,
+          splits_changed = w.splits IS DISTINCT FROM b.splits,
+          action = CASE WHEN w.title = b.title AND w.kind = b.kind
+                             AND w.language IS NOT DISTINCT FROM b.language
+                             AND w.published_at IS NOT DISTINCT FROM b.published_at
+                             AND w.metadata = b.metadata AND w.identifiers = b.identifiers
+                             AND w.splits = b.splits
+                        THEN 'unchanged' ELSE 'update' END
+     FROM works w
+    WHERE b.reason IS NULL AND w.organization_id = :organizationId AND w.external_id = b.external_id`,
+  `UPDATE batch SET action = 'create', work_id = new_id, identifiers_changed = true, splits_changed = true
+    WHERE reason IS NULL AND action IS NULL`,
+
+  // An identifier may belong to one work of the publisher: not to another stored work ...
+  `UPDATE batch b SET reason = 'identifier ' || c.identifier || ' is already registered to work ' || c.other_work,
+          action = NULL
+     FROM (SELECT DISTINCT ON (b2.line_no) b2.line_no, i AS identifier, wi.work_id AS other_work
+             FROM batch b2 CROSS JOIN unnest(b2.identifiers) AS i
+             JOIN work_identifiers wi
+               ON wi.scheme = split_part(i, ':', 1)
+              AND wi.value = substr(i, length(split_part(i, ':', 1)) + 2)
+              AND wi.organization_id = :organizationId
+            WHERE b2.action IN ('create', 'update') AND b2.identifiers_changed AND wi.work_id <> b2.work_id
+            ORDER BY b2.line_no, i) c
+    WHERE b.line_no = c.line_no`,
+  // ... nor to two lines of the batch (the first keeps it).
+  `UPDATE batch b SET reason = 'identifier ' || d.identifier || ' is also on line ' || d.first_line,
+          action = NULL
+     FROM (SELECT i AS identifier, min(line_no) AS first_line, array_agg(line_no) AS lines
+             FROM batch CROSS JOIN unnest(identifiers) AS i
+            WHERE action IN ('create', 'update') AND identifiers_changed
+            GROUP BY i HAVING count(*) > 1) d
+    WHERE b.line_no = ANY (d.lines) AND b.line_no <> d.first_line AND b.action IS NOT NULL`,
+
+  // Keep the versions being replaced, then write.
+  `INSERT INTO work_versions (work_id, version, snapshot, valid_from, valid_to)
+   SELECT w.id, w.version, work_snapshot(w), w.updated_at, now()
+     FROM works w JOIN batch b ON b.work_id = w.id WHERE b.action = 'update'`,
+  `INSERT INTO works (id, organization_id, external_id, title, kind, language, published_at, metadata,
+                      identifiers, splits, split_version)
+   SELECT work_id, :organizationId, external_id, title, kind, language, published_at, metadata, identifiers, splits, 1
+     FROM batch WHERE action = 'create' ORDER BY line_no`,
+  `UPDATE works w SET title = b.title, kind = b.kind, language = b.language, published_at = b.published_at,
+          metadata = b.metadata, identifiers = b.identifiers, splits = b.splits,
+          split_version = w.split_version + CASE WHEN b.splits_changed THEN 1 ELSE 0 END,
+          version = w.version + 1, updated_at = now()
+     FROM batch b WHERE b.action = 'update' AND w.id = b.work_id`,
+  `DELETE FROM work_identifiers wi USING batch b
+    WHERE b.action = 'update' AND b.identifiers_changed AND wi.work_id = b.work_id`,
+  `INSERT INTO work_identifiers (scheme, value, organization_id, work_id)
+   SELECT split_part(i, ':', 1), substr(i, length(split_part(i, ':', 1)) + 2), :organizationId, b.work_id
+     FROM batch b CROSS JOIN unnest(b.identifiers) AS i
+    WHERE b.action IN ('create', 'update') AND b.identifiers_changed`,
+  `INSERT INTO work_splits (work_id, split_version, effective_from, organization_id, payee_id, share_bps)
+   SELECT b.work_id, w.split_version,
+          CASE WHEN b.action = 'create' THEN DATE '0001-01-01' ELSE :splitsEffectiveFrom::date END,
+          :organizationId, (e->>'payeeId')::uuid, (e->>'shareBps')::int
+     FROM batch b JOIN works w ON w.id = b.work_id CROSS JOIN jsonb_array_elements(b.splits) AS e
+    WHERE b.action IN ('create', 'update') AND b.splits_changed`,
+
+  `INSERT INTO catalogue_import_errors (import_id, line_no, external_id, reason)
+   SELECT :importId, line_no, external_id, reason FROM batch WHERE reason IS NOT NULL`,
+  `UPDATE catalogue_imports i SET lines_processed = :toLine,
+          created = i.created + c.created, updated = i.updated + c.updated,
+          unchanged = i.unchanged + c.unchanged, rejected = i.rejected + c.rejected
+     FROM (SELECT count(*) FILTER (WHERE action = 'create') AS created,
+                  count(*) FILTER (WHERE action = 'update') AS updated,
+                  count(*) FILTER (WHERE action = 'unchanged') AS unchanged,
+                  count(*) FILTER (WHERE reason IS NOT NULL) AS rejected
+             FROM batch) c
+    WHERE i.id = :importId`,
+  `DELETE FROM catalogue_import_rows WHERE import_id = :importId AND line_no BETWEEN :fromLine AND :toLine`,
+];
+
+export async function loadImportBatch(manager: EntityManager, batch: BatchParams): Promise<void> {
+  // One loader per publisher at a time: two imports touching the same works would deadlock.
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('catalogue-import:' || $1))`, [
+    batch.organizationId,
+  ]);
+  for (const statement of STATEMENTS) {
+    await manager.query(...bind(statement, batch));
+  }
+}
+
+/** `:name` placeholders (not `::type` casts; none inside string literals) to node-postgres's `$n`. */
+export function bind(sql: string, params: object): [string, unknown[]] {
+  const values: unknown[] = [];
+  const numbers = new Map<string, number>();
+  const text = sql.replace(/(?<!:):([A-Za-z]\w*)/g, (_, name: string) => {
+    if (!(name in params)) throw new Error(`no value for :${name}`);
+    let number = numbers.get(name);
+    if (number === undefined) {
+      values.push((params as Record<string, unknown>)[name]);
+      number = values.length;
+      numbers.set(name, number);
+    }
+    return `$${number}`;
+  });
+  return [text, values];
+}
