@@ -27,8 +27,7 @@ export class CreateCatalogue1764100000000 implements MigrationInterface {
         is_default boolean NOT NULL DEFAULT false,
         version int NOT NULL DEFAULT 1,
         created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (id, organization_id)
+        updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`CREATE INDEX payees_organization ON payees (organization_id, id)`);
     await queryRunner.query(
@@ -75,6 +74,13 @@ export class CreateCatalogue1764100000000 implements MigrationInterface {
         CHECK ((status = 'withdrawn') = (withdrawn_at IS NOT NULL))
       )`);
     await queryRunner.query(`CREATE INDEX works_organization ON works (organization_id, id)`);
+    // Works are withdrawn, payees kept: neither is ever deleted.
+    await queryRunner.query(`
+      CREATE TRIGGER works_never_deleted BEFORE DELETE ON works
+      FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
+    await queryRunner.query(`
+      CREATE TRIGGER payees_never_deleted BEFORE DELETE ON payees
+      FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
 
     // One publisher may not register an identifier twice; the key's order also serves
     // "who else claims this identifier" (conflicts) and the identifier lookup.
@@ -83,7 +89,7 @@ export class CreateCatalogue1764100000000 implements MigrationInterface {
         scheme text NOT NULL,
         value text NOT NULL,
         organization_id uuid NOT NULL,
-        work_id uuid NOT NULL REFERENCES works (id),
+        work_id uuid NOT NULL,
         PRIMARY KEY (scheme, value, organization_id)
       )`);
     await queryRunner.query(`CREATE INDEX work_identifiers_work ON work_identifiers (work_id)`);
@@ -99,13 +105,41 @@ export class CreateCatalogue1764100000000 implements MigrationInterface {
         payee_id uuid NOT NULL,
         share_bps int NOT NULL CHECK (share_bps BETWEEN 1 AND 10000),
         recorded_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (work_id, split_version, payee_id),
-        FOREIGN KEY (payee_id, organization_id) REFERENCES payees (id, organization_id)
+        PRIMARY KEY (work_id, split_version, payee_id)
       )`);
+    // References are checked per statement, set-based: a bulk load of a million rows pays one
+    // anti-join instead of a million row-by-row foreign key lookups. Works and payees are never
+    // deleted (triggers below), so a reference that was valid stays valid.
     await queryRunner.query(`
-      CREATE FUNCTION check_split_sums() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION check_work_identifier_refs() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE bad record;
       BEGIN
+        SELECT i.work_id, i.scheme, i.value INTO bad FROM inserted i
+         WHERE NOT EXISTS (SELECT 1 FROM works w WHERE w.id = i.work_id AND w.organization_id = i.organization_id)
+         LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION 'identifier %:% points at work % of another organization or none', bad.scheme, bad.value, bad.work_id
+            USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER work_identifiers_refs AFTER INSERT ON work_identifiers
+      REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION check_work_identifier_refs()`);
+    await queryRunner.query(`
+      CREATE FUNCTION check_work_splits() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE bad record;
+      BEGIN
+        SELECT i.work_id, i.payee_id INTO bad FROM inserted i
+         WHERE NOT EXISTS (SELECT 1 FROM works w WHERE w.id = i.work_id AND w.organization_id = i.organization_id)
+            OR NOT EXISTS (SELECT 1 FROM payees p WHERE p.id = i.payee_id AND p.organization_id = i.organization_id)
+         LIMIT 1;
+        IF FOUND THEN
+          RAISE EXCEPTION 'split of work % names payee %: not a work and payee of one organization', bad.work_id, bad.payee_id
+            USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        -- Every version touched must sum to 10000 as stored: this also refuses adding shares to a
+        -- complete version in a later statement.
         SELECT s.work_id, s.split_version, sum(s.share_bps) AS total INTO bad
           FROM work_splits s
           JOIN (SELECT DISTINCT work_id, split_version FROM inserted) i USING (work_id, split_version)
@@ -119,8 +153,8 @@ export class CreateCatalogue1764100000000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     await queryRunner.query(`
-      CREATE TRIGGER work_splits_sum AFTER INSERT ON work_splits
-      REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION check_split_sums()`);
+      CREATE TRIGGER work_splits_checks AFTER INSERT ON work_splits
+      REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION check_work_splits()`);
     await queryRunner.query(`
       CREATE TRIGGER work_splits_append_only BEFORE UPDATE OR DELETE ON work_splits
       FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
@@ -226,7 +260,8 @@ export class CreateCatalogue1764100000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE work_versions`);
     await queryRunner.query(`DROP FUNCTION work_snapshot(works)`);
     await queryRunner.query(`DROP TABLE work_splits`);
-    await queryRunner.query(`DROP FUNCTION check_split_sums()`);
+    await queryRunner.query(`DROP FUNCTION check_work_splits()`);
+    await queryRunner.query(`DROP FUNCTION check_work_identifier_refs()`);
     await queryRunner.query(`DROP TABLE work_identifiers`);
     await queryRunner.query(`DROP TABLE works`);
     await queryRunner.query(`DROP TRIGGER organizations_default_payee ON organizations`);

@@ -22,7 +22,8 @@ describe('works', () => {
         title: 'Notes on the Engine',
         kind: 'book',
         identifiers: [
-          { scheme: 'isbn', value: '0-306-40615-2' },
+          // Values no other test file registers: another publisher's claim would flag a conflict.
+          { scheme: 'isbn', value: '1-56619-909-3' },
           { scheme: 'DOI', value: 'https://doi.org/10.1000/ABC' },
           { scheme: 'url', value: 'HTTPS://Example.COM:443/notes/?utm_source=x#top' },
         ],
@@ -38,7 +39,7 @@ describe('works', () => {
         kind: 'book',
         identifiers: [
           { scheme: 'doi', value: '10.1000/abc' },
-          { scheme: 'isbn', value: '9780306406157' },
+          { scheme: 'isbn', value: '9781566199094' },
           { scheme: 'url', value: 'https://example.com/notes' },
         ],
         language: 'en',
@@ -175,6 +176,22 @@ describe('works', () => {
       const other = await t.http.post('/v1/works', publisher.key, workBody(), headers);
       expect(other.status).toBe(409);
       expect(other.body.type).toBe(`${PROBLEM}idempotency-key-reused`);
+      expect(
+        await t.sql('SELECT count(*)::int AS n FROM works WHERE external_id = $1', [
+          body.externalId,
+        ]),
+      ).toEqual([{ n: 1 }]);
+    });
+
+    it('creates once when the same key arrives twice at the same moment', async () => {
+      const body = workBody();
+      const headers = { 'idempotency-key': `race-${body.externalId as string}` };
+      const [a, b] = await Promise.all([
+        t.http.post('/v1/works', publisher.key, body, headers),
+        t.http.post('/v1/works', publisher.key, body, headers),
+      ]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect(a.body).toEqual(b.body);
       expect(
         await t.sql('SELECT count(*)::int AS n FROM works WHERE external_id = $1', [
           body.externalId,

@@ -20,6 +20,7 @@ describe('validateEnvironment', () => {
       SHUTDOWN_GRACE_MS: 10000,
       IMPORT_MAX_BYTES: 4294967296,
       IMPORT_BATCH_LINES: 50000,
+      IMPORT_LOAD_PARALLELISM: 2,
     });
   });
 

@@ -23,6 +23,7 @@ export interface Environment {
   SHUTDOWN_GRACE_MS: number;
   IMPORT_MAX_BYTES: number;
   IMPORT_BATCH_LINES: number;
+  IMPORT_LOAD_PARALLELISM: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -56,6 +57,7 @@ const schema = Joi.object<Environment, true>({
     .min(1024)
     .default(4 * 1024 ** 3),
   IMPORT_BATCH_LINES: Joi.number().integer().min(1).max(1_000_000).default(50_000),
+  IMPORT_LOAD_PARALLELISM: Joi.number().integer().min(1).max(16).default(2),
 });
 
 export class EnvironmentError extends Error {}

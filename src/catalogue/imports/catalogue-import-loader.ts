@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../../organizations/audit.service';
 import { ImportRow } from './catalogue-import.dto';
-import { loadImportBatch } from './load-import-batch';
+import { deduplicateIdentifiers, loadImportBatch } from './load-import-batch';
 
 /**
  * Loads a received import into the catalogue, batch after batch, each batch one transaction
@@ -46,18 +46,39 @@ export class CatalogueImportLoader {
       [started.organization_id],
     );
     const batchLines = this.config.get('IMPORT_BATCH_LINES');
-    for (let from = started.lines_processed + 1; from <= (lastStaged ?? 0); from += batchLines) {
-      await this.dataSource.transaction((manager) =>
-        loadImportBatch(manager, {
+    const partitions = this.config.get('IMPORT_LOAD_PARALLELISM');
+    await this.withPublisherLock(started.organization_id, async () => {
+      for (let from = started.lines_processed + 1; from <= (lastStaged ?? 0); from += batchLines) {
+        const range = {
           importId,
-          organizationId: started.organization_id,
-          defaultPayeeId: payee?.id ?? '00000000-0000-0000-0000-000000000000',
-          splitsEffectiveFrom: started.splits_effective_from,
           fromLine: from,
           toLine: Math.min(from + batchLines - 1, lastStaged ?? 0),
-        }),
-      );
-    }
+        };
+        await this.dataSource.transaction((manager) => deduplicateIdentifiers(manager, range));
+        // Lines of one externalId share a partition, so "the last line wins" holds; the
+        // partitions load side by side, one transaction (and one database core) each.
+        await Promise.all(
+          Array.from({ length: partitions }, (_, partition) =>
+            this.dataSource.transaction((manager) =>
+              loadImportBatch(manager, {
+                ...range,
+                partition,
+                partitions,
+                organizationId: started.organization_id,
+                defaultPayeeId: payee?.id ?? '00000000-0000-0000-0000-000000000000',
+                splitsEffectiveFrom: started.splits_effective_from,
+              }),
+            ),
+          ),
+        );
+        // A crash before this line re-runs the range: the partitions that committed deleted
+        // their staged lines, so only the others load again, and no count is doubled.
+        await this.dataSource.query(
+          `UPDATE catalogue_imports SET lines_processed = $2 WHERE id = $1`,
+          [importId, range.toLine],
+        );
+      }
+    });
     await this.dataSource.transaction(async (manager) => {
       const [done] = await manager.query<ImportRow[]>(
         `WITH done AS (UPDATE catalogue_imports
@@ -80,6 +101,32 @@ export class CatalogueImportLoader {
       });
     });
     this.logger.log(`catalogue import ${importId} completed`);
+  }
+
+  /**
+   * One loader per publisher at a time (two imports touching the same works could deadlock),
+   * held on its own connection for the whole import; a dead worker's lock dies with it.
+   */
+  private async withPublisherLock(
+    organizationId: string,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(hashtext('catalogue-import:' || $1))`, [
+        organizationId,
+      ]);
+      try {
+        await work();
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('catalogue-import:' || $1))`, [
+          organizationId,
+        ]);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   async fail(importId: string, failure: string): Promise<void> {

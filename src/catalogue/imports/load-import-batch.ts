@@ -1,13 +1,39 @@
 import { EntityManager } from 'typeorm';
 
-export interface BatchParams {
+export interface RangeParams {
   importId: string;
+  fromLine: number;
+  toLine: number;
+}
+
+export interface BatchParams extends RangeParams {
+  /** This batch loads the lines whose externalId hashes to `partition` of `partitions`. */
+  partition: number;
+  partitions: number;
   organizationId: string;
   defaultPayeeId: string;
   /** Effective date of split changes (new works' first splits apply to all time). */
   splitsEffectiveFrom: string;
-  fromLine: number;
-  toLine: number;
+}
+
+/**
+ * Two lines of a range claiming one identifier: the first keeps it, the others are rejected.
+ * Runs on the whole range before its partitions load in parallel, so they cannot collide.
+ */
+const DEDUPLICATE_IDENTIFIERS = `
+  UPDATE catalogue_import_rows r SET reason = 'identifier ' || d.identifier || ' is also on line ' || d.first_line
+    FROM (SELECT i AS identifier, min(line_no) AS first_line, array_agg(line_no) AS lines
+            FROM catalogue_import_rows CROSS JOIN unnest(identifiers) AS i
+           WHERE import_id = :importId AND line_no BETWEEN :fromLine AND :toLine AND reason IS NULL
+           GROUP BY i HAVING count(DISTINCT external_id) > 1) d
+   WHERE r.import_id = :importId AND r.line_no = ANY (d.lines) AND r.line_no <> d.first_line
+     AND r.reason IS NULL`;
+
+export async function deduplicateIdentifiers(
+  manager: EntityManager,
+  range: RangeParams,
+): Promise<void> {
+  await manager.query(...bind(DEDUPLICATE_IDENTIFIERS, range));
 }
 
 /**
@@ -16,48 +42,46 @@ export interface BatchParams {
  * versions, identifiers and split versions exactly as the API would.
  */
 const STATEMENTS = [
-  // The batch, with the default split filled in.
+  // The batch, with the default split filled in and each line matched to the stored work.
   `CREATE TEMP TABLE batch ON COMMIT DROP AS
-   SELECT r.line_no, r.reason, r.new_id, r.external_id, r.title, r.kind, r.language, r.published_at,
-          r.metadata, r.identifiers, r.splits IS NOT NULL AS explicit_splits,
-          COALESCE(r.splits, jsonb_build_array(jsonb_build_object('payeeId', :defaultPayeeId::text, 'shareBps', 10000))) AS splits,
-          NULL::uuid AS work_id, NULL::text AS action, false AS identifiers_changed, false AS splits_changed
+   SELECT r.line_no, r.reason, r.external_id, r.title, r.kind, r.language, r.published_at, r.metadata,
+          r.identifiers, r.splits IS NOT NULL AS explicit_splits, s.splits,
+          COALESCE(w.id, r.new_id) AS work_id,
+          CASE WHEN r.reason IS NOT NULL THEN NULL
+               WHEN w.id IS NULL THEN 'create'
+               WHEN w.title = r.title AND w.kind = r.kind AND w.language IS NOT DISTINCT FROM r.language
+                    AND w.published_at IS NOT DISTINCT FROM r.published_at AND w.metadata = r.metadata
+                    AND w.identifiers = r.identifiers AND w.splits = s.splits THEN 'unchanged'
+               ELSE 'update' END AS action,
+          w.id IS NULL OR w.identifiers IS DISTINCT FROM r.identifiers AS identifiers_changed,
+          w.id IS NULL OR w.splits IS DISTINCT FROM s.splits AS splits_changed
      FROM catalogue_import_rows r
-    WHERE r.import_id = :importId AND r.line_no BETWEEN :fromLine AND :toLine`,
+    CROSS JOIN LATERAL (SELECT COALESCE(r.splits, jsonb_build_array(jsonb_build_object(
+                          'payeeId', :defaultPayeeId::text, 'shareBps', 10000))) AS splits) s
+     LEFT JOIN works w ON w.organization_id = :organizationId AND w.external_id = r.external_id
+    WHERE r.import_id = :importId AND r.line_no BETWEEN :fromLine AND :toLine
+      AND (hashtext(COALESCE(r.external_id, ''))::bigint + 2147483648) % :partitions = :partition`,
 
   // The last line for an externalId wins; earlier ones in the same batch are superseded
   // (across batches the later line simply updates the work the earlier one wrote).
-  `UPDATE batch b SET reason = 'superseded by line ' || d.last_line || ', which has the same externalId'
-     FROM (SELECT external_id, max(line_no) AS last_line FROM batch WHERE reason IS NULL
+  `UPDATE batch b SET reason = 'superseded by line ' || d.last_line || ', which has the same externalId',
+          action = NULL
+     FROM (SELECT external_id, max(line_no) AS last_line FROM batch WHERE action IS NOT NULL
             GROUP BY external_id HAVING count(*) > 1) d
-    WHERE b.reason IS NULL AND b.external_id = d.external_id AND b.line_no < d.last_line`,
+    WHERE b.action IS NOT NULL AND b.external_id = d.external_id AND b.line_no < d.last_line`,
 
   // Payees must be this publisher's.
-  `UPDATE batch b SET reason = 'payee ' || s.payee || ' is not one of this publisher''s payees'
+  `UPDATE batch b SET reason = 'payee ' || s.payee || ' is not one of this publisher''s payees', action = NULL
      FROM (SELECT b2.line_no, min(e->>'payeeId') AS payee
              FROM batch b2 CROSS JOIN jsonb_array_elements(b2.splits) AS e
-            WHERE b2.reason IS NULL AND b2.explicit_splits
+            WHERE b2.action IS NOT NULL AND b2.explicit_splits
               AND NOT EXISTS (SELECT 1 FROM payees p
                                WHERE p.id = (e->>'payeeId')::uuid AND p.organization_id = :organizationId)
             GROUP BY b2.line_no) s
     WHERE b.line_no = s.line_no`,
 
-  // Which lines update an existing work, and what changes.
-  `UPDATE batch b SET work_id = w.id,
-          identifiers_changed = w.identifiers IS DISTINCT FROM b.identifiers,
-          splits_changed = w.splits IS DISTINCT FROM b.splits,
-          action = CASE WHEN w.title = b.title AND w.kind = b.kind
-                             AND w.language IS NOT DISTINCT FROM b.language
-                             AND w.published_at IS NOT DISTINCT FROM b.published_at
-                             AND w.metadata = b.metadata AND w.identifiers = b.identifiers
-                             AND w.splits = b.splits
-                        THEN 'unchanged' ELSE 'update' END
-     FROM works w
-    WHERE b.reason IS NULL AND w.organization_id = :organizationId AND w.external_id = b.external_id`,
-  `UPDATE batch SET action = 'create', work_id = new_id, identifiers_changed = true, splits_changed = true
-    WHERE reason IS NULL AND action IS NULL`,
-
-  // An identifier may belong to one work of the publisher: not to another stored work ...
+  // An identifier may belong to one work of the publisher (two lines of the range claiming one
+  // were settled by DEDUPLICATE_IDENTIFIERS before the partitions ran).
   `UPDATE batch b SET reason = 'identifier ' || c.identifier || ' is already registered to work ' || c.other_work,
           action = NULL
      FROM (SELECT DISTINCT ON (b2.line_no) b2.line_no, i AS identifier, wi.work_id AS other_work
@@ -69,15 +93,6 @@ const STATEMENTS = [
             WHERE b2.action IN ('create', 'update') AND b2.identifiers_changed AND wi.work_id <> b2.work_id
             ORDER BY b2.line_no, i) c
     WHERE b.line_no = c.line_no`,
-  // ... nor to two lines of the batch (the first keeps it).
-  `UPDATE batch b SET reason = 'identifier ' || d.identifier || ' is also on line ' || d.first_line,
-          action = NULL
-     FROM (SELECT i AS identifier, min(line_no) AS first_line, array_agg(line_no) AS lines
-             FROM batch CROSS JOIN unnest(identifiers) AS i
-            WHERE action IN ('create', 'update') AND identifiers_changed
-            GROUP BY i HAVING count(*) > 1) d
-    WHERE b.line_no = ANY (d.lines) AND b.line_no <> d.first_line AND b.action IS NOT NULL`,
-
   // Keep the versions being replaced, then write.
   `INSERT INTO work_versions (work_id, version, snapshot, valid_from, valid_to)
    SELECT w.id, w.version, work_snapshot(w), w.updated_at, now()
@@ -106,8 +121,7 @@ const STATEMENTS = [
 
   `INSERT INTO catalogue_import_errors (import_id, line_no, external_id, reason)
    SELECT :importId, line_no, external_id, reason FROM batch WHERE reason IS NOT NULL`,
-  `UPDATE catalogue_imports i SET lines_processed = :toLine,
-          created = i.created + c.created, updated = i.updated + c.updated,
+  `UPDATE catalogue_imports i SET created = i.created + c.created, updated = i.updated + c.updated,
           unchanged = i.unchanged + c.unchanged, rejected = i.rejected + c.rejected
      FROM (SELECT count(*) FILTER (WHERE action = 'create') AS created,
                   count(*) FILTER (WHERE action = 'update') AS updated,
@@ -115,14 +129,10 @@ const STATEMENTS = [
                   count(*) FILTER (WHERE reason IS NOT NULL) AS rejected
              FROM batch) c
     WHERE i.id = :importId`,
-  `DELETE FROM catalogue_import_rows WHERE import_id = :importId AND line_no BETWEEN :fromLine AND :toLine`,
+  `DELETE FROM catalogue_import_rows r USING batch b WHERE r.import_id = :importId AND r.line_no = b.line_no`,
 ];
 
 export async function loadImportBatch(manager: EntityManager, batch: BatchParams): Promise<void> {
-  // One loader per publisher at a time: two imports touching the same works would deadlock.
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('catalogue-import:' || $1))`, [
-    batch.organizationId,
-  ]);
   for (const statement of STATEMENTS) {
     await manager.query(...bind(statement, batch));
   }
