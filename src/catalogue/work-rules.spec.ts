@@ -52,7 +52,21 @@ describe('splits', () => {
 
 describe('isCalendarDate', () => {
   it('knows real dates', () => {
-    expect(['2024-02-29', '0001-01-01', '1999-12-31'].every(isCalendarDate)).toBe(true);
-    expect(['2023-02-29', '2024-13-01', '2024-1-01', '20240101'].some(isCalendarDate)).toBe(false);
+    expect(
+      ['2024-02-29', '2000-02-29', '0001-01-01', '1999-12-31', '2023-04-30'].every(isCalendarDate),
+    ).toBe(true);
+    expect(
+      [
+        '2023-02-29',
+        '1900-02-29',
+        '2024-13-01',
+        '2024-00-10',
+        '2024-04-31',
+        '2024-01-00',
+        '0000-01-01',
+        '2024-1-01',
+        '20240101',
+      ].some(isCalendarDate),
+    ).toBe(false);
   });
 });

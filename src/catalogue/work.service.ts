@@ -34,14 +34,19 @@ import { SplitShare } from './work-rules';
 /** The first split version applies to all time before the next one. */
 export const FIRST_SPLITS_EFFECTIVE_FROM = '0001-01-01';
 
-/** A work has a conflict when another publisher's active work claims one of its identifiers. */
+/**
+ * A work has a conflict when another publisher's active work claims one of its identifiers.
+ * Driven from the works' own identifier arrays, so each check is a primary-key probe whatever
+ * the planner's statistics say.
+ */
 const CONFLICTING_IDENTIFIERS = `
-  SELECT wi.work_id, wi.scheme || ':' || wi.value AS identifier
-    FROM work_identifiers wi
-   WHERE wi.work_id = ANY($1)
+  SELECT w.id AS work_id, i AS identifier
+    FROM works w CROSS JOIN LATERAL unnest(w.identifiers) AS i
+   WHERE w.id = ANY($1)
      AND EXISTS (SELECT 1 FROM work_identifiers other JOIN works ow ON ow.id = other.work_id
-                  WHERE other.scheme = wi.scheme AND other.value = wi.value
-                    AND other.organization_id <> wi.organization_id AND ow.status = 'active')
+                  WHERE other.scheme = split_part(i, ':', 1)
+                    AND other.value = substr(i, length(split_part(i, ':', 1)) + 2)
+                    AND other.organization_id <> w.organization_id AND ow.status = 'active')
    ORDER BY 2`;
 const HAS_CONFLICT = `EXISTS (
   SELECT 1 FROM work_identifiers wi JOIN work_identifiers other

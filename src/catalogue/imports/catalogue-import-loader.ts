@@ -100,6 +100,9 @@ export class CatalogueImportLoader {
         },
       });
     });
+    // A big load changes the tables' shape; fresh statistics keep lookups on their indexes even
+    // where autovacuum is slow or off. ANALYZE samples, so this takes a moment, not a scan.
+    await this.dataSource.query('ANALYZE works, work_identifiers, work_splits');
     this.logger.log(`catalogue import ${importId} completed`);
   }
 

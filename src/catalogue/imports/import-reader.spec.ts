@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { readCsv, readNdjson, ImportLine } from './import-reader';
 
-async function all(lines: AsyncGenerator<ImportLine>): Promise<ImportLine[]> {
+async function all(chunks: AsyncGenerator<ImportLine[]>): Promise<ImportLine[]> {
   const out: ImportLine[] = [];
-  for await (const line of lines) out.push(line);
+  for await (const lines of chunks) out.push(...lines);
   return out;
 }
 

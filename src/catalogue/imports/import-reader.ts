@@ -1,5 +1,5 @@
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
 import { BadRequest } from '../../common/errors/domain-error';
 import { jsonHasNul } from '../../common/validation/nul';
@@ -12,35 +12,54 @@ export type ImportLine =
 export type ImportFormat = 'ndjson' | 'csv';
 
 /**
- * NDJSON, one object per line, streamed. Blank lines are skipped. A first line that is not a
- * JSON object means the body is not NDJSON at all: 400, nothing stored.
+ * NDJSON, one object per line, streamed, yielded a chunk's worth of lines at a time (one await
+ * per chunk, not per line: a file has millions). Blank lines are skipped. A first line that is
+ * not a JSON object means the body is not NDJSON at all: 400, nothing stored.
  */
-export async function* readNdjson(body: Readable): AsyncGenerator<ImportLine> {
+export async function* readNdjson(body: Readable): AsyncGenerator<ImportLine[]> {
+  const decoder = new StringDecoder('utf8');
   let lineNo = 0;
   let first = true;
-  for await (const line of createInterface({ input: body, crlfDelay: Infinity })) {
+  let rest = '';
+  const parseLine = (raw: string): ImportLine | null => {
     lineNo++;
-    if (line.trim() === '') continue;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return null;
     if (jsonHasNul(line)) {
-      yield {
+      return {
         lineNo,
         parseError: 'the line contains a NUL character (\\u0000), which text cannot hold',
       };
-      continue;
     }
     let input: unknown;
     try {
       input = JSON.parse(line);
     } catch {
       if (first) throw notOfFormat('ndjson', `line ${lineNo} is not JSON`);
-      yield { lineNo, parseError: 'not valid JSON' };
-      continue;
+      return { lineNo, parseError: 'not valid JSON' };
     }
     if (first && (typeof input !== 'object' || input === null || Array.isArray(input))) {
       throw notOfFormat('ndjson', `line ${lineNo} is not a JSON object`);
     }
     first = false;
-    yield { lineNo, input };
+    return { lineNo, input };
+  };
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const text = rest + decoder.write(chunk);
+    const lines: ImportLine[] = [];
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      const line = parseLine(text.slice(start, newline));
+      if (line) lines.push(line);
+      start = newline + 1;
+    }
+    rest = text.slice(start);
+    if (lines.length) yield lines;
+  }
+  rest += decoder.end();
+  if (rest !== '') {
+    const line = parseLine(rest);
+    if (line) yield [line];
   }
 }
 
@@ -49,7 +68,7 @@ export async function* readNdjson(body: Readable): AsyncGenerator<ImportLine> {
  * quotes and line breaks. A record that cannot be parsed is rejected alone; a header that
  * cannot be read means the body is not our CSV: 400.
  */
-export async function* readCsv(body: Readable): AsyncGenerator<ImportLine> {
+export async function* readCsv(body: Readable): AsyncGenerator<ImportLine[]> {
   const skipped: ImportLine[] = [];
   const parser = body.pipe(
     parse({
@@ -72,13 +91,15 @@ export async function* readCsv(body: Readable): AsyncGenerator<ImportLine> {
     record: Record<string, string>;
     info: { lines: number };
   }>) {
-    while (skipped.length) yield skipped.shift()!;
+    if (skipped.length) yield skipped.splice(0);
     const input = csvRecordToInput(record);
-    yield typeof input === 'string'
-      ? { lineNo: info.lines, parseError: input }
-      : { lineNo: info.lines, input };
+    yield [
+      typeof input === 'string'
+        ? { lineNo: info.lines, parseError: input }
+        : { lineNo: info.lines, input },
+    ];
   }
-  while (skipped.length) yield skipped.shift()!;
+  if (skipped.length) yield skipped.splice(0);
 }
 
 function notOfFormat(format: ImportFormat, why: string): BadRequest {
@@ -88,6 +109,6 @@ function notOfFormat(format: ImportFormat, why: string): BadRequest {
   );
 }
 
-export function readImport(format: ImportFormat, body: Readable): AsyncGenerator<ImportLine> {
+export function readImport(format: ImportFormat, body: Readable): AsyncGenerator<ImportLine[]> {
   return format === 'ndjson' ? readNdjson(body) : readCsv(body);
 }

@@ -129,10 +129,17 @@ const STATEMENTS = [
                   count(*) FILTER (WHERE reason IS NOT NULL) AS rejected
              FROM batch) c
     WHERE i.id = :importId`,
-  `DELETE FROM catalogue_import_rows r USING batch b WHERE r.import_id = :importId AND r.line_no = b.line_no`,
+  `DELETE FROM catalogue_import_rows r
+    WHERE r.import_id = :importId AND r.line_no BETWEEN :fromLine AND :toLine
+      AND (hashtext(COALESCE(r.external_id, ''))::bigint + 2147483648) % :partitions = :partition`,
 ];
 
 export async function loadImportBatch(manager: EntityManager, batch: BatchParams): Promise<void> {
+  // The batch is thousands of rows against tables of millions, matched on indexed keys: index
+  // probes win, but without fresh statistics (a temp table has none) the planner picks hash
+  // joins that read the whole big table for every batch.
+  await manager.query('SET LOCAL enable_hashjoin = off');
+  await manager.query('SET LOCAL enable_mergejoin = off');
   for (const statement of STATEMENTS) {
     await manager.query(...bind(statement, batch));
   }

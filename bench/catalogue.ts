@@ -1,0 +1,1210 @@
+/**
+ * Catalogue import and identifier lookup at a million works, each against its baseline in the same
+ * run, as /work/shared/BENCHMARKING.md asks.
+ *
+ *   npm run build && npm run bench:catalogue            BENCH_WORKS=20000 for a quick check
+ *
+ * Target 1, import: BENCH_WORKS works (default 1 000 000; two identifiers and one split each) as
+ * NDJSON through POST /v1/catalogue-imports (the file streamed from disk), timed from the first
+ * byte sent until GET /v1/catalogue-imports/:id says completed. Baseline: a bare `COPY … FROM
+ * STDIN` (pg-copy-streams) of the same rows into the same tables (works, work_identifiers,
+ * work_splits) in one transaction, the COPY text generated as it streams. One warm-up at 100 000
+ * works, then RUNS measured runs of each, alternating (the order swapped every run), each in a
+ * fresh database made from a template the built migrations were applied to, the api
+ * (RUN_WORKERS=false) and the worker started fresh for every run; peak RSS (VmHWM) of each read
+ * when its import has completed. Cut to 2 runs when 3 would take more than ~25 minutes.
+ *
+ * Target 2, lookup: GET /v1/works?identifier=isbn:… in the database the last measured import
+ * filled, timed around Fastify `inject` in a child process that boots the app from src/
+ * (bench/catalogue/lookup.ts), against the one hand-written SQL query timed with a plain `pg`
+ * client in that same process.
+ *
+ * Data: bench/catalogue/data.ts, seeded; files in .data/bench/, written once and reused.
+ * Prints a markdown section (stdout); progress on stderr.
+ *
+ * Environment: DATABASE_URL (any database on the server to use; default
+ * postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its own
+ * rl_bench_catalogue_* databases there), REDIS_URL (default redis://127.0.0.1:6379; keys under
+ * bcat-<pid>-* prefixes, deleted afterwards), BENCH_WORKS, BENCH_RUNS (default 3),
+ * BENCH_KEEP_DATABASES=1 (keep the last service database), BENCH_TIMEOUT_MINUTES (watchdog,
+ * default 60). Only loopback addresses are accepted.
+ *
+ * The api and worker run from a copy of dist/ taken at start (.data/bench/catalogue-dist), so a
+ * rebuild during the run cannot change what is measured. When dist/ has no catalogue-imports
+ * controller yet, only the generator and the COPY baseline run.
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  DataFile,
+  ensureNdjsonFile,
+  IDENTIFIERS_COPY_COLUMNS,
+  identifiersCopyText,
+  PayeeSubstitution,
+  SPLITS_COPY_COLUMNS,
+  splitsCopyText,
+  WORKS_COPY_COLUMNS,
+  worksCopyText,
+} from './catalogue/data';
+import { BASELINE_SQL, LookupResult } from './catalogue/lookup-shared';
+import { fixed, grouped, median } from './catalogue/stats';
+
+const ROOT = join(__dirname, '..');
+const DIST = join(ROOT, 'dist');
+const DATA_DIR = join(ROOT, '.data', 'bench');
+const SNAPSHOT = join(DATA_DIR, 'catalogue-dist');
+const API_ENTRY = join(SNAPSHOT, 'src', 'main.js');
+const WORKER_ENTRY = join(SNAPSHOT, 'src', 'worker.js');
+const CLI_ENTRY = join(SNAPSHOT, 'src', 'cli.js');
+const IMPORTS_CONTROLLER = join('src', 'catalogue', 'imports', 'catalogue-imports.controller.js');
+const LOOKUP_CHILD = join(__dirname, 'catalogue', 'lookup.ts');
+
+const WORKS = Number(process.env.BENCH_WORKS || 1_000_000);
+const WARMUP_WORKS = Math.min(100_000, WORKS);
+const REQUESTED_RUNS = Number(process.env.BENCH_RUNS || 3);
+/** Above this, 3 measured runs are cut to 2. */
+const BUDGET_MS = 25 * 60_000;
+const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 60) * 60_000;
+const IMPORT_TIMEOUT_MS = 15 * 60_000;
+const START_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 10_000;
+const POLL_MS = 200;
+/** A spread (max - min) / median wider than this means a busy machine: run again. */
+const WIDE_SPREAD = 0.15;
+
+const TARGET_WORKS_PER_SECOND = 20_000;
+const TARGET_RATIO = 0.25;
+const TARGET_RSS_MIB = 300;
+const TARGET_LOOKUP_MS = 5;
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const ADMIN_KEY = 'rlk_bench_catalogue_admin_000000000000000000'; // ≥ 32 characters
+const TEMPLATE_DB = 'rl_bench_catalogue_template';
+const SERVICE_DB = 'rl_bench_catalogue_api';
+const COPY_DB = 'rl_bench_catalogue_copy';
+/** The baseline's publisher and payee, fixed: each run has a fresh database. */
+const COPY_ORGANIZATION_ID = '0190a000-0000-7000-8000-0000000000aa';
+const COPY_PAYEE_ID = '0190a000-0000-7000-8000-0000000000bb';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+interface CopyRun {
+  works: number;
+  seconds: number;
+  worksPerSecond: number;
+  /** COPY works, COPY work_identifiers, COPY work_splits (its trigger included), COMMIT. */
+  stepSeconds: number[];
+}
+
+interface ServiceRun {
+  works: number;
+  uploadSeconds: number;
+  seconds: number;
+  worksPerSecond: number;
+  apiPeakKiB?: number;
+  workerPeakKiB?: number;
+  /** Start-up, set-up and shutdown around the timed import. */
+  overheadSeconds: number;
+}
+
+interface Publisher {
+  organizationId: string;
+  key: string;
+  payeeId: string;
+}
+
+interface ImportStatus {
+  id: string;
+  status: string;
+  linesRead: number;
+  linesProcessed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  failure?: string | null;
+}
+
+const children = new Set<ChildProcess>();
+let stopping = false;
+let serverUrl = DEFAULT_DATABASE_URL;
+let redisUrl = DEFAULT_REDIS_URL;
+const redisPrefixes: string[] = [];
+const notes: string[] = [];
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  assertLoopback('DATABASE_URL', serverUrl);
+  assertLoopback('REDIS_URL', redisUrl);
+  if (!Number.isInteger(WORKS) || WORKS < 1)
+    throw new Error('BENCH_WORKS must be a positive integer');
+  if (!Number.isInteger(REQUESTED_RUNS) || REQUESTED_RUNS < 1) {
+    throw new Error('BENCH_RUNS must be a positive integer');
+  }
+
+  mkdirSync(DATA_DIR, { recursive: true });
+  const warmupFile = prepareFile(WARMUP_WORKS);
+  const file = WARMUP_WORKS === WORKS ? warmupFile : prepareFile(WORKS);
+  const copyTextRate = await measureCopyText(WORKS);
+
+  const build = snapshotDist();
+  const serviceAvailable = existsSync(join(SNAPSHOT, IMPORTS_CONTROLLER));
+  if (!serviceAvailable) {
+    notes.push(
+      `dist/ has no ${IMPORTS_CONTROLLER}: the import API is not built yet, so only the data ` +
+        'generator and the COPY baseline ran.',
+    );
+    log(notes[notes.length - 1]);
+  }
+  await createTemplate();
+
+  // Warm-up: both paths once at WARMUP_WORKS.
+  log(`warm-up at ${grouped(WARMUP_WORKS)} works`);
+  const warmupCopy = await runCopy(WARMUP_WORKS);
+  log(`  warm-up COPY: ${describeCopy(warmupCopy)}`);
+  let warmupService: ServiceRun | undefined;
+  if (serviceAvailable) {
+    warmupService = (await runService(warmupFile, 'w', false)).run;
+    log(`  warm-up service: ${describeService(warmupService)}`);
+  }
+
+  const runs = plannedRuns(startedAt, warmupCopy, warmupService);
+  const copies: CopyRun[] = [];
+  const services: ServiceRun[] = [];
+  let lookupTarget: { publisher: Publisher; databaseUrl: string } | undefined;
+  for (let run = 1; run <= runs; run += 1) {
+    const last = run === runs;
+    const doCopy = async () => {
+      const result = await runCopy(WORKS);
+      copies.push(result);
+      log(`  run ${run}/${runs} COPY: ${describeCopy(result)}`);
+    };
+    const doService = async () => {
+      if (!serviceAvailable) return;
+      const outcome = await runService(file, String(run), last);
+      services.push(outcome.run);
+      if (last) lookupTarget = outcome;
+      log(`  run ${run}/${runs} service: ${describeService(outcome.run)}`);
+    };
+    if (run % 2 === 1) {
+      await doCopy();
+      await doService();
+    } else {
+      await doService();
+      await doCopy();
+    }
+  }
+
+  let lookup: LookupResult | undefined;
+  if (lookupTarget) {
+    try {
+      lookup = await runLookup(lookupTarget.publisher, lookupTarget.databaseUrl);
+    } catch (error) {
+      // The import figures stand without it: report them, and why this part is missing.
+      notes.push(`The lookup failed: ${error instanceof Error ? error.message : String(error)}.`);
+      log(notes[notes.length - 1]);
+    } finally {
+      if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase(SERVICE_DB);
+    }
+  }
+  await dropDatabase(TEMPLATE_DB);
+  await deleteRedisKeys();
+
+  printReport({
+    file,
+    copyTextRate,
+    build,
+    serviceAvailable,
+    runs,
+    warmupCopy,
+    warmupService,
+    copies,
+    services,
+    lookup,
+    minutes: (Date.now() - startedAt) / 60_000,
+  });
+}
+
+// --- data -----------------------------------------------------------------------------------------
+
+function prepareFile(works: number): DataFile {
+  log(`data: ${grouped(works)} works`);
+  const file = ensureNdjsonFile(DATA_DIR, works);
+  const mib = file.bytes / 2 ** 20;
+  if (file.generated) {
+    const rate = works / file.generated.seconds;
+    log(
+      `  generated ${file.path} (${fixed(mib, 1)} MiB) in ${fixed(file.generated.seconds, 1)} s: ` +
+        `${grouped(rate)} lines/s`,
+    );
+  } else {
+    log(`  reusing ${file.path} (${fixed(mib, 1)} MiB)`);
+  }
+  return file;
+}
+
+/** The baseline's own generator, drained into nothing: the most its COPY could ever reach. */
+async function measureCopyText(works: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  const sink = () =>
+    new Writable({
+      write(_chunk, _encoding, done) {
+        done();
+      },
+    });
+  await pipeline(worksCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID), sink());
+  await pipeline(identifiersCopyText(works, COPY_ORGANIZATION_ID), sink());
+  await pipeline(splitsCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID), sink());
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  log(`  COPY text generation alone: ${grouped(works / seconds)} works/s (${fixed(seconds, 1)} s)`);
+  return works / seconds;
+}
+
+// --- baseline: bare COPY ------------------------------------------------------------------------
+
+async function runCopy(works: number): Promise<CopyRun> {
+  await recreateDatabase(COPY_DB);
+  const client = new Client({
+    connectionString: databaseUrl(COPY_DB),
+    application_name: 'bench-copy',
+  });
+  await client.connect();
+  try {
+    // A publisher (its trigger adds the default payee) and the payee the splits name.
+    await client.query(
+      `INSERT INTO organizations (id, name, kind) VALUES ($1, 'Bench Press', 'publisher')`,
+      [COPY_ORGANIZATION_ID],
+    );
+    await client.query(
+      `INSERT INTO payees (id, organization_id, name, currency) VALUES ($1, $2, 'Author', 'EUR')`,
+      [COPY_PAYEE_ID, COPY_ORGANIZATION_ID],
+    );
+    const started = process.hrtime.bigint();
+    const stepSeconds: number[] = [];
+    let stepStarted = started;
+    const step = () => {
+      const now = process.hrtime.bigint();
+      stepSeconds.push(Number(now - stepStarted) / 1e9);
+      stepStarted = now;
+    };
+    await client.query('BEGIN');
+    const copy = async (table: string, columns: string, text: NodeJS.ReadableStream) => {
+      const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
+      await pipeline(text, stream);
+      step();
+      return stream.rowCount;
+    };
+    const counts = [
+      await copy(
+        'works',
+        WORKS_COPY_COLUMNS,
+        worksCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID),
+      ),
+      await copy(
+        'work_identifiers',
+        IDENTIFIERS_COPY_COLUMNS,
+        identifiersCopyText(works, COPY_ORGANIZATION_ID),
+      ),
+      await copy(
+        'work_splits',
+        SPLITS_COPY_COLUMNS,
+        splitsCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID),
+      ),
+    ];
+    await client.query('COMMIT');
+    step();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const expected = [works, 2 * works, works];
+    if (counts.some((count, k) => count !== expected[k])) {
+      throw new Error(`COPY wrote ${counts.join('/')} rows, expected ${expected.join('/')}`);
+    }
+    return { works, seconds, worksPerSecond: works / seconds, stepSeconds };
+  } finally {
+    await client.end().catch(() => undefined);
+    await dropDatabase(COPY_DB);
+  }
+}
+
+// --- the service ----------------------------------------------------------------------------------
+
+async function runService(
+  file: DataFile,
+  label: string,
+  keepDatabase: boolean,
+): Promise<{ run: ServiceRun; publisher: Publisher; databaseUrl: string }> {
+  const overheadStarted = process.hrtime.bigint();
+  await recreateDatabase(SERVICE_DB);
+  const url = databaseUrl(SERVICE_DB);
+  const prefix = redisPrefix(label);
+  const port = await freePort();
+  const common: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    SHUTDOWN_GRACE_MS: '8000',
+  };
+  let keep = false;
+  try {
+    // As deployed (docker-compose.yml): the api serves HTTP, the worker loads.
+    const api = startChild(`api ${label}`, [API_ENTRY], {
+      ...common,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RUN_WORKERS: 'false',
+      MIGRATIONS_RUN: 'true',
+      BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await waitForOk(api, `${base}/health/live`);
+    // info: the one way to see it is ready ("worker started"); its other info lines are dropped.
+    const worker = startChild(`worker ${label}`, [WORKER_ENTRY], {
+      ...common,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      MIGRATIONS_RUN: 'false',
+    });
+    await waitForLine(worker, /worker started/);
+
+    const publisher = await createPublisher(base);
+    const overheadBefore = Number(process.hrtime.bigint() - overheadStarted) / 1e9;
+
+    const started = process.hrtime.bigint();
+    const accepted = await upload(base, publisher, file);
+    const uploadSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const finished = await waitForImport(base, publisher, accepted.id, file.works, started);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (
+      finished.status !== 'completed' ||
+      finished.created !== file.works ||
+      finished.rejected !== 0
+    ) {
+      throw new Error(
+        `the import ended ${JSON.stringify(finished)}; expected ${file.works} created`,
+      );
+    }
+
+    const apiPeakKiB = peakRssKiB(api.pid);
+    const workerPeakKiB = peakRssKiB(worker.pid);
+    const overheadStopped = process.hrtime.bigint();
+    await stopChildren();
+    await checkServiceRows(url, file.works);
+    keep = keepDatabase;
+    return {
+      run: {
+        works: file.works,
+        uploadSeconds,
+        seconds,
+        worksPerSecond: file.works / seconds,
+        apiPeakKiB,
+        workerPeakKiB,
+        overheadSeconds: overheadBefore + Number(process.hrtime.bigint() - overheadStopped) / 1e9,
+      },
+      publisher,
+      databaseUrl: url,
+    };
+  } finally {
+    await stopChildren();
+    if (!keep) await dropDatabase(SERVICE_DB);
+  }
+}
+
+async function createPublisher(base: string): Promise<Publisher> {
+  const created = await requestJson<{ organization: { id: string }; apiKey: { key: string } }>(
+    base,
+    'POST',
+    '/v1/organizations',
+    ADMIN_KEY,
+    { name: 'Bench Press', kind: 'publisher', principal: { name: 'bench' } },
+    201,
+  );
+  const payee = await requestJson<{ id: string }>(
+    base,
+    'POST',
+    '/v1/payees',
+    created.apiKey.key,
+    { name: 'Author', currency: 'EUR' },
+    201,
+  );
+  return { organizationId: created.organization.id, key: created.apiKey.key, payeeId: payee.id };
+}
+
+/** Streams the file (placeholder payee replaced) as the request body; resolves on the 202. */
+function upload(base: string, publisher: Publisher, file: DataFile): Promise<ImportStatus> {
+  return new Promise<ImportStatus>((resolve, reject) => {
+    const request = http.request(`${base}/v1/catalogue-imports`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${publisher.key}`,
+        'content-type': 'application/x-ndjson',
+        'content-length': String(file.bytes),
+      },
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode !== 202) {
+          reject(
+            new Error(
+              `POST /v1/catalogue-imports answered ${response.statusCode}: ${body.slice(0, 500)}`,
+            ),
+          );
+          return;
+        }
+        resolve(JSON.parse(body) as ImportStatus);
+      });
+    });
+    request.setTimeout(5 * 60_000, () => request.destroy(new Error('no progress for 5 minutes')));
+    pipeline(
+      createReadStream(file.path, { highWaterMark: 1 << 20 }),
+      new PayeeSubstitution(publisher.payeeId),
+      request,
+    ).catch((error: unknown) => {
+      // An early answer (e.g. 413) may cut the upload short: give the response handler above a
+      // moment to report it first (the first of the two settles the promise).
+      const message = error instanceof Error ? error.message : String(error);
+      setTimeout(() => reject(new Error(`upload failed: ${message}`)), 1000);
+    });
+  });
+}
+
+async function waitForImport(
+  base: string,
+  publisher: Publisher,
+  id: string,
+  works: number,
+  started: bigint,
+): Promise<ImportStatus> {
+  const deadline = Date.now() + IMPORT_TIMEOUT_MS;
+  let lastLog = Date.now();
+  for (;;) {
+    const status = await requestJson<ImportStatus>(
+      base,
+      'GET',
+      `/v1/catalogue-imports/${id}`,
+      publisher.key,
+      undefined,
+      200,
+    );
+    if (status.status === 'completed' || status.status === 'failed') return status;
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the import did not finish within ${IMPORT_TIMEOUT_MS / 60_000} min: ` +
+          `${status.linesProcessed}/${works} lines processed ` +
+          `(${grouped(status.linesProcessed / elapsed)} works/s so far), status ${status.status}`,
+      );
+    }
+    if (Date.now() - lastLog > 15_000) {
+      lastLog = Date.now();
+      log(
+        `    ${fixed(elapsed, 0)} s: ${status.status}, read ${grouped(status.linesRead)}, ` +
+          `processed ${grouped(status.linesProcessed)}`,
+      );
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** What the import wrote, counted after it said completed. */
+async function checkServiceRows(url: string, works: number): Promise<void> {
+  const client = new Client({ connectionString: url, application_name: 'bench-check' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ works: string; identifiers: string; splits: string }>(
+      `SELECT (SELECT count(*) FROM works) AS works,
+              (SELECT count(*) FROM work_identifiers) AS identifiers,
+              (SELECT count(*) FROM work_splits) AS splits`,
+    );
+    const found = [rows[0].works, rows[0].identifiers, rows[0].splits].map(Number);
+    const expected = [works, 2 * works, works];
+    if (found.some((count, k) => count !== expected[k])) {
+      throw new Error(
+        `after the import: ${found.join('/')} works/identifiers/splits, expected ${expected.join('/')}`,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+// --- lookup -------------------------------------------------------------------------------------
+
+async function runLookup(publisher: Publisher, url: string): Promise<LookupResult> {
+  const resultFile = join(DATA_DIR, `catalogue-lookup-${process.pid}.json`);
+  rmSync(resultFile, { force: true });
+  log('lookup: in-process inject against the hand-written query (child process, app from src/)');
+  const child = startChild('lookup', ['-r', 'ts-node/register/transpile-only', LOOKUP_CHILD], {
+    ...process.env,
+    TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+    BENCH_DATABASE_URL: url,
+    BENCH_REDIS_PREFIX: redisPrefix('lookup'),
+    BENCH_KEY: publisher.key,
+    BENCH_ORGANIZATION_ID: publisher.organizationId,
+    BENCH_WORKS: String(WORKS),
+    BENCH_RESULT_FILE: resultFile,
+  });
+  const code = await new Promise<number | null>((resolve) => {
+    if (exited(child)) resolve(child.exitCode);
+    else child.once('exit', (exitCode) => resolve(exitCode));
+  });
+  if (code !== 0 || !existsSync(resultFile)) {
+    throw new Error(`the lookup child exited with code ${code}`);
+  }
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as LookupResult;
+  rmSync(resultFile, { force: true });
+  return result;
+}
+
+// --- planning -----------------------------------------------------------------------------------
+
+/** 3 measured runs, or 2 when 3 would take the whole bench past BUDGET_MS. */
+function plannedRuns(startedAt: number, copy: CopyRun, service: ServiceRun | undefined): number {
+  if (REQUESTED_RUNS !== 3 || process.env.BENCH_RUNS) return REQUESTED_RUNS;
+  const scale = WORKS / copy.works;
+  // Bigger tables cost more per row (deeper indexes); 1.3 is a guess on the safe side.
+  const perRound =
+    1.3 * scale * (copy.seconds + (service?.seconds ?? 0)) + (service?.overheadSeconds ?? 0) + 10;
+  const lookupSeconds = service ? 120 : 0;
+  const elapsed = (Date.now() - startedAt) / 1000;
+  const projected = elapsed + 3 * perRound + lookupSeconds;
+  log(`  projected: ${fixed(projected / 60, 1)} min for 3 measured runs`);
+  if (projected * 1000 > BUDGET_MS) {
+    notes.push(
+      `Measured runs cut to 2: 3 were projected at ${fixed(projected / 60, 1)} min from the ` +
+        `warm-up, above the ${BUDGET_MS / 60_000}-minute budget.`,
+    );
+    log(notes[notes.length - 1]);
+    return 2;
+  }
+  return 3;
+}
+
+// --- report -------------------------------------------------------------------------------------
+
+interface Report {
+  file: DataFile;
+  copyTextRate: number;
+  build: string;
+  serviceAvailable: boolean;
+  runs: number;
+  warmupCopy: CopyRun;
+  warmupService?: ServiceRun;
+  copies: CopyRun[];
+  services: ServiceRun[];
+  lookup?: LookupResult;
+  minutes: number;
+}
+
+function printReport(report: Report): void {
+  const { copies, services, lookup } = report;
+  const lines: string[] = [];
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const pg = postgresSettings;
+  lines.push('');
+  lines.push(`### Catalogue import and identifier lookup, ${new Date().toISOString()}`);
+  lines.push('');
+  lines.push(
+    `\`${process.env.BENCH_WORKS ? `BENCH_WORKS=${WORKS} ` : ''}npm run bench:catalogue\` at ` +
+      `${gitRevision()}, ${report.build}; node ${process.version}, ${os.cpus().length} × ${cpu}; ` +
+      `PostgreSQL ${pg}. Data: ${grouped(WORKS)} works (${fixed(report.file.bytes / 2 ** 20, 1)} ` +
+      `MiB NDJSON, seeded, ${report.file.path.replace(`${ROOT}/`, '')}). One warm-up at ` +
+      `${grouped(WARMUP_WORKS)} works, then ${report.runs} measured run${report.runs === 1 ? '' : 's'} of ` +
+      `each, alternating; a ` +
+      `fresh database per run (from a migrated template); api (RUN_WORKERS=false, LOG_LEVEL=warn) ` +
+      `and worker (LOG_LEVEL=info) started fresh per run from a copy of dist/; total ` +
+      `${fixed(report.minutes, 1)} min.`,
+  );
+  lines.push('');
+
+  // Target 1.
+  lines.push(`#### Import ${grouped(WORKS)} works through the HTTP API`);
+  lines.push('');
+  const copyRates = copies.map((run) => run.worksPerSecond);
+  const serviceRates = services.map((run) => run.worksPerSecond);
+  // Run k of the service against run k of the baseline: the same round, minutes apart.
+  const ratios = services.map((run, k) => run.worksPerSecond / (copies[k]?.worksPerSecond ?? NaN));
+  const apiPeaks = services.map((run) => mib(run.apiPeakKiB));
+  const workerPeaks = services.map((run) => mib(run.workerPeakKiB));
+  lines.push('| measure | min | median | max | target | result |');
+  lines.push('| --- | ---: | ---: | ---: | --- | --- |');
+  lines.push(
+    `| baseline: bare \`COPY\`, works/s (1 work = 1 works + 2 work_identifiers + 1 work_splits row) | ` +
+      `${spreadCells(copyRates, grouped)} | — | — |`,
+  );
+  if (report.serviceAvailable && services.length > 0) {
+    const rate = median(serviceRates);
+    const ratio = median(ratios);
+    const apiMax = Math.max(...apiPeaks);
+    const workerMax = Math.max(...workerPeaks);
+    lines.push(
+      `| service: POST /v1/catalogue-imports → completed, works/s | ${spreadCells(serviceRates, grouped)} | ` +
+        `≥ ${grouped(TARGET_WORKS_PER_SECOND)} | ${verdict(rate >= TARGET_WORKS_PER_SECOND)} |`,
+    );
+    lines.push(
+      `| service ÷ baseline (same round) | ${spreadCells(ratios, (v) => fixed(v, 3))} | ` +
+        `≥ ${TARGET_RATIO} | ${verdict(ratio >= TARGET_RATIO)} |`,
+    );
+    lines.push(
+      `| upload only (first byte → 202), s | ${spreadCells(
+        services.map((run) => run.uploadSeconds),
+        (v) => fixed(v, 1),
+      )} | — | — |`,
+    );
+    lines.push(
+      `| import total, s | ${spreadCells(
+        services.map((run) => run.seconds),
+        (v) => fixed(v, 1),
+      )} | — | — |`,
+    );
+    lines.push(
+      `| api peak RSS (VmHWM), MiB | ${spreadCells(apiPeaks, (v) => fixed(v, 1))} | ` +
+        `< ${TARGET_RSS_MIB} (max) | ${verdict(apiMax < TARGET_RSS_MIB)} |`,
+    );
+    lines.push(
+      `| worker peak RSS (VmHWM), MiB | ${spreadCells(workerPeaks, (v) => fixed(v, 1))} | ` +
+        `< ${TARGET_RSS_MIB} (max) | ${verdict(workerMax < TARGET_RSS_MIB)} |`,
+    );
+  } else {
+    lines.push(
+      '| service | not run | | | ≥ 20 000 works/s, ≥ 0.25 × baseline, RSS < 300 MiB | — |',
+    );
+  }
+  lines.push('');
+  lines.push(
+    '| run | baseline s | baseline works/s | service upload s | service total s | service works/s | ratio | api RSS MiB | worker RSS MiB |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const runRow = (label: string, copy: CopyRun | undefined, service: ServiceRun | undefined) =>
+    `| ${label} | ${fixed(copy?.seconds, 1)} | ${grouped(copy?.worksPerSecond)} | ` +
+    `${fixed(service?.uploadSeconds, 1)} | ${fixed(service?.seconds, 1)} | ` +
+    `${grouped(service?.worksPerSecond)} | ` +
+    `${fixed(service && copy ? service.worksPerSecond / copy.worksPerSecond : undefined, 3)} | ` +
+    `${fixed(mib(service?.apiPeakKiB), 1)} | ${fixed(mib(service?.workerPeakKiB), 1)} |`;
+  lines.push(runRow(`warm-up (${grouped(WARMUP_WORKS)})`, report.warmupCopy, report.warmupService));
+  for (let k = 0; k < report.runs; k++) {
+    lines.push(
+      runRow(`${k + 1} (${k % 2 === 0 ? 'COPY first' : 'service first'})`, copies[k], services[k]),
+    );
+  }
+  lines.push('');
+  lines.push(
+    `The baseline's COPY text is generated as it streams; that generator alone runs at ` +
+      `${grouped(report.copyTextRate)} works/s on this machine (on the other core).`,
+  );
+  if (copies.length > 0) {
+    const stepMedian = (k: number) => fixed(median(copies.map((run) => run.stepSeconds[k])), 1);
+    lines.push(
+      `Baseline time by step (medians): COPY works ${stepMedian(0)} s, work_identifiers ` +
+        `${stepMedian(1)} s, work_splits (with its sum trigger) ${stepMedian(2)} s, COMMIT ` +
+        `${stepMedian(3)} s.`,
+    );
+  }
+
+  // Target 2.
+  lines.push('');
+  lines.push(`#### GET /v1/works?identifier=isbn:… at ${grouped(WORKS)} works, in-process`);
+  lines.push('');
+  if (lookup) {
+    const rounds = lookup.service.length;
+    const perRound = lookup.service[0]?.lookups ?? 0;
+    const serviceMedians = lookup.service.map((round) => round.medianMs);
+    const baselineMedians = lookup.baseline.map((round) => round.medianMs);
+    const serviceMedian = median(serviceMedians);
+    const baselineMedian = median(baselineMedians);
+    lines.push(
+      `Sequential lookups of random ISBNs (${grouped(perRound)} per round and method, ` +
+        `${rounds} rounds after a ${grouped(lookup.warmup.service.lookups)}-lookup warm-up, order ` +
+        `alternating), in the database the last measured import filled. Service: Fastify ` +
+        '`inject` in one Node process booting the app from src/ (auth, rate limit, query, ' +
+        'conflicts, serialization; no network). Baseline: the query below via a plain `pg` ' +
+        'client in that process. Min/median/max are over the rounds\u2019 medians. Measured ' +
+        `after \`ANALYZE works, work_identifiers, work_splits\` (${fixed(
+          lookup.beforeAnalyze.analyzeSeconds,
+          1,
+        )} s), as autovacuum would leave them; the last row is a short probe made before it.`,
+    );
+    lines.push('');
+    lines.push(
+      '| measure | min ms | median ms | max ms | p99 ms (median of rounds) | × baseline | target | result |',
+    );
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+    lines.push(
+      `| baseline: one hand-written SQL query (pg) | ${spreadCells(baselineMedians, (v) => fixed(v, 3))} | ` +
+        `${fixed(median(lookup.baseline.map((round) => round.p99Ms)), 3)} | 1.00 | — | — |`,
+    );
+    lines.push(
+      `| service: inject GET /v1/works?identifier= | ${spreadCells(serviceMedians, (v) => fixed(v, 3))} | ` +
+        `${fixed(median(lookup.service.map((round) => round.p99Ms)), 3)} | ` +
+        `${fixed(serviceMedian / baselineMedian, 2)} | median < ${TARGET_LOOKUP_MS} ms | ` +
+        `${verdict(serviceMedian < TARGET_LOOKUP_MS)} |`,
+    );
+    const before = lookup.beforeAnalyze;
+    lines.push(
+      `| before ANALYZE, as the import left the tables (statistics ` +
+        `${before.statsPresent ? 'present' : 'absent'}, autovacuum ${before.autovacuum}): service ` +
+        `(${before.service.lookups} lookups) / baseline (${before.baseline.lookups}) | — | ` +
+        `${fixed(before.service.medianMs, 3)} / ${fixed(before.baseline.medianMs, 3)} | — | ` +
+        `${fixed(before.service.p99Ms, 3)} / ${fixed(before.baseline.p99Ms, 3)} | ` +
+        `${fixed(before.service.medianMs / before.baseline.medianMs, 2)} | — | — |`,
+    );
+    lines.push('');
+    lines.push('Baseline query and its plan for one identifier:');
+    lines.push('');
+    lines.push('```');
+    lines.push(BASELINE_SQL);
+    lines.push('');
+    lines.push(lookup.explain);
+    lines.push('```');
+    if (spreadTooWide(serviceMedians) || spreadTooWide(baselineMedians)) {
+      notes.push('Lookup medians spread more than 15 %: the machine was busy; run again.');
+    }
+  } else {
+    lines.push(
+      report.serviceAvailable
+        ? 'Not measured (see the notes below).'
+        : 'Not run: it needs the import API to fill the database.',
+    );
+  }
+
+  if (spreadTooWide(copyRates) || spreadTooWide(serviceRates)) {
+    notes.push(
+      `Import rates spread more than ${WIDE_SPREAD * 100} % of the median: the machine was busy; ` +
+        'run again before believing these figures.',
+    );
+  }
+  if (notes.length > 0) {
+    lines.push('');
+    for (const note of notes) lines.push(`Note: ${note}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function spreadCells(values: number[], format: (value: number) => string): string {
+  if (values.length === 0) return 'n/a | n/a | n/a';
+  return `${format(Math.min(...values))} | ${format(median(values))} | ${format(Math.max(...values))}`;
+}
+
+function spreadTooWide(values: number[]): boolean {
+  if (values.length < 2) return false;
+  return (Math.max(...values) - Math.min(...values)) / median(values) > WIDE_SPREAD;
+}
+
+function verdict(pass: boolean): string {
+  return pass ? '**pass**' : '**FAIL**';
+}
+
+function mib(kib: number | undefined): number {
+  return kib === undefined ? Number.NaN : kib / 1024;
+}
+
+function describeCopy(run: CopyRun): string {
+  const [works, identifiers, splits, commit] = run.stepSeconds.map((seconds) => fixed(seconds, 1));
+  return (
+    `${fixed(run.seconds, 1)} s, ${grouped(run.worksPerSecond)} works/s (works ${works} s, ` +
+    `identifiers ${identifiers} s, splits ${splits} s, commit ${commit} s)`
+  );
+}
+
+function describeService(run: ServiceRun): string {
+  return (
+    `${fixed(run.seconds, 1)} s (upload ${fixed(run.uploadSeconds, 1)} s), ` +
+    `${grouped(run.worksPerSecond)} works/s, peak RSS api ${fixed(mib(run.apiPeakKiB), 1)} MiB, ` +
+    `worker ${fixed(mib(run.workerPeakKiB), 1)} MiB`
+  );
+}
+
+// --- databases ----------------------------------------------------------------------------------
+
+let postgresSettings = 'unknown';
+
+function databaseUrl(name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: serverUrl, application_name: 'bench-admin' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+async function recreateDatabase(name: string): Promise<void> {
+  await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  });
+}
+
+/** A database holding the built migrations; every run's database is a copy of it. */
+async function createTemplate(): Promise<void> {
+  postgresSettings = await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+      `SELECT name, setting, unit FROM pg_settings
+        WHERE name IN ('server_version', 'shared_buffers', 'max_wal_size', 'synchronous_commit',
+                       'autovacuum')
+        ORDER BY name`,
+    );
+    const get = (name: string) => rows.find((row) => row.name === name);
+    const pages = (name: string) => {
+      const row = get(name);
+      if (!row) return '?';
+      const bytes =
+        Number(row.setting) * (row.unit === '8kB' ? 8192 : row.unit === 'MB' ? 2 ** 20 : 1);
+      return `${Math.round(bytes / 2 ** 20)} MB`;
+    };
+    return (
+      `${get('server_version')?.setting ?? '?'} (shared_buffers ${pages('shared_buffers')}, ` +
+      `max_wal_size ${pages('max_wal_size')}, synchronous_commit ` +
+      `${get('synchronous_commit')?.setting ?? '?'}, autovacuum ${get('autovacuum')?.setting ?? '?'})`
+    );
+  });
+  log(`migrating ${TEMPLATE_DB} with the built cli`);
+  const migrate = spawnSync(process.execPath, [CLI_ENTRY, 'migrate'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl(TEMPLATE_DB), LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    timeout: START_TIMEOUT_MS,
+  });
+  if (migrate.status !== 0) {
+    throw new Error(`migrate failed (${migrate.status}): ${migrate.stderr || migrate.stdout}`);
+  }
+  log(`  ${migrate.stdout.trim()}`);
+}
+
+// --- redis --------------------------------------------------------------------------------------
+
+function redisPrefix(label: string): string {
+  const prefix = `bcat-${process.pid}-${label}`;
+  redisPrefixes.push(prefix);
+  return prefix;
+}
+
+/** Deletes every key under the prefixes this run used (and only those). */
+async function deleteRedisKeys(): Promise<void> {
+  if (redisPrefixes.length === 0) return;
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for (const prefix of redisPrefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+  } catch (error) {
+    log(
+      `could not delete the bench's Redis keys: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// --- build --------------------------------------------------------------------------------------
+
+/** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
+function snapshotDist(): string {
+  const entry = join(DIST, 'src', 'main.js');
+  if (!existsSync(entry)) {
+    log('dist/src/main.js is missing: npm run build');
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0 || !existsSync(entry)) throw new Error('npm run build failed');
+  }
+  const builtAt = statSync(entry).mtimeMs;
+  const stale = ['src', 'migrations'].some((folder) => newestMtime(join(ROOT, folder)) > builtAt);
+  if (stale) {
+    notes.push('src/ or migrations/ changed after dist/ was built: the api and worker ran dist/.');
+    log(`warning: ${notes[notes.length - 1]}`);
+  }
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  cpSync(DIST, SNAPSHOT, {
+    recursive: true,
+    filter: (source) => !source.endsWith('.tsbuildinfo'),
+  });
+  return `dist/ built ${new Date(builtAt).toISOString()}${stale ? ' (older than src/)' : ''}`;
+}
+
+function newestMtime(folder: string): number {
+  if (!existsSync(folder)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    newest = Math.max(newest, mtime);
+  }
+  return newest;
+}
+
+function gitRevision(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  if (head.status !== 0) return 'an unknown revision';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : ' (src/ or migrations/ modified)'}`;
+}
+
+// --- child processes ----------------------------------------------------------------------------
+
+interface Watched extends ChildProcess {
+  output?: string;
+}
+
+function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Watched {
+  const child: Watched = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.output = '';
+  children.add(child);
+  child.once('exit', (code, signal) => {
+    children.delete(child);
+    if (!stopping && code !== 0) log(`[${name}] exited (code ${code}, signal ${signal})`);
+  });
+  const forward = (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    // Kept (bounded) for waitForLine.
+    child.output = `${child.output ?? ''}${text}`.slice(-65_536);
+    for (const line of text.split('\n')) {
+      if (line.trim() === '' || quiet(line)) continue;
+      process.stderr.write(`[${name}] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+/** pino lines below warn (level 40). */
+function quiet(line: string): boolean {
+  const match = /^\{"level":(\d+)/.exec(line);
+  return match !== null && Number(match[1]) < 40;
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** SIGTERM, then SIGKILL after STOP_GRACE_MS; resolves once every child has exited. */
+async function stopChildren(): Promise<void> {
+  stopping = true;
+  await Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (exited(child)) {
+            resolve();
+            return;
+          }
+          const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+          child.once('exit', () => {
+            clearTimeout(force);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  stopping = false;
+}
+
+/** Last resort on any exit path: no child outlives the bench. */
+function killChildrenNow(): void {
+  stopping = true;
+  for (const child of children) {
+    if (!exited(child)) child.kill('SIGKILL');
+  }
+}
+
+async function waitForOk(child: ChildProcess, url: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (exited(child)) throw new Error(`${url}: the server exited before answering`);
+    const status = await requestRaw('GET', url).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer 200 within ${START_TIMEOUT_MS} ms`);
+    await sleep(250);
+  }
+}
+
+async function waitForLine(child: Watched, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!pattern.test(child.output ?? '')) {
+    if (exited(child)) throw new Error(`the worker exited before logging ${pattern}`);
+    if (Date.now() > deadline)
+      throw new Error(`the worker did not log ${pattern} within ${START_TIMEOUT_MS} ms`);
+    await sleep(100);
+  }
+}
+
+// --- HTTP ---------------------------------------------------------------------------------------
+
+function requestRaw(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, headers, timeout: 30_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`${method} ${url}: timed out`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function requestJson<T>(
+  base: string,
+  method: string,
+  path: string,
+  key: string,
+  body: unknown,
+  expected: number,
+): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await requestRaw(
+    method,
+    `${base}${path}`,
+    headers,
+    body === undefined ? undefined : JSON.stringify(body),
+  );
+  if (response.status !== expected) {
+    throw new Error(
+      `${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`,
+    );
+  }
+  return JSON.parse(response.body) as T;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** Peak resident set size of a process as the kernel counts it, in KiB (Linux only). */
+function peakRssKiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// --- set-up checks ------------------------------------------------------------------------------
+
+function assertLoopback(name: string, url: string): void {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    throw new Error(`${name} is not a URL`);
+  }
+  if (!LOOPBACK_HOSTS.has(host)) {
+    throw new Error(`${name} points at ${host}: this benchmark only uses loopback addresses`);
+  }
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// --- entry --------------------------------------------------------------------------------------
+
+process.once('exit', killChildrenNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the children`);
+    killChildrenNow();
+    process.exit(130);
+  });
+}
+const watchdog = setTimeout(() => {
+  log(`the benchmark did not finish within ${OVERALL_TIMEOUT_MS / 60_000} min; stopping`);
+  killChildrenNow();
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+watchdog.unref();
+
+main().then(
+  () => process.exit(0),
+  async (error: unknown) => {
+    log(`bench:catalogue failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stopChildren();
+    await deleteRedisKeys();
+    if (process.env.BENCH_KEEP_DATABASES !== '1') {
+      for (const name of [COPY_DB, SERVICE_DB, TEMPLATE_DB]) {
+        await dropDatabase(name).catch(() => undefined);
+      }
+    }
+    process.exit(1);
+  },
+);
