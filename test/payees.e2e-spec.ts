@@ -84,6 +84,19 @@ describe('payees', () => {
     );
   });
 
+  it('refuses null for a field that cannot be cleared', async () => {
+    const payee = await createPayee(t.http, publisher.key);
+    const response = await t.http.request('PATCH', `/v1/payees/${payee.id}`, {
+      key: publisher.key,
+      body: { name: null, currency: null },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'currency',
+      'name',
+    ]);
+  });
+
   it('clears a field with null and keeps an unchanged payee at its version', async () => {
     const payee = await createPayee(t.http, publisher.key, { country: 'FR' });
     const cleared = await t.http.request('PATCH', `/v1/payees/${payee.id}`, {

@@ -5,7 +5,7 @@ import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
 import { BadRequest, Conflict } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
-import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { canonicalJson, IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
 import { ScopedRepository, scopeOf, TenantScope } from '../common/tenancy/tenant-scope';
@@ -193,8 +193,9 @@ export class WorkService {
         metadata: dto.metadata ?? current.metadata,
         identifiers: identifiers ?? current.identifiers,
       };
+      // Canonical JSON: metadata with its keys in another order is the same metadata.
       const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
-        (field) => JSON.stringify(next[field]) !== JSON.stringify(current[field]),
+        (field) => canonicalJson(next[field]) !== canonicalJson(current[field]),
       );
       const splitsChanged = !sameSplits(splits, current.splits);
       if (changed.length === 0 && !splitsChanged) return this.read(manager, scope, id);

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 import { IsNotBlank } from '../../common/validation/is-not-blank';
 import { IsCountryCode, IsCurrencyCode } from '../../common/validation/iso-codes';
@@ -28,20 +28,30 @@ export class CreatePayeeDto {
   currency!: string;
 }
 
-/** Any subset of the fields; `null` clears email or country. */
-export class UpdatePayeeDto extends PartialType(CreatePayeeDto) {
+/** Any subset of the fields; `null` clears email or country, and nothing else. */
+export class UpdatePayeeDto {
+  @ApiPropertyOptional({ example: 'Ada King' })
+  @ValidateIf((_o, value) => value !== undefined)
+  @IsString()
+  @Length(1, 200)
+  @IsNotBlank()
+  name?: string;
+
   @ApiPropertyOptional({ example: 'ada@example.org', nullable: true })
-  @ValidateIf((_o, value) => value !== null)
-  @IsOptional()
+  @ValidateIf((_o, value) => value !== undefined && value !== null)
   @IsEmail()
   @Length(3, 254)
-  declare email?: string | null;
+  email?: string | null;
 
   @ApiPropertyOptional({ example: 'FR', nullable: true })
-  @ValidateIf((_o, value) => value !== null)
-  @IsOptional()
+  @ValidateIf((_o, value) => value !== undefined && value !== null)
   @IsCountryCode()
-  declare country?: string | null;
+  country?: string | null;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @ValidateIf((_o, value) => value !== undefined)
+  @IsCurrencyCode()
+  currency?: string;
 }
 
 export class ListPayeesQuery extends PageQuery {}
