@@ -18,6 +18,16 @@ describe('readNdjson', () => {
     ]);
   });
 
+  it('refuses a file with a line too long to be a work, without holding it', async () => {
+    const body = Readable.from([
+      '{"a":1}\n',
+      '{"title":"',
+      'x'.repeat(600_000),
+      'x'.repeat(600_000),
+    ]);
+    await expect(all(readNdjson(body))).rejects.toThrow('Line 2 is longer than 1048576 characters');
+  });
+
   it('refuses a body whose first line is not a JSON object', async () => {
     await expect(all(readNdjson(Readable.from(['title,kind\n'])))).rejects.toThrow(
       'The body is not NDJSON: line 1 is not JSON',

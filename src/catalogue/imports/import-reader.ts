@@ -11,6 +11,9 @@ export type ImportLine =
 
 export type ImportFormat = 'ndjson' | 'csv';
 
+/** No valid line comes near this (metadata is at most 16 KiB); past it the file is refused. */
+export const MAX_LINE_CHARACTERS = 1024 * 1024;
+
 /**
  * NDJSON, one object per line, streamed, yielded a chunk's worth of lines at a time (one await
  * per chunk, not per line: a file has millions). Blank lines are skipped. A first line that is
@@ -54,6 +57,12 @@ export async function* readNdjson(body: Readable): AsyncGenerator<ImportLine[]> 
       start = newline + 1;
     }
     rest = text.slice(start);
+    if (rest.length > MAX_LINE_CHARACTERS) {
+      throw new BadRequest(
+        'line-too-long',
+        `Line ${lineNo + 1} is longer than ${MAX_LINE_CHARACTERS} characters`,
+      );
+    }
     if (lines.length) yield lines;
   }
   rest += decoder.end();
@@ -79,6 +88,7 @@ export async function* readCsv(body: Readable): AsyncGenerator<ImportLine[]> {
         return header.map((column) => column.trim());
       },
       skip_empty_lines: true,
+      max_record_size: MAX_LINE_CHARACTERS,
       skip_records_with_error: true,
       info: true,
     }),
