@@ -33,19 +33,17 @@
  * rebuild during the run cannot change what is measured. When dist/ has no catalogue-imports
  * controller yet, only the generator and the COPY baseline run.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   createReadStream,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
 } from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -65,9 +63,19 @@ import {
   worksCopyText,
 } from './catalogue/data';
 import { BASELINE_SQL, LookupResult } from './catalogue/lookup-shared';
-import { fixed, grouped, median } from './catalogue/stats';
+import {
+  assertLoopback,
+  buildIfMissing,
+  DIST_MAIN,
+  gitRevision,
+  ROOT,
+  sourcesChangedSince,
+} from './support/environment';
+import { freePort, request } from './support/http';
+import { log } from './support/log';
+import { ChildProcesses, exited, peakRssKiB, sleep } from './support/processes';
+import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
 
-const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'dist');
 const DATA_DIR = join(ROOT, '.data', 'bench');
 const SNAPSHOT = join(DATA_DIR, 'catalogue-dist');
@@ -87,8 +95,7 @@ const IMPORT_TIMEOUT_MS = 15 * 60_000;
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
 const POLL_MS = 200;
-/** A spread (max - min) / median wider than this means a busy machine: run again. */
-const WIDE_SPREAD = 0.15;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 const TARGET_WORKS_PER_SECOND = 20_000;
 const TARGET_RATIO = 0.25;
@@ -104,7 +111,6 @@ const COPY_DB = 'rl_bench_catalogue_copy';
 /** The baseline's publisher and payee, fixed: each run has a fresh database. */
 const COPY_ORGANIZATION_ID = '0190a000-0000-7000-8000-0000000000aa';
 const COPY_PAYEE_ID = '0190a000-0000-7000-8000-0000000000bb';
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 interface CopyRun {
   works: number;
@@ -143,8 +149,11 @@ interface ImportStatus {
   failure?: string | null;
 }
 
-const children = new Set<ChildProcess>();
-let stopping = false;
+const children = new ChildProcesses({
+  stopGraceMs: STOP_GRACE_MS,
+  startTimeoutMs: START_TIMEOUT_MS,
+  reportExits: 'failed',
+});
 let serverUrl = DEFAULT_DATABASE_URL;
 let redisUrl = DEFAULT_REDIS_URL;
 const redisPrefixes: string[] = [];
@@ -369,7 +378,7 @@ async function runService(
   let keep = false;
   try {
     // As deployed (docker-compose.yml): the api serves HTTP, the worker loads.
-    const api = startChild(`api ${label}`, [API_ENTRY], {
+    const api = children.start(`api ${label}`, [API_ENTRY], {
       ...common,
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -379,16 +388,16 @@ async function runService(
       BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     });
     const base = `http://127.0.0.1:${port}`;
-    await waitForOk(api, `${base}/health/live`);
+    await children.waitForOk(api, `${base}/health/live`);
     // info: the one way to see it is ready ("worker started"); its other info lines are dropped.
-    const worker = startChild(`worker ${label}`, [WORKER_ENTRY], {
+    const worker = children.start(`worker ${label}`, [WORKER_ENTRY], {
       ...common,
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'info',
       MIGRATIONS_RUN: 'false',
     });
-    await waitForLine(worker, /worker started/);
+    await children.waitForLine(worker, /worker started/, 'the worker');
 
     const publisher = await createPublisher(base);
     const overheadBefore = Number(process.hrtime.bigint() - overheadStarted) / 1e9;
@@ -411,7 +420,7 @@ async function runService(
     const apiPeakKiB = peakRssKiB(api.pid);
     const workerPeakKiB = peakRssKiB(worker.pid);
     const overheadStopped = process.hrtime.bigint();
-    await stopChildren();
+    await children.stop();
     await checkServiceRows(url, file.works);
     keep = keepDatabase;
     return {
@@ -428,7 +437,7 @@ async function runService(
       databaseUrl: url,
     };
   } finally {
-    await stopChildren();
+    await children.stop();
     if (!keep) await dropDatabase(SERVICE_DB);
   }
 }
@@ -561,7 +570,7 @@ async function runLookup(publisher: Publisher, url: string): Promise<LookupResul
   const resultFile = join(DATA_DIR, `catalogue-lookup-${process.pid}.json`);
   rmSync(resultFile, { force: true });
   log('lookup: in-process inject against the hand-written query (child process, app from src/)');
-  const child = startChild('lookup', ['-r', 'ts-node/register/transpile-only', LOOKUP_CHILD], {
+  const child = children.start('lookup', ['-r', 'ts-node/register/transpile-only', LOOKUP_CHILD], {
     ...process.env,
     TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
     BENCH_DATABASE_URL: url,
@@ -812,17 +821,8 @@ function spreadCells(values: number[], format: (value: number) => string): strin
   return `${format(Math.min(...values))} | ${format(median(values))} | ${format(Math.max(...values))}`;
 }
 
-function spreadTooWide(values: number[]): boolean {
-  if (values.length < 2) return false;
-  return (Math.max(...values) - Math.min(...values)) / median(values) > WIDE_SPREAD;
-}
-
 function verdict(pass: boolean): string {
   return pass ? '**pass**' : '**FAIL**';
-}
-
-function mib(kib: number | undefined): number {
-  return kib === undefined ? Number.NaN : kib / 1024;
 }
 
 function describeCopy(run: CopyRun): string {
@@ -945,14 +945,9 @@ async function deleteRedisKeys(): Promise<void> {
 
 /** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
 function snapshotDist(): string {
-  const entry = join(DIST, 'src', 'main.js');
-  if (!existsSync(entry)) {
-    log('dist/src/main.js is missing: npm run build');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0 || !existsSync(entry)) throw new Error('npm run build failed');
-  }
-  const builtAt = statSync(entry).mtimeMs;
-  const stale = ['src', 'migrations'].some((folder) => newestMtime(join(ROOT, folder)) > builtAt);
+  buildIfMissing();
+  const builtAt = statSync(DIST_MAIN).mtimeMs;
+  const stale = sourcesChangedSince(builtAt);
   if (stale) {
     notes.push('src/ or migrations/ changed after dist/ was built: the api and worker ran dist/.');
     log(`warning: ${notes[notes.length - 1]}`);
@@ -965,147 +960,7 @@ function snapshotDist(): string {
   return `dist/ built ${new Date(builtAt).toISOString()}${stale ? ' (older than src/)' : ''}`;
 }
 
-function newestMtime(folder: string): number {
-  if (!existsSync(folder)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
-    newest = Math.max(newest, mtime);
-  }
-  return newest;
-}
-
-function gitRevision(): string {
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
-  if (head.status !== 0) return 'an unknown revision';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : ' (src/ or migrations/ modified)'}`;
-}
-
-// --- child processes ----------------------------------------------------------------------------
-
-interface Watched extends ChildProcess {
-  output?: string;
-}
-
-function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Watched {
-  const child: Watched = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.output = '';
-  children.add(child);
-  child.once('exit', (code, signal) => {
-    children.delete(child);
-    if (!stopping && code !== 0) log(`[${name}] exited (code ${code}, signal ${signal})`);
-  });
-  const forward = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    // Kept (bounded) for waitForLine.
-    child.output = `${child.output ?? ''}${text}`.slice(-65_536);
-    for (const line of text.split('\n')) {
-      if (line.trim() === '' || quiet(line)) continue;
-      process.stderr.write(`[${name}] ${line}\n`);
-    }
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  return child;
-}
-
-/** pino lines below warn (level 40). */
-function quiet(line: string): boolean {
-  const match = /^\{"level":(\d+)/.exec(line);
-  return match !== null && Number(match[1]) < 40;
-}
-
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-/** SIGTERM, then SIGKILL after STOP_GRACE_MS; resolves once every child has exited. */
-async function stopChildren(): Promise<void> {
-  stopping = true;
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (exited(child)) {
-            resolve();
-            return;
-          }
-          const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-          child.once('exit', () => {
-            clearTimeout(force);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  stopping = false;
-}
-
-/** Last resort on any exit path: no child outlives the bench. */
-function killChildrenNow(): void {
-  stopping = true;
-  for (const child of children) {
-    if (!exited(child)) child.kill('SIGKILL');
-  }
-}
-
-async function waitForOk(child: ChildProcess, url: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (exited(child)) throw new Error(`${url}: the server exited before answering`);
-    const status = await requestRaw('GET', url).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline)
-      throw new Error(`${url} did not answer 200 within ${START_TIMEOUT_MS} ms`);
-    await sleep(250);
-  }
-}
-
-async function waitForLine(child: Watched, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!pattern.test(child.output ?? '')) {
-    if (exited(child)) throw new Error(`the worker exited before logging ${pattern}`);
-    if (Date.now() > deadline)
-      throw new Error(`the worker did not log ${pattern} within ${START_TIMEOUT_MS} ms`);
-    await sleep(100);
-  }
-}
-
 // --- HTTP ---------------------------------------------------------------------------------------
-
-function requestRaw(
-  method: string,
-  url: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method, headers, timeout: 30_000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error(`${method} ${url}: timed out`)));
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 async function requestJson<T>(
   base: string,
@@ -1117,12 +972,11 @@ async function requestJson<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await requestRaw(
-    method,
-    `${base}${path}`,
+  const response = await request(method, `${base}${path}`, {
     headers,
-    body === undefined ? undefined : JSON.stringify(body),
-  );
+    body: body === undefined ? undefined : JSON.stringify(body),
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  });
   if (response.status !== expected) {
     throw new Error(
       `${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`,
@@ -1131,80 +985,15 @@ async function requestJson<T>(
   return JSON.parse(response.body) as T;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-/** Peak resident set size of a process as the kernel counts it, in KiB (Linux only). */
-function peakRssKiB(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// --- set-up checks ------------------------------------------------------------------------------
-
-function assertLoopback(name: string, url: string): void {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    throw new Error(`${name} is not a URL`);
-  }
-  if (!LOOPBACK_HOSTS.has(host)) {
-    throw new Error(`${name} points at ${host}: this benchmark only uses loopback addresses`);
-  }
-}
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 // --- entry --------------------------------------------------------------------------------------
 
-process.once('exit', killChildrenNow);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the children`);
-    killChildrenNow();
-    process.exit(130);
-  });
-}
-const watchdog = setTimeout(() => {
-  log(`the benchmark did not finish within ${OVERALL_TIMEOUT_MS / 60_000} min; stopping`);
-  killChildrenNow();
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-watchdog.unref();
+children.guard('the children', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    log(`bench:catalogue failed: ${error instanceof Error ? error.message : String(error)}`);
-    await stopChildren();
-    await deleteRedisKeys();
-    if (process.env.BENCH_KEEP_DATABASES !== '1') {
-      for (const name of [COPY_DB, SERVICE_DB, TEMPLATE_DB]) {
-        await dropDatabase(name).catch(() => undefined);
-      }
+children.exitWhenDone('bench:catalogue', main(), async () => {
+  await deleteRedisKeys();
+  if (process.env.BENCH_KEEP_DATABASES !== '1') {
+    for (const name of [COPY_DB, SERVICE_DB, TEMPLATE_DB]) {
+      await dropDatabase(name).catch(() => undefined);
     }
-    process.exit(1);
-  },
-);
+  }
+});

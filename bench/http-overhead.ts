@@ -19,17 +19,29 @@
  * 40-character key, given to the api as BOOTSTRAP_ADMIN_KEY, which creates the first admin only
  * in a database that has none). Only loopback addresses are accepted.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import * as http from 'node:http';
-import * as net from 'node:net';
+import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import autocannon from 'autocannon';
-
-const ROOT = join(__dirname, '..');
-const API_ENTRY = join(ROOT, 'dist', 'src', 'main.js');
+import {
+  assertLoopback,
+  buildIfMissing,
+  DIST_MAIN as API_ENTRY,
+  gitRevision,
+  redactUrl,
+  sourcesChangedSince,
+} from './support/environment';
+import { freePort, request } from './support/http';
+import { log } from './support/log';
+import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
+import {
+  fixed,
+  formatKiB,
+  median,
+  percentileOfSorted,
+  spreadTooWide,
+  WIDE_SPREAD,
+} from './support/stats';
 
 const CONNECTIONS = 10;
 const WARMUP_SECONDS = 3;
@@ -41,12 +53,10 @@ const START_TIMEOUT_MS = 90_000;
 const OVERALL_TIMEOUT_MS = 5 * 60_000;
 const STOP_GRACE_MS = 8_000;
 const SETTLE_MS = 1_000;
-/** A spread (max - min) / median wider than this means a busy machine: run again. */
-const WIDE_SPREAD = 0.15;
+const REQUEST_TIMEOUT_MS = 2000;
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_BENCH_KEY = 'rlk_bench_http_overhead_0000000000000000'; // 40 characters
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The baseline: a bare Node http server answering the same small JSON as /health/live. */
 const BASELINE_SOURCE = `
@@ -77,8 +87,11 @@ interface Sample {
   p99: number;
 }
 
-const children = new Set<ChildProcess>();
-let stopping = false;
+const children = new ChildProcesses({
+  stopGraceMs: STOP_GRACE_MS,
+  startTimeoutMs: START_TIMEOUT_MS,
+  reportExits: 'any',
+});
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -89,7 +102,7 @@ async function main(): Promise<void> {
   ensureBuilt();
 
   const [apiPort, baselinePort] = await Promise.all([freePort(), freePort()]);
-  const api = startChild('api', [API_ENTRY], {
+  const api = children.start('api', [API_ENTRY], {
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -103,7 +116,7 @@ async function main(): Promise<void> {
     RATE_LIMIT_PER_MINUTE: '100000000',
     SHUTDOWN_GRACE_MS: '5000',
   });
-  const baseline = startChild('baseline', ['-e', BASELINE_SOURCE], {
+  const baseline = children.start('baseline', ['-e', BASELINE_SOURCE], {
     PATH: process.env.PATH,
     PORT: String(baselinePort),
   });
@@ -125,8 +138,8 @@ async function main(): Promise<void> {
   ];
 
   await Promise.all([
-    waitForOk(api, `${apiBase}/health/live`),
-    waitForOk(baseline, targets[0].url),
+    children.waitForOk(api, `${apiBase}/health/live`),
+    children.waitForOk(baseline, targets[0].url),
   ]);
   await checkTargets(targets);
 
@@ -149,7 +162,7 @@ async function main(): Promise<void> {
   await sleep(SETTLE_MS);
   const apiPeakRss = peakRssKiB(api.pid);
   const baselinePeakRss = peakRssKiB(baseline.pid);
-  await stopChildren();
+  await children.stop();
 
   printReport(targets, samples, apiPeakRss, baselinePeakRss, databaseUrl);
 }
@@ -186,8 +199,8 @@ function load(target: Target, seconds: number): Promise<Sample> {
         const sorted = Float64Array.from(latencies).sort();
         resolve({
           requestsPerSecond: result['2xx'] / result.duration,
-          p50: percentile(sorted, 0.5),
-          p99: percentile(sorted, 0.99),
+          p50: percentileOfSorted(sorted, 0.5),
+          p99: percentileOfSorted(sorted, 0.99),
         });
       },
     );
@@ -206,7 +219,10 @@ function load(target: Target, seconds: number): Promise<Sample> {
 /** Each target answers 200 before any load: a 401 on /v1/me would otherwise measure errors. */
 async function checkTargets(targets: Target[]): Promise<void> {
   for (const target of targets) {
-    const { status, body } = await get(target.url, target.headers);
+    const { status, body } = await request('GET', target.url, {
+      headers: target.headers,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
     if (status !== 200) {
       const hint =
         target.key === 'me'
@@ -251,7 +267,7 @@ function printReport(
     const rate = median(rates);
     const min = Math.min(...rates);
     const max = Math.max(...rates);
-    if ((max - min) / rate > WIDE_SPREAD) spreads.push(target.label);
+    if (spreadTooWide(rates)) spreads.push(target.label);
     lines.push(
       `| ${target.label} | ${fixed(min, 0)} | ${fixed(rate, 0)} | ${fixed(max, 0)} | ` +
         `${fixed(median(runs.map((sample) => sample.p50)), 2)} | ` +
@@ -273,150 +289,12 @@ function printReport(
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-// --- child processes ---------------------------------------------------------------------------
-
-function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', (code, signal) => {
-    children.delete(child);
-    if (!stopping) log(`[${name}] exited unexpectedly (code ${code}, signal ${signal})`);
-  });
-  const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() !== '') process.stderr.write(`[${name}] ${line}\n`);
-    }
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  return child;
-}
-
-function exited(child: ChildProcess): boolean {
-  return child.exitCode !== null || child.signalCode !== null;
-}
-
-/** SIGTERM, then SIGKILL after STOP_GRACE_MS; resolves once every child has exited. */
-async function stopChildren(): Promise<void> {
-  stopping = true;
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (exited(child)) {
-            resolve();
-            return;
-          }
-          const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-          child.once('exit', () => {
-            clearTimeout(force);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-}
-
-/** Last resort on any exit path: no child outlives the bench. */
-function killChildrenNow(): void {
-  stopping = true;
-  for (const child of children) {
-    if (!exited(child)) child.kill('SIGKILL');
-  }
-}
-
-async function waitForOk(child: ChildProcess, url: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (exited(child)) {
-      throw new Error(`${url}: the server exited (code ${child.exitCode}) before answering`);
-    }
-    const status = await get(url).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline) {
-      throw new Error(`${url} did not answer 200 within ${START_TIMEOUT_MS} ms`);
-    }
-    await sleep(250);
-  }
-}
-
-function get(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers, timeout: 2000 }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error(`${url}: timed out`)));
-    request.on('error', reject);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-/** Peak resident set size of a process as the kernel counts it, in KiB (Linux only). */
-function peakRssKiB(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// --- set-up checks ------------------------------------------------------------------------------
-
-function assertLoopback(name: string, url: string): void {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    throw new Error(`${name} is not a URL`);
-  }
-  if (!LOOPBACK_HOSTS.has(host)) {
-    throw new Error(`${name} points at ${host}: this benchmark only uses loopback addresses`);
-  }
-}
+// --- build --------------------------------------------------------------------------------------
 
 /** Builds when dist/ is missing; warns when src/ or migrations/ changed after the last build. */
 function ensureBuilt(): void {
-  if (!existsSync(API_ENTRY)) {
-    log('dist/src/main.js is missing: npm run build');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0 || !existsSync(API_ENTRY)) throw new Error('npm run build failed');
-    return;
-  }
-  const builtAt = statSync(API_ENTRY).mtimeMs;
-  const newer = ['src', 'migrations'].some((folder) => newestMtime(join(ROOT, folder)) > builtAt);
+  if (buildIfMissing()) return;
+  const newer = sourcesChangedSince(statSync(API_ENTRY).mtimeMs);
   if (newer) log('warning: src/ or migrations/ changed after dist/ was built; measuring dist/');
 }
 
@@ -424,49 +302,7 @@ function builtAt(): string {
   return existsSync(API_ENTRY) ? statSync(API_ENTRY).mtime.toISOString() : 'never';
 }
 
-function newestMtime(folder: string): number {
-  if (!existsSync(folder)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    const mtime = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
-    newest = Math.max(newest, mtime);
-  }
-  return newest;
-}
-
-function gitRevision(): string {
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
-  if (head.status !== 0) return 'an unknown revision';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : ' (src/ or migrations/ modified)'}`;
-}
-
 // --- numbers ------------------------------------------------------------------------------------
-
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(fraction * sorted.length)));
-  return sorted[rank - 1];
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function fixed(value: number, digits: number): string {
-  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
-}
-
-function formatKiB(kib: number | undefined): string {
-  return kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`;
-}
 
 function describe(sample: Sample): string {
   return (
@@ -475,46 +311,8 @@ function describe(sample: Sample): string {
   );
 }
 
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'an unparsable URL';
-  }
-}
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 // --- entry --------------------------------------------------------------------------------------
 
-process.once('exit', killChildrenNow);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the servers`);
-    killChildrenNow();
-    process.exit(130);
-  });
-}
-const watchdog = setTimeout(() => {
-  log(`the benchmark did not finish within ${OVERALL_TIMEOUT_MS / 1000} s; stopping`);
-  killChildrenNow();
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-watchdog.unref();
+children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 1000} s`);
 
-main().then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    log(`bench:http failed: ${error instanceof Error ? error.message : String(error)}`);
-    await stopChildren();
-    process.exit(1);
-  },
-);
+children.exitWhenDone('bench:http', main());

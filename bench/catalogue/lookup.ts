@@ -23,7 +23,7 @@ import { validateEnvironment } from '../../src/config/environment';
 import { createApp } from '../../src/create-app';
 import { externalIdOf, isbnOf, mulberry32, SEED } from './data';
 import { BASELINE_SQL, LookupResult, LookupRound } from './lookup-shared';
-import { median, percentile } from './stats';
+import { median, percentile } from '../support/stats';
 
 /** Lookups per method before ANALYZE, and their time limit in seconds. */
 const PROBE_LOOKUPS = 20;

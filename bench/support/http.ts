@@ -1,0 +1,42 @@
+import * as http from 'node:http';
+import * as net from 'node:net';
+
+export interface Answer {
+  status: number;
+  body: string;
+}
+
+/** One request, its whole answer read as text; fails after `timeoutMs` without socket activity. */
+export function request(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body?: string; timeoutMs: number },
+): Promise<Answer> {
+  const { headers = {}, body, timeoutMs } = options;
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, headers, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`${method} ${url}: timed out`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
