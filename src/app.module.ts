@@ -13,6 +13,7 @@ import { AppConfigModule } from './config/app-config.module';
 import { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
@@ -44,6 +45,7 @@ export class AppModule {
         HealthModule,
         OrganizationsModule,
         CatalogueModule,
+        LicensingModule,
         ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
       ],
       providers: [

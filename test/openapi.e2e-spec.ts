@@ -27,6 +27,9 @@ describe('OpenAPI document', () => {
       'GET /v1/audit-events',
       'GET /v1/catalogue-imports/{id}',
       'GET /v1/catalogue-imports/{id}/errors',
+      'GET /v1/licence-offers',
+      'GET /v1/licence-offers/{id}',
+      'GET /v1/licence-offers/{id}/versions',
       'GET /v1/me',
       'GET /v1/organizations',
       'GET /v1/organizations/{id}',
@@ -40,11 +43,14 @@ describe('OpenAPI document', () => {
       'PATCH /v1/payees/{id}',
       'PATCH /v1/works/{id}',
       'POST /v1/catalogue-imports',
+      'POST /v1/licence-offers',
+      'POST /v1/licence-offers/{id}/retire',
       'POST /v1/organizations',
       'POST /v1/organizations/{id}/api-keys',
       'POST /v1/payees',
       'POST /v1/works',
       'POST /v1/works/{id}/withdraw',
+      'PUT /v1/licence-offers/{id}',
     ]);
     expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
   });

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { catalogueEntities } from '../catalogue/catalogue.entities';
+import { LicenceOffer } from '../licensing/licence-offer.entity';
 import { organizationEntities } from '../organizations/organization.entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import './pg-types';
 
 /** Every entity the service maps; each module exports its own list. */
-export const entities = [...organizationEntities, ...catalogueEntities];
+export const entities = [...organizationEntities, ...catalogueEntities, LicenceOffer];
 
 /** Compiled or not, migrations sit in <root>/migrations beside src/. */
 export const migrationsGlob = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');

@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Principal } from '../common/auth/principal';
+import { assertVersion } from '../common/concurrency/if-match';
+import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { RequestValidationFailed } from '../common/errors/validation-error';
+import { canonicalJson, IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { newId } from '../common/ids';
+import { Page, paginate } from '../common/pagination/page';
+import { ScopedRepository, scopeOf, TenantScope } from '../common/tenancy/tenant-scope';
+import { AuditService } from '../organizations/audit.service';
+import {
+  LicenceOfferResponse,
+  LicenceOfferTermsDto,
+  LicenceOfferVersionsResponse,
+  ListLicenceOffersQuery,
+} from './dto/licence-offer.dto';
+import { LicenceOffer } from './licence-offer.entity';
+import { OfferTerms, termsProblems } from './offer-terms';
+
+/** Terms as stored: defaults filled in, lists without duplicates, so equal terms hash equal. */
+export function normalizeTerms(dto: LicenceOfferTermsDto): OfferTerms {
+  const unique = (values: string[] | undefined) => [...new Set(values ?? [])].sort();
+  const scope: OfferTerms['scope'] =
+    dto.scope.type === 'works'
+      ? { type: 'works', workIds: unique(dto.scope.workIds?.map((id) => id.toLowerCase())) }
+      : dto.scope.type === 'filter'
+        ? {
+            type: 'filter',
+            ...(dto.scope.kinds ? { kinds: unique(dto.scope.kinds) } : {}),
+            ...(dto.scope.identifierSchemes
+              ? { identifierSchemes: unique(dto.scope.identifierSchemes) }
+              : {}),
+          }
+        : { type: 'all' };
+  return {
+    title: dto.title.trim(),
+    scope,
+    usages: unique(dto.usages),
+    prohibits: unique(dto.prohibits),
+    territories: unique(dto.territories),
+    userTypes: unique(dto.userTypes),
+    term: { ...dto.term },
+    currency: dto.currency,
+    pricing: JSON.parse(JSON.stringify(dto.pricing)) as OfferTerms['pricing'],
+    attributionRequired: dto.attributionRequired ?? false,
+  };
+}
+
+export function hashTerms(terms: OfferTerms): Buffer {
+  return createHash('sha256').update(canonicalJson(terms)).digest();
+}
+
+function toResponse(offer: LicenceOffer): LicenceOfferResponse {
+  return {
+    id: offer.id,
+    publisherId: offer.organizationId,
+    status: offer.status,
+    version: offer.version,
+    terms: offer.terms,
+    termsHash: offer.termsHash.toString('hex'),
+    createdAt: offer.createdAt.toISOString(),
+    updatedAt: offer.updatedAt.toISOString(),
+    retiredAt: offer.retiredAt?.toISOString() ?? null,
+  };
+}
+
+@Injectable()
+export class LicenceOfferService {
+  private readonly offers: ScopedRepository<LicenceOffer>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(LicenceOffer) offers: Repository<LicenceOffer>,
+    private readonly audit: AuditService,
+  ) {
+    this.offers = new ScopedRepository(offers, 'licence-offer');
+  }
+
+  async create(
+    actor: Principal,
+    dto: LicenceOfferTermsDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<LicenceOfferResponse> {
+    const terms = this.validTerms(dto);
+    const result = await runIdempotent(
+      this.dataSource,
+      actor.organizationId,
+      idempotency,
+      async (manager) => {
+        await this.assertScopeWorks(manager, actor.organizationId, terms);
+        const id = newId();
+        const hash = hashTerms(terms);
+        await manager.query(
+          `INSERT INTO licence_offers (id, organization_id, terms, terms_hash) VALUES ($1, $2, $3, $4)`,
+          [id, actor.organizationId, JSON.stringify(terms), hash],
+        );
+        await manager.query(
+          `INSERT INTO licence_offer_versions (offer_id, version, terms, terms_hash) VALUES ($1, 1, $2, $3)`,
+          [id, JSON.stringify(terms), hash],
+        );
+        await this.audit.record(manager, actor, {
+          action: 'licence-offer.create',
+          resourceType: 'licence-offer',
+          resourceId: id,
+          resourceOrganizationId: actor.organizationId,
+          details: { termsHash: hash.toString('hex') },
+        });
+        return {
+          status: 201,
+          body: toResponse(await manager.findOneByOrFail(LicenceOffer, { id })),
+        };
+      },
+    );
+    return result.body;
+  }
+
+  /** Publishers see their own offers; licensees every publisher's active ones. */
+  list(actor: Principal, query: ListLicenceOffersQuery): Promise<Page<LicenceOfferResponse>> {
+    const offers = this.offers.query(this.readScope(actor), 'offer');
+    if (actor.role === 'licensee') offers.andWhere(`offer.status = 'active'`);
+    if (query.status) offers.andWhere('offer.status = :status', { status: query.status });
+    return paginate(offers, query, toResponse);
+  }
+
+  async get(actor: Principal, id: string): Promise<LicenceOfferResponse> {
+    return toResponse(await this.visible(this.dataSource.manager, actor, id));
+  }
+
+  /** A new version of the terms; agreements keep the version they accepted. */
+  async revise(
+    actor: Principal,
+    id: string,
+    dto: LicenceOfferTermsDto,
+    expectedVersion?: number,
+  ): Promise<LicenceOfferResponse> {
+    const terms = this.validTerms(dto);
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.lock(manager, actor, id);
+      assertVersion('licence-offer', id, expectedVersion, current.version);
+      if (current.status === 'retired') {
+        throw new Conflict(
+          'offer-retired',
+          `Licence offer ${id} is retired and cannot be revised`,
+          {
+            status: 'retired',
+          },
+        );
+      }
+      const hash = hashTerms(terms);
+      if (hash.equals(current.termsHash)) return toResponse(current);
+      await this.assertScopeWorks(manager, current.organizationId, terms);
+      const version = current.version + 1;
+      await manager.query(
+        `UPDATE licence_offers SET terms = $2, terms_hash = $3, version = $4, updated_at = now() WHERE id = $1`,
+        [id, JSON.stringify(terms), hash, version],
+      );
+      await manager.query(
+        `INSERT INTO licence_offer_versions (offer_id, version, terms, terms_hash) VALUES ($1, $2, $3, $4)`,
+        [id, version, JSON.stringify(terms), hash],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'licence-offer.revise',
+        resourceType: 'licence-offer',
+        resourceId: id,
+        resourceOrganizationId: current.organizationId,
+        details: { version, termsHash: hash.toString('hex') },
+      });
+      return toResponse(await manager.findOneByOrFail(LicenceOffer, { id }));
+    });
+  }
+
+  /** No new agreements on it; existing ones keep their terms. Retiring twice answers the same. */
+  async retire(actor: Principal, id: string): Promise<LicenceOfferResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.lock(manager, actor, id);
+      if (current.status === 'retired') return toResponse(current);
+      await manager.query(
+        `UPDATE licence_offers SET status = 'retired', retired_at = now(), updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'licence-offer.retire',
+        resourceType: 'licence-offer',
+        resourceId: id,
+        resourceOrganizationId: current.organizationId,
+      });
+      return toResponse(await manager.findOneByOrFail(LicenceOffer, { id }));
+    });
+  }
+
+  async versions(actor: Principal, id: string): Promise<LicenceOfferVersionsResponse> {
+    await this.visible(this.dataSource.manager, actor, id);
+    const rows = await this.dataSource.query<
+      { version: number; terms: LicenceOfferTermsDto; terms_hash: Buffer; created_at: Date }[]
+    >(
+      `SELECT version, terms, terms_hash, created_at FROM licence_offer_versions WHERE offer_id = $1 ORDER BY version`,
+      [id],
+    );
+    return {
+      data: rows.map((row) => ({
+        version: row.version,
+        terms: row.terms,
+        termsHash: row.terms_hash.toString('hex'),
+        createdAt: row.created_at.toISOString(),
+      })),
+    };
+  }
+
+  private validTerms(dto: LicenceOfferTermsDto): OfferTerms {
+    const terms = normalizeTerms(dto);
+    const problems = termsProblems(terms);
+    if (problems.length) {
+      throw new RequestValidationFailed(
+        problems.map((problem) => ({ field: problem.field, messages: [problem.message] })),
+      );
+    }
+    return terms;
+  }
+
+  private readScope(actor: Principal): TenantScope {
+    return actor.role === 'licensee' ? { kind: 'platform' } : scopeOf(actor);
+  }
+
+  private async visible(
+    manager: EntityManager,
+    actor: Principal,
+    id: string,
+  ): Promise<LicenceOffer> {
+    const offer = await this.offers.get(this.readScope(actor), id, manager);
+    // A licensee sees what is on offer; a retired offer is no longer.
+    if (actor.role === 'licensee' && offer.status !== 'active')
+      throw new ResourceNotFound('licence-offer', id);
+    return offer;
+  }
+
+  private async lock(manager: EntityManager, actor: Principal, id: string): Promise<LicenceOffer> {
+    const found = await this.offers.get(scopeOf(actor), id, manager);
+    return manager.findOneOrFail(LicenceOffer, {
+      where: { id: found.id },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  private async assertScopeWorks(
+    manager: EntityManager,
+    organizationId: string,
+    terms: OfferTerms,
+  ): Promise<void> {
+    if (terms.scope.type !== 'works') return;
+    const found = await manager.query<{ id: string }[]>(
+      `SELECT id FROM works WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+      [organizationId, terms.scope.workIds],
+    );
+    const known = new Set(found.map((row) => row.id));
+    const unknown = terms.scope.workIds.filter((workId) => !known.has(workId));
+    if (unknown.length) {
+      throw new RequestValidationFailed([
+        {
+          field: 'scope.workIds',
+          messages: unknown
+            .slice(0, 20)
+            .map((workId) => `work ${workId} is not one of this publisher's works`),
+        },
+      ]);
+    }
+  }
+}

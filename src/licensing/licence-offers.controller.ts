@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { IfMatch } from '../common/concurrency/if-match';
+import { ApiProblems } from '../common/errors/api-problems';
+import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
+import { Page, PageOf } from '../common/pagination/page';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../catalogue/payees.controller';
+import {
+  LicenceOfferResponse,
+  LicenceOfferTermsDto,
+  LicenceOfferVersionsResponse,
+  ListLicenceOffersQuery,
+} from './dto/licence-offer.dto';
+import { LicenceOfferService } from './licence-offer.service';
+
+@ApiTags('licensing')
+@ApiBearerAuth()
+@Controller('v1/licence-offers')
+export class LicenceOffersController {
+  constructor(private readonly offers: LicenceOfferService) {}
+
+  @Post()
+  @Roles('publisher')
+  @ApiOperation({
+    summary: 'Publish a licence offer: which works, which uses, where, when, at what price',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: LicenceOfferResponse })
+  @ApiProblems(400, 401, 403, 409, 429)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: LicenceOfferTermsDto,
+    @Idempotency() idempotency?: IdempotentRequest,
+  ): Promise<LicenceOfferResponse> {
+    return this.offers.create(principal, dto, idempotency);
+  }
+
+  @Get()
+  @Roles('publisher', 'licensee')
+  @ApiOperation({ summary: "A publisher's own offers; for a licensee, every active offer" })
+  @ApiOkResponse({ type: PageOf(LicenceOfferResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListLicenceOffersQuery,
+  ): Promise<Page<LicenceOfferResponse>> {
+    return this.offers.list(principal, query);
+  }
+
+  @Get(':id')
+  @Roles('publisher', 'licensee')
+  @ApiOkResponse({ type: LicenceOfferResponse })
+  @ApiProblems(401, 403, 404, 429)
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<LicenceOfferResponse> {
+    return this.offers.get(principal, id);
+  }
+
+  @Put(':id')
+  @Roles('publisher')
+  @ApiOperation({
+    summary: 'Revise the terms: a new version; agreements keep the version they accepted',
+  })
+  @ApiHeader(IF_MATCH_HEADER_DOC)
+  @ApiOkResponse({ type: LicenceOfferResponse })
+  @ApiProblems(400, 401, 403, 404, 412, 429)
+  revise(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: LicenceOfferTermsDto,
+    @IfMatch() expectedVersion?: number,
+  ): Promise<LicenceOfferResponse> {
+    return this.offers.revise(principal, id, dto, expectedVersion);
+  }
+
+  @Post(':id/retire')
+  @HttpCode(200)
+  @Roles('publisher')
+  @ApiOperation({ summary: 'Retire an offer: no new agreements on it. Idempotent.' })
+  @ApiOkResponse({ type: LicenceOfferResponse })
+  @ApiProblems(401, 403, 404, 429)
+  retire(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<LicenceOfferResponse> {
+    return this.offers.retire(principal, id);
+  }
+
+  @Get(':id/versions')
+  @Roles('publisher', 'licensee')
+  @ApiOperation({ summary: 'Every version of the terms, oldest first' })
+  @ApiOkResponse({ type: LicenceOfferVersionsResponse })
+  @ApiProblems(401, 403, 404, 429)
+  versions(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<LicenceOfferVersionsResponse> {
+    return this.offers.versions(principal, id);
+  }
+}

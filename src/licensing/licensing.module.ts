@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { LicenceOffer } from './licence-offer.entity';
+import { LicenceOfferService } from './licence-offer.service';
+import { LicenceOffersController } from './licence-offers.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule],
+  controllers: [LicenceOffersController],
+  providers: [LicenceOfferService],
+  exports: [LicenceOfferService],
+})
+export class LicensingModule {}
