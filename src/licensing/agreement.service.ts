@@ -1,0 +1,271 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../common/auth/principal';
+import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { RequestValidationFailed } from '../common/errors/validation-error';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { newId } from '../common/ids';
+import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { AuditService } from '../organizations/audit.service';
+import { todayUtc } from '../catalogue/work-inputs';
+import { isCalendarDate } from '../catalogue/work-rules';
+import {
+  agreementPeriod,
+  periodsOverlap,
+  pricedUsages,
+  scopesOverlap,
+  usagesOverlap,
+} from './agreement-rules';
+import {
+  AgreementResponse,
+  CreateAgreementDto,
+  ListAgreementsQuery,
+  TerminateAgreementDto,
+} from './dto/agreement.dto';
+import { OfferTerms } from './offer-terms';
+
+interface AgreementRow {
+  id: string;
+  licensee_id: string;
+  publisher_id: string;
+  offer_id: string;
+  offer_version: number;
+  terms: OfferTerms;
+  terms_hash: Buffer;
+  status: 'active' | 'terminated';
+  starts_on: string;
+  ends_on: string | null;
+  terminated_on: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toResponse(row: AgreementRow, today = todayUtc()): AgreementResponse {
+  return {
+    id: row.id,
+    status:
+      row.status === 'active' && row.ends_on !== null && row.ends_on < today
+        ? 'expired'
+        : row.status,
+    licenseeId: row.licensee_id,
+    publisherId: row.publisher_id,
+    offerId: row.offer_id,
+    offerVersion: row.offer_version,
+    terms: row.terms,
+    termsHash: row.terms_hash.toString('hex'),
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    terminatedOn: row.terminated_on,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Agreements: a licensee accepts an offer; either party may terminate it. */
+@Injectable()
+export class AgreementService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async accept(
+    actor: Principal,
+    dto: CreateAgreementDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<AgreementResponse> {
+    const result = await runIdempotent(
+      this.dataSource,
+      actor.organizationId,
+      idempotency,
+      async (manager) => {
+        const [offer] = await manager.query<
+          {
+            id: string;
+            organization_id: string;
+            version: number;
+            terms: OfferTerms;
+            terms_hash: Buffer;
+          }[]
+        >(
+          `SELECT id, organization_id, version, terms, terms_hash FROM licence_offers WHERE id = $1 AND status = 'active' FOR SHARE`,
+          [dto.offerId],
+        );
+        if (!offer) throw new ResourceNotFound('licence-offer', dto.offerId);
+        const period = agreementPeriod(offer.terms.term, todayUtc());
+        // One licensee's agreements are checked one at a time, so two acceptances cannot both pass.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('agreements:' || $1))`, [
+          actor.organizationId,
+        ]);
+        await this.refuseOverlap(
+          manager,
+          actor.organizationId,
+          offer.organization_id,
+          offer.terms,
+          period,
+        );
+        const id = newId();
+        await manager.query(
+          `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms, terms_hash, status,
+                                 starts_on, ends_on, accepted_by_principal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10)`,
+          [
+            id,
+            actor.organizationId,
+            offer.organization_id,
+            offer.id,
+            offer.version,
+            JSON.stringify(offer.terms),
+            offer.terms_hash,
+            period.startsOn,
+            period.endsOn,
+            actor.id,
+          ],
+        );
+        await this.audit.record(manager, actor, {
+          action: 'agreement.accept',
+          resourceType: 'agreement',
+          resourceId: id,
+          resourceOrganizationId: offer.organization_id,
+          details: {
+            offerId: offer.id,
+            offerVersion: offer.version,
+            termsHash: offer.terms_hash.toString('hex'),
+          },
+        });
+        return { status: 201, body: toResponse(await this.read(manager, actor, id)) };
+      },
+    );
+    return result.body;
+  }
+
+  async get(actor: Principal, id: string): Promise<AgreementResponse> {
+    return toResponse(await this.read(this.dataSource.manager, actor, id));
+  }
+
+  /** Both parties see their agreements, newest first; nobody else sees them. */
+  async list(actor: Principal, query: ListAgreementsQuery): Promise<Page<AgreementResponse>> {
+    const limit = query.limit ?? 50;
+    const today = todayUtc();
+    const params: unknown[] = [actor.organizationId, limit + 1];
+    let where = `(a.licensee_id = $1 OR a.publisher_id = $1)`;
+    if (query.cursor) {
+      params.push(decodeCursor(query.cursor));
+      where += ` AND a.id < $${params.length}`;
+    }
+    if (query.status) {
+      params.push(today);
+      const day = `$${params.length}`;
+      where +=
+        query.status === 'terminated'
+          ? ` AND a.status = 'terminated'`
+          : query.status === 'expired'
+            ? ` AND a.status = 'active' AND a.ends_on < ${day}::date`
+            : ` AND a.status = 'active' AND (a.ends_on IS NULL OR a.ends_on >= ${day}::date)`;
+    }
+    const rows = await this.dataSource.query<AgreementRow[]>(
+      `SELECT a.* FROM agreements a WHERE ${where} ORDER BY a.id DESC LIMIT $2`,
+      params,
+    );
+    const data = rows.slice(0, limit);
+    return {
+      data: data.map((row) => toResponse(row, today)),
+      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
+    };
+  }
+
+  /** Either party ends it from a date on; ending it again answers 409 naming the state. */
+  async terminate(
+    actor: Principal,
+    id: string,
+    dto: TerminateAgreementDto,
+  ): Promise<AgreementResponse> {
+    const effectiveOn = dto.effectiveOn ?? todayUtc();
+    if (!isCalendarDate(effectiveOn)) {
+      throw new RequestValidationFailed([
+        { field: 'effectiveOn', messages: ['effectiveOn is not a calendar date'] },
+      ]);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.read(manager, actor, id, true);
+      const state = toResponse(current).status;
+      if (state !== 'active') {
+        throw new Conflict(
+          'invalid-transition',
+          `Agreement ${id} is ${state}; only an active agreement can be terminated`,
+          {
+            status: state,
+          },
+        );
+      }
+      if (effectiveOn < current.starts_on) {
+        throw new RequestValidationFailed([
+          {
+            field: 'effectiveOn',
+            messages: [`effectiveOn is before the agreement starts (${current.starts_on})`],
+          },
+        ]);
+      }
+      const lastDay =
+        current.ends_on !== null && current.ends_on < effectiveOn ? current.ends_on : effectiveOn;
+      await manager.query(
+        `UPDATE agreements SET status = 'terminated', terminated_on = $2, terminated_by_principal_id = $3, updated_at = now()
+          WHERE id = $1`,
+        [id, lastDay, actor.id],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'agreement.terminate',
+        resourceType: 'agreement',
+        resourceId: id,
+        resourceOrganizationId: current.publisher_id,
+        details: { terminatedOn: lastDay, by: actor.organizationKind },
+      });
+      return toResponse(await this.read(manager, actor, id));
+    });
+  }
+
+  private async read(
+    manager: EntityManager,
+    actor: Principal,
+    id: string,
+    lock = false,
+  ): Promise<AgreementRow> {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    const [row] = uuid.test(id)
+      ? await manager.query<AgreementRow[]>(
+          `SELECT * FROM agreements WHERE id = $1 AND (licensee_id = $2 OR publisher_id = $2)${lock ? ' FOR UPDATE' : ''}`,
+          [id, actor.organizationId],
+        )
+      : [];
+    if (!row) throw new ResourceNotFound('agreement', id);
+    return row;
+  }
+
+  private async refuseOverlap(
+    manager: EntityManager,
+    licenseeId: string,
+    publisherId: string,
+    terms: OfferTerms,
+    period: { startsOn: string; endsOn: string | null },
+  ): Promise<void> {
+    const existing = await manager.query<AgreementRow[]>(
+      `SELECT * FROM agreements WHERE licensee_id = $1 AND publisher_id = $2 AND status = 'active'`,
+      [licenseeId, publisherId],
+    );
+    const priced = pricedUsages(terms);
+    const clash = existing.find(
+      (other) =>
+        periodsOverlap(period, { startsOn: other.starts_on, endsOn: other.ends_on }) &&
+        usagesOverlap(priced, pricedUsages(other.terms)) &&
+        scopesOverlap(terms.scope, other.terms.scope),
+    );
+    if (clash) {
+      throw new Conflict(
+        'agreement-overlap',
+        `Agreement ${clash.id} already prices some of these works and uses in an overlapping period`,
+        { existingAgreementId: clash.id },
+      );
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
+import { Page, PageOf } from '../common/pagination/page';
+import { IDEMPOTENCY_KEY_HEADER_DOC } from '../catalogue/payees.controller';
+import { AgreementService } from './agreement.service';
+import {
+  AgreementResponse,
+  CreateAgreementDto,
+  ListAgreementsQuery,
+  TerminateAgreementDto,
+} from './dto/agreement.dto';
+
+@ApiTags('licensing')
+@ApiBearerAuth()
+@Roles('publisher', 'licensee')
+@Controller('v1/agreements')
+export class AgreementsController {
+  constructor(private readonly agreements: AgreementService) {}
+
+  @Post()
+  @Roles('licensee')
+  @ApiOperation({
+    summary: "Accept an offer: an agreement on a snapshot of the offer's current terms",
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: AgreementResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  accept(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateAgreementDto,
+    @Idempotency() idempotency?: IdempotentRequest,
+  ): Promise<AgreementResponse> {
+    return this.agreements.accept(principal, dto, idempotency);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Agreements you are a party to, newest first' })
+  @ApiOkResponse({ type: PageOf(AgreementResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListAgreementsQuery,
+  ): Promise<Page<AgreementResponse>> {
+    return this.agreements.list(principal, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AgreementResponse })
+  @ApiProblems(401, 403, 404, 429)
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<AgreementResponse> {
+    return this.agreements.get(principal, id);
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End an agreement from a date on (either party)' })
+  @ApiOkResponse({ type: AgreementResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  terminate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: TerminateAgreementDto,
+  ): Promise<AgreementResponse> {
+    return this.agreements.terminate(principal, id, dto);
+  }
+}

@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page';
+import { LicenceOfferTermsDto } from './licence-offer.dto';
+
+export class CreateAgreementDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'An active licence offer; its current version is accepted',
+  })
+  @IsUUID()
+  offerId!: string;
+}
+
+export class TerminateAgreementDto {
+  @ApiPropertyOptional({
+    example: '2027-06-30',
+    description:
+      'Last day of use in scope (YYYY-MM-DD, default today, UTC); usage after it is out of scope',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'effectiveOn must be a date, YYYY-MM-DD' })
+  effectiveOn?: string;
+}
+
+export class ListAgreementsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['active', 'terminated', 'expired'] })
+  @IsOptional()
+  @IsIn(['active', 'terminated', 'expired'])
+  status?: 'active' | 'terminated' | 'expired';
+}
+
+export const AGREEMENT_STATES = ['active', 'terminated', 'expired'] as const;
+
+export class AgreementResponse {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ enum: AGREEMENT_STATES, description: 'expired: active, and the term has ended' })
+  status!: (typeof AGREEMENT_STATES)[number];
+
+  @ApiProperty({ format: 'uuid' })
+  licenseeId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  publisherId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  offerId!: string;
+
+  @ApiProperty({ example: 2, description: 'The offer version accepted' })
+  offerVersion!: number;
+
+  @ApiProperty({ type: LicenceOfferTermsDto, description: 'The terms as accepted; never changed' })
+  terms!: LicenceOfferTermsDto;
+
+  @ApiProperty({ description: 'SHA-256 of the terms snapshot' })
+  termsHash!: string;
+
+  @ApiProperty({ example: '2027-01-01' })
+  startsOn!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2027-12-31',
+    description: 'Inclusive; null: open-ended',
+  })
+  endsOn!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Last day in scope after termination' })
+  terminatedOn!: string | null;
+
+  @ApiProperty()
+  createdAt!: string;
+
+  @ApiProperty()
+  updatedAt!: string;
+}
