@@ -3,14 +3,16 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { AgreementService } from './agreement.service';
 import { AgreementsController } from './agreements.controller';
+import { LicenceCheckController } from './licence-check.controller';
+import { LicenceCheckService } from './licence-check.service';
 import { LicenceOffer } from './licence-offer.entity';
 import { LicenceOfferService } from './licence-offer.service';
 import { LicenceOffersController } from './licence-offers.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule],
-  controllers: [LicenceOffersController, AgreementsController],
-  providers: [LicenceOfferService, AgreementService],
+  controllers: [LicenceOffersController, AgreementsController, LicenceCheckController],
+  providers: [LicenceOfferService, AgreementService, LicenceCheckService],
   exports: [LicenceOfferService, AgreementService],
 })
 export class LicensingModule {}

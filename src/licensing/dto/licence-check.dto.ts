@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { IsCountryCode } from '../../common/validation/iso-codes';
+import { REFUSALS } from '../licence-check';
+
+export class LicenceQuestionDto {
+  @ApiPropertyOptional({
+    example: 'isbn:9780306406157',
+    description: 'scheme:value; or give url or sha256',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(3, 2100)
+  identifier?: string;
+
+  @ApiPropertyOptional({ example: 'https://example.com/articles/42' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  url?: string;
+
+  @ApiPropertyOptional({
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(64, 64)
+  sha256?: string;
+
+  @ApiProperty({ example: 'ai-train' })
+  @IsString()
+  @Length(1, 100)
+  usage!: string;
+
+  @ApiPropertyOptional({
+    example: 'DE',
+    description: 'ISO 3166-1 alpha-2 where the use happens; not checked when absent',
+  })
+  @IsOptional()
+  @IsCountryCode()
+  territory?: string;
+
+  @ApiPropertyOptional({
+    example: '2027-06-01',
+    description: 'The day of use (default today, UTC)',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'at must be a date, YYYY-MM-DD' })
+  at?: string;
+}
+
+export class LicenceQuestionsDto {
+  @ApiProperty({ type: [LicenceQuestionDto], description: 'Up to 1000 questions' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => LicenceQuestionDto)
+  questions!: LicenceQuestionDto[];
+}
+
+export class LicenceRateResponse {
+  @ApiProperty({ example: 'token' })
+  unit!: string;
+
+  @ApiProperty({ example: 1000 })
+  per!: number;
+
+  @ApiProperty({ example: '0.0125', description: 'Minor units of currency per `per` units' })
+  rate!: string;
+
+  @ApiProperty({ example: 'EUR' })
+  currency!: string;
+}
+
+export class LicenceAnswerResponse {
+  @ApiProperty({ example: 'isbn:9780306406157', description: 'The identifier as normalized' })
+  identifier!: string;
+
+  @ApiProperty({ example: 'ai-train' })
+  usage!: string;
+
+  @ApiProperty()
+  licensed!: boolean;
+
+  @ApiPropertyOptional({ enum: REFUSALS, description: 'Why not, when not licensed' })
+  reason?: string;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  workId!: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  agreementId?: string;
+
+  @ApiPropertyOptional({ type: LicenceRateResponse, nullable: true })
+  rate?: LicenceRateResponse | null;
+
+  @ApiPropertyOptional()
+  attributionRequired?: boolean;
+}
+
+export class LicenceAnswersResponse {
+  @ApiProperty({ type: [LicenceAnswerResponse], description: 'In the order of the questions' })
+  answers!: LicenceAnswerResponse[];
+}

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import {
+  LicenceAnswerResponse,
+  LicenceAnswersResponse,
+  LicenceQuestionDto,
+  LicenceQuestionsDto,
+} from './dto/licence-check.dto';
+import { LicenceCheckService } from './licence-check.service';
+
+@ApiTags('licensing')
+@ApiBearerAuth()
+@Roles('licensee')
+@Controller('v1/licence-check')
+export class LicenceCheckController {
+  constructor(private readonly licences: LicenceCheckService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Do I hold a licence for this use of this work?',
+    description: 'The agreement and rate when licensed; otherwise why not.',
+  })
+  @ApiOkResponse({ type: LicenceAnswerResponse })
+  @ApiProblems(400, 401, 403, 429)
+  async one(
+    @CurrentPrincipal() principal: Principal,
+    @Query() question: LicenceQuestionDto,
+  ): Promise<LicenceAnswerResponse> {
+    const [answer] = await this.licences.check(principal, [question], 'query');
+    return answer;
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Up to 1000 licence questions at once' })
+  @ApiOkResponse({ type: LicenceAnswersResponse })
+  @ApiProblems(400, 401, 403, 413, 429)
+  async many(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: LicenceQuestionsDto,
+  ): Promise<LicenceAnswersResponse> {
+    return { answers: await this.licences.check(principal, dto.questions) };
+  }
+}
