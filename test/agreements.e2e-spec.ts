@@ -172,15 +172,82 @@ describe('agreements', () => {
     ).toBe(200);
   });
 
-  it('refuses retired and unknown offers, and publishers accepting', async () => {
+  it('lets a publisher propose an offer to one licensee, who accepts it once', async () => {
+    // A publisher this licensee has no agreement with yet, so no overlap gets in the way.
+    const proposer = await createOrganization(t.http);
+    const published = (
+      await t.http.post(
+        '/v1/licence-offers',
+        proposer.key,
+        offerTerms({ term: { start: '2034-01-01', end: '2034-12-31' } }),
+      )
+    ).body as { id: string };
+    const proposal = await t.http.post('/v1/agreements', proposer.key, {
+      offerId: published.id,
+      licenseeId: licensee.id,
+    });
+    expect(proposal.status).toBe(201);
+    expect(proposal.body).toMatchObject({
+      status: 'proposed',
+      startsOn: null,
+      endsOn: null,
+      licenseeId: licensee.id,
+    });
+    const id = proposal.body.id as string;
+
+    const stranger = await createOrganization(t.http, { kind: 'licensee' });
+    expect((await t.http.post(`/v1/agreements/${id}/accept`, stranger.key)).status).toBe(404);
+    expect((await t.http.post(`/v1/agreements/${id}/accept`, proposer.key)).status).toBe(403);
+    const proposed = await t.http.get('/v1/agreements?status=proposed&limit=200', licensee.key);
+    expect(proposed.body.data.map((a: { id: string }) => a.id)).toContain(id);
+
+    const accepted = await t.http.post(`/v1/agreements/${id}/accept`, licensee.key);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      status: 'active',
+      startsOn: '2034-01-01',
+      endsOn: '2034-12-31',
+    });
+    const again = await t.http.post(`/v1/agreements/${id}/accept`, licensee.key);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ type: `${PROBLEM}invalid-transition`, status: 'active' });
+  });
+
+  it('refuses proposals to what is not a licensee, of offers not the publisher’s, and a proposal missing its licensee', async () => {
+    const published = await offer();
+    const otherPublisher = await createOrganization(t.http);
+    expect(
+      (
+        await t.http.post('/v1/agreements', publisher.key, {
+          offerId: published.id,
+          licenseeId: otherPublisher.id,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.http.post('/v1/agreements', otherPublisher.key, {
+          offerId: published.id,
+          licenseeId: licensee.id,
+        })
+      ).status,
+    ).toBe(404);
+    const missing = await t.http.post('/v1/agreements', publisher.key, { offerId: published.id });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors[0].field).toBe('licenseeId');
+    const selfChosen = await t.http.post('/v1/agreements', licensee.key, {
+      offerId: published.id,
+      licenseeId: licensee.id,
+    });
+    expect(selfChosen.status).toBe(400);
+  });
+
+  it('refuses retired and unknown offers', async () => {
     const published = await offer();
     await t.http.post(`/v1/licence-offers/${published.id}/retire`, publisher.key);
     const retired = await t.http.post('/v1/agreements', licensee.key, { offerId: published.id });
     expect(retired.status).toBe(404);
     const bad = await t.http.post('/v1/agreements', licensee.key, { offerId: 'nope' });
     expect(bad.status).toBe(400);
-    expect(
-      (await t.http.post('/v1/agreements', publisher.key, { offerId: published.id })).status,
-    ).toBe(403);
   });
 });

@@ -46,6 +46,7 @@ describe('OpenAPI document', () => {
       'PATCH /v1/payees/{id}',
       'PATCH /v1/works/{id}',
       'POST /v1/agreements',
+      'POST /v1/agreements/{id}/accept',
       'POST /v1/agreements/{id}/terminate',
       'POST /v1/catalogue-imports',
       'POST /v1/licence-check',

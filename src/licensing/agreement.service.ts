@@ -33,8 +33,8 @@ interface AgreementRow {
   offer_version: number;
   terms: OfferTerms;
   terms_hash: Buffer;
-  status: 'active' | 'terminated';
-  starts_on: string;
+  status: 'proposed' | 'active' | 'terminated';
+  starts_on: string | null;
   ends_on: string | null;
   terminated_on: string | null;
   created_at: Date;
@@ -70,11 +70,26 @@ export class AgreementService {
     private readonly audit: AuditService,
   ) {}
 
-  async accept(
+  /**
+   * A licensee accepts an offer (an active agreement at once); a publisher proposes one of its
+   * offers to a licensee (a proposed agreement the licensee then accepts). Either way the offer's
+   * current terms are copied, never referenced.
+   */
+  async create(
     actor: Principal,
     dto: CreateAgreementDto,
     idempotency?: IdempotentRequest,
   ): Promise<AgreementResponse> {
+    if (actor.role === 'licensee' && dto.licenseeId !== undefined) {
+      throw new RequestValidationFailed([
+        { field: 'licenseeId', messages: ['only a publisher proposes to a licensee'] },
+      ]);
+    }
+    if (actor.role === 'publisher' && dto.licenseeId === undefined) {
+      throw new RequestValidationFailed([
+        { field: 'licenseeId', messages: ['say which licensee the offer is proposed to'] },
+      ]);
+    }
     const result = await runIdempotent(
       this.dataSource,
       actor.organizationId,
@@ -89,55 +104,103 @@ export class AgreementService {
             terms_hash: Buffer;
           }[]
         >(
-          `SELECT id, organization_id, version, terms, terms_hash FROM licence_offers WHERE id = $1 AND status = 'active' FOR SHARE`,
-          [dto.offerId],
+          `SELECT id, organization_id, version, terms, terms_hash FROM licence_offers
+          WHERE id = $1 AND status = 'active' AND ($2::uuid IS NULL OR organization_id = $2) FOR SHARE`,
+          [dto.offerId, actor.role === 'publisher' ? actor.organizationId : null],
         );
         if (!offer) throw new ResourceNotFound('licence-offer', dto.offerId);
-        const period = agreementPeriod(offer.terms.term, todayUtc());
-        // One licensee's agreements are checked one at a time, so two acceptances cannot both pass.
-        await manager.query(`SELECT pg_advisory_xact_lock(hashtext('agreements:' || $1))`, [
-          actor.organizationId,
-        ]);
-        await this.refuseOverlap(
-          manager,
-          actor.organizationId,
-          offer.organization_id,
-          offer.terms,
-          period,
-        );
+        const licenseeId = dto.licenseeId ?? actor.organizationId;
+        if (dto.licenseeId !== undefined) {
+          const [licensee] = await manager.query<{ id: string }[]>(
+            `SELECT id FROM organizations WHERE id = $1 AND kind = 'licensee'`,
+            [dto.licenseeId],
+          );
+          if (!licensee) throw new ResourceNotFound('licensee', dto.licenseeId);
+        }
         const id = newId();
         await manager.query(
           `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms, terms_hash, status,
-                                 starts_on, ends_on, accepted_by_principal_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $9, $10)`,
+                                 proposed_by_principal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8)`,
           [
             id,
-            actor.organizationId,
+            licenseeId,
             offer.organization_id,
             offer.id,
             offer.version,
             JSON.stringify(offer.terms),
             offer.terms_hash,
-            period.startsOn,
-            period.endsOn,
-            actor.id,
+            actor.role === 'publisher' ? actor.id : null,
           ],
         );
         await this.audit.record(manager, actor, {
-          action: 'agreement.accept',
+          action: actor.role === 'publisher' ? 'agreement.propose' : 'agreement.create',
           resourceType: 'agreement',
           resourceId: id,
           resourceOrganizationId: offer.organization_id,
           details: {
             offerId: offer.id,
             offerVersion: offer.version,
+            licenseeId,
             termsHash: offer.terms_hash.toString('hex'),
           },
         });
+        if (actor.role === 'licensee') await this.activate(manager, actor, id);
         return { status: 201, body: toResponse(await this.read(manager, actor, id)) };
       },
     );
     return result.body;
+  }
+
+  /** The licensee accepts a proposal; accepting anything else is a 409 naming its state. */
+  async accept(actor: Principal, id: string): Promise<AgreementResponse> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.read(manager, actor, id, true);
+      if (current.licensee_id !== actor.organizationId) throw new ResourceNotFound('agreement', id);
+      if (current.status !== 'proposed') {
+        const state = toResponse(current).status;
+        throw new Conflict(
+          'invalid-transition',
+          `Agreement ${id} is ${state}; only a proposed agreement can be accepted`,
+          { status: state },
+        );
+      }
+      await this.activate(manager, actor, id);
+      return toResponse(await this.read(manager, actor, id));
+    });
+  }
+
+  /** proposed → active: the period is fixed from today, after the overlap check. */
+  private async activate(manager: EntityManager, actor: Principal, id: string): Promise<void> {
+    const [agreement] = await manager.query<AgreementRow[]>(
+      `SELECT * FROM agreements WHERE id = $1`,
+      [id],
+    );
+    const period = agreementPeriod(agreement.terms.term, todayUtc());
+    // One licensee's agreements are checked one at a time, so two acceptances cannot both pass.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('agreements:' || $1))`, [
+      agreement.licensee_id,
+    ]);
+    await this.refuseOverlap(
+      manager,
+      agreement.licensee_id,
+      agreement.publisher_id,
+      agreement.terms,
+      period,
+    );
+    await manager.query(
+      `UPDATE agreements SET status = 'active', starts_on = $2, ends_on = $3, accepted_by_principal_id = $4,
+                             updated_at = now()
+        WHERE id = $1`,
+      [id, period.startsOn, period.endsOn, actor.id],
+    );
+    await this.audit.record(manager, actor, {
+      action: 'agreement.accept',
+      resourceType: 'agreement',
+      resourceId: id,
+      resourceOrganizationId: agreement.publisher_id,
+      details: { startsOn: period.startsOn, endsOn: period.endsOn },
+    });
   }
 
   async get(actor: Principal, id: string): Promise<AgreementResponse> {
@@ -154,15 +217,15 @@ export class AgreementService {
       params.push(decodeCursor(query.cursor));
       where += ` AND a.id < $${params.length}`;
     }
-    if (query.status) {
+    if (query.status === 'terminated' || query.status === 'proposed') {
+      where += ` AND a.status = '${query.status}'`;
+    } else if (query.status) {
       params.push(today);
-      const day = `$${params.length}`;
+      const day = `$${params.length}::date`;
       where +=
-        query.status === 'terminated'
-          ? ` AND a.status = 'terminated'`
-          : query.status === 'expired'
-            ? ` AND a.status = 'active' AND a.ends_on < ${day}::date`
-            : ` AND a.status = 'active' AND (a.ends_on IS NULL OR a.ends_on >= ${day}::date)`;
+        query.status === 'expired'
+          ? ` AND a.status = 'active' AND a.ends_on < ${day}`
+          : ` AND a.status = 'active' AND (a.ends_on IS NULL OR a.ends_on >= ${day})`;
     }
     const rows = await this.dataSource.query<AgreementRow[]>(
       `SELECT a.* FROM agreements a WHERE ${where} ORDER BY a.id DESC LIMIT $2`,
@@ -199,7 +262,7 @@ export class AgreementService {
           },
         );
       }
-      if (effectiveOn < current.starts_on) {
+      if (current.starts_on !== null && effectiveOn < current.starts_on) {
         throw new RequestValidationFailed([
           {
             field: 'effectiveOn',
@@ -256,7 +319,8 @@ export class AgreementService {
     const priced = pricedUsages(terms);
     const clash = existing.find(
       (other) =>
-        periodsOverlap(period, { startsOn: other.starts_on, endsOn: other.ends_on }) &&
+        // Active agreements always have a start.
+        periodsOverlap(period, { startsOn: other.starts_on as string, endsOn: other.ends_on }) &&
         usagesOverlap(priced, pricedUsages(other.terms)) &&
         scopesOverlap(terms.scope, other.terms.scope),
     );

@@ -29,19 +29,31 @@ export class AgreementsController {
   constructor(private readonly agreements: AgreementService) {}
 
   @Post()
-  @Roles('licensee')
   @ApiOperation({
     summary: "Accept an offer: an agreement on a snapshot of the offer's current terms",
   })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
   @ApiCreatedResponse({ type: AgreementResponse })
   @ApiProblems(400, 401, 403, 404, 409, 429)
-  accept(
+  create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateAgreementDto,
     @Idempotency() idempotency?: IdempotentRequest,
   ): Promise<AgreementResponse> {
-    return this.agreements.accept(principal, dto, idempotency);
+    return this.agreements.create(principal, dto, idempotency);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @Roles('licensee')
+  @ApiOperation({ summary: 'Accept a proposed agreement' })
+  @ApiOkResponse({ type: AgreementResponse })
+  @ApiProblems(401, 403, 404, 409, 429)
+  accept(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<AgreementResponse> {
+    return this.agreements.accept(principal, id);
   }
 
   @Get()

@@ -6,10 +6,18 @@ import { LicenceOfferTermsDto } from './licence-offer.dto';
 export class CreateAgreementDto {
   @ApiProperty({
     format: 'uuid',
-    description: 'An active licence offer; its current version is accepted',
+    description: 'An active licence offer; its current version is taken',
   })
   @IsUUID()
   offerId!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Publishers only: propose the offer to this licensee, who then accepts it',
+  })
+  @IsOptional()
+  @IsUUID()
+  licenseeId?: string;
 }
 
 export class TerminateAgreementDto {
@@ -24,13 +32,13 @@ export class TerminateAgreementDto {
 }
 
 export class ListAgreementsQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['active', 'terminated', 'expired'] })
+  @ApiPropertyOptional({ enum: ['proposed', 'active', 'terminated', 'expired'] })
   @IsOptional()
-  @IsIn(['active', 'terminated', 'expired'])
-  status?: 'active' | 'terminated' | 'expired';
+  @IsIn(['proposed', 'active', 'terminated', 'expired'])
+  status?: 'proposed' | 'active' | 'terminated' | 'expired';
 }
 
-export const AGREEMENT_STATES = ['active', 'terminated', 'expired'] as const;
+export const AGREEMENT_STATES = ['proposed', 'active', 'terminated', 'expired'] as const;
 
 export class AgreementResponse {
   @ApiProperty({ format: 'uuid' })
@@ -57,8 +65,13 @@ export class AgreementResponse {
   @ApiProperty({ description: 'SHA-256 of the terms snapshot' })
   termsHash!: string;
 
-  @ApiProperty({ example: '2027-01-01' })
-  startsOn!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2027-01-01',
+    description: 'Null while proposed',
+  })
+  startsOn!: string | null;
 
   @ApiProperty({
     type: String,
