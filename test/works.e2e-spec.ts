@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createPayee, createWork, workBody } from './factories/catalogue.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { startTestApp, TestApp } from './support/test-app';
@@ -366,7 +367,9 @@ describe('works', () => {
   describe('conflicts between publishers', () => {
     it('lets both registrations stand, flags both, and clears when one withdraws', async () => {
       const other = await createOrganization(t.http);
-      const identifier = { scheme: 'isrc', value: 'US-RC1-76-07839' };
+      // An ISRC no other test registers: a third claim would keep the conflict alive.
+      const code = `QZ${randomUUID().replace(/-/g, '').slice(0, 3).toUpperCase()}26${String(Date.now() % 100000).padStart(5, '0')}`;
+      const identifier = { scheme: 'isrc', value: code.toLowerCase() };
       const mine = await createWork(t.http, publisher.key, { identifiers: [identifier] });
       const theirs = await t.http.post(
         '/v1/works',
@@ -376,12 +379,12 @@ describe('works', () => {
       expect(theirs.status).toBe(201);
       expect(theirs.body).toMatchObject({
         conflict: true,
-        conflictingIdentifiers: ['isrc:USRC17607839'],
+        conflictingIdentifiers: [`isrc:${code}`],
       });
       const mineNow = await t.http.get(`/v1/works/${mine.id}`, publisher.key);
       expect(mineNow.body).toMatchObject({
         conflict: true,
-        conflictingIdentifiers: ['isrc:USRC17607839'],
+        conflictingIdentifiers: [`isrc:${code}`],
       });
 
       const conflicted = await t.http.get('/v1/works?conflict=true&limit=200', publisher.key);
