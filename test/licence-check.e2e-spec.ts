@@ -139,6 +139,34 @@ describe('licence check', () => {
     ).toMatchObject({ reason: 'outside-term' });
   });
 
+  it('does not count a proposal the licensee has not accepted', async () => {
+    const proposer = await createOrganization(t.http);
+    await createWork(t.http, proposer.key, {
+      identifiers: [{ scheme: 'doi', value: '10.5555/proposed-only' }],
+    });
+    const offer = await t.http.post(
+      '/v1/licence-offers',
+      proposer.key,
+      offerTerms({ term: { start: '2027-01-01' } }),
+    );
+    const proposal = await t.http.post('/v1/agreements', proposer.key, {
+      offerId: offer.body.id,
+      licenseeId: licensee.id,
+    });
+    expect(proposal.body.status).toBe('proposed');
+    expect(
+      (await ask('identifier=doi:10.5555/proposed-only&usage=ai-train&at=2027-06-01')).body,
+    ).toMatchObject({
+      licensed: false,
+      reason: 'no-agreement',
+    });
+    await t.http.post(`/v1/agreements/${proposal.body.id as string}/accept`, licensee.key);
+    expect(
+      (await ask('identifier=doi:10.5555/proposed-only&usage=ai-train&at=2027-06-01')).body
+        .licensed,
+    ).toBe(true);
+  });
+
   it('answers many questions at once, in order', async () => {
     const response = await t.http.post('/v1/licence-check', licensee.key, {
       questions: [

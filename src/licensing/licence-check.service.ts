@@ -66,7 +66,8 @@ export class LicenceCheckService {
           }[]
         >(
           `SELECT id, publisher_id, terms, starts_on, LEAST(ends_on, terminated_on) AS last_day
-             FROM agreements WHERE licensee_id = $1 AND publisher_id = ANY($2::uuid[])`,
+             FROM agreements
+            WHERE licensee_id = $1 AND publisher_id = ANY($2::uuid[]) AND status <> 'proposed'`,
           [actor.organizationId, publishers],
         )
       : [];
