@@ -15,18 +15,7 @@ import { Idempotency, type IdempotentRequest } from '../common/idempotency/idemp
 import { Page, PageOf } from '../common/pagination/page';
 import { CreatePayeeDto, ListPayeesQuery, PayeeResponse, UpdatePayeeDto } from './dto/payee.dto';
 import { PayeeService } from './payee.service';
-
-export const IDEMPOTENCY_KEY_HEADER_DOC = {
-  name: 'Idempotency-Key',
-  required: false,
-  description:
-    'Retry-safe creation: the same key and body return the first result; another body answers 409',
-};
-export const IF_MATCH_HEADER_DOC = {
-  name: 'If-Match',
-  required: false,
-  description: 'The version you read; 412 when the resource has changed since',
-};
+import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
 
 @ApiTags('catalogue')
 @ApiBearerAuth()

@@ -21,7 +21,7 @@ import {
   WorkResponse,
   WorkVersionsResponse,
 } from './dto/work.dto';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from './payees.controller';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
 import { WorkService } from './work.service';
 
 @ApiTags('catalogue')

@@ -12,7 +12,7 @@ import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { Page, PageOf } from '../common/pagination/page';
-import { IDEMPOTENCY_KEY_HEADER_DOC } from '../catalogue/payees.controller';
+import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
 import { AgreementService } from './agreement.service';
 import {
   AgreementResponse,

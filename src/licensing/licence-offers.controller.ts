@@ -13,7 +13,7 @@ import { IfMatch } from '../common/concurrency/if-match';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { Page, PageOf } from '../common/pagination/page';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../catalogue/payees.controller';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
 import {
   LicenceOfferResponse,
   LicenceOfferTermsDto,
