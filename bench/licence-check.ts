@@ -1,0 +1,819 @@
+/**
+ * Single licence checks over HTTP at a million works, against a bare Node `http` server answering
+ * the same question with one hand-written SQL query on the same data, in the same run, as
+ * /work/shared/BENCHMARKING.md asks.
+ *
+ *   npm run build && npm run bench:licence-check          BENCH_WORKS=50000 for a quick check
+ *
+ * Target: with 1 000 000 works, 1 000 offers and 10 000 agreements loaded, GET
+ * /v1/licence-check?identifier=isbn:…&usage=ai-train&at=2027-06-01 (licensee API key) from a
+ * second process on loopback: ≥ 3 000 requests/s, p99 < 20 ms, and ≥ 0.5 × the baseline's
+ * requests/s.
+ *
+ * Set-up, in a fresh database (rl_bench_licence): the api (a copy of dist/ in
+ * .data/bench/licence-dist, RUN_WORKERS=false) migrates it at start-up; PUBLISHERS publishers and
+ * LICENSEES licensees are created through the API (admin key), the works are COPYed straight into
+ * works, work_identifiers and work_splits (seeded, bench/licence-check/shared.ts), the offers are
+ * published through the API, and the agreements (every licensee × every offer, none overlapping)
+ * inserted with SQL as accepting them would write them; then ANALYZE. The baseline server
+ * (bench/licence-check/baseline-server.ts) answers for the measured licensee.
+ *
+ * Load: autocannon in this process, CONNECTIONS connections, each request the next of
+ * REQUEST_TARGETS seeded ISBNs of loaded works; a WARMUP_SECONDS warm-up per target, then RUNS
+ * rounds of RUN_SECONDS per target, the order swapped every round. Before the load, a sample of the
+ * identifiers is asked of both: every answer must be 200 and both must agree on licensed, workId and
+ * agreementId. Prints a markdown section (stdout); progress on stderr.
+ *
+ * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
+ * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
+ * under a blic-<pid> prefix, deleted afterwards), BENCH_WORKS (default 1 000 000),
+ * BENCH_KEEP_DATABASES=1 (keep rl_bench_licence), BENCH_TIMEOUT_MINUTES (watchdog, default 15).
+ * Only loopback addresses are accepted.
+ */
+import { cpSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { inspect } from 'node:util';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { isbnOf } from './catalogue/data';
+import {
+  AT,
+  BASELINE_SQL,
+  coveringTokens,
+  identifiersCopyText,
+  IDENTIFIERS_COPY,
+  LICENSEES,
+  OFFERS_PER_PUBLISHER,
+  offerBody,
+  pickWorks,
+  planWorks,
+  PUBLISHERS,
+  PublisherRow,
+  SPLITS_COPY,
+  splitsCopyText,
+  USAGE,
+  WORKS_COPY,
+  worksCopyText,
+} from './licence-check/shared';
+import {
+  assertLoopback,
+  buildIfMissing,
+  DIST_MAIN,
+  gitRevision,
+  ROOT,
+  sourcesChangedSince,
+} from './support/environment';
+import { freePort, request } from './support/http';
+import { log } from './support/log';
+import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
+import {
+  fixed,
+  grouped,
+  median,
+  mib,
+  percentileOfSorted,
+  spreadTooWide,
+  WIDE_SPREAD,
+} from './support/stats';
+
+const DIST = join(ROOT, 'dist');
+const SNAPSHOT = join(ROOT, '.data', 'bench', 'licence-dist');
+const API_ENTRY = join(SNAPSHOT, 'src', 'main.js');
+const BASELINE_CHILD = join(__dirname, 'licence-check', 'baseline-server.ts');
+
+const WORKS = Number(process.env.BENCH_WORKS || 1_000_000);
+const REQUEST_TARGETS = 10_000;
+const SAMPLE_CHECKS = 500;
+const CONNECTIONS = 16;
+const WARMUP_SECONDS = 5;
+const RUN_SECONDS = 12;
+const RUNS = 3;
+/** The api's pool (DATABASE_POOL_SIZE default); the baseline gets as many connections. */
+const POOL_SIZE = 10;
+const MEASURED_LICENSEE = 0;
+
+const TARGET_RPS = 3000;
+const TARGET_P99_MS = 20;
+const TARGET_RATIO = 0.5;
+
+const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 15) * 60_000;
+const START_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 8_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const SETTLE_MS = 1_000;
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const ADMIN_KEY = 'rlk_bench_licence_admin_0000000000000000'; // 40 characters
+const DB = 'rl_bench_licence';
+
+interface Organization {
+  organizationId: string;
+  key: string;
+}
+
+interface Target {
+  key: 'baseline' | 'service';
+  label: string;
+  base: string;
+  path: (identifier: string) => string;
+  headers?: Record<string, string>;
+}
+
+interface Sample {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+}
+
+interface Answer {
+  licensed: boolean;
+  workId: string | null;
+  agreementId?: string | null;
+  reason?: string;
+  rate?: { rate: string } | null;
+}
+
+const children = new ChildProcesses({
+  stopGraceMs: STOP_GRACE_MS,
+  startTimeoutMs: START_TIMEOUT_MS,
+  reportExits: 'any',
+});
+let serverUrl = DEFAULT_DATABASE_URL;
+let redisUrl = DEFAULT_REDIS_URL;
+const redisPrefix = `blic-${process.pid}`;
+const notes: string[] = [];
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  assertLoopback('DATABASE_URL', serverUrl);
+  assertLoopback('REDIS_URL', redisUrl);
+  if (!Number.isInteger(WORKS) || WORKS < 1 || WORKS > 999_999_999) {
+    throw new Error('BENCH_WORKS must be a positive integer');
+  }
+
+  const build = snapshotDist();
+  await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${DB}`);
+  });
+  const url = databaseUrl(DB);
+
+  const apiPort = await freePort();
+  const api = children.start('api', [API_ENTRY], {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    HOST: '127.0.0.1',
+    PORT: String(apiPort),
+    LOG_LEVEL: 'warn',
+    RUN_WORKERS: 'false',
+    MIGRATIONS_RUN: 'true',
+    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    DATABASE_POOL_SIZE: String(POOL_SIZE),
+    SHUTDOWN_GRACE_MS: '5000',
+  });
+  const apiBase = `http://127.0.0.1:${apiPort}`;
+  log(`api: migrating ${DB} and starting`);
+  await children.waitForOk(api, `${apiBase}/health/live`);
+
+  // --- data ---
+  const setupStarted = Date.now();
+  log(`organizations: ${PUBLISHERS} publishers, ${LICENSEES} licensees through the API`);
+  const publishers: Organization[] = [];
+  const licensees: Organization[] = [];
+  for (let p = 0; p < PUBLISHERS; p++) {
+    publishers.push(await createOrganization(apiBase, `Bench Publisher ${p}`, 'publisher'));
+  }
+  for (let l = 0; l < LICENSEES; l++) {
+    licensees.push(await createOrganization(apiBase, `Bench Licensee ${l}`, 'licensee'));
+  }
+  const publisherRows = await withClient(url, async (client) => {
+    const rows: PublisherRow[] = [];
+    for (const publisher of publishers) {
+      const { rows: payees } = await client.query<{ id: string }>(
+        'SELECT id FROM payees WHERE organization_id = $1 AND is_default',
+        [publisher.organizationId],
+      );
+      if (payees.length !== 1) throw new Error('a publisher has no default payee');
+      rows.push({ organizationId: publisher.organizationId, payeeId: payees[0].id });
+    }
+    return rows;
+  });
+
+  const copySeconds = await copyWorks(url, publisherRows);
+  const offerSeconds = await publishOffers(apiBase, publishers);
+  const agreementSeconds = await insertAgreements(url, licensees);
+  const counts = await analyzeAndCount(url);
+  const setupSeconds = (Date.now() - setupStarted) / 1000;
+  log(
+    `  loaded in ${fixed(setupSeconds, 1)} s: ${grouped(counts.works)} works, ` +
+      `${grouped(counts.offers)} offers, ${grouped(counts.agreements)} agreements ` +
+      `(${grouped(counts.measuredAgreements)} of the measured licensee)`,
+  );
+
+  // --- baseline ---
+  const measured = licensees[MEASURED_LICENSEE];
+  const baselinePort = await freePort();
+  const baseline = children.start(
+    'baseline',
+    ['-r', 'ts-node/register/transpile-only', BASELINE_CHILD],
+    {
+      PATH: process.env.PATH,
+      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+      NODE_ENV: 'production',
+      PORT: String(baselinePort),
+      DATABASE_URL: url,
+      LICENSEE_ID: measured.organizationId,
+      POOL_SIZE: String(POOL_SIZE),
+    },
+  );
+  const baselineBase = `http://127.0.0.1:${baselinePort}`;
+  await children.waitForOk(baseline, `${baselineBase}/health`);
+
+  const query = (identifier: string) =>
+    `?identifier=${encodeURIComponent(identifier)}&usage=${USAGE}&at=${AT}`;
+  const targets: Target[] = [
+    {
+      key: 'baseline',
+      label: 'baseline: bare node:http + one SQL query',
+      base: baselineBase,
+      path: (identifier) => `/${query(identifier)}`,
+    },
+    {
+      key: 'service',
+      label: 'service: GET /v1/licence-check',
+      base: apiBase,
+      path: (identifier) => `/v1/licence-check${query(identifier)}`,
+      headers: { authorization: `Bearer ${measured.key}` },
+    },
+  ];
+  const identifiers = pickWorks(WORKS, REQUEST_TARGETS).map((i) => `isbn:${isbnOf(i)}`);
+
+  const check = await checkAnswers(targets, identifiers.slice(0, SAMPLE_CHECKS));
+  log(
+    `  sample of ${check.asked}: ${check.licensed} licensed (with agreementId), ` +
+      `${check.notLicensed} not (${formatReasons(check.reasons)}); service and baseline agree`,
+  );
+  const explain = await explainBaseline(url, identifiers[0], measured.organizationId);
+  const serviceQueries = await explainService(url, identifiers[0], measured.organizationId);
+
+  // --- load ---
+  log(`warm-up: ${WARMUP_SECONDS} s per target, ${CONNECTIONS} connections`);
+  for (const target of targets) {
+    log(`  warm-up ${target.key}: ${describe(await load(target, identifiers, WARMUP_SECONDS))}`);
+  }
+  const samples = new Map<Target['key'], Sample[]>(targets.map((target) => [target.key, []]));
+  for (let run = 1; run <= RUNS; run++) {
+    const order = run % 2 === 1 ? targets : [...targets].reverse();
+    for (const target of order) {
+      const sample = await load(target, identifiers, RUN_SECONDS);
+      samples.get(target.key)?.push(sample);
+      log(`  run ${run}/${RUNS} ${target.key}: ${describe(sample)}`);
+    }
+  }
+  await sleep(SETTLE_MS);
+  const apiPeakKiB = peakRssKiB(api.pid);
+  const baselinePeakKiB = peakRssKiB(baseline.pid);
+  await children.stop();
+  await deleteRedisKeys();
+  if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase();
+
+  printReport({
+    build,
+    counts,
+    setup: { setupSeconds, copySeconds, offerSeconds, agreementSeconds },
+    check,
+    samples,
+    targets,
+    apiPeakKiB,
+    baselinePeakKiB,
+    explain,
+    serviceQueries,
+    minutes: (Date.now() - startedAt) / 60_000,
+  });
+}
+
+// --- set-up -------------------------------------------------------------------------------------
+
+async function createOrganization(
+  base: string,
+  name: string,
+  kind: 'publisher' | 'licensee',
+): Promise<Organization> {
+  const created = await requestJson<{ organization: { id: string }; apiKey: { key: string } }>(
+    base,
+    'POST',
+    '/v1/organizations',
+    ADMIN_KEY,
+    { name, kind, principal: { name: `${name} bench` } },
+    201,
+  );
+  return { organizationId: created.organization.id, key: created.apiKey.key };
+}
+
+/** Works straight into the three tables, checks off (the data is consistent by construction). */
+async function copyWorks(url: string, publishers: PublisherRow[]): Promise<number> {
+  log(`works: planning and COPYing ${grouped(WORKS)} works`);
+  const plan = planWorks(WORKS);
+  const started = Date.now();
+  const copy = (sql: string, text: NodeJS.ReadableStream) =>
+    withClient(url, async (client) => {
+      // The statement-level reference checks and foreign keys are triggers: skipped here.
+      await client.query(`SET session_replication_role = replica`);
+      const stream = client.query(copyFrom(sql));
+      await pipeline(text, stream);
+      return stream.rowCount;
+    });
+  const written = await Promise.all([
+    copy(WORKS_COPY, worksCopyText(plan, publishers)),
+    copy(IDENTIFIERS_COPY, identifiersCopyText(plan, publishers)),
+    copy(SPLITS_COPY, splitsCopyText(plan, publishers)),
+  ]);
+  if (written.some((count) => count !== WORKS)) {
+    throw new Error(`COPY wrote ${written.join('/')} rows, expected ${WORKS} each`);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  log(`  COPY done in ${fixed(seconds, 1)} s`);
+  return seconds;
+}
+
+async function publishOffers(base: string, publishers: Organization[]): Promise<number> {
+  log(`offers: ${grouped(PUBLISHERS * OFFERS_PER_PUBLISHER)} through POST /v1/licence-offers`);
+  const started = Date.now();
+  const jobs: [number, number][] = [];
+  for (let p = 0; p < publishers.length; p++) {
+    for (let j = 0; j < OFFERS_PER_PUBLISHER; j++) jobs.push([p, j]);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const [p, j] = jobs[next++];
+      await requestJson(
+        base,
+        'POST',
+        '/v1/licence-offers',
+        publishers[p].key,
+        offerBody(p, j),
+        201,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  const seconds = (Date.now() - started) / 1000;
+  log(`  published in ${fixed(seconds, 1)} s`);
+  return seconds;
+}
+
+/**
+ * Every licensee × every offer, with SQL: accepting through the API would refuse none of them
+ * (a publisher's offers cover distinct months) but takes a request each. The rows are what
+ * accepting writes: the offer's terms and hash as they are, status active, the term's dates.
+ */
+async function insertAgreements(url: string, licensees: Organization[]): Promise<number> {
+  log(`agreements: ${grouped(licensees.length * PUBLISHERS * OFFERS_PER_PUBLISHER)} with SQL`);
+  const started = Date.now();
+  await withClient(url, (client) =>
+    client.query(
+      `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms,
+                               terms_hash, status, starts_on, ends_on, accepted_by_principal_id)
+       SELECT md5(o.id::text || l.id::text)::uuid, l.id, o.organization_id, o.id, o.version,
+              o.terms, o.terms_hash, 'active', (o.terms->'term'->>'start')::date,
+              (o.terms->'term'->>'end')::date,
+              (SELECT p.id FROM principals p WHERE p.organization_id = l.id ORDER BY p.id LIMIT 1)
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS l(id, n)
+        CROSS JOIN licence_offers o
+        ORDER BY l.n, o.id`,
+      [licensees.map((licensee) => licensee.organizationId)],
+    ),
+  );
+  return (Date.now() - started) / 1000;
+}
+
+interface Counts {
+  works: number;
+  offers: number;
+  agreements: number;
+  measuredAgreements: number;
+}
+
+async function analyzeAndCount(url: string): Promise<Counts> {
+  return withClient(url, async (client) => {
+    await client.query(
+      'ANALYZE works, work_identifiers, work_splits, licence_offers, agreements, api_keys',
+    );
+    const { rows } = await client.query<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM works) AS works,
+              (SELECT count(*) FROM licence_offers) AS offers,
+              (SELECT count(*) FROM agreements) AS agreements,
+              (SELECT count(*) FROM agreements a JOIN organizations o ON o.id = a.licensee_id
+                WHERE o.name = 'Bench Licensee ${MEASURED_LICENSEE}') AS measured`,
+    );
+    return {
+      works: Number(rows[0].works),
+      offers: Number(rows[0].offers),
+      agreements: Number(rows[0].agreements),
+      measuredAgreements: Number(rows[0].measured),
+    };
+  });
+}
+
+// --- checks -------------------------------------------------------------------------------------
+
+interface Check {
+  asked: number;
+  licensed: number;
+  notLicensed: number;
+  reasons: Map<string, number>;
+}
+
+/** Both targets answer 200 for each identifier, and agree on licensed, workId and agreementId. */
+async function checkAnswers(targets: Target[], identifiers: string[]): Promise<Check> {
+  const check: Check = { asked: 0, licensed: 0, notLicensed: 0, reasons: new Map() };
+  for (const identifier of identifiers) {
+    const answers: Answer[] = [];
+    for (const target of targets) {
+      const { status, body } = await request('GET', `${target.base}${target.path(identifier)}`, {
+        headers: target.headers,
+        timeoutMs: REQUEST_TIMEOUT_MS,
+      });
+      if (status !== 200) {
+        throw new Error(
+          `${target.label} answered ${status} for ${identifier}: ${body.slice(0, 300)}`,
+        );
+      }
+      answers.push(JSON.parse(body) as Answer);
+    }
+    const [base, service] = answers;
+    if (
+      base.licensed !== service.licensed ||
+      base.workId !== service.workId ||
+      (base.agreementId ?? null) !== (service.agreementId ?? null) ||
+      (base.rate?.rate ?? null) !== (service.rate?.rate ?? null)
+    ) {
+      throw new Error(
+        `the answers for ${identifier} differ: baseline ${JSON.stringify(base)}, service ` +
+          `${JSON.stringify(service)}`,
+      );
+    }
+    check.asked++;
+    if (service.licensed) {
+      if (!service.agreementId) throw new Error(`licensed without an agreementId: ${identifier}`);
+      check.licensed++;
+    } else {
+      check.notLicensed++;
+      const reason = service.reason ?? 'none';
+      check.reasons.set(reason, (check.reasons.get(reason) ?? 0) + 1);
+    }
+  }
+  if (check.licensed === 0) throw new Error('no identifier of the sample is licensed');
+  return check;
+}
+
+function formatReasons(reasons: Map<string, number>): string {
+  return [...reasons].map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none';
+}
+
+async function explainBaseline(url: string, identifier: string, licensee: string): Promise<string> {
+  return withClient(url, async (client) => {
+    const colon = identifier.indexOf(':');
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${BASELINE_SQL}`,
+      [
+        identifier.slice(0, colon),
+        identifier.slice(colon + 1),
+        coveringTokens(USAGE),
+        licensee,
+        AT,
+      ],
+    );
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  });
+}
+
+/**
+ * The service's agreements query for the work's publisher, timed in the database alone (median
+ * of 50, EXPLAIN ANALYZE), with the rows and bytes it sends back: the service filters in Node.
+ */
+async function explainService(
+  url: string,
+  identifier: string,
+  licensee: string,
+): Promise<{ rows: number; kib: number; ms: number }> {
+  return withClient(url, async (client) => {
+    const colon = identifier.indexOf(':');
+    const { rows: works } = await client.query<{ organization_id: string }>(
+      `SELECT w.organization_id FROM work_identifiers wi JOIN works w ON w.id = wi.work_id
+        WHERE wi.scheme = $1 AND wi.value = $2`,
+      [identifier.slice(0, colon), identifier.slice(colon + 1)],
+    );
+    const publisher = works[0]?.organization_id;
+    const sql = `SELECT id, publisher_id, terms, starts_on, LEAST(ends_on, terminated_on) AS last_day
+                   FROM agreements WHERE licensee_id = $1 AND publisher_id = ANY($2::uuid[])`;
+    const { rows } = await client.query<{ bytes: string; n: string }>(
+      `SELECT count(*) AS n, coalesce(sum(pg_column_size(q.terms)), 0) AS bytes FROM (${sql}) q`,
+      [licensee, [publisher]],
+    );
+    const times: number[] = [];
+    for (let k = 0; k < 50; k++) {
+      const { rows: plan } = await client.query<{ 'QUERY PLAN': { 'Execution Time': number }[] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`,
+        [licensee, [publisher]],
+      );
+      times.push(plan[0]['QUERY PLAN'][0]['Execution Time']);
+    }
+    return { rows: Number(rows[0].n), kib: Number(rows[0].bytes) / 1024, ms: median(times) };
+  });
+}
+
+// --- load ---------------------------------------------------------------------------------------
+
+/** One bounded autocannon run, each request the next identifier; fails on any error or non-2xx. */
+function load(target: Target, identifiers: string[], seconds: number): Promise<Sample> {
+  return new Promise<Sample>((resolve, reject) => {
+    const latencies: number[] = [];
+    const errorKinds = new Map<string, number>();
+    let next = 0;
+    const instance = autocannon(
+      {
+        url: target.base,
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: target.headers,
+        timeout: 10,
+        requests: [
+          {
+            method: 'GET',
+            path: target.path(identifiers[0]),
+            setupRequest: (req) => {
+              req.path = target.path(identifiers[next++ % identifiers.length]);
+              return req;
+            },
+          },
+        ],
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error) {
+          reject(error instanceof Error ? error : new Error(inspect(error)));
+          return;
+        }
+        if (result.errors > 0 || result.non2xx > 0) {
+          reject(
+            new Error(
+              `${target.label}: ${result.errors} connection errors (${result.timeouts} timeouts) ` +
+                `${JSON.stringify(Object.fromEntries(errorKinds))}, ${result.non2xx} non-2xx ` +
+                `answers ${JSON.stringify(result.statusCodeStats ?? {})}`,
+            ),
+          );
+          return;
+        }
+        // autocannon's own histogram keeps whole milliseconds; these are exact.
+        const sorted = Float64Array.from(latencies).sort();
+        resolve({
+          requestsPerSecond: result['2xx'] / result.duration,
+          p50: percentileOfSorted(sorted, 0.5),
+          p99: percentileOfSorted(sorted, 0.99),
+          requests: result['2xx'],
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+    instance.on('reqError', (error: unknown) => {
+      const kind =
+        (error as NodeJS.ErrnoException | undefined)?.code ??
+        (error instanceof Error ? error.message : 'unknown');
+      errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+    });
+  });
+}
+
+function describe(sample: Sample): string {
+  return (
+    `${fixed(sample.requestsPerSecond, 0)} req/s, p50 ${fixed(sample.p50, 2)} ms, ` +
+    `p99 ${fixed(sample.p99, 2)} ms`
+  );
+}
+
+// --- report -------------------------------------------------------------------------------------
+
+interface Report {
+  build: string;
+  counts: Counts;
+  setup: {
+    setupSeconds: number;
+    copySeconds: number;
+    offerSeconds: number;
+    agreementSeconds: number;
+  };
+  check: Check;
+  samples: Map<Target['key'], Sample[]>;
+  targets: Target[];
+  apiPeakKiB?: number;
+  baselinePeakKiB?: number;
+  explain: string;
+  serviceQueries: { rows: number; kib: number; ms: number };
+  minutes: number;
+}
+
+function printReport(report: Report): void {
+  const { counts, samples } = report;
+  const rates = (key: Target['key']) => (samples.get(key) ?? []).map((s) => s.requestsPerSecond);
+  const baselineRates = rates('baseline');
+  const serviceRates = rates('service');
+  const service = samples.get('service') ?? [];
+  const serviceRate = median(serviceRates);
+  const serviceP99 = median(service.map((s) => s.p99));
+  const ratio = serviceRate / median(baselineRates);
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`### Licence check over HTTP, ${new Date().toISOString()}`);
+  lines.push('');
+  lines.push(
+    `\`${process.env.BENCH_WORKS ? `BENCH_WORKS=${WORKS} ` : ''}npm run bench:licence-check\` at ` +
+      `${gitRevision()}, ${report.build}; node ${process.version}, ${os.cpus().length} × ${cpu}. ` +
+      `Data (seeded): ${grouped(counts.works)} works over ${PUBLISHERS} publishers (Zipf), ` +
+      `${grouped(counts.offers)} offers (through the API), ${grouped(counts.agreements)} active ` +
+      `agreements (SQL; ${grouped(counts.measuredAgreements)} of the measured licensee, ` +
+      `${OFFERS_PER_PUBLISHER} per publisher, one in term per publisher on ${AT}), loaded in ` +
+      `${fixed(report.setup.setupSeconds, 0)} s (COPY ${fixed(report.setup.copySeconds, 0)} s, ` +
+      `offers ${fixed(report.setup.offerSeconds, 0)} s, agreements ` +
+      `${fixed(report.setup.agreementSeconds, 1)} s). Load: autocannon in the bench process, ` +
+      `${CONNECTIONS} connections, each request the next of ${grouped(REQUEST_TARGETS)} seeded ` +
+      `ISBNs, usage=${USAGE}, at=${AT}; ${WARMUP_SECONDS} s warm-up then ${RUNS} × ${RUN_SECONDS} s ` +
+      `per target, order alternating; api (RUN_WORKERS=false, LOG_LEVEL=warn, pool ${POOL_SIZE}) ` +
+      `and baseline (pg Pool ${POOL_SIZE}) in child processes; total ${fixed(report.minutes, 1)} min.`,
+  );
+  lines.push('');
+  lines.push(
+    '| target | req/s min | req/s median | req/s max | p50 ms | p99 ms | median req/s vs baseline |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const target of report.targets) {
+    const runs = samples.get(target.key) ?? [];
+    const values = runs.map((s) => s.requestsPerSecond);
+    lines.push(
+      `| ${target.label} | ${grouped(Math.min(...values))} | ${grouped(median(values))} | ` +
+        `${grouped(Math.max(...values))} | ${fixed(median(runs.map((s) => s.p50)), 2)} | ` +
+        `${fixed(median(runs.map((s) => s.p99)), 2)} | ` +
+        `${fixed(median(values) / median(baselineRates), 3)} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| target | measured | result |');
+  lines.push('| --- | ---: | --- |');
+  lines.push(
+    `| ≥ ${grouped(TARGET_RPS)} req/s (service median) | ${grouped(serviceRate)} | ` +
+      `${verdict(serviceRate >= TARGET_RPS)} |`,
+  );
+  lines.push(
+    `| p99 < ${TARGET_P99_MS} ms (service, median of runs) | ${fixed(serviceP99, 2)} ms | ` +
+      `${verdict(serviceP99 < TARGET_P99_MS)} |`,
+  );
+  lines.push(
+    `| service ÷ baseline ≥ ${TARGET_RATIO} (median req/s) | ${fixed(ratio, 3)} | ` +
+      `${verdict(ratio >= TARGET_RATIO)} |`,
+  );
+  lines.push('');
+  lines.push(
+    `Peak RSS (VmHWM): api ${fixed(mib(report.apiPeakKiB), 1)} MiB, baseline ` +
+      `${fixed(mib(report.baselinePeakKiB), 1)} MiB.`,
+  );
+  const { check } = report;
+  lines.push(
+    `Answers checked before the load (${check.asked} identifiers, each asked of both, all 200, ` +
+      `agreeing on licensed, workId, agreementId and rate): ${check.licensed} licensed with an ` +
+      `agreementId, ${check.notLicensed} not (${formatReasons(check.reasons)}).`,
+  );
+  const q = report.serviceQueries;
+  lines.push(
+    `The service reads all the licensee's agreements with the work's publisher and filters them ` +
+      `in Node: for the first identifier ${q.rows} rows, ${fixed(q.kib, 1)} KiB of terms, ` +
+      `${fixed(q.ms, 3)} ms in the database (median of 50 EXPLAIN ANALYZE).`,
+  );
+  lines.push('');
+  lines.push('Baseline query and its plan for one identifier:');
+  lines.push('');
+  lines.push('```');
+  lines.push(BASELINE_SQL);
+  lines.push('');
+  lines.push(report.explain);
+  lines.push('```');
+  if (spreadTooWide(baselineRates) || spreadTooWide(serviceRates)) {
+    notes.push(
+      `req/s spread more than ${WIDE_SPREAD * 100} % of the median: the machine was busy; run ` +
+        'again before believing these figures.',
+    );
+  }
+  if (notes.length > 0) {
+    lines.push('');
+    for (const note of notes) lines.push(`Note: ${note}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function verdict(pass: boolean): string {
+  return pass ? '**pass**' : '**FAIL**';
+}
+
+// --- databases, redis, build, HTTP ----------------------------------------------------------------
+
+function databaseUrl(name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: 'bench-licence' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(serverUrl, work);
+}
+
+async function dropDatabase(): Promise<void> {
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`));
+}
+
+/** Deletes every key under this run's prefix (and only those). */
+async function deleteRedisKeys(): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch (error) {
+    log(`could not delete the bench's Redis keys: ${inspect(error)}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
+function snapshotDist(): string {
+  buildIfMissing();
+  const builtAt = statSync(DIST_MAIN).mtimeMs;
+  const stale = sourcesChangedSince(builtAt);
+  if (stale) {
+    notes.push('src/ or migrations/ changed after dist/ was built: the api ran dist/.');
+    log(`warning: ${notes[notes.length - 1]}`);
+  }
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  cpSync(DIST, SNAPSHOT, { recursive: true, filter: (source) => !source.endsWith('.tsbuildinfo') });
+  return `dist/ built ${new Date(builtAt).toISOString()}${stale ? ' (older than src/)' : ''}`;
+}
+
+async function requestJson<T>(
+  base: string,
+  method: string,
+  path: string,
+  key: string,
+  body: unknown,
+  expected: number,
+): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await request(method, `${base}${path}`, {
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  if (response.status !== expected) {
+    throw new Error(
+      `${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`,
+    );
+  }
+  return JSON.parse(response.body) as T;
+}
+
+// --- entry --------------------------------------------------------------------------------------
+
+children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
+
+children.exitWhenDone('bench:licence-check', main(), async () => {
+  await deleteRedisKeys();
+  if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase().catch(() => undefined);
+});
