@@ -1,8 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
+import { ChangeFeed } from './change-feed';
 import { dataSourceOptions } from './data-source-options';
 
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -11,5 +13,7 @@ import { dataSourceOptions } from './data-source-options';
         dataSourceOptions(config.databaseUrl, config.get('DATABASE_POOL_SIZE')),
     }),
   ],
+  providers: [ChangeFeed],
+  exports: [ChangeFeed],
 })
 export class DatabaseModule {}

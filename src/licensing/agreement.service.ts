@@ -23,6 +23,7 @@ import {
   ListAgreementsQuery,
   TerminateAgreementDto,
 } from './dto/agreement.dto';
+import { LicenseeAgreements } from './licensee-agreements';
 import { OfferTerms } from './offer-terms';
 
 interface AgreementRow {
@@ -68,7 +69,14 @@ export class AgreementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly licenseeAgreements: LicenseeAgreements,
   ) {}
+
+  /** After a commit: this process's licence checks see the change at once (others on notification). */
+  private changed(agreement: AgreementResponse): AgreementResponse {
+    this.licenseeAgreements.forget(agreement.licenseeId);
+    return agreement;
+  }
 
   /**
    * A licensee accepts an offer (an active agreement at once); a publisher proposes one of its
@@ -149,12 +157,12 @@ export class AgreementService {
         return { status: 201, body: toResponse(await this.read(manager, actor, id)) };
       },
     );
-    return result.body;
+    return this.changed(result.body);
   }
 
   /** The licensee accepts a proposal; accepting anything else is a 409 naming its state. */
   async accept(actor: Principal, id: string): Promise<AgreementResponse> {
-    return this.dataSource.transaction(async (manager) => {
+    const accepted = await this.dataSource.transaction(async (manager) => {
       const current = await this.read(manager, actor, id, true);
       if (current.licensee_id !== actor.organizationId) throw new ResourceNotFound('agreement', id);
       if (current.status !== 'proposed') {
@@ -168,6 +176,7 @@ export class AgreementService {
       await this.activate(manager, actor, id);
       return toResponse(await this.read(manager, actor, id));
     });
+    return this.changed(accepted);
   }
 
   /** proposed → active: the period is fixed from today, after the overlap check. */
@@ -250,7 +259,7 @@ export class AgreementService {
         { field: 'effectiveOn', messages: ['effectiveOn is not a calendar date'] },
       ]);
     }
-    return this.dataSource.transaction(async (manager) => {
+    const terminated = await this.dataSource.transaction(async (manager) => {
       const current = await this.read(manager, actor, id, true);
       const state = toResponse(current).status;
       if (state !== 'active') {
@@ -286,6 +295,7 @@ export class AgreementService {
       });
       return toResponse(await this.read(manager, actor, id));
     });
+    return this.changed(terminated);
   }
 
   private async read(

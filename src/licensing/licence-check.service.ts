@@ -13,7 +13,8 @@ import { todayUtc } from '../catalogue/work-inputs';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { LicenceAnswerResponse, LicenceQuestionDto } from './dto/licence-check.dto';
 import { CandidateAgreement, CandidateWork, checkLicence } from './licence-check';
-import { OfferTerms } from './offer-terms';
+import { LicenseeAgreements } from './licensee-agreements';
+import { preparedQuery } from '../database/prepared-query';
 import { isUsageToken } from './usage-types';
 
 interface ResolvedQuestion {
@@ -23,10 +24,13 @@ interface ResolvedQuestion {
   at: string;
 }
 
-/** Answers "may I use this work this way?" for a licensee: two indexed queries per batch. */
+/** Answers "may I use this work this way?" for a licensee: one indexed query per batch, the caller's agreements cached. */
 @Injectable()
 export class LicenceCheckService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly agreements: LicenseeAgreements,
+  ) {}
 
   async check(
     actor: Principal,
@@ -37,47 +41,29 @@ export class LicenceCheckService {
     const keys = [
       ...new Map(resolved.map((q) => [formatIdentifier(q.identifier), q.identifier])).values(),
     ];
-    const works = await this.dataSource.query<
-      {
-        scheme: string;
-        value: string;
-        id: string;
-        organization_id: string;
-        kind: string;
-        status: 'active' | 'withdrawn';
-        identifiers: string[];
-      }[]
-    >(
+    const works = await preparedQuery<{
+      scheme: string;
+      value: string;
+      id: string;
+      organization_id: string;
+      kind: string;
+      status: 'active' | 'withdrawn';
+      identifiers: string[];
+    }>(
+      this.dataSource,
+      'licence-check-works',
       `SELECT wi.scheme, wi.value, w.id, w.organization_id, w.kind, w.status, w.identifiers
          FROM unnest($1::text[], $2::text[]) AS q(scheme, value)
          JOIN work_identifiers wi ON wi.scheme = q.scheme AND wi.value = q.value
          JOIN works w ON w.id = wi.work_id`,
       [keys.map((k) => k.scheme), keys.map((k) => k.value)],
     );
-    const publishers = [...new Set(works.map((work) => work.organization_id))];
-    const agreements = publishers.length
-      ? await this.dataSource.query<
-          {
-            id: string;
-            publisher_id: string;
-            terms: OfferTerms;
-            starts_on: string;
-            last_day: string | null;
-          }[]
-        >(
-          `SELECT id, publisher_id, terms, starts_on, LEAST(ends_on, terminated_on) AS last_day
-             FROM agreements
-            WHERE licensee_id = $1 AND publisher_id = ANY($2::uuid[]) AND status <> 'proposed'`,
-          [actor.organizationId, publishers],
-        )
-      : [];
-    const candidates: CandidateAgreement[] = agreements.map((row) => ({
-      id: row.id,
-      publisherId: row.publisher_id,
-      terms: row.terms,
-      startsOn: row.starts_on,
-      lastDay: row.last_day,
-    }));
+    const agreementsByPublisher = works.length
+      ? await this.agreements.byPublisher(actor.organizationId)
+      : new Map<string, CandidateAgreement[]>();
+    const candidates = [...new Set(works.map((work) => work.organization_id))].flatMap(
+      (publisher) => agreementsByPublisher.get(publisher) ?? [],
+    );
     const worksByIdentifier = new Map<string, CandidateWork[]>();
     for (const row of works) {
       const key = `${row.scheme}:${row.value}`;

@@ -8,11 +8,12 @@ import { LicenceCheckService } from './licence-check.service';
 import { LicenceOffer } from './licence-offer.entity';
 import { LicenceOfferService } from './licence-offer.service';
 import { LicenceOffersController } from './licence-offers.controller';
+import { LicenseeAgreements } from './licensee-agreements';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule],
   controllers: [LicenceOffersController, AgreementsController, LicenceCheckController],
-  providers: [LicenceOfferService, AgreementService, LicenceCheckService],
+  providers: [LicenceOfferService, AgreementService, LicenceCheckService, LicenseeAgreements],
   exports: [LicenceOfferService, AgreementService],
 })
 export class LicensingModule {}

@@ -20,6 +20,8 @@ import { ApiKeyResponse, IssuedApiKeyResponse, toApiKeyResponse } from './dto/ap
 import { toPrincipalResponse } from './dto/principal.response';
 import { Organization } from './organization.entity';
 import { PrincipalRecord } from './principal.entity';
+import { ChangeAwareCache } from '../database/change-aware-cache';
+import { ChangeFeed } from '../database/change-feed';
 
 /** lastUsedAt is written at most once a minute per key, not on every request. */
 const LAST_USED_PRECISION_MS = 60_000;
@@ -39,23 +41,33 @@ interface KeyRow {
 export class ApiKeyService implements PrincipalResolver {
   private readonly logger = new Logger(ApiKeyService.name);
   private readonly scopedKeys: ScopedRepository<ApiKey>;
+  /** Active keys by prefix; a key's creation or revocation evicts its prefix (api_keys triggers). */
+  private readonly keysByPrefix: ChangeAwareCache<KeyRow[]>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ApiKey) keys: Repository<ApiKey>,
     private readonly audit: AuditService,
+    changes: ChangeFeed,
   ) {
     this.scopedKeys = new ScopedRepository(keys, 'api-key');
+    this.keysByPrefix = new ChangeAwareCache(changes, 'api_keys_changed', {
+      max: 10_000,
+      maxAgeMs: 60_000,
+    });
   }
 
   async resolve(apiKey: string, requestId: string): Promise<Principal | null> {
     if (apiKey.length > 512) return null;
-    const rows: KeyRow[] = await this.dataSource.query(
-      `SELECT k.id, k.key_hash, k.last_used_at, p.id AS principal_id, p.name AS principal_name,
-              p.role, p.organization_id, p.organization_kind
-         FROM api_keys k JOIN principals p ON p.id = k.principal_id
-        WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-      [apiKeyPrefix(apiKey)],
+    const prefix = apiKeyPrefix(apiKey);
+    const rows = await this.keysByPrefix.get(prefix, () =>
+      this.dataSource.query<KeyRow[]>(
+        `SELECT k.id, k.key_hash, k.last_used_at, p.id AS principal_id, p.name AS principal_name,
+                p.role, p.organization_id, p.organization_kind
+           FROM api_keys k JOIN principals p ON p.id = k.principal_id
+          WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+        [prefix],
+      ),
     );
     const presented = hashApiKey(apiKey);
     const row = rows.find((candidate) => sameHash(candidate.key_hash, presented));
@@ -76,6 +88,8 @@ export class ApiKeyService implements PrincipalResolver {
   private async touch(row: KeyRow): Promise<void> {
     if (row.last_used_at && Date.now() - row.last_used_at.getTime() < LAST_USED_PRECISION_MS)
       return;
+    // The row may be a cached one: mark it first, so concurrent requests write once.
+    row.last_used_at = new Date();
     try {
       await this.dataSource.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [
         row.id,
@@ -149,7 +163,7 @@ export class ApiKeyService implements PrincipalResolver {
 
   /** Revoking twice answers the same revoked key; the last active admin key cannot be revoked. */
   async revoke(actor: Principal, id: string): Promise<ApiKeyResponse> {
-    return this.dataSource.transaction(async (manager) => {
+    const response = await this.dataSource.transaction(async (manager) => {
       const found = await this.scopedKeys.get(scopeOf(actor), id, manager);
       const key = await manager.findOneOrFail(ApiKey, {
         where: { id: found.id },
@@ -171,6 +185,9 @@ export class ApiKeyService implements PrincipalResolver {
       });
       return toApiKeyResponse(await manager.findOneByOrFail(ApiKey, { id: key.id }));
     });
+    // Other processes evict on the committed change's notification; this one at once.
+    this.keysByPrefix.forget(response.prefix);
+    return response;
   }
 
   private async refuseLastAdminKey(manager: EntityManager, key: ApiKey): Promise<void> {

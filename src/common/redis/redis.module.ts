@@ -33,6 +33,8 @@ class RedisCloser implements OnApplicationShutdown {
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           connectTimeout: 2000,
+          // Commands issued in one tick (concurrent requests' rate-limit counts) share one write.
+          enableAutoPipelining: true,
         });
         // ioredis reconnects by itself; readiness reports the outage, this only keeps a trace.
         let lastLogged = 0;

@@ -1,0 +1,61 @@
+import { LRUCache } from 'lru-cache';
+import { ChangeFeed } from './change-feed';
+
+export interface ChangeAwareCacheOptions {
+  /** Entries kept (least recently used go first). */
+  max: number;
+  /** A ceiling on staleness should a notification never come (a writer outside the triggers). */
+  maxAgeMs: number;
+}
+
+/**
+ * An in-process cache whose entries a PostgreSQL notification on `channel` evicts: the payload is
+ * the key that changed. While the change feed is not listening, nothing is cached (every read
+ * loads). A load that raced with any change on the channel is returned but not kept, so an entry
+ * never holds data older than the last notification. Concurrent loads of one key share one query.
+ */
+export class ChangeAwareCache<V extends object> {
+  private readonly entries: LRUCache<string, V>;
+  private readonly loading = new Map<string, { generation: number; value: Promise<V> }>();
+  private generation = 0;
+
+  constructor(
+    private readonly feed: ChangeFeed,
+    channel: string,
+    options: ChangeAwareCacheOptions,
+  ) {
+    this.entries = new LRUCache<string, V>({ max: options.max, ttl: options.maxAgeMs });
+    feed.subscribe(channel, (key) => {
+      this.generation++;
+      this.loading.clear();
+      if (key === null) this.entries.clear();
+      else this.entries.delete(key);
+    });
+  }
+
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    if (!(await this.feed.ensureListening())) return load();
+    const cached = this.entries.get(key);
+    if (cached) return cached;
+    const pending = this.loading.get(key);
+    if (pending && pending.generation === this.generation) return pending.value;
+
+    const generation = this.generation;
+    const value = load();
+    this.loading.set(key, { generation, value });
+    try {
+      const loaded = await value;
+      if (generation === this.generation && this.feed.isListening()) this.entries.set(key, loaded);
+      return loaded;
+    } finally {
+      if (this.loading.get(key)?.value === value) this.loading.delete(key);
+    }
+  }
+
+  /** For the writer's own process: evict at once rather than when the notification arrives. */
+  forget(key: string): void {
+    this.generation++;
+    this.loading.delete(key);
+    this.entries.delete(key);
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ChangeAwareCache } from '../database/change-aware-cache';
+import { ChangeFeed } from '../database/change-feed';
+import { CandidateAgreement } from './licence-check';
+import { OfferTerms } from './offer-terms';
+
+/** A licensee's accepted agreements (any state but proposed), by publisher. */
+export type AgreementsByPublisher = Map<string, CandidateAgreement[]>;
+
+/**
+ * The licence check's read of a licensee's agreements, cached per licensee in the process: the
+ * check answers in a crawler's hot path, and agreements change rarely. Any committed change to a
+ * licensee's agreements evicts it (agreements triggers → change feed); the writing process also
+ * evicts at once.
+ */
+@Injectable()
+export class LicenseeAgreements {
+  private readonly cache: ChangeAwareCache<AgreementsByPublisher>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    changes: ChangeFeed,
+  ) {
+    this.cache = new ChangeAwareCache(changes, 'agreements_changed', {
+      max: 256,
+      maxAgeMs: 60_000,
+    });
+  }
+
+  byPublisher(licenseeId: string): Promise<AgreementsByPublisher> {
+    return this.cache.get(licenseeId, () => this.load(licenseeId));
+  }
+
+  forget(licenseeId: string): void {
+    this.cache.forget(licenseeId);
+  }
+
+  private async load(licenseeId: string): Promise<AgreementsByPublisher> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        publisher_id: string;
+        terms: OfferTerms;
+        starts_on: string;
+        last_day: string | null;
+      }[]
+    >(
+      `SELECT id, publisher_id, terms, starts_on, LEAST(ends_on, terminated_on) AS last_day
+         FROM agreements
+        WHERE licensee_id = $1 AND status <> 'proposed'
+        ORDER BY id`,
+      [licenseeId],
+    );
+    const byPublisher: AgreementsByPublisher = new Map();
+    for (const row of rows) {
+      const list = byPublisher.get(row.publisher_id) ?? [];
+      list.push({
+        id: row.id,
+        publisherId: row.publisher_id,
+        terms: row.terms,
+        startsOn: row.starts_on,
+        lastDay: row.last_day,
+      });
+      byPublisher.set(row.publisher_id, list);
+    }
+    return byPublisher;
+  }
+}
