@@ -10,13 +10,7 @@ import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
 import { AuditService } from '../organizations/audit.service';
 import { todayUtc } from '../catalogue/work-inputs';
 import { isCalendarDate } from '../catalogue/work-rules';
-import {
-  agreementPeriod,
-  periodsOverlap,
-  pricedUsages,
-  scopesOverlap,
-  usagesOverlap,
-} from './agreement-rules';
+import { agreementPeriod } from './agreement-rules';
 import {
   AgreementResponse,
   CreateAgreementDto,
@@ -25,43 +19,8 @@ import {
 } from './dto/agreement.dto';
 import { LicenseeAgreements } from './licensee-agreements';
 import { OfferTerms } from './offer-terms';
-
-interface AgreementRow {
-  id: string;
-  licensee_id: string;
-  publisher_id: string;
-  offer_id: string;
-  offer_version: number;
-  terms: OfferTerms;
-  terms_hash: Buffer;
-  status: 'proposed' | 'active' | 'terminated';
-  starts_on: string | null;
-  ends_on: string | null;
-  terminated_on: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function toResponse(row: AgreementRow, today = todayUtc()): AgreementResponse {
-  return {
-    id: row.id,
-    status:
-      row.status === 'active' && row.ends_on !== null && row.ends_on < today
-        ? 'expired'
-        : row.status,
-    licenseeId: row.licensee_id,
-    publisherId: row.publisher_id,
-    offerId: row.offer_id,
-    offerVersion: row.offer_version,
-    terms: row.terms,
-    termsHash: row.terms_hash.toString('hex'),
-    startsOn: row.starts_on,
-    endsOn: row.ends_on,
-    terminatedOn: row.terminated_on,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
+import { refuseOverlap } from './agreement-overlap';
+import { AgreementRow, readAgreement, toAgreementResponse } from './agreement-row';
 
 /** Agreements: a licensee accepts an offer; either party may terminate it. */
 @Injectable()
@@ -154,7 +113,7 @@ export class AgreementService {
           },
         });
         if (actor.role === 'licensee') await this.activate(manager, actor, id);
-        return { status: 201, body: toResponse(await this.read(manager, actor, id)) };
+        return { status: 201, body: toAgreementResponse(await readAgreement(manager, actor, id)) };
       },
     );
     return this.changed(result.body);
@@ -163,10 +122,10 @@ export class AgreementService {
   /** The licensee accepts a proposal; accepting anything else is a 409 naming its state. */
   async accept(actor: Principal, id: string): Promise<AgreementResponse> {
     const accepted = await this.dataSource.transaction(async (manager) => {
-      const current = await this.read(manager, actor, id, true);
+      const current = await readAgreement(manager, actor, id, true);
       if (current.licensee_id !== actor.organizationId) throw new ResourceNotFound('agreement', id);
       if (current.status !== 'proposed') {
-        const state = toResponse(current).status;
+        const state = toAgreementResponse(current).status;
         throw new Conflict(
           'invalid-transition',
           `Agreement ${id} is ${state}; only a proposed agreement can be accepted`,
@@ -174,7 +133,7 @@ export class AgreementService {
         );
       }
       await this.activate(manager, actor, id);
-      return toResponse(await this.read(manager, actor, id));
+      return toAgreementResponse(await readAgreement(manager, actor, id));
     });
     return this.changed(accepted);
   }
@@ -190,7 +149,7 @@ export class AgreementService {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('agreements:' || $1))`, [
       agreement.licensee_id,
     ]);
-    await this.refuseOverlap(
+    await refuseOverlap(
       manager,
       agreement.licensee_id,
       agreement.publisher_id,
@@ -213,7 +172,7 @@ export class AgreementService {
   }
 
   async get(actor: Principal, id: string): Promise<AgreementResponse> {
-    return toResponse(await this.read(this.dataSource.manager, actor, id));
+    return toAgreementResponse(await readAgreement(this.dataSource.manager, actor, id));
   }
 
   /** Both parties see their agreements, newest first; nobody else sees them. */
@@ -242,7 +201,7 @@ export class AgreementService {
     );
     const data = rows.slice(0, limit);
     return {
-      data: data.map((row) => toResponse(row, today)),
+      data: data.map((row) => toAgreementResponse(row, today)),
       nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
     };
   }
@@ -260,8 +219,8 @@ export class AgreementService {
       ]);
     }
     const terminated = await this.dataSource.transaction(async (manager) => {
-      const current = await this.read(manager, actor, id, true);
-      const state = toResponse(current).status;
+      const current = await readAgreement(manager, actor, id, true);
+      const state = toAgreementResponse(current).status;
       if (state !== 'active') {
         throw new Conflict(
           'invalid-transition',
@@ -293,53 +252,8 @@ export class AgreementService {
         resourceOrganizationId: current.publisher_id,
         details: { terminatedOn: lastDay, by: actor.organizationKind },
       });
-      return toResponse(await this.read(manager, actor, id));
+      return toAgreementResponse(await readAgreement(manager, actor, id));
     });
     return this.changed(terminated);
-  }
-
-  private async read(
-    manager: EntityManager,
-    actor: Principal,
-    id: string,
-    lock = false,
-  ): Promise<AgreementRow> {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    const [row] = uuid.test(id)
-      ? await manager.query<AgreementRow[]>(
-          `SELECT * FROM agreements WHERE id = $1 AND (licensee_id = $2 OR publisher_id = $2)${lock ? ' FOR UPDATE' : ''}`,
-          [id, actor.organizationId],
-        )
-      : [];
-    if (!row) throw new ResourceNotFound('agreement', id);
-    return row;
-  }
-
-  private async refuseOverlap(
-    manager: EntityManager,
-    licenseeId: string,
-    publisherId: string,
-    terms: OfferTerms,
-    period: { startsOn: string; endsOn: string | null },
-  ): Promise<void> {
-    const existing = await manager.query<AgreementRow[]>(
-      `SELECT * FROM agreements WHERE licensee_id = $1 AND publisher_id = $2 AND status = 'active'`,
-      [licenseeId, publisherId],
-    );
-    const priced = pricedUsages(terms);
-    const clash = existing.find(
-      (other) =>
-        // Active agreements always have a start.
-        periodsOverlap(period, { startsOn: other.starts_on as string, endsOn: other.ends_on }) &&
-        usagesOverlap(priced, pricedUsages(other.terms)) &&
-        scopesOverlap(terms.scope, other.terms.scope),
-    );
-    if (clash) {
-      throw new Conflict(
-        'agreement-overlap',
-        `Agreement ${clash.id} already prices some of these works and uses in an overlapping period`,
-        { existingAgreementId: clash.id },
-      );
-    }
   }
 }

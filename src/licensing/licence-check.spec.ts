@@ -143,3 +143,44 @@ describe('checkLicence', () => {
     ).toBe(true);
   });
 });
+
+describe('checkLicence with amendments', () => {
+  const amended = agreement(
+    {},
+    {
+      amendments: [
+        {
+          effectiveOn: '2027-07-01',
+          terms: {
+            ...agreement().terms,
+            usages: ['ai-input'],
+            pricing: { rates: [{ usage: 'ai-input', unit: 'request', per: 1, rate: '2' }] },
+          },
+        },
+      ],
+    },
+  );
+
+  it('applies the original terms up to the day before the amendment', () => {
+    expect(checkLicence([work], [amended], ask('ai-train', '2027-06-30'))).toMatchObject({
+      licensed: true,
+      rate: { unit: 'token', per: 1000, rate: '0.5', currency: 'EUR' },
+    });
+    expect(checkLicence([work], [amended], ask('ai-input', '2027-06-30'))).toMatchObject({
+      licensed: true,
+      rate: null,
+    });
+  });
+
+  it('applies the amended terms from its effective day on', () => {
+    expect(checkLicence([work], [amended], ask('ai-train', '2027-07-01'))).toEqual({
+      licensed: false,
+      reason: 'usage-not-permitted',
+      workId: 'w1',
+    });
+    expect(checkLicence([work], [amended], ask('ai-input', '2027-07-01'))).toMatchObject({
+      licensed: true,
+      rate: { unit: 'request', per: 1, rate: '2', currency: 'EUR' },
+    });
+  });
+});

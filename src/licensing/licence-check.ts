@@ -32,6 +32,18 @@ export interface CandidateAgreement {
   startsOn: string;
   /** The last day in scope: the earlier of the term's end and the termination date. */
   lastDay: string | null;
+  /** Accepted amendments, by effective date ascending: each replaces the terms from that day. */
+  amendments?: { effectiveOn: string; terms: OfferTerms }[];
+}
+
+/** The terms of the version in force on `at` (the original before the first amendment). */
+export function termsAt(agreement: CandidateAgreement, at: string): OfferTerms {
+  let terms = agreement.terms;
+  for (const amendment of agreement.amendments ?? []) {
+    if (amendment.effectiveOn > at) break;
+    terms = amendment.terms;
+  }
+  return terms;
 }
 
 export interface Question {
@@ -106,7 +118,7 @@ export function checkLicence(
     }
     refuse('no-agreement', work.id);
     for (const agreement of agreements) {
-      const terms = agreement.terms;
+      const terms = termsAt(agreement, question.at);
       if (agreement.publisherId !== work.organizationId || !scopeCovers(terms.scope, work))
         continue;
       if (coveredByAny(terms.prohibits, question.usage)) {

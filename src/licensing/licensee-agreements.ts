@@ -6,7 +6,7 @@ import { ChangeFeed } from '../database/change-feed';
 import { CandidateAgreement } from './licence-check';
 import { OfferTerms } from './offer-terms';
 
-/** A licensee's accepted agreements (any state but proposed), by publisher. */
+/** A licensee's accepted agreements (any state but proposed) with their amendments, by publisher. */
 export type AgreementsByPublisher = Map<string, CandidateAgreement[]>;
 
 /**
@@ -53,6 +53,20 @@ export class LicenseeAgreements {
         ORDER BY id`,
       [licenseeId],
     );
+    const amendments = await this.dataSource.query<
+      { agreement_id: string; effective_on: string; terms: OfferTerms }[]
+    >(
+      `SELECT agreement_id, effective_on, terms FROM agreement_amendments
+        WHERE licensee_id = $1 AND status = 'accepted'
+        ORDER BY agreement_id, effective_on`,
+      [licenseeId],
+    );
+    const amendmentsOf = new Map<string, { effectiveOn: string; terms: OfferTerms }[]>();
+    for (const row of amendments) {
+      const list = amendmentsOf.get(row.agreement_id) ?? [];
+      list.push({ effectiveOn: row.effective_on, terms: row.terms });
+      amendmentsOf.set(row.agreement_id, list);
+    }
     const byPublisher: AgreementsByPublisher = new Map();
     for (const row of rows) {
       const list = byPublisher.get(row.publisher_id) ?? [];
@@ -62,6 +76,7 @@ export class LicenseeAgreements {
         terms: row.terms,
         startsOn: row.starts_on,
         lastDay: row.last_day,
+        amendments: amendmentsOf.get(row.id),
       });
       byPublisher.set(row.publisher_id, list);
     }

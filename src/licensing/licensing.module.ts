@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { AgreementAmendmentService } from './agreement-amendment.service';
+import { AgreementAmendmentsController } from './agreement-amendments.controller';
 import { AgreementService } from './agreement.service';
 import { AgreementsController } from './agreements.controller';
 import { LicenceCheckController } from './licence-check.controller';
@@ -12,8 +14,19 @@ import { LicenseeAgreements } from './licensee-agreements';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule],
-  controllers: [LicenceOffersController, AgreementsController, LicenceCheckController],
-  providers: [LicenceOfferService, AgreementService, LicenceCheckService, LicenseeAgreements],
+  controllers: [
+    LicenceOffersController,
+    AgreementsController,
+    AgreementAmendmentsController,
+    LicenceCheckController,
+  ],
+  providers: [
+    LicenceOfferService,
+    AgreementService,
+    AgreementAmendmentService,
+    LicenceCheckService,
+    LicenseeAgreements,
+  ],
   exports: [LicenceOfferService, AgreementService],
 })
 export class LicensingModule {}

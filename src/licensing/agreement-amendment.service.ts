@@ -1,0 +1,313 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../common/auth/principal';
+import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { RequestValidationFailed } from '../common/errors/validation-error';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { todayUtc } from '../catalogue/work-inputs';
+import { isCalendarDate } from '../catalogue/work-rules';
+import { AuditService } from '../organizations/audit.service';
+import { refuseOverlap } from './agreement-overlap';
+import { AgreementRow, readAgreement, toAgreementResponse } from './agreement-row';
+import { AgreementVersionResponse, CreateAmendmentDto } from './dto/agreement-amendment.dto';
+import { LicenseeAgreements } from './licensee-agreements';
+import { OfferTerms } from './offer-terms';
+
+interface AmendmentRow {
+  agreement_id: string;
+  version: number;
+  offer_id: string;
+  offer_version: number;
+  terms: OfferTerms;
+  terms_hash: Buffer;
+  effective_on: string;
+  status: 'proposed' | 'accepted';
+  created_at: Date;
+  accepted_at: Date | null;
+}
+
+function toVersionResponse(row: AmendmentRow): AgreementVersionResponse {
+  return {
+    agreementId: row.agreement_id,
+    version: row.version,
+    status: row.status,
+    effectiveOn: row.effective_on,
+    offerId: row.offer_id,
+    offerVersion: row.offer_version,
+    terms: row.terms,
+    termsHash: row.terms_hash.toString('hex'),
+    acceptedAt: row.accepted_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function originalVersion(row: AgreementRow): AgreementVersionResponse {
+  return {
+    agreementId: row.id,
+    version: 1,
+    status: row.status === 'proposed' ? 'proposed' : 'accepted',
+    effectiveOn: row.starts_on,
+    offerId: row.offer_id,
+    offerVersion: row.offer_version,
+    terms: row.terms,
+    termsHash: row.terms_hash.toString('hex'),
+    acceptedAt: null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * Amendments: an active agreement moves to its offer's newer version from an effective date.
+ * The licensee adopts the new version directly (the offer stands open to it, as when it accepted
+ * the offer); the publisher proposes it and the licensee accepts. Never retroactive, so figures
+ * already calculated keep the terms they were calculated with.
+ */
+@Injectable()
+export class AgreementAmendmentService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly licenseeAgreements: LicenseeAgreements,
+  ) {}
+
+  async versions(actor: Principal, agreementId: string): Promise<AgreementVersionResponse[]> {
+    const agreement = await readAgreement(this.dataSource.manager, actor, agreementId);
+    const amendments = await this.dataSource.query<AmendmentRow[]>(
+      `SELECT * FROM agreement_amendments WHERE agreement_id = $1 ORDER BY version`,
+      [agreement.id],
+    );
+    return [originalVersion(agreement), ...amendments.map(toVersionResponse)];
+  }
+
+  async amend(
+    actor: Principal,
+    agreementId: string,
+    dto: CreateAmendmentDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<AgreementVersionResponse> {
+    const effectiveOn = dto.effectiveOn ?? todayUtc();
+    if (!isCalendarDate(effectiveOn)) {
+      throw new RequestValidationFailed([
+        { field: 'effectiveOn', messages: ['effectiveOn is not a calendar date'] },
+      ]);
+    }
+    let changedLicensee: string | null = null;
+    const result = await runIdempotent(
+      this.dataSource,
+      actor.organizationId,
+      idempotency,
+      async (manager) => {
+        const agreement = await this.lockActive(manager, actor, agreementId);
+        changedLicensee = agreement.licensee_id;
+        const [pending] = await manager.query<{ version: number }[]>(
+          `SELECT version FROM agreement_amendments WHERE agreement_id = $1 AND status = 'proposed'`,
+          [agreement.id],
+        );
+        if (pending) {
+          throw new Conflict(
+            'amendment-pending',
+            `Amendment ${pending.version} of agreement ${agreement.id} awaits the licensee's acceptance`,
+            { version: pending.version },
+          );
+        }
+        const [offer] = await manager.query<
+          { version: number; status: string; terms: OfferTerms; terms_hash: Buffer }[]
+        >(`SELECT version, status, terms, terms_hash FROM licence_offers WHERE id = $1`, [
+          agreement.offer_id,
+        ]);
+        if (offer.status !== 'active') {
+          throw new Conflict('offer-retired', `Offer ${agreement.offer_id} is retired`, {
+            offerId: agreement.offer_id,
+          });
+        }
+        const latest = await this.latestVersion(manager, agreement);
+        if (offer.version <= latest.offerVersion) {
+          throw new Conflict(
+            'amendment-unchanged',
+            `Agreement ${agreement.id} already has offer version ${latest.offerVersion}; revise the offer first`,
+            { offerVersion: latest.offerVersion },
+          );
+        }
+        await this.refuseEffectiveDate(manager, agreement, effectiveOn);
+        const version = latest.version + 1;
+        const accepted = actor.role === 'licensee';
+        if (accepted) await this.refuseOverlapFrom(manager, agreement, offer.terms, effectiveOn);
+        await manager.query(
+          `INSERT INTO agreement_amendments (agreement_id, version, licensee_id, publisher_id, offer_id,
+                  offer_version, terms, terms_hash, effective_on, status, proposed_by_principal_id,
+                  accepted_by_principal_id, accepted_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $10 = 'accepted' THEN now() END)`,
+          [
+            agreement.id,
+            version,
+            agreement.licensee_id,
+            agreement.publisher_id,
+            agreement.offer_id,
+            offer.version,
+            JSON.stringify(offer.terms),
+            offer.terms_hash,
+            effectiveOn,
+            accepted ? 'accepted' : 'proposed',
+            accepted ? null : actor.id,
+            accepted ? actor.id : null,
+          ],
+        );
+        await this.audit.record(manager, actor, {
+          action: accepted ? 'agreement.amend' : 'agreement.propose-amendment',
+          resourceType: 'agreement',
+          resourceId: agreement.id,
+          resourceOrganizationId: agreement.publisher_id,
+          details: {
+            version,
+            offerVersion: offer.version,
+            effectiveOn,
+            termsHash: offer.terms_hash.toString('hex'),
+          },
+        });
+        return { status: 201, body: await this.readVersion(manager, agreement.id, version) };
+      },
+    );
+    if (changedLicensee) this.licenseeAgreements.forget(changedLicensee);
+    return result.body;
+  }
+
+  /** The licensee accepts the publisher's proposed amendment, checked again as of today. */
+  async accept(
+    actor: Principal,
+    agreementId: string,
+    version: number,
+  ): Promise<AgreementVersionResponse> {
+    const response = await this.dataSource.transaction(async (manager) => {
+      const agreement = await this.lockActive(manager, actor, agreementId);
+      if (agreement.licensee_id !== actor.organizationId) {
+        throw new ResourceNotFound('agreement', agreementId);
+      }
+      const [amendment] = await manager.query<AmendmentRow[]>(
+        `SELECT * FROM agreement_amendments WHERE agreement_id = $1 AND version = $2`,
+        [agreement.id, version],
+      );
+      if (!amendment) throw new ResourceNotFound('agreement-amendment', String(version));
+      if (amendment.status !== 'proposed') {
+        throw new Conflict(
+          'invalid-transition',
+          `Amendment ${version} of agreement ${agreement.id} is ${amendment.status}; only a proposed amendment can be accepted`,
+          { status: amendment.status },
+        );
+      }
+      await this.refuseEffectiveDate(manager, agreement, amendment.effective_on);
+      await this.refuseOverlapFrom(manager, agreement, amendment.terms, amendment.effective_on);
+      await manager.query(
+        `UPDATE agreement_amendments SET status = 'accepted', accepted_at = now(), accepted_by_principal_id = $3
+          WHERE agreement_id = $1 AND version = $2`,
+        [agreement.id, version, actor.id],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'agreement.accept-amendment',
+        resourceType: 'agreement',
+        resourceId: agreement.id,
+        resourceOrganizationId: agreement.publisher_id,
+        details: { version, effectiveOn: amendment.effective_on },
+      });
+      return this.readVersion(manager, agreement.id, version);
+    });
+    this.licenseeAgreements.forget(actor.organizationId);
+    return response;
+  }
+
+  /** The agreement, locked; only an active one (in its term) can be amended: 409 naming the state. */
+  private async lockActive(
+    manager: EntityManager,
+    actor: Principal,
+    agreementId: string,
+  ): Promise<AgreementRow> {
+    const agreement = await readAgreement(manager, actor, agreementId, true);
+    const state = toAgreementResponse(agreement).status;
+    if (state !== 'active') {
+      throw new Conflict(
+        'invalid-transition',
+        `Agreement ${agreement.id} is ${state}; only an active agreement can be amended`,
+        { status: state },
+      );
+    }
+    return agreement;
+  }
+
+  private async latestVersion(
+    manager: EntityManager,
+    agreement: AgreementRow,
+  ): Promise<{ version: number; offerVersion: number; effectiveOn: string }> {
+    const [last] = await manager.query<
+      { version: number; offer_version: number; effective_on: string }[]
+    >(
+      `SELECT version, offer_version, effective_on FROM agreement_amendments
+        WHERE agreement_id = $1 ORDER BY version DESC LIMIT 1`,
+      [agreement.id],
+    );
+    return last
+      ? { version: last.version, offerVersion: last.offer_version, effectiveOn: last.effective_on }
+      : {
+          version: 1,
+          offerVersion: agreement.offer_version,
+          effectiveOn: agreement.starts_on as string,
+        };
+  }
+
+  /** Not in the past, inside the agreement's days, after every accepted version's first day. */
+  private async refuseEffectiveDate(
+    manager: EntityManager,
+    agreement: AgreementRow,
+    effectiveOn: string,
+  ): Promise<void> {
+    const today = todayUtc();
+    const startsOn = agreement.starts_on as string;
+    const lastDay = agreement.ends_on;
+    const [{ after }] = await manager.query<{ after: string | null }[]>(
+      `SELECT max(effective_on) AS after FROM agreement_amendments
+        WHERE agreement_id = $1 AND status = 'accepted'`,
+      [agreement.id],
+    );
+    const problem =
+      effectiveOn < today
+        ? `effectiveOn is in the past (today is ${today}): amendments are never retroactive`
+        : effectiveOn < startsOn
+          ? `effectiveOn is before the agreement starts (${startsOn})`
+          : lastDay !== null && effectiveOn > lastDay
+            ? `effectiveOn is after the agreement's last day (${lastDay})`
+            : after !== null && effectiveOn <= after
+              ? `effectiveOn must be after the last amendment's first day (${after})`
+              : null;
+    if (problem) throw new RequestValidationFailed([{ field: 'effectiveOn', messages: [problem] }]);
+  }
+
+  private async refuseOverlapFrom(
+    manager: EntityManager,
+    agreement: AgreementRow,
+    terms: OfferTerms,
+    effectiveOn: string,
+  ): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('agreements:' || $1))`, [
+      agreement.licensee_id,
+    ]);
+    await refuseOverlap(
+      manager,
+      agreement.licensee_id,
+      agreement.publisher_id,
+      terms,
+      { startsOn: effectiveOn, endsOn: agreement.ends_on },
+      agreement.id,
+    );
+  }
+
+  private async readVersion(
+    manager: EntityManager,
+    agreementId: string,
+    version: number,
+  ): Promise<AgreementVersionResponse> {
+    const [row] = await manager.query<AmendmentRow[]>(
+      `SELECT * FROM agreement_amendments WHERE agreement_id = $1 AND version = $2`,
+      [agreementId, version],
+    );
+    return toVersionResponse(row);
+  }
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
+import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
+import { AgreementAmendmentService } from './agreement-amendment.service';
+import {
+  AgreementVersionResponse,
+  AgreementVersionsResponse,
+  CreateAmendmentDto,
+} from './dto/agreement-amendment.dto';
+
+@ApiTags('licensing')
+@ApiBearerAuth()
+@Roles('publisher', 'licensee')
+@Controller('v1/agreements/:id')
+export class AgreementAmendmentsController {
+  constructor(private readonly amendments: AgreementAmendmentService) {}
+
+  @Post('amendments')
+  @ApiOperation({
+    summary: "Amend an agreement to its offer's current version from a date",
+    description:
+      'A licensee adopts the new version at once; a publisher proposes it and the licensee ' +
+      'accepts. Never retroactive; the earlier versions stay readable.',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: AgreementVersionResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  amend(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: CreateAmendmentDto,
+    @Idempotency() idempotency?: IdempotentRequest,
+  ): Promise<AgreementVersionResponse> {
+    return this.amendments.amend(principal, id, dto, idempotency);
+  }
+
+  @Post('amendments/:version/accept')
+  @HttpCode(200)
+  @Roles('licensee')
+  @ApiOperation({ summary: "Accept the publisher's proposed amendment" })
+  @ApiOkResponse({ type: AgreementVersionResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  accept(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<AgreementVersionResponse> {
+    return this.amendments.accept(principal, id, version);
+  }
+
+  @Get('versions')
+  @ApiOperation({ summary: 'Every version of the agreement, oldest first (both parties)' })
+  @ApiOkResponse({ type: AgreementVersionsResponse })
+  @ApiProblems(401, 403, 404, 429)
+  async versions(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<AgreementVersionsResponse> {
+    return { data: await this.amendments.versions(principal, id) };
+  }
+}
