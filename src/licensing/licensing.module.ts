@@ -8,11 +8,18 @@ import { LicenceCheckService } from './licence-check.service';
 import { LicenceOffer } from './licence-offer.entity';
 import { LicenceOfferService } from './licence-offer.service';
 import { LicenceOffersController } from './licence-offers.controller';
+import { RslController } from './rsl/rsl.controller';
+import { RslService } from './rsl/rsl.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule],
-  controllers: [LicenceOffersController, AgreementsController, LicenceCheckController],
-  providers: [LicenceOfferService, AgreementService, LicenceCheckService],
+  controllers: [
+    LicenceOffersController,
+    AgreementsController,
+    LicenceCheckController,
+    RslController,
+  ],
+  providers: [LicenceOfferService, AgreementService, LicenceCheckService, RslService],
   exports: [LicenceOfferService, AgreementService],
 })
 export class LicensingModule {}

@@ -3,6 +3,8 @@ export const RSL_NAMESPACE = 'https://rslstandard.org/rsl';
 /** Our extension attributes (offer id, pricing units…), so a document round-trips exactly. */
 export const RL_NAMESPACE = 'https://rights-ledger.dev/ns/rsl/1';
 export const RSL_CONTENT_TYPE = 'application/rsl+xml; charset=utf-8';
+/** The one route that reads XML bodies. */
+export const RSL_IMPORT_ROUTE = '/v1/licence-offers/import-rsl';
 /** Bodies accepted by the import, read whole as a string. */
 export const RSL_BODY_TYPES = ['application/rsl+xml', 'application/xml', 'text/xml'];
 
