@@ -5,8 +5,10 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { registerJsonBodyParser } from './common/errors/json-body-parser';
 import { registerStreamedBodies } from './common/streaming-body';
+import { registerXmlBodies } from './common/xml-body';
 import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
 import { Environment } from './config/environment';
+import { RSL_BODY_TYPES, RSL_IMPORT_ROUTE } from './licensing/rsl/rsl-vocabulary';
 import { setupOpenApi } from './openapi';
 
 /** The HTTP application, initialised but not listening: main.ts listens, tests inject. */
@@ -25,7 +27,7 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     adapter,
     {
       bufferLogs: true,
-      // Our parsers only: JSON (bad JSON answers as problem+json) and streamed NDJSON/CSV uploads.
+      // Our parsers only: JSON (bad JSON answers as problem+json), streamed NDJSON/CSV uploads, XML (RSL).
       bodyParser: false,
     },
   );
@@ -33,6 +35,7 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
   registerStreamedBodies(fastify);
+  registerXmlBodies(fastify, RSL_BODY_TYPES, [RSL_IMPORT_ROUTE], env.BODY_LIMIT_BYTES);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     done();

@@ -24,6 +24,7 @@ describe('OpenAPI document', () => {
       'DELETE /v1/api-keys/{id}',
       'GET /health/live',
       'GET /health/ready',
+      'GET /rsl/{publisherId}.xml',
       'GET /v1/agreements',
       'GET /v1/agreements/{id}',
       'GET /v1/agreements/{id}/versions',
@@ -54,6 +55,7 @@ describe('OpenAPI document', () => {
       'POST /v1/catalogue-imports',
       'POST /v1/licence-check',
       'POST /v1/licence-offers',
+      'POST /v1/licence-offers/import-rsl',
       'POST /v1/licence-offers/{id}/retire',
       'POST /v1/organizations',
       'POST /v1/organizations/{id}/api-keys',
@@ -63,6 +65,18 @@ describe('OpenAPI document', () => {
       'PUT /v1/licence-offers/{id}',
     ]);
     expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    const rsl = document.paths['/rsl/{publisherId}.xml'].get;
+    expect(rsl.security).toBeUndefined();
+    expect(rsl.responses['200'].content['application/rsl+xml'].example).toContain(
+      '<rsl xmlns="https://rslstandard.org/rsl"',
+    );
+    const rslImport = document.paths['/v1/licence-offers/import-rsl'].post;
+    expect(Object.keys(rslImport.requestBody.content)).toEqual([
+      'application/rsl+xml',
+      'application/xml',
+      'text/xml',
+    ]);
+    expect(rslImport.responses['422'].content['application/problem+json'].example.status).toBe(422);
   });
 
   it('gives examples for request bodies and problem answers', async () => {

@@ -63,7 +63,7 @@ export type Answer =
     }
   | { licensed: false; reason: Refusal; workId: string | null };
 
-function scopeCovers(scope: OfferTerms['scope'], work: CandidateWork): boolean {
+export function scopeCovers(scope: OfferTerms['scope'], work: CandidateWork): boolean {
   switch (scope.type) {
     case 'all':
       return true;

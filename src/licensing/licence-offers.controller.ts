@@ -1,13 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import { DomainError } from '../common/errors/domain-error';
 import type { Principal } from '../common/auth/principal';
 import { IfMatch } from '../common/concurrency/if-match';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -21,12 +25,28 @@ import {
   ListLicenceOffersQuery,
 } from './dto/licence-offer.dto';
 import { LicenceOfferService } from './licence-offer.service';
+import { RslImportResponse } from './rsl/rsl.dto';
+import { RslService } from './rsl/rsl.service';
+import { RSL_BODY_TYPES } from './rsl/rsl-vocabulary';
+
+const RSL_IMPORT_EXAMPLE = `<rsl xmlns="https://rslstandard.org/rsl">
+  <content url="https://northwind.example/articles/engines">
+    <license>
+      <permits type="usage">train-ai search</permits>
+      <prohibits type="usage">ai-index</prohibits>
+      <payment type="training"><amount currency="EUR">0.50</amount></payment>
+    </license>
+  </content>
+</rsl>`;
 
 @ApiTags('licensing')
 @ApiBearerAuth()
 @Controller('v1/licence-offers')
 export class LicenceOffersController {
-  constructor(private readonly offers: LicenceOfferService) {}
+  constructor(
+    private readonly offers: LicenceOfferService,
+    private readonly rsl: RslService,
+  ) {}
 
   @Post()
   @Roles('publisher')
@@ -42,6 +62,32 @@ export class LicenceOffersController {
     @Idempotency() idempotency?: IdempotentRequest,
   ): Promise<LicenceOfferResponse> {
     return this.offers.create(principal, dto, idempotency);
+  }
+
+  @Post('import-rsl')
+  @HttpCode(200)
+  @Roles('publisher')
+  @ApiOperation({
+    summary: 'Read an RSL document into offer terms to review and POST (nothing is stored)',
+    description:
+      'One set of terms per distinct <license>; early-draft tokens (train-ai, train-genai, ai-use, ai-summarize, ai-include) are read as RSL 1.0 tokens, extension tokens (x-ns:token) kept, anything else left out with a warning. Rules: docs/LICENSING.md.',
+  })
+  @ApiConsumes(...RSL_BODY_TYPES)
+  @ApiBody({ schema: { type: 'string' }, examples: { rsl: { value: RSL_IMPORT_EXAMPLE } } })
+  @ApiOkResponse({ type: RslImportResponse })
+  @ApiProblems(400, 401, 403, 413, 415, 422, 429)
+  importRsl(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<RslImportResponse> {
+    if (typeof request.body !== 'string') {
+      throw new DomainError(
+        'unsupported-media-type',
+        415,
+        `Send the RSL document as ${RSL_BODY_TYPES.join(', ')}`,
+      );
+    }
+    return this.rsl.import(principal, request.body);
   }
 
   @Get()

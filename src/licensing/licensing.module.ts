@@ -11,6 +11,8 @@ import { LicenceOffer } from './licence-offer.entity';
 import { LicenceOfferService } from './licence-offer.service';
 import { LicenceOffersController } from './licence-offers.controller';
 import { LicenseeAgreements } from './licensee-agreements';
+import { RslController } from './rsl/rsl.controller';
+import { RslService } from './rsl/rsl.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule],
@@ -19,6 +21,7 @@ import { LicenseeAgreements } from './licensee-agreements';
     AgreementsController,
     AgreementAmendmentsController,
     LicenceCheckController,
+    RslController,
   ],
   providers: [
     LicenceOfferService,
@@ -26,6 +29,7 @@ import { LicenseeAgreements } from './licensee-agreements';
     AgreementAmendmentService,
     LicenceCheckService,
     LicenseeAgreements,
+    RslService,
   ],
   exports: [LicenceOfferService, AgreementService],
 })

@@ -10,6 +10,8 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state',
   412: 'The resource changed since you read it',
   413: 'Body too large',
+  415: 'Unsupported media type',
+  422: 'Well-formed, but not what this route reads',
   429: 'Rate limit reached; see Retry-After',
   503: 'A dependency is down',
 };

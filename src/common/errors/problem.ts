@@ -27,6 +27,8 @@ const TITLES: Record<string, string> = {
   'rate-limited': 'Too many requests',
   'dependency-unavailable': 'A dependency is unavailable',
   'internal-error': 'Internal server error',
+  'rsl-malformed': 'Malformed RSL document',
+  'not-rsl': 'Not an RSL document',
 };
 
 /** Codes for statuses that reach us as plain HTTP errors (framework, Fastify). */
@@ -41,6 +43,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   412: 'precondition-failed',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
+  422: 'unprocessable-content',
   429: 'rate-limited',
   503: 'dependency-unavailable',
 };
