@@ -15,7 +15,7 @@ import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../../organizations/audit.service';
 import { todayUtc } from '../work-inputs';
 import { isCalendarDate } from '../work-rules';
-import { byteLimit } from './byte-limit';
+import { byteLimit } from '../../common/bulk/byte-limit';
 import {
   CatalogueImportResponse,
   ImportErrorsResponse,
@@ -25,9 +25,9 @@ import {
   toImportResponse,
 } from './catalogue-import.dto';
 import { CATALOGUE_IMPORT_QUEUE, LOAD_IMPORT_JOB, LoadImportJob } from './catalogue-import.queue';
-import { arrayLiteral, copyLine } from './copy-text';
-import { ImportFormat, ImportLine, readImport } from './import-reader';
-import { validateWorkRecord } from './import-record';
+import { arrayLiteral, copyLine } from '../../common/bulk/copy-text';
+import { ImportFormat, ImportLine, readImport } from '../../common/bulk/line-reader';
+import { csvHeaderProblem, csvRecordToInput, validateWorkRecord } from './import-record';
 
 const STAGE = `COPY catalogue_import_rows (import_id, line_no, reason, new_id, external_id, title, kind,
   language, published_at, metadata, identifiers, splits) FROM STDIN`;
@@ -94,7 +94,16 @@ export class CatalogueImportService {
       const source = body.pipe(byteLimit(this.config.get('IMPORT_MAX_BYTES')));
       body.once('error', (error) => source.destroy(error));
       await pipeline(
-        Readable.from(stage(id, readImport(format, source), received)),
+        Readable.from(
+          stage(
+            id,
+            readImport(format, source, {
+              headerProblem: csvHeaderProblem,
+              toInput: csvRecordToInput,
+            }),
+            received,
+          ),
+        ),
         client.query(copyFrom(STAGE)),
       );
       await runner.query(

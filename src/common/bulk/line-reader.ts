@@ -1,9 +1,16 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { parse } from 'csv-parse';
-import { BadRequest } from '../../common/errors/domain-error';
-import { jsonHasNul } from '../../common/validation/nul';
-import { csvHeaderProblem, csvRecordToInput } from './import-record';
+import { BadRequest } from '../errors/domain-error';
+import { jsonHasNul } from '../validation/nul';
+
+/** What a CSV upload's columns mean: the header check and a record's conversion to input. */
+export interface CsvShape {
+  /** Why the header is not this CSV, or null. */
+  headerProblem(header: string[]): string | null;
+  /** The record as input, or why it cannot be one. */
+  toInput(record: Record<string, string>): Record<string, unknown> | string;
+}
 
 /** One line of an upload: the parsed input, or why it could not be parsed. */
 export type ImportLine =
@@ -73,17 +80,17 @@ export async function* readNdjson(body: Readable): AsyncGenerator<ImportLine[]> 
 }
 
 /**
- * CSV with a header row (columns in import-record.ts), streamed; quoted fields may hold commas,
+ * CSV with a header row (columns as `shape` says), streamed; quoted fields may hold commas,
  * quotes and line breaks. A record that cannot be parsed is rejected alone; a header that
  * cannot be read means the body is not our CSV: 400.
  */
-export async function* readCsv(body: Readable): AsyncGenerator<ImportLine[]> {
+export async function* readCsv(body: Readable, shape: CsvShape): AsyncGenerator<ImportLine[]> {
   const skipped: ImportLine[] = [];
   const parser = body.pipe(
     parse({
       bom: true,
       columns: (header: string[]) => {
-        const problem = csvHeaderProblem(header.map((column) => column.trim()));
+        const problem = shape.headerProblem(header.map((column) => column.trim()));
         if (problem) throw notOfFormat('csv', problem);
         return header.map((column) => column.trim());
       },
@@ -102,7 +109,7 @@ export async function* readCsv(body: Readable): AsyncGenerator<ImportLine[]> {
     info: { lines: number };
   }>) {
     if (skipped.length) yield skipped.splice(0);
-    const input = csvRecordToInput(record);
+    const input = shape.toInput(record);
     yield [
       typeof input === 'string'
         ? { lineNo: info.lines, parseError: input }
@@ -119,6 +126,10 @@ function notOfFormat(format: ImportFormat, why: string): BadRequest {
   );
 }
 
-export function readImport(format: ImportFormat, body: Readable): AsyncGenerator<ImportLine[]> {
-  return format === 'ndjson' ? readNdjson(body) : readCsv(body);
+export function readImport(
+  format: ImportFormat,
+  body: Readable,
+  csv: CsvShape,
+): AsyncGenerator<ImportLine[]> {
+  return format === 'ndjson' ? readNdjson(body) : readCsv(body, csv);
 }

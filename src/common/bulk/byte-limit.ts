@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError } from '../errors/domain-error';
 
 /** Passes bytes through until there are more than `max`, then fails with 413. */
 export function byteLimit(max: number): Transform {

@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
-import { readCsv, readNdjson, ImportLine } from './import-reader';
+import { readCsv, readNdjson, ImportLine } from './line-reader';
+import { csvHeaderProblem, csvRecordToInput } from '../../catalogue/imports/import-record';
+
+const works = { headerProblem: csvHeaderProblem, toInput: csvRecordToInput };
 
 async function all(chunks: AsyncGenerator<ImportLine[]>): Promise<ImportLine[]> {
   const out: ImportLine[] = [];
@@ -47,7 +50,7 @@ describe('readCsv', () => {
       'W-3,"broken,book\n',
     ]);
     // A parse error may surface before records still buffered: order by line to compare.
-    const lines = (await all(readCsv(body))).sort((a, b) => a.lineNo - b.lineNo);
+    const lines = (await all(readCsv(body, works))).sort((a, b) => a.lineNo - b.lineNo);
     expect(lines).toEqual([
       { lineNo: 2, input: { externalId: 'W-1', title: 'A, title', kind: 'book' } },
       { lineNo: 4, input: { externalId: 'W-2', title: 'Two\nlines', kind: 'article' } },
@@ -60,7 +63,7 @@ describe('readCsv', () => {
 
   it('rejects a record with the wrong number of cells, alone', async () => {
     const body = Readable.from(['externalId,title,kind\nW-1,T\nW-2,T,book\n']);
-    const lines = await all(readCsv(body));
+    const lines = await all(readCsv(body, works));
     expect(lines).toEqual([
       { lineNo: 2, parseError: expect.stringContaining('Invalid Record Length') },
       { lineNo: 3, input: { externalId: 'W-2', title: 'T', kind: 'book' } },
@@ -68,7 +71,7 @@ describe('readCsv', () => {
   });
 
   it('refuses a header it does not know', async () => {
-    await expect(all(readCsv(Readable.from(['{"externalId":"x"}\n'])))).rejects.toThrow(
+    await expect(all(readCsv(Readable.from(['{"externalId":"x"}\n']), works))).rejects.toThrow(
       'The body is not CSV as documented',
     );
   });
