@@ -17,6 +17,8 @@ import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
+import { UsageModule } from './usage/usage.module';
+import { UsageWorkersModule } from './usage/usage-workers.module';
 
 export interface AppModuleOptions {
   env: Environment;
@@ -28,7 +30,7 @@ export interface AppModuleOptions {
  * They run in the worker process, and in the api process too when RUN_WORKERS is true, so that
  * `npm start` alone is a working system.
  */
-export const WORKER_MODULES: Type[] = [CatalogueWorkersModule];
+export const WORKER_MODULES: Type[] = [CatalogueWorkersModule, UsageWorkersModule];
 
 /** The whole service; the api serves it over HTTP, the worker runs it without a listener. */
 @Module({})
@@ -46,6 +48,7 @@ export class AppModule {
         OrganizationsModule,
         CatalogueModule,
         LicensingModule,
+        UsageModule,
         ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
       ],
       providers: [

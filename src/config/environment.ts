@@ -24,6 +24,8 @@ export interface Environment {
   IMPORT_MAX_BYTES: number;
   IMPORT_BATCH_LINES: number;
   IMPORT_LOAD_PARALLELISM: number;
+  USAGE_MAX_INVALID_BPS: number;
+  USAGE_MAX_BYTES: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -58,6 +60,11 @@ const schema = Joi.object<Environment, true>({
     .default(4 * 1024 ** 3),
   IMPORT_BATCH_LINES: Joi.number().integer().min(1).max(1_000_000).default(50_000),
   IMPORT_LOAD_PARALLELISM: Joi.number().integer().min(1).max(16).default(2),
+  USAGE_MAX_INVALID_BPS: Joi.number().integer().min(0).max(10000).default(100),
+  USAGE_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(64 * 1024 ** 3),
 });
 
 export class EnvironmentError extends Error {}

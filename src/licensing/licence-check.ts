@@ -13,7 +13,7 @@ export const REFUSALS = [
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
-const EU = new Set(
+export const EU_MEMBERS: ReadonlySet<string> = new Set(
   'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' '),
 );
 
@@ -82,7 +82,9 @@ export function scopeCovers(scope: OfferTerms['scope'], work: CandidateWork): bo
 
 function territoryCovers(territories: string[], territory: string | undefined): boolean {
   if (territories.includes(TERRITORY_ALL) || territory === undefined) return true;
-  return territories.includes(territory) || (territories.includes('EU') && EU.has(territory));
+  return (
+    territories.includes(territory) || (territories.includes('EU') && EU_MEMBERS.has(territory))
+  );
 }
 
 /** How far an agreement got before failing: the answer names the refusal of the closest one. */

@@ -33,6 +33,11 @@ export class LicenseeAgreements {
     return this.cache.get(licenseeId, () => this.load(licenseeId));
   }
 
+  /** Read now, bypassing the cache: for work that must see the last committed state. */
+  fresh(licenseeId: string): Promise<AgreementsByPublisher> {
+    return this.load(licenseeId);
+  }
+
   forget(licenseeId: string): void {
     this.cache.forget(licenseeId);
   }

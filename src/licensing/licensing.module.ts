@@ -31,6 +31,6 @@ import { RslService } from './rsl/rsl.service';
     LicenseeAgreements,
     RslService,
   ],
-  exports: [LicenceOfferService, AgreementService],
+  exports: [LicenceOfferService, AgreementService, LicenseeAgreements],
 })
 export class LicensingModule {}

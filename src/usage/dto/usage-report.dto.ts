@@ -1,0 +1,230 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import { IsCurrencyCode } from '../../common/validation/iso-codes';
+import { PageQuery } from '../../common/pagination/page';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const COUNT = /^(0|[1-9]\d{0,17})$/;
+
+/** The header of a streamed report, as query parameters. */
+export class UsageReportHeaderQuery {
+  @ApiProperty({ example: 'acme-2027-06', description: "The licensee's own id: never reused" })
+  @IsString()
+  @Length(1, 200)
+  reportId!: string;
+
+  @ApiProperty({ example: '2027-06-01' })
+  @Matches(DATE, { message: 'periodStart must be a date, YYYY-MM-DD' })
+  periodStart!: string;
+
+  @ApiProperty({ example: '2027-06-30' })
+  @Matches(DATE, { message: 'periodEnd must be a date, YYYY-MM-DD' })
+  periodEnd!: string;
+
+  @ApiPropertyOptional({ example: 'EUR', description: 'Currency of revenue figures' })
+  @IsOptional()
+  @IsCurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The id (ours) of an earlier accepted report of the same period this one corrects',
+  })
+  @IsOptional()
+  @IsUUID()
+  supersedes?: string;
+
+  @ApiProperty({ example: '2', description: 'Declared number of lines' })
+  @Matches(COUNT, { message: 'lineCount must be a non-negative integer' })
+  lineCount!: string;
+
+  @ApiProperty({ example: '1500000', description: 'Declared sum of units over all lines' })
+  @Matches(COUNT, { message: 'units must be a non-negative integer (at most 18 digits)' })
+  units!: string;
+}
+
+export class UsageReportTotalsDto {
+  @ApiProperty({ example: 2 })
+  @IsDefined()
+  @Matches(COUNT, { message: 'totals.lineCount must be a non-negative integer' })
+  @Type(() => String)
+  lineCount!: string;
+
+  @ApiProperty({ example: 1500000, description: 'A number, or a string of digits past 2^53' })
+  @IsDefined()
+  @Matches(COUNT, { message: 'totals.units must be a non-negative integer (at most 18 digits)' })
+  @Type(() => String)
+  units!: string;
+}
+
+/** A small report in one JSON document. */
+export class CreateUsageReportDto {
+  @ApiProperty({ example: 'acme-2027-06' })
+  @IsString()
+  @Length(1, 200)
+  reportId!: string;
+
+  @ApiProperty({ example: '2027-06-01' })
+  @Matches(DATE, { message: 'periodStart must be a date, YYYY-MM-DD' })
+  periodStart!: string;
+
+  @ApiProperty({ example: '2027-06-30' })
+  @Matches(DATE, { message: 'periodEnd must be a date, YYYY-MM-DD' })
+  periodEnd!: string;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @IsOptional()
+  @IsCurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  supersedes?: string;
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    example: [
+      {
+        lineId: 'l1',
+        identifier: 'isbn:9780306406157',
+        usage: 'ai-train',
+        units: 1500000,
+        unit: 'token',
+        occurredOn: '2027-06-03',
+      },
+    ],
+    description: 'Up to 10,000 lines; larger reports are streamed as NDJSON or CSV',
+  })
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @IsObject({ each: true })
+  lines!: Record<string, unknown>[];
+
+  @ApiProperty({ type: UsageReportTotalsDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => UsageReportTotalsDto)
+  totals!: UsageReportTotalsDto;
+}
+
+export class UsageCountsResponse {
+  @ApiProperty({ example: 1 }) matched!: number;
+  @ApiProperty({ example: 0 }) unmatched!: number;
+  @ApiProperty({ example: 0 }) outOfScope!: number;
+  @ApiProperty({ example: 1 }) invalid!: number;
+}
+
+export class UsageTotalResponse {
+  @ApiProperty({ example: 'ai-train' }) usage!: string;
+  @ApiProperty({ example: 'token' }) unit!: string;
+  @ApiProperty({ example: 1, description: 'Valid lines' }) lines!: number;
+  @ApiProperty({ example: '1500000' }) units!: string;
+  @ApiProperty({ example: '1500000' }) matchedUnits!: string;
+}
+
+export const USAGE_REPORT_STATES = ['received', 'processing', 'accepted', 'rejected'] as const;
+
+export class UsageReportResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'acme-2027-06' }) reportId!: string;
+  @ApiProperty({ enum: USAGE_REPORT_STATES }) status!: (typeof USAGE_REPORT_STATES)[number];
+  @ApiProperty({ enum: ['json', 'ndjson', 'csv'] }) format!: string;
+  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'EUR' }) currency!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) supersedes!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) supersededBy!: string | null;
+  @ApiProperty({ example: { lineCount: '2', units: '1500000' } })
+  declared!: { lineCount: string; units: string };
+  @ApiProperty({ example: { lineCount: '2', units: '1500000' } })
+  received!: { lineCount: string; units: string };
+  @ApiProperty({ type: UsageCountsResponse, description: 'All zero until processed' })
+  counts!: UsageCountsResponse;
+  @ApiProperty({ type: [UsageTotalResponse] }) totalsByUsage!: UsageTotalResponse[];
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    example: null,
+    description: 'Why the whole report was rejected: { code, detail, ...figures }',
+  })
+  rejection!: Record<string, unknown> | null;
+  @ApiProperty({ description: 'Whether its lines count for royalties now' }) counting!: boolean;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) processedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) acceptedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) supersededAt!: string | null;
+}
+
+export class UsageIssueResponse {
+  @ApiProperty({ example: 7 }) lineNo!: number;
+  @ApiProperty({ type: String, nullable: true, example: 'l7' }) lineId!: string | null;
+  @ApiProperty({ enum: ['unmatched', 'out-of-scope', 'invalid'] }) status!: string;
+  @ApiProperty({ example: 'unknown-work' }) reason!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'isbn:9780306406157' })
+  workRef!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'ai-train' }) usage!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '1500000' }) units!: string | null;
+}
+
+export class UsageIssuesResponse {
+  @ApiProperty({ type: [UsageIssueResponse] }) data!: UsageIssueResponse[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class ListUsageIssuesQuery extends PageQuery {}
+
+export class PublisherUsageQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  workId?: string;
+
+  @ApiPropertyOptional({
+    example: '2027-06',
+    description: 'Reports whose period starts in this month',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'period must be a month, YYYY-MM' })
+  period?: string;
+
+  @ApiPropertyOptional({ example: 'ai-train' })
+  @IsOptional()
+  @IsString()
+  usage?: string;
+
+  @ApiPropertyOptional({ enum: ['matched', 'out-of-scope'] })
+  @IsOptional()
+  @IsIn(['matched', 'out-of-scope'])
+  status?: 'matched' | 'out-of-scope';
+}
+
+export class PublisherUsageRow {
+  @ApiProperty({ format: 'uuid' }) workId!: string;
+  @ApiProperty({ format: 'uuid' }) licenseeId!: string;
+  @ApiProperty({ example: 'ai-train' }) usage!: string;
+  @ApiProperty({ example: 'token' }) unit!: string;
+  @ApiProperty({ enum: ['matched', 'out-of-scope'], description: 'out-of-scope: unlicensed use' })
+  status!: string;
+  @ApiProperty({ example: 3 }) lines!: number;
+  @ApiProperty({ example: '4500000' }) units!: string;
+}
+
+export class PublisherUsageResponse {
+  @ApiProperty({ type: [PublisherUsageRow] }) data!: PublisherUsageRow[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Principal } from '../common/auth/principal';
+import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
+import {
+  ListUsageIssuesQuery,
+  PublisherUsageQuery,
+  PublisherUsageResponse,
+  UsageIssueResponse,
+  UsageIssuesResponse,
+} from './dto/usage-report.dto';
+import { periodMonth } from './usage-staging';
+import { UsageReportService } from './usage-report.service';
+
+const CSV_BATCH = 5000;
+
+function invalidCursor(): BadRequest {
+  return new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
+    errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
+  });
+}
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Reads of matched usage: a report's issues (licensee) and usage of one's works (publisher). */
+@Injectable()
+export class UsageIssuesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reports: UsageReportService,
+  ) {}
+
+  async issues(
+    actor: Principal,
+    id: string,
+    query: ListUsageIssuesQuery,
+  ): Promise<UsageIssuesResponse> {
+    const report = await this.reports.read(this.dataSource.manager, actor, id);
+    if (!report) throw new ResourceNotFound('usage-report', id);
+    const limit = query.limit ?? 50;
+    let after = 0;
+    if (query.cursor) {
+      const match = /^n(\d{1,19})$/.exec(Buffer.from(query.cursor, 'base64url').toString());
+      if (!match) throw invalidCursor();
+      after = Number(match[1]);
+    }
+    const data = await this.page(report.id, periodMonth(report.period_start), after, limit + 1);
+    const page = data.slice(0, limit);
+    return {
+      data: page,
+      nextCursor:
+        data.length > limit
+          ? Buffer.from(`n${page[page.length - 1].lineNo}`).toString('base64url')
+          : null,
+    };
+  }
+
+  /** Every issue as CSV, read in batches so a report of millions never sits in memory. */
+  async issuesCsv(actor: Principal, id: string): Promise<AsyncGenerator<string>> {
+    const report = await this.reports.read(this.dataSource.manager, actor, id);
+    if (!report) throw new ResourceNotFound('usage-report', id);
+    return this.csvRows(report.id, periodMonth(report.period_start));
+  }
+
+  private async *csvRows(reportId: string, month: string): AsyncGenerator<string> {
+    yield 'lineNo,lineId,status,reason,workRef,usage,units\n';
+    let after = 0;
+    for (;;) {
+      const rows = await this.page(reportId, month, after, CSV_BATCH);
+      let text = '';
+      for (const row of rows) {
+        text += `${[row.lineNo, row.lineId, row.status, row.reason, row.workRef, row.usage, row.units].map(csvCell).join(',')}\n`;
+      }
+      if (text) yield text;
+      if (rows.length < CSV_BATCH) return;
+      after = rows[rows.length - 1].lineNo;
+    }
+  }
+
+  private async page(
+    reportId: string,
+    month: string,
+    after: number,
+    limit: number,
+  ): Promise<UsageIssueResponse[]> {
+    const rows = await this.dataSource.query<
+      {
+        line_no: string;
+        line_id: string | null;
+        status: string;
+        reason: string;
+        work_ref: string | null;
+        usage: string | null;
+        units: string | null;
+      }[]
+    >(
+      `SELECT line_no, line_id, status, reason, work_ref, usage, units FROM usage_lines
+        WHERE period_month = $1 AND report_id = $2 AND status <> 'matched' AND line_no > $3
+        ORDER BY line_no LIMIT $4`,
+      [month, reportId, after, limit],
+    );
+    return rows.map((row) => ({
+      lineNo: Number(row.line_no),
+      lineId: row.line_id,
+      status: row.status,
+      reason: row.reason,
+      workRef: row.work_ref,
+      usage: row.usage,
+      units: row.units,
+    }));
+  }
+
+  /**
+   * A publisher's works' usage from the reports that count now (accepted, not superseded), by
+   * work, usage type, unit, licensee and outcome: matched, or out-of-scope (unlicensed use).
+   */
+  async publisherUsage(
+    actor: Principal,
+    query: PublisherUsageQuery,
+  ): Promise<PublisherUsageResponse> {
+    const limit = query.limit ?? 50;
+    const params: unknown[] = [actor.organizationId, limit + 1];
+    const where: string[] = [];
+    if (query.workId) {
+      params.push(query.workId);
+      where.push(`a.work_id = $${params.length}`);
+    }
+    if (query.usage) {
+      params.push(query.usage);
+      where.push(`a.usage = $${params.length}`);
+    }
+    if (query.status) {
+      params.push(query.status);
+      where.push(`a.status = $${params.length}`);
+    }
+    if (query.period) {
+      params.push(`${query.period}-01`);
+      where.push(`date_trunc('month', r.period_start) = $${params.length}::date`);
+    }
+    if (query.cursor) {
+      let key: unknown;
+      try {
+        key = JSON.parse(Buffer.from(query.cursor, 'base64url').toString());
+      } catch {
+        throw invalidCursor();
+      }
+      if (!Array.isArray(key) || key.length !== 5 || !key.every((k) => typeof k === 'string')) {
+        throw invalidCursor();
+      }
+      params.push(...key);
+      const n = params.length;
+      where.push(
+        `(a.work_id::text, a.usage, a.unit, a.licensee_id::text, a.status) > ($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`,
+      );
+    }
+    const rows = await this.dataSource.query<
+      {
+        work_id: string;
+        usage: string;
+        unit: string;
+        licensee_id: string;
+        status: string;
+        lines: string;
+        units: string;
+      }[]
+    >(
+      `SELECT a.work_id, a.usage, a.unit, a.licensee_id, a.status,
+              sum(a.lines) AS lines, sum(a.units) AS units
+         FROM usage_aggregates a
+         JOIN usage_reports r ON r.id = a.report_id
+        WHERE a.publisher_id = $1 AND a.status IN ('matched', 'out-of-scope')
+          AND r.status = 'accepted' AND r.superseded_by_id IS NULL
+          ${where.map((condition) => `AND ${condition}`).join(' ')}
+        GROUP BY a.work_id, a.usage, a.unit, a.licensee_id, a.status
+        ORDER BY a.work_id::text, a.usage, a.unit, a.licensee_id::text, a.status
+        LIMIT $2`,
+      params,
+    );
+    const page = rows.slice(0, limit).map((row) => ({
+      workId: row.work_id,
+      licenseeId: row.licensee_id,
+      usage: row.usage,
+      unit: row.unit,
+      status: row.status,
+      lines: Number(row.lines),
+      units: row.units,
+    }));
+    const last = page[page.length - 1];
+    return {
+      data: page,
+      nextCursor:
+        rows.length > limit
+          ? Buffer.from(
+              JSON.stringify([last.workId, last.usage, last.unit, last.licenseeId, last.status]),
+            ).toString('base64url')
+          : null,
+    };
+  }
+}

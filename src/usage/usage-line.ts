@@ -1,0 +1,209 @@
+import { normalizeIdentifier, parseIdentifier } from '../catalogue/identifiers/identifier';
+import { isCalendarDate } from '../catalogue/work-rules';
+import { isCountryCode } from '../common/validation/iso-codes';
+import { RATE_UNITS } from '../licensing/offer-vocabulary';
+import { isUsageToken } from '../licensing/usage-types';
+
+/** A usage line after validation, as it is staged for matching. */
+export interface UsageLine {
+  lineId: string;
+  /** Exactly one of workId and identifier (scheme and normalized value). */
+  workId: string | null;
+  scheme: string | null;
+  value: string | null;
+  /** The work as the licensee named it, for the issues list. */
+  workRef: string;
+  usage: string;
+  unit: string;
+  /** Non-negative integer, as decimal digits (sums may pass 2^53). */
+  units: string;
+  agreementId: string | null;
+  model: string | null;
+  territory: string | null;
+  occurredOn: string | null;
+  revenue: string | null;
+}
+
+export type UsageLineResult =
+  | { ok: true; line: UsageLine }
+  | { ok: false; reason: string; lineId: string | null; units: string | null };
+
+export interface ReportPeriod {
+  periodStart: string;
+  periodEnd: string;
+}
+
+const FIELDS = new Set([
+  'lineId',
+  'workId',
+  'identifier',
+  'url',
+  'sha256',
+  'usage',
+  'units',
+  'unit',
+  'agreementId',
+  'model',
+  'territory',
+  'occurredOn',
+  'revenue',
+]);
+const UNITS = new Set<string>(RATE_UNITS);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Up to 18 digits: bigint in the database, and no sum of a report's lines can overflow numeric. */
+const COUNT = /^(0|[1-9]\d{0,17})$/;
+const TEXT_MAX = 200;
+
+class LineRejected extends Error {}
+
+function reject(reason: string): never {
+  throw new LineRejected(reason);
+}
+
+/** A non-negative integer given as a JSON number (safe) or a string of digits. */
+function countOf(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (typeof value === 'string' && COUNT.test(value)) return value;
+  return null;
+}
+
+/** Validates one line of a report (any form); never throws for bad input, says why instead. */
+export function validateUsageLine(input: unknown, period: ReportPeriod): UsageLineResult {
+  const record =
+    typeof input === 'object' && input !== null && !Array.isArray(input)
+      ? (input as Record<string, unknown>)
+      : null;
+  const lineId =
+    record && typeof record.lineId === 'string' && record.lineId.length <= TEXT_MAX
+      ? record.lineId
+      : null;
+  try {
+    return { ok: true, line: validate(record, period) };
+  } catch (error) {
+    if (!(error instanceof LineRejected)) throw error;
+    return {
+      ok: false,
+      reason: error.message,
+      lineId,
+      units: record ? countOf(record.units) : null,
+    };
+  }
+}
+
+function validate(record: Record<string, unknown> | null, period: ReportPeriod): UsageLine {
+  if (!record) reject('a line must be a JSON object');
+  for (const field of Object.keys(record)) {
+    if (!FIELDS.has(field)) reject(`unknown field ${field}`);
+  }
+  const { lineId, usage, unit } = record;
+  if (typeof lineId !== 'string' || lineId.trim() === '' || lineId.length > TEXT_MAX) {
+    reject(`lineId must be a non-blank string of at most ${TEXT_MAX} characters`);
+  }
+  const work = workOf(record);
+  if (!isUsageToken(usage)) {
+    reject('usage must be an RSL usage type or an extension token like x-acme:finetune');
+  }
+  if (typeof unit !== 'string' || !UNITS.has(unit)) {
+    reject(`unit must be one of ${RATE_UNITS.join(', ')}`);
+  }
+  const units = countOf(record.units);
+  if (units === null) reject('units must be a non-negative integer (at most 18 digits)');
+  const agreementId = optional(record.agreementId, 'agreementId', (v) => UUID.test(v), 'a UUID');
+  const model = optional(
+    record.model,
+    'model',
+    (v) => v.length <= TEXT_MAX,
+    `at most ${TEXT_MAX} characters`,
+  );
+  const territory = optional(
+    record.territory,
+    'territory',
+    isCountryCode,
+    'an ISO 3166-1 alpha-2 code such as DE',
+  );
+  const occurredOn = optional(
+    record.occurredOn,
+    'occurredOn',
+    isCalendarDate,
+    'a date, YYYY-MM-DD',
+  );
+  if (occurredOn !== null && (occurredOn < period.periodStart || occurredOn > period.periodEnd)) {
+    reject(`occurredOn ${occurredOn} is outside the report's period`);
+  }
+  let revenue: string | null = null;
+  if (record.revenue !== undefined && record.revenue !== null) {
+    revenue = countOf(record.revenue);
+    if (revenue === null) reject('revenue must be a non-negative integer in minor units');
+  }
+  return {
+    lineId,
+    ...work,
+    usage,
+    unit,
+    units,
+    agreementId: agreementId?.toLowerCase() ?? null,
+    model,
+    territory,
+    occurredOn,
+    revenue,
+  };
+}
+
+function workOf(
+  record: Record<string, unknown>,
+): Pick<UsageLine, 'workId' | 'scheme' | 'value' | 'workRef'> {
+  const given = (['workId', 'identifier', 'url', 'sha256'] as const).filter(
+    (field) => record[field] !== undefined && record[field] !== null,
+  );
+  if (given.length !== 1) reject('give exactly one of workId, identifier, url and sha256');
+  const field = given[0];
+  const raw = record[field];
+  if (typeof raw !== 'string') reject(`${field} must be a string`);
+  if (field === 'workId') {
+    if (!UUID.test(raw)) reject('workId must be a UUID');
+    return { workId: raw.toLowerCase(), scheme: null, value: null, workRef: `workId:${raw}` };
+  }
+  const result =
+    field === 'identifier'
+      ? parseIdentifier(raw)
+      : normalizeIdentifier(field === 'url' ? 'url' : 'sha256', raw);
+  if (!result.ok) reject(`${field}: ${result.reason}`);
+  const { scheme, value } = result.identifier;
+  return {
+    workId: null,
+    scheme,
+    value,
+    workRef: field === 'identifier' ? raw : `${field}:${raw}`,
+  };
+}
+
+function optional(
+  value: unknown,
+  field: string,
+  test: (value: string) => boolean,
+  expected: string,
+): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !test(value)) reject(`${field} must be ${expected}`);
+  return value;
+}
+
+/** CSV columns of a usage report; a blank cell is an absent field. */
+export const USAGE_CSV_COLUMNS = [...FIELDS];
+
+export function usageCsvHeaderProblem(header: string[]): string | null {
+  const unknown = header.filter((column) => !FIELDS.has(column));
+  if (unknown.length) return `unknown columns ${unknown.join(', ')}`;
+  for (const required of ['lineId', 'usage', 'units', 'unit']) {
+    if (!header.includes(required)) return `the header has no ${required} column`;
+  }
+  return null;
+}
+
+export function usageCsvRecordToInput(record: Record<string, string>): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [column, cell] of Object.entries(record)) {
+    if (cell !== '') input[column] = cell;
+  }
+  return input;
+}

@@ -1,0 +1,28 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { UsageReportMatcher } from './usage-report-matcher';
+import { ProcessReportJob, USAGE_REPORT_QUEUE } from './usage-report.queue';
+
+@Processor(USAGE_REPORT_QUEUE, { concurrency: 1 })
+export class UsageReportProcessor extends WorkerHost {
+  private readonly logger = new Logger(UsageReportProcessor.name);
+
+  constructor(private readonly matcher: UsageReportMatcher) {
+    super();
+  }
+
+  process(job: Job<ProcessReportJob>): Promise<void> {
+    return this.matcher.process(job.data.reportId);
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<ProcessReportJob> | undefined, error: Error): void {
+    if (!job) return;
+    // The report stays unfinished; the recovery sweep queues it again.
+    this.logger.error(
+      { err: error, reportId: job.data.reportId, attempt: job.attemptsMade },
+      'usage report processing failed',
+    );
+  }
+}

@@ -1,0 +1,416 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { createHash, Hash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { isCalendarDate } from '../catalogue/work-rules';
+import { Principal } from '../common/auth/principal';
+import { byteLimit } from '../common/bulk/byte-limit';
+import { copyLine } from '../common/bulk/copy-text';
+import { ImportFormat, ImportLine, readImport } from '../common/bulk/line-reader';
+import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
+import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
+import { canonicalJson } from '../common/idempotency/idempotency';
+import { newId } from '../common/ids';
+import { validateInput } from '../common/validation/validate-input';
+import { AppConfig } from '../config/app-config';
+import { AuditService } from '../organizations/audit.service';
+import {
+  CreateUsageReportDto,
+  UsageReportHeaderQuery,
+  UsageReportResponse,
+} from './dto/usage-report.dto';
+import { PROCESS_REPORT_JOB, ProcessReportJob, USAGE_REPORT_QUEUE } from './usage-report.queue';
+import { toUsageReportResponse, UsageReportRow } from './usage-report-response';
+import {
+  ReportPeriod,
+  usageCsvHeaderProblem,
+  usageCsvRecordToInput,
+  validateUsageLine,
+} from './usage-line';
+import { STAGING_COLUMNS, STAGING_COPY_COLUMNS, stagingTable } from './usage-staging';
+
+const CHUNK = 64 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface Header {
+  reportId: string;
+  periodStart: string;
+  periodEnd: string;
+  currency: string | null;
+  supersedes: string | null;
+  lineCount: string;
+  units: string;
+}
+
+type Lines = AsyncIterable<ImportLine[]> | Iterable<ImportLine[]>;
+
+interface Received {
+  lines: bigint;
+  units: bigint;
+  invalid: bigint;
+}
+
+function formatOf(contentType: string | undefined): ImportFormat | 'json' {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/json') return 'json';
+  if (type === 'text/csv') return 'csv';
+  if (['application/x-ndjson', 'application/ndjson', 'application/jsonl'].includes(type))
+    return 'ndjson';
+  throw new DomainError(
+    'unsupported-media-type',
+    415,
+    'Send a usage report as application/json, application/x-ndjson (a line per usage line) or text/csv',
+  );
+}
+
+/**
+ * Receives usage reports: validates every line as it streams in, stages the lines (COPY, one
+ * transaction with the report row, so a cut-off upload leaves nothing), checks the declared
+ * totals, and leaves matching to a worker. The licensee's reportId is its idempotency key.
+ */
+@Injectable()
+export class UsageReportService {
+  private readonly logger = new Logger(UsageReportService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(USAGE_REPORT_QUEUE) private readonly queue: Queue<ProcessReportJob>,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async receive(
+    actor: Principal,
+    contentType: string | undefined,
+    body: unknown,
+    query: Record<string, unknown>,
+  ): Promise<{ status: number; report: UsageReportResponse }> {
+    const format = formatOf(contentType);
+    let header: Header;
+    let lines: Lines;
+    const hash = createHash('sha256').update(`${format}\n`);
+    if (format === 'json') {
+      if (Object.keys(query).length) {
+        throw new BadRequest('unexpected-query', 'A JSON report carries its header in the body');
+      }
+      const dto = await validateInput(CreateUsageReportDto, body);
+      header = {
+        reportId: dto.reportId,
+        periodStart: dto.periodStart,
+        periodEnd: dto.periodEnd,
+        currency: dto.currency ?? null,
+        supersedes: dto.supersedes?.toLowerCase() ?? null,
+        lineCount: dto.totals.lineCount,
+        units: dto.totals.units,
+      };
+      hash.update(canonicalJson(body));
+      lines = jsonLines(dto.lines);
+    } else {
+      if (!(body instanceof Readable))
+        throw new BadRequest('empty-report', 'The report has no body');
+      const dto = await validateInput(UsageReportHeaderQuery, query);
+      header = {
+        reportId: dto.reportId,
+        periodStart: dto.periodStart,
+        periodEnd: dto.periodEnd,
+        currency: dto.currency ?? null,
+        supersedes: dto.supersedes?.toLowerCase() ?? null,
+        lineCount: dto.lineCount,
+        units: dto.units,
+      };
+      hash.update(canonicalJson(header)).update('\n');
+      const source = body.pipe(byteLimit(this.config.get('USAGE_MAX_BYTES'))).pipe(hashing(hash));
+      body.once('error', (error) => source.destroy(error));
+      lines = readImport(format, source, {
+        headerProblem: usageCsvHeaderProblem,
+        toInput: usageCsvRecordToInput,
+      });
+    }
+    refusePeriod(header);
+
+    const existing = await this.findByReportId(actor, header.reportId);
+    if (existing) return this.replay(existing, await drain(lines, hash));
+    if (header.supersedes) await this.refuseSupersession(actor, header);
+
+    const id = newId();
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let outcome: UsageReportRow;
+    let contentHash: Buffer | null = null;
+    try {
+      await runner.startTransaction();
+      const stage = stagingTable(id);
+      await runner.query(`CREATE TABLE ${stage} (${STAGING_COLUMNS})`);
+      const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+      const received: Received = { lines: 0n, units: 0n, invalid: 0n };
+      await pipeline(
+        Readable.from(stageLines(lines, header, received)),
+        client.query(copyFrom(`COPY ${stage} (${STAGING_COPY_COLUMNS}) FROM STDIN`)),
+      );
+      contentHash = hash.digest();
+      const mismatch =
+        received.lines !== BigInt(header.lineCount) || received.units !== BigInt(header.units);
+      const rejection = mismatch
+        ? {
+            code: 'totals-mismatch',
+            detail: `Declared ${header.lineCount} lines and ${header.units} units; received ${received.lines} lines and ${received.units} units`,
+            declared: { lineCount: header.lineCount, units: header.units },
+            received: { lineCount: String(received.lines), units: String(received.units) },
+          }
+        : null;
+      await runner.query(
+        `INSERT INTO usage_reports (id, licensee_id, report_id, content_hash, format, period_start,
+                period_end, currency, supersedes_id, status, declared_line_count, declared_units,
+                lines_received, units_received, lines_invalid, rejection, processed_at,
+                created_by_principal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                 CASE WHEN $10 = 'rejected' THEN now() END, $17)`,
+        [
+          id,
+          actor.organizationId,
+          header.reportId,
+          contentHash,
+          format,
+          header.periodStart,
+          header.periodEnd,
+          header.currency,
+          header.supersedes,
+          rejection ? 'rejected' : 'received',
+          header.lineCount,
+          header.units,
+          String(received.lines),
+          String(received.units),
+          rejection ? String(received.invalid) : '0',
+          rejection ? JSON.stringify(rejection) : null,
+          actor.id,
+        ],
+      );
+      if (rejection) await runner.query(`DROP TABLE ${stage}`);
+      await this.audit.record(runner.manager, actor, {
+        action: 'usage-report.create',
+        resourceType: 'usage-report',
+        resourceId: id,
+        resourceOrganizationId: actor.organizationId,
+        details: {
+          reportId: header.reportId,
+          format,
+          lines: String(received.lines),
+          status: rejection ? 'rejected' : 'received',
+        },
+      });
+      await runner.commitTransaction();
+      outcome = (await this.read(this.dataSource.manager, actor, id))!;
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      if (isUniqueViolation(error)) {
+        // Another upload of this reportId committed first.
+        const first = await this.findByReportId(actor, header.reportId);
+        if (first && contentHash) return this.replay(first, contentHash);
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
+    if (outcome.status === 'received') await this.enqueue(id);
+    return { status: 202, report: toUsageReportResponse(outcome) };
+  }
+
+  /** The id makes a second add a no-op; failure is logged: recovery adds it again. */
+  async enqueue(reportId: string): Promise<void> {
+    try {
+      await this.queue.add(
+        PROCESS_REPORT_JOB,
+        { reportId },
+        {
+          jobId: reportId,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, reportId }, 'could not queue the report; recovery will');
+    }
+  }
+
+  async get(actor: Principal, id: string): Promise<UsageReportResponse> {
+    const row = await this.read(this.dataSource.manager, actor, id);
+    if (!row) throw new ResourceNotFound('usage-report', id);
+    return toUsageReportResponse(row);
+  }
+
+  private replay(
+    first: UsageReportRow,
+    contentHash: Buffer,
+  ): { status: number; report: UsageReportResponse } {
+    if (!first.content_hash.equals(contentHash)) {
+      throw new Conflict(
+        'report-id-reused',
+        `Report ${first.report_id} was already received with other content; send a correction as a new report that supersedes it`,
+        { existingId: first.id },
+      );
+    }
+    return { status: 202, report: toUsageReportResponse(first) };
+  }
+
+  private async refuseSupersession(actor: Principal, header: Header): Promise<void> {
+    const [earlier] = await this.dataSource.query<UsageReportRow[]>(
+      `SELECT * FROM usage_reports WHERE id = $1 AND licensee_id = $2`,
+      [header.supersedes, actor.organizationId],
+    );
+    if (!earlier) throw new ResourceNotFound('usage-report', header.supersedes!);
+    if (earlier.status !== 'accepted' || earlier.superseded_by_id) {
+      throw new Conflict(
+        'not-supersedable',
+        `Report ${earlier.id} is ${earlier.superseded_by_id ? 'already superseded' : earlier.status}; only a counting report can be superseded`,
+        { status: earlier.status, supersededBy: earlier.superseded_by_id },
+      );
+    }
+    if (earlier.period_start !== header.periodStart || earlier.period_end !== header.periodEnd) {
+      throw new RequestValidationFailed([
+        {
+          field: 'supersedes',
+          messages: [
+            `a correction covers the same period as the report it supersedes (${earlier.period_start} to ${earlier.period_end})`,
+          ],
+        },
+      ]);
+    }
+  }
+
+  async read(
+    manager: EntityManager,
+    actor: Principal,
+    id: string,
+  ): Promise<UsageReportRow | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const [row] = await manager.query<UsageReportRow[]>(
+      `SELECT * FROM usage_reports WHERE id = $1 AND licensee_id = $2`,
+      [id, actor.organizationId],
+    );
+    return row;
+  }
+
+  private async findByReportId(
+    actor: Principal,
+    reportId: string,
+  ): Promise<UsageReportRow | undefined> {
+    const [row] = await this.dataSource.query<UsageReportRow[]>(
+      `SELECT * FROM usage_reports WHERE licensee_id = $1 AND report_id = $2`,
+      [actor.organizationId, reportId],
+    );
+    return row;
+  }
+}
+
+function refusePeriod(header: Header): void {
+  const errors: FieldError[] = [];
+  for (const field of ['periodStart', 'periodEnd'] as const) {
+    if (!isCalendarDate(header[field])) {
+      errors.push({ field, messages: [`${field} is not a calendar date`] });
+    }
+  }
+  if (!errors.length && header.periodEnd < header.periodStart) {
+    errors.push({ field: 'periodEnd', messages: ['periodEnd is before periodStart'] });
+  }
+  if (errors.length) throw new RequestValidationFailed(errors);
+}
+
+function* jsonLines(lines: unknown[]): Generator<ImportLine[]> {
+  yield lines.map((input, index) => ({ lineNo: index + 1, input }));
+}
+
+/** Feeds the bytes to the hash as they pass. */
+function hashing(hash: Hash): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+}
+
+/** Reads a replayed upload to its end, for its content hash. */
+async function drain(lines: Lines, hash: Hash): Promise<Buffer> {
+  for await (const chunk of lines) void chunk;
+  return hash.digest();
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === '23505'
+  );
+}
+
+/** Every line as a staging row: valid ones with their fields, invalid ones with the reason. */
+async function* stageLines(
+  chunks: Lines,
+  period: ReportPeriod,
+  received: Received,
+): AsyncGenerator<string> {
+  let chunk = '';
+  for await (const lines of chunks) {
+    for (const line of lines) {
+      received.lines++;
+      const result =
+        'parseError' in line
+          ? { ok: false as const, reason: line.parseError, lineId: null, units: null }
+          : validateUsageLine(line.input, period);
+      const lineNo = String(line.lineNo);
+      if (result.ok) {
+        const l = result.line;
+        received.units += BigInt(l.units);
+        chunk += copyLine([
+          lineNo,
+          l.lineId,
+          l.workId,
+          l.scheme,
+          l.value,
+          l.workRef.slice(0, 2100),
+          l.usage,
+          l.unit,
+          l.units,
+          l.agreementId,
+          l.model,
+          l.territory,
+          l.occurredOn,
+          l.revenue,
+          null,
+        ]);
+      } else {
+        received.invalid++;
+        if (result.units !== null) received.units += BigInt(result.units);
+        chunk += copyLine([
+          lineNo,
+          result.lineId,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          result.units,
+          null,
+          null,
+          null,
+          null,
+          null,
+          result.reason.slice(0, 1000),
+        ]);
+      }
+    }
+    if (chunk.length >= CHUNK) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}

@@ -1,0 +1,26 @@
+/** Where a report's lines wait, as validated, between upload and matching: a table per report. */
+export function stagingTable(reportId: string): string {
+  return `usage_staging.r_${reportId.replace(/-/g, '')}`;
+}
+
+export const STAGING_COLUMNS = `line_no bigint NOT NULL, line_id text, work_id uuid, scheme text, value text,
+  work_ref text, usage text, unit text, units bigint, agreement_id uuid, model text, territory text,
+  occurred_on date, revenue bigint, invalid_reason text`;
+
+export const STAGING_COPY_COLUMNS = `line_no, line_id, work_id, scheme, value, work_ref, usage, unit,
+  units, agreement_id, model, territory, occurred_on, revenue, invalid_reason`;
+
+/** The first day of the month a date falls in: the report's partition of usage_lines. */
+export function periodMonth(date: string): string {
+  return `${date.slice(0, 7)}-01`;
+}
+
+export function partitionName(month: string): string {
+  return `usage_lines_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
+}
+
+export function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const next = Number(month.slice(5, 7)) + 1;
+  return next > 12 ? `${year + 1}-01-01` : `${year}-${String(next).padStart(2, '0')}-01`;
+}
