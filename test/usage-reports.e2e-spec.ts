@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { createWork } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -12,7 +13,6 @@ describe('usage reports', () => {
   let licensee: OrganizationFixture;
   let otherLicensee: OrganizationFixture;
   let book: { id: string };
-  let page: { id: string };
   let withdrawn: { id: string };
   let agreementId: string;
 
@@ -28,7 +28,7 @@ describe('usage reports', () => {
         { scheme: 'doi', value: '10.1000/182' },
       ],
     });
-    page = await createWork(t.http, publisher.key, {
+    await createWork(t.http, publisher.key, {
       kind: 'web-page',
       identifiers: [{ scheme: 'url', value: 'https://news.example/story-1' }],
     });
@@ -198,5 +198,327 @@ describe('usage reports', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text.split('\n')[0]).toBe('lineNo,lineId,status,reason,workRef,usage,units');
     expect(csv.text.trim().split('\n')).toHaveLength(9);
+  });
+
+  const bookLine = (lineId: string, units = 100) => ({
+    lineId,
+    identifier: 'isbn:9780306406157',
+    usage: 'ai-train',
+    units,
+    unit: 'token',
+    occurredOn: '2027-06-02',
+  });
+
+  const stream = (
+    contentType: string,
+    payload: string,
+    query: Record<string, string>,
+    key = licensee.key,
+  ) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/usage-reports?${new URLSearchParams(query).toString()}`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
+      payload,
+    });
+
+  it('takes NDJSON and CSV streamed, with the header in the query', async () => {
+    const ndjson = [bookLine('n1', 10), bookLine('n2', 20)]
+      .map((l) => JSON.stringify(l))
+      .join('\n');
+    const sent = await stream('application/x-ndjson', `${ndjson}\n`, {
+      reportId: 'nd-1',
+      periodStart: '2027-06-01',
+      periodEnd: '2027-06-30',
+      lineCount: '2',
+      units: '30',
+    });
+    expect(sent.statusCode).toBe(202);
+    const nd = await settledReport(t, licensee.key, sent.json<{ id: string }>().id);
+    expect(nd.body).toMatchObject({
+      format: 'ndjson',
+      status: 'accepted',
+      counts: { matched: 2, unmatched: 0, outOfScope: 0, invalid: 0 },
+    });
+
+    const csv = [
+      'lineId,identifier,workId,usage,units,unit,occurredOn,territory',
+      'c1,isbn:9780306406157,,ai-train,5,token,2027-06-02,DE',
+      `c2,,${book.id},ai-train,7,token,2027-06-02,`,
+      'c3,"isbn:978-0-306-40615-7",,ai-train,11,token,2027-06-25,',
+    ].join('\r\n');
+    const sentCsv = await stream('text/csv', csv, {
+      reportId: 'csv-1',
+      periodStart: '2027-06-01',
+      periodEnd: '2027-06-30',
+      lineCount: '3',
+      units: '23',
+    });
+    expect(sentCsv.statusCode).toBe(202);
+    const c = await settledReport(t, licensee.key, sentCsv.json<{ id: string }>().id);
+    expect(c.body).toMatchObject({
+      format: 'csv',
+      counts: { matched: 2, unmatched: 0, outOfScope: 1, invalid: 0 },
+      totalsByUsage: [
+        { usage: 'ai-train', unit: 'token', lines: 3, units: '23', matchedUnits: '12' },
+      ],
+    });
+
+    const missingHeader = await stream('application/x-ndjson', ndjson, { reportId: 'nd-2' });
+    expect(missingHeader.statusCode).toBe(400);
+    expect(
+      missingHeader.json<{ errors: { field: string }[] }>().errors.map((e) => e.field),
+    ).toEqual(['periodStart', 'periodEnd', 'lineCount', 'units']);
+    const notCsv = await stream('text/csv', 'who,what\n1,2\n', {
+      reportId: 'csv-bad',
+      periodStart: '2027-06-01',
+      periodEnd: '2027-06-30',
+      lineCount: '1',
+      units: '0',
+    });
+    expect(notCsv.statusCode).toBe(400);
+    expect(notCsv.json<{ type: string }>().type).toBe(`${PROBLEM}unreadable-import`);
+    const xml = await stream('application/xml', '<a/>', { reportId: 'x' });
+    expect(xml.statusCode).toBe(415);
+    const reports = await t.sql(
+      `SELECT report_id FROM usage_reports WHERE report_id IN ('nd-2', 'csv-bad', 'x')`,
+    );
+    expect(reports).toEqual([]);
+  });
+
+  it('replays the same reportId and content; refuses other content under it', async () => {
+    const body = usageReport([bookLine('a'), bookLine('b')], { reportId: 'replay-1' });
+    const first = await post(body);
+    const again = await post(body);
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(first.body.id);
+    const changed = await post(
+      usageReport([bookLine('a'), bookLine('b', 999)], { reportId: 'replay-1' }),
+    );
+    expect(changed.status).toBe(409);
+    expect(changed.body).toMatchObject({
+      type: `${PROBLEM}report-id-reused`,
+      existingId: first.body.id,
+    });
+    const rows = await t.sql(`SELECT id FROM usage_reports WHERE report_id = 'replay-1'`);
+    expect(rows).toHaveLength(1);
+    await settledReport(t, licensee.key, first.body.id);
+    const lines = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM usage_lines WHERE report_id = $1`,
+      [first.body.id],
+    );
+    expect(lines[0].n).toBe('2');
+  });
+
+  it('rejects a whole report whose declared totals differ from what arrived, with both figures', async () => {
+    const body = usageReport([bookLine('a', 10), bookLine('b', 20)], {
+      reportId: 'short-1',
+      totals: { lineCount: 3, units: 30 },
+    });
+    const sent = await post(body);
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({
+      status: 'rejected',
+      rejection: {
+        code: 'totals-mismatch',
+        declared: { lineCount: '3', units: '30' },
+        received: { lineCount: '2', units: '30' },
+      },
+    });
+    const lines = await t.sql(`SELECT 1 FROM usage_lines WHERE report_id = $1`, [sent.body.id]);
+    expect(lines).toEqual([]);
+    const staging = await t.sql(
+      `SELECT 1 FROM pg_tables WHERE schemaname = 'usage_staging' AND tablename = $1`,
+      [`r_${(sent.body.id as string).replace(/-/g, '')}`],
+    );
+    expect(staging).toEqual([]);
+  });
+
+  it('rejects a report whose invalid lines pass the threshold, keeping none of its lines', async () => {
+    const lines = [
+      ...Array.from({ length: 8 }, (_, i) => bookLine(`ok-${i}`)),
+      { lineId: 'x1', usage: 'ai-train', units: 1, unit: 'token' },
+      { lineId: 'x2', identifier: 'isbn:9780306406157', usage: 'train', units: 1, unit: 'token' },
+    ];
+    const sent = await post(usageReport(lines, { reportId: 'threshold-1' }));
+    const report = await settledReport(t, licensee.key, sent.body.id);
+    expect(report.body).toMatchObject({
+      status: 'rejected',
+      counting: false,
+      rejection: {
+        code: 'too-many-invalid-lines',
+        invalidLines: 2,
+        lines: 10,
+        maxInvalidBps: 1000,
+      },
+      counts: { matched: 0, invalid: 2 },
+    });
+    expect(await t.sql(`SELECT 1 FROM usage_lines WHERE report_id = $1`, [sent.body.id])).toEqual(
+      [],
+    );
+    const dup = await post(
+      usageReport(
+        [
+          bookLine('same'),
+          ...Array.from({ length: 9 }, (_, i) => bookLine(`d${i}`)),
+          bookLine('same'),
+        ],
+        {
+          reportId: 'duplicates-1',
+        },
+      ),
+    );
+    const d = await settledReport(t, licensee.key, dup.body.id);
+    expect(d.body.counts).toEqual({ matched: 10, unmatched: 0, outOfScope: 0, invalid: 1 });
+    const issues = await t.http.get(`/v1/usage-reports/${dup.body.id}/issues`, licensee.key);
+    expect(issues.body.data).toEqual([
+      expect.objectContaining({
+        lineNo: 11,
+        lineId: 'same',
+        status: 'invalid',
+        reason: 'duplicate lineId (first on line 1)',
+      }),
+    ]);
+  });
+
+  it('supersedes an accepted report of the same period: the earlier stops counting', async () => {
+    const original = await post(usageReport([bookLine('a', 100)], { reportId: 'v1' }));
+    await settledReport(t, licensee.key, original.body.id);
+    const wrongPeriod = await post(
+      usageReport([bookLine('a', 150)], {
+        reportId: 'v2-bad',
+        supersedes: original.body.id,
+        periodEnd: '2027-06-29',
+      }),
+    );
+    expect(wrongPeriod.status).toBe(400);
+    const correction = await post(
+      usageReport([bookLine('a', 150)], { reportId: 'v2', supersedes: original.body.id }),
+    );
+    expect(correction.status).toBe(202);
+    const corrected = await settledReport(t, licensee.key, correction.body.id);
+    expect(corrected.body).toMatchObject({ supersedes: original.body.id, counting: true });
+    const earlier = await t.http.get(`/v1/usage-reports/${original.body.id}`, licensee.key);
+    expect(earlier.body).toMatchObject({
+      status: 'accepted',
+      counting: false,
+      supersededBy: correction.body.id,
+      supersededAt: expect.any(String),
+    });
+    const twice = await post(
+      usageReport([bookLine('a', 175)], { reportId: 'v3', supersedes: original.body.id }),
+    );
+    expect(twice.status).toBe(409);
+    expect(twice.body).toMatchObject({
+      type: `${PROBLEM}not-supersedable`,
+      supersededBy: correction.body.id,
+    });
+    await expect(
+      t.sql(`UPDATE usage_reports SET period_end = '2027-06-29' WHERE id = $1`, [original.body.id]),
+    ).rejects.toThrow('cannot be changed in place');
+  });
+
+  it("answers 404 for another licensee's report and for strangers' supersession", async () => {
+    const mine = await post(usageReport([bookLine('a')], { reportId: 'private-1' }));
+    for (const path of [
+      `/v1/usage-reports/${mine.body.id}`,
+      `/v1/usage-reports/${mine.body.id}/issues`,
+    ]) {
+      expect((await t.http.get(path, otherLicensee.key)).status).toBe(404);
+    }
+    expect((await t.http.get('/v1/usage-reports/not-a-uuid', licensee.key)).status).toBe(404);
+    const theirs = await post(
+      usageReport([bookLine('a')], { reportId: 'steal', supersedes: mine.body.id }),
+      otherLicensee.key,
+    );
+    expect(theirs.status).toBe(404);
+    expect((await t.http.get(`/v1/usage-reports/${mine.body.id}`, publisher.key)).status).toBe(403);
+    expect((await post(usageReport([bookLine('a')]), publisher.key)).status).toBe(403);
+  });
+
+  it('refuses malformed JSON, wrong types and unknown fields, storing nothing', async () => {
+    const malformed = await t.http.request('POST', '/v1/usage-reports', {
+      key: licensee.key,
+      rawBody: '{"reportId":',
+    });
+    expect(malformed.status).toBe(400);
+    const wrong = await post({
+      ...usageReport([bookLine('a')], { reportId: 'types-1' }),
+      periodStart: 20270601,
+      extra: true,
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'extra',
+      'periodStart',
+    ]);
+    const backwards = await post(
+      usageReport([bookLine('a')], {
+        reportId: 'types-2',
+        periodStart: '2027-06-30',
+        periodEnd: '2027-06-01',
+      }),
+    );
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors).toEqual([
+      { field: 'periodEnd', messages: ['periodEnd is before periodStart'] },
+    ]);
+    const rows = await t.sql(
+      `SELECT 1 FROM usage_reports WHERE report_id IN ('types-1', 'types-2')`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('keeps nothing of an upload cut off mid-stream', async () => {
+    const before = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'usage_staging'`,
+    );
+    const body = new Readable({ read() {} });
+    body.push(
+      `${JSON.stringify(bookLine('a'))}\n${JSON.stringify(bookLine('b'))}\n{"lineId":"c","ident`,
+    );
+    setTimeout(() => body.destroy(new Error('connection reset')), 20);
+    const cut = await t.app
+      .inject({
+        method: 'POST',
+        url: '/v1/usage-reports?reportId=cut-1&periodStart=2027-06-01&periodEnd=2027-06-30&lineCount=3&units=300',
+        headers: {
+          authorization: `Bearer ${licensee.key}`,
+          'content-type': 'application/x-ndjson',
+        },
+        payload: body,
+      })
+      .catch((error: Error) => error);
+    if (!(cut instanceof Error)) expect(cut.statusCode).toBeGreaterThanOrEqual(400);
+    expect(await t.sql(`SELECT 1 FROM usage_reports WHERE report_id = 'cut-1'`)).toEqual([]);
+    const after = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'usage_staging'`,
+    );
+    expect(after[0].n).toBe(before[0].n);
+  });
+
+  it('shows publishers the usage of their works that counts, licensed and not', async () => {
+    const usage = await t.http.get(
+      `/v1/usage?workId=${book.id}&period=2027-06&usage=ai-train`,
+      publisher.key,
+    );
+    expect(usage.status).toBe(200);
+    const byStatus = Object.fromEntries(
+      (usage.body.data as { status: string; lines: number; licenseeId: string }[]).map((row) => [
+        row.status,
+        row,
+      ]),
+    );
+    expect(byStatus.matched).toMatchObject({
+      licenseeId: licensee.id,
+      workId: book.id,
+      unit: 'token',
+    });
+    expect(byStatus['out-of-scope']).toMatchObject({ licenseeId: licensee.id });
+    const stranger = await createOrganization(t.http);
+    expect((await t.http.get(`/v1/usage?workId=${book.id}`, stranger.key)).body.data).toEqual([]);
+    expect((await t.http.get('/v1/usage?period=2027-13', publisher.key)).status).toBe(400);
+    expect((await t.http.get('/v1/usage', licensee.key)).status).toBe(403);
   });
 });

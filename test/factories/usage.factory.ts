@@ -10,7 +10,10 @@ export function usageReport(
   lines: UsageLineInput[],
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const units = lines.reduce((sum, line) => sum + BigInt(String(line.units ?? 0)), 0n);
+  const units = lines.reduce(
+    (sum, line) => sum + BigInt((line.units as number | string | undefined) ?? 0),
+    0n,
+  );
   return {
     reportId: `report-${Math.random().toString(36).slice(2)}`,
     periodStart: '2027-06-01',
