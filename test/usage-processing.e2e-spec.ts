@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { UsageReportMatcher } from '../src/usage/usage-report-matcher';
-import { createWork } from './factories/catalogue.factory';
+import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { usageReport } from './factories/usage.factory';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Processing driven by hand (no workers in this app), to stop it where a crash would. */
+const UNKNOWN = freshIsbn().isbn13;
+
 describe('usage report processing', () => {
   let t: TestApp;
   let matcher: UsageReportMatcher;
@@ -20,7 +22,7 @@ describe('usage report processing', () => {
     publisher = await createOrganization(t.http);
     licensee = await createOrganization(t.http, { kind: 'licensee' });
     book = await createWork(t.http, publisher.key, {
-      identifiers: [{ scheme: 'isbn', value: '978-0-306-40615-7' }],
+      identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
     });
     const offer = await t.http.post(
       '/v1/licence-offers',
@@ -99,7 +101,7 @@ describe('usage report processing', () => {
               case 'out-of-scope':
                 return { ...base, workId: book.id, usage: 'search' };
               case 'unknown':
-                return { ...base, identifier: 'isbn:9783161484100', usage: 'ai-train' };
+                return { ...base, identifier: `isbn:${UNKNOWN}`, usage: 'ai-train' };
               case 'invalid':
                 return { ...base, workId: book.id, usage: 'not a usage' };
             }

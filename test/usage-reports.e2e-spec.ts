@@ -1,11 +1,17 @@
 import { Readable } from 'node:stream';
-import { createWork } from './factories/catalogue.factory';
+import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
 import { startTestApp, TestApp } from './support/test-app';
 
 const PROBLEM = 'https://rights-ledger.dev/problems/';
+
+const ISBN = freshIsbn();
+const WITHDRAWN = freshIsbn().isbn13;
+const UNKNOWN = freshIsbn().isbn13;
+const DOI = `10.5555/${Math.random().toString(36).slice(2)}`;
+const STORY = `https://news.example/story-${Math.random().toString(36).slice(2)}`;
 
 describe('usage reports', () => {
   let t: TestApp;
@@ -24,16 +30,16 @@ describe('usage reports', () => {
     otherLicensee = await createOrganization(t.http, { kind: 'licensee' });
     book = await createWork(t.http, publisher.key, {
       identifiers: [
-        { scheme: 'isbn', value: '978-0-306-40615-7' },
-        { scheme: 'doi', value: '10.1000/182' },
+        { scheme: 'isbn', value: ISBN.isbn13 },
+        { scheme: 'doi', value: DOI },
       ],
     });
     await createWork(t.http, publisher.key, {
       kind: 'web-page',
-      identifiers: [{ scheme: 'url', value: 'https://news.example/story-1' }],
+      identifiers: [{ scheme: 'url', value: STORY }],
     });
     withdrawn = await createWork(t.http, publisher.key, {
-      identifiers: [{ scheme: 'isbn', value: '978-1-4028-9462-6' }],
+      identifiers: [{ scheme: 'isbn', value: WITHDRAWN }],
     });
     expect(
       (await t.http.post(`/v1/works/${withdrawn.id}/withdraw`, publisher.key, {})).status,
@@ -59,7 +65,7 @@ describe('usage reports', () => {
     const lines = [
       {
         lineId: 'isbn-13',
-        identifier: 'isbn:9780306406157',
+        identifier: `isbn:${ISBN.isbn13}`,
         usage: 'ai-train',
         units: 1000,
         unit: 'token',
@@ -68,7 +74,7 @@ describe('usage reports', () => {
       },
       {
         lineId: 'isbn-10',
-        identifier: 'isbn:0-306-40615-2',
+        identifier: `isbn:${ISBN.isbn10}`,
         usage: 'ai-train',
         units: 2000,
         unit: 'token',
@@ -76,7 +82,7 @@ describe('usage reports', () => {
       },
       {
         lineId: 'doi',
-        identifier: 'doi:10.1000/182',
+        identifier: `doi:${DOI.toUpperCase()}`,
         usage: 'ai-train',
         units: '3000',
         unit: 'token',
@@ -118,7 +124,7 @@ describe('usage reports', () => {
       },
       {
         lineId: 'kind',
-        url: 'https://NEWS.example/story-1#top',
+        url: `${STORY.replace('news.example', 'NEWS.example')}#top`,
         usage: 'ai-train',
         units: 9,
         unit: 'token',
@@ -126,7 +132,7 @@ describe('usage reports', () => {
       },
       {
         lineId: 'withdrawn',
-        identifier: 'isbn:9781402894626',
+        identifier: `isbn:${WITHDRAWN}`,
         usage: 'ai-train',
         units: 10,
         unit: 'token',
@@ -134,7 +140,7 @@ describe('usage reports', () => {
       },
       {
         lineId: 'unknown',
-        identifier: 'isbn:9783161484100',
+        identifier: `isbn:${UNKNOWN}`,
         usage: 'ai-train',
         units: 11,
         unit: 'token',
@@ -202,7 +208,7 @@ describe('usage reports', () => {
 
   const bookLine = (lineId: string, units = 100) => ({
     lineId,
-    identifier: 'isbn:9780306406157',
+    identifier: `isbn:${ISBN.isbn13}`,
     usage: 'ai-train',
     units,
     unit: 'token',
@@ -243,9 +249,9 @@ describe('usage reports', () => {
 
     const csv = [
       'lineId,identifier,workId,usage,units,unit,occurredOn,territory',
-      'c1,isbn:9780306406157,,ai-train,5,token,2027-06-02,DE',
+      `c1,isbn:${ISBN.isbn13},,ai-train,5,token,2027-06-02,DE`,
       `c2,,${book.id},ai-train,7,token,2027-06-02,`,
-      'c3,"isbn:978-0-306-40615-7",,ai-train,11,token,2027-06-25,',
+      `c3,"isbn:${ISBN.isbn10}",,ai-train,11,token,2027-06-25,`,
     ].join('\r\n');
     const sentCsv = await stream('text/csv', csv, {
       reportId: 'csv-1',
@@ -339,7 +345,7 @@ describe('usage reports', () => {
     const lines = [
       ...Array.from({ length: 8 }, (_, i) => bookLine(`ok-${i}`)),
       { lineId: 'x1', usage: 'ai-train', units: 1, unit: 'token' },
-      { lineId: 'x2', identifier: 'isbn:9780306406157', usage: 'train', units: 1, unit: 'token' },
+      { lineId: 'x2', identifier: `isbn:${ISBN.isbn13}`, usage: 'train', units: 1, unit: 'token' },
     ];
     const sent = await post(usageReport(lines, { reportId: 'threshold-1' }));
     const report = await settledReport(t, licensee.key, sent.body.id);

@@ -36,3 +36,14 @@ export async function createWork(
   if (response.status !== 201) throw new Error(`createWork: ${response.status} ${response.text}`);
   return response.body;
 }
+
+/** A valid ISBN-13 (978 prefix) no other test registers, and its ISBN-10 form. */
+export function freshIsbn(): { isbn13: string; isbn10: string } {
+  const body = `978${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+  const sum13 = [...body].reduce((sum, d, i) => sum + Number(d) * (i % 2 ? 3 : 1), 0);
+  const isbn13 = `${body}${(10 - (sum13 % 10)) % 10}`;
+  const core = body.slice(3);
+  const sum10 = [...core].reduce((sum, d, i) => sum + Number(d) * (10 - i), 0);
+  const check10 = (11 - (sum10 % 11)) % 11;
+  return { isbn13, isbn10: `${core}${check10 === 10 ? 'X' : String(check10)}` };
+}
