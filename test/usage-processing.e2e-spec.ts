@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { UsageReportMatcher } from '../src/usage/usage-report-matcher';
+import { UsageRematcher } from '../src/usage/usage-rematcher';
 import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -137,5 +138,75 @@ describe('usage report processing', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('takes suspended lines out of suspense once the work is registered, exactly once', async () => {
+    const later = freshIsbn().isbn13;
+    const sent = await t.http.post(
+      '/v1/usage-reports',
+      licensee.key,
+      usageReport(
+        [
+          line('known', 100),
+          {
+            lineId: 'later',
+            identifier: `isbn:${later}`,
+            usage: 'ai-train',
+            units: 40,
+            unit: 'token',
+          },
+          {
+            lineId: 'later-search',
+            identifier: `isbn:${later}`,
+            usage: 'search',
+            units: 2,
+            unit: 'request',
+          },
+        ],
+        { reportId: 'suspense-1' },
+      ),
+    );
+    await matcher.process(sent.body.id);
+    const rematcher = t.app.get(UsageRematcher);
+    expect(await rematcher.rematch(sent.body.id)).toBe(0);
+    const work = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: later }],
+    });
+
+    expect(await rematcher.rematch(sent.body.id)).toBe(2);
+    expect(await rematcher.rematch(sent.body.id)).toBe(0);
+    const report = await t.http.get(`/v1/usage-reports/${sent.body.id}`, licensee.key);
+    expect(report.body).toMatchObject({
+      counts: { matched: 2, unmatched: 0, outOfScope: 1, invalid: 0 },
+      totalsByUsage: [
+        { usage: 'ai-train', unit: 'token', lines: 2, units: '140', matchedUnits: '140' },
+        { usage: 'search', unit: 'request', lines: 1, units: '2', matchedUnits: '0' },
+      ],
+    });
+    const lines = await t.sql<{
+      line_id: string;
+      status: string;
+      work_id: string;
+      rematched: boolean;
+    }>(
+      `SELECT line_id, status, work_id, rematched_at IS NOT NULL AS rematched FROM usage_lines
+        WHERE report_id = $1 ORDER BY line_no`,
+      [sent.body.id],
+    );
+    expect(lines).toEqual([
+      { line_id: 'known', status: 'matched', work_id: book.id, rematched: false },
+      { line_id: 'later', status: 'matched', work_id: work.id, rematched: true },
+      { line_id: 'later-search', status: 'out-of-scope', work_id: work.id, rematched: true },
+    ]);
+    const net = await t.sql<{ status: string; lines: string; units: string }>(
+      `SELECT status, sum(lines) AS lines, sum(units) AS units FROM usage_aggregates
+        WHERE report_id = $1 GROUP BY status ORDER BY status`,
+      [sent.body.id],
+    );
+    expect(net).toEqual([
+      { status: 'matched', lines: '2', units: '140' },
+      { status: 'out-of-scope', lines: '1', units: '2' },
+      { status: 'unmatched', lines: '0', units: '0' },
+    ]);
   });
 });

@@ -527,4 +527,31 @@ describe('usage reports', () => {
     expect((await t.http.get('/v1/usage?period=2027-13', publisher.key)).status).toBe(400);
     expect((await t.http.get('/v1/usage', licensee.key)).status).toBe(403);
   });
+
+  it('matches a suspended line by itself once the publisher registers the work', async () => {
+    const later = freshIsbn().isbn13;
+    const sent = await post(
+      usageReport(
+        [
+          {
+            lineId: 'l',
+            identifier: `isbn:${later}`,
+            usage: 'ai-train',
+            units: 5,
+            unit: 'token',
+            occurredOn: '2027-06-02',
+          },
+        ],
+        { reportId: 'suspense-live' },
+      ),
+    );
+    expect((await settledReport(t, licensee.key, sent.body.id)).body.counts.unmatched).toBe(1);
+    await createWork(t.http, publisher.key, { identifiers: [{ scheme: 'isbn', value: later }] });
+    let counts: Record<string, number> = {};
+    for (let attempt = 0; attempt < 100 && counts.matched !== 1; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      counts = (await t.http.get(`/v1/usage-reports/${sent.body.id}`, licensee.key)).body.counts;
+    }
+    expect(counts).toEqual({ matched: 1, unmatched: 0, outOfScope: 0, invalid: 0 });
+  });
 });

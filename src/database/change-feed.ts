@@ -34,8 +34,15 @@ export class ChangeFeed implements OnApplicationShutdown {
   subscribe(channel: string, handler: ChangeHandler): void {
     if (!/^[a-z_]+$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
     const handlers = this.handlers.get(channel) ?? new Set<ChangeHandler>();
+    const added = !this.handlers.has(channel);
     handlers.add(handler);
     this.handlers.set(channel, handlers);
+    // A channel added while listening is listened to from now on (earlier changes are missed).
+    if (added && this.client) {
+      this.client.query(`LISTEN ${channel}`).catch((error: unknown) => {
+        this.logger.warn({ err: error, channel }, 'change feed: could not listen');
+      });
+    }
   }
 
   isListening(): boolean {

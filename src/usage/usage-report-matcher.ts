@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
-import { coverageRows } from './usage-coverage';
+import { matchQuestions, NO_AGREEMENT } from './match-questions';
+import { refreshReportCounts } from './report-counts';
 import { nextMonth, partitionName, periodMonth, stagingTable } from './usage-staging';
-
-const NO_AGREEMENT = '00000000-0000-0000-0000-000000000000';
 
 interface ReportRow {
   id: string;
@@ -119,108 +118,12 @@ export class UsageReportMatcher {
     stage: string,
     month: string,
   ): Promise<void> {
-    await manager.query(`ANALYZE ${stage}`);
-    const usages = (
-      await manager.query<{ usage: string }[]>(
-        `SELECT DISTINCT usage FROM ${stage} WHERE invalid_reason IS NULL`,
-      )
-    ).map((row) => row.usage);
-    const agreements = [...(await this.agreements.fresh(report.licensee_id)).values()].flat();
-    const coverage = coverageRows(agreements, usages);
-    await manager.query(`
-      CREATE TEMP TABLE coverage (agreement_id uuid, version int, publisher_id uuid, usage text,
-        scope_type text, work_ids uuid[], kinds text[], schemes text[], territories text[],
-        from_date date, to_date date, priced boolean) ON COMMIT DROP`);
-    if (coverage.length) {
-      await manager.query(
-        `INSERT INTO coverage
-         SELECT c.agreement_id, c.version, c.publisher_id, c.usage, c.scope_type,
-                c.work_ids, c.kinds, c.schemes, c.territories, c.from_date, c.to_date, c.priced
-           FROM jsonb_to_recordset($1::jsonb) AS c(agreement_id uuid, version int,
-                publisher_id uuid, usage text, scope_type text, work_ids uuid[], kinds text[],
-                schemes text[], territories text[], from_date date, to_date date, priced boolean)`,
-        [
-          JSON.stringify(
-            coverage.map((row) => ({
-              agreement_id: row.agreementId,
-              version: row.version,
-              publisher_id: row.publisherId,
-              usage: row.usage,
-              scope_type: row.scopeType,
-              work_ids: row.workIds === null ? null : `{${row.workIds.join(',')}}`,
-              kinds: row.kinds === null ? null : `{${row.kinds.join(',')}}`,
-              schemes: row.schemes === null ? null : `{${row.schemes.join(',')}}`,
-              territories: row.territories === null ? null : `{${row.territories.join(',')}}`,
-              from_date: row.fromDate,
-              to_date: row.toDate,
-              priced: row.priced,
-            })),
-          ),
-        ],
-      );
-    }
-    // Identifiers the report names, resolved once each: two publishers' claims are a conflict.
-    await manager.query(`
-      CREATE TEMP TABLE report_identifiers ON COMMIT DROP AS
-      SELECT wi.scheme, wi.value, min(wi.work_id::text)::uuid AS work_id, count(*) AS claims
-        FROM (SELECT DISTINCT scheme, value FROM ${stage}
-               WHERE scheme IS NOT NULL AND invalid_reason IS NULL) named
-        JOIN work_identifiers wi ON wi.scheme = named.scheme AND wi.value = named.value
-       GROUP BY wi.scheme, wi.value`);
-    await manager.query(`ANALYZE report_identifiers`);
-    // Each distinct question the lines ask is matched once, then every line takes its answer.
-    await manager.query(`
-      CREATE TEMP TABLE match_keys ON COMMIT DROP AS
-      SELECT DISTINCT COALESCE(s.work_id, CASE WHEN i.claims = 1 THEN i.work_id END) AS work_id,
-             s.usage, COALESCE(s.territory, '') AS territory,
-             COALESCE(s.occurred_on, '-infinity'::date) AS occurred_on,
-             COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid) AS agreement_hint
-        FROM ${stage} s
-        LEFT JOIN report_identifiers i ON i.scheme = s.scheme AND i.value = s.value
-       WHERE s.invalid_reason IS NULL
-         AND COALESCE(s.work_id, CASE WHEN i.claims = 1 THEN i.work_id END) IS NOT NULL`);
-    await manager.query(
-      `CREATE TEMP TABLE key_matches ON COMMIT DROP AS
-      SELECT DISTINCT ON (k.work_id, k.usage, k.territory, k.occurred_on, k.agreement_hint)
-             k.work_id, k.usage, k.territory, k.occurred_on, k.agreement_hint,
-             w.organization_id AS publisher_id, c.agreement_id, c.version,
-             CASE WHEN w.id IS NULL THEN 'unknown-work'
-                  WHEN c.agreement_id IS NOT NULL THEN NULL
-                  WHEN w.withdrawn_at IS NOT NULL
-                       AND (CASE WHEN k.occurred_on = '-infinity' THEN $2::date ELSE k.occurred_on END)
-                           >= w.withdrawn_at::date THEN 'withdrawn'
-                  WHEN k.agreement_hint <> '${NO_AGREEMENT}' THEN 'agreement-does-not-cover'
-                  ELSE 'no-agreement' END AS reason
-        FROM match_keys k
-        LEFT JOIN works w ON w.id = k.work_id
-        LEFT JOIN coverage c
-          ON c.publisher_id = w.organization_id
-         AND c.usage = k.usage
-         AND (k.agreement_hint = '${NO_AGREEMENT}' OR c.agreement_id = k.agreement_hint)
-         AND CASE WHEN k.occurred_on = '-infinity'
-                  THEN c.from_date <= $1::date AND (c.to_date IS NULL OR c.to_date >= $2::date)
-                  ELSE c.from_date <= k.occurred_on AND (c.to_date IS NULL OR c.to_date >= k.occurred_on)
-             END
-         AND (w.withdrawn_at IS NULL
-              OR (CASE WHEN k.occurred_on = '-infinity' THEN $2::date ELSE k.occurred_on END)
-                 < w.withdrawn_at::date)
-         AND (k.territory = '' OR c.territories IS NULL OR k.territory = ANY (c.territories))
-         AND (c.scope_type = 'all'
-              OR (c.scope_type = 'works' AND w.id = ANY (c.work_ids))
-              OR (c.scope_type = 'filter'
-                  AND (c.kinds IS NULL OR w.kind = ANY (c.kinds))
-                  AND (c.schemes IS NULL OR EXISTS (
-                        SELECT 1 FROM unnest(w.identifiers) AS wi(identifier)
-                         WHERE split_part(wi.identifier, ':', 1) = ANY (c.schemes)))))
-       ORDER BY k.work_id, k.usage, k.territory, k.occurred_on, k.agreement_hint,
-                c.priced DESC NULLS LAST, c.agreement_id, c.version`,
-      [report.period_start, report.period_end],
-    );
-    await manager.query(`ANALYZE key_matches`);
+    await matchQuestions(manager, this.agreements, stage, report);
     await manager.query(
       `INSERT INTO usage_lines (period_month, licensee_id, report_id, line_no, line_id, status, reason,
               work_ref, work_id, publisher_id, agreement_id, agreement_version, usage, unit, units,
-              territory, model, occurred_on, revenue)
+              territory, model, occurred_on, revenue, named_work_id, scheme, value,
+              named_agreement_id)
        SELECT $1::date, $2::uuid, $3::uuid, s.line_no, s.line_id,
               CASE WHEN s.invalid_reason IS NOT NULL THEN 'invalid'
                    WHEN m.publisher_id IS NULL THEN 'unmatched'
@@ -232,7 +135,12 @@ export class UsageReportMatcher {
                    ELSE m.reason END,
               s.work_ref, CASE WHEN m.publisher_id IS NOT NULL THEN m.work_id END, m.publisher_id,
               m.agreement_id, m.version, s.usage, s.unit, s.units, s.territory, s.model,
-              s.occurred_on, s.revenue
+              s.occurred_on, s.revenue,
+              -- What re-matching a suspended line needs, kept on those lines only.
+              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.work_id END,
+              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.scheme END,
+              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.value END,
+              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.agreement_id END
          FROM ${stage} s
          LEFT JOIN report_identifiers i ON i.scheme = s.scheme AND i.value = s.value
          LEFT JOIN key_matches m
@@ -259,30 +167,11 @@ export class UsageReportMatcher {
                  status, usage, unit`,
       [month, report.id],
     );
-    const [counts] = await manager.query<
-      { matched: string; unmatched: string; out_of_scope: string; invalid: string }[]
-    >(
-      `SELECT COALESCE(sum(lines) FILTER (WHERE status = 'matched'), 0) AS matched,
-              COALESCE(sum(lines) FILTER (WHERE status = 'unmatched'), 0) AS unmatched,
-              COALESCE(sum(lines) FILTER (WHERE status = 'out-of-scope'), 0) AS out_of_scope,
-              $2::bigint - COALESCE(sum(lines), 0) AS invalid
-         FROM usage_aggregates WHERE report_id = $1`,
-      [report.id, report.lines_received],
-    );
+    await refreshReportCounts(manager, report.id);
     await manager.query(
-      `UPDATE usage_reports r
-          SET status = 'accepted', accepted_at = now(), processed_at = now(),
-              lines_matched = $2, lines_unmatched = $3, lines_out_of_scope = $4, lines_invalid = $5,
-              totals_by_usage = COALESCE((
-                SELECT jsonb_agg(jsonb_build_object('usage', usage, 'unit', unit, 'lines', lines,
-                         'units', units::text, 'matchedUnits', matched_units::text)
-                         ORDER BY usage, unit)
-                  FROM (SELECT usage, unit, sum(lines) AS lines, sum(units) AS units,
-                               COALESCE(sum(units) FILTER (WHERE status = 'matched'), 0) AS matched_units
-                          FROM usage_aggregates WHERE report_id = r.id GROUP BY usage, unit) t
-              ), '[]'::jsonb)
+      `UPDATE usage_reports SET status = 'accepted', accepted_at = now(), processed_at = now()
         WHERE id = $1`,
-      [report.id, counts.matched, counts.unmatched, counts.out_of_scope, counts.invalid],
+      [report.id],
     );
     if (report.supersedes_id) {
       await manager.query(

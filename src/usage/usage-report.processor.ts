@@ -2,23 +2,31 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { UsageReportMatcher } from './usage-report-matcher';
-import { ProcessReportJob, USAGE_REPORT_QUEUE } from './usage-report.queue';
+import { ProcessReportJob, REMATCH_JOB, USAGE_REPORT_QUEUE } from './usage-report.queue';
+import { UsageRematcher } from './usage-rematcher';
 
 @Processor(USAGE_REPORT_QUEUE, { concurrency: 1 })
 export class UsageReportProcessor extends WorkerHost {
   private readonly logger = new Logger(UsageReportProcessor.name);
 
-  constructor(private readonly matcher: UsageReportMatcher) {
+  constructor(
+    private readonly matcher: UsageReportMatcher,
+    private readonly rematcher: UsageRematcher,
+  ) {
     super();
   }
 
-  process(job: Job<ProcessReportJob>): Promise<void> {
-    return this.matcher.process(job.data.reportId);
+  async process(job: Job<ProcessReportJob>): Promise<void> {
+    if (job.name === REMATCH_JOB) {
+      await this.rematcher.rematchAll();
+      return;
+    }
+    await this.matcher.process(job.data.reportId);
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job<ProcessReportJob> | undefined, error: Error): void {
-    if (!job) return;
+    if (!job || job.name === REMATCH_JOB) return;
     // The report stays unfinished; the recovery sweep queues it again.
     this.logger.error(
       { err: error, reportId: job.data.reportId, attempt: job.attemptsMade },

@@ -25,7 +25,12 @@ import {
   UsageReportHeaderQuery,
   UsageReportResponse,
 } from './dto/usage-report.dto';
-import { PROCESS_REPORT_JOB, ProcessReportJob, USAGE_REPORT_QUEUE } from './usage-report.queue';
+import {
+  PROCESS_REPORT_JOB,
+  ProcessReportJob,
+  REMATCH_JOB,
+  USAGE_REPORT_QUEUE,
+} from './usage-report.queue';
 import { toUsageReportResponse, UsageReportRow } from './usage-report-response';
 import {
   ReportPeriod,
@@ -237,6 +242,25 @@ export class UsageReportService {
       );
     } catch (error) {
       this.logger.warn({ err: error, reportId }, 'could not queue the report; recovery will');
+    }
+  }
+
+  /** A re-match of suspended lines; triggers within the same five seconds share one job. */
+  async enqueueRematch(): Promise<void> {
+    try {
+      await this.queue.add(
+        REMATCH_JOB,
+        { reportId: '' },
+        {
+          jobId: `rematch-${Math.floor(Date.now() / 5000)}`,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 5000 },
+          removeOnComplete: true,
+          removeOnFail: 100,
+        },
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not queue a re-match; the next sweep will');
     }
   }
 
