@@ -13,6 +13,7 @@ import { AppConfigModule } from './config/app-config.module';
 import { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -49,6 +50,7 @@ export class AppModule {
         CatalogueModule,
         LicensingModule,
         UsageModule,
+        LedgerModule,
         ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
       ],
       providers: [

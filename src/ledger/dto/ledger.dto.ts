@@ -1,0 +1,85 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page';
+import { IsCurrencyCode } from '../../common/validation/iso-codes';
+import { ACCOUNT_TYPES } from '../ledger-accounts';
+
+export class BalancesQuery {
+  @ApiPropertyOptional({ example: 'EUR' })
+  @IsOptional()
+  @IsCurrencyCode()
+  currency?: string;
+}
+
+export class AccountBalanceResponse {
+  @ApiProperty({ format: 'uuid' }) accountId!: string;
+  @ApiProperty({ enum: ACCOUNT_TYPES }) type!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description: 'Payee or licensee id',
+  })
+  ownerId!: string | null;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({
+    example: 12500,
+    description: 'Minor units, positive on the account’s normal side (what is owed or held)',
+  })
+  balance!: number;
+  @ApiProperty({ enum: ['debit', 'credit'] }) normalSide!: string;
+}
+
+export class BalancesResponse {
+  @ApiProperty({ type: [AccountBalanceResponse] }) data!: AccountBalanceResponse[];
+}
+
+export class LedgerEntryResponse {
+  @ApiProperty({ format: 'uuid' }) transactionId!: string;
+  @ApiProperty({ example: '42', description: 'Position in the journal' }) seq!: string;
+  @ApiProperty({ example: 'royalty run posted' }) reason!: string;
+  @ApiProperty({ example: { royaltyRunId: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d' } })
+  refs!: Record<string, string>;
+  @ApiProperty({ example: -12500, description: 'Signed: debit positive, credit negative' })
+  amount!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ListEntriesQuery extends PageQuery {}
+
+export class LedgerEntriesResponse {
+  @ApiProperty({ type: [LedgerEntryResponse] }) data!: LedgerEntryResponse[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class TrialBalanceAccount extends AccountBalanceResponse {
+  @ApiProperty({ example: -12500, description: 'Signed: debit positive, credit negative' })
+  signedBalance!: number;
+}
+
+export class TrialBalanceResponse {
+  @ApiProperty({ type: [TrialBalanceAccount] }) accounts!: TrialBalanceAccount[];
+  @ApiProperty({
+    example: [{ currency: 'EUR', debits: 12500, credits: 12500, sum: 0 }],
+    description: 'Per currency; sum is always zero in a sound ledger',
+  })
+  totals!: { currency: string; debits: number; credits: number; sum: number }[];
+  @ApiProperty() balanced!: boolean;
+}
+
+export class LedgerVerificationResponse {
+  @ApiProperty({ description: 'The hash chain and every balance check out' }) ok!: boolean;
+  @ApiProperty({ example: 120 }) transactions!: number;
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    example: null,
+    description: 'The first transaction whose hash or link does not recompute',
+  })
+  firstBreak!: { seq: string; transactionId: string; problem: string } | null;
+  @ApiProperty({
+    example: [],
+    description: 'Accounts whose kept balance differs from the sum of their postings',
+  })
+  balanceMismatches!: { accountId: string; kept: number; fromPostings: number }[];
+}

@@ -1,0 +1,68 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import {
+  BalancesQuery,
+  BalancesResponse,
+  LedgerEntriesResponse,
+  LedgerVerificationResponse,
+  ListEntriesQuery,
+  TrialBalanceResponse,
+} from './dto/ledger.dto';
+import { LedgerReportsService } from './ledger-reports.service';
+
+@ApiTags('ledger')
+@ApiBearerAuth()
+@Controller('v1')
+export class LedgerController {
+  constructor(private readonly ledger: LedgerReportsService) {}
+
+  @Get('balances')
+  @Roles('publisher', 'licensee', 'finance')
+  @ApiOperation({
+    summary: "Balances: a publisher's payees, a licensee's receivables and advances; finance all",
+  })
+  @ApiOkResponse({ type: BalancesResponse })
+  @ApiProblems(400, 401, 403, 429)
+  async balances(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: BalancesQuery,
+  ): Promise<BalancesResponse> {
+    return { data: await this.ledger.balances(principal, query) };
+  }
+
+  @Get('ledger/accounts/:id/entries')
+  @Roles('publisher', 'licensee', 'finance')
+  @ApiOperation({ summary: "An account's entries, newest first" })
+  @ApiOkResponse({ type: LedgerEntriesResponse })
+  @ApiProblems(400, 401, 403, 404, 429)
+  entries(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() query: ListEntriesQuery,
+  ): Promise<LedgerEntriesResponse> {
+    return this.ledger.entries(principal, id, query);
+  }
+
+  @Get('ledger/trial-balance')
+  @Roles('finance')
+  @ApiOperation({ summary: 'Every account and the per-currency sum, which must be zero' })
+  @ApiOkResponse({ type: TrialBalanceResponse })
+  @ApiProblems(401, 403, 429)
+  trialBalance(): Promise<TrialBalanceResponse> {
+    return this.ledger.trialBalance();
+  }
+
+  @Get('ledger/verify')
+  @Roles('finance')
+  @ApiOperation({
+    summary: 'Recompute the hash chain and every balance; report the first break',
+  })
+  @ApiOkResponse({ type: LedgerVerificationResponse })
+  @ApiProblems(401, 403, 429)
+  verify(): Promise<LedgerVerificationResponse> {
+    return this.ledger.verify();
+  }
+}

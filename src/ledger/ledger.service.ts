@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Conflict } from '../common/errors/domain-error';
+import { newId } from '../common/ids';
+import { AccountKey } from './ledger-accounts';
+import { entryFingerprint, JournalEntry, journalEntryProblem } from './journal-entry';
+
+export interface PostedTransaction {
+  id: string;
+  seq: string;
+  idempotencyKey: string;
+  replayed: boolean;
+}
+
+const GENESIS = Buffer.alloc(32);
+
+/**
+ * The SQL that hashes one transaction from its stored fields and postings: verification
+ * recomputes exactly this. $prev is the previous transaction's hash (32 zero bytes first).
+ */
+export const TRANSACTION_HASH_SQL = (t: string, postings: string) => `
+  sha256(${t}.prev_hash || convert_to(
+    ${t}.id::text || '|' || ${t}.seq::text || '|' || ${t}.idempotency_key || '|' || ${t}.reason
+    || '|' || ${t}.refs::text || '|' ||
+    (SELECT string_agg(p.n::text || ':' || p.account_id::text || ':' || p.currency || ':' || p.amount::text,
+                       ',' ORDER BY p.n)
+       FROM ${postings} p WHERE p.transaction_id = ${t}.id), 'UTF8'))`;
+
+/**
+ * The double-entry ledger: balanced, append-only journal transactions with a hash chain, and
+ * balances kept under locks in a fixed order. Other modules post through `post` inside their own
+ * database transaction, so a money movement and its cause commit together or not at all.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The account for a key, created on first use. */
+  async account(manager: EntityManager, key: AccountKey): Promise<string> {
+    await manager.query(
+      `INSERT INTO ledger_accounts (id, type, owner_id, organization_id, currency)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (type, owner_id, currency) DO NOTHING`,
+      [newId(), key.type, key.ownerId, key.organizationId, key.currency],
+    );
+    const [row] = await manager.query<{ id: string }[]>(
+      `SELECT id FROM ledger_accounts
+        WHERE type = $1 AND owner_id IS NOT DISTINCT FROM $2 AND currency = $3`,
+      [key.type, key.ownerId, key.currency],
+    );
+    return row.id;
+  }
+
+  /**
+   * Posts one journal transaction, once: the same idempotency key with the same entry returns
+   * the first transaction; with another entry it is a 409. Runs in the caller's transaction.
+   */
+  async post(manager: EntityManager, entry: JournalEntry): Promise<PostedTransaction> {
+    const problem = journalEntryProblem(entry);
+    if (problem) throw new Error(`refusing an unbalanced ledger entry: ${problem}`);
+    const requestHash = createHash('sha256').update(entryFingerprint(entry)).digest();
+    // One writer at a time extends the chain; it also orders every balance update.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('ledger-chain'))`);
+    const [existing] = await manager.query<{ id: string; seq: string; request_hash: Buffer }[]>(
+      `SELECT id, seq, request_hash FROM ledger_transactions WHERE idempotency_key = $1`,
+      [entry.idempotencyKey],
+    );
+    if (existing) {
+      if (!existing.request_hash.equals(requestHash)) {
+        throw new Conflict(
+          'ledger-idempotency-conflict',
+          `Ledger key ${entry.idempotencyKey} was used for a different transaction`,
+          { transactionId: existing.id },
+        );
+      }
+      return {
+        id: existing.id,
+        seq: existing.seq,
+        idempotencyKey: entry.idempotencyKey,
+        replayed: true,
+      };
+    }
+    const accounts: string[] = [];
+    for (const posting of entry.postings)
+      accounts.push(await this.account(manager, posting.account));
+    const [last] = await manager.query<{ seq: string; hash: Buffer }[]>(
+      `SELECT seq, hash FROM ledger_transactions ORDER BY seq DESC LIMIT 1`,
+    );
+    const seq = last ? (BigInt(last.seq) + 1n).toString() : '1';
+    const id = newId();
+    await manager.query(
+      `INSERT INTO ledger_balances (account_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`,
+      [accounts],
+    );
+    await manager.query(
+      `SELECT account_id FROM ledger_balances WHERE account_id = ANY ($1::uuid[])
+        ORDER BY account_id FOR UPDATE`,
+      [accounts],
+    );
+    await manager.query(
+      `CREATE TEMP TABLE IF NOT EXISTS pending_postings
+         (transaction_id uuid, n int, account_id uuid, currency text, amount bigint) ON COMMIT DROP`,
+    );
+    await manager.query(`DELETE FROM pending_postings`);
+    const currencies = entry.postings.map((posting) => posting.account.currency);
+    const amounts = entry.postings.map((posting) => posting.amount.toString());
+    await manager.query(
+      `INSERT INTO pending_postings
+       SELECT $1::uuid, n::int, account_id, currency, amount
+         FROM unnest($2::uuid[], $3::text[], $4::bigint[]) WITH ORDINALITY AS p(account_id, currency, amount, n)`,
+      [id, accounts, currencies, amounts],
+    );
+    await manager.query(
+      `INSERT INTO ledger_transactions (id, seq, idempotency_key, request_hash, reason, refs, prev_hash, hash)
+       SELECT t.id, t.seq, t.idempotency_key, t.request_hash, t.reason, t.refs, t.prev_hash,
+              ${TRANSACTION_HASH_SQL('t', 'pending_postings')}
+         FROM (SELECT $1::uuid AS id, $2::bigint AS seq, $3::text AS idempotency_key,
+                      $4::bytea AS request_hash, $5::text AS reason, $6::jsonb AS refs,
+                      $7::bytea AS prev_hash) t`,
+      [
+        id,
+        seq,
+        entry.idempotencyKey,
+        requestHash,
+        entry.reason,
+        JSON.stringify(entry.refs),
+        last?.hash ?? GENESIS,
+      ],
+    );
+    await manager.query(
+      `INSERT INTO ledger_postings (transaction_id, n, account_id, currency, amount)
+       SELECT transaction_id, n, account_id, currency, amount FROM pending_postings ORDER BY n`,
+    );
+    await manager.query(
+      `UPDATE ledger_balances b SET balance = b.balance + d.delta, updated_at = now()
+         FROM (SELECT account_id, sum(amount) AS delta FROM pending_postings GROUP BY account_id) d
+        WHERE b.account_id = d.account_id`,
+    );
+    return { id, seq, idempotencyKey: entry.idempotencyKey, replayed: false };
+  }
+
+  /** Posts in a transaction of its own (for callers without one). */
+  postNow(entry: JournalEntry): Promise<PostedTransaction> {
+    return this.dataSource.transaction((manager) => this.post(manager, entry));
+  }
+}
