@@ -1,4 +1,4 @@
-import { createWork } from './factories/catalogue.factory';
+import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { startTestApp, TestApp } from './support/test-app';
@@ -85,5 +85,24 @@ describe('in-process caches follow committed changes', () => {
         return !body.licensed && body.reason === 'outside-term';
       }),
     ).toBe(true);
+  });
+
+  // The agreement of the test above (terminated on 2027-03-31) is the closest refusal.
+  it('the works cache follows registrations and withdrawals', async () => {
+    const isbn = freshIsbn().isbn13;
+    const ask = () =>
+      t.http.get(
+        `/v1/licence-check?identifier=isbn:${isbn}&usage=ai-train&at=2027-06-01`,
+        licensee.key,
+      );
+    expect((await ask()).body).toMatchObject({ licensed: false, reason: 'unknown-work' });
+    const work = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: isbn }],
+    });
+    expect(await eventually(async () => (await ask()).body.reason === 'outside-term')).toBe(true);
+    expect((await t.http.post(`/v1/works/${work.id}/withdraw`, publisher.key, {})).status).toBe(
+      200,
+    );
+    expect(await eventually(async () => (await ask()).body.reason === 'withdrawn')).toBe(true);
   });
 });

@@ -28,7 +28,8 @@ export class ChangeAwareCache<V extends object> {
     feed.subscribe(channel, (key) => {
       this.generation++;
       this.loading.clear();
-      if (key === null) this.entries.clear();
+      // null: notifications may have been missed; '': the change is not about one key.
+      if (key === null || key === '') this.entries.clear();
       else this.entries.delete(key);
     });
   }
@@ -50,6 +51,30 @@ export class ChangeAwareCache<V extends object> {
     } finally {
       if (this.loading.get(key)?.value === value) this.loading.delete(key);
     }
+  }
+
+  /** Many keys at once: the misses are loaded together by one call. */
+  async getMany(
+    keys: string[],
+    loadMany: (missing: string[]) => Promise<Map<string, V>>,
+  ): Promise<Map<string, V>> {
+    const listening = await this.feed.ensureListening();
+    const found = new Map<string, V>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const cached = listening ? this.entries.get(key) : undefined;
+      if (cached) found.set(key, cached);
+      else missing.push(key);
+    }
+    if (!missing.length) return found;
+    const generation = this.generation;
+    const loaded = await loadMany(missing);
+    const keep = listening && generation === this.generation && this.feed.isListening();
+    for (const [key, value] of loaded) {
+      found.set(key, value);
+      if (keep) this.entries.set(key, value);
+    }
+    return found;
   }
 
   /** For the writer's own process: evict at once rather than when the notification arrives. */

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import {
@@ -12,9 +10,9 @@ import {
 import { todayUtc } from '../catalogue/work-inputs';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { LicenceAnswerResponse, LicenceQuestionDto } from './dto/licence-check.dto';
-import { CandidateAgreement, CandidateWork, checkLicence } from './licence-check';
+import { CandidateAgreement, checkLicence } from './licence-check';
+import { IdentifiedWorks } from './identified-works';
 import { LicenseeAgreements } from './licensee-agreements';
-import { preparedQuery } from '../database/prepared-query';
 import { isUsageToken } from './usage-types';
 
 interface ResolvedQuestion {
@@ -24,12 +22,12 @@ interface ResolvedQuestion {
   at: string;
 }
 
-/** Answers "may I use this work this way?" for a licensee: one indexed query per batch, the caller's agreements cached. */
+/** Answers "may I use this work this way?" for a licensee: works by identifier and the caller's agreements, both cached in the process and evicted on commit. */
 @Injectable()
 export class LicenceCheckService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly agreements: LicenseeAgreements,
+    private readonly works: IdentifiedWorks,
   ) {}
 
   async check(
@@ -41,43 +39,16 @@ export class LicenceCheckService {
     const keys = [
       ...new Map(resolved.map((q) => [formatIdentifier(q.identifier), q.identifier])).values(),
     ];
-    const works = await preparedQuery<{
-      scheme: string;
-      value: string;
-      id: string;
-      organization_id: string;
-      kind: string;
-      status: 'active' | 'withdrawn';
-      identifiers: string[];
-    }>(
-      this.dataSource,
-      'licence-check-works',
-      `SELECT wi.scheme, wi.value, w.id, w.organization_id, w.kind, w.status, w.identifiers
-         FROM unnest($1::text[], $2::text[]) AS q(scheme, value)
-         JOIN work_identifiers wi ON wi.scheme = q.scheme AND wi.value = q.value
-         JOIN works w ON w.id = wi.work_id`,
-      [keys.map((k) => k.scheme), keys.map((k) => k.value)],
+    const worksByIdentifier = await this.works.byIdentifier(keys);
+    const publishers = new Set(
+      [...worksByIdentifier.values()].flat().map((work) => work.organizationId),
     );
-    const agreementsByPublisher = works.length
+    const agreementsByPublisher = publishers.size
       ? await this.agreements.byPublisher(actor.organizationId)
       : new Map<string, CandidateAgreement[]>();
-    const candidates = [...new Set(works.map((work) => work.organization_id))].flatMap(
+    const candidates = [...publishers].flatMap(
       (publisher) => agreementsByPublisher.get(publisher) ?? [],
     );
-    const worksByIdentifier = new Map<string, CandidateWork[]>();
-    for (const row of works) {
-      const key = `${row.scheme}:${row.value}`;
-      worksByIdentifier.set(key, [
-        ...(worksByIdentifier.get(key) ?? []),
-        {
-          id: row.id,
-          organizationId: row.organization_id,
-          kind: row.kind,
-          status: row.status,
-          identifiers: row.identifiers,
-        },
-      ]);
-    }
     return resolved.map((question) => {
       const identifier = formatIdentifier(question.identifier);
       const answer = checkLicence(worksByIdentifier.get(identifier) ?? [], candidates, question);

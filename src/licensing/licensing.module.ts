@@ -10,6 +10,7 @@ import { LicenceCheckService } from './licence-check.service';
 import { LicenceOffer } from './licence-offer.entity';
 import { LicenceOfferService } from './licence-offer.service';
 import { LicenceOffersController } from './licence-offers.controller';
+import { IdentifiedWorks } from './identified-works';
 import { LicenseeAgreements } from './licensee-agreements';
 import { RslController } from './rsl/rsl.controller';
 import { RslService } from './rsl/rsl.service';
@@ -29,6 +30,7 @@ import { RslService } from './rsl/rsl.service';
     AgreementAmendmentService,
     LicenceCheckService,
     LicenseeAgreements,
+    IdentifiedWorks,
     RslService,
   ],
   exports: [LicenceOfferService, AgreementService, LicenseeAgreements],
