@@ -64,7 +64,13 @@ import {
   ReportFiles,
   ZIPF_S,
 } from './usage/data';
-import { describeWaits, SAMPLE_MS, SampledStatement, StatementSampler } from './usage/sampler';
+import {
+  describeWaits,
+  labelRank,
+  SAMPLE_MS,
+  SampledStatement,
+  StatementSampler,
+} from './usage/sampler';
 import {
   assertLoopback,
   buildIfMissing,
@@ -581,6 +587,11 @@ async function runService(files: ReportFiles, setup: Setup, label: string): Prom
     sampling = false;
     result.apiPeakKiB = Math.max(apiPeakAfterIngest ?? 0, peakRssKiB(api.pid) ?? 0) || undefined;
     result.workerPeakKiB = peakRssKiB(worker.pid);
+    // The worker logs its line just after the commit the status poll may already have seen.
+    for (let wait = 0; wait < 50 && !/usage report processed/.test(worker.output ?? ''); wait++) {
+      if (result.failure) break;
+      await sleep(100);
+    }
     const ms = /"ms":(\d+)[^\n]*usage report processed|usage report processed[^\n]*"ms":(\d+)/.exec(
       worker.output ?? '',
     );
@@ -814,7 +825,9 @@ function printReport(report: Report): void {
   }
   lines.push('');
   const sampled = report.services.length > 0 ? report.services : [report.warmupService];
-  const labels = [...new Set(sampled.flatMap((run) => run.statements.map((s) => s.label)))];
+  const labels = [...new Set(sampled.flatMap((run) => run.statements.map((s) => s.label)))].sort(
+    (a, b) => labelRank(a) - labelRank(b),
+  );
   lines.push(
     `Where the time goes (pg_stat_activity sampled every ${SAMPLE_MS} ms; seconds each statement ` +
       `was seen running, median over the measured runs; statements shorter than a sample may be missing):`,

@@ -23,34 +23,43 @@ interface Seen {
   waits: Map<string, number>;
 }
 
+/** The statements of the api and the worker, in the order they run, with short names. */
+const NAMED: [RegExp, string][] = [
+  [/^COPY usage_staging/, 'COPY into the staging table (the whole upload)'],
+  [/^CREATE TABLE usage_staging/, 'CREATE TABLE staging'],
+  [/^INSERT INTO usage_reports/, 'INSERT usage_reports'],
+  [/^UPDATE usage_staging\.r_… s SET invalid_reason = 'duplicate/, 'mark duplicate lineIds'],
+  [/^SELECT count\(\*\) FILTER/, 'count invalid lines'],
+  [/^ANALYZE usage_staging/, 'ANALYZE staging'],
+  [/^SELECT DISTINCT usage/, 'distinct usages'],
+  [/report_identifiers ON COMMIT DROP AS/, 'CREATE report_identifiers (resolve ISBNs)'],
+  [/^ANALYZE report_identifiers/, 'ANALYZE report_identifiers'],
+  [/match_keys ON COMMIT DROP AS/, 'CREATE match_keys (distinct questions)'],
+  [/key_matches ON COMMIT DROP AS/, 'CREATE key_matches (works × coverage)'],
+  [/^ANALYZE key_matches/, 'ANALYZE key_matches'],
+  [/^INSERT INTO usage_lines/, 'INSERT INTO usage_lines'],
+  [/^INSERT INTO usage_aggregates/, 'INSERT INTO usage_aggregates'],
+  [/^SELECT COALESCE\(sum\(lines\)/, 'count outcomes'],
+  [/^UPDATE usage_reports r/, 'UPDATE usage_reports (totals by usage)'],
+  [/^DROP TABLE usage_staging/, 'DROP staging'],
+  [/^COMMIT/, 'COMMIT'],
+];
+
 /** A short, stable name for a statement of the api or the worker. */
 export function labelOf(query: string, phase: 'api' | 'worker'): string {
   const q = query
     .replace(/usage_staging\.r_[0-9a-f]+/g, 'usage_staging.r_…')
     .replace(/\s+/g, ' ')
     .trim();
-  const named: [RegExp, string][] = [
-    [/^COPY usage_staging/, 'COPY into the staging table (the whole upload)'],
-    [/^CREATE TABLE usage_staging/, 'CREATE TABLE staging'],
-    [/^INSERT INTO usage_reports/, 'INSERT usage_reports'],
-    [/^UPDATE usage_staging\.r_… s SET invalid_reason = 'duplicate/, 'mark duplicate lineIds'],
-    [/^SELECT count\(\*\) FILTER/, 'count invalid lines'],
-    [/^ANALYZE usage_staging/, 'ANALYZE staging'],
-    [/^SELECT DISTINCT usage/, 'distinct usages'],
-    [/report_identifiers ON COMMIT DROP AS/, 'CREATE report_identifiers (resolve ISBNs)'],
-    [/^ANALYZE report_identifiers/, 'ANALYZE report_identifiers'],
-    [/match_keys ON COMMIT DROP AS/, 'CREATE match_keys (distinct questions)'],
-    [/key_matches ON COMMIT DROP AS/, 'CREATE key_matches (works × coverage)'],
-    [/^ANALYZE key_matches/, 'ANALYZE key_matches'],
-    [/^INSERT INTO usage_lines/, 'INSERT INTO usage_lines'],
-    [/^INSERT INTO usage_aggregates/, 'INSERT INTO usage_aggregates'],
-    [/^SELECT COALESCE\(sum\(lines\)/, 'count outcomes'],
-    [/^UPDATE usage_reports r/, 'UPDATE usage_reports (totals by usage)'],
-    [/^DROP TABLE usage_staging/, 'DROP staging'],
-    [/^COMMIT/, 'COMMIT'],
-  ];
-  for (const [pattern, name] of named) if (pattern.test(q)) return `${phase}: ${name}`;
+  for (const [pattern, name] of NAMED) if (pattern.test(q)) return `${phase}: ${name}`;
   return `${phase}: ${q.slice(0, 60)}`;
+}
+
+/** Sorts labels as the statements run: the api's, then the worker's, each in code order. */
+export function labelRank(label: string): number {
+  const [phase, name] = label.split(': ', 2);
+  const index = NAMED.findIndex(([, named]) => named === name);
+  return (phase === 'api' ? 0 : 100) + (index === -1 ? 99 : index);
 }
 
 export class StatementSampler {
