@@ -1,5 +1,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface Answer {
   status: number;
@@ -25,6 +27,38 @@ export function request(
     request.on('timeout', () => request.destroy(new Error(`${method} ${url}: timed out`)));
     request.on('error', reject);
     request.end(body);
+  });
+}
+
+/**
+ * One request whose body is streamed (a file read from disk, say), its answer read as text;
+ * fails after `timeoutMs` without socket activity. An answer that comes before the body is all
+ * sent (a 4xx cutting the upload short) is the result, not the broken pipe.
+ */
+export function streamRequest(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body: Readable; timeoutMs: number },
+): Promise<Answer> {
+  const { headers = {}, body, timeoutMs } = options;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const request = http.request(url, { method, headers, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        settled = true;
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`${method} ${url}: timed out`)));
+    pipeline(body, request).catch((error: unknown) => {
+      // Give an early answer a moment to arrive: the first of the two settles the promise.
+      setTimeout(() => {
+        if (!settled) reject(error instanceof Error ? error : new Error(String(error)));
+      }, 1000);
+    });
   });
 }
 

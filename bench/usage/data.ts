@@ -1,0 +1,310 @@
+/**
+ * The usage-report bench's data (seeded, deterministic): the works plan of the licence-check bench
+ * (works over PUBLISHERS publishers, Zipf; nine in ten books), AGREEMENTS_PER_PUBLISHER agreements
+ * of one licensee with every publisher, and a report of N lines whose works are Zipf-skewed (a few
+ * works get most lines). The same pass writes the report twice: as the NDJSON the licensee posts,
+ * and as the COPY text (tab-separated, the staging table's columns) the api would stage for it —
+ * the `psql \copy` baseline's input.
+ *
+ * Agreements of publisher p (none overlap in the API's sense: disjoint periods or disjoint kinds):
+ *   j = 0   2027, books, ai-train + ai-input (publisher 9, the smallest: ai-input only)
+ *   j = 1   2027-06-01 to 2027-06-15, articles, ai-train
+ *   j ≥ 2   month j - 2 of 2026, every work, ai-all: outside the report's period, but each is a
+ *           coverage row the matcher joins against
+ * Lines (report period June 2027): 85 % ai-train (token), 15 % ai-input (request), a day of June
+ * each; one in twenty names its work by workId, the rest by ISBN; one in two hundred names an ISBN
+ * no work has (unmatched); one in two thousand is dated in July (invalid: outside the period). So
+ * a line is matched when its work is a book (ai-train: unless publisher 9) or, for ai-train, an
+ * article used in the first half of the month; the rest of the known works' lines are
+ * out-of-scope. The generator counts each outcome as it writes, for the bench to check.
+ */
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { isbnOf, mulberry32 } from '../catalogue/data';
+import { PUBLISHERS, planWorks, workId, WorkPlan } from '../licence-check/shared';
+
+export const SEED = 0x05a6e2027;
+/** Bump when the generated content changes: files of another version are generated again. */
+export const GENERATOR_VERSION = 1;
+export const AGREEMENTS_PER_PUBLISHER = 10;
+/** The publisher whose book agreement permits ai-input only. */
+export const INPUT_ONLY_PUBLISHER = PUBLISHERS - 1;
+export const PERIOD_START = '2027-06-01';
+export const PERIOD_END = '2027-06-30';
+/** Zipf exponent of the lines over the works. */
+export const ZIPF_S = 1;
+
+const SHARE_INPUT = 0.15;
+const SHARE_WORK_ID = 0.05;
+const SHARE_UNKNOWN = 0.005;
+const SHARE_INVALID = 0.0005;
+const INVALID_REASON = "occurredOn 2027-07-DD is outside the report's period";
+
+export { PUBLISHERS };
+
+// --- agreements ---------------------------------------------------------------------------------
+
+function lastDayOfMonth(year: number, month: number): string {
+  const day = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Offer j of publisher p, as POST /v1/licence-offers takes it; its agreement copies its terms. */
+export function offerBody(p: number, j: number): Record<string, unknown> {
+  const tokenRate = { usage: 'ai-train', unit: 'token', per: 1000, rate: `0.0${100 + p * 7 + j}` };
+  const inputRate = { usage: 'ai-input', unit: 'request', per: 1000, rate: '0.40' };
+  let terms: Record<string, unknown>;
+  if (j === 0) {
+    const inputOnly = p === INPUT_ONLY_PUBLISHER;
+    terms = {
+      scope: { type: 'filter', kinds: ['book'] },
+      usages: inputOnly ? ['ai-input'] : ['ai-train', 'ai-input'],
+      term: { start: '2027-01-01', end: '2027-12-31' },
+      pricing: { rates: inputOnly ? [inputRate] : [tokenRate, inputRate] },
+    };
+  } else if (j === 1) {
+    terms = {
+      scope: { type: 'filter', kinds: ['article'] },
+      usages: ['ai-train'],
+      term: { start: '2027-06-01', end: '2027-06-15' },
+      pricing: { rates: [tokenRate] },
+    };
+  } else {
+    const month = j - 2;
+    terms = {
+      scope: { type: 'all' },
+      usages: ['ai-all'],
+      term: {
+        start: `2026-${String(month + 1).padStart(2, '0')}-01`,
+        end: lastDayOfMonth(2026, month),
+      },
+      pricing: { rates: [tokenRate, inputRate] },
+    };
+  }
+  return {
+    title: `Publisher ${p} usage offer ${j}`,
+    territories: ['worldwide'],
+    currency: 'EUR',
+    ...terms,
+  };
+}
+
+/** Whether the plan above covers a use (the generator's own model of the matcher's answer). */
+function covered(plan: WorkPlan, work: number, input: boolean, day: number): boolean {
+  const article = plan.articleOf[work] === 1;
+  if (input) return !article;
+  if (article) return day <= 15;
+  return plan.publisherOf[work] !== INPUT_ONLY_PUBLISHER;
+}
+
+// --- the report -----------------------------------------------------------------------------------
+
+export interface Expected {
+  lines: number;
+  units: number;
+  matched: number;
+  unmatched: number;
+  outOfScope: number;
+  invalid: number;
+  /** Distinct works the lines name (known ones). */
+  distinctWorks: number;
+  /** Lines of the most-used work. */
+  topWorkLines: number;
+}
+
+export interface ReportFiles {
+  ndjson: string;
+  tsv: string;
+  lines: number;
+  works: number;
+  ndjsonBytes: number;
+  tsvBytes: number;
+  expected: Expected;
+  /** Null when existing files were reused. */
+  generated: { seconds: number } | null;
+}
+
+interface Meta {
+  version: number;
+  seed: number;
+  lines: number;
+  works: number;
+  ndjsonBytes: number;
+  tsvBytes: number;
+  expected: Expected;
+}
+
+/** Cumulative Zipf weights over ranks 1..n, normalized. */
+function zipfTable(n: number): Float64Array {
+  const table = new Float64Array(n);
+  let sum = 0;
+  for (let r = 0; r < n; r++) {
+    sum += 1 / Math.pow(r + 1, ZIPF_S);
+    table[r] = sum;
+  }
+  for (let r = 0; r < n; r++) table[r] /= sum;
+  return table;
+}
+
+function pick(table: Float64Array, u: number): number {
+  let low = 0;
+  let high = table.length - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (table[middle] < u) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * `<directory>/usage-<lines>-<works>.ndjson` and `.tsv`, written unless complete ones from this
+ * generator version are there (the `.meta.json`, written last, names both byte sizes).
+ */
+export function ensureReportFiles(directory: string, lines: number, works: number): ReportFiles {
+  const base = `${directory}/usage-${lines}-${works}`;
+  const ndjson = `${base}.ndjson`;
+  const tsv = `${base}.tsv`;
+  const metaPath = `${base}.meta.json`;
+  if (existsSync(ndjson) && existsSync(tsv) && existsSync(metaPath)) {
+    try {
+      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Meta;
+      if (
+        meta.version === GENERATOR_VERSION &&
+        meta.seed === SEED &&
+        meta.lines === lines &&
+        meta.works === works &&
+        meta.ndjsonBytes === statSync(ndjson).size &&
+        meta.tsvBytes === statSync(tsv).size
+      ) {
+        return { ndjson, tsv, ...meta, generated: null };
+      }
+    } catch {
+      // Unreadable: generate again.
+    }
+  }
+  const started = process.hrtime.bigint();
+  const plan = planWorks(works);
+  const zipf = zipfTable(works);
+  // Rank r (0-based) is work 1 + (r·stride + offset) mod works: the popular works are spread
+  // over the catalogue (and its publishers), not its first numbers.
+  let stride = 1_000_003 % works || 1;
+  while (gcd(stride, works) !== 1) stride++;
+  const offset = Math.floor(works / 3);
+  const random = mulberry32(SEED);
+  const linesOfWork = new Uint32Array(works + 1);
+  const expected: Expected = {
+    lines,
+    units: 0,
+    matched: 0,
+    unmatched: 0,
+    outOfScope: 0,
+    invalid: 0,
+    distinctWorks: 0,
+    topWorkLines: 0,
+  };
+  const ndjsonFd = openSync(`${ndjson}.partial`, 'w');
+  const tsvFd = openSync(`${tsv}.partial`, 'w');
+  let ndjsonBytes = 0;
+  let tsvBytes = 0;
+  try {
+    let jsonChunk = '';
+    let tsvChunk = '';
+    let unknown = 0;
+    for (let n = 1; n <= lines; n++) {
+      const rank = pick(zipf, random());
+      const work = 1 + ((rank * stride + offset) % works);
+      const input = random() < SHARE_INPUT;
+      const day = 1 + Math.floor(random() * 30);
+      const units = input
+        ? 1 + Math.floor(random() * 50)
+        : Math.floor(Math.exp(random() * Math.log(2_000_000)));
+      const special = random();
+      const usage = input ? 'ai-input' : 'ai-train';
+      const unit = input ? 'request' : 'token';
+      const lineId = `L${n}`;
+      expected.units += units;
+      let ref: string;
+      let tsvWork: string;
+      if (special < SHARE_INVALID) {
+        const date = `2027-07-${String(day).padStart(2, '0')}`;
+        expected.invalid++;
+        jsonChunk +=
+          `{"lineId":"${lineId}","identifier":"isbn:${isbnOf(work)}","usage":"${usage}",` +
+          `"units":${units},"unit":"${unit}","occurredOn":"${date}"}\n`;
+        tsvChunk += `${n}\t${lineId}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${units}\t\\N\t\\N\t\\N\t\\N\t\\N\t${INVALID_REASON.replace('DD', String(day).padStart(2, '0'))}\n`;
+        continue;
+      }
+      const date = `2027-06-${String(day).padStart(2, '0')}`;
+      if (special < SHARE_INVALID + SHARE_UNKNOWN) {
+        // An ISBN past the catalogue's last work: valid, but no work has it.
+        unknown++;
+        const isbn = isbnOf(works + unknown);
+        expected.unmatched++;
+        ref = `"identifier":"isbn:${isbn}"`;
+        tsvWork = `\\N\tisbn\t${isbn}\tisbn:${isbn}`;
+      } else {
+        if (linesOfWork[work]++ === 0) expected.distinctWorks++;
+        if (covered(plan, work, input, day)) expected.matched++;
+        else expected.outOfScope++;
+        if (special < SHARE_INVALID + SHARE_UNKNOWN + SHARE_WORK_ID) {
+          const id = workId(work);
+          ref = `"workId":"${id}"`;
+          tsvWork = `${id}\t\\N\t\\N\tworkId:${id}`;
+        } else {
+          const isbn = isbnOf(work);
+          ref = `"identifier":"isbn:${isbn}"`;
+          tsvWork = `\\N\tisbn\t${isbn}\tisbn:${isbn}`;
+        }
+      }
+      jsonChunk +=
+        `{"lineId":"${lineId}",${ref},"usage":"${usage}","units":${units},"unit":"${unit}",` +
+        `"occurredOn":"${date}"}\n`;
+      tsvChunk += `${n}\t${lineId}\t${tsvWork}\t${usage}\t${unit}\t${units}\t\\N\t\\N\t\\N\t${date}\t\\N\t\\N\n`;
+      if (jsonChunk.length >= WRITE_CHUNK) {
+        ndjsonBytes += writeSync(ndjsonFd, jsonChunk);
+        tsvBytes += writeSync(tsvFd, tsvChunk);
+        jsonChunk = '';
+        tsvChunk = '';
+      }
+    }
+    if (jsonChunk) ndjsonBytes += writeSync(ndjsonFd, jsonChunk);
+    if (tsvChunk) tsvBytes += writeSync(tsvFd, tsvChunk);
+  } finally {
+    closeSync(ndjsonFd);
+    closeSync(tsvFd);
+  }
+  if (!Number.isSafeInteger(expected.units)) throw new Error('the units overflowed 2^53');
+  for (let w = 1; w <= works; w++) {
+    expected.topWorkLines = Math.max(expected.topWorkLines, linesOfWork[w]);
+  }
+  renameSync(`${ndjson}.partial`, ndjson);
+  renameSync(`${tsv}.partial`, tsv);
+  const meta: Meta = {
+    version: GENERATOR_VERSION,
+    seed: SEED,
+    lines,
+    works,
+    ndjsonBytes,
+    tsvBytes,
+    expected,
+  };
+  writeFileSync(metaPath, `${JSON.stringify(meta)}\n`);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { ndjson, tsv, ...meta, generated: { seconds } };
+}
