@@ -18,6 +18,8 @@ import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { QueueModule } from './queue/queue.module';
+import { RoyaltiesModule } from './royalties/royalties.module';
+import { RoyaltiesWorkersModule } from './royalties/royalties-workers.module';
 import { UsageModule } from './usage/usage.module';
 import { UsageWorkersModule } from './usage/usage-workers.module';
 
@@ -31,7 +33,11 @@ export interface AppModuleOptions {
  * They run in the worker process, and in the api process too when RUN_WORKERS is true, so that
  * `npm start` alone is a working system.
  */
-export const WORKER_MODULES: Type[] = [CatalogueWorkersModule, UsageWorkersModule];
+export const WORKER_MODULES: Type[] = [
+  CatalogueWorkersModule,
+  UsageWorkersModule,
+  RoyaltiesWorkersModule,
+];
 
 /** The whole service; the api serves it over HTTP, the worker runs it without a listener. */
 @Module({})
@@ -51,6 +57,7 @@ export class AppModule {
         LicensingModule,
         UsageModule,
         LedgerModule,
+        RoyaltiesModule,
         ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
       ],
       providers: [

@@ -26,6 +26,8 @@ export interface Environment {
   IMPORT_LOAD_PARALLELISM: number;
   USAGE_MAX_INVALID_BPS: number;
   USAGE_MAX_BYTES: number;
+  PLATFORM_COMMISSION_BPS: number;
+  EARNINGS_PAYABLE_AT_ONCE: boolean;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -65,6 +67,8 @@ const schema = Joi.object<Environment, true>({
     .integer()
     .min(1024)
     .default(64 * 1024 ** 3),
+  PLATFORM_COMMISSION_BPS: Joi.number().integer().min(0).max(10000).default(1000),
+  EARNINGS_PAYABLE_AT_ONCE: Joi.boolean().default(false),
 });
 
 export class EnvironmentError extends Error {}

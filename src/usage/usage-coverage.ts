@@ -1,3 +1,4 @@
+import { agreementVersions } from '../licensing/agreement-versions';
 import { CandidateAgreement, EU_MEMBERS } from '../licensing/licence-check';
 import { TERRITORY_ALL } from '../licensing/offer-vocabulary';
 import { OfferTerms } from '../licensing/offer-terms';
@@ -23,33 +24,6 @@ export interface CoverageRow {
   toDate: string | null;
   /** Whether the version charges for this usage (preferred when two versions cover a use). */
   priced: boolean;
-}
-
-function dayBefore(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() - 1);
-  return day.toISOString().slice(0, 10);
-}
-
-/** Each version of an agreement with the days it is in force (the last one to the last day). */
-export function agreementVersions(
-  agreement: CandidateAgreement,
-): { version: number; terms: OfferTerms; fromDate: string; toDate: string | null }[] {
-  const versions = [
-    { version: 1, terms: agreement.terms, fromDate: agreement.startsOn },
-    ...(agreement.amendments ?? []).map((amendment, index) => ({
-      version: index + 2,
-      terms: amendment.terms,
-      fromDate: amendment.effectiveOn,
-    })),
-  ];
-  return versions
-    .map((version, index) => {
-      const next = versions[index + 1];
-      const toDate = next ? dayBefore(next.fromDate) : agreement.lastDay;
-      return { ...version, toDate };
-    })
-    .filter((version) => version.toDate === null || version.toDate >= version.fromDate);
 }
 
 function territoriesOf(terms: OfferTerms): string[] | null {

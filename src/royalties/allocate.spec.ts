@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { allocateByLargestRemainder, roundHalfEven } from './allocate';
+
+describe('allocateByLargestRemainder', () => {
+  it('splits an odd amount in thirds, the extra unit to the first', () => {
+    expect(allocateByLargestRemainder(100n, [3333n, 3333n, 3334n])).toEqual([33n, 33n, 34n]);
+    expect(allocateByLargestRemainder(101n, [1n, 1n, 1n])).toEqual([34n, 34n, 33n]);
+    expect(allocateByLargestRemainder(2n, [1n, 1n, 1n])).toEqual([1n, 1n, 0n]);
+  });
+
+  it('gives nothing when no weight', () => {
+    expect(allocateByLargestRemainder(5n, [0n, 0n])).toEqual([0n, 0n]);
+  });
+
+  it('always adds up, and each piece is within one unit of its exact share', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 9n }), { minLength: 1, maxLength: 20 }),
+        (amount, weights) => {
+          const pieces = allocateByLargestRemainder(amount, weights);
+          const total = weights.reduce((sum, weight) => sum + weight, 0n);
+          const sum = pieces.reduce((s, piece) => s + piece, 0n);
+          expect(sum).toBe(total === 0n ? 0n : amount);
+          pieces.forEach((piece, i) => {
+            if (total === 0n) return;
+            const floor = (amount * weights[i]) / total;
+            expect(piece === floor || piece === floor + 1n).toBe(true);
+          });
+          expect(allocateByLargestRemainder(amount, weights)).toEqual(pieces);
+        },
+      ),
+    );
+  });
+});
+
+describe('roundHalfEven', () => {
+  it('rounds half to even, once', () => {
+    expect(
+      ['0.5', '1.5', '2.5', '2.4999', '2.5001', '3', '3.000', '0.49'].map(roundHalfEven),
+    ).toEqual([0n, 2n, 2n, 2n, 3n, 3n, 3n, 0n]);
+  });
+});

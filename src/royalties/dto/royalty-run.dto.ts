@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class CreateRoyaltyRunDto {
+  @ApiProperty({ example: '2027-06-01' })
+  @Matches(DATE, { message: 'periodStart must be a date, YYYY-MM-DD' })
+  periodStart!: string;
+
+  @ApiProperty({ example: '2027-06-30' })
+  @Matches(DATE, { message: 'periodEnd must be a date, YYYY-MM-DD' })
+  periodEnd!: string;
+}
+
+export const ROYALTY_RUN_STATES = ['calculating', 'calculated', 'posted', 'failed'] as const;
+
+export class RoyaltyRunResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ enum: ROYALTY_RUN_STATES }) status!: (typeof ROYALTY_RUN_STATES)[number];
+  @ApiProperty({ example: 1000 }) commissionBps!: number;
+  @ApiProperty({
+    example: {
+      statements: 2,
+      byCurrency: [{ currency: 'EUR', invoices: 1, invoiced: 1250, commission: 125, payees: 1125 }],
+    },
+  })
+  summary!: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true, description: 'SHA-256 of every statement line' })
+  calculationHash!: string | null;
+  @ApiProperty({ type: String, nullable: true }) failure!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) calculatedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) postedAt!: string | null;
+}
+
+export class ListStatementsQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  runId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  payeeId?: string;
+}
+
+export class ListInvoicesQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  runId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  agreementId?: string;
+}
+
+export class StatementLineResponse {
+  @ApiProperty({ example: 1 }) lineNo!: number;
+  @ApiProperty({ format: 'uuid' }) invoiceId!: string;
+  @ApiProperty({ format: 'uuid' }) agreementId!: string;
+  @ApiProperty({ format: 'uuid' }) workId!: string;
+  @ApiProperty({ example: 'ai-train' }) usage!: string;
+  @ApiProperty({ example: 'token' }) unit!: string;
+  @ApiProperty({ example: '1500000' }) units!: string;
+  @ApiProperty({ example: '0.0125', description: 'Minor units per `per` units' }) rate!: string;
+  @ApiProperty({ example: 1000 }) per!: number;
+  @ApiProperty({ example: 5000, description: "The payee's share of the work, in bps" })
+  shareBps!: number;
+  @ApiProperty({ example: 9, description: "This payee's part of the line's invoiced amount" })
+  gross!: number;
+  @ApiProperty({ example: 1 }) commission!: number;
+  @ApiProperty({ example: 8 }) net!: number;
+}
+
+export class StatementResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ format: 'uuid' }) payeeId!: string;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ example: 9 }) gross!: number;
+  @ApiProperty({ example: 1 }) commission!: number;
+  @ApiProperty({ example: 8, description: 'The sum of the lines’ net' }) net!: number;
+  @ApiPropertyOptional({ type: [StatementLineResponse], description: 'On GET /v1/statements/:id' })
+  lines?: StatementLineResponse[];
+}
+
+export class InvoiceResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ format: 'uuid' }) agreementId!: string;
+  @ApiProperty({ format: 'uuid' }) licenseeId!: string;
+  @ApiProperty({ format: 'uuid' }) publisherId!: string;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ example: '18.75', description: 'The exact sum of the charges, in minor units' })
+  exactTotal!: string;
+  @ApiProperty({ example: 19, description: 'Rounded half-even once' }) amount!: number;
+  @ApiProperty({ example: 2 }) commission!: number;
+  @ApiProperty({ example: 17 }) payeeTotal!: number;
+}

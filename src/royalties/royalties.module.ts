@@ -1,0 +1,23 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
+import { LicensingModule } from '../licensing/licensing.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { RoyaltyCalculator } from './royalty-calculator';
+import { ROYALTY_RUN_QUEUE } from './royalty-run.queue';
+import { RoyaltyRunService } from './royalty-run.service';
+import { RoyaltyRunsController } from './royalty-runs.controller';
+import { StatementsService } from './statements.service';
+
+@Module({
+  imports: [
+    OrganizationsModule,
+    LicensingModule,
+    LedgerModule,
+    BullModule.registerQueue({ name: ROYALTY_RUN_QUEUE }),
+  ],
+  controllers: [RoyaltyRunsController],
+  providers: [RoyaltyRunService, RoyaltyCalculator, StatementsService],
+  exports: [RoyaltyRunService, RoyaltyCalculator],
+})
+export class RoyaltiesModule {}

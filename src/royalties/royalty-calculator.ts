@@ -1,0 +1,291 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { LicenseeAgreements } from '../licensing/licensee-agreements';
+import { runRates } from './run-rates';
+
+interface RunRow {
+  id: string;
+  status: string;
+  period_start: string;
+  period_end: string;
+  commission_bps: number;
+}
+
+/**
+ * Calculates a royalty run in the database, as a preview that posting makes final:
+ * 1. the matched usage of the reports that count for the period, by agreement version, work,
+ *    usage type and unit (from usage_aggregates);
+ * 2. per-unit charges, exact: units / per × rate (numeric);
+ * 3. one invoice per agreement: the exact sum rounded half-even once; the commission
+ *    (half-even) of that;
+ * 4. the invoice and its commission spread over its charges by largest remainder of the exact
+ *    charges, then each charge over the work's payees by the splits in force at the period's end
+ *    (largest remainder of the shares), so every minor unit is accounted for;
+ * 5. statements per payee and currency.
+ * Ids derive from the run and what they describe, and every order is total, so calculating the
+ * same period twice on the same data gives the same statements, byte for byte.
+ */
+@Injectable()
+export class RoyaltyCalculator {
+  private readonly logger = new Logger(RoyaltyCalculator.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly agreements: LicenseeAgreements,
+  ) {}
+
+  async unfinished(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM royalty_runs WHERE status = 'calculating' ORDER BY id`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async calculate(runId: string): Promise<void> {
+    const started = Date.now();
+    await this.dataSource.transaction(async (manager) => {
+      const [run] = await manager.query<RunRow[]>(
+        `SELECT id, status, period_start, period_end, commission_bps FROM royalty_runs
+          WHERE id = $1 FOR UPDATE`,
+        [runId],
+      );
+      if (!run || run.status !== 'calculating') return;
+      await this.clear(manager, run.id);
+      await this.charges(manager, run);
+      await this.invoices(manager, run);
+      await this.allocate(manager, run);
+      await this.statements(manager, run);
+      const summary = await this.summary(manager, run.id);
+      await manager.query(
+        `UPDATE royalty_runs SET status = 'calculated', calculated_at = now(), summary = $2,
+                calculation_hash = $3, failure = NULL
+          WHERE id = $1`,
+        [run.id, JSON.stringify(summary.figures), summary.hash],
+      );
+    });
+    this.logger.log({ runId, ms: Date.now() - started }, 'royalty run calculated');
+  }
+
+  private async clear(manager: EntityManager, runId: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM statement_lines l USING statements s WHERE l.statement_id = s.id AND s.run_id = $1`,
+      [runId],
+    );
+    await manager.query(`DELETE FROM statements WHERE run_id = $1`, [runId]);
+    await manager.query(`DELETE FROM royalty_charges WHERE run_id = $1`, [runId]);
+    await manager.query(`DELETE FROM invoices WHERE run_id = $1`, [runId]);
+  }
+
+  private async charges(manager: EntityManager, run: RunRow): Promise<void> {
+    await manager.query(
+      `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
+       SELECT a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id, a.work_id,
+              a.usage, a.unit, sum(a.units) AS units
+         FROM usage_aggregates a
+         JOIN usage_reports r ON r.id = a.report_id
+        WHERE a.status = 'matched' AND r.status = 'accepted' AND r.superseded_by_id IS NULL
+          AND r.period_start >= $1 AND r.period_end <= $2
+        GROUP BY a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id, a.work_id,
+                 a.usage, a.unit
+       HAVING sum(a.units) <> 0`,
+      [run.period_start, run.period_end],
+    );
+    const used = await manager.query<{ licensee_id: string; usage: string }[]>(
+      `SELECT DISTINCT licensee_id, usage FROM run_usage ORDER BY licensee_id, usage`,
+    );
+    const rates = [];
+    for (const licensee of [...new Set(used.map((row) => row.licensee_id))]) {
+      const usages = used.filter((row) => row.licensee_id === licensee).map((row) => row.usage);
+      const agreements = [...(await this.agreements.fresh(licensee)).values()].flat();
+      rates.push(...runRates(agreements, usages));
+    }
+    await manager.query(
+      `CREATE TEMP TABLE run_rates ON COMMIT DROP AS
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS r(agreement_id uuid, version int, usage text, unit text, per bigint, rate numeric, currency text)`,
+      [
+        JSON.stringify(
+          rates.map((rate) => ({
+            agreement_id: rate.agreementId,
+            version: rate.version,
+            usage: rate.usage,
+            unit: rate.unit,
+            per: rate.per,
+            rate: rate.rate,
+            currency: rate.currency,
+          })),
+        ),
+      ],
+    );
+    await manager.query(
+      `CREATE TEMP TABLE run_charges ON COMMIT DROP AS
+       SELECT u.agreement_id, u.agreement_version, u.licensee_id, u.publisher_id, u.work_id,
+              u.usage, u.unit, u.units, r.rate, r.per, r.currency,
+              u.units * r.rate / r.per AS exact
+         FROM run_usage u
+         JOIN run_rates r ON r.agreement_id = u.agreement_id AND r.version = u.agreement_version
+                         AND r.usage = u.usage AND r.unit = u.unit`,
+    );
+  }
+
+  private async invoices(manager: EntityManager, run: RunRow): Promise<void> {
+    await manager.query(
+      `INSERT INTO invoices (id, run_id, agreement_id, licensee_id, publisher_id, currency,
+              exact_total, amount, commission, payee_total)
+       SELECT i.id, $1::uuid, i.agreement_id, i.licensee_id, i.publisher_id, i.currency, i.exact_total,
+              i.amount, i.commission, i.amount - i.commission
+         FROM (SELECT md5('invoice:' || $1::text || ':' || agreement_id)::uuid AS id, agreement_id,
+                      licensee_id, publisher_id, currency, exact_total, amount,
+                      round_half_even(amount * $2::numeric / 10000)::bigint AS commission
+                 FROM (SELECT agreement_id, min(licensee_id::text)::uuid AS licensee_id,
+                              min(publisher_id::text)::uuid AS publisher_id, min(currency) AS currency,
+                              sum(exact) AS exact_total, round_half_even(sum(exact))::bigint AS amount
+                         FROM run_charges GROUP BY agreement_id) a) i`,
+      [run.id, run.commission_bps],
+    );
+  }
+
+  /** The invoice and its commission over its charges, then each charge over the payees. */
+  private async allocate(manager: EntityManager, run: RunRow): Promise<void> {
+    await manager.query(
+      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, agreement_id, agreement_version,
+              work_id, usage, unit, units, rate, per, exact, gross, commission)
+       WITH c AS (
+         SELECT rc.*, i.id AS invoice_id, i.amount, i.commission AS invoice_commission, i.exact_total,
+                row_number() OVER (PARTITION BY i.id ORDER BY rc.work_id, rc.usage, rc.unit,
+                                   rc.agreement_version)::int AS line_no
+           FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id),
+       b AS (
+         SELECT c.*,
+                CASE WHEN exact_total = 0 THEN 0 ELSE div(amount * exact, exact_total) END AS g_base,
+                CASE WHEN exact_total = 0 THEN 0
+                     ELSE amount * exact - div(amount * exact, exact_total) * exact_total END AS g_rem,
+                CASE WHEN exact_total = 0 THEN 0
+                     ELSE div(invoice_commission * exact, exact_total) END AS c_base,
+                CASE WHEN exact_total = 0 THEN 0
+                     ELSE invoice_commission * exact
+                          - div(invoice_commission * exact, exact_total) * exact_total END AS c_rem
+           FROM c),
+       r AS (
+         SELECT b.*,
+                row_number() OVER (PARTITION BY invoice_id ORDER BY g_rem DESC, line_no) AS g_rank,
+                amount - sum(g_base) OVER (PARTITION BY invoice_id) AS g_left,
+                row_number() OVER (PARTITION BY invoice_id ORDER BY c_rem DESC, line_no) AS c_rank,
+                invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id) AS c_left
+           FROM b)
+       SELECT $1::uuid, invoice_id, line_no, agreement_id, agreement_version, work_id, usage, unit, units,
+              rate, per, exact,
+              (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint,
+              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint
+         FROM r`,
+      [run.id],
+    );
+    // The splits in force at the period's end (the first set, for a work whose splits start later).
+    await manager.query(
+      `CREATE TEMP TABLE run_splits ON COMMIT DROP AS
+       SELECT s.work_id, s.payee_id, s.share_bps
+         FROM (SELECT work_id,
+                      COALESCE(max(split_version) FILTER (WHERE effective_from <= $1),
+                               min(split_version)) AS version
+                 FROM work_splits
+                WHERE work_id IN (SELECT DISTINCT work_id FROM royalty_charges WHERE run_id = $2)
+                GROUP BY work_id) v
+         JOIN work_splits s ON s.work_id = v.work_id AND s.split_version = v.version`,
+      [run.period_end, run.id],
+    );
+    await manager.query(
+      `CREATE TEMP TABLE run_shares ON COMMIT DROP AS
+       WITH b AS (
+         SELECT c.invoice_id, c.line_no, c.agreement_id, c.work_id, c.usage, c.unit, c.units,
+                c.rate, c.per, c.gross, c.commission, s.payee_id, s.share_bps,
+                div(c.gross * s.share_bps, 10000) AS g_base,
+                mod(c.gross * s.share_bps, 10000) AS g_rem,
+                div(c.commission * s.share_bps, 10000) AS c_base,
+                mod(c.commission * s.share_bps, 10000) AS c_rem
+           FROM royalty_charges c JOIN run_splits s ON s.work_id = c.work_id
+          WHERE c.run_id = $1),
+       r AS (
+         SELECT b.*,
+                row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY g_rem DESC, payee_id) AS g_rank,
+                gross - sum(g_base) OVER (PARTITION BY invoice_id, line_no) AS g_left,
+                row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY c_rem DESC, payee_id) AS c_rank,
+                commission - sum(c_base) OVER (PARTITION BY invoice_id, line_no) AS c_left
+           FROM b)
+       SELECT invoice_id, line_no, agreement_id, work_id, usage, unit, units, rate, per, payee_id,
+              share_bps,
+              (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint AS gross,
+              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint AS commission
+         FROM r`,
+      [run.id],
+    );
+  }
+
+  private async statements(manager: EntityManager, run: RunRow): Promise<void> {
+    await manager.query(
+      `INSERT INTO statements (id, run_id, payee_id, publisher_id, currency, gross, commission, net)
+       SELECT md5('statement:' || $1::text || ':' || s.payee_id || ':' || i.currency)::uuid, $1::uuid,
+              s.payee_id, p.organization_id, i.currency, sum(s.gross), sum(s.commission),
+              sum(s.gross) - sum(s.commission)
+         FROM run_shares s
+         JOIN invoices i ON i.id = s.invoice_id
+         JOIN payees p ON p.id = s.payee_id
+        GROUP BY s.payee_id, p.organization_id, i.currency`,
+      [run.id],
+    );
+    await manager.query(
+      `INSERT INTO statement_lines (statement_id, line_no, invoice_id, charge_line_no, agreement_id,
+              work_id, usage, unit, units, rate, per, share_bps, gross, commission, net)
+       SELECT md5('statement:' || $1::text || ':' || s.payee_id || ':' || i.currency)::uuid,
+              row_number() OVER (PARTITION BY s.payee_id, i.currency
+                                 ORDER BY s.agreement_id, s.work_id, s.usage, s.unit, s.line_no)::int,
+              s.invoice_id, s.line_no, s.agreement_id, s.work_id, s.usage, s.unit, s.units,
+              s.rate, s.per, s.share_bps, s.gross, s.commission, s.gross - s.commission
+         FROM run_shares s JOIN invoices i ON i.id = s.invoice_id`,
+      [run.id],
+    );
+  }
+
+  /** Totals by currency, and a hash of every figure in a fixed order (the determinism check). */
+  private async summary(
+    manager: EntityManager,
+    runId: string,
+  ): Promise<{ figures: Record<string, unknown>; hash: Buffer }> {
+    const totals = await manager.query<
+      { currency: string; invoices: string; amount: string; commission: string; payees: string }[]
+    >(
+      `SELECT currency, count(*) AS invoices, sum(amount) AS amount, sum(commission) AS commission,
+              sum(payee_total) AS payees
+         FROM invoices WHERE run_id = $1 GROUP BY currency ORDER BY currency`,
+      [runId],
+    );
+    const [{ statements }] = await manager.query<{ statements: string }[]>(
+      `SELECT count(*) AS statements FROM statements WHERE run_id = $1`,
+      [runId],
+    );
+    const [{ digest }] = await manager.query<{ digest: Buffer | null }[]>(
+      `SELECT sha256(convert_to(COALESCE(string_agg(
+                s.payee_id || '|' || s.currency || '|' || l.line_no || '|' || l.agreement_id || '|' ||
+                l.work_id || '|' || l.usage || '|' || l.unit || '|' || l.units || '|' || l.rate || '|' ||
+                l.per || '|' || l.share_bps || '|' || l.gross || '|' || l.commission,
+                E'\\n' ORDER BY s.payee_id, s.currency, l.line_no), ''), 'UTF8')) AS digest
+         FROM statements s JOIN statement_lines l ON l.statement_id = s.id
+        WHERE s.run_id = $1`,
+      [runId],
+    );
+    return {
+      figures: {
+        statements: Number(statements),
+        byCurrency: totals.map((row) => ({
+          currency: row.currency,
+          invoices: Number(row.invoices),
+          invoiced: Number(row.amount),
+          commission: Number(row.commission),
+          payees: Number(row.payees),
+        })),
+      },
+      hash: digest ?? createHash('sha256').digest(),
+    };
+  }
+}

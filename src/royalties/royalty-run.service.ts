@@ -1,0 +1,292 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { isCalendarDate } from '../catalogue/work-rules';
+import { Principal } from '../common/auth/principal';
+import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { newId } from '../common/ids';
+import { AppConfig } from '../config/app-config';
+import { AccountKey } from '../ledger/ledger-accounts';
+import { LedgerService } from '../ledger/ledger.service';
+import { AuditService } from '../organizations/audit.service';
+import { CreateRoyaltyRunDto, RoyaltyRunResponse } from './dto/royalty-run.dto';
+import { CALCULATE_RUN_JOB, CalculateRunJob, ROYALTY_RUN_QUEUE } from './royalty-run.queue';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface RunRow {
+  id: string;
+  period_start: string;
+  period_end: string;
+  status: RoyaltyRunResponse['status'];
+  commission_bps: number;
+  summary: Record<string, unknown>;
+  calculation_hash: Buffer | null;
+  failure: string | null;
+  created_at: Date;
+  calculated_at: Date | null;
+  posted_at: Date | null;
+}
+
+function toResponse(row: RunRow): RoyaltyRunResponse {
+  return {
+    id: row.id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    status: row.status,
+    commissionBps: row.commission_bps,
+    summary: row.summary,
+    calculationHash: row.calculation_hash?.toString('hex') ?? null,
+    failure: row.failure,
+    createdAt: row.created_at.toISOString(),
+    calculatedAt: row.calculated_at?.toISOString() ?? null,
+    postedAt: row.posted_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Royalty runs (finance): created and calculated by a worker as a preview, recalculated until
+ * posted, posted to the ledger once, atomically, and never changed after.
+ */
+@Injectable()
+export class RoyaltyRunService {
+  private readonly logger = new Logger(RoyaltyRunService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(ROYALTY_RUN_QUEUE) private readonly queue: Queue<CalculateRunJob>,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(
+    actor: Principal,
+    dto: CreateRoyaltyRunDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<RoyaltyRunResponse> {
+    const errors: FieldError[] = [];
+    for (const field of ['periodStart', 'periodEnd'] as const) {
+      if (!isCalendarDate(dto[field]))
+        errors.push({ field, messages: [`${field} is not a calendar date`] });
+    }
+    if (!errors.length && dto.periodEnd < dto.periodStart) {
+      errors.push({ field: 'periodEnd', messages: ['periodEnd is before periodStart'] });
+    }
+    if (errors.length) throw new RequestValidationFailed(errors);
+    const result = await runIdempotent(
+      this.dataSource,
+      actor.organizationId,
+      idempotency,
+      async (manager) => {
+        await this.refusePosted(manager, dto.periodStart, dto.periodEnd);
+        const id = newId();
+        await manager.query(
+          `INSERT INTO royalty_runs (id, period_start, period_end, status, commission_bps, created_by_principal_id)
+         VALUES ($1, $2, $3, 'calculating', $4, $5)`,
+          [
+            id,
+            dto.periodStart,
+            dto.periodEnd,
+            this.config.get('PLATFORM_COMMISSION_BPS'),
+            actor.id,
+          ],
+        );
+        await this.audit.record(manager, actor, {
+          action: 'royalty-run.create',
+          resourceType: 'royalty-run',
+          resourceId: id,
+          resourceOrganizationId: actor.organizationId,
+          details: { periodStart: dto.periodStart, periodEnd: dto.periodEnd },
+        });
+        return { status: 202, body: toResponse(await this.read(manager, id)) };
+      },
+    );
+    await this.enqueue(result.body.id);
+    return result.body;
+  }
+
+  /** A calculated (or failed) run is calculated again from the data as it is now. */
+  async recalculate(actor: Principal, id: string): Promise<RoyaltyRunResponse> {
+    const run = await this.dataSource.transaction(async (manager) => {
+      const current = await this.read(manager, id, true);
+      if (current.status === 'posted' || current.status === 'calculating') {
+        throw new Conflict(
+          'invalid-transition',
+          `Royalty run ${id} is ${current.status}; only a calculated or failed run can be recalculated`,
+          { status: current.status },
+        );
+      }
+      await manager.query(`UPDATE royalty_runs SET status = 'calculating' WHERE id = $1`, [id]);
+      await this.audit.record(manager, actor, {
+        action: 'royalty-run.recalculate',
+        resourceType: 'royalty-run',
+        resourceId: id,
+        resourceOrganizationId: actor.organizationId,
+        details: {},
+      });
+      return this.read(manager, id);
+    });
+    await this.enqueue(id);
+    return toResponse(run);
+  }
+
+  /**
+   * Posts a calculated run to the ledger in one transaction: per invoice, the licensee's
+   * receivable is debited; the platform's commission and each payee's earnings (awaiting the
+   * licensee's payment, or payable at once when so configured) are credited. Posting a posted
+   * run answers it as it is; nothing is posted twice (the ledger's keys derive from the run).
+   */
+  async post(actor: Principal, id: string): Promise<RoyaltyRunResponse> {
+    const run = await this.dataSource.transaction(async (manager) => {
+      const current = await this.read(manager, id, true);
+      if (current.status === 'posted') return current;
+      if (current.status !== 'calculated') {
+        throw new Conflict(
+          'invalid-transition',
+          `Royalty run ${id} is ${current.status}; only a calculated run can be posted`,
+          { status: current.status },
+        );
+      }
+      await this.refusePosted(manager, current.period_start, current.period_end);
+      await this.postToLedger(manager, current);
+      await manager.query(
+        `UPDATE royalty_runs SET status = 'posted', posted_at = now(), posted_by_principal_id = $2
+          WHERE id = $1`,
+        [id, actor.id],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'royalty-run.post',
+        resourceType: 'royalty-run',
+        resourceId: id,
+        resourceOrganizationId: actor.organizationId,
+        details: { summary: current.summary },
+      });
+      return this.read(manager, id);
+    });
+    return toResponse(run);
+  }
+
+  async get(id: string): Promise<RoyaltyRunResponse> {
+    return toResponse(await this.read(this.dataSource.manager, id));
+  }
+
+  async enqueue(runId: string): Promise<void> {
+    try {
+      await this.queue.add(
+        CALCULATE_RUN_JOB,
+        { runId },
+        {
+          jobId: `${runId}-${Date.now()}`,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: true,
+          removeOnFail: 100,
+        },
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, runId }, 'could not queue the run; recovery will');
+    }
+  }
+
+  async fail(runId: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE royalty_runs SET status = 'failed', failure = $2 WHERE id = $1 AND status = 'calculating'`,
+      [runId, reason.slice(0, 1000)],
+    );
+  }
+
+  private async postToLedger(manager: EntityManager, run: RunRow): Promise<void> {
+    const earnings = this.config.get('EARNINGS_PAYABLE_AT_ONCE')
+      ? 'payee-payable'
+      : 'payee-awaiting-collection';
+    const invoices = await manager.query<
+      { id: string; licensee_id: string; currency: string; amount: string; commission: string }[]
+    >(
+      `SELECT id, licensee_id, currency, amount, commission FROM invoices
+        WHERE run_id = $1 AND amount > 0 ORDER BY id`,
+      [run.id],
+    );
+    const shares = await manager.query<
+      { invoice_id: string; payee_id: string; publisher_id: string; net: string }[]
+    >(
+      `SELECT l.invoice_id, s.payee_id, s.publisher_id, sum(l.net) AS net
+         FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+        WHERE s.run_id = $1
+        GROUP BY l.invoice_id, s.payee_id, s.publisher_id
+        ORDER BY l.invoice_id, s.payee_id`,
+      [run.id],
+    );
+    for (const invoice of invoices) {
+      const receivable: AccountKey = {
+        type: 'licensee-receivable',
+        ownerId: invoice.licensee_id,
+        organizationId: invoice.licensee_id,
+        currency: invoice.currency,
+      };
+      const postings = [{ account: receivable, amount: BigInt(invoice.amount) }];
+      if (BigInt(invoice.commission) > 0n) {
+        postings.push({
+          account: {
+            type: 'platform-commission',
+            ownerId: null,
+            organizationId: null,
+            currency: invoice.currency,
+          },
+          amount: -BigInt(invoice.commission),
+        });
+      }
+      for (const share of shares.filter((row) => row.invoice_id === invoice.id)) {
+        if (BigInt(share.net) === 0n) continue;
+        postings.push({
+          account: {
+            type: earnings,
+            ownerId: share.payee_id,
+            organizationId: share.publisher_id,
+            currency: invoice.currency,
+          },
+          amount: -BigInt(share.net),
+        });
+      }
+      await this.ledger.post(manager, {
+        idempotencyKey: `royalty-run:${run.id}:invoice:${invoice.id}`,
+        reason: `royalties ${run.period_start} to ${run.period_end}`,
+        refs: { royaltyRunId: run.id, invoiceId: invoice.id },
+        postings,
+      });
+    }
+  }
+
+  /** One posted run per period: a period that overlaps a posted one is refused. */
+  private async refusePosted(manager: EntityManager, start: string, end: string): Promise<void> {
+    const [posted] = await manager.query<
+      { id: string; period_start: string; period_end: string }[]
+    >(
+      `SELECT id, period_start, period_end FROM royalty_runs
+        WHERE status = 'posted' AND period_start <= $2 AND period_end >= $1 LIMIT 1`,
+      [start, end],
+    );
+    if (posted) {
+      throw new Conflict(
+        'period-already-posted',
+        `Royalty run ${posted.id} already posted ${posted.period_start} to ${posted.period_end}; later usage for it is settled in the next run`,
+        { postedRunId: posted.id },
+      );
+    }
+  }
+
+  private async read(manager: EntityManager, id: string, lock = false): Promise<RunRow> {
+    const [row] = UUID.test(id)
+      ? await manager.query<RunRow[]>(
+          `SELECT * FROM royalty_runs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+          [id],
+        )
+      : [];
+    if (!row) throw new ResourceNotFound('royalty-run', id);
+    return row;
+  }
+}

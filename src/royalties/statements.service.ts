@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Principal } from '../common/auth/principal';
+import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
+import {
+  InvoiceResponse,
+  ListInvoicesQuery,
+  ListStatementsQuery,
+  StatementLineResponse,
+  StatementResponse,
+} from './dto/royalty-run.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FINANCE = new Set(['finance', 'admin']);
+
+function cursorId(cursor: string | undefined): string | null {
+  if (!cursor) return null;
+  const id = Buffer.from(cursor, 'base64url').toString();
+  if (!UUID.test(id)) {
+    throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
+      errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
+    });
+  }
+  return id;
+}
+
+interface StatementRow {
+  id: string;
+  run_id: string;
+  period_start: string;
+  period_end: string;
+  payee_id: string;
+  currency: string;
+  gross: string;
+  commission: string;
+  net: string;
+}
+
+function toStatement(row: StatementRow): StatementResponse {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    payeeId: row.payee_id,
+    currency: row.currency,
+    gross: Number(row.gross),
+    commission: Number(row.commission),
+    net: Number(row.net),
+  };
+}
+
+/**
+ * Statements (publishers: their payees'; finance: all) and invoices (licensees: their own;
+ * finance: all). Publishers and licensees see posted runs only; finance sees previews too.
+ */
+@Injectable()
+export class StatementsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async statements(
+    actor: Principal,
+    query: ListStatementsQuery,
+  ): Promise<{ data: StatementResponse[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 50;
+    const rows = await this.dataSource.query<StatementRow[]>(
+      `SELECT s.*, r.period_start, r.period_end FROM statements s JOIN royalty_runs r ON r.id = s.run_id
+        WHERE ($1::boolean OR (s.publisher_id = $2 AND r.status = 'posted'))
+          AND ($3::uuid IS NULL OR s.run_id = $3) AND ($4::uuid IS NULL OR s.payee_id = $4)
+          AND ($5::uuid IS NULL OR s.id > $5)
+        ORDER BY s.id LIMIT $6`,
+      [
+        FINANCE.has(actor.role),
+        actor.organizationId,
+        query.runId ?? null,
+        query.payeeId ?? null,
+        cursorId(query.cursor),
+        limit + 1,
+      ],
+    );
+    const data = rows.slice(0, limit).map(toStatement);
+    return {
+      data,
+      nextCursor:
+        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+    };
+  }
+
+  async statement(actor: Principal, id: string): Promise<StatementResponse> {
+    const [row] = UUID.test(id)
+      ? await this.dataSource.query<StatementRow[]>(
+          `SELECT s.*, r.period_start, r.period_end FROM statements s JOIN royalty_runs r ON r.id = s.run_id
+            WHERE s.id = $1 AND ($2::boolean OR (s.publisher_id = $3 AND r.status = 'posted'))`,
+          [id, FINANCE.has(actor.role), actor.organizationId],
+        )
+      : [];
+    if (!row) throw new ResourceNotFound('statement', id);
+    const lines = await this.dataSource.query<
+      {
+        line_no: number;
+        invoice_id: string;
+        agreement_id: string;
+        work_id: string;
+        usage: string;
+        unit: string;
+        units: string;
+        rate: string;
+        per: string;
+        share_bps: number;
+        gross: string;
+        commission: string;
+        net: string;
+      }[]
+    >(`SELECT * FROM statement_lines WHERE statement_id = $1 ORDER BY line_no`, [row.id]);
+    return {
+      ...toStatement(row),
+      lines: lines.map((line): StatementLineResponse => ({
+        lineNo: line.line_no,
+        invoiceId: line.invoice_id,
+        agreementId: line.agreement_id,
+        workId: line.work_id,
+        usage: line.usage,
+        unit: line.unit,
+        units: line.units,
+        rate: line.rate,
+        per: Number(line.per),
+        shareBps: line.share_bps,
+        gross: Number(line.gross),
+        commission: Number(line.commission),
+        net: Number(line.net),
+      })),
+    };
+  }
+
+  /** The statement as CSV: a header, a row per line, and a total row equal to their sum. */
+  async statementCsv(actor: Principal, id: string): Promise<string> {
+    const statement = await this.statement(actor, id);
+    const header =
+      'lineNo,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net';
+    const rows = (statement.lines ?? []).map((l) =>
+      [
+        l.lineNo,
+        l.agreementId,
+        l.workId,
+        l.usage,
+        l.unit,
+        l.units,
+        l.rate,
+        l.per,
+        l.shareBps,
+        l.gross,
+        l.commission,
+        l.net,
+      ].join(','),
+    );
+    const total = `total,,,,,,,,,${statement.gross},${statement.commission},${statement.net}`;
+    return `${[header, ...rows, total].join('\n')}\n`;
+  }
+
+  async invoices(
+    actor: Principal,
+    query: ListInvoicesQuery,
+  ): Promise<{ data: InvoiceResponse[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 50;
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        run_id: string;
+        period_start: string;
+        period_end: string;
+        agreement_id: string;
+        licensee_id: string;
+        publisher_id: string;
+        currency: string;
+        exact_total: string;
+        amount: string;
+        commission: string;
+        payee_total: string;
+      }[]
+    >(
+      `SELECT i.*, r.period_start, r.period_end FROM invoices i JOIN royalty_runs r ON r.id = i.run_id
+        WHERE ($1::boolean OR (i.licensee_id = $2 AND r.status = 'posted'))
+          AND ($3::uuid IS NULL OR i.run_id = $3) AND ($4::uuid IS NULL OR i.agreement_id = $4)
+          AND ($5::uuid IS NULL OR i.id > $5)
+        ORDER BY i.id LIMIT $6`,
+      [
+        FINANCE.has(actor.role),
+        actor.organizationId,
+        query.runId ?? null,
+        query.agreementId ?? null,
+        cursorId(query.cursor),
+        limit + 1,
+      ],
+    );
+    const data = rows.slice(0, limit).map((row) => ({
+      id: row.id,
+      runId: row.run_id,
+      periodStart: row.period_start,
+      periodEnd: row.period_end,
+      agreementId: row.agreement_id,
+      licenseeId: row.licensee_id,
+      publisherId: row.publisher_id,
+      currency: row.currency,
+      exactTotal: row.exact_total,
+      amount: Number(row.amount),
+      commission: Number(row.commission),
+      payeeTotal: Number(row.payee_total),
+    }));
+    return {
+      data,
+      nextCursor:
+        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+    };
+  }
+}

@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import { createPayee, createWork, freshIsbn } from './factories/catalogue.factory';
+import { offerTerms } from './factories/licensing.factory';
+import { createOrganization, OrganizationFixture } from './factories/organization.factory';
+import { settledReport, usageReport } from './factories/usage.factory';
+import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
+
+/** Invariants of a royalty run over random usage and splits, one month per example. */
+describe('royalty run invariants', () => {
+  let t: TestApp;
+  let publisher: OrganizationFixture;
+  let licensee: OrganizationFixture;
+  let finance: string;
+  let payees: { id: string }[];
+
+  beforeAll(async () => {
+    t = await startTestApp({ PLATFORM_COMMISSION_BPS: '1750' });
+    publisher = await createOrganization(t.http);
+    licensee = await createOrganization(t.http, { kind: 'licensee' });
+    const me = await t.http.get('/v1/me', ADMIN_KEY);
+    finance = (
+      await t.http.post(
+        `/v1/organizations/${me.body.organization.id as string}/api-keys`,
+        ADMIN_KEY,
+        {
+          principalName: `finance-${Math.random().toString(36).slice(2)}`,
+          role: 'finance',
+        },
+      )
+    ).body.key;
+    payees = [];
+    for (let i = 0; i < 4; i++) payees.push(await createPayee(t.http, publisher.key));
+    const offer = await t.http.post(
+      '/v1/licence-offers',
+      publisher.key,
+      offerTerms({
+        usages: ['ai-train', 'ai-input'],
+        term: { start: '2031-01-01' },
+        pricing: {
+          rates: [
+            { usage: 'ai-train', unit: 'token', per: 1000, rate: '0.0137' },
+            { usage: 'ai-input', unit: 'request', per: 3, rate: '1.1' },
+          ],
+        },
+      }),
+    );
+    expect(
+      (await t.http.post('/v1/agreements', licensee.key, { offerId: offer.body.id })).status,
+    ).toBe(201);
+  });
+  afterAll(() => t.close());
+
+  const wait = async (id: string) => {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const run = await t.http.get(`/v1/royalty-runs/${id}`, finance);
+      if (run.body.status !== 'calculating') return run.body;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('not calculated');
+  };
+
+  it('invoices = commission + payee credits; statements add up; the ledger balances; posting twice posts once', async () => {
+    let month = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            shares: fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }),
+            lines: fc.array(
+              fc.record({
+                usage: fc.constantFrom('ai-train', 'ai-input'),
+                units: fc.bigInt({ min: 1n, max: 10n ** 12n }),
+              }),
+              { minLength: 1, maxLength: 3 },
+            ),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (works) => {
+          month++;
+          const period = `2031-${String(month).padStart(2, '0')}`;
+          const lines: Record<string, unknown>[] = [];
+          for (const [w, spec] of works.entries()) {
+            const weights = spec.shares.map(BigInt);
+            const total = weights.reduce((a, b) => a + b, 0n);
+            const bps = weights.map((x) => Number((x * 10000n) / total));
+            bps[0] += 10000 - bps.reduce((a, b) => a + b, 0);
+            const splits = bps
+              .map((shareBps, i) => ({ payeeId: payees[i].id, shareBps }))
+              .filter((split) => split.shareBps > 0);
+            const work = await createWork(t.http, publisher.key, {
+              identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
+              splits,
+            });
+            spec.lines.forEach((line, i) =>
+              lines.push({
+                lineId: `${w}-${i}`,
+                workId: work.id,
+                usage: line.usage,
+                units: line.units.toString(),
+                unit: line.usage === 'ai-train' ? 'token' : 'request',
+              }),
+            );
+          }
+          const report = await t.http.post(
+            '/v1/usage-reports',
+            licensee.key,
+            usageReport(lines as never, {
+              reportId: `prop-${period}`,
+              periodStart: `${period}-01`,
+              periodEnd: `${period}-28`,
+            }),
+          );
+          await settledReport(t, licensee.key, report.body.id);
+          const created = await t.http.post('/v1/royalty-runs', finance, {
+            periodStart: `${period}-01`,
+            periodEnd: `${period}-28`,
+          });
+          const first = await wait(created.body.id);
+          expect(first.status).toBe('calculated');
+          await t.http.post(`/v1/royalty-runs/${created.body.id as string}/recalculate`, finance);
+          expect((await wait(created.body.id)).calculationHash).toBe(first.calculationHash);
+
+          const invoices = (
+            await t.http.get(`/v1/invoices?runId=${created.body.id as string}`, finance)
+          ).body.data;
+          const statements = (
+            await t.http.get(`/v1/statements?runId=${created.body.id as string}&limit=200`, finance)
+          ).body.data as { id: string; net: number; commission: number; gross: number }[];
+          const invoiced = invoices.reduce((s: number, i: { amount: number }) => s + i.amount, 0);
+          const commission = invoices.reduce(
+            (s: number, i: { commission: number }) => s + i.commission,
+            0,
+          );
+          expect(statements.reduce((s, x) => s + x.gross, 0)).toBe(invoiced);
+          expect(statements.reduce((s, x) => s + x.commission, 0)).toBe(commission);
+          expect(statements.reduce((s, x) => s + x.net, 0) + commission).toBe(invoiced);
+          for (const statement of statements) {
+            const full = (await t.http.get(`/v1/statements/${statement.id}`, finance)).body;
+            expect(full.lines.reduce((s: number, l: { net: number }) => s + l.net, 0)).toBe(
+              statement.net,
+            );
+          }
+
+          const posted = await t.http.post(
+            `/v1/royalty-runs/${created.body.id as string}/post`,
+            finance,
+          );
+          expect(posted.body.status).toBe('posted');
+          await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);
+          const transactions = await t.sql<{ n: string }>(
+            `SELECT count(*) AS n FROM ledger_transactions WHERE refs->>'royaltyRunId' = $1`,
+            [created.body.id],
+          );
+          expect(Number(transactions[0].n)).toBe(
+            invoices.filter((i: { amount: number }) => i.amount > 0).length,
+          );
+          const trial = await t.http.get('/v1/ledger/trial-balance', finance);
+          expect(trial.body.balanced).toBe(true);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+});

@@ -1,0 +1,281 @@
+import { createPayee, createWork, freshIsbn } from './factories/catalogue.factory';
+import { offerTerms } from './factories/licensing.factory';
+import { createOrganization, OrganizationFixture } from './factories/organization.factory';
+import { settledReport, usageReport } from './factories/usage.factory';
+import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
+
+const PROBLEM = 'https://rights-ledger.dev/problems/';
+
+/** Polls a run until its worker has calculated it. */
+async function calculated(t: TestApp, key: string, id: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const response = await t.http.get(`/v1/royalty-runs/${id}`, key);
+    if (response.body.status !== 'calculating') return response;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`royalty run ${id} was not calculated in time`);
+}
+
+describe('royalty runs', () => {
+  let t: TestApp;
+  let publisher: OrganizationFixture;
+  let otherPublisher: OrganizationFixture;
+  let licensee: OrganizationFixture;
+  let finance: string;
+  let payees: { id: string }[];
+  let defaultPayee: string;
+  let w1: { id: string };
+  let w2: { id: string };
+  let agreementId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ PLATFORM_COMMISSION_BPS: '1000' });
+    publisher = await createOrganization(t.http);
+    otherPublisher = await createOrganization(t.http);
+    licensee = await createOrganization(t.http, { kind: 'licensee' });
+    const me = await t.http.get('/v1/me', ADMIN_KEY);
+    finance = (
+      await t.http.post(
+        `/v1/organizations/${me.body.organization.id as string}/api-keys`,
+        ADMIN_KEY,
+        {
+          principalName: `finance-${Math.random().toString(36).slice(2)}`,
+          role: 'finance',
+        },
+      )
+    ).body.key;
+    payees = [];
+    for (let i = 0; i < 3; i++) payees.push(await createPayee(t.http, publisher.key));
+    w1 = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
+      splits: [
+        { payeeId: payees[0].id, shareBps: 3333 },
+        { payeeId: payees[1].id, shareBps: 3333 },
+        { payeeId: payees[2].id, shareBps: 3334 },
+      ],
+    });
+    w2 = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
+    });
+    defaultPayee = (
+      await t.sql<{ id: string }>(
+        `SELECT id FROM payees WHERE organization_id = $1 AND is_default`,
+        [publisher.id],
+      )
+    )[0].id;
+    const offer = await t.http.post(
+      '/v1/licence-offers',
+      publisher.key,
+      offerTerms({
+        usages: ['ai-train'],
+        term: { start: '2027-01-01', end: '2027-12-31' },
+        pricing: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '0.0125' }] },
+      }),
+    );
+    agreementId = (await t.http.post('/v1/agreements', licensee.key, { offerId: offer.body.id }))
+      .body.id;
+    const report = await t.http.post(
+      '/v1/usage-reports',
+      licensee.key,
+      usageReport(
+        [
+          { lineId: 'a', workId: w1.id, usage: 'ai-train', units: '1234567890', unit: 'token' },
+          { lineId: 'b', workId: w2.id, usage: 'ai-train', units: '600000000', unit: 'token' },
+          { lineId: 'c', workId: w2.id, usage: 'ai-train', units: '400000000', unit: 'token' },
+        ],
+        { reportId: 'june' },
+      ),
+    );
+    expect((await settledReport(t, licensee.key, report.body.id)).body.counts.matched).toBe(3);
+  });
+  afterAll(() => t.close());
+
+  it('calculates sub-cent rates on billions of tokens, rounds once, splits 1/3-1/3-1/3 exactly, posts once', async () => {
+    const created = await t.http.post(
+      '/v1/royalty-runs',
+      finance,
+      { periodStart: '2027-06-01', periodEnd: '2027-06-30' },
+      { 'idempotency-key': 'run-june' },
+    );
+    expect(created.status).toBe(202);
+    expect(created.body.status).toBe('calculating');
+    const run = await calculated(t, finance, created.body.id);
+    expect(run.body).toMatchObject({
+      status: 'calculated',
+      commissionBps: 1000,
+      summary: {
+        statements: 4,
+        byCurrency: [
+          { currency: 'EUR', invoices: 1, invoiced: 27932, commission: 2793, payees: 25139 },
+        ],
+      },
+    });
+    const invoices = await t.http.get(`/v1/invoices?runId=${created.body.id as string}`, finance);
+    // 1,234,567,890 × 0.0125 / 1000 + 1,000,000,000 × 0.0125 / 1000 = 27,932.098625 cents → 27,932
+    expect(invoices.body.data).toEqual([
+      expect.objectContaining({
+        agreementId,
+        exactTotal: expect.stringMatching(/^27932\.098625(0*)$/),
+        amount: 27932,
+        commission: 2793,
+        payeeTotal: 25139,
+      }),
+    ]);
+    // Nothing is visible to the parties, nor in the ledger, before posting.
+    expect((await t.http.get('/v1/statements', publisher.key)).body.data).toEqual([]);
+    expect((await t.http.get('/v1/invoices', licensee.key)).body.data).toEqual([]);
+    const charges = await t.sql<{ work_id: string; gross: string; commission: string }>(
+      `SELECT work_id, gross, commission FROM royalty_charges WHERE run_id = $1 ORDER BY line_no`,
+      [created.body.id],
+    );
+    const byWork = Object.fromEntries(charges.map((c) => [c.work_id, [c.gross, c.commission]]));
+    expect(byWork).toEqual({ [w1.id]: ['15432', '1543'], [w2.id]: ['12500', '1250'] });
+
+    // Recalculating the same data gives the same figures, byte for byte.
+    const again = await t.http.post(
+      `/v1/royalty-runs/${created.body.id as string}/recalculate`,
+      finance,
+    );
+    expect(again.status).toBe(202);
+    const recalculated = await calculated(t, finance, created.body.id);
+    expect(recalculated.body.calculationHash).toBe(run.body.calculationHash);
+
+    const posted = await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);
+    expect(posted.status).toBe(200);
+    expect(posted.body.status).toBe('posted');
+    const twice = await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);
+    expect(twice.body).toEqual(posted.body);
+    const transactions = await t.sql(
+      `SELECT id FROM ledger_transactions WHERE refs->>'royaltyRunId' = $1`,
+      [created.body.id],
+    );
+    expect(transactions).toHaveLength(1);
+
+    const statements = await t.http.get('/v1/statements', publisher.key);
+    const net = Object.fromEntries(
+      (
+        statements.body.data as {
+          payeeId: string;
+          net: number;
+          gross: number;
+          commission: number;
+        }[]
+      ).map((s) => [s.payeeId, [s.gross, s.commission, s.net]]),
+    );
+    // W1's 15,432 (commission 1,543) by 3333/3333/3334 bps, the spare cent to the larger
+    // remainder (the first payee on a tie); W2's 12,500 (commission 1,250) to the default payee.
+    expect(net).toEqual({
+      [payees[0].id]: [5144, 514, 4630],
+      [payees[1].id]: [5143, 514, 4629],
+      [payees[2].id]: [5145, 515, 4630],
+      [defaultPayee]: [12500, 1250, 11250],
+    });
+    for (const summary of statements.body.data as { id: string; net: number; gross: number }[]) {
+      const full = await t.http.get(`/v1/statements/${summary.id}`, publisher.key);
+      const lines = full.body.lines as { net: number; gross: number }[];
+      expect(lines.reduce((s, l) => s + l.net, 0)).toBe(summary.net);
+      expect(lines.reduce((s, l) => s + l.gross, 0)).toBe(summary.gross);
+    }
+    const csv = await t.http.get(
+      `/v1/statements/${statements.body.data[0].id as string}`,
+      publisher.key,
+      {
+        accept: 'text/csv',
+      },
+    );
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text.split('\n')[0]).toBe(
+      'lineNo,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net',
+    );
+    expect((await t.http.get('/v1/statements', otherPublisher.key)).body.data).toEqual([]);
+    expect(
+      (
+        await t.http.get(
+          `/v1/statements/${statements.body.data[0].id as string}`,
+          otherPublisher.key,
+        )
+      ).status,
+    ).toBe(404);
+    expect((await t.http.get('/v1/invoices', licensee.key)).body.data).toHaveLength(1);
+
+    const balances = await t.http.get('/v1/balances', publisher.key);
+    expect(
+      Object.fromEntries(
+        (balances.body.data as { ownerId: string; type: string; balance: number }[]).map((b) => [
+          `${b.type}:${b.ownerId}`,
+          b.balance,
+        ]),
+      ),
+    ).toEqual({
+      [`payee-awaiting-collection:${payees[0].id}`]: 4630,
+      [`payee-awaiting-collection:${payees[1].id}`]: 4629,
+      [`payee-awaiting-collection:${payees[2].id}`]: 4630,
+      [`payee-awaiting-collection:${defaultPayee}`]: 11250,
+    });
+    const trial = await t.http.get('/v1/ledger/trial-balance', finance);
+    expect(trial.body.balanced).toBe(true);
+
+    await expect(
+      t.sql(`UPDATE statement_lines SET net = 0 WHERE statement_id = $1`, [
+        statements.body.data[0].id,
+      ]),
+    ).rejects.toThrow('posted royalty run');
+    await expect(
+      t.sql(`UPDATE royalty_runs SET summary = '{}' WHERE id = $1`, [created.body.id]),
+    ).rejects.toThrow('is posted');
+    const overlapping = await t.http.post('/v1/royalty-runs', finance, {
+      periodStart: '2027-06-15',
+      periodEnd: '2027-07-15',
+    });
+    expect(overlapping.status).toBe(409);
+    expect(overlapping.body).toMatchObject({
+      type: `${PROBLEM}period-already-posted`,
+      postedRunId: created.body.id,
+    });
+    const replay = await t.http.post(
+      '/v1/royalty-runs',
+      finance,
+      { periodStart: '2027-06-01', periodEnd: '2027-06-30' },
+      { 'idempotency-key': 'run-june' },
+    );
+    expect(replay.body.id).toBe(created.body.id);
+  });
+
+  it('refuses bad input and the wrong roles', async () => {
+    expect(
+      (
+        await t.http.post('/v1/royalty-runs', publisher.key, {
+          periodStart: '2027-07-01',
+          periodEnd: '2027-07-31',
+        })
+      ).status,
+    ).toBe(403);
+    const bad = await t.http.post('/v1/royalty-runs', finance, {
+      periodStart: '2027-07-31',
+      periodEnd: '2027-07-01',
+      extra: 1,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['extra']);
+    const backwards = await t.http.post('/v1/royalty-runs', finance, {
+      periodStart: '2027-07-31',
+      periodEnd: '2027-07-01',
+    });
+    expect(backwards.body.errors).toEqual([
+      { field: 'periodEnd', messages: ['periodEnd is before periodStart'] },
+    ]);
+    expect((await t.http.get('/v1/royalty-runs/not-a-run', finance)).status).toBe(404);
+    expect((await t.http.get('/v1/statements', licensee.key)).status).toBe(403);
+    expect((await t.http.get('/v1/invoices', publisher.key)).status).toBe(403);
+    const empty = await t.http.post('/v1/royalty-runs', finance, {
+      periodStart: '2027-07-01',
+      periodEnd: '2027-07-31',
+    });
+    const july = await calculated(t, finance, empty.body.id);
+    expect(july.body.failure).toBeNull();
+    expect(july.body).toMatchObject({
+      status: 'calculated',
+      summary: { statements: 0, byCurrency: [] },
+    });
+  });
+});
