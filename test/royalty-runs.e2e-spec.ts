@@ -16,6 +16,7 @@ async function calculated(t: TestApp, key: string, id: string) {
   throw new Error(`royalty run ${id} was not calculated in time`);
 }
 
+// Runs cover every licensee's usage: this file keeps to 2029, which no other test reports in.
 describe('royalty runs', () => {
   let t: TestApp;
   let publisher: OrganizationFixture;
@@ -68,7 +69,7 @@ describe('royalty runs', () => {
       publisher.key,
       offerTerms({
         usages: ['ai-train'],
-        term: { start: '2027-01-01', end: '2027-12-31' },
+        term: { start: '2029-01-01', end: '2029-12-31' },
         pricing: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '0.0125' }] },
       }),
     );
@@ -83,7 +84,7 @@ describe('royalty runs', () => {
           { lineId: 'b', workId: w2.id, usage: 'ai-train', units: '600000000', unit: 'token' },
           { lineId: 'c', workId: w2.id, usage: 'ai-train', units: '400000000', unit: 'token' },
         ],
-        { reportId: 'june' },
+        { reportId: 'june', periodStart: '2029-06-01', periodEnd: '2029-06-30' },
       ),
     );
     expect((await settledReport(t, licensee.key, report.body.id)).body.counts.matched).toBe(3);
@@ -94,7 +95,7 @@ describe('royalty runs', () => {
     const created = await t.http.post(
       '/v1/royalty-runs',
       finance,
-      { periodStart: '2027-06-01', periodEnd: '2027-06-30' },
+      { periodStart: '2029-06-01', periodEnd: '2029-06-30' },
       { 'idempotency-key': 'run-june' },
     );
     expect(created.status).toBe(202);
@@ -224,8 +225,8 @@ describe('royalty runs', () => {
       t.sql(`UPDATE royalty_runs SET summary = '{}' WHERE id = $1`, [created.body.id]),
     ).rejects.toThrow('is posted');
     const overlapping = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: '2027-06-15',
-      periodEnd: '2027-07-15',
+      periodStart: '2029-06-15',
+      periodEnd: '2029-07-15',
     });
     expect(overlapping.status).toBe(409);
     expect(overlapping.body).toMatchObject({
@@ -235,7 +236,7 @@ describe('royalty runs', () => {
     const replay = await t.http.post(
       '/v1/royalty-runs',
       finance,
-      { periodStart: '2027-06-01', periodEnd: '2027-06-30' },
+      { periodStart: '2029-06-01', periodEnd: '2029-06-30' },
       { 'idempotency-key': 'run-june' },
     );
     expect(replay.body.id).toBe(created.body.id);
@@ -245,21 +246,21 @@ describe('royalty runs', () => {
     expect(
       (
         await t.http.post('/v1/royalty-runs', publisher.key, {
-          periodStart: '2027-07-01',
-          periodEnd: '2027-07-31',
+          periodStart: '2029-07-01',
+          periodEnd: '2029-07-31',
         })
       ).status,
     ).toBe(403);
     const bad = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: '2027-07-31',
-      periodEnd: '2027-07-01',
+      periodStart: '2029-07-31',
+      periodEnd: '2029-07-01',
       extra: 1,
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['extra']);
     const backwards = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: '2027-07-31',
-      periodEnd: '2027-07-01',
+      periodStart: '2029-07-31',
+      periodEnd: '2029-07-01',
     });
     expect(backwards.body.errors).toEqual([
       { field: 'periodEnd', messages: ['periodEnd is before periodStart'] },
@@ -268,8 +269,8 @@ describe('royalty runs', () => {
     expect((await t.http.get('/v1/statements', licensee.key)).status).toBe(403);
     expect((await t.http.get('/v1/invoices', publisher.key)).status).toBe(403);
     const empty = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: '2027-07-01',
-      periodEnd: '2027-07-31',
+      periodStart: '2029-07-01',
+      periodEnd: '2029-07-31',
     });
     const july = await calculated(t, finance, empty.body.id);
     expect(july.body.failure).toBeNull();
