@@ -64,6 +64,8 @@ export class UsageReportMatcher {
         [reportId],
       );
       if (current.status !== 'processing') return;
+      // Hash joins and aggregates over millions of lines stay in memory instead of spilling.
+      await manager.query(`SET LOCAL work_mem = '256MB'`);
       const stage = stagingTable(reportId);
       await this.markDuplicates(manager, stage);
       const [{ invalid, total }] = await manager.query<{ invalid: string; total: string }[]>(
@@ -81,7 +83,7 @@ export class UsageReportMatcher {
         return;
       }
       await this.match(manager, report, stage, month);
-      await this.settle(manager, report, month);
+      await this.settle(manager, report);
       await manager.query(`DROP TABLE ${stage}`);
     });
     this.logger.log({ reportId, ms: Date.now() - started }, 'usage report processed');
@@ -119,8 +121,11 @@ export class UsageReportMatcher {
     month: string,
   ): Promise<void> {
     await matchQuestions(manager, this.agreements, stage, report);
+    // The lines are written and aggregated in one pass: the aggregates read the inserted rows as
+    // they are returned, not the table back.
     await manager.query(
-      `INSERT INTO usage_lines (period_month, licensee_id, report_id, line_no, line_id, status, reason,
+      `WITH written AS (
+       INSERT INTO usage_lines (period_month, licensee_id, report_id, line_no, line_id, status, reason,
               work_ref, work_id, publisher_id, agreement_id, agreement_version, usage, unit, units,
               territory, model, occurred_on, revenue, named_work_id, scheme, value,
               named_agreement_id)
@@ -149,24 +154,23 @@ export class UsageReportMatcher {
           AND m.usage = s.usage
           AND m.territory = COALESCE(s.territory, '')
           AND m.occurred_on = COALESCE(s.occurred_on, '-infinity'::date)
-          AND m.agreement_hint = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)`,
+          AND m.agreement_hint = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)
+       RETURNING licensee_id, publisher_id, work_id, agreement_id, agreement_version, status,
+                 usage, unit, units, revenue)
+       INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
+              agreement_version, status, usage, unit, lines, units, revenue)
+       SELECT $3::uuid, licensee_id, publisher_id, work_id, agreement_id, agreement_version,
+              status, usage, unit, count(*), COALESCE(sum(units), 0), COALESCE(sum(revenue), 0)
+         FROM written
+        WHERE status <> 'invalid'
+        GROUP BY licensee_id, publisher_id, work_id, agreement_id, agreement_version, status,
+                 usage, unit`,
       [month, report.licensee_id, report.id],
     );
   }
 
   /** Aggregates, counts and totals by usage type; the report counts from now; its predecessor stops. */
-  private async settle(manager: EntityManager, report: ReportRow, month: string): Promise<void> {
-    await manager.query(
-      `INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
-              agreement_version, status, usage, unit, lines, units, revenue)
-       SELECT report_id, licensee_id, publisher_id, work_id, agreement_id, agreement_version,
-              status, usage, unit, count(*), COALESCE(sum(units), 0), COALESCE(sum(revenue), 0)
-         FROM usage_lines
-        WHERE period_month = $1 AND report_id = $2 AND status <> 'invalid'
-        GROUP BY report_id, licensee_id, publisher_id, work_id, agreement_id, agreement_version,
-                 status, usage, unit`,
-      [month, report.id],
-    );
+  private async settle(manager: EntityManager, report: ReportRow): Promise<void> {
     await refreshReportCounts(manager, report.id);
     await manager.query(
       `UPDATE usage_reports SET status = 'accepted', accepted_at = now(), processed_at = now()
