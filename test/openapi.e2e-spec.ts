@@ -64,6 +64,7 @@ describe('OpenAPI document', () => {
       'POST /v1/agreements/{id}/amendments/{version}/accept',
       'POST /v1/agreements/{id}/terminate',
       'POST /v1/catalogue-imports',
+      'POST /v1/invoices/{id}/payments',
       'POST /v1/licence-check',
       'POST /v1/licence-offers',
       'POST /v1/licence-offers/import-rsl',

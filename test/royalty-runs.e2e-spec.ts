@@ -242,6 +242,86 @@ describe('royalty runs', () => {
     expect(replay.body.id).toBe(created.body.id);
   });
 
+  it('pay when paid: payments move earnings from awaiting collection to payable, never more than owed', async () => {
+    const [invoice] = (await t.http.get('/v1/invoices', licensee.key)).body.data as {
+      id: string;
+      amount: number;
+    }[];
+    expect(invoice.amount).toBe(27932);
+    const pay = (body: Record<string, unknown>, headers?: Record<string, string>) =>
+      t.http.post(`/v1/invoices/${invoice.id}/payments`, finance, body, headers);
+    for (const amount of [0, -1, 1.5, '10']) {
+      expect((await pay({ amount })).status).toBe(400);
+    }
+    expect(
+      (await t.http.post(`/v1/invoices/${invoice.id}/payments`, publisher.key, { amount: 1 }))
+        .status,
+    ).toBe(403);
+    expect((await pay({ amount: 1, receivedOn: '2029-02-30' })).status).toBe(400);
+
+    const first = await pay(
+      { amount: 10000, receivedOn: '2029-07-15', reference: 'SEPA 1' },
+      { 'idempotency-key': 'pay-1' },
+    );
+    expect(first.status).toBe(201);
+    // 25,139 × 10,000 / 27,932 = 9,000 released, spread by what each payee awaits
+    // (default 11,250, then 4,630 / 4,629 / 4,630).
+    expect(first.body).toMatchObject({ amount: 10000, outstanding: 17932, reference: 'SEPA 1' });
+    const released = (first.body.released as { payeeId: string; amount: number }[]).map((r) => [
+      r.payeeId,
+      r.amount,
+    ]);
+    expect(Object.fromEntries(released)).toEqual({
+      [defaultPayee]: 4028,
+      [payees[0].id]: 1658,
+      [payees[1].id]: 1657,
+      [payees[2].id]: 1657,
+    });
+    const retry = await pay(
+      { amount: 10000, receivedOn: '2029-07-15', reference: 'SEPA 1' },
+      { 'idempotency-key': 'pay-1' },
+    );
+    expect(retry.body).toEqual(first.body);
+    const over = await pay({ amount: 17933 });
+    expect(over.status).toBe(409);
+    expect(over.body).toMatchObject({ type: `${PROBLEM}overpayment`, outstanding: 17932 });
+
+    const last = await pay({ amount: 17932 });
+    expect(last.body.outstanding).toBe(0);
+    expect(last.body.released.reduce((s: number, r: { amount: number }) => s + r.amount, 0)).toBe(
+      25139 - 9000,
+    );
+    expect((await pay({ amount: 1 })).status).toBe(409);
+
+    const balances = (await t.http.get('/v1/balances', publisher.key)).body.data as {
+      type: string;
+      ownerId: string;
+      balance: number;
+    }[];
+    const of = (type: string) =>
+      Object.fromEntries(
+        balances.filter((b) => b.type === type).map((b) => [b.ownerId, b.balance]),
+      );
+    expect(of('payee-payable')).toEqual({
+      [defaultPayee]: 11250,
+      [payees[0].id]: 4630,
+      [payees[1].id]: 4629,
+      [payees[2].id]: 4630,
+    });
+    expect(Object.values(of('payee-awaiting-collection'))).toEqual([0, 0, 0, 0]);
+    const receivable = (await t.http.get('/v1/balances', licensee.key)).body.data;
+    expect(receivable).toEqual([
+      expect.objectContaining({ type: 'licensee-receivable', balance: 0 }),
+    ]);
+    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    expect((await t.http.get('/v1/ledger/verify', finance)).body.ok).toBe(true);
+    const payments = await t.sql(
+      `SELECT amount FROM invoice_payments WHERE invoice_id = $1 ORDER BY recorded_at`,
+      [invoice.id],
+    );
+    expect(payments).toEqual([{ amount: '10000' }, { amount: '17932' }]);
+  });
+
   it('refuses bad input and the wrong roles', async () => {
     expect(
       (
@@ -273,6 +353,13 @@ describe('royalty runs', () => {
       periodEnd: '2029-07-31',
     });
     const july = await calculated(t, finance, empty.body.id);
+    expect(
+      (
+        await t.http.post('/v1/invoices/00000000-0000-4000-8000-000000000000/payments', finance, {
+          amount: 1,
+        })
+      ).status,
+    ).toBe(404);
     expect(july.body.failure).toBeNull();
     expect(july.body).toMatchObject({
       status: 'calculated',

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { allocateByLargestRemainder, roundHalfEven } from './allocate';
+import { allocateByLargestRemainder, releaseOnPayment, roundHalfEven } from './allocate';
 
 describe('allocateByLargestRemainder', () => {
   it('splits an odd amount in thirds, the extra unit to the first', () => {
@@ -39,5 +39,43 @@ describe('roundHalfEven', () => {
     expect(
       ['0.5', '1.5', '2.5', '2.4999', '2.5001', '3', '3.000', '0.49'].map(roundHalfEven),
     ).toEqual([0n, 2n, 2n, 2n, 3n, 3n, 3n, 0n]);
+  });
+});
+
+describe('releaseOnPayment', () => {
+  it('releases every payee exactly what it earned over any sequence of payments', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 9n }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 8 }),
+        (earned, commission, parts) => {
+          const payeeTotal = earned.reduce((s, e) => s + e, 0n);
+          const amount = payeeTotal + BigInt(commission);
+          fc.pre(amount > 0n);
+          // Payments: the invoice cut into parts, the last one paying the rest.
+          const weights = parts.map(BigInt);
+          const payments = allocateByLargestRemainder(amount, weights).filter((p) => p > 0n);
+          const released = earned.map(() => 0n);
+          let paid = 0n;
+          for (const payment of payments) {
+            const pieces = releaseOnPayment(
+              amount,
+              payeeTotal,
+              paid,
+              paid + payment,
+              earned.map((e, i) => e - released[i]),
+            );
+            pieces.forEach((piece, i) => {
+              expect(piece >= 0n).toBe(true);
+              released[i] += piece;
+              expect(released[i] <= earned[i]).toBe(true);
+            });
+            paid += payment;
+          }
+          expect(released).toEqual(earned);
+        },
+      ),
+    );
   });
 });

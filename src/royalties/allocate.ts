@@ -35,3 +35,25 @@ export function roundHalfEven(decimal: string): bigint {
   if (half) return whole % 2n === 0n ? whole : whole + 1n;
   return fraction[0] >= '5' ? whole + 1n : whole;
 }
+
+/**
+ * What one payment on an invoice releases to each payee (awaiting collection → payable): the
+ * payees' total released after it is payeeTotal × paid / amount (floored; all of it once fully
+ * paid), less what was released before, spread by largest remainder of what each still awaits.
+ */
+export function releaseOnPayment(
+  invoiceAmount: bigint,
+  payeeTotal: bigint,
+  paidBefore: bigint,
+  paidAfter: bigint,
+  awaiting: bigint[],
+): bigint[] {
+  const after = paidAfter === invoiceAmount ? payeeTotal : (payeeTotal * paidAfter) / invoiceAmount;
+  const before = (payeeTotal * paidBefore) / invoiceAmount;
+  const delta = after - before;
+  if (delta <= 0n) return awaiting.map(() => 0n);
+  return allocateByLargestRemainder(
+    delta,
+    awaiting.map((a) => (a > 0n ? a : 0n)),
+  );
+}

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LicensingModule } from '../licensing/licensing.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { InvoicePaymentService } from './invoice-payment.service';
 import { RoyaltyCalculator } from './royalty-calculator';
 import { ROYALTY_RUN_QUEUE } from './royalty-run.queue';
 import { RoyaltyRunService } from './royalty-run.service';
@@ -17,7 +18,7 @@ import { StatementsService } from './statements.service';
     BullModule.registerQueue({ name: ROYALTY_RUN_QUEUE }),
   ],
   controllers: [RoyaltyRunsController],
-  providers: [RoyaltyRunService, RoyaltyCalculator, StatementsService],
+  providers: [RoyaltyRunService, RoyaltyCalculator, StatementsService, InvoicePaymentService],
   exports: [RoyaltyRunService, RoyaltyCalculator],
 })
 export class RoyaltiesModule {}

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -23,6 +24,8 @@ import {
   RoyaltyRunResponse,
   StatementResponse,
 } from './dto/royalty-run.dto';
+import { CreateInvoicePaymentDto, InvoicePaymentResponse } from './dto/invoice-payment.dto';
+import { InvoicePaymentService } from './invoice-payment.service';
 import { RoyaltyRunService } from './royalty-run.service';
 import { StatementsService } from './statements.service';
 
@@ -33,6 +36,7 @@ export class RoyaltyRunsController {
   constructor(
     private readonly runs: RoyaltyRunService,
     private readonly statementsService: StatementsService,
+    private readonly payments: InvoicePaymentService,
   ) {}
 
   @Post('royalty-runs')
@@ -111,6 +115,25 @@ export class RoyaltyRunsController {
       return csv;
     }
     return this.statementsService.statement(principal, id);
+  }
+
+  @Post('invoices/:id/payments')
+  @Roles('finance')
+  @ApiOperation({
+    summary: 'Record money received against an invoice (partial allowed; more than owed refused)',
+    description:
+      "Moves the matching share of each payee's earnings on the invoice from awaiting collection to payable.",
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: InvoicePaymentResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  pay(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: CreateInvoicePaymentDto,
+    @Idempotency() idempotency?: IdempotentRequest,
+  ): Promise<InvoicePaymentResponse> {
+    return this.payments.record(principal, id, dto, idempotency);
   }
 
   @Get('invoices')
