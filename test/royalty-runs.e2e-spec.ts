@@ -186,7 +186,7 @@ describe('royalty runs', () => {
     );
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text.split('\n')[0]).toBe(
-      'lineNo,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net',
+      'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net',
     );
     expect((await t.http.get('/v1/statements', otherPublisher.key)).body.data).toEqual([]);
     expect(

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
-import { runRates } from './run-rates';
+import { fixedCharges, FixedCharge, revenueShares, RevenueShare } from './fixed-charges';
+import { RunRate, runRates } from './run-rates';
 
 interface RunRow {
   id: string;
@@ -82,24 +83,41 @@ export class RoyaltyCalculator {
     await manager.query(
       `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
        SELECT a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id, a.work_id,
-              a.usage, a.unit, sum(a.units) AS units
+              a.usage, a.unit, sum(a.units) AS units, sum(a.revenue) AS revenue
          FROM usage_aggregates a
          JOIN usage_reports r ON r.id = a.report_id
         WHERE a.status = 'matched' AND r.status = 'accepted' AND r.superseded_by_id IS NULL
           AND r.period_start >= $1 AND r.period_end <= $2
         GROUP BY a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id, a.work_id,
                  a.usage, a.unit
-       HAVING sum(a.units) <> 0`,
+       HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0`,
+      [run.period_start, run.period_end],
+    );
+    // Every licensee with usage, or with an agreement in force during the run (fees accrue
+    // without usage).
+    const licensees = await manager.query<{ licensee_id: string }[]>(
+      `SELECT licensee_id FROM run_usage
+       UNION
+       SELECT licensee_id FROM agreements
+        WHERE status <> 'proposed' AND starts_on <= $2
+          AND (LEAST(ends_on, terminated_on) IS NULL OR LEAST(ends_on, terminated_on) >= $1)
+       ORDER BY licensee_id`,
       [run.period_start, run.period_end],
     );
     const used = await manager.query<{ licensee_id: string; usage: string }[]>(
       `SELECT DISTINCT licensee_id, usage FROM run_usage ORDER BY licensee_id, usage`,
     );
-    const rates = [];
-    for (const licensee of [...new Set(used.map((row) => row.licensee_id))]) {
+    const rates: RunRate[] = [];
+    const shares: RevenueShare[] = [];
+    const fixed: FixedCharge[] = [];
+    for (const { licensee_id: licensee } of licensees) {
       const usages = used.filter((row) => row.licensee_id === licensee).map((row) => row.usage);
       const agreements = [...(await this.agreements.fresh(licensee)).values()].flat();
       rates.push(...runRates(agreements, usages));
+      shares.push(...revenueShares(agreements));
+      fixed.push(
+        ...fixedCharges(agreements, licensee, { start: run.period_start, end: run.period_end }),
+      );
     }
     await manager.query(
       `CREATE TEMP TABLE run_rates ON COMMIT DROP AS
@@ -120,14 +138,81 @@ export class RoyaltyCalculator {
       ],
     );
     await manager.query(
+      `CREATE TEMP TABLE run_shares_bps ON COMMIT DROP AS
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS r(agreement_id uuid, version int, bps int, currency text)`,
+      [
+        JSON.stringify(
+          shares.map((share) => ({
+            agreement_id: share.agreementId,
+            version: share.version,
+            bps: share.bps,
+            currency: share.currency,
+          })),
+        ),
+      ],
+    );
+    await manager.query(
       `CREATE TEMP TABLE run_charges ON COMMIT DROP AS
-       SELECT u.agreement_id, u.agreement_version, u.licensee_id, u.publisher_id, u.work_id,
-              u.usage, u.unit, u.units, r.rate, r.per, r.currency,
+       SELECT 'per-unit'::text AS kind, u.agreement_id, u.agreement_version, u.licensee_id,
+              u.publisher_id, u.work_id, u.usage, u.unit, u.units, r.rate, r.per, r.currency,
               u.units * r.rate / r.per AS exact
          FROM run_usage u
          JOIN run_rates r ON r.agreement_id = u.agreement_id AND r.version = u.agreement_version
-                         AND r.usage = u.usage AND r.unit = u.unit`,
+                         AND r.usage = u.usage AND r.unit = u.unit
+       UNION ALL
+       -- Revenue share, per work: units is the revenue, rate the bps, per 10000.
+       SELECT 'revenue-share', u.agreement_id, u.agreement_version, u.licensee_id, u.publisher_id,
+              u.work_id, u.usage, u.unit, u.revenue, b.bps, 10000, b.currency,
+              u.revenue * b.bps / 10000
+         FROM run_usage u
+         JOIN run_shares_bps b ON b.agreement_id = u.agreement_id AND b.version = u.agreement_version
+        WHERE u.revenue > 0`,
     );
+    await manager.query(
+      `CREATE TEMP TABLE run_fixed ON COMMIT DROP AS
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS f(agreement_id uuid, licensee_id uuid, publisher_id uuid, currency text,
+              flat_fee numeric, minimum numeric)`,
+      [
+        JSON.stringify(
+          fixed.map((charge) => ({
+            agreement_id: charge.agreementId,
+            licensee_id: charge.licenseeId,
+            publisher_id: charge.publisherId,
+            currency: charge.currency,
+            flat_fee: charge.flatFee,
+            minimum: charge.minimum,
+          })),
+        ),
+      ],
+    );
+    // A flat fee, then a minimum guarantee's shortfall, spread over the agreement's works in
+    // proportion to their usage charges; without usage, one line for the publisher itself.
+    for (const kind of ['flat-fee', 'minimum-guarantee'] as const) {
+      const amount =
+        kind === 'flat-fee'
+          ? 'f.flat_fee'
+          : `GREATEST(f.minimum - COALESCE((SELECT sum(c.exact) FROM run_charges c
+                                            WHERE c.agreement_id = f.agreement_id), 0), 0)`;
+      await manager.query(
+        `INSERT INTO run_charges
+         WITH due AS (
+           SELECT f.agreement_id, f.licensee_id, f.publisher_id, f.currency, ${amount} AS amount
+             FROM run_fixed f),
+         used AS (
+           SELECT agreement_id, work_id, sum(exact) AS exact,
+                  sum(sum(exact)) OVER (PARTITION BY agreement_id) AS total
+             FROM run_charges WHERE kind IN ('per-unit', 'revenue-share')
+            GROUP BY agreement_id, work_id)
+         SELECT '${kind}', d.agreement_id, NULL::int, d.licensee_id, d.publisher_id, u.work_id,
+                NULL::text, NULL::text, NULL::numeric, NULL::numeric, NULL::bigint, d.currency,
+                CASE WHEN u.total > 0 THEN d.amount * u.exact / u.total ELSE d.amount END
+           FROM due d
+           LEFT JOIN used u ON u.agreement_id = d.agreement_id AND u.total > 0
+          WHERE d.amount > 0`,
+      );
+    }
   }
 
   private async invoices(manager: EntityManager, run: RunRow): Promise<void> {
@@ -150,11 +235,11 @@ export class RoyaltyCalculator {
   /** The invoice and its commission over its charges, then each charge over the payees. */
   private async allocate(manager: EntityManager, run: RunRow): Promise<void> {
     await manager.query(
-      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, agreement_id, agreement_version,
+      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
               work_id, usage, unit, units, rate, per, exact, gross, commission)
        WITH c AS (
          SELECT rc.*, i.id AS invoice_id, i.amount, i.commission AS invoice_commission, i.exact_total,
-                row_number() OVER (PARTITION BY i.id ORDER BY rc.work_id, rc.usage, rc.unit,
+                row_number() OVER (PARTITION BY i.id ORDER BY rc.kind, rc.work_id, rc.usage, rc.unit,
                                    rc.agreement_version)::int AS line_no
            FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id),
        b AS (
@@ -175,8 +260,8 @@ export class RoyaltyCalculator {
                 row_number() OVER (PARTITION BY invoice_id ORDER BY c_rem DESC, line_no) AS c_rank,
                 invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id) AS c_left
            FROM b)
-       SELECT $1::uuid, invoice_id, line_no, agreement_id, agreement_version, work_id, usage, unit, units,
-              rate, per, exact,
+       SELECT $1::uuid, invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
+              unit, units, rate, per, exact,
               (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint,
               (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint
          FROM r`,
@@ -198,13 +283,20 @@ export class RoyaltyCalculator {
     await manager.query(
       `CREATE TEMP TABLE run_shares ON COMMIT DROP AS
        WITH b AS (
-         SELECT c.invoice_id, c.line_no, c.agreement_id, c.work_id, c.usage, c.unit, c.units,
+         SELECT c.invoice_id, c.line_no, c.kind, c.agreement_id, c.work_id, c.usage, c.unit, c.units,
                 c.rate, c.per, c.gross, c.commission, s.payee_id, s.share_bps,
                 div(c.gross * s.share_bps, 10000) AS g_base,
                 mod(c.gross * s.share_bps, 10000) AS g_rem,
                 div(c.commission * s.share_bps, 10000) AS c_base,
                 mod(c.commission * s.share_bps, 10000) AS c_rem
-           FROM royalty_charges c JOIN run_splits s ON s.work_id = c.work_id
+           FROM royalty_charges c
+           JOIN invoices i ON i.id = c.invoice_id
+           -- A work's splits; a line without a work goes to the publisher's default payee.
+           JOIN (SELECT work_id, payee_id, share_bps, NULL::uuid AS publisher_id FROM run_splits
+                 UNION ALL
+                 SELECT NULL, id, 10000, organization_id FROM payees WHERE is_default) s
+             ON (c.work_id IS NOT NULL AND s.work_id = c.work_id)
+             OR (c.work_id IS NULL AND s.work_id IS NULL AND s.publisher_id = i.publisher_id)
           WHERE c.run_id = $1),
        r AS (
          SELECT b.*,
@@ -213,8 +305,8 @@ export class RoyaltyCalculator {
                 row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY c_rem DESC, payee_id) AS c_rank,
                 commission - sum(c_base) OVER (PARTITION BY invoice_id, line_no) AS c_left
            FROM b)
-       SELECT invoice_id, line_no, agreement_id, work_id, usage, unit, units, rate, per, payee_id,
-              share_bps,
+       SELECT invoice_id, line_no, kind, agreement_id, work_id, usage, unit, units, rate, per,
+              payee_id, share_bps,
               (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint AS gross,
               (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint AS commission
          FROM r`,
@@ -235,12 +327,13 @@ export class RoyaltyCalculator {
       [run.id],
     );
     await manager.query(
-      `INSERT INTO statement_lines (statement_id, line_no, invoice_id, charge_line_no, agreement_id,
-              work_id, usage, unit, units, rate, per, share_bps, gross, commission, net)
+      `INSERT INTO statement_lines (statement_id, line_no, invoice_id, charge_line_no, kind,
+              agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross, commission, net)
        SELECT md5('statement:' || $1::text || ':' || s.payee_id || ':' || i.currency)::uuid,
               row_number() OVER (PARTITION BY s.payee_id, i.currency
-                                 ORDER BY s.agreement_id, s.work_id, s.usage, s.unit, s.line_no)::int,
-              s.invoice_id, s.line_no, s.agreement_id, s.work_id, s.usage, s.unit, s.units,
+                                 ORDER BY s.agreement_id, s.kind, s.work_id, s.usage, s.unit,
+                                          s.line_no)::int,
+              s.invoice_id, s.line_no, s.kind, s.agreement_id, s.work_id, s.usage, s.unit, s.units,
               s.rate, s.per, s.share_bps, s.gross, s.commission, s.gross - s.commission
          FROM run_shares s JOIN invoices i ON i.id = s.invoice_id`,
       [run.id],
@@ -266,9 +359,9 @@ export class RoyaltyCalculator {
     );
     const [{ digest }] = await manager.query<{ digest: Buffer | null }[]>(
       `SELECT sha256(convert_to(COALESCE(string_agg(
-                s.payee_id || '|' || s.currency || '|' || l.line_no || '|' || l.agreement_id || '|' ||
-                l.work_id || '|' || l.usage || '|' || l.unit || '|' || l.units || '|' || l.rate || '|' ||
-                l.per || '|' || l.share_bps || '|' || l.gross || '|' || l.commission,
+                format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', s.payee_id, s.currency,
+                       l.line_no, l.kind, l.agreement_id, l.work_id, l.usage, l.unit, l.units,
+                       l.rate, l.per, l.share_bps, l.gross, l.commission),
                 E'\\n' ORDER BY s.payee_id, s.currency, l.line_no), ''), 'UTF8')) AS digest
          FROM statements s JOIN statement_lines l ON l.statement_id = s.id
         WHERE s.run_id = $1`,

@@ -100,13 +100,14 @@ export class StatementsService {
       {
         line_no: number;
         invoice_id: string;
+        kind: string;
         agreement_id: string;
-        work_id: string;
-        usage: string;
-        unit: string;
-        units: string;
-        rate: string;
-        per: string;
+        work_id: string | null;
+        usage: string | null;
+        unit: string | null;
+        units: string | null;
+        rate: string | null;
+        per: string | null;
         share_bps: number;
         gross: string;
         commission: string;
@@ -118,13 +119,14 @@ export class StatementsService {
       lines: lines.map((line): StatementLineResponse => ({
         lineNo: line.line_no,
         invoiceId: line.invoice_id,
+        kind: line.kind,
         agreementId: line.agreement_id,
         workId: line.work_id,
         usage: line.usage,
         unit: line.unit,
         units: line.units,
         rate: line.rate,
-        per: Number(line.per),
+        per: line.per === null ? null : Number(line.per),
         shareBps: line.share_bps,
         gross: Number(line.gross),
         commission: Number(line.commission),
@@ -137,7 +139,7 @@ export class StatementsService {
   async statementCsv(actor: Principal, id: string): Promise<string> {
     const statement = await this.statement(actor, id);
     const header =
-      'lineNo,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net';
+      'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net';
     const rows = (statement.lines ?? []).map((l) =>
       [
         l.lineNo,
@@ -154,7 +156,7 @@ export class StatementsService {
         l.net,
       ].join(','),
     );
-    const total = `total,,,,,,,,,${statement.gross},${statement.commission},${statement.net}`;
+    const total = `total,,,,,,,,,,${statement.gross},${statement.commission},${statement.net}`;
     return `${[header, ...rows, total].join('\n')}\n`;
   }
 

@@ -64,13 +64,30 @@ export class ListInvoicesQuery extends PageQuery {
 export class StatementLineResponse {
   @ApiProperty({ example: 1 }) lineNo!: number;
   @ApiProperty({ format: 'uuid' }) invoiceId!: string;
+  @ApiProperty({
+    enum: ['per-unit', 'revenue-share', 'flat-fee', 'minimum-guarantee'],
+    description: 'revenue-share: units is the revenue, rate the bps, per 10000',
+  })
+  kind!: string;
   @ApiProperty({ format: 'uuid' }) agreementId!: string;
-  @ApiProperty({ format: 'uuid' }) workId!: string;
-  @ApiProperty({ example: 'ai-train' }) usage!: string;
-  @ApiProperty({ example: 'token' }) unit!: string;
-  @ApiProperty({ example: '1500000' }) units!: string;
-  @ApiProperty({ example: '0.0125', description: 'Minor units per `per` units' }) rate!: string;
-  @ApiProperty({ example: 1000 }) per!: number;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'uuid',
+    description: 'Null: a fee with no usage to spread it over (the publisher’s default payee)',
+  })
+  workId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'ai-train' }) usage!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'token' }) unit!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '1500000' }) units!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '0.0125',
+    description: 'Minor units per `per` units',
+  })
+  rate!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 1000 }) per!: number | null;
   @ApiProperty({ example: 5000, description: "The payee's share of the work, in bps" })
   shareBps!: number;
   @ApiProperty({ example: 9, description: "This payee's part of the line's invoiced amount" })
