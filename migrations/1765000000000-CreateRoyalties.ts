@@ -63,6 +63,11 @@ export class CreateRoyalties1765000000000 implements MigrationInterface {
         amount bigint NOT NULL CHECK (amount >= 0),
         commission bigint NOT NULL CHECK (commission >= 0 AND commission <= amount),
         payee_total bigint NOT NULL CHECK (payee_total = amount - commission),
+        -- The licence advance: invoiced in full once (the first run of the term), then recouped
+        -- from the agreement's charges, exactly, until used up.
+        advance_invoiced numeric NOT NULL DEFAULT 0,
+        advance_recouped numeric NOT NULL DEFAULT 0,
+        advance_balance numeric NOT NULL DEFAULT 0,
         UNIQUE (run_id, agreement_id)
       )`);
     // Per agreement version, work, usage type and unit: the exact charge and its rounded pieces.
@@ -73,7 +78,8 @@ export class CreateRoyalties1765000000000 implements MigrationInterface {
         line_no int NOT NULL,
         -- per-unit and revenue-share charges come from usage; a flat fee and a minimum guarantee
         -- shortfall are spread over the works used (no work: the publisher's default payee).
-        kind text NOT NULL CHECK (kind IN ('per-unit', 'revenue-share', 'flat-fee', 'minimum-guarantee')),
+        kind text NOT NULL CHECK (kind IN ('per-unit', 'revenue-share', 'flat-fee', 'minimum-guarantee',
+                                           'advance')),
         agreement_id uuid NOT NULL,
         agreement_version int,
         work_id uuid,

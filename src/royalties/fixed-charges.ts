@@ -31,6 +31,8 @@ export interface FixedCharge {
   /** Exact decimals (numerator/denominator rendered by the database). */
   flatFee: string;
   minimum: string;
+  /** The licence advance of the agreement's first version that has one (0: none). */
+  advance: string;
 }
 
 /** A fraction as a decimal string PostgreSQL reads exactly: `n/d` is evaluated in SQL. */
@@ -65,7 +67,9 @@ export function fixedCharges(
     let flat: Fraction = { numerator: 0n, denominator: 1n };
     let minimum: Fraction = { numerator: 0n, denominator: 1n };
     let currency = agreement.terms.currency;
+    let advance = 0n;
     for (const { terms, fromDate, toDate } of agreementVersions(agreement)) {
+      if (advance === 0n && terms.pricing.advance) advance = BigInt(terms.pricing.advance.amount);
       const inForce = { from: fromDate, to: toDate };
       const { flatFee, minimumGuarantee } = terms.pricing;
       if (flatFee)
@@ -78,7 +82,7 @@ export function fixedCharges(
       }
       currency = terms.currency;
     }
-    if (flat.numerator === 0n && minimum.numerator === 0n) continue;
+    if (flat.numerator === 0n && minimum.numerator === 0n && advance === 0n) continue;
     charges.push({
       agreementId: agreement.id,
       licenseeId,
@@ -86,6 +90,7 @@ export function fixedCharges(
       currency,
       flatFee: decimal(flat),
       minimum: decimal(minimum),
+      advance: advance.toString(),
     });
   }
   return charges;

@@ -173,7 +173,7 @@ export class RoyaltyCalculator {
       `CREATE TEMP TABLE run_fixed ON COMMIT DROP AS
        SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS f(agreement_id uuid, licensee_id uuid, publisher_id uuid, currency text,
-              flat_fee numeric, minimum numeric)`,
+              flat_fee numeric, minimum numeric, advance numeric)`,
       [
         JSON.stringify(
           fixed.map((charge) => ({
@@ -183,6 +183,7 @@ export class RoyaltyCalculator {
             currency: charge.currency,
             flat_fee: charge.flatFee,
             minimum: charge.minimum,
+            advance: charge.advance,
           })),
         ),
       ],
@@ -213,21 +214,72 @@ export class RoyaltyCalculator {
           WHERE d.amount > 0`,
       );
     }
+    await this.advances(manager);
+  }
+
+  /**
+   * Licence advances: invoiced in full in the first run of the agreement's term (spread like a
+   * flat fee), then every charge of the agreement (this run's included) is first recouped against
+   * what is left of it — neither invoiced nor credited again — by scaling the agreement's charge
+   * lines down by the recouped share, exactly.
+   */
+  private async advances(manager: EntityManager): Promise<void> {
+    await manager.query(
+      `CREATE TEMP TABLE run_advances ON COMMIT DROP AS
+       SELECT f.agreement_id, f.licensee_id, f.publisher_id, f.currency, f.advance,
+              COALESCE(p.invoiced, 0) = 0 AS invoice_now,
+              f.advance - COALESCE(p.recouped, 0) AS balance,
+              COALESCE((SELECT sum(c.exact) FROM run_charges c WHERE c.agreement_id = f.agreement_id), 0)
+                AS charges
+         FROM run_fixed f
+         LEFT JOIN (SELECT i.agreement_id, sum(i.advance_invoiced) AS invoiced,
+                           sum(i.advance_recouped) AS recouped
+                      FROM invoices i JOIN royalty_runs r ON r.id = i.run_id AND r.status = 'posted'
+                     GROUP BY i.agreement_id) p ON p.agreement_id = f.agreement_id
+        WHERE f.advance > 0`,
+    );
+    await manager.query(
+      `ALTER TABLE run_advances ADD COLUMN recouped numeric;
+       UPDATE run_advances SET recouped = LEAST(charges, GREATEST(balance, 0))`,
+    );
+    await manager.query(
+      `UPDATE run_charges c SET exact = c.exact * (1 - a.recouped / a.charges)
+         FROM run_advances a
+        WHERE c.agreement_id = a.agreement_id AND a.recouped > 0 AND a.charges > 0`,
+    );
+    await manager.query(
+      `INSERT INTO run_charges
+       WITH used AS (
+         SELECT agreement_id, work_id, sum(exact) AS exact,
+                sum(sum(exact)) OVER (PARTITION BY agreement_id) AS total
+           FROM run_charges WHERE kind IN ('per-unit', 'revenue-share')
+          GROUP BY agreement_id, work_id)
+       SELECT 'advance', a.agreement_id, NULL::int, a.licensee_id, a.publisher_id, u.work_id,
+              NULL::text, NULL::text, NULL::numeric, NULL::numeric, NULL::bigint, a.currency,
+              CASE WHEN u.total > 0 THEN a.advance * u.exact / u.total ELSE a.advance END
+         FROM run_advances a
+         LEFT JOIN used u ON u.agreement_id = a.agreement_id AND u.total > 0
+        WHERE a.invoice_now`,
+    );
   }
 
   private async invoices(manager: EntityManager, run: RunRow): Promise<void> {
     await manager.query(
       `INSERT INTO invoices (id, run_id, agreement_id, licensee_id, publisher_id, currency,
-              exact_total, amount, commission, payee_total)
+              exact_total, amount, commission, payee_total, advance_invoiced, advance_recouped,
+              advance_balance)
        SELECT i.id, $1::uuid, i.agreement_id, i.licensee_id, i.publisher_id, i.currency, i.exact_total,
-              i.amount, i.commission, i.amount - i.commission
+              i.amount, i.commission, i.amount - i.commission,
+              COALESCE(CASE WHEN a.invoice_now THEN a.advance END, 0), COALESCE(a.recouped, 0),
+              COALESCE(a.balance - a.recouped, 0)
          FROM (SELECT md5('invoice:' || $1::text || ':' || agreement_id)::uuid AS id, agreement_id,
                       licensee_id, publisher_id, currency, exact_total, amount,
                       round_half_even(amount * $2::numeric / 10000)::bigint AS commission
                  FROM (SELECT agreement_id, min(licensee_id::text)::uuid AS licensee_id,
                               min(publisher_id::text)::uuid AS publisher_id, min(currency) AS currency,
                               sum(exact) AS exact_total, round_half_even(sum(exact))::bigint AS amount
-                         FROM run_charges GROUP BY agreement_id) a) i`,
+                         FROM run_charges GROUP BY agreement_id) a) i
+         LEFT JOIN run_advances a ON a.agreement_id = i.agreement_id`,
       [run.id, run.commission_bps],
     );
   }

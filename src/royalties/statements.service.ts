@@ -14,6 +14,11 @@ import {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FINANCE = new Set(['finance', 'admin']);
 
+/** A numeric as PostgreSQL prints it, without the trailing zeros its scale adds. */
+function decimalText(value: string): string {
+  return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
+}
+
 function cursorId(cursor: string | undefined): string | null {
   if (!cursor) return null;
   const id = Buffer.from(cursor, 'base64url').toString();
@@ -179,6 +184,9 @@ export class StatementsService {
         amount: string;
         commission: string;
         payee_total: string;
+        advance_invoiced: string;
+        advance_recouped: string;
+        advance_balance: string;
       }[]
     >(
       `SELECT i.*, r.period_start, r.period_end FROM invoices i JOIN royalty_runs r ON r.id = i.run_id
@@ -204,10 +212,13 @@ export class StatementsService {
       licenseeId: row.licensee_id,
       publisherId: row.publisher_id,
       currency: row.currency,
-      exactTotal: row.exact_total,
+      exactTotal: decimalText(row.exact_total),
       amount: Number(row.amount),
       commission: Number(row.commission),
       payeeTotal: Number(row.payee_total),
+      advanceInvoiced: decimalText(row.advance_invoiced),
+      advanceRecouped: decimalText(row.advance_recouped),
+      advanceBalance: decimalText(row.advance_balance),
     }));
     return {
       data,

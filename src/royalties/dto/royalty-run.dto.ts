@@ -124,4 +124,10 @@ export class InvoiceResponse {
   @ApiProperty({ example: 19, description: 'Rounded half-even once' }) amount!: number;
   @ApiProperty({ example: 2 }) commission!: number;
   @ApiProperty({ example: 17 }) payeeTotal!: number;
+  @ApiProperty({ example: '50000', description: 'The licence advance invoiced here (first run)' })
+  advanceInvoiced!: string;
+  @ApiProperty({ example: '30000', description: 'Charges recouped against the advance (exact)' })
+  advanceRecouped!: string;
+  @ApiProperty({ example: '20000', description: 'What is left of the advance after this invoice' })
+  advanceBalance!: string;
 }
