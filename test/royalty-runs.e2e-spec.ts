@@ -346,6 +346,10 @@ describe('royalty runs', () => {
       { field: 'periodEnd', messages: ['periodEnd is before periodStart'] },
     ]);
     expect((await t.http.get('/v1/royalty-runs/not-a-run', finance)).status).toBe(404);
+    const runs = await t.http.get('/v1/royalty-runs?limit=1', finance);
+    expect(runs.status).toBe(200);
+    expect(runs.body.data).toHaveLength(1);
+    expect((await t.http.get('/v1/royalty-runs', publisher.key)).status).toBe(403);
     expect((await t.http.get('/v1/statements', licensee.key)).status).toBe(403);
     expect((await t.http.get('/v1/invoices', publisher.key)).status).toBe(403);
     const empty = await t.http.post('/v1/royalty-runs', finance, {

@@ -557,4 +557,25 @@ describe('usage reports', () => {
     }
     expect(counts).toEqual({ matched: 1, unmatched: 0, outOfScope: 0, invalid: 0 });
   });
+
+  it("lists the licensee's own reports, newest first, paginated and by status", async () => {
+    const first = await t.http.get('/v1/usage-reports?limit=2', licensee.key);
+    expect(first.status).toBe(200);
+    expect(first.body.data).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const next = await t.http.get(
+      `/v1/usage-reports?limit=2&cursor=${first.body.nextCursor as string}`,
+      licensee.key,
+    );
+    expect(next.body.data[0].id < first.body.data[1].id).toBe(true);
+    const all = await t.sql<{ id: string }>(
+      `SELECT id FROM usage_reports WHERE licensee_id = $1 AND status = 'rejected' ORDER BY id DESC`,
+      [licensee.id],
+    );
+    const rejected = await t.http.get('/v1/usage-reports?status=rejected&limit=200', licensee.key);
+    expect(rejected.body.data.map((r: { id: string }) => r.id)).toEqual(all.map((r) => r.id));
+    expect((await t.http.get('/v1/usage-reports', otherLicensee.key)).body.data).toEqual([]);
+    expect((await t.http.get('/v1/usage-reports?status=done', licensee.key)).status).toBe(400);
+    expect((await t.http.get('/v1/usage-reports?cursor=bad', licensee.key)).status).toBe(400);
+  });
 });

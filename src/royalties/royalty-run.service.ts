@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
-import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { BadRequest, Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
@@ -169,6 +169,32 @@ export class RoyaltyRunService {
       return this.read(manager, id);
     });
     return toResponse(run);
+  }
+
+  /** Every run, newest first. */
+  async list(
+    limit = 50,
+    cursor?: string,
+  ): Promise<{ data: RoyaltyRunResponse[]; nextCursor: string | null }> {
+    let before: string | null = null;
+    if (cursor) {
+      before = Buffer.from(cursor, 'base64url').toString();
+      if (!UUID.test(before)) {
+        throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
+          errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
+        });
+      }
+    }
+    const rows = await this.dataSource.query<RunRow[]>(
+      `SELECT * FROM royalty_runs WHERE ($1::uuid IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
+      [before, limit + 1],
+    );
+    const data = rows.slice(0, limit).map(toResponse);
+    return {
+      data,
+      nextCursor:
+        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+    };
   }
 
   async get(id: string): Promise<RoyaltyRunResponse> {

@@ -15,7 +15,7 @@ import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
-import { PageOf } from '../common/pagination/page';
+import { PageOf, PageQuery } from '../common/pagination/page';
 import {
   CreateRoyaltyRunDto,
   InvoiceResponse,
@@ -52,6 +52,15 @@ export class RoyaltyRunsController {
     @Idempotency() idempotency?: IdempotentRequest,
   ): Promise<RoyaltyRunResponse> {
     return this.runs.create(principal, dto, idempotency);
+  }
+
+  @Get('royalty-runs')
+  @Roles('finance')
+  @ApiOperation({ summary: 'Every royalty run, newest first' })
+  @ApiOkResponse({ type: PageOf(RoyaltyRunResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(@Query() query: PageQuery) {
+    return this.runs.list(query.limit, query.cursor);
   }
 
   @Get('royalty-runs/:id')

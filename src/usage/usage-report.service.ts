@@ -22,6 +22,7 @@ import { AppConfig } from '../config/app-config';
 import { AuditService } from '../organizations/audit.service';
 import {
   CreateUsageReportDto,
+  ListUsageReportsQuery,
   UsageReportHeaderQuery,
   UsageReportResponse,
 } from './dto/usage-report.dto';
@@ -262,6 +263,35 @@ export class UsageReportService {
     } catch (error) {
       this.logger.warn({ err: error }, 'could not queue a re-match; the next sweep will');
     }
+  }
+
+  /** The licensee's reports, newest first. */
+  async list(
+    actor: Principal,
+    query: ListUsageReportsQuery,
+  ): Promise<{ data: UsageReportResponse[]; nextCursor: string | null }> {
+    const limit = query.limit ?? 50;
+    let before: string | null = null;
+    if (query.cursor) {
+      before = Buffer.from(query.cursor, 'base64url').toString();
+      if (!UUID.test(before)) {
+        throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
+          errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
+        });
+      }
+    }
+    const rows = await this.dataSource.query<UsageReportRow[]>(
+      `SELECT * FROM usage_reports
+        WHERE licensee_id = $1 AND ($2::uuid IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
+        ORDER BY id DESC LIMIT $4`,
+      [actor.organizationId, before, query.status ?? null, limit + 1],
+    );
+    const data = rows.slice(0, limit).map(toUsageReportResponse);
+    return {
+      data,
+      nextCursor:
+        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+    };
   }
 
   async get(actor: Principal, id: string): Promise<UsageReportResponse> {

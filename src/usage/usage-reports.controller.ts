@@ -28,9 +28,11 @@ import { Readable } from 'node:stream';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
+import { Page, PageOf } from '../common/pagination/page';
 import {
   CreateUsageReportDto,
   ListUsageIssuesQuery,
+  ListUsageReportsQuery,
   UsageReportHeaderQuery,
   UsageIssuesResponse,
   UsageReportResponse,
@@ -130,6 +132,17 @@ export class UsageReportsController {
       query,
     );
     return report;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Your usage reports, newest first' })
+  @ApiOkResponse({ type: PageOf(UsageReportResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListUsageReportsQuery,
+  ): Promise<Page<UsageReportResponse>> {
+    return this.reports.list(principal, query);
   }
 
   @Get(':id')

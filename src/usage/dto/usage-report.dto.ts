@@ -188,6 +188,13 @@ export class UsageIssuesResponse {
 
 export class ListUsageIssuesQuery extends PageQuery {}
 
+export class ListUsageReportsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['received', 'processing', 'accepted', 'rejected'] })
+  @IsOptional()
+  @IsIn(['received', 'processing', 'accepted', 'rejected'])
+  status?: 'received' | 'processing' | 'accepted' | 'rejected';
+}
+
 export class PublisherUsageQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
