@@ -74,6 +74,7 @@ describe('OpenAPI document', () => {
       'POST /v1/organizations',
       'POST /v1/organizations/{id}/api-keys',
       'POST /v1/payees',
+      'POST /v1/payees/{id}/advances',
       'POST /v1/royalty-runs',
       'POST /v1/royalty-runs/{id}/post',
       'POST /v1/royalty-runs/{id}/recalculate',

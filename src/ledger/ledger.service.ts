@@ -140,6 +140,23 @@ export class LedgerService {
     return { id, seq, idempotencyKey: entry.idempotencyKey, replayed: false };
   }
 
+  /** Payees' advances not yet repaid (the debit balances of their payee-advance accounts). */
+  async outstandingPayeeAdvances(
+    manager: EntityManager,
+  ): Promise<{ payeeId: string; currency: string; outstanding: string }[]> {
+    const rows = await manager.query<{ owner_id: string; currency: string; balance: string }[]>(
+      `SELECT a.owner_id, a.currency, b.balance FROM ledger_accounts a
+         JOIN ledger_balances b ON b.account_id = a.id
+        WHERE a.type = 'payee-advance' AND b.balance > 0
+        ORDER BY a.owner_id, a.currency`,
+    );
+    return rows.map((row) => ({
+      payeeId: row.owner_id,
+      currency: row.currency,
+      outstanding: row.balance,
+    }));
+  }
+
   /** Posts in a transaction of its own (for callers without one). */
   postNow(entry: JournalEntry): Promise<PostedTransaction> {
     return this.dataSource.transaction((manager) => this.post(manager, entry));

@@ -1,6 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { PayeeAdvanceService } from './payee-advance.service';
+import { PayeeAdvancesController } from './payee-advances.controller';
 import { LicensingModule } from '../licensing/licensing.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { InvoicePaymentService } from './invoice-payment.service';
@@ -13,12 +16,19 @@ import { StatementsService } from './statements.service';
 @Module({
   imports: [
     OrganizationsModule,
+    CatalogueModule,
     LicensingModule,
     LedgerModule,
     BullModule.registerQueue({ name: ROYALTY_RUN_QUEUE }),
   ],
-  controllers: [RoyaltyRunsController],
-  providers: [RoyaltyRunService, RoyaltyCalculator, StatementsService, InvoicePaymentService],
+  controllers: [RoyaltyRunsController, PayeeAdvancesController],
+  providers: [
+    RoyaltyRunService,
+    RoyaltyCalculator,
+    StatementsService,
+    InvoicePaymentService,
+    PayeeAdvanceService,
+  ],
   exports: [RoyaltyRunService, RoyaltyCalculator],
 })
 export class RoyaltiesModule {}

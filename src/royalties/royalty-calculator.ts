@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { LedgerService } from '../ledger/ledger.service';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
 import { fixedCharges, FixedCharge, revenueShares, RevenueShare } from './fixed-charges';
 import { RunRate, runRates } from './run-rates';
@@ -35,6 +36,7 @@ export class RoyaltyCalculator {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly agreements: LicenseeAgreements,
+    private readonly ledger: LedgerService,
   ) {}
 
   async unfinished(): Promise<string[]> {
@@ -57,6 +59,7 @@ export class RoyaltyCalculator {
       await this.charges(manager, run);
       await this.invoices(manager, run);
       await this.allocate(manager, run);
+      await this.repayAdvances(manager);
       await this.statements(manager, run);
       const summary = await this.summary(manager, run.id);
       await manager.query(
@@ -363,6 +366,63 @@ export class RoyaltyCalculator {
               (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint AS commission
          FROM r`,
       [run.id],
+    );
+  }
+
+  /**
+   * Payee advances: a payee's earnings in the run first repay what it owes, to its publisher's
+   * default payee. The repayment is spread over the payee's invoices in proportion to its net on
+   * each (largest remainder), as a pair of statement lines per invoice (minus for the payee,
+   * plus for the default payee), so pay-when-paid releases follow the money.
+   */
+  private async repayAdvances(manager: EntityManager): Promise<void> {
+    const owed = await this.ledger.outstandingPayeeAdvances(manager);
+    await manager.query(
+      `CREATE TEMP TABLE run_owed ON COMMIT DROP AS
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS o(payee_id uuid, currency text, outstanding numeric)`,
+      [
+        JSON.stringify(
+          owed.map((row) => ({
+            payee_id: row.payeeId,
+            currency: row.currency,
+            outstanding: row.outstanding,
+          })),
+        ),
+      ],
+    );
+    await manager.query(
+      `INSERT INTO run_shares (invoice_id, line_no, kind, agreement_id, work_id, usage, unit, units,
+              rate, per, payee_id, share_bps, gross, commission)
+       WITH net AS (
+         SELECT s.payee_id, i.currency, s.invoice_id, i.agreement_id, i.publisher_id,
+                sum(s.gross - s.commission) AS net
+           FROM run_shares s JOIN invoices i ON i.id = s.invoice_id
+          GROUP BY s.payee_id, i.currency, s.invoice_id, i.agreement_id, i.publisher_id
+         HAVING sum(s.gross - s.commission) > 0),
+       repay AS (
+         SELECT n.payee_id, n.currency, LEAST(sum(n.net), min(o.outstanding)) AS amount,
+                sum(n.net) AS total
+           FROM net n JOIN run_owed o ON o.payee_id = n.payee_id AND o.currency = n.currency
+          GROUP BY n.payee_id, n.currency),
+       b AS (
+         SELECT n.*, r.amount, r.total, div(r.amount * n.net, r.total) AS base,
+                r.amount * n.net - div(r.amount * n.net, r.total) * r.total AS rem
+           FROM net n JOIN repay r ON r.payee_id = n.payee_id AND r.currency = n.currency),
+       pieces AS (
+         SELECT b.*, base + CASE WHEN row_number() OVER (PARTITION BY payee_id, currency
+                                                          ORDER BY rem DESC, invoice_id)
+                                      <= amount - sum(base) OVER (PARTITION BY payee_id, currency)
+                                 THEN 1 ELSE 0 END AS piece
+           FROM b)
+       SELECT p.invoice_id, 0, 'advance-repayment', p.agreement_id, NULL::uuid, NULL, NULL, NULL,
+              NULL, NULL, x.payee_id, 0, x.sign * p.piece, 0
+         FROM pieces p
+         CROSS JOIN LATERAL (
+           SELECT p.payee_id, -1 AS sign
+           UNION ALL
+           SELECT d.id, 1 FROM payees d WHERE d.organization_id = p.publisher_id AND d.is_default
+         ) x
+        WHERE p.piece > 0`,
     );
   }
 

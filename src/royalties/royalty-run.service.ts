@@ -247,6 +247,23 @@ export class RoyaltyRunService {
         ORDER BY l.invoice_id, s.payee_id`,
       [run.id],
     );
+    const repayments = await manager.query<
+      {
+        invoice_id: string;
+        payee_id: string;
+        publisher_id: string;
+        default_payee_id: string;
+        amount: string;
+      }[]
+    >(
+      `SELECT l.invoice_id, s.payee_id, s.publisher_id, d.id AS default_payee_id, -l.net AS amount
+         FROM statement_lines l
+         JOIN statements s ON s.id = l.statement_id
+         JOIN payees d ON d.organization_id = s.publisher_id AND d.is_default
+        WHERE s.run_id = $1 AND l.kind = 'advance-repayment' AND l.net < 0
+        ORDER BY l.invoice_id, s.payee_id`,
+      [run.id],
+    );
     for (const invoice of invoices) {
       const receivable: AccountKey = {
         type: 'licensee-receivable',
@@ -277,6 +294,30 @@ export class RoyaltyRunService {
           },
           amount: -BigInt(share.net),
         });
+      }
+      for (const repayment of repayments.filter((row) => row.invoice_id === invoice.id)) {
+        // The payee's debt to its publisher shrinks by what its earnings repaid.
+        const amount = BigInt(repayment.amount);
+        postings.push(
+          {
+            account: {
+              type: 'payee-advance',
+              ownerId: repayment.payee_id,
+              organizationId: repayment.publisher_id,
+              currency: invoice.currency,
+            },
+            amount: -amount,
+          },
+          {
+            account: {
+              type: 'payee-advance',
+              ownerId: repayment.default_payee_id,
+              organizationId: repayment.publisher_id,
+              currency: invoice.currency,
+            },
+            amount,
+          },
+        );
       }
       await this.ledger.post(manager, {
         idempotencyKey: `royalty-run:${run.id}:invoice:${invoice.id}`,

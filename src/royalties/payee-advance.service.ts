@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { todayUtc } from '../catalogue/work-inputs';
+import { isCalendarDate } from '../catalogue/work-rules';
+import { PayeeService } from '../catalogue/payee.service';
+import { Principal } from '../common/auth/principal';
+import { RequestValidationFailed } from '../common/errors/validation-error';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { newId } from '../common/ids';
+import { LedgerService } from '../ledger/ledger.service';
+import { AuditService } from '../organizations/audit.service';
+import { CreatePayeeAdvanceDto, PayeeAdvanceResponse } from './dto/payee-advance.dto';
+
+/**
+ * A publisher records an advance it paid an author outside the platform. The ledger carries the
+ * author's debt as a memo pair — the author's payee-advance account debited, the publisher's
+ * default payee's credited — which royalty runs unwind as the author's earnings repay it to the
+ * default payee (royalty-calculator.ts).
+ */
+@Injectable()
+export class PayeeAdvanceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly payees: PayeeService,
+    private readonly ledger: LedgerService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async record(
+    actor: Principal,
+    payeeId: string,
+    dto: CreatePayeeAdvanceDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<PayeeAdvanceResponse> {
+    const payee = await this.payees.get(actor, payeeId);
+    const paidOn = dto.paidOn ?? todayUtc();
+    const errors = [];
+    if (!isCalendarDate(paidOn))
+      errors.push({ field: 'paidOn', messages: ['paidOn is not a calendar date'] });
+    if (payee.isDefault) {
+      errors.push({
+        field: 'payeeId',
+        messages: ['the default payee is the publisher itself: it cannot owe itself an advance'],
+      });
+    }
+    if (errors.length) throw new RequestValidationFailed(errors);
+    const result = await runIdempotent(
+      this.dataSource,
+      actor.organizationId,
+      idempotency,
+      async (manager) => {
+        const [defaultPayee] = await manager.query<{ id: string }[]>(
+          `SELECT id FROM payees WHERE organization_id = $1 AND is_default`,
+          [actor.organizationId],
+        );
+        const id = newId();
+        const amount = BigInt(dto.amount);
+        const transaction = await this.ledger.post(manager, {
+          idempotencyKey: `payee-advance:${id}`,
+          reason: `advance paid to payee ${payee.id} outside the platform`,
+          refs: { payeeAdvanceId: id, payeeId: payee.id },
+          postings: [
+            {
+              account: {
+                type: 'payee-advance',
+                ownerId: payee.id,
+                organizationId: actor.organizationId,
+                currency: dto.currency,
+              },
+              amount,
+            },
+            {
+              account: {
+                type: 'payee-advance',
+                ownerId: defaultPayee.id,
+                organizationId: actor.organizationId,
+                currency: dto.currency,
+              },
+              amount: -amount,
+            },
+          ],
+        });
+        await manager.query(
+          `INSERT INTO payee_advances (id, payee_id, publisher_id, currency, amount, paid_on, reference,
+                ledger_transaction_id, recorded_by_principal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            id,
+            payee.id,
+            actor.organizationId,
+            dto.currency,
+            String(amount),
+            paidOn,
+            dto.reference ?? null,
+            transaction.id,
+            actor.id,
+          ],
+        );
+        await this.audit.record(manager, actor, {
+          action: 'payee-advance.create',
+          resourceType: 'payee',
+          resourceId: payee.id,
+          resourceOrganizationId: actor.organizationId,
+          details: { advanceId: id, amount: String(amount), currency: dto.currency },
+        });
+        const [{ outstanding }] = await manager.query<{ outstanding: string }[]>(
+          `SELECT COALESCE(b.balance, 0) AS outstanding FROM ledger_accounts a
+           LEFT JOIN ledger_balances b ON b.account_id = a.id
+          WHERE a.type = 'payee-advance' AND a.owner_id = $1 AND a.currency = $2`,
+          [payee.id, dto.currency],
+        );
+        const body: PayeeAdvanceResponse = {
+          id,
+          payeeId: payee.id,
+          amount: dto.amount,
+          currency: dto.currency,
+          paidOn,
+          reference: dto.reference ?? null,
+          outstanding: Number(outstanding),
+        };
+        return { status: 201, body };
+      },
+    );
+    return result.body;
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
+import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
+import { CreatePayeeAdvanceDto, PayeeAdvanceResponse } from './dto/payee-advance.dto';
+import { PayeeAdvanceService } from './payee-advance.service';
+
+@ApiTags('royalties')
+@ApiBearerAuth()
+@Roles('publisher')
+@Controller('v1/payees/:id/advances')
+export class PayeeAdvancesController {
+  constructor(private readonly advances: PayeeAdvanceService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Record an advance you paid a payee outside the platform',
+    description:
+      "The payee's earnings repay it first, to your default payee, before they become the payee's.",
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: PayeeAdvanceResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: CreatePayeeAdvanceDto,
+    @Idempotency() idempotency?: IdempotentRequest,
+  ): Promise<PayeeAdvanceResponse> {
+    return this.advances.record(principal, id, dto, idempotency);
+  }
+}
