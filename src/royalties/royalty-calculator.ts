@@ -335,6 +335,9 @@ export class RoyaltyCalculator {
          JOIN work_splits s ON s.work_id = v.work_id AND s.split_version = v.version`,
       [run.period_end, run.id],
     );
+    // Fresh rows carry no statistics (temp tables never; autovacuum may lag): plan with real sizes.
+    await manager.query(`ANALYZE run_splits`);
+    await manager.query(`ANALYZE royalty_charges`);
     await manager.query(
       `CREATE TEMP TABLE run_shares ON COMMIT DROP AS
        WITH b AS (
@@ -345,13 +348,18 @@ export class RoyaltyCalculator {
                 div(c.commission * s.share_bps, 10000) AS c_base,
                 mod(c.commission * s.share_bps, 10000) AS c_rem
            FROM royalty_charges c
-           JOIN invoices i ON i.id = c.invoice_id
            -- A work's splits; a line without a work goes to the publisher's default payee.
-           JOIN (SELECT work_id, payee_id, share_bps, NULL::uuid AS publisher_id FROM run_splits
+           -- Two plain equi-joins (hash-joinable), not one join on an OR.
+           JOIN (SELECT c.run_id, c.invoice_id, c.line_no, s.payee_id, s.share_bps
+                   FROM royalty_charges c JOIN run_splits s ON s.work_id = c.work_id
+                  WHERE c.run_id = $1
                  UNION ALL
-                 SELECT NULL, id, 10000, organization_id FROM payees WHERE is_default) s
-             ON (c.work_id IS NOT NULL AND s.work_id = c.work_id)
-             OR (c.work_id IS NULL AND s.work_id IS NULL AND s.publisher_id = i.publisher_id)
+                 SELECT c.run_id, c.invoice_id, c.line_no, p.id, 10000
+                   FROM royalty_charges c
+                   JOIN invoices i ON i.id = c.invoice_id
+                   JOIN payees p ON p.organization_id = i.publisher_id AND p.is_default
+                  WHERE c.run_id = $1 AND c.work_id IS NULL) s
+             ON s.run_id = c.run_id AND s.invoice_id = c.invoice_id AND s.line_no = c.line_no
           WHERE c.run_id = $1),
        r AS (
          SELECT b.*,
