@@ -38,7 +38,9 @@
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
  * under broy-<pid>-* prefixes, deleted afterwards), BENCH_LINES, BENCH_WORKS, BENCH_RUNS (default
  * 3), BENCH_KEEP_DATABASES=1 (keep the template; a kept template of the same size is reused),
- * BENCH_TIMEOUT_MINUTES (watchdog, default 150). Only loopback addresses are accepted.
+ * BENCH_CALC_TIMEOUT_MINUTES (how long to wait for a run to be calculated, default 60: a run not
+ * calculated by then fails the round and stops the bench), BENCH_TIMEOUT_MINUTES (watchdog,
+ * default 150). Only loopback addresses are accepted.
  */
 import { cpSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
@@ -99,7 +101,7 @@ const TARGET_RATIO = 2;
 const TARGET_POST_SECONDS = 60;
 
 const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 150) * 60_000;
-const CALCULATION_TIMEOUT_MS = 60 * 60_000;
+const CALCULATION_TIMEOUT_MS = Number(process.env.BENCH_CALC_TIMEOUT_MINUTES || 60) * 60_000;
 const POST_TIMEOUT_MS = 30 * 60_000;
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
@@ -730,7 +732,8 @@ async function runService(
     const deadline = Date.now() + CALCULATION_TIMEOUT_MS;
     let lastLog = Date.now();
     while (run.status === 'calculating') {
-      if (Date.now() > deadline) throw new Error('the run was not calculated within the limit');
+      if (Date.now() > deadline)
+        throw new Error(`the run was not calculated within ${CALCULATION_TIMEOUT_MS / 60_000} min`);
       await sleep(POLL_MS);
       run = await requestJson<RunAnswer>(
         base,
