@@ -965,7 +965,9 @@ function printReport(report: Report): void {
     ['calculation (worker)', (s: ServiceRun) => s.calcStatements],
     ['posting (api)', (s: ServiceRun) => s.postStatements],
   ] as const) {
-    const sampled = rounds.map((round) => pick(round.service));
+    // The warm-up's samples when no measured round ran (a warm-up that failed stops the bench).
+    const sampledRounds = rounds.length > 0 ? rounds : report.warmup ? [report.warmup] : [];
+    const sampled = sampledRounds.map((round) => pick(round.service));
     const labels = [...new Set(sampled.flatMap((statements) => statements.map((s) => s.label)))];
     const rows = labels
       .map((label) => ({
@@ -978,7 +980,7 @@ function printReport(report: Report): void {
     lines.push('');
     lines.push(
       `Where the ${title} time goes (pg_stat_activity sampled every 200 ms; seconds each ` +
-        'statement was seen running, median over the measured rounds):',
+        'statement was seen running, median over the measured rounds, else the warm-up):',
     );
     lines.push('');
     lines.push('| statement | s (median) | waits (last round) |');
