@@ -661,6 +661,9 @@ async function runRound(label: string, setup: Setup, serviceFirst: boolean): Pro
     let service: ServiceRun;
     if (serviceFirst) {
       service = await runService(base, url, setup, api, worker);
+      // A failed or abandoned calculation may still run in the database: stop it before timing
+      // the baseline, which would otherwise share the CPU with it.
+      if (!service.ok) await stopRound();
       baseline = await runBaseline(url);
     } else {
       baseline = await runBaseline(url);
@@ -684,6 +687,18 @@ async function runRound(label: string, setup: Setup, serviceFirst: boolean): Pro
     await children.stop();
     await dropDatabase(ROUND_DB);
   }
+}
+
+/** Stops the api and the worker, and ends their statements still running in the round's database. */
+async function stopRound(): Promise<void> {
+  await children.stop();
+  await admin((client) =>
+    client.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [ROUND_DB],
+    ),
+  );
 }
 
 /** The baseline's one statement, timed around the query on an open connection. */
