@@ -1,0 +1,1128 @@
+/**
+ * A royalty run over ten million matched usage lines, against one hand-written SQL aggregation of
+ * the same lines in the same run, as /work/shared/BENCHMARKING.md asks.
+ *
+ *   npm run build && npm run bench:royalties     BENCH_LINES=200000 BENCH_WORKS=20000 for a quick check
+ *
+ * Target (issue 6): a period with BENCH_LINES matched usage lines (default 10 000 000) over
+ * BENCH_WORKS works (default 1 000 000), 100 agreements and 3 payees per work: the run calculates
+ * (POST /v1/royalty-runs → GET says `calculated`) in at most 2 × the time of one hand-written SQL
+ * aggregation of the same lines, and posts (POST /v1/royalty-runs/:id/post) in under 60 s.
+ *
+ * Baseline: one statement, `CREATE TEMP TABLE … AS SELECT agreement_id, work_id, usage, unit,
+ * sum(units) * rate / per … FROM usage_lines JOIN bench_rates … GROUP BY …` (BASELINE_SQL): every
+ * line of the period read once, priced exactly per (agreement, work, usage, unit). The floor: a run
+ * cannot beat reading the data once.
+ *
+ * Set-up, once, in a template database (rl_bench_roy_template): the api (a copy of dist/ in
+ * .data/bench/royalties-dist, RUN_WORKERS=false) migrates it; PUBLISHERS publishers and one
+ * licensee are created through the API (admin key), each publisher registers two more payees
+ * (POST /v1/payees) besides its default one, and a finance key is issued to the operator
+ * organization; the works are COPYed straight into works, work_identifiers and work_splits (the
+ * licence-check bench's plan, each work split 3333/3333/3334 over its publisher's three payees);
+ * 10 offers per publisher are published through the API and the licensee's 100 agreements on them
+ * inserted with SQL. The usage is built in SQL as the usage worker would leave it: one accepted
+ * `usage_reports` row for June 2027, BENCH_LINES matched lines in `usage_lines` (works Zipf-skewed,
+ * s = 1; 85 % ai-train tokens, 15 % ai-input requests; work i of a publisher under its agreement
+ * i mod 10) and their `usage_aggregates` (a GROUP BY of those lines); then VACUUM ANALYZE.
+ *
+ * Each round (one warm-up, then BENCH_RUNS measured) gets a fresh database made from the template,
+ * a fresh api (RUN_WORKERS=false) and a fresh worker (dist/src/worker.js); the baseline and the
+ * service run in it one after the other, the order swapped every round. Each run is checked:
+ * calculated → posted, invoices and statements exist, statement nets + commissions = invoice
+ * amounts (SQL), the per-unit charges' exact amounts = the baseline's, GET
+ * /v1/ledger/trial-balance says balanced. pg_stat_activity is sampled during the calculation and
+ * the posting (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section.
+ *
+ * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
+ * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
+ * under broy-<pid>-* prefixes, deleted afterwards), BENCH_LINES, BENCH_WORKS, BENCH_RUNS (default
+ * 3), BENCH_KEEP_DATABASES=1 (keep the template; a kept template of the same size is reused),
+ * BENCH_CALC_TIMEOUT_MINUTES (how long to wait for a run to be calculated, default 60: a run not
+ * calculated by then fails the round and stops the bench), BENCH_TIMEOUT_MINUTES (watchdog,
+ * default 150). Only loopback addresses are accepted.
+ */
+import { cpSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { inspect } from 'node:util';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  IDENTIFIERS_COPY,
+  identifiersCopyText,
+  kindOf,
+  planWorks,
+  PUBLISHERS,
+  PublisherRow,
+  SPLITS_COPY,
+  WorkPlan,
+  workId,
+  WORKS_COPY,
+} from './licence-check/shared';
+import { isbnOf } from './catalogue/data';
+import { describeWaits, SampledStatement, StatementSampler } from './usage/sampler';
+import {
+  assertLoopback,
+  buildIfMissing,
+  DIST_MAIN,
+  gitRevision,
+  ROOT,
+  sourcesChangedSince,
+} from './support/environment';
+import { freePort, request } from './support/http';
+import { log } from './support/log';
+import { ChildProcesses, peakRssKiB, sleep, Watched } from './support/processes';
+import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
+
+const DIST = join(ROOT, 'dist');
+const SNAPSHOT = join(ROOT, '.data', 'bench', 'royalties-dist');
+const API_ENTRY = join(SNAPSHOT, 'src', 'main.js');
+const WORKER_ENTRY = join(SNAPSHOT, 'src', 'worker.js');
+
+const LINES = Number(process.env.BENCH_LINES || 10_000_000);
+const WORKS = Number(process.env.BENCH_WORKS || 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+
+const AGREEMENTS_PER_PUBLISHER = 10;
+const PAYEES_PER_WORK = 3;
+const SHARES = [3333, 3333, 3334];
+const PERIOD_START = '2027-06-01';
+const PERIOD_END = '2027-06-30';
+const PARTITION = 'usage_lines_y2027m06';
+const SHARE_INPUT_PERCENT = 15;
+/** Bump when the generated data changes: a kept template of another version is built again. */
+const DATA_VERSION = 1;
+
+const TARGET_RATIO = 2;
+const TARGET_POST_SECONDS = 60;
+
+const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 150) * 60_000;
+const CALCULATION_TIMEOUT_MS = Number(process.env.BENCH_CALC_TIMEOUT_MINUTES || 60) * 60_000;
+const POST_TIMEOUT_MS = 30 * 60_000;
+const START_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+const POLL_MS = 250;
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const ADMIN_KEY = 'rlk_bench_royalties_admin_00000000000000000'; // ≥ 32 characters
+const TEMPLATE_DB = 'rl_bench_roy_template';
+const ROUND_DB = 'rl_bench_roy_round';
+/** The report every line belongs to. */
+const REPORT_ID = '0190b000-0000-7000-8000-0000000e1e11';
+
+/**
+ * The baseline: every matched line of the period read once and priced exactly per agreement,
+ * work, usage type and unit, with the rates table the template holds (each agreement's rates).
+ */
+export const BASELINE_SQL = `CREATE TEMP TABLE baseline_charges AS
+SELECT l.agreement_id, l.work_id, l.usage, l.unit, sum(l.units) * r.rate / r.per AS exact
+  FROM usage_lines l
+  JOIN bench_rates r ON r.agreement_id = l.agreement_id AND r.usage = l.usage AND r.unit = l.unit
+ WHERE l.status = 'matched' AND l.period_month >= DATE '${PERIOD_START}'
+   AND l.period_month <= DATE '${PERIOD_END}'
+ GROUP BY l.agreement_id, l.work_id, l.usage, l.unit, r.rate, r.per`;
+
+interface Organization {
+  organizationId: string;
+  key: string;
+}
+
+interface Setup {
+  financeKey: string;
+  reused: boolean;
+  seconds: number;
+  copySeconds: number;
+  usageSeconds: number;
+  works: number;
+  agreements: number;
+  payees: number;
+  lines: number;
+  aggregates: number;
+  distinctWorks: number;
+  topWorkLines: number;
+  linesMiB: number;
+}
+
+interface BaselineRun {
+  seconds: number;
+  rows: number;
+  exact: string;
+}
+
+interface ServiceRun {
+  ok: boolean;
+  failure?: string;
+  /** POST /v1/royalty-runs → GET says calculated. */
+  calcSeconds: number;
+  /** The worker's own 'royalty run calculated' ms. */
+  workerSeconds?: number;
+  postSeconds: number;
+  apiPeakKiB?: number;
+  workerPeakKiB?: number;
+  calcStatements: SampledStatement[];
+  postStatements: SampledStatement[];
+  check?: RunCheck;
+}
+
+interface RunCheck {
+  invoices: number;
+  invoiced: string;
+  statements: number;
+  statementLines: number;
+  charges: number;
+  perUnitCharges: number;
+  perUnitExact: string;
+  statementsTotal: string;
+  ledgerTransactions: number;
+  balanced: boolean;
+}
+
+interface Round {
+  label: string;
+  serviceFirst: boolean;
+  baseline: BaselineRun;
+  service: ServiceRun;
+}
+
+interface RunAnswer {
+  id: string;
+  status: string;
+  failure?: unknown;
+}
+
+const children = new ChildProcesses({
+  stopGraceMs: STOP_GRACE_MS,
+  startTimeoutMs: START_TIMEOUT_MS,
+  reportExits: 'failed',
+});
+let serverUrl = DEFAULT_DATABASE_URL;
+let redisUrl = DEFAULT_REDIS_URL;
+const redisPrefix = (label: string) => `broy-${process.pid}-${label}`;
+const notes: string[] = [];
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  assertLoopback('DATABASE_URL', serverUrl);
+  assertLoopback('REDIS_URL', redisUrl);
+  for (const [name, value] of [
+    ['BENCH_LINES', LINES],
+    ['BENCH_WORKS', WORKS],
+    ['BENCH_RUNS', RUNS],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > 999_999_999) {
+      throw new Error(`${name} must be a positive integer`);
+    }
+  }
+
+  const build = snapshotDist();
+  const setup = await templateDatabase();
+
+  const rounds: Round[] = [];
+  let warmup: Round | undefined;
+  for (let run = 0; run <= RUNS; run++) {
+    const label = run === 0 ? 'warm-up' : `run ${run}/${RUNS}`;
+    const round = await runRound(label, setup, run % 2 === 0);
+    if (run === 0) warmup = round;
+    else rounds.push(round);
+    if (!round.service.ok) {
+      notes.push(
+        `The service failed in the ${label}: ${round.service.failure}; the bench stopped.`,
+      );
+      break;
+    }
+  }
+
+  if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase(TEMPLATE_DB);
+  await deleteRedisKeys();
+  printReport({ build, setup, warmup, rounds, minutes: (Date.now() - startedAt) / 60_000 });
+}
+
+// --- set-up: the template database ------------------------------------------------------------------
+
+function templateComment(): string {
+  return `bench:royalties v${DATA_VERSION} lines=${LINES} works=${WORKS}`;
+}
+
+async function templateDatabase(): Promise<Setup> {
+  const reused = await admin(async (client) => {
+    const { rows } = await client.query<{ comment: string | null }>(
+      `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+      [TEMPLATE_DB],
+    );
+    return rows[0]?.comment ?? undefined;
+  });
+  if (reused !== undefined && reused.startsWith(`${templateComment()} `)) {
+    const setup = JSON.parse(reused.slice(templateComment().length + 1)) as Setup;
+    log(`set-up: reusing ${TEMPLATE_DB} (${templateComment()})`);
+    return { ...setup, reused: true };
+  }
+  const setup = await createTemplate();
+  await admin((client) =>
+    client.query(
+      `COMMENT ON DATABASE ${TEMPLATE_DB} IS ${literal(`${templateComment()} ${JSON.stringify(setup)}`)}`,
+    ),
+  );
+  return setup;
+}
+
+async function createTemplate(): Promise<Setup> {
+  const started = Date.now();
+  await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  });
+  const url = databaseUrl(TEMPLATE_DB);
+  const port = await freePort();
+  const api = children.start('api setup', [API_ENTRY], {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix('t'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    RUN_WORKERS: 'false',
+    MIGRATIONS_RUN: 'true',
+    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+    RATE_LIMIT_PER_MINUTE: '1000000000',
+    SHUTDOWN_GRACE_MS: '5000',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  log(`set-up: migrating ${TEMPLATE_DB}`);
+  await children.waitForOk(api, `${base}/health/live`);
+
+  // Organizations, payees and the finance key through the API.
+  const publishers: Organization[] = [];
+  for (let p = 0; p < PUBLISHERS; p++) {
+    publishers.push(await createOrganization(base, `Bench Publisher ${p}`, 'publisher'));
+  }
+  const licensee = await createOrganization(base, 'Bench Licensee', 'licensee');
+  const payeesOf: string[][] = [];
+  for (const [p, publisher] of publishers.entries()) {
+    const payees = [await defaultPayee(url, publisher.organizationId)];
+    for (let k = 1; k < PAYEES_PER_WORK; k++) {
+      const created = await requestJson<{ id: string }>(
+        base,
+        'POST',
+        '/v1/payees',
+        publisher.key,
+        { name: `Bench Author ${p}.${k}`, currency: 'EUR' },
+        201,
+      );
+      payees.push(created.id);
+    }
+    payeesOf.push(payees);
+  }
+  const me = await requestJson<{ organization: { id: string } }>(
+    base,
+    'GET',
+    '/v1/me',
+    ADMIN_KEY,
+    undefined,
+    200,
+  );
+  const finance = await requestJson<{ key: string }>(
+    base,
+    'POST',
+    `/v1/organizations/${me.organization.id}/api-keys`,
+    ADMIN_KEY,
+    { principalName: 'Bench Finance', role: 'finance' },
+    201,
+  );
+
+  log(`  works: COPYing ${grouped(WORKS)} works, ${PAYEES_PER_WORK} payees each`);
+  const copyStarted = Date.now();
+  const plan = planWorks(WORKS);
+  const publisherRows: PublisherRow[] = publishers.map((publisher, p) => ({
+    organizationId: publisher.organizationId,
+    payeeId: payeesOf[p][0],
+  }));
+  const copy = (sql: string, text: NodeJS.ReadableStream) =>
+    withClient(url, async (client) => {
+      // The statement-level reference checks and foreign keys are triggers: skipped here.
+      await client.query(`SET session_replication_role = replica`);
+      const stream = client.query(copyFrom(sql));
+      await pipeline(text, stream);
+      return stream.rowCount;
+    });
+  const written = await Promise.all([
+    copy(WORKS_COPY, worksCopyText(plan, publisherRows, payeesOf)),
+    copy(IDENTIFIERS_COPY, identifiersCopyText(plan, publisherRows)),
+    copy(SPLITS_COPY, splitsCopyText(plan, publisherRows, payeesOf)),
+  ]);
+  if (written[0] !== WORKS || written[1] !== WORKS || written[2] !== WORKS * PAYEES_PER_WORK) {
+    throw new Error(`COPY wrote ${written.join('/')} rows`);
+  }
+  const copySeconds = (Date.now() - copyStarted) / 1000;
+
+  log(`  offers: ${PUBLISHERS * AGREEMENTS_PER_PUBLISHER} through POST /v1/licence-offers`);
+  const jobs: [number, number][] = [];
+  for (let p = 0; p < PUBLISHERS; p++) {
+    for (let j = 0; j < AGREEMENTS_PER_PUBLISHER; j++) jobs.push([p, j]);
+  }
+  let next = 0;
+  const publish = async () => {
+    while (next < jobs.length) {
+      const [p, j] = jobs[next++];
+      await requestJson(
+        base,
+        'POST',
+        '/v1/licence-offers',
+        publishers[p].key,
+        offerBody(p, j),
+        201,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, publish));
+  await children.stop();
+
+  log(`  usage: ${grouped(LINES)} matched lines, their aggregates and the report, in SQL`);
+  const usageStarted = Date.now();
+  const counts = await withClient(url, async (client) => {
+    await client.query(`SET work_mem = '256MB'`);
+    await client.query(`SET maintenance_work_mem = '512MB'`);
+    // What accepting each offer would write: its terms as they are, active, the term's dates.
+    await client.query(
+      `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms,
+                               terms_hash, status, starts_on, ends_on, accepted_by_principal_id)
+       SELECT md5(o.id::text || $1::text)::uuid, $1::uuid, o.organization_id, o.id, o.version,
+              o.terms, o.terms_hash, 'active', (o.terms->'term'->>'start')::date,
+              (o.terms->'term'->>'end')::date,
+              (SELECT p.id FROM principals p WHERE p.organization_id = $1::uuid ORDER BY p.id LIMIT 1)
+         FROM licence_offers o
+        ORDER BY o.id`,
+      [licensee.organizationId],
+    );
+    // The baseline's rates table: each agreement's rates as its terms state them.
+    await client.query(
+      `CREATE TABLE bench_rates AS
+       SELECT a.id AS agreement_id, r->>'usage' AS usage, r->>'unit' AS unit,
+              (r->>'per')::bigint AS per, (r->>'rate')::numeric AS rate
+         FROM agreements a, jsonb_array_elements(a.terms->'pricing'->'rates') r`,
+    );
+    // Work i of a publisher under the publisher's agreement i mod 10 (agreements by id).
+    await client.query(
+      `CREATE TEMP TABLE bench_work_agreement AS
+       SELECT substr(w.external_id, 3)::int AS i, w.id AS work_id, w.organization_id AS publisher_id,
+              a.id AS agreement_id
+         FROM works w
+         JOIN (SELECT publisher_id, id,
+                      (row_number() OVER (PARTITION BY publisher_id ORDER BY id) - 1)::int AS j
+                 FROM agreements) a
+           ON a.publisher_id = w.organization_id AND a.j = substr(w.external_id, 3)::int % $1`,
+      [AGREEMENTS_PER_PUBLISHER],
+    );
+    await client.query(`ANALYZE bench_work_agreement`);
+    await client.query(
+      `CREATE TABLE ${PARTITION} PARTITION OF usage_lines
+         FOR VALUES FROM ('${PERIOD_START}') TO ('2027-07-01')`,
+    );
+    // Seeded by the line number (hashint8extended): the same lines every time. Works Zipf
+    // (s = 1): exp(u · ln(N + 1)) has density ∝ 1/x, so work k gets ln((k+1)/k) / ln(N+1).
+    await client.query(
+      `INSERT INTO usage_lines (period_month, licensee_id, report_id, line_no, line_id, status,
+                                work_ref, work_id, publisher_id, agreement_id, agreement_version,
+                                usage, unit, units, territory, occurred_on, named_work_id)
+       SELECT DATE '${PERIOD_START}', $1::uuid, $2::uuid, g.n, 'l' || g.n, 'matched',
+              m.work_id::text, m.work_id, m.publisher_id, m.agreement_id, 1,
+              CASE WHEN g.input THEN 'ai-input' ELSE 'ai-train' END,
+              CASE WHEN g.input THEN 'request' ELSE 'token' END,
+              CASE WHEN g.input THEN 1 + mod(abs(g.h3), 20) ELSE 1000 + mod(abs(g.h3), 100000) END,
+              'GB', DATE '${PERIOD_START}' + mod(abs(g.h3), 30)::int, m.work_id
+         FROM (SELECT n,
+                      least($3::int, floor(exp(((hashint8extended(n, 1) & 4503599627370495)::float8 + 0.5)
+                                               / 4503599627370496.0 * ln($3::float8 + 1)))::int) AS i,
+                      mod(abs(hashint8extended(n, 2)), 100) < $4 AS input,
+                      hashint8extended(n, 3) AS h3
+                 FROM generate_series(1, $5::bigint) n) g
+         JOIN bench_work_agreement m ON m.i = g.i`,
+      [licensee.organizationId, REPORT_ID, WORKS, SHARE_INPUT_PERCENT, LINES],
+    );
+    await client.query(
+      `INSERT INTO usage_reports (id, licensee_id, report_id, content_hash, format, period_start,
+                                  period_end, currency, status, declared_line_count, declared_units,
+                                  lines_received, units_received, lines_matched,
+                                  created_by_principal_id, processed_at, accepted_at)
+       SELECT $2::uuid, $1::uuid, 'bench-royalties', sha256('bench-royalties'::bytea), 'ndjson',
+              DATE '${PERIOD_START}', DATE '${PERIOD_END}', 'EUR', 'accepted', count(*), sum(units),
+              count(*), sum(units), count(*),
+              (SELECT p.id FROM principals p WHERE p.organization_id = $1::uuid ORDER BY p.id LIMIT 1),
+              now(), now()
+         FROM ${PARTITION} WHERE report_id = $2::uuid`,
+      [licensee.organizationId, REPORT_ID],
+    );
+    await client.query(
+      `INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
+                                     agreement_version, status, usage, unit, lines, units, revenue)
+       SELECT report_id, licensee_id, publisher_id, work_id, agreement_id, agreement_version, status,
+              usage, unit, count(*), sum(units), COALESCE(sum(revenue), 0)
+         FROM ${PARTITION} WHERE report_id = $1::uuid
+        GROUP BY report_id, licensee_id, publisher_id, work_id, agreement_id, agreement_version,
+                 status, usage, unit`,
+      [REPORT_ID],
+    );
+    await client.query(
+      `UPDATE usage_reports r SET totals_by_usage = (
+         SELECT jsonb_agg(jsonb_build_object('usage', usage, 'unit', unit, 'lines', lines,
+                          'units', units::text, 'matchedUnits', units::text) ORDER BY usage, unit)
+           FROM (SELECT usage, unit, sum(lines) AS lines, sum(units) AS units
+                   FROM usage_aggregates WHERE report_id = r.id GROUP BY usage, unit) t)
+        WHERE r.id = $1::uuid`,
+      [REPORT_ID],
+    );
+    await client.query(`VACUUM ANALYZE`);
+    await client.query(`CHECKPOINT`);
+    const { rows } = await client.query<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM works) AS works,
+              (SELECT count(*) FROM agreements) AS agreements,
+              (SELECT count(*) FROM payees) AS payees,
+              (SELECT count(*) FROM usage_lines) AS lines,
+              (SELECT count(*) FROM usage_aggregates) AS aggregates,
+              (SELECT count(DISTINCT work_id) FROM usage_aggregates) AS distinct_works,
+              (SELECT max(l) FROM (SELECT sum(lines) AS l FROM usage_aggregates GROUP BY work_id) t)
+                AS top_work_lines,
+              pg_total_relation_size('${PARTITION}') AS lines_bytes`,
+    );
+    return rows[0];
+  });
+  const setup: Setup = {
+    financeKey: finance.key,
+    reused: false,
+    seconds: (Date.now() - started) / 1000,
+    copySeconds,
+    usageSeconds: (Date.now() - usageStarted) / 1000,
+    works: Number(counts.works),
+    agreements: Number(counts.agreements),
+    payees: Number(counts.payees),
+    lines: Number(counts.lines),
+    aggregates: Number(counts.aggregates),
+    distinctWorks: Number(counts.distinct_works),
+    topWorkLines: Number(counts.top_work_lines),
+    linesMiB: Number(counts.lines_bytes) / 2 ** 20,
+  };
+  if (setup.lines !== LINES || setup.works !== WORKS) {
+    throw new Error(`the template holds ${setup.lines} lines and ${setup.works} works`);
+  }
+  log(
+    `  template ready in ${fixed(setup.seconds, 0)} s (usage ${fixed(setup.usageSeconds, 0)} s): ` +
+      `${grouped(setup.works)} works, ${setup.agreements} agreements, ${setup.payees} payees, ` +
+      `${grouped(setup.lines)} lines (${fixed(setup.linesMiB, 0)} MiB), ` +
+      `${grouped(setup.aggregates)} aggregates over ${grouped(setup.distinctWorks)} works ` +
+      `(the top one ${grouped(setup.topWorkLines)} lines)`,
+  );
+  return setup;
+}
+
+/**
+ * Offer j of publisher p, as POST /v1/licence-offers takes it: 2027, every work, ai-train per
+ * 1000 tokens at a decimal rate (minor units) and ai-input per 1000 requests.
+ */
+function offerBody(p: number, j: number): Record<string, unknown> {
+  return {
+    title: `Publisher ${p} offer ${j}`,
+    scope: { type: 'all' },
+    usages: ['ai-train', 'ai-input'],
+    territories: ['worldwide'],
+    term: { start: '2027-01-01', end: '2027-12-31' },
+    currency: 'EUR',
+    pricing: {
+      rates: [
+        { usage: 'ai-train', unit: 'token', per: 1000, rate: `0.${100 + p * 7 + j}5` },
+        { usage: 'ai-input', unit: 'request', per: 1000, rate: '0.40' },
+      ],
+    },
+  };
+}
+
+async function defaultPayee(url: string, organizationId: string): Promise<string> {
+  return withClient(url, async (client) => {
+    const { rows } = await client.query<{ id: string }>(
+      'SELECT id FROM payees WHERE organization_id = $1 AND is_default',
+      [organizationId],
+    );
+    if (rows.length !== 1) throw new Error('a publisher has no default payee');
+    return rows[0].id;
+  });
+}
+
+/** COPY text built by `line(i)` for i = 1..works, pushed in chunks of ~256 KiB. */
+function copyText(works: number, line: (i: number) => string): Readable {
+  let i = 1;
+  return new Readable({
+    highWaterMark: 256 * 1024,
+    read() {
+      let chunk = '';
+      while (i <= works && chunk.length < 256 * 1024) chunk += line(i++);
+      if (chunk.length > 0) this.push(chunk);
+      if (i > works) this.push(null);
+    },
+  });
+}
+
+function worksCopyText(plan: WorkPlan, publishers: PublisherRow[], payeesOf: string[][]): Readable {
+  const splitsJson = payeesOf.map((payees) =>
+    JSON.stringify(payees.map((payeeId, k) => ({ payeeId, shareBps: SHARES[k] }))),
+  );
+  return copyText(plan.works, (i) => {
+    const p = plan.publisherOf[i];
+    return (
+      `${workId(i)}\t${publishers[p].organizationId}\tW-${i}\tWork ${i}\t${kindOf(plan, i)}\t` +
+      `{"isbn:${isbnOf(i)}"}\t${splitsJson[p]}\t1\n`
+    );
+  });
+}
+
+function splitsCopyText(
+  plan: WorkPlan,
+  publishers: PublisherRow[],
+  payeesOf: string[][],
+): Readable {
+  return copyText(plan.works, (i) => {
+    const p = plan.publisherOf[i];
+    return payeesOf[p]
+      .map(
+        (payeeId, k) =>
+          `${workId(i)}\t1\t0001-01-01\t${publishers[p].organizationId}\t${payeeId}\t${SHARES[k]}\n`,
+      )
+      .join('');
+  });
+}
+
+async function createOrganization(
+  base: string,
+  name: string,
+  kind: 'publisher' | 'licensee',
+): Promise<Organization> {
+  const created = await requestJson<{ organization: { id: string }; apiKey: { key: string } }>(
+    base,
+    'POST',
+    '/v1/organizations',
+    ADMIN_KEY,
+    { name, kind, principal: { name: `${name} bench` } },
+    201,
+  );
+  return { organizationId: created.organization.id, key: created.apiKey.key };
+}
+
+// --- a round: a fresh database, the baseline and the service -----------------------------------------
+
+async function runRound(label: string, setup: Setup, serviceFirst: boolean): Promise<Round> {
+  const tag = label.replace(/\D+/g, '') || 'w';
+  log(`${label}: ${ROUND_DB} from the template`);
+  const copyStarted = Date.now();
+  await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${ROUND_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${ROUND_DB} TEMPLATE ${TEMPLATE_DB}`);
+  });
+  log(`  copied in ${fixed((Date.now() - copyStarted) / 1000, 1)} s`);
+  const url = databaseUrl(ROUND_DB);
+  try {
+    const port = await freePort();
+    const common: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redisPrefix(tag),
+      RATE_LIMIT_PER_MINUTE: '1000000000',
+      SHUTDOWN_GRACE_MS: '8000',
+    };
+    const api = children.start(`api ${tag}`, [API_ENTRY], {
+      ...common,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RUN_WORKERS: 'false',
+      MIGRATIONS_RUN: 'true',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    await children.waitForOk(api, `${base}/health/live`);
+    // info: to see "worker started" and the 'royalty run calculated' line with its ms.
+    const worker = children.start(`worker ${tag}`, [WORKER_ENTRY], {
+      ...common,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      MIGRATIONS_RUN: 'false',
+    });
+    await children.waitForLine(worker, /worker started/, 'the worker');
+
+    let baseline: BaselineRun;
+    let service: ServiceRun;
+    if (serviceFirst) {
+      service = await runService(base, url, setup, api, worker);
+      // A failed or abandoned calculation may still run in the database: stop it before timing
+      // the baseline, which would otherwise share the CPU with it.
+      if (!service.ok) await stopRound();
+      baseline = await runBaseline(url);
+    } else {
+      baseline = await runBaseline(url);
+      service = await runService(base, url, setup, api, worker);
+    }
+    if (service.ok && service.check && service.check.perUnitExact !== baseline.exact) {
+      service.ok = false;
+      service.failure =
+        `the per-unit charges' exact sum ${service.check.perUnitExact} differs from the ` +
+        `baseline's ${baseline.exact}`;
+    }
+    if (service.ok && service.check && service.check.perUnitCharges !== baseline.rows) {
+      service.ok = false;
+      service.failure = `${service.check.perUnitCharges} per-unit charges, the baseline ${baseline.rows} rows`;
+    }
+    log(`  ${label} baseline: ${describeBaseline(baseline)}`);
+    log(`  ${label} service: ${describeService(service)}`);
+    await children.stop();
+    return { label, serviceFirst, baseline, service };
+  } finally {
+    await children.stop();
+    await dropDatabase(ROUND_DB);
+  }
+}
+
+/** Stops the api and the worker, and ends their statements still running in the round's database. */
+async function stopRound(): Promise<void> {
+  await children.stop();
+  await admin((client) =>
+    client.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [ROUND_DB],
+    ),
+  );
+}
+
+/** The baseline's one statement, timed around the query on an open connection. */
+async function runBaseline(url: string): Promise<BaselineRun> {
+  return withClient(url, async (client) => {
+    const started = process.hrtime.bigint();
+    await client.query(BASELINE_SQL);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { rows } = await client.query<{ rows: string; exact: string }>(
+      `SELECT count(*) AS rows, COALESCE(sum(exact), 0)::text AS exact FROM baseline_charges`,
+    );
+    await client.query('DROP TABLE baseline_charges');
+    return { seconds, rows: Number(rows[0].rows), exact: rows[0].exact };
+  });
+}
+
+async function runService(
+  base: string,
+  url: string,
+  setup: Setup,
+  api: Watched,
+  worker: Watched,
+): Promise<ServiceRun> {
+  const key = setup.financeKey;
+  const result: ServiceRun = {
+    ok: false,
+    calcSeconds: Number.NaN,
+    postSeconds: Number.NaN,
+    calcStatements: [],
+    postStatements: [],
+  };
+  const calcSampler = new StatementSampler(url, ROUND_DB);
+  await calcSampler.start();
+  calcSampler.markIngested();
+  let sampling = true;
+  try {
+    const started = process.hrtime.bigint();
+    let run = await requestJson<RunAnswer>(
+      base,
+      'POST',
+      '/v1/royalty-runs',
+      key,
+      { periodStart: PERIOD_START, periodEnd: PERIOD_END },
+      202,
+    );
+    const deadline = Date.now() + CALCULATION_TIMEOUT_MS;
+    let lastLog = Date.now();
+    while (run.status === 'calculating') {
+      if (Date.now() > deadline)
+        throw new Error(`the run was not calculated within ${CALCULATION_TIMEOUT_MS / 60_000} min`);
+      await sleep(POLL_MS);
+      run = await requestJson<RunAnswer>(
+        base,
+        'GET',
+        `/v1/royalty-runs/${run.id}`,
+        key,
+        undefined,
+        200,
+      );
+      if (Date.now() - lastLog > 30_000) {
+        lastLog = Date.now();
+        log(
+          `    still calculating after ${fixed(Number(process.hrtime.bigint() - started) / 1e9, 0)} s`,
+        );
+      }
+    }
+    result.calcSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    result.calcStatements = await calcSampler.stop();
+    sampling = false;
+    if (run.status !== 'calculated') {
+      throw new Error(`the run is ${run.status}: ${inspect(run.failure)}`);
+    }
+    result.workerSeconds = workerMs(worker, run.id);
+
+    const postSampler = new StatementSampler(url, ROUND_DB);
+    await postSampler.start();
+    const postStarted = process.hrtime.bigint();
+    let posted: RunAnswer;
+    try {
+      const answer = await request('POST', `${base}/v1/royalty-runs/${run.id}/post`, {
+        headers: { authorization: `Bearer ${key}` },
+        timeoutMs: POST_TIMEOUT_MS,
+      });
+      result.postSeconds = Number(process.hrtime.bigint() - postStarted) / 1e9;
+      if (answer.status !== 200) {
+        throw new Error(`POST …/post answered ${answer.status}: ${answer.body.slice(0, 500)}`);
+      }
+      posted = JSON.parse(answer.body) as RunAnswer;
+    } finally {
+      result.postStatements = await postSampler.stop();
+    }
+    if (posted.status !== 'posted') throw new Error(`the posted run is ${posted.status}`);
+    await sleep(500);
+    result.apiPeakKiB = peakRssKiB(api.pid);
+    result.workerPeakKiB = peakRssKiB(worker.pid);
+    result.check = await checkRun(base, url, key, run.id);
+    if (result.check.invoices === 0 || result.check.statements === 0) {
+      throw new Error('the run has no invoices or no statements');
+    }
+    if (result.check.statementsTotal !== result.check.invoiced) {
+      throw new Error(
+        `statement nets + commissions ${result.check.statementsTotal} ≠ invoice amounts ${result.check.invoiced}`,
+      );
+    }
+    if (!result.check.balanced) throw new Error('the trial balance is not balanced');
+    result.ok = true;
+  } catch (error) {
+    result.failure = error instanceof Error ? error.message : String(error);
+  } finally {
+    if (sampling) result.calcStatements = await calcSampler.stop();
+  }
+  return result;
+}
+
+/** The worker's 'royalty run calculated' ms for the run, from its kept output. */
+function workerMs(worker: Watched, runId: string): number | undefined {
+  for (const line of (worker.output ?? '').split('\n')) {
+    if (!line.includes('royalty run calculated') || !line.includes(runId)) continue;
+    const match = /"ms":(\d+)/.exec(line);
+    if (match) return Number(match[1]) / 1000;
+  }
+  return undefined;
+}
+
+async function checkRun(base: string, url: string, key: string, runId: string): Promise<RunCheck> {
+  const figures = await withClient(url, async (client) => {
+    const { rows } = await client.query<Record<string, string>>(
+      `SELECT (SELECT count(*) FROM invoices WHERE run_id = $1) AS invoices,
+              (SELECT COALESCE(sum(amount), 0)::text FROM invoices WHERE run_id = $1) AS invoiced,
+              (SELECT count(*) FROM statements WHERE run_id = $1) AS statements,
+              (SELECT COALESCE(sum(net + commission), 0)::text FROM statements WHERE run_id = $1)
+                AS statements_total,
+              (SELECT count(*) FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+                WHERE s.run_id = $1) AS statement_lines,
+              (SELECT count(*) FROM royalty_charges WHERE run_id = $1) AS charges,
+              (SELECT count(*) FROM royalty_charges WHERE run_id = $1 AND kind = 'per-unit')
+                AS per_unit,
+              (SELECT COALESCE(sum(exact), 0)::text FROM royalty_charges
+                WHERE run_id = $1 AND kind = 'per-unit') AS per_unit_exact,
+              (SELECT count(*) FROM ledger_transactions) AS transactions`,
+      [runId],
+    );
+    return rows[0];
+  });
+  const trial = await requestJson<{ balanced: boolean }>(
+    base,
+    'GET',
+    '/v1/ledger/trial-balance',
+    key,
+    undefined,
+    200,
+  );
+  return {
+    invoices: Number(figures.invoices),
+    invoiced: figures.invoiced,
+    statements: Number(figures.statements),
+    statementLines: Number(figures.statement_lines),
+    charges: Number(figures.charges),
+    perUnitCharges: Number(figures.per_unit),
+    perUnitExact: figures.per_unit_exact,
+    statementsTotal: figures.statements_total,
+    ledgerTransactions: Number(figures.transactions),
+    balanced: trial.balanced === true,
+  };
+}
+
+function describeBaseline(run: BaselineRun): string {
+  return `${fixed(run.seconds, 2)} s, ${grouped(run.rows)} charge rows`;
+}
+
+function describeService(run: ServiceRun): string {
+  if (!run.ok) return `FAILED (${run.failure}) calc ${fixed(run.calcSeconds, 2)} s`;
+  return (
+    `calculated in ${fixed(run.calcSeconds, 2)} s (worker ${fixed(run.workerSeconds, 2)} s), ` +
+    `posted in ${fixed(run.postSeconds, 2)} s; ${run.check?.invoices} invoices, ` +
+    `${grouped(run.check?.statementLines)} statement lines; api ${fixed(mib(run.apiPeakKiB), 0)} MiB, ` +
+    `worker ${fixed(mib(run.workerPeakKiB), 0)} MiB`
+  );
+}
+
+// --- report ---------------------------------------------------------------------------------------
+
+interface Report {
+  build: string;
+  setup: Setup;
+  warmup?: Round;
+  rounds: Round[];
+  minutes: number;
+}
+
+function printReport(report: Report): void {
+  const { setup, rounds } = report;
+  const ok = rounds.filter((round) => round.service.ok);
+  const baselines = rounds.map((round) => round.baseline.seconds);
+  const calcs = ok.map((round) => round.service.calcSeconds);
+  const workers = ok.map((round) => round.service.workerSeconds ?? Number.NaN);
+  const posts = ok.map((round) => round.service.postSeconds);
+  const ratio = median(calcs) / median(baselines);
+  const postMedian = median(posts);
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const lines: string[] = [];
+  const sized =
+    (process.env.BENCH_LINES ? `BENCH_LINES=${LINES} ` : '') +
+    (process.env.BENCH_WORKS ? `BENCH_WORKS=${WORKS} ` : '') +
+    (process.env.BENCH_RUNS ? `BENCH_RUNS=${RUNS} ` : '');
+  lines.push(`### Royalty runs, ${new Date().toISOString()}`);
+  lines.push('');
+  lines.push(
+    `\`${sized}npm run bench:royalties\` at ${gitRevision()}, ${report.build}; node ` +
+      `${process.version}, ${os.cpus().length} × ${cpu}. Data (seeded, in SQL as the usage worker ` +
+      `leaves it): ${grouped(setup.lines)} matched lines of June 2027 (${fixed(setup.linesMiB, 0)} ` +
+      `MiB with indexes) in one accepted report, ${grouped(setup.aggregates)} usage aggregates over ` +
+      `${grouped(setup.distinctWorks)} of ${grouped(setup.works)} works (Zipf s = 1, the top work ` +
+      `${grouped(setup.topWorkLines)} lines), ${setup.agreements} agreements, ${PAYEES_PER_WORK} ` +
+      `payees per work (${setup.payees} payees); template ` +
+      (setup.reused
+        ? 'reused'
+        : `built in ${fixed(setup.seconds, 0)} s (usage ${fixed(setup.usageSeconds, 0)} s)`) +
+      `. One warm-up and ${rounds.length} measured rounds, each in a fresh copy of the template ` +
+      `with a fresh api and worker, baseline and service alternating; total ` +
+      `${fixed(report.minutes, 1)} min.`,
+  );
+  lines.push('');
+  lines.push(
+    '| round | order | baseline s | service calc s (POST → calculated) | worker s | calc ÷ baseline | post s | invoices | statements | statement lines | api RSS MiB | worker RSS MiB |',
+  );
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const round of [...(report.warmup ? [report.warmup] : []), ...rounds]) {
+    const s = round.service;
+    lines.push(
+      `| ${round.label} | ${round.serviceFirst ? 'service first' : 'baseline first'} | ` +
+        `${fixed(round.baseline.seconds, 2)} | ${s.ok ? fixed(s.calcSeconds, 2) : `FAILED: ${s.failure}`} | ` +
+        `${fixed(s.workerSeconds, 2)} | ${fixed(s.calcSeconds / round.baseline.seconds, 2)} | ` +
+        `${fixed(s.postSeconds, 2)} | ${s.check?.invoices ?? 'n/a'} | ` +
+        `${grouped(s.check?.statements)} | ${grouped(s.check?.statementLines)} | ` +
+        `${fixed(mib(s.apiPeakKiB), 0)} | ${fixed(mib(s.workerPeakKiB), 0)} |`,
+    );
+  }
+  const minMedMax = (values: number[]) =>
+    values.length === 0
+      ? 'n/a'
+      : `${fixed(Math.min(...values), 2)} / ${fixed(median(values), 2)} / ${fixed(Math.max(...values), 2)}`;
+  lines.push('');
+  lines.push('| measured rounds | min / median / max |');
+  lines.push('| --- | ---: |');
+  lines.push(`| baseline (one SQL aggregation) s | ${minMedMax(baselines)} |`);
+  lines.push(`| service: POST → calculated s | ${minMedMax(calcs)} |`);
+  lines.push(`| service: worker's own ms ÷ 1000 | ${minMedMax(workers)} |`);
+  lines.push(`| service: POST …/post s | ${minMedMax(posts)} |`);
+  lines.push('');
+  lines.push('| target | measured | result |');
+  lines.push('| --- | ---: | --- |');
+  lines.push(
+    `| calculation ≤ ${TARGET_RATIO} × baseline (median ÷ median) | ${fixed(ratio, 2)} | ` +
+      `${verdict(ok.length === rounds.length && ratio <= TARGET_RATIO)} |`,
+  );
+  lines.push(
+    `| posting < ${TARGET_POST_SECONDS} s (median) | ${fixed(postMedian, 2)} s | ` +
+      `${verdict(ok.length === rounds.length && postMedian < TARGET_POST_SECONDS)} |`,
+  );
+  const check = ok[ok.length - 1]?.service.check;
+  if (check) {
+    lines.push('');
+    lines.push(
+      `Checked every round: calculated → posted; ${check.invoices} invoices (${grouped(Number(check.invoiced))} ` +
+        `minor units), ${grouped(check.statements)} statements, ${grouped(check.statementLines)} ` +
+        `statement lines, ${grouped(check.charges)} charge lines; statement nets + commissions = ` +
+        `invoice amounts; the per-unit charges' exact sum (${check.perUnitExact}) and count equal ` +
+        `the baseline's; ${check.ledgerTransactions} ledger transactions and the trial balance ` +
+        `balanced.`,
+    );
+  }
+  const peaks = ok.map((round) => round.service);
+  lines.push(
+    `Peak RSS (VmHWM, median of rounds): api ${fixed(median(peaks.map((s) => mib(s.apiPeakKiB))), 1)} MiB, ` +
+      `worker ${fixed(median(peaks.map((s) => mib(s.workerPeakKiB))), 1)} MiB.`,
+  );
+  for (const [title, pick] of [
+    ['calculation (worker)', (s: ServiceRun) => s.calcStatements],
+    ['posting (api)', (s: ServiceRun) => s.postStatements],
+  ] as const) {
+    // The warm-up's samples when no measured round ran (a warm-up that failed stops the bench).
+    const sampledRounds = rounds.length > 0 ? rounds : report.warmup ? [report.warmup] : [];
+    const sampled = sampledRounds.map((round) => pick(round.service));
+    const labels = [...new Set(sampled.flatMap((statements) => statements.map((s) => s.label)))];
+    const rows = labels
+      .map((label) => ({
+        label,
+        seconds: median(sampled.map((run) => run.find((s) => s.label === label)?.seconds ?? 0)),
+        last: sampled[sampled.length - 1]?.find((s) => s.label === label),
+      }))
+      .filter((row) => row.seconds >= 0.1);
+    if (rows.length === 0) continue;
+    lines.push('');
+    lines.push(
+      `Where the ${title} time goes (pg_stat_activity sampled every 200 ms; seconds each ` +
+        'statement was seen running, median over the measured rounds, else the warm-up):',
+    );
+    lines.push('');
+    lines.push('| statement | s (median) | waits (last round) |');
+    lines.push('| --- | ---: | --- |');
+    for (const row of rows) {
+      lines.push(
+        `| ${row.label.replace(/\|/g, '\\|')} | ${fixed(row.seconds, 1)} | ` +
+          `${row.last ? describeWaits(row.last.waits) : '—'} |`,
+      );
+    }
+  }
+  lines.push('');
+  lines.push('Baseline query:');
+  lines.push('');
+  lines.push('```sql');
+  lines.push(BASELINE_SQL);
+  lines.push('```');
+  if (spreadTooWide(baselines) || spreadTooWide(calcs) || spreadTooWide(posts)) {
+    notes.push(
+      `a spread of more than ${WIDE_SPREAD * 100} % of the median: the machine was busy; run ` +
+        'again before believing these figures.',
+    );
+  }
+  if (notes.length > 0) {
+    lines.push('');
+    for (const note of notes) lines.push(`Note: ${note}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function verdict(pass: boolean): string {
+  return pass ? '**pass**' : '**FAIL**';
+}
+
+// --- databases, redis, build, HTTP ----------------------------------------------------------------
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: 'bench-royalties' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withClient(serverUrl, work);
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+/** Deletes every key under this run's prefixes (and only those). */
+async function deleteRedisKeys(): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix('')}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch (error) {
+    log(`could not delete the bench's Redis keys: ${inspect(error)}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
+function snapshotDist(): string {
+  buildIfMissing();
+  const builtAt = statSync(DIST_MAIN).mtimeMs;
+  const stale = sourcesChangedSince(builtAt);
+  if (stale) {
+    notes.push('src/ or migrations/ changed after dist/ was built: the api ran dist/.');
+    log(`warning: ${notes[notes.length - 1]}`);
+  }
+  rmSync(SNAPSHOT, { recursive: true, force: true });
+  cpSync(DIST, SNAPSHOT, { recursive: true, filter: (source) => !source.endsWith('.tsbuildinfo') });
+  return `dist/ built ${new Date(builtAt).toISOString()}${stale ? ' (older than src/)' : ''}`;
+}
+
+async function requestJson<T>(
+  base: string,
+  method: string,
+  path: string,
+  key: string,
+  body: unknown,
+  expected: number,
+): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await request(method, `${base}${path}`, {
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    timeoutMs: REQUEST_TIMEOUT_MS,
+  });
+  if (response.status !== expected) {
+    throw new Error(
+      `${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`,
+    );
+  }
+  return JSON.parse(response.body) as T;
+}
+
+// --- entry --------------------------------------------------------------------------------------
+
+children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
+
+children.exitWhenDone('bench:royalties', main(), async () => {
+  await deleteRedisKeys();
+  await dropDatabase(ROUND_DB).catch(() => undefined);
+  if (process.env.BENCH_KEEP_DATABASES !== '1') {
+    await dropDatabase(TEMPLATE_DB).catch(() => undefined);
+  }
+});
