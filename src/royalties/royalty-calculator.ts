@@ -478,13 +478,20 @@ export class RoyaltyCalculator {
       [runId],
     );
     const [{ digest }] = await manager.query<{ digest: Buffer | null }[]>(
-      `SELECT sha256(convert_to(COALESCE(string_agg(
-                format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', s.payee_id, s.currency,
-                       l.line_no, l.kind, l.agreement_id, l.work_id, l.usage, l.unit, l.units,
-                       l.rate, l.per, l.share_bps, l.gross, l.commission),
-                E'\\n' ORDER BY s.payee_id, s.currency, l.line_no), ''), 'UTF8')) AS digest
-         FROM statements s JOIN statement_lines l ON l.statement_id = s.id
-        WHERE s.run_id = $1`,
+      // A digest per statement, then one over those: no single string of every line (millions
+      // of lines would near PostgreSQL's 1 GB value limit).
+      `SELECT sha256(convert_to(COALESCE(string_agg(encode(x.digest, 'hex'), E'\\n'
+                                                    ORDER BY x.payee_id, x.currency), ''), 'UTF8'))
+                AS digest
+         FROM (SELECT s.payee_id, s.currency,
+                      sha256(convert_to(string_agg(
+                        format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', s.payee_id, s.currency,
+                               l.line_no, l.kind, l.agreement_id, l.work_id, l.usage, l.unit,
+                               l.units, l.rate, l.per, l.share_bps, l.gross, l.commission),
+                        E'\\n' ORDER BY l.line_no), 'UTF8')) AS digest
+                 FROM statements s JOIN statement_lines l ON l.statement_id = s.id
+                WHERE s.run_id = $1
+                GROUP BY s.payee_id, s.currency) x`,
       [runId],
     );
     return {
