@@ -1,4 +1,4 @@
-import { createWork } from './factories/catalogue.factory';
+import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { startTestApp, TestApp } from './support/test-app';
@@ -60,7 +60,8 @@ describe('agreement amendments', () => {
     t.http.get(`/v1/licence-check?identifier=isbn:${isbn}&usage=ai-train&at=${at}`, licensee.key);
 
   it('a licensee adopts the revised offer from a date; the licence check follows each version', async () => {
-    const { agreementId, offerId } = await agreementOnNewWork('978-0-306-40615-7');
+    const isbn = freshIsbn().isbn13;
+    const { agreementId, offerId } = await agreementOnNewWork(isbn);
     expect(
       (await revise(offerId, 1, { pricing: { rates: [V2_RATE] }, title: 'Dearer' })).status,
     ).toBe(200);
@@ -93,12 +94,12 @@ describe('agreement amendments', () => {
       terms: { pricing: { rates: [V1_RATE] } },
     });
 
-    expect((await check('9780306406157', '2027-06-30')).body).toMatchObject({
+    expect((await check(isbn, '2027-06-30')).body).toMatchObject({
       licensed: true,
       agreementId,
       rate: { rate: '0.0125' },
     });
-    expect((await check('9780306406157', '2027-07-01')).body).toMatchObject({
+    expect((await check(isbn, '2027-07-01')).body).toMatchObject({
       licensed: true,
       agreementId,
       rate: { rate: '0.02' },
@@ -117,7 +118,7 @@ describe('agreement amendments', () => {
   });
 
   it('refuses an amendment without a new offer version, in the past, or out of order', async () => {
-    const { agreementId, offerId } = await agreementOnNewWork('978-0-8044-2957-3');
+    const { agreementId, offerId } = await agreementOnNewWork(freshIsbn().isbn13);
     const amend = (body: Record<string, unknown>, key = licensee.key) =>
       t.http.post(`/v1/agreements/${agreementId}/amendments`, key, body);
 
@@ -168,14 +169,15 @@ describe('agreement amendments', () => {
   });
 
   it('a publisher proposes, the licensee accepts; until then the old terms apply', async () => {
-    const { agreementId, offerId } = await agreementOnNewWork('978-1-4028-9462-6');
+    const isbn = freshIsbn().isbn13;
+    const { agreementId, offerId } = await agreementOnNewWork(isbn);
     await revise(offerId, 1, { pricing: { rates: [V2_RATE] } });
     const proposed = await t.http.post(`/v1/agreements/${agreementId}/amendments`, publisher.key, {
       effectiveOn: '2027-03-01',
     });
     expect(proposed.status).toBe(201);
     expect(proposed.body).toMatchObject({ version: 2, status: 'proposed', acceptedAt: null });
-    expect((await check('9781402894626', '2027-04-01')).body.rate.rate).toBe('0.0125');
+    expect((await check(isbn, '2027-04-01')).body.rate.rate).toBe('0.0125');
 
     const again = await t.http.post(`/v1/agreements/${agreementId}/amendments`, licensee.key, {
       effectiveOn: '2027-05-01',
@@ -192,7 +194,7 @@ describe('agreement amendments', () => {
     const accepted = await t.http.post(url, licensee.key);
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ version: 2, status: 'accepted' });
-    expect((await check('9781402894626', '2027-04-01')).body.rate.rate).toBe('0.02');
+    expect((await check(isbn, '2027-04-01')).body.rate.rate).toBe('0.02');
     const twice = await t.http.post(url, licensee.key);
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ type: `${PROBLEM}invalid-transition`, status: 'accepted' });
@@ -210,7 +212,7 @@ describe('agreement amendments', () => {
   });
 
   it('answers 404 to strangers and 409 on a terminated agreement', async () => {
-    const { agreementId, offerId } = await agreementOnNewWork('978-0-19-852663-6');
+    const { agreementId, offerId } = await agreementOnNewWork(freshIsbn().isbn13);
     await revise(offerId, 1, { pricing: { rates: [V2_RATE] } });
     for (const stranger of [otherLicensee, otherPublisher]) {
       const response = await t.http.post(`/v1/agreements/${agreementId}/amendments`, stranger.key, {
@@ -236,7 +238,7 @@ describe('agreement amendments', () => {
 
   it('refuses an amendment that would price what another agreement already prices', async () => {
     const work = await createWork(t.http, publisher.key, {
-      identifiers: [{ scheme: 'isbn', value: '978-3-16-148410-0' }],
+      identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
     });
     const scope = { type: 'works', workIds: [work.id] };
     const training = await t.http.post(
@@ -279,7 +281,7 @@ describe('agreement amendments', () => {
   });
 
   it('replays a retried amendment and refuses the key for another request', async () => {
-    const { agreementId, offerId } = await agreementOnNewWork('978-1-56619-909-4');
+    const { agreementId, offerId } = await agreementOnNewWork(freshIsbn().isbn13);
     await revise(offerId, 1, { pricing: { rates: [V2_RATE] } });
     const send = (effectiveOn: string) =>
       t.http.post(

@@ -57,8 +57,9 @@ describe('in-process caches follow committed changes', () => {
   });
 
   it('an agreement terminated by another process stops licensing at once after it commits', async () => {
+    const isbn = freshIsbn().isbn13;
     await createWork(t.http, publisher.key, {
-      identifiers: [{ scheme: 'isbn', value: '978-1-4028-9462-6' }],
+      identifiers: [{ scheme: 'isbn', value: isbn }],
     });
     const offer = await t.http.post(
       '/v1/licence-offers',
@@ -69,7 +70,7 @@ describe('in-process caches follow committed changes', () => {
     expect(agreement.status).toBe(201);
     const ask = () =>
       t.http.get(
-        '/v1/licence-check?identifier=isbn:9781402894626&usage=ai-train&at=2027-06-01',
+        `/v1/licence-check?identifier=isbn:${isbn}&usage=ai-train&at=2027-06-01`,
         licensee.key,
       );
     expect((await ask()).body).toMatchObject({ licensed: true, agreementId: agreement.body.id });

@@ -237,11 +237,12 @@ describe('ledger', () => {
           for (const [i, { gross, feeShare, currency, retry }] of entries.entries()) {
             const fee = (gross * BigInt(feeShare)) / 10_000n;
             const at = (key: AccountKey) => ({ ...key, currency });
+            // A posting of zero moves nothing (the ledger refuses it): leave it out.
             const postings = [
               { account: at(receivable), amount: gross },
               { account: at(payable), amount: -(gross - fee) },
-              ...(fee > 0n ? [{ account: at(commission), amount: -fee }] : []),
-            ];
+              { account: at(commission), amount: -fee },
+            ].filter((posting) => posting.amount !== 0n);
             const entry = {
               idempotencyKey: `prop-${stamp}-${run}-${i}`,
               reason: 'property',
