@@ -5,7 +5,8 @@ import { Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
-import { BadRequest, Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { decodeCursor, encodeCursor } from '../common/pagination/page';
+import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
@@ -176,15 +177,7 @@ export class RoyaltyRunService {
     limit = 50,
     cursor?: string,
   ): Promise<{ data: RoyaltyRunResponse[]; nextCursor: string | null }> {
-    let before: string | null = null;
-    if (cursor) {
-      before = Buffer.from(cursor, 'base64url').toString();
-      if (!UUID.test(before)) {
-        throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-          errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-        });
-      }
-    }
+    const before = cursor ? decodeCursor(cursor) : null;
     const rows = await this.dataSource.query<RunRow[]>(
       `SELECT * FROM royalty_runs WHERE ($1::uuid IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
       [before, limit + 1],
@@ -192,8 +185,7 @@ export class RoyaltyRunService {
     const data = rows.slice(0, limit).map(toResponse);
     return {
       data,
-      nextCursor:
-        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
     };
   }
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
-import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
+import { decodeCursor, encodeCursor } from '../common/pagination/page';
+import { ResourceNotFound } from '../common/errors/domain-error';
 import {
   InvoiceResponse,
   ListInvoicesQuery,
@@ -17,17 +18,6 @@ const FINANCE = new Set(['finance', 'admin']);
 /** A numeric as PostgreSQL prints it, without the trailing zeros its scale adds. */
 function decimalText(value: string): string {
   return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
-}
-
-function cursorId(cursor: string | undefined): string | null {
-  if (!cursor) return null;
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!UUID.test(id)) {
-    throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-      errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-    });
-  }
-  return id;
 }
 
 interface StatementRow {
@@ -80,15 +70,14 @@ export class StatementsService {
         actor.organizationId,
         query.runId ?? null,
         query.payeeId ?? null,
-        cursorId(query.cursor),
+        query.cursor ? decodeCursor(query.cursor) : null,
         limit + 1,
       ],
     );
     const data = rows.slice(0, limit).map(toStatement);
     return {
       data,
-      nextCursor:
-        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
     };
   }
 
@@ -199,7 +188,7 @@ export class StatementsService {
         actor.organizationId,
         query.runId ?? null,
         query.agreementId ?? null,
-        cursorId(query.cursor),
+        query.cursor ? decodeCursor(query.cursor) : null,
         limit + 1,
       ],
     );
@@ -222,8 +211,7 @@ export class StatementsService {
     }));
     return {
       data,
-      nextCursor:
-        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
     };
   }
 }

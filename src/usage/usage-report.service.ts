@@ -10,9 +10,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
+import { decodeCursor, encodeCursor } from '../common/pagination/page';
 import { byteLimit } from '../common/bulk/byte-limit';
 import { copyLine } from '../common/bulk/copy-text';
-import { ImportFormat, ImportLine, readImport } from '../common/bulk/line-reader';
+import { ImportFormat, ImportLine, readImport, streamedFormat } from '../common/bulk/line-reader';
 import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import { canonicalJson } from '../common/idempotency/idempotency';
@@ -63,11 +64,9 @@ interface Received {
 }
 
 function formatOf(contentType: string | undefined): ImportFormat | 'json' {
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (type === 'application/json') return 'json';
-  if (type === 'text/csv') return 'csv';
-  if (['application/x-ndjson', 'application/ndjson', 'application/jsonl'].includes(type))
-    return 'ndjson';
+  if ((contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/json') return 'json';
+  const streamed = streamedFormat(contentType);
+  if (streamed) return streamed;
   throw new DomainError(
     'unsupported-media-type',
     415,
@@ -271,15 +270,7 @@ export class UsageReportService {
     query: ListUsageReportsQuery,
   ): Promise<{ data: UsageReportResponse[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
-    let before: string | null = null;
-    if (query.cursor) {
-      before = Buffer.from(query.cursor, 'base64url').toString();
-      if (!UUID.test(before)) {
-        throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-          errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-        });
-      }
-    }
+    const before = query.cursor ? decodeCursor(query.cursor) : null;
     const rows = await this.dataSource.query<UsageReportRow[]>(
       `SELECT * FROM usage_reports
         WHERE licensee_id = $1 AND ($2::uuid IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
@@ -289,8 +280,7 @@ export class UsageReportService {
     const data = rows.slice(0, limit).map(toUsageReportResponse);
     return {
       data,
-      nextCursor:
-        rows.length > limit ? Buffer.from(data[data.length - 1].id).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
     };
   }
 

@@ -26,7 +26,12 @@ import {
 } from './catalogue-import.dto';
 import { CATALOGUE_IMPORT_QUEUE, LOAD_IMPORT_JOB, LoadImportJob } from './catalogue-import.queue';
 import { arrayLiteral, copyLine } from '../../common/bulk/copy-text';
-import { ImportFormat, ImportLine, readImport } from '../../common/bulk/line-reader';
+import {
+  ImportFormat,
+  ImportLine,
+  readImport,
+  streamedFormat,
+} from '../../common/bulk/line-reader';
 import { csvHeaderProblem, csvRecordToInput, validateWorkRecord } from './import-record';
 
 const STAGE = `COPY catalogue_import_rows (import_id, line_no, reason, new_id, external_id, title, kind,
@@ -36,10 +41,8 @@ const STAGE = `COPY catalogue_import_rows (import_id, line_no, reason, new_id, e
 const CHUNK = 64 * 1024;
 
 export function importFormat(contentType: string | undefined): ImportFormat {
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (type === 'text/csv') return 'csv';
-  if (['application/x-ndjson', 'application/ndjson', 'application/jsonl'].includes(type))
-    return 'ndjson';
+  const format = streamedFormat(contentType);
+  if (format) return format;
   throw new DomainError(
     'unsupported-media-type',
     415,

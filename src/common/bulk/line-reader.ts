@@ -18,6 +18,15 @@ export type ImportLine =
 
 export type ImportFormat = 'ndjson' | 'csv';
 
+/** The streamed format a Content-Type names, or null: the caller answers 415 in its own words. */
+export function streamedFormat(contentType: string | undefined): ImportFormat | null {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'text/csv') return 'csv';
+  if (['application/x-ndjson', 'application/ndjson', 'application/jsonl'].includes(type))
+    return 'ndjson';
+  return null;
+}
+
 /** No valid line comes near this (metadata is at most 16 KiB); past it the file is refused. */
 export const MAX_LINE_CHARACTERS = 1024 * 1024;
 
