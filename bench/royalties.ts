@@ -10,7 +10,7 @@
  * aggregation of the same lines, and posts (POST /v1/royalty-runs/:id/post) in under 60 s.
  *
  * Baseline: one statement, `CREATE TEMP TABLE … AS SELECT agreement_id, work_id, usage, unit,
- * sum(units) * rate / per … FROM usage_lines JOIN bench_rates … GROUP BY …` (BASELINE_SQL): every
+ * sum(units) * rate / per … FROM usage_report_lines JOIN bench_rates … GROUP BY …` (BASELINE_SQL): every
  * line of the period read once, priced exactly per (agreement, work, usage, unit). The floor: a run
  * cannot beat reading the data once.
  *
@@ -22,7 +22,7 @@
  * licence-check bench's plan, each work split 3333/3333/3334 over its publisher's three payees);
  * 10 offers per publisher are published through the API and the licensee's 100 agreements on them
  * inserted with SQL. The usage is built in SQL as the usage worker would leave it: one accepted
- * `usage_reports` row for June 2027, BENCH_LINES matched lines in `usage_lines` (works Zipf-skewed,
+ * `usage_reports` row for June 2027, BENCH_LINES lines in `usage_report_lines` naming their work and agreement (works Zipf-skewed,
  * s = 1; 85 % ai-train tokens, 15 % ai-input requests; work i of a publisher under its agreement
  * i mod 10) and their `usage_aggregates` (a GROUP BY of those lines); then VACUUM ANALYZE.
  *
@@ -92,10 +92,12 @@ const PAYEES_PER_WORK = 3;
 const SHARES = [3333, 3333, 3334];
 const PERIOD_START = '2027-06-01';
 const PERIOD_END = '2027-06-30';
-const PARTITION = 'usage_lines_y2027m06';
+const MONTH_PARTITION = 'usage_report_lines_y2027m06';
+/** The report's lines: its partition of usage_report_lines, as the usage worker leaves it. */
+const PARTITION = 'usage_evidence.r_0190b00000007000800000000e1e11';
 const SHARE_INPUT_PERCENT = 15;
 /** Bump when the generated data changes: a kept template of another version is built again. */
-const DATA_VERSION = 1;
+const DATA_VERSION = 2;
 
 const TARGET_RATIO = 2;
 const TARGET_POST_SECONDS = 60;
@@ -122,9 +124,9 @@ const REPORT_ID = '0190b000-0000-7000-8000-0000000e1e11';
  */
 export const BASELINE_SQL = `CREATE TEMP TABLE baseline_charges AS
 SELECT l.agreement_id, l.work_id, l.usage, l.unit, sum(l.units) * r.rate / r.per AS exact
-  FROM usage_lines l
+  FROM usage_report_lines l
   JOIN bench_rates r ON r.agreement_id = l.agreement_id AND r.usage = l.usage AND r.unit = l.unit
- WHERE l.status = 'matched' AND l.period_month >= DATE '${PERIOD_START}'
+ WHERE l.period_month >= DATE '${PERIOD_START}'
    AND l.period_month <= DATE '${PERIOD_END}'
  GROUP BY l.agreement_id, l.work_id, l.usage, l.unit, r.rate, r.per`;
 
@@ -424,21 +426,24 @@ async function createTemplate(): Promise<Setup> {
     );
     await client.query(`ANALYZE bench_work_agreement`);
     await client.query(
-      `CREATE TABLE ${PARTITION} PARTITION OF usage_lines
-         FOR VALUES FROM ('${PERIOD_START}') TO ('2027-07-01')`,
+      `CREATE TABLE ${MONTH_PARTITION} PARTITION OF usage_report_lines
+         FOR VALUES FROM ('${PERIOD_START}') TO ('2027-07-01') PARTITION BY LIST (report_id)`,
+    );
+    await client.query(
+      `CREATE TABLE ${PARTITION} PARTITION OF ${MONTH_PARTITION} FOR VALUES IN ('${REPORT_ID}')`,
     );
     // Seeded by the line number (hashint8extended): the same lines every time. Works Zipf
     // (s = 1): exp(u · ln(N + 1)) has density ∝ 1/x, so work k gets ln((k+1)/k) / ln(N+1).
     await client.query(
-      `INSERT INTO usage_lines (period_month, licensee_id, report_id, line_no, line_id, status,
-                                work_ref, work_id, publisher_id, agreement_id, agreement_version,
-                                usage, unit, units, territory, occurred_on, named_work_id)
-       SELECT DATE '${PERIOD_START}', $1::uuid, $2::uuid, g.n, 'l' || g.n, 'matched',
-              m.work_id::text, m.work_id, m.publisher_id, m.agreement_id, 1,
+      `INSERT INTO ${PARTITION} (period_month, licensee_id, report_id, line_no, line_id,
+                                work_ref, work_id, agreement_id, usage, unit, units, territory,
+                                occurred_on)
+       SELECT DATE '${PERIOD_START}', $1::uuid, $2::uuid, g.n, 'l' || g.n,
+              m.work_id::text, m.work_id, m.agreement_id,
               CASE WHEN g.input THEN 'ai-input' ELSE 'ai-train' END,
               CASE WHEN g.input THEN 'request' ELSE 'token' END,
               CASE WHEN g.input THEN 1 + mod(abs(g.h3), 20) ELSE 1000 + mod(abs(g.h3), 100000) END,
-              'GB', DATE '${PERIOD_START}' + mod(abs(g.h3), 30)::int, m.work_id
+              'GB', DATE '${PERIOD_START}' + mod(abs(g.h3), 30)::int
          FROM (SELECT n,
                       least($3::int, floor(exp(((hashint8extended(n, 1) & 4503599627370495)::float8 + 0.5)
                                                / 4503599627370496.0 * ln($3::float8 + 1)))::int) AS i,
@@ -464,11 +469,12 @@ async function createTemplate(): Promise<Setup> {
     await client.query(
       `INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
                                      agreement_version, status, usage, unit, lines, units, revenue)
-       SELECT report_id, licensee_id, publisher_id, work_id, agreement_id, agreement_version, status,
-              usage, unit, count(*), sum(units), COALESCE(sum(revenue), 0)
-         FROM ${PARTITION} WHERE report_id = $1::uuid
-        GROUP BY report_id, licensee_id, publisher_id, work_id, agreement_id, agreement_version,
-                 status, usage, unit`,
+       SELECT l.report_id, l.licensee_id, w.organization_id, l.work_id, l.agreement_id, 1,
+              'matched', l.usage, l.unit, count(*), sum(l.units), COALESCE(sum(l.revenue), 0)
+         FROM ${PARTITION} l JOIN works w ON w.id = l.work_id
+        WHERE l.report_id = $1::uuid
+        GROUP BY l.report_id, l.licensee_id, w.organization_id, l.work_id, l.agreement_id,
+                 l.usage, l.unit`,
       [REPORT_ID],
     );
     await client.query(
@@ -486,7 +492,7 @@ async function createTemplate(): Promise<Setup> {
       `SELECT (SELECT count(*) FROM works) AS works,
               (SELECT count(*) FROM agreements) AS agreements,
               (SELECT count(*) FROM payees) AS payees,
-              (SELECT count(*) FROM usage_lines) AS lines,
+              (SELECT count(*) FROM usage_report_lines) AS lines,
               (SELECT count(*) FROM usage_aggregates) AS aggregates,
               (SELECT count(DISTINCT work_id) FROM usage_aggregates) AS distinct_works,
               (SELECT max(l) FROM (SELECT sum(lines) AS l FROM usage_aggregates GROUP BY work_id) t)

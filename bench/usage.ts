@@ -629,12 +629,13 @@ async function runService(files: ReportFiles, setup: Setup, label: string): Prom
     if (problems.length === 0) {
       const stored = await withClient(url, async (client) => {
         const { rows } = await client.query<{ lines: string }>(
-          'SELECT count(*) AS lines FROM usage_lines WHERE report_id = $1',
+          'SELECT count(*) AS lines FROM usage_report_lines WHERE report_id = $1',
           [received.id],
         );
         return Number(rows[0].lines);
       });
-      if (stored !== files.lines) problems.push(`usage_lines holds ${stored} lines of the report`);
+      if (stored !== files.lines)
+        problems.push(`usage_report_lines holds ${stored} lines of the report`);
     }
     if (problems.length > 0) {
       result.failure = problems.join('; ');

@@ -57,9 +57,9 @@ describe('usage report processing', () => {
       .mockRejectedValueOnce(new Error('worker killed'));
     await expect(matcher.process(sent.body.id)).rejects.toThrow('worker killed');
     settle.mockRestore();
-    expect(await t.sql(`SELECT 1 FROM usage_lines WHERE report_id = $1`, [sent.body.id])).toEqual(
-      [],
-    );
+    expect(
+      await t.sql(`SELECT 1 FROM usage_report_lines WHERE report_id = $1`, [sent.body.id]),
+    ).toEqual([]);
     const pending = await t.http.get(`/v1/usage-reports/${sent.body.id}`, licensee.key);
     expect(pending.body.status).toBe('processing');
     expect(await matcher.unfinished()).toContain(sent.body.id);
@@ -72,7 +72,7 @@ describe('usage report processing', () => {
       counts: { matched: 3, unmatched: 0, outOfScope: 0, invalid: 0 },
     });
     const rows = await t.sql<{ n: string; units: string }>(
-      `SELECT count(*) AS n, sum(units) AS units FROM usage_lines WHERE report_id = $1`,
+      `SELECT count(*) AS n, sum(units) AS units FROM usage_report_lines WHERE report_id = $1`,
       [sent.body.id],
     );
     expect(rows).toEqual([{ n: '3', units: '60' }]);
@@ -81,6 +81,76 @@ describe('usage report processing', () => {
       [sent.body.id],
     );
     expect(aggregates).toEqual([{ lines: '3', units: '60' }]);
+  });
+
+  it('matches a work withdrawn inside the period up to the day before, and keeps the lines unchangeable', async () => {
+    const leaving = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
+    });
+    // Withdrawn on 15 July, inside the reported period, as another process would record it.
+    await t.sql(
+      `UPDATE works SET status = 'withdrawn', withdrawn_at = '2027-07-15T09:00:00Z' WHERE id = $1`,
+      [leaving.id],
+    );
+    const day = (lineId: string, occurredOn: string, units: number) => ({
+      lineId,
+      workId: leaving.id,
+      usage: 'ai-train',
+      units,
+      unit: 'token',
+      occurredOn,
+    });
+    const sent = await t.http.post(
+      '/v1/usage-reports',
+      licensee.key,
+      usageReport(
+        [
+          day('before', '2027-07-14', 100),
+          day('on', '2027-07-15', 20),
+          day('after', '2027-07-31', 3),
+          day('before-again', '2027-07-01', 1000),
+        ],
+        { reportId: 'withdrawn-mid-period', periodStart: '2027-07-01', periodEnd: '2027-07-31' },
+      ),
+    );
+    expect(sent.status).toBe(202);
+    await matcher.process(sent.body.id);
+    const report = await t.http.get(`/v1/usage-reports/${sent.body.id}`, licensee.key);
+    expect(report.body).toMatchObject({
+      status: 'accepted',
+      counts: { matched: 2, unmatched: 0, outOfScope: 2, invalid: 0 },
+    });
+    const issues = await t.sql(
+      `SELECT line_id, status, reason FROM usage_line_issues WHERE report_id = $1 ORDER BY line_no`,
+      [sent.body.id],
+    );
+    expect(issues).toEqual([
+      { line_id: 'on', status: 'out-of-scope', reason: 'withdrawn' },
+      { line_id: 'after', status: 'out-of-scope', reason: 'withdrawn' },
+    ]);
+    const matched = await t.sql(
+      `SELECT sum(lines)::int AS lines, sum(units)::int AS units FROM usage_aggregates
+        WHERE report_id = $1 AND status = 'matched'`,
+      [sent.body.id],
+    );
+    expect(matched).toEqual([{ lines: 2, units: 1100 }]);
+    // The lines as received are the report's evidence: the database refuses to change them.
+    await expect(
+      t.sql(`UPDATE usage_report_lines SET units = 0 WHERE report_id = $1`, [sent.body.id]),
+    ).rejects.toThrow();
+    await expect(
+      t.sql(`DELETE FROM usage_report_lines WHERE report_id = $1`, [sent.body.id]),
+    ).rejects.toThrow();
+    const kept = await t.sql(
+      `SELECT line_id, units::int AS units FROM usage_report_lines WHERE report_id = $1 ORDER BY line_no`,
+      [sent.body.id],
+    );
+    expect(kept).toEqual([
+      { line_id: 'before', units: 100 },
+      { line_id: 'on', units: 20 },
+      { line_id: 'after', units: 3 },
+      { line_id: 'before-again', units: 1000 },
+    ]);
   });
 
   it('for any report: matched + unmatched + out-of-scope + invalid = lines received, units preserved', async () => {
@@ -189,12 +259,11 @@ describe('usage report processing', () => {
       work_id: string;
       rematched: boolean;
     }>(
-      `SELECT line_id, status, work_id, rematched_at IS NOT NULL AS rematched FROM usage_lines
+      `SELECT line_id, status, work_id, rematched_at IS NOT NULL AS rematched FROM usage_line_issues
         WHERE report_id = $1 ORDER BY line_no`,
       [sent.body.id],
     );
     expect(lines).toEqual([
-      { line_id: 'known', status: 'matched', work_id: book.id, rematched: false },
       { line_id: 'later', status: 'matched', work_id: work.id, rematched: true },
       { line_id: 'later-search', status: 'out-of-scope', work_id: work.id, rematched: true },
     ]);

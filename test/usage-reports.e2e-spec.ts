@@ -187,17 +187,31 @@ describe('usage reports', () => {
       ['unknown', 'unmatched', 'unknown-work'],
       ['bad', 'invalid', expect.stringContaining('identifier: ')],
     ]);
-    const lines_ = await t.sql<{ line_id: string; agreement_id: string; work_id: string }>(
-      `SELECT line_id, agreement_id, work_id FROM usage_lines WHERE report_id = $1 AND status = 'matched' ORDER BY line_no`,
+    // Every line is kept as received; the matched ones are counted on the work and agreement.
+    const kept = await t.sql<{ line_id: string }>(
+      `SELECT line_id FROM usage_report_lines WHERE report_id = $1 ORDER BY line_no`,
       [created.body.id],
     );
-    expect(lines_).toEqual(
-      ['isbn-13', 'isbn-10', 'doi', 'work-id'].map((lineId) => ({
-        line_id: lineId,
-        agreement_id: agreementId,
-        work_id: book.id,
-      })),
+    expect(kept.map((row) => row.line_id)).toEqual([
+      'isbn-13',
+      'isbn-10',
+      'doi',
+      'work-id',
+      'after-end',
+      'no-date',
+      'territory',
+      'usage',
+      'kind',
+      'withdrawn',
+      'unknown',
+      'bad',
+    ]);
+    const matched = await t.sql(
+      `SELECT work_id, agreement_id, sum(lines)::int AS lines FROM usage_aggregates
+        WHERE report_id = $1 AND status = 'matched' GROUP BY work_id, agreement_id`,
+      [created.body.id],
     );
+    expect(matched).toEqual([{ work_id: book.id, agreement_id: agreementId, lines: 4 }]);
     const csv = await t.http.get(`/v1/usage-reports/${created.body.id}/issues`, licensee.key, {
       accept: 'text/csv',
     });
@@ -312,7 +326,7 @@ describe('usage reports', () => {
     expect(rows).toHaveLength(1);
     await settledReport(t, licensee.key, first.body.id);
     const lines = await t.sql<{ n: string }>(
-      `SELECT count(*) AS n FROM usage_lines WHERE report_id = $1`,
+      `SELECT count(*) AS n FROM usage_report_lines WHERE report_id = $1`,
       [first.body.id],
     );
     expect(lines[0].n).toBe('2');
@@ -333,7 +347,9 @@ describe('usage reports', () => {
         received: { lineCount: '2', units: '30' },
       },
     });
-    const lines = await t.sql(`SELECT 1 FROM usage_lines WHERE report_id = $1`, [sent.body.id]);
+    const lines = await t.sql(`SELECT 1 FROM usage_report_lines WHERE report_id = $1`, [
+      sent.body.id,
+    ]);
     expect(lines).toEqual([]);
     const staging = await t.sql(
       `SELECT 1 FROM pg_tables WHERE schemaname = 'usage_staging' AND tablename = $1`,
@@ -361,9 +377,9 @@ describe('usage reports', () => {
       },
       counts: { matched: 0, invalid: 2 },
     });
-    expect(await t.sql(`SELECT 1 FROM usage_lines WHERE report_id = $1`, [sent.body.id])).toEqual(
-      [],
-    );
+    expect(
+      await t.sql(`SELECT 1 FROM usage_report_lines WHERE report_id = $1`, [sent.body.id]),
+    ).toEqual([]);
     const dup = await post(
       usageReport(
         [

@@ -29,17 +29,23 @@ const NAMED: [RegExp, string][] = [
   [/^CREATE TABLE usage_staging/, 'CREATE TABLE staging'],
   [/^INSERT INTO usage_reports/, 'INSERT usage_reports'],
   [/^UPDATE usage_staging\.r_… s SET invalid_reason = 'duplicate/, 'mark duplicate lineIds'],
-  [/^SELECT count\(\*\) FILTER/, 'count invalid lines'],
-  [/^ANALYZE usage_staging/, 'ANALYZE staging'],
+  [/report_questions ON COMMIT DROP AS/, 'CREATE report_questions (one pass over the lines)'],
+  [/^SELECT COALESCE\(sum\(lines\), 0\) AS valid/, 'count valid lines'],
+  [/^ANALYZE report_questions/, 'ANALYZE report_questions'],
   [/^SELECT DISTINCT usage/, 'distinct usages'],
   [/report_identifiers ON COMMIT DROP AS/, 'CREATE report_identifiers (resolve ISBNs)'],
   [/^ANALYZE report_identifiers/, 'ANALYZE report_identifiers'],
   [/match_keys ON COMMIT DROP AS/, 'CREATE match_keys (distinct questions)'],
   [/key_matches ON COMMIT DROP AS/, 'CREATE key_matches (works × coverage)'],
   [/^ANALYZE key_matches/, 'ANALYZE key_matches'],
-  [/^INSERT INTO usage_lines/, 'INSERT INTO usage_lines'],
+  [/answered_questions ON COMMIT DROP AS/, 'CREATE answered_questions'],
   [/^INSERT INTO usage_aggregates/, 'INSERT INTO usage_aggregates'],
-  [/^SELECT COALESCE\(sum\(lines\)/, 'count outcomes'],
+  [/open_questions ON COMMIT DROP AS/, 'CREATE open_questions'],
+  [/^INSERT INTO usage_line_issues/, 'INSERT INTO usage_line_issues (lines not matched)'],
+  [/^ALTER TABLE usage_staging\.r_… ADD COLUMN/, 'ADD COLUMN partition keys'],
+  [/^ALTER TABLE usage_staging\.r_… SET SCHEMA/, 'SET SCHEMA usage_evidence'],
+  [/ATTACH PARTITION/, "ATTACH PARTITION (the report's lines)"],
+  [/^SELECT COALESCE\(sum\(lines\) FILTER/, 'count outcomes'],
   [/^UPDATE usage_reports r/, 'UPDATE usage_reports (totals by usage)'],
   [/^DROP TABLE usage_staging/, 'DROP staging'],
   [/^COMMIT/, 'COMMIT'],
@@ -48,7 +54,7 @@ const NAMED: [RegExp, string][] = [
 /** A short, stable name for a statement of the api or the worker. */
 export function labelOf(query: string, phase: 'api' | 'worker'): string {
   const q = query
-    .replace(/usage_staging\.r_[0-9a-f]+/g, 'usage_staging.r_…')
+    .replace(/usage_(staging|evidence)\.r_[0-9a-f]+/g, 'usage_$1.r_…')
     .replace(/\s+/g, ' ')
     .trim();
   for (const [pattern, name] of NAMED) if (pattern.test(q)) return `${phase}: ${name}`;

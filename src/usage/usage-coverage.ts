@@ -67,3 +67,33 @@ export function coverageRows(agreements: CandidateAgreement[], usages: string[])
   }
   return rows;
 }
+
+/**
+ * The days inside a period on which some agreement version starts or stops covering: between
+ * two of them every day gets the same answer from the coverage, so lines are matched by the
+ * stretch of the period their day falls in, not by the day (a month has thirty days and
+ * usually one stretch).
+ */
+export function coverageBoundaries(
+  agreements: CandidateAgreement[],
+  period: { periodStart: string; periodEnd: string },
+): string[] {
+  const days = new Set<string>([period.periodStart]);
+  const inside = (day: string) => day > period.periodStart && day <= period.periodEnd;
+  for (const agreement of agreements) {
+    for (const { fromDate, toDate } of agreementVersions(agreement)) {
+      if (inside(fromDate)) days.add(fromDate);
+      if (toDate !== null) {
+        const after = dayAfter(toDate);
+        if (inside(after)) days.add(after);
+      }
+    }
+  }
+  return [...days].sort();
+}
+
+function dayAfter(day: string): string {
+  const next = new Date(`${day}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}

@@ -99,7 +99,7 @@ export class UsageIssuesService {
         units: string | null;
       }[]
     >(
-      `SELECT line_no, line_id, status, reason, work_ref, usage, units FROM usage_lines
+      `SELECT line_no, line_id, status, reason, work_ref, usage, units FROM usage_line_issues
         WHERE period_month = $1 AND report_id = $2 AND status <> 'matched' AND line_no > $3
         ORDER BY line_no LIMIT $4`,
       [month, reportId, after, limit],

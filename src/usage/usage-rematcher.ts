@@ -60,7 +60,7 @@ export class UsageRematcher {
          SELECT line_no, named_work_id AS work_id, scheme, value, usage, unit, units, revenue,
                 territory, occurred_on, named_agreement_id AS agreement_id,
                 NULL::text AS invalid_reason
-           FROM usage_lines
+           FROM usage_line_issues
           WHERE period_month = $1 AND report_id = $2 AND status = 'unmatched'`,
         [month, report.id],
       );
@@ -84,7 +84,7 @@ export class UsageRematcher {
       const [{ n }] = await manager.query<{ n: string }[]>(`SELECT count(*) AS n FROM rematched`);
       if (n === '0') return 0;
       await manager.query(
-        `UPDATE usage_lines l
+        `UPDATE usage_line_issues l
             SET status = r.status, reason = r.reason, work_id = r.work_id,
                 publisher_id = r.publisher_id, agreement_id = r.agreement_id,
                 agreement_version = r.version, rematched_at = now()

@@ -5,7 +5,14 @@ import { AppConfig } from '../config/app-config';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
 import { matchQuestions, NO_AGREEMENT } from './match-questions';
 import { refreshReportCounts } from './report-counts';
-import { nextMonth, partitionName, periodMonth, stagingTable } from './usage-staging';
+import { coverageBoundaries } from './usage-coverage';
+import {
+  monthPartition,
+  nextMonth,
+  periodMonth,
+  reportLinesTable,
+  stagingTable,
+} from './usage-staging';
 
 interface ReportRow {
   id: string;
@@ -64,15 +71,22 @@ export class UsageReportMatcher {
         [reportId],
       );
       if (current.status !== 'processing') return;
-      // Hash joins and aggregates over millions of lines stay in memory instead of spilling.
+      // Hash joins and aggregates over millions of lines stay in memory instead of spilling; and
+      // hash, not merge: a merge join sorts the staged lines by text keys (seconds per million).
       await manager.query(`SET LOCAL work_mem = '256MB'`);
+      await manager.query(`SET LOCAL enable_mergejoin = off`);
       const stage = stagingTable(reportId);
+      // Statistics first: without them the planner sorts millions of lines where a hash would do.
+      await manager.query(`ANALYZE ${stage}`);
       await this.markDuplicates(manager, stage);
-      const [{ invalid, total }] = await manager.query<{ invalid: string; total: string }[]>(
-        `SELECT count(*) FILTER (WHERE invalid_reason IS NOT NULL) AS invalid, count(*) AS total FROM ${stage}`,
+      await this.gatherQuestions(manager, report, stage);
+      const [{ valid }] = await manager.query<{ valid: string }[]>(
+        `SELECT COALESCE(sum(lines), 0) AS valid FROM report_questions`,
       );
+      const total = BigInt(report.lines_received);
+      const invalid = total - BigInt(valid);
       const maxBps = this.config.get('USAGE_MAX_INVALID_BPS');
-      if (BigInt(invalid) * 10000n > BigInt(maxBps) * BigInt(total)) {
+      if (invalid * 10000n > BigInt(maxBps) * total) {
         await this.reject(manager, reportId, stage, {
           code: 'too-many-invalid-lines',
           detail: `${invalid} of ${total} lines are invalid, more than the ${maxBps / 100}% allowed`,
@@ -82,9 +96,11 @@ export class UsageReportMatcher {
         });
         return;
       }
-      await this.match(manager, report, stage, month);
+      await matchQuestions(manager, this.agreements, 'report_questions', report);
+      await this.answerQuestions(manager, report);
+      await this.writeIssues(manager, report, stage, month);
+      await this.keepLines(manager, report, stage, month);
       await this.settle(manager, report);
-      await manager.query(`DROP TABLE ${stage}`);
     });
     this.logger.log({ reportId, ms: Date.now() - started }, 'usage report processed');
   }
@@ -96,6 +112,46 @@ export class UsageReportMatcher {
          FROM (SELECT line_id, min(line_no) AS first FROM ${stage}
                 WHERE invalid_reason IS NULL GROUP BY line_id HAVING count(*) > 1) d
         WHERE s.line_id = d.line_id AND s.line_no > d.first AND s.invalid_reason IS NULL`,
+    );
+  }
+
+  /**
+   * The distinct questions the valid lines ask (which work, usage, unit, territory, agreement and
+   * stretch of the period: see coverageBoundaries), with their lines, units and revenue: one pass
+   * over the staged lines, after which matching and counting work on questions, not lines. A
+   * question's day is the first of its lines' days: any day of a stretch gets the same answer.
+   */
+  private async gatherQuestions(
+    manager: EntityManager,
+    report: ReportRow,
+    stage: string,
+  ): Promise<void> {
+    const agreements = [...(await this.agreements.fresh(report.licensee_id)).values()].flat();
+    const boundaries = coverageBoundaries(agreements, {
+      periodStart: report.period_start,
+      periodEnd: report.period_end,
+    });
+    // A work withdrawn inside the period stops being covered on that day.
+    await manager.query(
+      `CREATE TEMP TABLE report_stretches ON COMMIT DROP AS
+       SELECT ARRAY(SELECT day FROM (SELECT unnest($1::date[]) AS day
+                                     UNION
+                                     SELECT withdrawn_at::date FROM works
+                                      WHERE withdrawn_at::date > $2::date
+                                        AND withdrawn_at::date <= $3::date) days
+                     ORDER BY day) AS boundaries`,
+      [`{${boundaries.join(',')}}`, report.period_start, report.period_end],
+    );
+    await manager.query(
+      `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
+       SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
+              width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
+              min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, count(*) AS lines,
+              COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
+         FROM ${stage}
+        WHERE invalid_reason IS NULL
+        GROUP BY work_id, scheme, value, usage, unit, territory, agreement_id,
+                 width_bucket(occurred_on, (SELECT boundaries FROM report_stretches))`,
     );
   }
 
@@ -114,58 +170,119 @@ export class UsageReportMatcher {
     await manager.query(`DROP TABLE ${stage}`);
   }
 
-  private async match(
+  /**
+   * Each question with its outcome, then the report's aggregates from them. The join keys are
+   * the staged columns with their absences made comparable, so that the staged lines can be
+   * joined back to their question by a hash join (writeIssues).
+   */
+  private async answerQuestions(manager: EntityManager, report: ReportRow): Promise<void> {
+    await manager.query(
+      `CREATE TEMP TABLE answered_questions ON COMMIT DROP AS
+       SELECT COALESCE(q.work_id, '${NO_AGREEMENT}'::uuid) AS k_work_id,
+              COALESCE(q.scheme, '') AS k_scheme, COALESCE(q.value, '') AS k_value,
+              q.usage, q.unit, COALESCE(q.territory, '') AS k_territory,
+              COALESCE(q.stretch, -1) AS k_stretch,
+              COALESCE(q.agreement_id, '${NO_AGREEMENT}'::uuid) AS k_agreement_id,
+              CASE WHEN m.publisher_id IS NULL THEN 'unmatched'
+                   WHEN m.agreement_id IS NULL THEN 'out-of-scope'
+                   ELSE 'matched' END AS status,
+              CASE WHEN i.claims > 1 THEN 'identifier-conflict'
+                   WHEN m.publisher_id IS NULL THEN 'unknown-work'
+                   ELSE m.reason END AS reason,
+              CASE WHEN m.publisher_id IS NOT NULL THEN m.work_id END AS work_id,
+              m.publisher_id, m.agreement_id, m.version, q.lines, q.units, q.revenue
+         FROM report_questions q
+         LEFT JOIN report_identifiers i ON i.scheme = q.scheme AND i.value = q.value
+         LEFT JOIN key_matches m
+           ON m.work_id = COALESCE(q.work_id, CASE WHEN i.claims = 1 THEN i.work_id END)
+          AND m.usage = q.usage
+          AND m.territory = COALESCE(q.territory, '')
+          AND m.occurred_on = COALESCE(q.occurred_on, '-infinity'::date)
+          AND m.agreement_hint = COALESCE(q.agreement_id, '${NO_AGREEMENT}'::uuid)`,
+    );
+    await manager.query(`ANALYZE answered_questions`);
+    await manager.query(
+      `INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
+              agreement_version, status, usage, unit, lines, units, revenue)
+       SELECT $1::uuid, $2::uuid, publisher_id, work_id, agreement_id, version, status, usage, unit,
+              sum(lines), sum(units), sum(revenue)
+         FROM answered_questions
+        GROUP BY publisher_id, work_id, agreement_id, version, status, usage, unit`,
+      [report.id, report.licensee_id],
+    );
+  }
+
+  /**
+   * The lines that did not match cleanly (invalid, unmatched, out of scope), with their outcome:
+   * the issues list and suspense read them. Matched lines are not written again.
+   */
+  private async writeIssues(
     manager: EntityManager,
     report: ReportRow,
     stage: string,
     month: string,
   ): Promise<void> {
-    await matchQuestions(manager, this.agreements, stage, report);
-    // The lines are written and aggregated in one pass: the aggregates read the inserted rows as
-    // they are returned, not the table back.
     await manager.query(
-      `WITH written AS (
-       INSERT INTO usage_lines (period_month, licensee_id, report_id, line_no, line_id, status, reason,
-              work_ref, work_id, publisher_id, agreement_id, agreement_version, usage, unit, units,
-              territory, model, occurred_on, revenue, named_work_id, scheme, value,
-              named_agreement_id)
+      `CREATE TEMP TABLE open_questions ON COMMIT DROP AS
+       SELECT * FROM answered_questions WHERE status <> 'matched'`,
+    );
+    await manager.query(`ANALYZE open_questions`);
+    await manager.query(
+      `INSERT INTO usage_line_issues (period_month, licensee_id, report_id, line_no, line_id,
+              status, reason, work_ref, work_id, publisher_id, agreement_id, agreement_version,
+              usage, unit, units, territory, model, occurred_on, revenue, named_work_id, scheme,
+              value, named_agreement_id)
        SELECT $1::date, $2::uuid, $3::uuid, s.line_no, s.line_id,
-              CASE WHEN s.invalid_reason IS NOT NULL THEN 'invalid'
-                   WHEN m.publisher_id IS NULL THEN 'unmatched'
-                   WHEN m.agreement_id IS NULL THEN 'out-of-scope'
-                   ELSE 'matched' END,
-              CASE WHEN s.invalid_reason IS NOT NULL THEN s.invalid_reason
-                   WHEN i.claims > 1 THEN 'identifier-conflict'
-                   WHEN m.publisher_id IS NULL THEN 'unknown-work'
-                   ELSE m.reason END,
-              s.work_ref, CASE WHEN m.publisher_id IS NOT NULL THEN m.work_id END, m.publisher_id,
-              m.agreement_id, m.version, s.usage, s.unit, s.units, s.territory, s.model,
-              s.occurred_on, s.revenue,
+              CASE WHEN s.invalid_reason IS NOT NULL THEN 'invalid' ELSE o.status END,
+              COALESCE(s.invalid_reason, o.reason), s.work_ref,
+              CASE WHEN s.invalid_reason IS NULL THEN o.work_id END,
+              CASE WHEN s.invalid_reason IS NULL THEN o.publisher_id END,
+              CASE WHEN s.invalid_reason IS NULL THEN o.agreement_id END,
+              CASE WHEN s.invalid_reason IS NULL THEN o.version END,
+              s.usage, s.unit, s.units, s.territory, s.model, s.occurred_on, s.revenue,
               -- What re-matching a suspended line needs, kept on those lines only.
-              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.work_id END,
-              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.scheme END,
-              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.value END,
-              CASE WHEN s.invalid_reason IS NULL AND m.publisher_id IS NULL THEN s.agreement_id END
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.work_id END,
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.scheme END,
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.value END,
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.agreement_id END
          FROM ${stage} s
-         LEFT JOIN report_identifiers i ON i.scheme = s.scheme AND i.value = s.value
-         LEFT JOIN key_matches m
-           ON s.invalid_reason IS NULL
-          AND m.work_id = COALESCE(s.work_id, CASE WHEN i.claims = 1 THEN i.work_id END)
-          AND m.usage = s.usage
-          AND m.territory = COALESCE(s.territory, '')
-          AND m.occurred_on = COALESCE(s.occurred_on, '-infinity'::date)
-          AND m.agreement_hint = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)
-       RETURNING licensee_id, publisher_id, work_id, agreement_id, agreement_version, status,
-                 usage, unit, units, revenue)
-       INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
-              agreement_version, status, usage, unit, lines, units, revenue)
-       SELECT $3::uuid, licensee_id, publisher_id, work_id, agreement_id, agreement_version,
-              status, usage, unit, count(*), COALESCE(sum(units), 0), COALESCE(sum(revenue), 0)
-         FROM written
-        WHERE status <> 'invalid'
-        GROUP BY licensee_id, publisher_id, work_id, agreement_id, agreement_version, status,
-                 usage, unit`,
+         LEFT JOIN open_questions o
+           ON o.k_work_id = COALESCE(s.work_id, '${NO_AGREEMENT}'::uuid)
+          AND o.k_scheme = COALESCE(s.scheme, '')
+          AND o.k_value = COALESCE(s.value, '')
+          AND o.usage = s.usage
+          AND o.unit = s.unit
+          AND o.k_territory = COALESCE(s.territory, '')
+          AND o.k_stretch = COALESCE(
+                width_bucket(s.occurred_on, (SELECT boundaries FROM report_stretches)), -1)
+          AND o.k_agreement_id = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)
+        WHERE s.invalid_reason IS NOT NULL OR o.status IS NOT NULL`,
       [month, report.licensee_id, report.id],
+    );
+  }
+
+  /**
+   * The staged table is the report's lines as received: it becomes the report's partition of
+   * usage_report_lines. The partition keys are column defaults, which PostgreSQL stores once for
+   * the table rather than writing them into every row.
+   */
+  private async keepLines(
+    manager: EntityManager,
+    report: ReportRow,
+    stage: string,
+    month: string,
+  ): Promise<void> {
+    const lines = reportLinesTable(report.id);
+    await manager.query(
+      `ALTER TABLE ${stage}
+         ADD COLUMN period_month date NOT NULL DEFAULT ${literal(month)}::date,
+         ADD COLUMN licensee_id uuid NOT NULL DEFAULT ${literal(report.licensee_id)}::uuid,
+         ADD COLUMN report_id uuid NOT NULL DEFAULT ${literal(report.id)}::uuid`,
+    );
+    await manager.query(`ALTER TABLE ${stage} SET SCHEMA ${lines.split('.')[0]}`);
+    await manager.query(
+      `ALTER TABLE ${monthPartition('usage_report_lines', month)}
+         ATTACH PARTITION ${lines} FOR VALUES IN (${literal(report.id)}::uuid)`,
     );
   }
 
@@ -186,14 +303,24 @@ export class UsageReportMatcher {
     }
   }
 
-  /** Partitions are made when the first report of a month arrives, once, under a lock. */
+  /** Month partitions are made when the first report of a month arrives, once, under a lock. */
   private async ensurePartition(month: string): Promise<void> {
+    const range = `FOR VALUES FROM (${literal(month)}) TO (${literal(nextMonth(month))})`;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('usage-lines-partitions'))`);
       await manager.query(
-        `CREATE TABLE IF NOT EXISTS ${partitionName(month)} PARTITION OF usage_lines
-           FOR VALUES FROM ('${month}') TO ('${nextMonth(month)}')`,
+        `CREATE TABLE IF NOT EXISTS ${monthPartition('usage_line_issues', month)}
+           PARTITION OF usage_line_issues ${range}`,
+      );
+      await manager.query(
+        `CREATE TABLE IF NOT EXISTS ${monthPartition('usage_report_lines', month)}
+           PARTITION OF usage_report_lines ${range} PARTITION BY LIST (report_id)`,
       );
     });
   }
+}
+
+/** A value PostgreSQL reads as a string constant, for DDL, which takes no parameters. */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }

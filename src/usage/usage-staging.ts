@@ -10,13 +10,22 @@ export const STAGING_COLUMNS = `line_no bigint NOT NULL, line_id text, work_id u
 export const STAGING_COPY_COLUMNS = `line_no, line_id, work_id, scheme, value, work_ref, usage, unit,
   units, agreement_id, model, territory, occurred_on, revenue, invalid_reason`;
 
-/** The first day of the month a date falls in: the report's partition of usage_lines. */
+/**
+ * Where the staged table lives once its report is accepted: the same table, moved and attached
+ * as the report's partition of usage_report_lines (never copied).
+ */
+export function reportLinesTable(reportId: string): string {
+  return `usage_evidence.r_${reportId.replace(/-/g, '')}`;
+}
+
+/** The first day of the month a date falls in: the report's month partitions. */
 export function periodMonth(date: string): string {
   return `${date.slice(0, 7)}-01`;
 }
 
-export function partitionName(month: string): string {
-  return `usage_lines_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
+/** A month's partition of a table partitioned by period_month (usage_line_issues, usage_report_lines). */
+export function monthPartition(table: string, month: string): string {
+  return `${table}_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
 }
 
 export function nextMonth(month: string): string {
