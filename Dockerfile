@@ -50,4 +50,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "require('http').get({host:'127.0.0.1',port:process.env.PORT||3000,path:'/health/live',timeout:4000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',function(){this.destroy();process.exit(1)})"]
 # Exec form: node is PID 1 and receives SIGTERM itself (graceful shutdown in process-lifecycle.ts).
-CMD ["node", "dist/src/main.js"]
+# The old-space cap is npm start's (package.json): V8 collects instead of growing during
+# long uploads, so the api's memory stays flat whatever the report size (docs/BENCHMARKS.md).
+CMD ["node", "--max-old-space-size=160", "dist/src/main.js"]

@@ -75,6 +75,7 @@ import { freePort, request } from './support/http';
 import { log } from './support/log';
 import { ChildProcesses, exited, peakRssKiB, sleep } from './support/processes';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
+import { apiNodeFlags } from './support/node-flags';
 
 const DIST = join(ROOT, 'dist');
 const DATA_DIR = join(ROOT, '.data', 'bench');
@@ -378,7 +379,7 @@ async function runService(
   let keep = false;
   try {
     // As deployed (docker-compose.yml): the api serves HTTP, the worker loads.
-    const api = children.start(`api ${label}`, [API_ENTRY], {
+    const api = children.start(`api ${label}`, [...apiNodeFlags(), API_ENTRY], {
       ...common,
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -34,6 +34,7 @@ import {
 import { freePort, request } from './support/http';
 import { log } from './support/log';
 import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
+import { apiNodeFlags } from './support/node-flags';
 import {
   fixed,
   formatKiB,
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   ensureBuilt();
 
   const [apiPort, baselinePort] = await Promise.all([freePort(), freePort()]);
-  const api = children.start('api', [API_ENTRY], {
+  const api = children.start('api', [...apiNodeFlags(), API_ENTRY], {
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',

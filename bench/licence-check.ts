@@ -70,6 +70,7 @@ import {
 import { freePort, request } from './support/http';
 import { log } from './support/log';
 import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
+import { apiNodeFlags } from './support/node-flags';
 import {
   fixed,
   grouped,
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
   const url = databaseUrl(DB);
 
   const apiPort = await freePort();
-  const api = children.start('api', [API_ENTRY], {
+  const api = children.start('api', [...apiNodeFlags(), API_ENTRY], {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: url,

@@ -77,6 +77,7 @@ import { freePort, request } from './support/http';
 import { log } from './support/log';
 import { ChildProcesses, peakRssKiB, sleep, Watched } from './support/processes';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
+import { apiNodeFlags } from './support/node-flags';
 
 const DIST = join(ROOT, 'dist');
 const SNAPSHOT = join(ROOT, '.data', 'bench', 'royalties-dist');
@@ -283,7 +284,7 @@ async function createTemplate(): Promise<Setup> {
   });
   const url = databaseUrl(TEMPLATE_DB);
   const port = await freePort();
-  const api = children.start('api setup', [API_ENTRY], {
+  const api = children.start('api setup', [...apiNodeFlags(), API_ENTRY], {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: url,
@@ -643,7 +644,7 @@ async function runRound(label: string, setup: Setup, serviceFirst: boolean): Pro
       RATE_LIMIT_PER_MINUTE: '1000000000',
       SHUTDOWN_GRACE_MS: '8000',
     };
-    const api = children.start(`api ${tag}`, [API_ENTRY], {
+    const api = children.start(`api ${tag}`, [...apiNodeFlags(), API_ENTRY], {
       ...common,
       HOST: '127.0.0.1',
       PORT: String(port),

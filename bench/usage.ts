@@ -81,6 +81,7 @@ import {
 } from './support/environment';
 import { freePort, request, streamRequest } from './support/http';
 import { log } from './support/log';
+import { apiNodeFlags } from './support/node-flags';
 import { ChildProcesses, peakRssKiB, sleep, Watched } from './support/processes';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
 
@@ -284,7 +285,7 @@ async function createTemplate(): Promise<Setup> {
   });
   const url = databaseUrl(TEMPLATE_DB);
   const port = await freePort();
-  const api = children.start('api setup', [API_ENTRY], {
+  const api = children.start('api setup', [...apiNodeFlags(), API_ENTRY], {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: url,
@@ -495,7 +496,7 @@ async function runService(files: ReportFiles, setup: Setup, label: string): Prom
   const sampler = new StatementSampler(url, SERVICE_DB);
   let sampling = false;
   try {
-    const api = children.start(`api ${label}`, [API_ENTRY], {
+    const api = children.start(`api ${label}`, [...apiNodeFlags(), API_ENTRY], {
       ...common,
       HOST: '127.0.0.1',
       PORT: String(port),

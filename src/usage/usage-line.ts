@@ -92,7 +92,9 @@ export function validateUsageLine(input: unknown, period: ReportPeriod): UsageLi
 
 function validate(record: Record<string, unknown> | null, period: ReportPeriod): UsageLine {
   if (!record) reject('a line must be a JSON object');
-  for (const field of Object.keys(record)) {
+  // for…in, not Object.keys: no array per line (a report has millions); parsed JSON has no
+  // inherited enumerable keys.
+  for (const field in record) {
     if (!FIELDS.has(field)) reject(`unknown field ${field}`);
   }
   const { lineId, usage, unit } = record;
@@ -121,12 +123,7 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
     isCountryCode,
     'an ISO 3166-1 alpha-2 code such as DE',
   );
-  const occurredOn = optional(
-    record.occurredOn,
-    'occurredOn',
-    isCalendarDate,
-    'a date, YYYY-MM-DD',
-  );
+  const occurredOn = optional(record.occurredOn, 'occurredOn', isKnownDate, 'a date, YYYY-MM-DD');
   if (occurredOn !== null && (occurredOn < period.periodStart || occurredOn > period.periodEnd)) {
     reject(`occurredOn ${occurredOn} is outside the report's period`);
   }
@@ -137,7 +134,10 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
   }
   return {
     lineId,
-    ...work,
+    workId: work.workId,
+    scheme: work.scheme,
+    value: work.value,
+    workRef: work.workRef,
     usage,
     unit,
     units,
@@ -149,14 +149,36 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
   };
 }
 
+const WORK_FIELDS = ['workId', 'identifier', 'url', 'sha256'] as const;
+
+/**
+ * isCalendarDate, remembered: a report's lines fall on the few days of its period, so each day
+ * is checked once, not once per line. Bounded: cleared when it holds more than a year of days.
+ */
+const knownDates = new Map<string, boolean>();
+function isKnownDate(value: string): boolean {
+  let known = knownDates.get(value);
+  if (known === undefined) {
+    if (knownDates.size >= 400) knownDates.clear();
+    known = isCalendarDate(value);
+    knownDates.set(value, known);
+  }
+  return known;
+}
+
 function workOf(
   record: Record<string, unknown>,
 ): Pick<UsageLine, 'workId' | 'scheme' | 'value' | 'workRef'> {
-  const given = (['workId', 'identifier', 'url', 'sha256'] as const).filter(
-    (field) => record[field] !== undefined && record[field] !== null,
-  );
-  if (given.length !== 1) reject('give exactly one of workId, identifier, url and sha256');
-  const field = given[0];
+  let field: (typeof WORK_FIELDS)[number] | undefined;
+  let given = 0;
+  for (const candidate of WORK_FIELDS) {
+    if (record[candidate] === undefined || record[candidate] === null) continue;
+    field = candidate;
+    given++;
+  }
+  if (given !== 1 || field === undefined) {
+    reject('give exactly one of workId, identifier, url and sha256');
+  }
   const raw = record[field];
   if (typeof raw !== 'string') reject(`${field} must be a string`);
   if (field === 'workId') {

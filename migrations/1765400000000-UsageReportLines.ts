@@ -8,8 +8,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * into `usage_line_issues` (formerly `usage_lines`, which held every line), for the issues list
  * and suspense re-matching.
  */
-export class UsageReportLines1765300000000 implements MigrationInterface {
-  name = 'UsageReportLines1765300000000';
+export class UsageReportLines1765400000000 implements MigrationInterface {
+  name = 'UsageReportLines1765400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE usage_lines RENAME TO usage_line_issues`);

@@ -1,0 +1,54 @@
+import { validateUsageLine } from './usage-line';
+
+const period = { periodStart: '2027-06-01', periodEnd: '2027-06-30' };
+const line = (fields: Record<string, unknown>) => ({
+  lineId: 'L1',
+  identifier: 'isbn:978-0-306-40615-7',
+  usage: 'ai-train',
+  units: 12,
+  unit: 'token',
+  ...fields,
+});
+
+describe('validateUsageLine', () => {
+  it('normalizes a valid line', () => {
+    expect(validateUsageLine(line({ occurredOn: '2027-06-02', revenue: '40' }), period)).toEqual({
+      ok: true,
+      line: {
+        lineId: 'L1',
+        workId: null,
+        scheme: 'isbn',
+        value: '9780306406157',
+        workRef: 'isbn:978-0-306-40615-7',
+        usage: 'ai-train',
+        unit: 'token',
+        units: '12',
+        agreementId: null,
+        model: null,
+        territory: null,
+        occurredOn: '2027-06-02',
+        revenue: '40',
+      },
+    });
+  });
+
+  it.each([
+    [{ workId: '0190b000-0000-7000-8000-000000051631' }, 'give exactly one of workId'],
+    [{ identifier: undefined }, 'give exactly one of workId'],
+    [{ colour: 'red' }, 'unknown field colour'],
+    [{ occurredOn: '2027-02-30' }, 'occurredOn must be a date'],
+    [{ occurredOn: '2027-07-01' }, "outside the report's period"],
+    [{ units: -1 }, 'units must be a non-negative integer'],
+  ])('rejects %j', (fields, reason) => {
+    const result = validateUsageLine(line(fields), period);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.reason).toContain(reason);
+  });
+
+  it('gives the same answer for a day however often it is asked', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(validateUsageLine(line({ occurredOn: '2027-06-31' }), period).ok).toBe(false);
+      expect(validateUsageLine(line({ occurredOn: '2027-06-30' }), period).ok).toBe(true);
+    }
+  });
+});
