@@ -2,6 +2,7 @@ import { createPayee, createWork, freshIsbn } from './factories/catalogue.factor
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
+import { UsageRematcher } from '../src/usage/usage-rematcher';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 const PROBLEM = 'https://rights-ledger.dev/problems/';
@@ -43,7 +44,7 @@ describe('royalty restatements', () => {
     licensee: OrganizationFixture,
     reportId: string,
     period: [string, string],
-    lines: { workId: string; units: number }[],
+    lines: { workId?: string; identifier?: string; units: number }[],
     supersedes?: string,
   ): Promise<string> => {
     const sent = await t.http.post(
@@ -52,7 +53,7 @@ describe('royalty restatements', () => {
       usageReport(
         lines.map((line, i) => ({
           lineId: `${reportId}-${i}`,
-          workId: line.workId,
+          ...line,
           usage: 'ai-train',
           units: line.units,
           unit: 'token',
@@ -370,5 +371,144 @@ describe('royalty restatements', () => {
     // Settled once: March restates nothing.
     const march = await runFor('2036-03-01', '2036-03-31');
     expect(march.summary).toMatchObject({ statements: 0, byCurrency: [] });
+  });
+
+  it('a re-matched suspense line, an adjustment settled once (a stale run must be recalculated), and a credit note', async () => {
+    const { publisher, licensee, a, b, c, w1, w2, agreementId } = await catalogue(2037);
+    const march: [string, string] = ['2037-03-01', '2037-03-31'];
+    const unknown = freshIsbn().isbn13;
+    // March: w1 50,000 tokens (100 cents), w2 25,000 (50); 10,000 tokens of a book not yet
+    // registered wait in suspense. Invoice 150, commission 15.
+    const r1 = await report(licensee, 'mar', march, [
+      { workId: w1.id, units: 50000 },
+      { workId: w2.id, units: 25000 },
+      { identifier: `isbn:${unknown}`, units: 10000 },
+    ]);
+    const marchRun = await runFor(...march);
+    expect(marchRun.summary).toMatchObject({
+      byCurrency: [{ currency: 'EUR', invoices: 1, invoiced: 150, commission: 15, payees: 135 }],
+    });
+    await t.http.post(`/v1/royalty-runs/${marchRun.id}/post`, finance);
+
+    // The book is registered (C's) after March was posted: its line leaves suspense.
+    const w4 = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: unknown }],
+      splits: [{ payeeId: c.id, shareBps: 10000 }],
+    });
+    await t.app.get(UsageRematcher).rematch(r1);
+    expect((await t.http.get(`/v1/usage-reports/${r1}`, licensee.key)).body.counts).toMatchObject({
+      matched: 3,
+      unmatched: 0,
+    });
+
+    // April and May are both calculated while March's change is unsettled: each restates it
+    // (+10,000 tokens = 20 cents, commission 2, C's 18).
+    const april = await runFor('2037-04-01', '2037-04-30');
+    const may = await runFor('2037-05-01', '2037-05-31');
+    for (const run of [april, may]) {
+      expect(run.summary).toMatchObject({
+        byCurrency: [{ currency: 'EUR', invoices: 1, invoiced: 20, commission: 2, payees: 18 }],
+      });
+    }
+    const aprilLines = (await statementsOf(april.id))[c.id].lines;
+    expect(aprilLines).toEqual([
+      expect.objectContaining({
+        kind: 'per-unit-adjustment',
+        workId: w4.id,
+        units: '10000',
+        gross: 20,
+        commission: 2,
+        net: 18,
+        adjustment: {
+          runId: marchRun.id,
+          periodStart: march[0],
+          periodEnd: march[1],
+          reportIds: [r1],
+        },
+      }),
+    ]);
+    expect((await t.http.post(`/v1/royalty-runs/${april.id}/post`, finance)).status).toBe(200);
+    // May would restate March a second time: refused until recalculated, then nothing is left.
+    const stale = await t.http.post(`/v1/royalty-runs/${may.id}/post`, finance);
+    expect(stale.status).toBe(409);
+    expect(stale.headers['content-type']).toContain('application/problem+json');
+    expect(stale.body).toMatchObject({
+      type: `${PROBLEM}adjustments-stale`,
+      postedRunId: april.id,
+    });
+    await t.http.post(`/v1/royalty-runs/${may.id}/recalculate`, finance);
+    expect((await calculated(may.id)).summary).toMatchObject({ statements: 0, byCurrency: [] });
+    expect((await t.http.post(`/v1/royalty-runs/${may.id}/post`, finance)).status).toBe(200);
+
+    // March corrected down to w1 5,000 and w2 2,500 tokens (the book's line dropped): June, with
+    // no usage of its own, restates w1 −45,000 = −90, w2 −22,500 = −45, w4 −10,000 = −20:
+    // a credit note of −155, commission −15.5 → −16 (half-even), payees −139.
+    const r2 = await report(
+      licensee,
+      'mar-corrected',
+      march,
+      [
+        { workId: w1.id, units: 5000 },
+        { workId: w2.id, units: 2500 },
+      ],
+      r1,
+    );
+    const june = await runFor('2037-06-01', '2037-06-30');
+    const [invoice] = (await t.http.get(`/v1/invoices?runId=${june.id}`, finance)).body.data;
+    expect(invoice).toMatchObject({
+      agreementId,
+      exactTotal: '-155',
+      amount: -155,
+      commission: -16,
+      payeeTotal: -139,
+      adjustmentAmount: -155,
+      adjustmentCommission: -16,
+    });
+    // Commission by line: −9, −4.5 → −5, −2 (floors, nothing left). w1's −90 / −9 by 60/40:
+    // A −54 / −5 (5.4 → 5), B −36 / −4 (3.6 → 3, + the unit left).
+    const statements = await statementsOf(june.id);
+    expect(
+      Object.fromEntries(
+        Object.entries(statements).map(([payee, s]) => [payee, [s.gross, s.commission, s.net]]),
+      ),
+    ).toEqual({ [a.id]: [-54, -5, -49], [b.id]: [-36, -4, -32], [c.id]: [-65, -7, -58] });
+    expect(statements[c.id].lines.map((l) => [l.workId, l.adjustment?.reportIds])).toEqual(
+      expect.arrayContaining([
+        [w2.id, [r1, r2].sort()],
+        [w4.id, [r1]],
+      ]),
+    );
+    expect((await t.http.post(`/v1/royalty-runs/${june.id}/post`, finance)).status).toBe(200);
+
+    // A credit note: the receivable is credited (150 + 20 − 155 = 15 left), the commission
+    // debited, and every payee's share taken from its payable at once.
+    const key = (type: string, payee: { id: string }) => `${type}:${payee.id}`;
+    expect(await balancesOf(publisher.key)).toEqual({
+      [key('payee-awaiting-collection', a)]: 54,
+      [key('payee-awaiting-collection', b)]: 36,
+      [key('payee-awaiting-collection', c)]: 45 + 18,
+      [key('payee-payable', a)]: -49,
+      [key('payee-payable', b)]: -32,
+      [key('payee-payable', c)]: -58,
+    });
+    expect(await balancesOf(licensee.key)).toEqual({
+      [`licensee-receivable:${licensee.id}`]: 15,
+    });
+    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    const pay = await t.http.post(`/v1/invoices/${invoice.id as string}/payments`, finance, {
+      amount: 1,
+    });
+    expect(pay.status).toBe(409);
+    expect(pay.headers['content-type']).toContain('application/problem+json');
+    expect(pay.body).toMatchObject({ type: `${PROBLEM}invoice-is-credit-note`, amount: -155 });
+    const bad = await t.http.post(`/v1/invoices/${invoice.id as string}/payments`, finance, {
+      amount: -155,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.type).toBe(`${PROBLEM}validation-failed`);
+
+    // Settled once: July restates nothing.
+    const july = await runFor('2037-07-01', '2037-07-31');
+    expect(july.summary).toMatchObject({ statements: 0, byCurrency: [] });
   });
 });
