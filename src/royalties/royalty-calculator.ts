@@ -26,6 +26,9 @@ interface RunRow {
  *    charges, then each charge over the work's payees by the splits in force at the period's end
  *    (largest remainder of the shares), so every minor unit is accounted for;
  * 5. statements per payee and currency.
+ * Usage that changed for a posted period since it was settled (superseded, late, re-matched) is
+ * priced as signed adjustment lines in the same run, an invoice section of their own
+ * (docs/ROYALTIES.md, restatements).
  * Ids derive from the run and what they describe, and every order is total, so calculating the
  * same period twice on the same data gives the same statements, byte for byte.
  */
