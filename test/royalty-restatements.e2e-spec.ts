@@ -44,7 +44,7 @@ describe('royalty restatements', () => {
     licensee: OrganizationFixture,
     reportId: string,
     period: [string, string],
-    lines: { workId?: string; identifier?: string; units: number }[],
+    lines: { workId?: string; identifier?: string; units: number; revenue?: number }[],
     supersedes?: string,
   ): Promise<string> => {
     const sent = await t.http.post(
@@ -89,6 +89,11 @@ describe('royalty restatements', () => {
     }
     return byPayee;
   };
+  /** Per payee: [gross, commission, net]. */
+  const totals = (statements: Record<string, { gross: number; commission: number; net: number }>) =>
+    Object.fromEntries(
+      Object.entries(statements).map(([payee, s]) => [payee, [s.gross, s.commission, s.net]]),
+    );
   const balancesOf = async (key: string) => {
     const rows = (await t.http.get('/v1/balances', key)).body.data as {
       type: string;
@@ -112,7 +117,7 @@ describe('royalty restatements', () => {
   afterAll(() => t.close());
 
   /** A publisher with payees A, B, C, works w1 (A 60 % / B 40 %), w2 (C), w3 (B), one agreement. */
-  const catalogue = async (year: number) => {
+  const catalogue = async (year: number, pricing: Record<string, unknown> = {}) => {
     const publisher = await createOrganization(t.http);
     const licensee = await createOrganization(t.http, { kind: 'licensee' });
     const [a, b, c] = [
@@ -138,7 +143,10 @@ describe('royalty restatements', () => {
         usages: ['ai-train'],
         term: { start: `${year}-01-01`, end: `${year}-12-31` },
         // 2 cents per 1000 tokens.
-        pricing: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '2' }] },
+        pricing: {
+          rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '2' }],
+          ...pricing,
+        },
       }),
     );
     const agreement = await t.http.post('/v1/agreements', licensee.key, {
@@ -245,11 +253,11 @@ describe('royalty restatements', () => {
     // A: w1 6/1/5 (60 %; the commission's unit to the larger remainder) and w1's adjustment
     // −72/−7/−65 (of −120 / −12: 7.2 → 7, 4.8 → 4 + the unit left → B) = −66/−6/−60.
     // B: w1 4/0/4, w3 40/4/36, w1 adj −48/−5/−43, w3 adj 21/2/19 = 17/1/16. C: w2 adj 60/6/54.
-    expect(
-      Object.fromEntries(
-        Object.entries(statements).map(([payee, s]) => [payee, [s.gross, s.commission, s.net]]),
-      ),
-    ).toEqual({ [a.id]: [-66, -6, -60], [b.id]: [17, 1, 16], [c.id]: [60, 6, 54] });
+    expect(totals(statements)).toEqual({
+      [a.id]: [-66, -6, -60],
+      [b.id]: [17, 1, 16],
+      [c.id]: [60, 6, 54],
+    });
     const reference = {
       runId: january.id,
       periodStart: jan[0],
@@ -467,11 +475,11 @@ describe('royalty restatements', () => {
     // Commission by line: −9, −4.5 → −5, −2 (floors, nothing left). w1's −90 / −9 by 60/40:
     // A −54 / −5 (5.4 → 5), B −36 / −4 (3.6 → 3, + the unit left).
     const statements = await statementsOf(june.id);
-    expect(
-      Object.fromEntries(
-        Object.entries(statements).map(([payee, s]) => [payee, [s.gross, s.commission, s.net]]),
-      ),
-    ).toEqual({ [a.id]: [-54, -5, -49], [b.id]: [-36, -4, -32], [c.id]: [-65, -7, -58] });
+    expect(totals(statements)).toEqual({
+      [a.id]: [-54, -5, -49],
+      [b.id]: [-36, -4, -32],
+      [c.id]: [-65, -7, -58],
+    });
     expect(statements[c.id].lines.map((l) => [l.workId, l.adjustment?.reportIds])).toEqual(
       expect.arrayContaining([
         [w2.id, [r1, r2].sort()],
@@ -510,5 +518,92 @@ describe('royalty restatements', () => {
     // Settled once: July restates nothing.
     const july = await runFor('2037-07-01', '2037-07-31');
     expect(july.summary).toMatchObject({ statements: 0, byCurrency: [] });
+  });
+
+  it('revenue share restated with the same bps; the corrected period’s minimum guarantee stays as it was', async () => {
+    const { publisher, licensee, b, c, w2, w3 } = await catalogue(2038, {
+      revenueShareBps: 1000,
+      minimumGuarantee: { amount: 1000, period: 'month' },
+    });
+    const jan: [string, string] = ['2038-01-01', '2038-01-31'];
+    // January: w2 100,000 tokens (200) and revenue 3,000 at 10 % (300): 500, the guarantee's
+    // shortfall 500 on top → 1000, commission 100, all C's.
+    const r1 = await report(licensee, 'jan', jan, [
+      { workId: w2.id, units: 100000, revenue: 3000 },
+    ]);
+    const january = await runFor(...jan);
+    expect(january.summary).toMatchObject({
+      byCurrency: [{ currency: 'EUR', invoices: 1, invoiced: 1000, commission: 100, payees: 900 }],
+    });
+    await t.http.post(`/v1/royalty-runs/${january.id}/post`, finance);
+
+    // Corrected: 150,000 tokens (+100) and revenue 1,000 (−200). Recomputing January would give
+    // the same 1000 (a larger shortfall); the rule keeps its guarantee as it was: −100 restated.
+    const r2 = await report(
+      licensee,
+      'jan-corrected',
+      jan,
+      [{ workId: w2.id, units: 150000, revenue: 1000 }],
+      r1,
+    );
+    // February: w3 10,000 tokens (20); its shortfall 980 leaves the adjustments out.
+    await report(licensee, 'feb', ['2038-02-01', '2038-02-28'], [{ workId: w3.id, units: 10000 }]);
+    const february = await runFor('2038-02-01', '2038-02-28');
+    const [invoice] = (await t.http.get(`/v1/invoices?runId=${february.id}`, finance)).body.data;
+    expect(invoice).toMatchObject({
+      amount: 900,
+      commission: 90,
+      payeeTotal: 810,
+      adjustmentExact: '-100',
+      adjustmentAmount: -100,
+      adjustmentCommission: -10,
+    });
+    const statements = await statementsOf(february.id);
+    expect(totals(statements)).toEqual({ [b.id]: [1000, 100, 900], [c.id]: [-100, -10, -90] });
+    const reference = {
+      runId: january.id,
+      periodStart: jan[0],
+      periodEnd: jan[1],
+      reportIds: [r1, r2].sort(),
+    };
+    expect(statements[c.id].lines).toEqual([
+      expect.objectContaining({
+        kind: 'per-unit-adjustment',
+        units: '50000',
+        gross: 100,
+        commission: 10,
+        adjustment: reference,
+      }),
+      expect.objectContaining({
+        kind: 'revenue-share-adjustment',
+        units: '-2000',
+        rate: '1000',
+        per: 10000,
+        gross: -200,
+        commission: -20,
+        adjustment: reference,
+      }),
+    ]);
+    expect(statements[b.id].lines.map((l) => [l.kind, l.gross])).toEqual([
+      ['minimum-guarantee', 980],
+      ['per-unit', 20],
+    ]);
+    await t.http.post(`/v1/royalty-runs/${february.id}/post`, finance);
+    expect(await balancesOf(publisher.key)).toEqual({
+      [`payee-awaiting-collection:${b.id}`]: 900,
+      [`payee-awaiting-collection:${c.id}`]: 900,
+      [`payee-payable:${c.id}`]: -90,
+    });
+    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    const march = await runFor('2038-03-01', '2038-03-31');
+    // March: the guarantee alone, to the publisher's default payee; nothing restated.
+    expect(march.summary).toMatchObject({ byCurrency: [{ invoiced: 1000 }] });
+    expect(
+      await t.sql(`SELECT 1 FROM royalty_charges WHERE run_id = $1 AND kind LIKE '%-adjustment'`, [
+        march.id,
+      ]),
+    ).toEqual([]);
+    // Posted, so no later run of another file sees it unsettled.
+    await t.http.post(`/v1/royalty-runs/${march.id}/post`, finance);
   });
 });
