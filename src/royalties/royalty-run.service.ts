@@ -344,9 +344,11 @@ export class RoyaltyRunService {
          JOIN royalty_run_usage theirs ON theirs.period_run_id = mine.period_run_id
          JOIN royalty_runs x ON x.id = theirs.run_id
         WHERE mine.run_id = $1 AND mine.period_run_id <> $1 AND x.id <> $1
-          AND x.status = 'posted' AND x.posted_at > $2
+          AND x.status = 'posted'
+          -- Compared in the database: microseconds, not a JavaScript Date's milliseconds.
+          AND x.posted_at > (SELECT calculated_at FROM royalty_runs WHERE id = $1)
         LIMIT 1`,
-      [run.id, run.calculated_at],
+      [run.id],
     );
     if (other) {
       throw new Conflict(
