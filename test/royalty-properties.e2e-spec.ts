@@ -59,10 +59,13 @@ describe('royalty run invariants', () => {
     throw new Error('not calculated');
   };
 
-  it('invoices = commission + payee credits; statements add up; the ledger balances; posting twice posts once', async () => {
+  it('invoices = commission + payee credits; statements add up; the ledger balances; posting twice posts once; restatements settle exactly', async () => {
     let month = 0;
+    // The previous month's report (posted), which the next example supersedes.
+    let previous: { id: string; period: string; lines: Record<string, unknown>[] } | null = null;
     await fc.assert(
       fc.asyncProperty(
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { minLength: 1, maxLength: 6 }),
         fc.array(
           fc.record({
             shares: fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 4 }),
@@ -76,9 +79,33 @@ describe('royalty run invariants', () => {
           }),
           { minLength: 1, maxLength: 4 },
         ),
-        async (works) => {
+        async (restated, works) => {
           month++;
           const period = `2031-${String(month).padStart(2, '0')}`;
+          // A correction of last month (posted): new units for its lines (0 drops a line), to be
+          // restated in this month's run as signed adjustments.
+          if (previous) {
+            const corrected = previous.lines
+              .map((line, i) => ({
+                ...line,
+                lineId: `${line.lineId as string}-r`,
+                units: restated[i % restated.length].toString(),
+              }))
+              .filter((line, i) => i === 0 || line.units !== '0')
+              .map((line) => (line.units === '0' ? { ...line, units: '1' } : line));
+            const correction = await t.http.post(
+              '/v1/usage-reports',
+              licensee.key,
+              usageReport(corrected as never, {
+                reportId: `prop-${previous.period}-corrected`,
+                periodStart: `${previous.period}-01`,
+                periodEnd: `${previous.period}-28`,
+                supersedes: previous.id,
+              }),
+            );
+            expect(correction.status).toBe(202);
+            await settledReport(t, licensee.key, correction.body.id);
+          }
           const lines: Record<string, unknown>[] = [];
           for (const [w, spec] of works.entries()) {
             const weights = spec.shares.map(BigInt);
@@ -112,12 +139,21 @@ describe('royalty run invariants', () => {
             }),
           );
           await settledReport(t, licensee.key, report.body.id);
+          const corrects = previous;
+          previous = { id: report.body.id, period, lines };
           const created = await t.http.post('/v1/royalty-runs', finance, {
             periodStart: `${period}-01`,
             periodEnd: `${period}-28`,
           });
           const first = await wait(created.body.id);
           expect(first.status).toBe('calculated');
+          const [{ adjustments }] = await t.sql<{ adjustments: string }>(
+            `SELECT count(*) AS adjustments FROM royalty_charges
+              WHERE run_id = $1 AND kind = 'per-unit-adjustment'`,
+            [created.body.id],
+          );
+          // From the second month on, last month's correction is restated.
+          expect(Number(adjustments) > 0).toBe(corrects !== null);
           await t.http.post(`/v1/royalty-runs/${created.body.id as string}/recalculate`, finance);
           expect((await wait(created.body.id)).calculationHash).toBe(first.calculationHash);
 
@@ -147,14 +183,45 @@ describe('royalty run invariants', () => {
             finance,
           );
           expect(posted.body.status).toBe('posted');
+          const count = async () =>
+            Number(
+              (
+                await t.sql<{ n: string }>(
+                  `SELECT count(*) AS n FROM ledger_transactions WHERE refs->>'royaltyRunId' = $1`,
+                  [created.body.id],
+                )
+              )[0].n,
+            );
+          const once = await count();
           await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);
-          const transactions = await t.sql<{ n: string }>(
-            `SELECT count(*) AS n FROM ledger_transactions WHERE refs->>'royaltyRunId' = $1`,
-            [created.body.id],
+          expect(await count()).toBe(once);
+          // One transaction per invoice that moves money (a credit note included).
+          expect(once).toBeGreaterThanOrEqual(
+            invoices.filter((i: { amount: number }) => i.amount !== 0).length,
           );
-          expect(Number(transactions[0].n)).toBe(
-            invoices.filter((i: { amount: number }) => i.amount > 0).length,
+          expect(once).toBeLessThanOrEqual(invoices.length);
+          // Every posted period is now settled on exactly the usage counting for it.
+          const [{ unsettled }] = await t.sql<{ unsettled: string }>(
+            `SELECT count(*) AS unsettled FROM (
+               SELECT d.period_run_id, d.report_id, d.work_id, d.usage, d.unit
+                 FROM (SELECT p.id AS period_run_id, a.report_id, a.work_id, a.usage, a.unit,
+                              a.units
+                         FROM royalty_runs p
+                         JOIN usage_reports r ON r.period_start >= p.period_start
+                                             AND r.period_end <= p.period_end
+                         JOIN usage_aggregates a ON a.report_id = r.id
+                        WHERE p.status = 'posted' AND a.status = 'matched'
+                          AND r.status = 'accepted' AND r.superseded_by_id IS NULL
+                          AND r.licensee_id = $1
+                       UNION ALL
+                       SELECT u.period_run_id, u.report_id, u.work_id, u.usage, u.unit, -u.units
+                         FROM royalty_run_usage u JOIN royalty_runs x ON x.id = u.run_id
+                        WHERE x.status = 'posted' AND u.licensee_id = $1) d
+                GROUP BY d.period_run_id, d.report_id, d.work_id, d.usage, d.unit
+               HAVING sum(d.units) <> 0) x`,
+            [licensee.id],
           );
+          expect(Number(unsettled)).toBe(0);
           const trial = await t.http.get('/v1/ledger/trial-balance', finance);
           expect(trial.body.balanced).toBe(true);
         },

@@ -186,8 +186,13 @@ describe('royalty runs', () => {
     );
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text.split('\n')[0]).toBe(
-      'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net',
+      'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,' +
+        'adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds',
     );
+    const rows = csv.text.trim().split('\n');
+    expect(rows[1].split(',')).toHaveLength(17);
+    expect(rows[1].split(',')[1]).toBe('per-unit');
+    expect(rows[rows.length - 1].split(',')).toHaveLength(17);
     expect((await t.http.get('/v1/statements', otherPublisher.key)).body.data).toEqual([]);
     expect(
       (

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { allocateByLargestRemainder, releaseOnPayment, roundHalfEven } from './allocate';
+import {
+  allocateByLargestRemainder,
+  allocateExactSection,
+  allocateSigned,
+  releaseOnPayment,
+  roundHalfEven,
+} from './allocate';
 
 describe('allocateByLargestRemainder', () => {
   it('splits an odd amount in thirds, the extra unit to the first', () => {
@@ -74,6 +80,60 @@ describe('releaseOnPayment', () => {
             paid += payment;
           }
           expect(released).toEqual(earned);
+        },
+      ),
+    );
+  });
+});
+
+describe('restatement sections (signed)', () => {
+  const exact = (numerator: bigint, denominator = 1n) => ({ numerator, denominator });
+
+  it('rounds the worked example: −119.5, 60.25, 20.6 to −39; commission −11.95, 6.025, 2.06 to −4', () => {
+    expect(
+      allocateExactSection(-39n, [exact(-1195n, 10n), exact(6025n, 100n), exact(206n, 10n)]),
+    ).toEqual([-120n, 60n, 21n]);
+    expect(
+      allocateExactSection(-4n, [exact(-1195n, 100n), exact(6025n, 1000n), exact(206n, 100n)]),
+    ).toEqual([-12n, 6n, 2n]);
+  });
+
+  it('splits a negative line by its magnitude: −12 commission at 60/40 → −7, −5', () => {
+    expect(allocateSigned(-120n, [6000n, 4000n])).toEqual([-72n, -48n]);
+    expect(allocateSigned(-12n, [6000n, 4000n])).toEqual([-7n, -5n]);
+    expect(allocateSigned(12n, [6000n, 4000n])).toEqual([7n, 5n]);
+  });
+
+  it('any mix of signs adds up to the rounded sum, each piece its floor or one more', () => {
+    // The section's amount: its exact sum rounded half-even (symmetric about zero).
+    const halfEven = (numerator: bigint, denominator: bigint): bigint => {
+      const negative = numerator < 0n;
+      const n = negative ? -numerator : numerator;
+      const whole = n / denominator;
+      const twice = 2n * (n - whole * denominator);
+      const up = twice > denominator || (twice === denominator && whole % 2n === 1n);
+      const rounded = up ? whole + 1n : whole;
+      return negative ? -rounded : rounded;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.constantFrom(1n, 3n, 8n, 1000n, 7n ** 5n),
+        (numerators, denominator) => {
+          const exacts = numerators.map((n) => exact(n, denominator));
+          const total = numerators.reduce((s, n) => s + n, 0n);
+          const amount = halfEven(total, denominator);
+          const pieces = allocateExactSection(amount, exacts);
+          expect(pieces.reduce((s, p) => s + p, 0n)).toBe(amount);
+          pieces.forEach((piece, i) => {
+            const n = numerators[i];
+            const floor =
+              n >= 0n || n % denominator === 0n ? n / denominator : n / denominator - 1n;
+            expect(piece === floor || piece === floor + 1n).toBe(true);
+          });
         },
       ),
     );

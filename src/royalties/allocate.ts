@@ -57,3 +57,55 @@ export function releaseOnPayment(
     awaiting.map((a) => (a > 0n ? a : 0n)),
   );
 }
+
+/** An exact rational amount of minor units: numerator / denominator (denominator > 0). */
+export interface Exact {
+  numerator: bigint;
+  denominator: bigint;
+}
+
+function floorDiv(numerator: bigint, denominator: bigint): bigint {
+  const quotient = numerator / denominator;
+  return numerator % denominator !== 0n && numerator < 0n !== denominator < 0n
+    ? quotient - 1n
+    : quotient;
+}
+
+/**
+ * A signed section (restatement adjustments) rounded to `amount` (its exact sum rounded): each
+ * line gets its exact amount floored, and the units left — between 0 and the number of lines —
+ * one each to the largest fractions (ties to the earlier line). Lines of either sign; the SQL of
+ * a royalty run's adjustment lines does the same.
+ */
+export function allocateExactSection(amount: bigint, exacts: Exact[]): bigint[] {
+  const pieces = exacts.map((e) => floorDiv(e.numerator, e.denominator));
+  let left = amount - pieces.reduce((sum, piece) => sum + piece, 0n);
+  if (left < 0n || left > BigInt(exacts.length)) {
+    throw new Error(`the amount ${amount} is not the rounded sum of the exact amounts`);
+  }
+  // Fraction i = numerator_i / denominator_i − piece_i, compared by cross-multiplication.
+  const fraction = (i: number): Exact => ({
+    numerator: exacts[i].numerator - pieces[i] * exacts[i].denominator,
+    denominator: exacts[i].denominator,
+  });
+  const order = exacts
+    .map((_, index) => index)
+    .sort((a, b) => {
+      const x = fraction(a);
+      const y = fraction(b);
+      const difference = x.numerator * y.denominator - y.numerator * x.denominator;
+      return difference === 0n ? a - b : difference > 0n ? -1 : 1;
+    });
+  for (const index of order) {
+    if (left === 0n) break;
+    pieces[index]++;
+    left--;
+  }
+  return pieces;
+}
+
+/** A signed amount split by its magnitude's largest remainder, each piece given its sign back. */
+export function allocateSigned(amount: bigint, weights: bigint[]): bigint[] {
+  const sign = amount < 0n ? -1n : 1n;
+  return allocateByLargestRemainder(amount * sign, weights).map((piece) => piece * sign);
+}

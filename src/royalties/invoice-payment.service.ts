@@ -67,6 +67,13 @@ export class InvoicePaymentService {
         const amount = BigInt(invoice.amount);
         const before = BigInt(paid);
         const payment = BigInt(dto.amount);
+        if (amount < 0n) {
+          throw new Conflict(
+            'invoice-is-credit-note',
+            `Invoice ${invoice.id} is a credit note of ${-amount}: the licensee owes nothing on it`,
+            { amount: Number(amount) },
+          );
+        }
         if (before + payment > amount) {
           throw new Conflict(
             'overpayment',
@@ -202,12 +209,15 @@ export class InvoicePaymentService {
         ORDER BY s.payee_id`,
       [invoice.id],
     );
+    // Only positive earnings wait for the payment (a restatement's negative net on the invoice
+    // was taken from the payee's payable when the run was posted).
+    const waiting = payees.map((p) => (BigInt(p.earned) > 0n ? BigInt(p.earned) : 0n));
     const pieces = releaseOnPayment(
       BigInt(invoice.amount),
-      BigInt(invoice.payee_total),
+      waiting.reduce((sum, earned) => sum + earned, 0n),
       paidBefore,
       paidAfter,
-      payees.map((p) => BigInt(p.earned) - BigInt(p.released)),
+      payees.map((p, i) => waiting[i] - BigInt(p.released)),
     );
     return payees
       .map((p, i) => ({ payeeId: p.payee_id, publisherId: p.publisher_id, amount: pieces[i] }))

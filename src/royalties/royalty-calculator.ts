@@ -26,6 +26,9 @@ interface RunRow {
  *    charges, then each charge over the work's payees by the splits in force at the period's end
  *    (largest remainder of the shares), so every minor unit is accounted for;
  * 5. statements per payee and currency.
+ * Usage that changed for a posted period since it was settled (superseded, late, re-matched) is
+ * priced as signed adjustment lines in the same run, an invoice section of their own
+ * (docs/ROYALTIES.md, restatements).
  * Ids derive from the run and what they describe, and every order is total, so calculating the
  * same period twice on the same data gives the same statements, byte for byte.
  */
@@ -55,6 +58,9 @@ export class RoyaltyCalculator {
         [runId],
       );
       if (!run || run.status !== 'calculating') return;
+      // Not beside a posting: the settled state the adjustments are taken against holds still,
+      // and a run posted later has a later posted_at than this calculated_at.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('royalty-run-posting'))`);
       await this.clear(manager, run.id);
       await this.charges(manager, run);
       await this.invoices(manager, run);
@@ -63,7 +69,7 @@ export class RoyaltyCalculator {
       await this.statements(manager, run);
       const summary = await this.summary(manager, run.id);
       await manager.query(
-        `UPDATE royalty_runs SET status = 'calculated', calculated_at = now(), summary = $2,
+        `UPDATE royalty_runs SET status = 'calculated', calculated_at = clock_timestamp(), summary = $2,
                 calculation_hash = $3, failure = NULL
           WHERE id = $1`,
         [run.id, JSON.stringify(summary.figures), summary.hash],
@@ -80,26 +86,42 @@ export class RoyaltyCalculator {
     await manager.query(`DELETE FROM statements WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM royalty_charges WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM invoices WHERE run_id = $1`, [runId]);
+    await manager.query(`DELETE FROM royalty_run_usage WHERE run_id = $1`, [runId]);
   }
 
   private async charges(manager: EntityManager, run: RunRow): Promise<void> {
+    // What the run counts, per report, recorded so a later run can restate the difference.
     await manager.query(
-      `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
-       SELECT a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id, a.work_id,
-              a.usage, a.unit, sum(a.units) AS units, sum(a.revenue) AS revenue
+      `INSERT INTO royalty_run_usage (run_id, period_run_id, report_id, agreement_id,
+              agreement_version, licensee_id, publisher_id, work_id, usage, unit, units, revenue)
+       SELECT $1::uuid, $1::uuid, a.report_id, a.agreement_id, a.agreement_version, a.licensee_id,
+              a.publisher_id, a.work_id, a.usage, a.unit, sum(a.units), sum(a.revenue)
          FROM usage_aggregates a
          JOIN usage_reports r ON r.id = a.report_id
         WHERE a.status = 'matched' AND r.status = 'accepted' AND r.superseded_by_id IS NULL
-          AND r.period_start >= $1 AND r.period_end <= $2
-        GROUP BY a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id, a.work_id,
-                 a.usage, a.unit
+          AND r.period_start >= $2 AND r.period_end <= $3
+        GROUP BY a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
+                 a.work_id, a.usage, a.unit
        HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0`,
-      [run.period_start, run.period_end],
+      [run.id, run.period_start, run.period_end],
     );
+    await manager.query(
+      `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
+       SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit,
+              sum(units) AS units, sum(revenue) AS revenue
+         FROM royalty_run_usage
+        WHERE run_id = $1 AND period_run_id = $1
+        GROUP BY agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit
+       HAVING sum(units) <> 0 OR sum(revenue) <> 0`,
+      [run.id],
+    );
+    await this.restatedUsage(manager, run);
     // Every licensee with usage, or with an agreement in force during the run (fees accrue
     // without usage).
     const licensees = await manager.query<{ licensee_id: string }[]>(
       `SELECT licensee_id FROM run_usage
+       UNION
+       SELECT licensee_id FROM run_restated
        UNION
        SELECT licensee_id FROM agreements
         WHERE status <> 'proposed' AND starts_on <= $2
@@ -108,7 +130,10 @@ export class RoyaltyCalculator {
       [run.period_start, run.period_end],
     );
     const used = await manager.query<{ licensee_id: string; usage: string }[]>(
-      `SELECT DISTINCT licensee_id, usage FROM run_usage ORDER BY licensee_id, usage`,
+      `SELECT licensee_id, usage FROM run_usage
+       UNION
+       SELECT licensee_id, usage FROM run_restated
+       ORDER BY licensee_id, usage`,
     );
     const rates: RunRate[] = [];
     const shares: RevenueShare[] = [];
@@ -218,6 +243,89 @@ export class RoyaltyCalculator {
       );
     }
     await this.advances(manager);
+    await this.adjustments(manager);
+  }
+
+  /**
+   * Restatements: for every posted run, the usage counting now for its period (per report)
+   * less what it has been settled on (its own counted usage plus the adjustments posted since).
+   * Exact whatever changed it: a superseding or late report, a re-matched suspense line. The
+   * difference is recorded as this run's, and priced by adjustments().
+   */
+  private async restatedUsage(manager: EntityManager, run: RunRow): Promise<void> {
+    await manager.query(
+      `INSERT INTO royalty_run_usage (run_id, period_run_id, report_id, agreement_id,
+              agreement_version, licensee_id, publisher_id, work_id, usage, unit, units, revenue)
+       WITH posted AS (
+         SELECT id, period_start, period_end FROM royalty_runs WHERE status = 'posted'),
+       counting AS (
+         SELECT p.id AS period_run_id, a.report_id, a.agreement_id, a.agreement_version,
+                a.licensee_id, a.publisher_id, a.work_id, a.usage, a.unit, a.units, a.revenue
+           FROM posted p
+           JOIN usage_reports r ON r.period_start >= p.period_start AND r.period_end <= p.period_end
+           JOIN usage_aggregates a ON a.report_id = r.id
+          WHERE a.status = 'matched' AND r.status = 'accepted' AND r.superseded_by_id IS NULL),
+       settled AS (
+         SELECT u.period_run_id, u.report_id, u.agreement_id, u.agreement_version, u.licensee_id,
+                u.publisher_id, u.work_id, u.usage, u.unit, -u.units, -u.revenue
+           FROM royalty_run_usage u JOIN royalty_runs x ON x.id = u.run_id AND x.status = 'posted')
+       SELECT $1::uuid, period_run_id, report_id, agreement_id, agreement_version, licensee_id,
+              publisher_id, work_id, usage, unit, sum(units), sum(revenue)
+         FROM (SELECT * FROM counting UNION ALL SELECT * FROM settled) d (period_run_id,
+               report_id, agreement_id, agreement_version, licensee_id, publisher_id, work_id,
+               usage, unit, units, revenue)
+        GROUP BY period_run_id, report_id, agreement_id, agreement_version, licensee_id,
+                 publisher_id, work_id, usage, unit
+       HAVING sum(units) <> 0 OR sum(revenue) <> 0`,
+      [run.id],
+    );
+    await manager.query(
+      `CREATE TEMP TABLE run_restated ON COMMIT DROP AS
+       SELECT u.period_run_id, p.period_start, p.period_end, u.agreement_id, u.agreement_version,
+              u.licensee_id, u.publisher_id, u.work_id, u.usage, u.unit, sum(u.units) AS units,
+              sum(u.revenue) AS revenue,
+              array_agg(DISTINCT u.report_id ORDER BY u.report_id)
+                FILTER (WHERE u.units <> 0) AS unit_reports,
+              array_agg(DISTINCT u.report_id ORDER BY u.report_id)
+                FILTER (WHERE u.revenue <> 0) AS revenue_reports
+         FROM royalty_run_usage u JOIN royalty_runs p ON p.id = u.period_run_id
+        WHERE u.run_id = $1 AND u.period_run_id <> $1
+        GROUP BY u.period_run_id, p.period_start, p.period_end, u.agreement_id,
+                 u.agreement_version, u.licensee_id, u.publisher_id, u.work_id, u.usage, u.unit`,
+      [run.id],
+    );
+  }
+
+  /**
+   * Signed adjustment lines: the restated usage priced with the same agreement versions' rates
+   * (per unit) and revenue shares as the period it corrects, labelled with that period, its run
+   * and the reports whose counting changed. Added after the fees, the minimum guarantee's
+   * shortfall and the advance's recoupment, which they leave as they were.
+   */
+  private async adjustments(manager: EntityManager): Promise<void> {
+    await manager.query(
+      `ALTER TABLE run_charges ADD COLUMN adjusts_run_id uuid, ADD COLUMN adjusts_period_start date,
+         ADD COLUMN adjusts_period_end date, ADD COLUMN adjusts_report_ids uuid[]`,
+    );
+    await manager.query(
+      `INSERT INTO run_charges
+       SELECT 'per-unit-adjustment', u.agreement_id, u.agreement_version, u.licensee_id,
+              u.publisher_id, u.work_id, u.usage, u.unit, u.units, r.rate, r.per, r.currency,
+              u.units * r.rate / r.per, u.period_run_id, u.period_start, u.period_end,
+              u.unit_reports
+         FROM run_restated u
+         JOIN run_rates r ON r.agreement_id = u.agreement_id AND r.version = u.agreement_version
+                         AND r.usage = u.usage AND r.unit = u.unit
+        WHERE u.units <> 0
+       UNION ALL
+       SELECT 'revenue-share-adjustment', u.agreement_id, u.agreement_version, u.licensee_id,
+              u.publisher_id, u.work_id, u.usage, u.unit, u.revenue, b.bps, 10000, b.currency,
+              u.revenue * b.bps / 10000, u.period_run_id, u.period_start, u.period_end,
+              u.revenue_reports
+         FROM run_restated u
+         JOIN run_shares_bps b ON b.agreement_id = u.agreement_id AND b.version = u.agreement_version
+        WHERE u.revenue <> 0 AND b.bps <> 0`,
+    );
   }
 
   /**
@@ -266,22 +374,38 @@ export class RoyaltyCalculator {
     );
   }
 
+  /**
+   * One invoice per agreement in two sections, each rounded half-even once: the period's own
+   * charges, and the adjustments of earlier periods (signed). The commission is each section's
+   * rounded amount × bps, half-even; a negative total makes the invoice a credit note.
+   */
   private async invoices(manager: EntityManager, run: RunRow): Promise<void> {
     await manager.query(
       `INSERT INTO invoices (id, run_id, agreement_id, licensee_id, publisher_id, currency,
               exact_total, amount, commission, payee_total, advance_invoiced, advance_recouped,
-              advance_balance)
-       SELECT i.id, $1::uuid, i.agreement_id, i.licensee_id, i.publisher_id, i.currency, i.exact_total,
-              i.amount, i.commission, i.amount - i.commission,
+              advance_balance, adjustment_exact, adjustment_amount, adjustment_commission)
+       SELECT i.id, $1::uuid, i.agreement_id, i.licensee_id, i.publisher_id, i.currency,
+              i.own_exact + i.adj_exact, i.own_amount + i.adj_amount,
+              i.own_commission + i.adj_commission,
+              i.own_amount + i.adj_amount - i.own_commission - i.adj_commission,
               COALESCE(CASE WHEN a.invoice_now THEN a.advance END, 0), COALESCE(a.recouped, 0),
-              COALESCE(a.balance - a.recouped, 0)
-         FROM (SELECT md5('invoice:' || $1::text || ':' || agreement_id)::uuid AS id, agreement_id,
-                      licensee_id, publisher_id, currency, exact_total, amount,
-                      round_half_even(amount * $2::numeric / 10000)::bigint AS commission
-                 FROM (SELECT agreement_id, min(licensee_id::text)::uuid AS licensee_id,
-                              min(publisher_id::text)::uuid AS publisher_id, min(currency) AS currency,
-                              sum(exact) AS exact_total, round_half_even(sum(exact))::bigint AS amount
-                         FROM run_charges GROUP BY agreement_id) a) i
+              COALESCE(a.balance - a.recouped, 0), i.adj_exact, i.adj_amount, i.adj_commission
+         FROM (SELECT s.*,
+                      round_half_even(s.own_amount * $2::numeric / 10000)::bigint AS own_commission,
+                      round_half_even(s.adj_amount * $2::numeric / 10000)::bigint AS adj_commission
+                 FROM (SELECT md5('invoice:' || $1::text || ':' || agreement_id)::uuid AS id,
+                              agreement_id, min(licensee_id::text)::uuid AS licensee_id,
+                              min(publisher_id::text)::uuid AS publisher_id,
+                              min(currency) AS currency,
+                              COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NULL), 0)
+                                AS own_exact,
+                              round_half_even(COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NULL), 0))::bigint
+                                AS own_amount,
+                              COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NOT NULL), 0)
+                                AS adj_exact,
+                              round_half_even(COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NOT NULL), 0))::bigint
+                                AS adj_amount
+                         FROM run_charges GROUP BY agreement_id) s) i
          LEFT JOIN run_advances a ON a.agreement_id = i.agreement_id`,
       [run.id, run.commission_bps],
     );
@@ -289,49 +413,69 @@ export class RoyaltyCalculator {
 
   /** The invoice and its commission over its charges, then each charge over the payees. */
   private async allocate(manager: EntityManager, run: RunRow): Promise<void> {
+    // The period's own charges: the section's amount and commission by largest remainder of
+    // amount × exact / exact total (non-negative). Adjustments (signed): each line's exact
+    // amount, and exact × bps for the commission, floored, the units left (0 to the number of
+    // lines, since the section's amount is its exact sum rounded) one each to the largest
+    // fractions (ties to the earlier line).
     await manager.query(
       `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
-              work_id, usage, unit, units, rate, per, exact, gross, commission)
+              work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
+              adjusts_period_start, adjusts_period_end, adjusts_report_ids)
        WITH c AS (
-         SELECT rc.*, i.id AS invoice_id, i.amount, i.commission AS invoice_commission, i.exact_total,
+         SELECT rc.*, i.id AS invoice_id, rc.adjusts_run_id IS NOT NULL AS adj,
+                CASE WHEN rc.adjusts_run_id IS NULL THEN i.amount - i.adjustment_amount
+                     ELSE i.adjustment_amount END AS amount,
+                CASE WHEN rc.adjusts_run_id IS NULL THEN i.commission - i.adjustment_commission
+                     ELSE i.adjustment_commission END AS invoice_commission,
+                CASE WHEN rc.adjusts_run_id IS NULL THEN i.exact_total - i.adjustment_exact
+                     ELSE i.adjustment_exact END AS exact_total,
                 row_number() OVER (PARTITION BY i.id ORDER BY rc.kind, rc.work_id, rc.usage, rc.unit,
-                                   rc.agreement_version)::int AS line_no
+                                   rc.agreement_version, rc.adjusts_period_start,
+                                   rc.adjusts_run_id)::int AS line_no
            FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id),
        b AS (
          SELECT c.*,
-                CASE WHEN exact_total = 0 THEN 0 ELSE div(amount * exact, exact_total) END AS g_base,
-                CASE WHEN exact_total = 0 THEN 0
+                CASE WHEN adj THEN floor(exact)
+                     WHEN exact_total = 0 THEN 0 ELSE div(amount * exact, exact_total) END AS g_base,
+                CASE WHEN adj THEN exact - floor(exact)
+                     WHEN exact_total = 0 THEN 0
                      ELSE amount * exact - div(amount * exact, exact_total) * exact_total END AS g_rem,
-                CASE WHEN exact_total = 0 THEN 0
+                CASE WHEN adj THEN floor(exact * $2::numeric * 0.0001)
+                     WHEN exact_total = 0 THEN 0
                      ELSE div(invoice_commission * exact, exact_total) END AS c_base,
-                CASE WHEN exact_total = 0 THEN 0
+                CASE WHEN adj THEN exact * $2::numeric * 0.0001 - floor(exact * $2::numeric * 0.0001)
+                     WHEN exact_total = 0 THEN 0
                      ELSE invoice_commission * exact
                           - div(invoice_commission * exact, exact_total) * exact_total END AS c_rem
            FROM c),
        r AS (
          SELECT b.*,
-                row_number() OVER (PARTITION BY invoice_id ORDER BY g_rem DESC, line_no) AS g_rank,
-                amount - sum(g_base) OVER (PARTITION BY invoice_id) AS g_left,
-                row_number() OVER (PARTITION BY invoice_id ORDER BY c_rem DESC, line_no) AS c_rank,
-                invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id) AS c_left
+                row_number() OVER (PARTITION BY invoice_id, adj ORDER BY g_rem DESC, line_no) AS g_rank,
+                amount - sum(g_base) OVER (PARTITION BY invoice_id, adj) AS g_left,
+                row_number() OVER (PARTITION BY invoice_id, adj ORDER BY c_rem DESC, line_no) AS c_rank,
+                invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id, adj) AS c_left
            FROM b)
        SELECT $1::uuid, invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
               unit, units, rate, per, exact,
               (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint,
-              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint
+              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint,
+              adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids
          FROM r`,
-      [run.id],
+      [run.id, run.commission_bps],
     );
-    // The splits in force at the period's end (the first set, for a work whose splits start later).
+    // The splits in force at the period's end (the first set, for a work whose splits start
+    // later); for an adjustment, at the end of the period it corrects.
     await manager.query(
       `CREATE TEMP TABLE run_splits ON COMMIT DROP AS
-       SELECT s.work_id, s.payee_id, s.share_bps
-         FROM (SELECT work_id,
-                      COALESCE(max(split_version) FILTER (WHERE effective_from <= $1),
-                               min(split_version)) AS version
-                 FROM work_splits
-                WHERE work_id IN (SELECT DISTINCT work_id FROM royalty_charges WHERE run_id = $2)
-                GROUP BY work_id) v
+       SELECT v.work_id, v.on_date, s.payee_id, s.share_bps
+         FROM (SELECT d.work_id, d.on_date,
+                      COALESCE(max(w.split_version) FILTER (WHERE w.effective_from <= d.on_date),
+                               min(w.split_version)) AS version
+                 FROM (SELECT DISTINCT work_id, COALESCE(adjusts_period_end, $1::date) AS on_date
+                         FROM royalty_charges WHERE run_id = $2 AND work_id IS NOT NULL) d
+                 JOIN work_splits w ON w.work_id = d.work_id
+                GROUP BY d.work_id, d.on_date) v
          JOIN work_splits s ON s.work_id = v.work_id AND s.split_version = v.version`,
       [run.period_end, run.id],
     );
@@ -343,15 +487,20 @@ export class RoyaltyCalculator {
        WITH b AS (
          SELECT c.invoice_id, c.line_no, c.kind, c.agreement_id, c.work_id, c.usage, c.unit, c.units,
                 c.rate, c.per, c.gross, c.commission, s.payee_id, s.share_bps,
-                div(c.gross * s.share_bps, 10000) AS g_base,
-                mod(c.gross * s.share_bps, 10000) AS g_rem,
-                div(c.commission * s.share_bps, 10000) AS c_base,
-                mod(c.commission * s.share_bps, 10000) AS c_rem
+                c.adjusts_run_id, c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids,
+                -- A signed line is split by its magnitude, then given its sign back.
+                sign(c.gross) AS g_sign, sign(c.commission) AS c_sign,
+                div(abs(c.gross) * s.share_bps, 10000) AS g_base,
+                mod(abs(c.gross) * s.share_bps, 10000) AS g_rem,
+                div(abs(c.commission) * s.share_bps, 10000) AS c_base,
+                mod(abs(c.commission) * s.share_bps, 10000) AS c_rem
            FROM royalty_charges c
            -- A work's splits; a line without a work goes to the publisher's default payee.
            -- Two plain equi-joins (hash-joinable), not one join on an OR.
            JOIN (SELECT c.run_id, c.invoice_id, c.line_no, s.payee_id, s.share_bps
-                   FROM royalty_charges c JOIN run_splits s ON s.work_id = c.work_id
+                   FROM royalty_charges c
+                   JOIN run_splits s ON s.work_id = c.work_id
+                                    AND s.on_date = COALESCE(c.adjusts_period_end, $2::date)
                   WHERE c.run_id = $1
                  UNION ALL
                  SELECT c.run_id, c.invoice_id, c.line_no, p.id, 10000
@@ -364,16 +513,17 @@ export class RoyaltyCalculator {
        r AS (
          SELECT b.*,
                 row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY g_rem DESC, payee_id) AS g_rank,
-                gross - sum(g_base) OVER (PARTITION BY invoice_id, line_no) AS g_left,
+                abs(gross) - sum(g_base) OVER (PARTITION BY invoice_id, line_no) AS g_left,
                 row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY c_rem DESC, payee_id) AS c_rank,
-                commission - sum(c_base) OVER (PARTITION BY invoice_id, line_no) AS c_left
+                abs(commission) - sum(c_base) OVER (PARTITION BY invoice_id, line_no) AS c_left
            FROM b)
        SELECT invoice_id, line_no, kind, agreement_id, work_id, usage, unit, units, rate, per,
               payee_id, share_bps,
-              (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint AS gross,
-              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint AS commission
+              (g_sign * (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END))::bigint AS gross,
+              (c_sign * (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END))::bigint AS commission,
+              adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids
          FROM r`,
-      [run.id],
+      [run.id, run.period_end],
     );
   }
 
@@ -401,21 +551,26 @@ export class RoyaltyCalculator {
     await manager.query(
       `INSERT INTO run_shares (invoice_id, line_no, kind, agreement_id, work_id, usage, unit, units,
               rate, per, payee_id, share_bps, gross, commission)
-       WITH net AS (
+       WITH every AS (
          SELECT s.payee_id, i.currency, s.invoice_id, i.agreement_id, i.publisher_id,
                 sum(s.gross - s.commission) AS net
            FROM run_shares s JOIN invoices i ON i.id = s.invoice_id
-          GROUP BY s.payee_id, i.currency, s.invoice_id, i.agreement_id, i.publisher_id
-         HAVING sum(s.gross - s.commission) > 0),
+          GROUP BY s.payee_id, i.currency, s.invoice_id, i.agreement_id, i.publisher_id),
+       net AS (SELECT * FROM every WHERE net > 0),
+       -- Up to the payee's net in the run (adjustments included), spread over its positive nets.
        repay AS (
-         SELECT n.payee_id, n.currency, LEAST(sum(n.net), min(o.outstanding)) AS amount,
+         SELECT n.payee_id, n.currency,
+                LEAST(sum(n.net), min(o.outstanding),
+                      (SELECT sum(e.net) FROM every e
+                        WHERE e.payee_id = n.payee_id AND e.currency = n.currency)) AS amount,
                 sum(n.net) AS total
            FROM net n JOIN run_owed o ON o.payee_id = n.payee_id AND o.currency = n.currency
           GROUP BY n.payee_id, n.currency),
        b AS (
          SELECT n.*, r.amount, r.total, div(r.amount * n.net, r.total) AS base,
                 r.amount * n.net - div(r.amount * n.net, r.total) * r.total AS rem
-           FROM net n JOIN repay r ON r.payee_id = n.payee_id AND r.currency = n.currency),
+           FROM net n JOIN repay r ON r.payee_id = n.payee_id AND r.currency = n.currency
+          WHERE r.amount > 0),
        pieces AS (
          SELECT b.*, base + CASE WHEN row_number() OVER (PARTITION BY payee_id, currency
                                                           ORDER BY rem DESC, invoice_id)
@@ -448,13 +603,15 @@ export class RoyaltyCalculator {
     );
     await manager.query(
       `INSERT INTO statement_lines (statement_id, line_no, invoice_id, charge_line_no, kind,
-              agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross, commission, net)
+              agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross, commission, net,
+              adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids)
        SELECT md5('statement:' || $1::text || ':' || s.payee_id || ':' || i.currency)::uuid,
               row_number() OVER (PARTITION BY s.payee_id, i.currency
                                  ORDER BY s.agreement_id, s.kind, s.work_id, s.usage, s.unit,
                                           s.line_no)::int,
               s.invoice_id, s.line_no, s.kind, s.agreement_id, s.work_id, s.usage, s.unit, s.units,
-              s.rate, s.per, s.share_bps, s.gross, s.commission, s.gross - s.commission
+              s.rate, s.per, s.share_bps, s.gross, s.commission, s.gross - s.commission,
+              s.adjusts_run_id, s.adjusts_period_start, s.adjusts_period_end, s.adjusts_report_ids
          FROM run_shares s JOIN invoices i ON i.id = s.invoice_id`,
       [run.id],
     );
@@ -485,9 +642,10 @@ export class RoyaltyCalculator {
                 AS digest
          FROM (SELECT s.payee_id, s.currency,
                       sha256(convert_to(string_agg(
-                        format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', s.payee_id, s.currency,
-                               l.line_no, l.kind, l.agreement_id, l.work_id, l.usage, l.unit,
-                               l.units, l.rate, l.per, l.share_bps, l.gross, l.commission),
+                        format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', s.payee_id,
+                               s.currency, l.line_no, l.kind, l.agreement_id, l.work_id, l.usage,
+                               l.unit, l.units, l.rate, l.per, l.share_bps, l.gross, l.commission,
+                               l.adjusts_run_id, l.adjusts_report_ids),
                         E'\\n' ORDER BY l.line_no), 'UTF8')) AS digest
                  FROM statements s JOIN statement_lines l ON l.statement_id = s.id
                 WHERE s.run_id = $1

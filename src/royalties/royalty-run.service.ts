@@ -11,6 +11,7 @@ import { FieldError, RequestValidationFailed } from '../common/errors/validation
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
+import { Posting } from '../ledger/journal-entry';
 import { AccountKey } from '../ledger/ledger-accounts';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
@@ -154,9 +155,10 @@ export class RoyaltyRunService {
         );
       }
       await this.refusePosted(manager, current.period_start, current.period_end);
+      await this.refuseStaleAdjustments(manager, current);
       await this.postToLedger(manager, current);
       await manager.query(
-        `UPDATE royalty_runs SET status = 'posted', posted_at = now(), posted_by_principal_id = $2
+        `UPDATE royalty_runs SET status = 'posted', posted_at = clock_timestamp(), posted_by_principal_id = $2
           WHERE id = $1`,
         [id, actor.id],
       );
@@ -226,7 +228,7 @@ export class RoyaltyRunService {
       { id: string; licensee_id: string; currency: string; amount: string; commission: string }[]
     >(
       `SELECT id, licensee_id, currency, amount, commission FROM invoices
-        WHERE run_id = $1 AND amount > 0 ORDER BY id`,
+        WHERE run_id = $1 ORDER BY id`,
       [run.id],
     );
     const shares = await manager.query<
@@ -263,8 +265,12 @@ export class RoyaltyRunService {
         organizationId: invoice.licensee_id,
         currency: invoice.currency,
       };
-      const postings = [{ account: receivable, amount: BigInt(invoice.amount) }];
-      if (BigInt(invoice.commission) > 0n) {
+      // A credit note (a negative amount) credits the receivable and debits the commission.
+      const postings: Posting[] = [];
+      if (BigInt(invoice.amount) !== 0n) {
+        postings.push({ account: receivable, amount: BigInt(invoice.amount) });
+      }
+      if (BigInt(invoice.commission) !== 0n) {
         postings.push({
           account: {
             type: 'platform-commission',
@@ -276,10 +282,14 @@ export class RoyaltyRunService {
         });
       }
       for (const share of shares.filter((row) => row.invoice_id === invoice.id)) {
-        if (BigInt(share.net) === 0n) continue;
+        const net = BigInt(share.net);
+        if (net === 0n) continue;
         postings.push({
           account: {
-            type: earnings,
+            // Earnings wait for the licensee's payment; what a restatement takes back (a negative
+            // net) and what a credit note carries wait for nothing: payable at once, which may
+            // leave the payee's payable negative, carried into its next earnings.
+            type: net > 0n && BigInt(invoice.amount) > 0n ? earnings : 'payee-payable',
             ownerId: share.payee_id,
             organizationId: share.publisher_id,
             currency: invoice.currency,
@@ -311,12 +321,41 @@ export class RoyaltyRunService {
           },
         );
       }
+      if (!postings.length) continue;
       await this.ledger.post(manager, {
         idempotencyKey: `royalty-run:${run.id}:invoice:${invoice.id}`,
         reason: `royalties ${run.period_start} to ${run.period_end}`,
         refs: { royaltyRunId: run.id, invoiceId: invoice.id },
         postings,
       });
+    }
+  }
+
+  /**
+   * A run's adjustments are the difference from what each posted period was settled on when the
+   * run was calculated: if another run has since posted adjustments of the same period, posting
+   * this one would restate it twice. Recalculating prices what is left.
+   */
+  private async refuseStaleAdjustments(manager: EntityManager, run: RunRow): Promise<void> {
+    // Posting runs one at a time: the check and the posting see the same settled state.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('royalty-run-posting'))`);
+    const [other] = await manager.query<{ id: string }[]>(
+      `SELECT DISTINCT x.id FROM royalty_run_usage mine
+         JOIN royalty_run_usage theirs ON theirs.period_run_id = mine.period_run_id
+         JOIN royalty_runs x ON x.id = theirs.run_id
+        WHERE mine.run_id = $1 AND mine.period_run_id <> $1 AND x.id <> $1
+          AND x.status = 'posted'
+          -- Compared in the database: microseconds, not a JavaScript Date's milliseconds.
+          AND x.posted_at > (SELECT calculated_at FROM royalty_runs WHERE id = $1)
+        LIMIT 1`,
+      [run.id],
+    );
+    if (other) {
+      throw new Conflict(
+        'adjustments-stale',
+        `Royalty run ${other.id} posted adjustments of the same periods after run ${run.id} was calculated; recalculate it first`,
+        { postedRunId: other.id },
+      );
     }
   }
 

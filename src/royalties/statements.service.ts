@@ -106,6 +106,10 @@ export class StatementsService {
         gross: string;
         commission: string;
         net: string;
+        adjusts_run_id: string | null;
+        adjusts_period_start: string | null;
+        adjusts_period_end: string | null;
+        adjusts_report_ids: string[] | null;
       }[]
     >(`SELECT * FROM statement_lines WHERE statement_id = $1 ORDER BY line_no`, [row.id]);
     return {
@@ -125,6 +129,15 @@ export class StatementsService {
         gross: Number(line.gross),
         commission: Number(line.commission),
         net: Number(line.net),
+        adjustment:
+          line.adjusts_run_id === null
+            ? null
+            : {
+                runId: line.adjusts_run_id,
+                periodStart: line.adjusts_period_start!,
+                periodEnd: line.adjusts_period_end!,
+                reportIds: line.adjusts_report_ids!,
+              },
       })),
     };
   }
@@ -133,10 +146,12 @@ export class StatementsService {
   async statementCsv(actor: Principal, id: string): Promise<string> {
     const statement = await this.statement(actor, id);
     const header =
-      'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net';
+      'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,' +
+      'adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds';
     const rows = (statement.lines ?? []).map((l) =>
       [
         l.lineNo,
+        l.kind,
         l.agreementId,
         l.workId,
         l.usage,
@@ -148,9 +163,14 @@ export class StatementsService {
         l.gross,
         l.commission,
         l.net,
+        l.adjustment?.periodStart,
+        l.adjustment?.periodEnd,
+        l.adjustment?.runId,
+        // Report ids (uuids) separated by spaces: one CSV field.
+        l.adjustment?.reportIds.join(' '),
       ].join(','),
     );
-    const total = `total,,,,,,,,,,${statement.gross},${statement.commission},${statement.net}`;
+    const total = `total,,,,,,,,,,${statement.gross},${statement.commission},${statement.net},,,,`;
     return `${[header, ...rows, total].join('\n')}\n`;
   }
 
@@ -176,6 +196,9 @@ export class StatementsService {
         advance_invoiced: string;
         advance_recouped: string;
         advance_balance: string;
+        adjustment_exact: string;
+        adjustment_amount: string;
+        adjustment_commission: string;
       }[]
     >(
       `SELECT i.*, r.period_start, r.period_end FROM invoices i JOIN royalty_runs r ON r.id = i.run_id
@@ -208,6 +231,9 @@ export class StatementsService {
       advanceInvoiced: decimalText(row.advance_invoiced),
       advanceRecouped: decimalText(row.advance_recouped),
       advanceBalance: decimalText(row.advance_balance),
+      adjustmentExact: decimalText(row.adjustment_exact),
+      adjustmentAmount: Number(row.adjustment_amount),
+      adjustmentCommission: Number(row.adjustment_commission),
     }));
     return {
       data,

@@ -61,12 +61,36 @@ export class ListInvoicesQuery extends PageQuery {
   agreementId?: string;
 }
 
+export class AdjustmentReference {
+  @ApiProperty({ format: 'uuid', description: 'The posted run that settled the corrected period' })
+  runId!: string;
+  @ApiProperty({ example: '2027-05-01' }) periodStart!: string;
+  @ApiProperty({ example: '2027-05-31' }) periodEnd!: string;
+  @ApiProperty({
+    type: [String],
+    example: ['0f0c8a52-4d6e-4c1f-9d0e-3b7f4f1f2a10', '7a3e2c11-9b8d-4e5f-8a6b-1c2d3e4f5a6b'],
+    description:
+      'The usage reports whose counting changed: a superseded one and its successor, or a late one',
+  })
+  reportIds!: string[];
+}
+
 export class StatementLineResponse {
   @ApiProperty({ example: 1 }) lineNo!: number;
   @ApiProperty({ format: 'uuid' }) invoiceId!: string;
   @ApiProperty({
-    enum: ['per-unit', 'revenue-share', 'flat-fee', 'minimum-guarantee'],
-    description: 'revenue-share: units is the revenue, rate the bps, per 10000',
+    enum: [
+      'per-unit',
+      'revenue-share',
+      'flat-fee',
+      'minimum-guarantee',
+      'advance',
+      'advance-repayment',
+      'per-unit-adjustment',
+      'revenue-share-adjustment',
+    ],
+    description:
+      'revenue-share: units is the revenue, rate the bps, per 10000. *-adjustment: a restatement of a posted period (signed units and amounts)',
   })
   kind!: string;
   @ApiProperty({ format: 'uuid' }) agreementId!: string;
@@ -94,6 +118,12 @@ export class StatementLineResponse {
   gross!: number;
   @ApiProperty({ example: 1 }) commission!: number;
   @ApiProperty({ example: 8 }) net!: number;
+  @ApiProperty({
+    type: AdjustmentReference,
+    nullable: true,
+    description: 'On adjustment lines: the period, run and usage reports it corrects',
+  })
+  adjustment!: AdjustmentReference | null;
 }
 
 export class StatementResponse {
@@ -121,7 +151,12 @@ export class InvoiceResponse {
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ example: '18.75', description: 'The exact sum of the charges, in minor units' })
   exactTotal!: string;
-  @ApiProperty({ example: 19, description: 'Rounded half-even once' }) amount!: number;
+  @ApiProperty({
+    example: 19,
+    description:
+      'The period’s charges and the adjustments, each rounded half-even once; negative: a credit note',
+  })
+  amount!: number;
   @ApiProperty({ example: 2 }) commission!: number;
   @ApiProperty({ example: 17 }) payeeTotal!: number;
   @ApiProperty({ example: '50000', description: 'The licence advance invoiced here (first run)' })
@@ -130,4 +165,19 @@ export class InvoiceResponse {
   advanceRecouped!: string;
   @ApiProperty({ example: '20000', description: 'What is left of the advance after this invoice' })
   advanceBalance!: string;
+  @ApiProperty({
+    example: '-62.5',
+    description: 'The exact sum of the adjustment lines (restatements of posted periods), signed',
+  })
+  adjustmentExact!: string;
+  @ApiProperty({
+    example: -62,
+    description: 'The adjustments rounded half-even once; included in amount',
+  })
+  adjustmentAmount!: number;
+  @ApiProperty({
+    example: -6,
+    description: 'The commission on the adjustments; included in commission',
+  })
+  adjustmentCommission!: number;
 }
