@@ -48,9 +48,13 @@ export class UsageReportLines1765400000000 implements MigrationInterface {
       CREATE TRIGGER usage_report_lines_unchangeable BEFORE UPDATE OR DELETE ON usage_report_lines
       FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
     await queryRunner.query(`CREATE SCHEMA usage_evidence`);
+    // The lineIds the upload saw more than once, or may have (src/usage/repeat-watch.ts): the
+    // worker's duplicate check looks at these alone. Null: check every line.
+    await queryRunner.query(`ALTER TABLE usage_reports ADD COLUMN repeat_suspects text[]`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE usage_reports DROP COLUMN repeat_suspects`);
     await queryRunner.query(`DROP TABLE usage_report_lines`);
     await queryRunner.query(`DROP SCHEMA usage_evidence CASCADE`);
     await renamePartitions(queryRunner, 'usage_line_issues_', 'usage_lines_');

@@ -153,6 +153,59 @@ describe('usage report processing', () => {
     ]);
   });
 
+  it("finds repeated lineIds from the upload's suspects, and checks every line when there are too many", async () => {
+    const post = (reportId: string, lineIds: string[]) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/usage-reports?${new URLSearchParams({
+          reportId,
+          periodStart: '2027-06-01',
+          periodEnd: '2027-06-30',
+          lineCount: String(lineIds.length),
+          units: String(lineIds.length),
+        }).toString()}`,
+        headers: {
+          authorization: `Bearer ${licensee.key}`,
+          'content-type': 'application/x-ndjson',
+        },
+        payload: lineIds.map((lineId) => JSON.stringify(line(lineId, 1))).join('\n'),
+      });
+    // Few repeats: the upload names them; the worker looks at those alone.
+    const few = await post('repeats-few', ['a', 'b', 'a', 'c', 'b', 'a']);
+    expect(few.statusCode).toBe(202);
+    const fewId = few.json<{ id: string }>().id;
+    const [{ repeat_suspects }] = await t.sql<{ repeat_suspects: string[] }>(
+      `SELECT repeat_suspects FROM usage_reports WHERE id = $1`,
+      [fewId],
+    );
+    expect([...repeat_suspects].sort()).toEqual(['a', 'b']);
+    await matcher.process(fewId);
+    const fewIssues = await t.sql(
+      `SELECT line_no::int, line_id, reason FROM usage_line_issues WHERE report_id = $1 ORDER BY line_no`,
+      [fewId],
+    );
+    expect(fewIssues).toEqual([
+      { line_no: 3, line_id: 'a', reason: 'duplicate lineId (first on line 1)' },
+      { line_no: 5, line_id: 'b', reason: 'duplicate lineId (first on line 2)' },
+      { line_no: 6, line_id: 'a', reason: 'duplicate lineId (first on line 1)' },
+    ]);
+    // More suspects than the upload keeps: it gives up, and the worker checks every line.
+    const many = Array.from({ length: 10_002 }, (_, i) => `m${i}`);
+    const lots = await post('repeats-many', [...many, ...many, 'last']);
+    const lotsId = lots.json<{ id: string }>().id;
+    const [{ suspects }] = await t.sql<{ suspects: string[] | null }>(
+      `SELECT repeat_suspects AS suspects FROM usage_reports WHERE id = $1`,
+      [lotsId],
+    );
+    expect(suspects).toBeNull();
+    await matcher.process(lotsId);
+    const report = await t.http.get(`/v1/usage-reports/${lotsId}`, licensee.key);
+    expect(report.body).toMatchObject({
+      status: 'accepted',
+      counts: { matched: 10_003, unmatched: 0, outOfScope: 0, invalid: 10_002 },
+    });
+  });
+
   it('for any report: matched + unmatched + out-of-scope + invalid = lines received, units preserved', async () => {
     const kinds = ['matched', 'out-of-scope', 'unknown', 'invalid'] as const;
     let n = 0;

@@ -22,6 +22,7 @@ interface ReportRow {
   period_end: string;
   supersedes_id: string | null;
   lines_received: string;
+  repeat_suspects: string[] | null;
 }
 
 /**
@@ -49,7 +50,8 @@ export class UsageReportMatcher {
 
   async process(reportId: string): Promise<void> {
     const [report] = await this.dataSource.query<ReportRow[]>(
-      `SELECT id, licensee_id, status, period_start, period_end, supersedes_id, lines_received
+      `SELECT id, licensee_id, status, period_start, period_end, supersedes_id, lines_received,
+              repeat_suspects
          FROM usage_reports WHERE id = $1`,
       [reportId],
     );
@@ -78,7 +80,7 @@ export class UsageReportMatcher {
       const stage = stagingTable(reportId);
       // Statistics first: without them the planner sorts millions of lines where a hash would do.
       await manager.query(`ANALYZE ${stage}`);
-      await this.markDuplicates(manager, stage);
+      await this.markDuplicates(manager, stage, report.repeat_suspects);
       await this.gatherQuestions(manager, report, stage);
       const [{ valid }] = await manager.query<{ valid: string }[]>(
         `SELECT COALESCE(sum(lines), 0) AS valid FROM report_questions`,
@@ -105,13 +107,24 @@ export class UsageReportMatcher {
     this.logger.log({ reportId, ms: Date.now() - started }, 'usage report processed');
   }
 
-  /** Marks a repeated lineId invalid on every line after its first. */
-  private async markDuplicates(manager: EntityManager, stage: string): Promise<void> {
+  /**
+   * Marks a repeated lineId invalid on every line after its first. Only the lineIds the upload
+   * suspected are looked at (none, usually); without suspects, every line is.
+   */
+  private async markDuplicates(
+    manager: EntityManager,
+    stage: string,
+    suspects: string[] | null,
+  ): Promise<void> {
+    if (suspects !== null && suspects.length === 0) return;
     await manager.query(
       `UPDATE ${stage} s SET invalid_reason = 'duplicate lineId (first on line ' || d.first || ')'
          FROM (SELECT line_id, min(line_no) AS first FROM ${stage}
-                WHERE invalid_reason IS NULL GROUP BY line_id HAVING count(*) > 1) d
+                WHERE invalid_reason IS NULL
+                  AND ($1::text[] IS NULL OR line_id = ANY ($1::text[]))
+                GROUP BY line_id HAVING count(*) > 1) d
         WHERE s.line_id = d.line_id AND s.line_no > d.first AND s.invalid_reason IS NULL`,
+      [suspects],
     );
   }
 

@@ -13,6 +13,7 @@ import { Principal } from '../common/auth/principal';
 import { decodeCursor, encodeCursor } from '../common/pagination/page';
 import { byteLimit } from '../common/bulk/byte-limit';
 import { copyField, copyLine } from '../common/bulk/copy-text';
+import { RepeatWatch } from './repeat-watch';
 import { ImportFormat, ImportLine, readImport, streamedFormat } from '../common/bulk/line-reader';
 import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
@@ -61,10 +62,12 @@ interface Header {
 
 type Lines = AsyncIterable<ImportLine[]> | Iterable<ImportLine[]>;
 
-interface Received {
+export interface Received {
   lines: bigint;
   units: bigint;
   invalid: bigint;
+  /** The valid lines' lineIds, for the worker's duplicate check. */
+  lineIds: RepeatWatch;
 }
 
 function formatOf(contentType: string | undefined): ImportFormat | 'json' {
@@ -157,7 +160,12 @@ export class UsageReportService {
       const stage = stagingTable(id);
       await runner.query(`CREATE TABLE ${stage} (${STAGING_COLUMNS})`);
       const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-      const received: Received = { lines: 0n, units: 0n, invalid: 0n };
+      const received: Received = {
+        lines: 0n,
+        units: 0n,
+        invalid: 0n,
+        lineIds: new RepeatWatch(Number(header.lineCount)),
+      };
       await pipeline(
         Readable.from(stageLines(lines, header, received)),
         client.query(copyFrom(`COPY ${stage} (${STAGING_COPY_COLUMNS}) FROM STDIN`)),
@@ -177,9 +185,9 @@ export class UsageReportService {
         `INSERT INTO usage_reports (id, licensee_id, report_id, content_hash, format, period_start,
                 period_end, currency, supersedes_id, status, declared_line_count, declared_units,
                 lines_received, units_received, lines_invalid, rejection, processed_at,
-                created_by_principal_id)
+                created_by_principal_id, repeat_suspects)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                 CASE WHEN $10 = 'rejected' THEN now() END, $17)`,
+                 CASE WHEN $10 = 'rejected' THEN now() END, $17, $18)`,
         [
           id,
           actor.organizationId,
@@ -198,6 +206,7 @@ export class UsageReportService {
           rejection ? String(received.invalid) : '0',
           rejection ? JSON.stringify(rejection) : null,
           actor.id,
+          received.lineIds.suspected(),
         ],
       );
       if (rejection) await runner.query(`DROP TABLE ${stage}`);
@@ -431,6 +440,7 @@ export async function* stageLines(
       }
       if (result.ok) {
         const l = result.line;
+        received.lineIds.see(l.lineId);
         chunk += `${line.lineNo}\t${copyField(l.lineId)}\t${l.workId ?? NULL}\t${l.scheme ?? NULL}\t${
           l.value === null ? NULL : copyField(l.value)
         }\t${copyField(l.workRef.slice(0, 2100))}\t${l.usage}\t${l.unit}\t${l.units}\t${

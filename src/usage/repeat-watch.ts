@@ -1,0 +1,62 @@
+/**
+ * Watches the lineIds of an upload as they stream past, in bounded memory: a Bloom filter says
+ * for certain that a lineId is new, or that it may have been seen. The ones that may have been
+ * seen are kept as suspects (a few per million lines, plus any true repeats), so the worker
+ * checks those alone instead of grouping every line of the report by lineId. Past
+ * MAX_SUSPECTS, or once the filter is saturated by more lines than declared, it gives up and
+ * the worker checks every line, as it would without it.
+ *
+ * Hand-written (40 lines) rather than the `bloomfilter` package, which is ESM-only and cannot
+ * be required by this CommonJS build.
+ */
+export class RepeatWatch {
+  static readonly MAX_SUSPECTS = 10_000;
+  private static readonly HASHES = 8;
+  private readonly bits: Uint32Array;
+  private readonly mask: number;
+  private readonly suspects = new Set<string>();
+  private gaveUp = false;
+
+  /** 16 bits per expected line (a false suspect in ~1,800), between 8 KiB and 32 MiB. */
+  constructor(expectedLines: number) {
+    const wanted = Math.max(2 ** 16, Math.min(2 ** 28, expectedLines * 16));
+    const size = 2 ** Math.ceil(Math.log2(wanted));
+    this.bits = new Uint32Array(size / 32);
+    this.mask = size - 1;
+  }
+
+  see(lineId: string): void {
+    if (this.gaveUp) return;
+    // Two 32-bit hashes in one pass (FNV-1a and a multiply-xor), combined by double hashing.
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c;
+    for (let i = 0; i < lineId.length; i++) {
+      const c = lineId.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    b |= 1;
+    let seen = true;
+    for (let i = 0; i < RepeatWatch.HASHES; i++) {
+      const bit = (a + Math.imul(i, b)) & this.mask;
+      const word = bit >>> 5;
+      const flag = 1 << (bit & 31);
+      if ((this.bits[word] & flag) === 0) {
+        seen = false;
+        this.bits[word] |= flag;
+      }
+    }
+    if (!seen) return;
+    this.suspects.add(lineId);
+    if (this.suspects.size > RepeatWatch.MAX_SUSPECTS) {
+      this.gaveUp = true;
+      this.suspects.clear();
+    }
+  }
+
+  /** The lineIds that may repeat, or null: every line must be checked. */
+  suspected(): string[] | null {
+    return this.gaveUp ? null : [...this.suspects];
+  }
+}
