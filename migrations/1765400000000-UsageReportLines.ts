@@ -13,7 +13,10 @@ export class UsageReportLines1765400000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE usage_lines RENAME TO usage_line_issues`);
-    await queryRunner.query(`ALTER INDEX usage_lines_issues RENAME TO usage_line_issues_open`);
+    // It holds the lines needing attention now, so its primary key (period_month, report_id,
+    // line_no) serves the issues list: the partial index over the non-matched lines is one more
+    // index to write for nothing.
+    await queryRunner.query(`DROP INDEX usage_lines_issues`);
     await queryRunner.query(`ALTER INDEX usage_lines_pkey RENAME TO usage_line_issues_pkey`);
     await queryRunner.query(
       `ALTER TRIGGER usage_lines_never_deleted ON usage_line_issues RENAME TO usage_line_issues_never_deleted`,
@@ -62,7 +65,9 @@ export class UsageReportLines1765400000000 implements MigrationInterface {
       `ALTER TRIGGER usage_line_issues_never_deleted ON usage_line_issues RENAME TO usage_lines_never_deleted`,
     );
     await queryRunner.query(`ALTER INDEX usage_line_issues_pkey RENAME TO usage_lines_pkey`);
-    await queryRunner.query(`ALTER INDEX usage_line_issues_open RENAME TO usage_lines_issues`);
+    await queryRunner.query(
+      `CREATE INDEX usage_lines_issues ON usage_line_issues (report_id, line_no) WHERE status <> 'matched'`,
+    );
     await queryRunner.query(`ALTER TABLE usage_line_issues RENAME TO usage_lines`);
   }
 }
