@@ -6,7 +6,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * then by report, the licensee on every row) instead of being copied row by row into another
  * table. Only the lines that did not match cleanly are written a second time, with their outcome,
  * into `usage_line_issues` (formerly `usage_lines`, which held every line), for the issues list
- * and suspense re-matching.
+ * and suspense re-matching. With it, what makes a large report's processing cheaper: the
+ * upload's duplicate-lineId suspects, and one index fewer on each of the tables written per line
+ * or per aggregate.
  */
 export class UsageReportLines1765400000000 implements MigrationInterface {
   name = 'UsageReportLines1765400000000';
@@ -54,9 +56,24 @@ export class UsageReportLines1765400000000 implements MigrationInterface {
     // The lineIds the upload saw more than once, or may have (src/usage/repeat-watch.ts): the
     // worker's duplicate check looks at these alone. Null: check every line.
     await queryRunner.query(`ALTER TABLE usage_reports ADD COLUMN repeat_suspects text[]`);
+    // Read by report (royalties, counts) and by publisher (their usage view), never by agreement
+    // alone; a report writes up to a million aggregates, each a write to every index.
+    await queryRunner.query(`DROP INDEX usage_aggregates_agreement`);
+    // Nor a foreign key checked per aggregate (a row lock on the report each time): aggregates
+    // are written only in the transaction that holds their report's row FOR UPDATE, and a usage
+    // report is never deleted (usage_reports_never_deleted), so the reference cannot break.
+    await queryRunner.query(
+      `ALTER TABLE usage_aggregates DROP CONSTRAINT usage_aggregates_report_id_fkey`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `ALTER TABLE usage_aggregates ADD FOREIGN KEY (report_id) REFERENCES usage_reports (id)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX usage_aggregates_agreement ON usage_aggregates (agreement_id)`,
+    );
     await queryRunner.query(`ALTER TABLE usage_reports DROP COLUMN repeat_suspects`);
     await queryRunner.query(`DROP TABLE usage_report_lines`);
     await queryRunner.query(`DROP SCHEMA usage_evidence CASCADE`);

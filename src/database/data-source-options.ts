@@ -22,6 +22,13 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    extra: { max: poolSize, application_name: 'rights-ledger' },
+    extra: {
+      max: poolSize,
+      application_name: 'rights-ledger',
+      // Set per session before its first temporary table (it cannot change after): a usage
+      // report's matching builds temporary tables of a million rows, which spill to disk
+      // through the default 8 MB. Local buffers are taken as used, up to this.
+      options: '-c temp_buffers=256MB',
+    },
   };
 }

@@ -24,7 +24,12 @@ export async function matchQuestions(
     )
   ).map((row) => row.usage);
   const agreements = [...(await licenseeAgreements.fresh(source.licensee_id)).values()].flat();
-  const coverage = coverageRows(agreements, usages);
+  // Versions outside the period cannot answer any of its questions: leave them out of the join.
+  const coverage = coverageRows(agreements, usages).filter(
+    (row) =>
+      row.fromDate <= source.period_end &&
+      (row.toDate === null || row.toDate >= source.period_start),
+  );
   await manager.query(`
       CREATE TEMP TABLE coverage (agreement_id uuid, version int, publisher_id uuid, usage text,
         scope_type text, work_ids uuid[], kinds text[], schemes text[], territories text[],
