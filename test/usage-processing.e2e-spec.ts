@@ -2,9 +2,13 @@ import fc from 'fast-check';
 import { UsageReportMatcher } from '../src/usage/usage-report-matcher';
 import { UsageRematcher } from '../src/usage/usage-rematcher';
 import { createWork, freshIsbn } from './factories/catalogue.factory';
-import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
-import { usageReport } from './factories/usage.factory';
+import {
+  licenseeUnderAgreement,
+  postNdjson,
+  processedReport,
+  usageReport,
+} from './factories/usage.factory';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Processing driven by hand (no workers in this app), to stop it where a crash would. */
@@ -21,18 +25,10 @@ describe('usage report processing', () => {
     t = await startTestApp({ RUN_WORKERS: 'false', USAGE_MAX_INVALID_BPS: '10000' });
     matcher = t.app.get(UsageReportMatcher);
     publisher = await createOrganization(t.http);
-    licensee = await createOrganization(t.http, { kind: 'licensee' });
     book = await createWork(t.http, publisher.key, {
       identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
     });
-    const offer = await t.http.post(
-      '/v1/licence-offers',
-      publisher.key,
-      offerTerms({ usages: ['ai-train'], term: { start: '2027-01-01', end: '2027-12-31' } }),
-    );
-    expect(
-      (await t.http.post('/v1/agreements', licensee.key, { offerId: offer.body.id })).status,
-    ).toBe(201);
+    licensee = await licenseeUnderAgreement(t, publisher.key);
   });
   afterAll(() => t.close());
 
@@ -155,21 +151,12 @@ describe('usage report processing', () => {
 
   it("finds repeated lineIds from the upload's suspects, and checks every line when there are too many", async () => {
     const post = (reportId: string, lineIds: string[]) =>
-      t.app.inject({
-        method: 'POST',
-        url: `/v1/usage-reports?${new URLSearchParams({
-          reportId,
-          periodStart: '2027-06-01',
-          periodEnd: '2027-06-30',
-          lineCount: String(lineIds.length),
-          units: String(lineIds.length),
-        }).toString()}`,
-        headers: {
-          authorization: `Bearer ${licensee.key}`,
-          'content-type': 'application/x-ndjson',
-        },
-        payload: lineIds.map((lineId) => JSON.stringify(line(lineId, 1))).join('\n'),
-      });
+      postNdjson(
+        t,
+        licensee.key,
+        { reportId, lineCount: lineIds.length, units: lineIds.length },
+        lineIds.map((lineId) => JSON.stringify(line(lineId, 1))).join('\n'),
+      );
     // Few repeats: the upload names them; the worker looks at those alone.
     const few = await post('repeats-few', ['a', 'b', 'a', 'c', 'b', 'a']);
     expect(few.statusCode).toBe(202);
@@ -198,8 +185,7 @@ describe('usage report processing', () => {
       [lotsId],
     );
     expect(suspects).toBeNull();
-    await matcher.process(lotsId);
-    const report = await t.http.get(`/v1/usage-reports/${lotsId}`, licensee.key);
+    const report = await processedReport(t, matcher, licensee.key, lotsId);
     expect(report.body).toMatchObject({
       status: 'accepted',
       counts: { matched: 10_003, unmatched: 0, outOfScope: 0, invalid: 10_002 },

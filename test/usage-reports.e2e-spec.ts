@@ -1,9 +1,12 @@
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
-import { settledReport, usageReport } from './factories/usage.factory';
+import {
+  cutOffUpload,
+  orphanStagingTables,
+  settledReport,
+  usageReport,
+} from './factories/usage.factory';
 import { startTestApp, TestApp } from './support/test-app';
 
 const PROBLEM = 'https://rights-ledger.dev/problems/';
@@ -495,33 +498,15 @@ describe('usage reports', () => {
 
   it('keeps nothing of an upload cut off mid-stream', async () => {
     // Every committed staging table belongs to a report row (they commit together): an orphan
-    // would be what a cut-off upload left behind.
-    const orphans = () =>
-      t.sql(
-        `SELECT tablename FROM pg_tables t
-          WHERE schemaname = 'usage_staging'
-            AND NOT EXISTS (SELECT 1 FROM usage_reports r
-                             WHERE 'r_' || replace(r.id::text, '-', '') = t.tablename)`,
-      );
-    // A real socket: two lines and half a third are sent, then the connection dies.
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    const request = http.request({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: '/v1/usage-reports?reportId=cut-1&periodStart=2027-06-01&periodEnd=2027-06-30&lineCount=3&units=300',
-      headers: { authorization: `Bearer ${licensee.key}`, 'content-type': 'application/x-ndjson' },
-    });
-    request.on('error', () => undefined);
-    request.write(
+    // would be what a cut-off upload left behind. Two lines and half a third are sent.
+    await cutOffUpload(
+      t,
+      licensee.key,
+      'reportId=cut-1&periodStart=2027-06-01&periodEnd=2027-06-30&lineCount=3&units=300',
       `${JSON.stringify(bookLine('a'))}\n${JSON.stringify(bookLine('b'))}\n{"lineId":"c","ident`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    request.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await t.sql(`SELECT 1 FROM usage_reports WHERE report_id = 'cut-1'`)).toEqual([]);
-    expect(await orphans()).toEqual([]);
+    expect(await orphanStagingTables(t)).toEqual([]);
     // The service is still fine afterwards.
     expect((await t.http.get('/v1/me', licensee.key)).status).toBe(200);
   });

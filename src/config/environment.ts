@@ -26,6 +26,7 @@ export interface Environment {
   IMPORT_LOAD_PARALLELISM: number;
   USAGE_MAX_INVALID_BPS: number;
   USAGE_MAX_BYTES: number;
+  USAGE_STAGING_THREAD_MIN_LINES: number;
   PLATFORM_COMMISSION_BPS: number;
   EARNINGS_PAYABLE_AT_ONCE: boolean;
 }
@@ -67,6 +68,7 @@ const schema = Joi.object<Environment, true>({
     .integer()
     .min(1024)
     .default(64 * 1024 ** 3),
+  USAGE_STAGING_THREAD_MIN_LINES: Joi.number().integer().min(0).default(100_000),
   PLATFORM_COMMISSION_BPS: Joi.number().integer().min(0).max(10000).default(1000),
   EARNINGS_PAYABLE_AT_ONCE: Joi.boolean().default(false),
 });

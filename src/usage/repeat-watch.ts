@@ -55,6 +55,13 @@ export class RepeatWatch {
     }
   }
 
+  /** Takes what another watch (a staging thread's) suspected, in place of its own. */
+  adopt(suspects: string[] | null): void {
+    this.gaveUp = suspects === null;
+    this.suspects.clear();
+    for (const lineId of suspects ?? []) this.suspects.add(lineId);
+  }
+
   /** The lineIds that may repeat, or null: every line must be checked. */
   suspected(): string[] | null {
     return this.gaveUp ? null : [...this.suspects];

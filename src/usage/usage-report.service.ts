@@ -12,8 +12,9 @@ import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
 import { decodeCursor, encodeCursor } from '../common/pagination/page';
 import { byteLimit } from '../common/bulk/byte-limit';
-import { copyField, copyLine } from '../common/bulk/copy-text';
 import { RepeatWatch } from './repeat-watch';
+import { Lines, Received, stageLines } from './stage-lines';
+import { stageInThread } from './threaded-staging';
 import { ImportFormat, ImportLine, readImport, streamedFormat } from '../common/bulk/line-reader';
 import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
@@ -35,19 +36,9 @@ import {
   USAGE_REPORT_QUEUE,
 } from './usage-report.queue';
 import { toUsageReportResponse, UsageReportRow } from './usage-report-response';
-import {
-  ReportPeriod,
-  usageCsvHeaderProblem,
-  usageCsvRecordToInput,
-  validateUsageLine,
-} from './usage-line';
+import { usageCsvHeaderProblem, usageCsvRecordToInput } from './usage-line';
 import { STAGING_COLUMNS, STAGING_COPY_COLUMNS, stagingTable } from './usage-staging';
 
-const CHUNK = 64 * 1024;
-/** COPY's null. */
-const NULL = '\\N';
-/** Where a Number sum of units is folded into the BigInt total: 2^53 less one 15-digit count. */
-const FOLD_AT = 2 ** 53 - 1e15;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Header {
@@ -58,16 +49,6 @@ interface Header {
   supersedes: string | null;
   lineCount: string;
   units: string;
-}
-
-type Lines = AsyncIterable<ImportLine[]> | Iterable<ImportLine[]>;
-
-export interface Received {
-  lines: bigint;
-  units: bigint;
-  invalid: bigint;
-  /** The valid lines' lineIds, for the worker's duplicate check. */
-  lineIds: RepeatWatch;
 }
 
 function formatOf(contentType: string | undefined): ImportFormat | 'json' {
@@ -106,6 +87,7 @@ export class UsageReportService {
     const format = formatOf(contentType);
     let header: Header;
     let lines: Lines;
+    let ndjson: Readable | null = null;
     const hash = createHash('sha256').update(`${format}\n`);
     if (format === 'json') {
       if (Object.keys(query).length) {
@@ -139,6 +121,7 @@ export class UsageReportService {
       hash.update(canonicalJson(header)).update('\n');
       const source = body.pipe(byteLimit(this.config.get('USAGE_MAX_BYTES'))).pipe(hashing(hash));
       body.once('error', (error) => source.destroy(error));
+      if (format === 'ndjson') ndjson = source;
       lines = readImport(format, source, {
         headerProblem: usageCsvHeaderProblem,
         toInput: usageCsvRecordToInput,
@@ -166,8 +149,13 @@ export class UsageReportService {
         invalid: 0n,
         lineIds: new RepeatWatch(Number(header.lineCount)),
       };
+      const expectedLines = Number(header.lineCount);
+      const staged =
+        ndjson && expectedLines >= this.config.get('USAGE_STAGING_THREAD_MIN_LINES')
+          ? stageInThread(ndjson, header, expectedLines, received)
+          : stageLines(lines, header, received);
       await pipeline(
-        Readable.from(stageLines(lines, header, received)),
+        Readable.from(staged),
         client.query(copyFrom(`COPY ${stage} (${STAGING_COPY_COLUMNS}) FROM STDIN`)),
       );
       contentHash = hash.digest();
@@ -405,75 +393,4 @@ function isUniqueViolation(error: unknown): boolean {
     error instanceof QueryFailedError &&
     (error.driverError as { code?: string } | undefined)?.code === '23505'
   );
-}
-
-/**
- * Every line as a staging row: valid ones with their fields, invalid ones with the reason. The
- * hot path of an upload (millions of lines): units are summed in a Number while that is exact
- * and folded into the BigInt total before it could not be; only free-text fields are escaped
- * (the others are validated digits, UUIDs, dates and tokens, which hold no tab, newline or
- * backslash).
- */
-export async function* stageLines(
-  chunks: Lines,
-  period: ReportPeriod,
-  received: Received,
-): AsyncGenerator<string> {
-  let chunk = '';
-  let units = 0;
-  for await (const lines of chunks) {
-    for (const line of lines) {
-      received.lines++;
-      const result =
-        'parseError' in line
-          ? { ok: false as const, reason: line.parseError, lineId: null, units: null }
-          : validateUsageLine(line.input, period);
-      const counted = result.ok ? result.line.units : result.units;
-      if (counted !== null) {
-        // At most 15 digits each: the sum stays below 2^53 until it is folded.
-        if (counted.length <= 15) units += Number(counted);
-        else received.units += BigInt(counted);
-        if (units >= FOLD_AT) {
-          received.units += BigInt(units);
-          units = 0;
-        }
-      }
-      if (result.ok) {
-        const l = result.line;
-        received.lineIds.see(l.lineId);
-        chunk += `${line.lineNo}\t${copyField(l.lineId)}\t${l.workId ?? NULL}\t${l.scheme ?? NULL}\t${
-          l.value === null ? NULL : copyField(l.value)
-        }\t${copyField(l.workRef.slice(0, 2100))}\t${l.usage}\t${l.unit}\t${l.units}\t${
-          l.agreementId ?? NULL
-        }\t${copyField(l.model)}\t${l.territory ?? NULL}\t${l.occurredOn ?? NULL}\t${
-          l.revenue ?? NULL
-        }\t${NULL}\n`;
-      } else {
-        received.invalid++;
-        chunk += copyLine([
-          String(line.lineNo),
-          result.lineId,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          result.units,
-          null,
-          null,
-          null,
-          null,
-          null,
-          result.reason.slice(0, 1000),
-        ]);
-      }
-    }
-    if (chunk.length >= CHUNK) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  received.units += BigInt(units);
-  if (chunk) yield chunk;
 }
