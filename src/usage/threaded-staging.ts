@@ -100,7 +100,7 @@ export async function* stageInThread(
 function startThread(data: StagingThreadData): Worker {
   // Its live data is a chunk of lines at a time (the duplicate filter is outside the heap):
   // a small heap keeps V8 collecting instead of growing while millions of lines pass.
-  const resourceLimits = { maxOldGenerationSizeMb: 64 };
+  const resourceLimits = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 16 };
   const compiled = join(__dirname, 'staging-thread.js');
   if (existsSync(compiled)) return new Worker(compiled, { workerData: data, resourceLimits });
   // Uncapped: the TypeScript compiler alone needs more.
