@@ -52,6 +52,12 @@ export class UsageReportLines1765400000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TRIGGER usage_report_lines_unchangeable BEFORE UPDATE OR DELETE ON usage_report_lines
       FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
+    await queryRunner.query(`
+      CREATE TRIGGER usage_report_lines_no_truncate BEFORE TRUNCATE ON usage_report_lines
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()`);
+    await queryRunner.query(`
+      CREATE TRIGGER usage_reports_no_truncate BEFORE TRUNCATE ON usage_reports
+      FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()`);
     await queryRunner.query(`CREATE SCHEMA usage_evidence`);
     // The lineIds the upload saw more than once, or may have (src/usage/repeat-watch.ts): the
     // worker's duplicate check looks at these alone. Null: check every line.
@@ -68,6 +74,16 @@ export class UsageReportLines1765400000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    // The lines of the reports accepted since are kept nowhere else.
+    const [kept] = (await queryRunner.query(
+      `SELECT EXISTS (SELECT 1 FROM usage_report_lines) AS any`,
+    )) as { any: boolean }[];
+    if (kept.any) {
+      throw new Error(
+        "usage_report_lines holds reports' lines, kept nowhere else: reverting would lose them",
+      );
+    }
+    await queryRunner.query(`DROP TRIGGER usage_reports_no_truncate ON usage_reports`);
     await queryRunner.query(
       `ALTER TABLE usage_aggregates ADD FOREIGN KEY (report_id) REFERENCES usage_reports (id)`,
     );

@@ -192,6 +192,51 @@ describe('usage report processing', () => {
     });
   });
 
+  it('keeps tabs, line breaks and backslashes in free text exactly as sent', async () => {
+    const odd = 'tab\there\nnew line\\back\rend';
+    const unknown = freshIsbn().isbn13;
+    const sent = await t.http.post(
+      '/v1/usage-reports',
+      licensee.key,
+      usageReport(
+        [
+          { ...line(`${odd}-1`, 1), model: odd },
+          {
+            lineId: `${odd}-2`,
+            url: `https://example.org/a\\b\tc`,
+            usage: 'ai-train',
+            units: 2,
+            unit: 'token',
+          },
+          {
+            lineId: `${odd}-3`,
+            identifier: `isbn:${unknown}`,
+            usage: 'ai-train',
+            units: 3,
+            unit: 'token',
+          },
+        ],
+        { reportId: 'escapes-1' },
+      ),
+    );
+    const report = await processedReport(t, matcher, licensee.key, sent.body.id);
+    expect(report.body).toMatchObject({ status: 'accepted', counts: { matched: 1, unmatched: 2 } });
+    const kept = await t.sql(
+      `SELECT line_id, model, work_ref FROM usage_report_lines WHERE report_id = $1 ORDER BY line_no`,
+      [sent.body.id],
+    );
+    expect(kept).toEqual([
+      { line_id: `${odd}-1`, model: odd, work_ref: `workId:${book.id}` },
+      { line_id: `${odd}-2`, model: null, work_ref: 'url:https://example.org/a\\b\tc' },
+      { line_id: `${odd}-3`, model: null, work_ref: `isbn:${unknown}` },
+    ]);
+    const issues = await t.http.get(`/v1/usage-reports/${sent.body.id}/issues`, licensee.key);
+    expect(issues.body.data.map((i: { lineId: string }) => i.lineId)).toEqual([
+      `${odd}-2`,
+      `${odd}-3`,
+    ]);
+  });
+
   it('for any report: matched + unmatched + out-of-scope + invalid = lines received, units preserved', async () => {
     const kinds = ['matched', 'out-of-scope', 'unknown', 'invalid'] as const;
     let n = 0;

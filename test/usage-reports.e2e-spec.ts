@@ -100,6 +100,15 @@ describe('usage reports', () => {
         unit: 'token',
         occurredOn: '2027-06-06',
       },
+      // The agreement's last day is covered; the day after is not.
+      {
+        lineId: 'end-day',
+        workId: book.id,
+        usage: 'ai-train',
+        units: 20,
+        unit: 'token',
+        occurredOn: '2027-06-20',
+      },
       {
         lineId: 'after-end',
         workId: book.id,
@@ -165,11 +174,11 @@ describe('usage reports', () => {
     expect(report.body).toMatchObject({
       status: 'accepted',
       counting: true,
-      received: { lineCount: '12', units: '10068' },
-      counts: { matched: 4, unmatched: 1, outOfScope: 6, invalid: 1 },
+      received: { lineCount: '13', units: '10088' },
+      counts: { matched: 5, unmatched: 1, outOfScope: 6, invalid: 1 },
       totalsByUsage: [
         { usage: 'ai-input', unit: 'request', lines: 1, units: '8', matchedUnits: '0' },
-        { usage: 'ai-train', unit: 'token', lines: 10, units: '10048', matchedUnits: '10000' },
+        { usage: 'ai-train', unit: 'token', lines: 11, units: '10068', matchedUnits: '10020' },
       ],
     });
     const issues = await t.http.get(`/v1/usage-reports/${created.body.id}/issues`, licensee.key);
@@ -200,6 +209,7 @@ describe('usage reports', () => {
       'isbn-10',
       'doi',
       'work-id',
+      'end-day',
       'after-end',
       'no-date',
       'territory',
@@ -214,7 +224,7 @@ describe('usage reports', () => {
         WHERE report_id = $1 AND status = 'matched' GROUP BY work_id, agreement_id`,
       [created.body.id],
     );
-    expect(matched).toEqual([{ work_id: book.id, agreement_id: agreementId, lines: 4 }]);
+    expect(matched).toEqual([{ work_id: book.id, agreement_id: agreementId, lines: 5 }]);
     const csv = await t.http.get(`/v1/usage-reports/${created.body.id}/issues`, licensee.key, {
       accept: 'text/csv',
     });

@@ -26,9 +26,10 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       max: poolSize,
       application_name: 'rights-ledger',
       // Set per session before its first temporary table (it cannot change after): a usage
-      // report's matching builds temporary tables of a million rows, which spill to disk
-      // through the default 8 MB. Local buffers are taken as used, up to this.
-      options: '-c temp_buffers=256MB',
+      // report's matching builds temporary tables of a million rows, which go through the
+      // default 8 MB of local buffers page by page. Taken as used, up to this, and kept until
+      // the session closes: modest, as every pooled session may hold it.
+      options: '-c temp_buffers=64MB',
     },
   };
 }

@@ -38,6 +38,11 @@ export class LicenseeAgreements {
     return this.load(licenseeId);
   }
 
+  /** Every agreement of the licensee, of every publisher, read now. */
+  async all(licenseeId: string): Promise<CandidateAgreement[]> {
+    return [...(await this.load(licenseeId)).values()].flat();
+  }
+
   forget(licenseeId: string): void {
     this.cache.forget(licenseeId);
   }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { LicenseeAgreements } from '../licensing/licensee-agreements';
+import { CandidateAgreement } from '../licensing/licence-check';
 import { coverageRows } from './usage-coverage';
 
 export const NO_AGREEMENT = '00000000-0000-0000-0000-000000000000';
@@ -13,7 +13,7 @@ export const NO_AGREEMENT = '00000000-0000-0000-0000-000000000000';
  */
 export async function matchQuestions(
   manager: EntityManager,
-  licenseeAgreements: LicenseeAgreements,
+  agreements: CandidateAgreement[],
   table: string,
   source: { licensee_id: string; period_start: string; period_end: string },
 ): Promise<void> {
@@ -23,7 +23,6 @@ export async function matchQuestions(
       `SELECT DISTINCT usage FROM ${table} WHERE invalid_reason IS NULL`,
     )
   ).map((row) => row.usage);
-  const agreements = [...(await licenseeAgreements.fresh(source.licensee_id)).values()].flat();
   // Versions outside the period cannot answer any of its questions: leave them out of the join.
   const coverage = coverageRows(agreements, usages).filter(
     (row) =>

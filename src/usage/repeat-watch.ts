@@ -17,7 +17,10 @@ export class RepeatWatch {
   private readonly suspects = new Set<string>();
   private gaveUp = false;
 
-  /** 16 bits per expected line (a false suspect in ~1,800), between 8 KiB and 32 MiB. */
+  /**
+   * 16 bits per expected line, rounded up to a power of two, between 8 KiB and 32 MiB: with 8
+   * hashes, in theory one false suspect in ~2,000 lines at the expected count.
+   */
   constructor(expectedLines: number) {
     const wanted = Math.max(2 ** 16, Math.min(2 ** 28, expectedLines * 16));
     const size = 2 ** Math.ceil(Math.log2(wanted));

@@ -7,6 +7,23 @@ import { Received } from './stage-lines';
 import { FromStagingThread, StagingThreadData, ToStagingThread } from './staging-thread';
 import { ReportPeriod } from './usage-line';
 
+/** How many uploads may parse in threads at once: each thread is a heap and a core's worth. */
+export class StagingThreads {
+  private running = 0;
+  constructor(private readonly max: number) {}
+
+  /** Whether a thread may start now (counted until given back). */
+  take(): boolean {
+    if (this.running >= this.max) return false;
+    this.running++;
+    return true;
+  }
+
+  give(): void {
+    this.running--;
+  }
+}
+
 /** Input chunks handed to the thread and not yet consumed: enough to keep it busy, no more. */
 const IN_FLIGHT = 4;
 

@@ -39,10 +39,22 @@ describe('validateUsageLine', () => {
     [{ occurredOn: '2027-02-30' }, 'occurredOn must be a date'],
     [{ occurredOn: '2027-07-01' }, "outside the report's period"],
     [{ units: -1 }, 'units must be a non-negative integer'],
+    [{ agreementId: '00000000-0000-0000-0000-000000000000' }, 'not the nil UUID'],
+    [{ identifier: undefined, workId: '00000000-0000-0000-0000-000000000000' }, 'not the nil UUID'],
+    // Lone surrogates: PostgreSQL would store both as a\uFFFD, one lineId twice.
+    [{ lineId: 'a\ud800' }, 'lineId must be well-formed'],
+    [{ lineId: 'a\udc00' }, 'lineId must be well-formed'],
+    [{ model: 'm\ud83d' }, 'model must be well-formed'],
   ])('rejects %j', (fields, reason) => {
     const result = validateUsageLine(line(fields), period);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.reason).toContain(reason);
+  });
+
+  it('takes a pair of surrogates (an emoji) in free text', () => {
+    expect(
+      validateUsageLine(line({ lineId: 'a\ud83d\ude00', model: '\ud83d\ude00' }), period).ok,
+    ).toBe(true);
   });
 
   it('gives the same answer for a day however often it is asked', () => {

@@ -50,6 +50,11 @@ const FIELDS = new Set([
 ]);
 const UNITS = new Set<string>(RATE_UNITS);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The nil UUID names nothing (and the matcher uses it for "no agreement named"). */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const isId = (value: string) => UUID.test(value) && value !== NIL_UUID;
+/** A UTF-16 surrogate without its pair: PostgreSQL would store U+FFFD, merging distinct texts. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Up to 18 digits: bigint in the database, and no sum of a report's lines can overflow numeric. */
 const COUNT = /^(0|[1-9]\d{0,17})$/;
 const TEXT_MAX = 200;
@@ -101,6 +106,7 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
   if (typeof lineId !== 'string' || lineId.trim() === '' || lineId.length > TEXT_MAX) {
     reject(`lineId must be a non-blank string of at most ${TEXT_MAX} characters`);
   }
+  if (LONE_SURROGATE.test(lineId)) reject('lineId must be well-formed Unicode text');
   const work = workOf(record);
   if (!isUsageToken(usage)) {
     reject('usage must be an RSL usage type or an extension token like x-acme:finetune');
@@ -110,12 +116,17 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
   }
   const units = countOf(record.units);
   if (units === null) reject('units must be a non-negative integer (at most 18 digits)');
-  const agreementId = optional(record.agreementId, 'agreementId', (v) => UUID.test(v), 'a UUID');
+  const agreementId = optional(
+    record.agreementId,
+    'agreementId',
+    isId,
+    'a UUID (not the nil UUID)',
+  );
   const model = optional(
     record.model,
     'model',
-    (v) => v.length <= TEXT_MAX,
-    `at most ${TEXT_MAX} characters`,
+    (v) => v.length <= TEXT_MAX && !LONE_SURROGATE.test(v),
+    `well-formed text of at most ${TEXT_MAX} characters`,
   );
   const territory = optional(
     record.territory,
@@ -181,8 +192,9 @@ function workOf(
   }
   const raw = record[field];
   if (typeof raw !== 'string') reject(`${field} must be a string`);
+  if (LONE_SURROGATE.test(raw)) reject(`${field} must be well-formed Unicode text`);
   if (field === 'workId') {
-    if (!UUID.test(raw)) reject('workId must be a UUID');
+    if (!isId(raw)) reject('workId must be a UUID (not the nil UUID)');
     return { workId: raw.toLowerCase(), scheme: null, value: null, workRef: `workId:${raw}` };
   }
   const result =

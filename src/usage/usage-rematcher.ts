@@ -64,7 +64,12 @@ export class UsageRematcher {
           WHERE period_month = $1 AND report_id = $2 AND status = 'unmatched'`,
         [month, report.id],
       );
-      await matchQuestions(manager, this.agreements, 'suspense', report);
+      await matchQuestions(
+        manager,
+        await this.agreements.all(report.licensee_id),
+        'suspense',
+        report,
+      );
       await manager.query(
         `CREATE TEMP TABLE rematched ON COMMIT DROP AS
          SELECT s.line_no, s.usage, s.unit, s.units, s.revenue, m.work_id, m.publisher_id,

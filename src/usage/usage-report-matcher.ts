@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { CandidateAgreement } from '../licensing/licence-check';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
 import { matchQuestions, NO_AGREEMENT } from './match-questions';
 import { refreshReportCounts } from './report-counts';
@@ -63,7 +64,12 @@ export class UsageReportMatcher {
       [reportId],
     );
     const started = Date.now();
-    await this.dataSource.transaction(async (manager) => {
+    // Read once, before the transaction, and used by every step: the stretches the lines are
+    // grouped by and the matching must see the same agreement versions.
+    const agreements = await this.agreements.all(report.licensee_id);
+    // One snapshot for every statement (works withdrawn, identifiers): a change committed
+    // between two of them must not give a stretch's lines an answer their grouping did not see.
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       // One worker per report at a time; a second delivery of the job waits, then finds it done.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('usage-report:' || $1))`, [
         reportId,
@@ -81,7 +87,7 @@ export class UsageReportMatcher {
       // Statistics first: without them the planner sorts millions of lines where a hash would do.
       await manager.query(`ANALYZE ${stage}`);
       await this.markDuplicates(manager, stage, report.repeat_suspects);
-      await this.gatherQuestions(manager, report, stage);
+      await this.gatherQuestions(manager, report, stage, agreements);
       const [{ valid }] = await manager.query<{ valid: string }[]>(
         `SELECT COALESCE(sum(lines), 0) AS valid FROM report_questions`,
       );
@@ -98,7 +104,7 @@ export class UsageReportMatcher {
         });
         return;
       }
-      await matchQuestions(manager, this.agreements, 'report_questions', report);
+      await matchQuestions(manager, agreements, 'report_questions', report);
       await this.answerQuestions(manager, report);
       await this.writeIssues(manager, report, stage, month);
       await this.keepLines(manager, report, stage, month);
@@ -138,8 +144,8 @@ export class UsageReportMatcher {
     manager: EntityManager,
     report: ReportRow,
     stage: string,
+    agreements: CandidateAgreement[],
   ): Promise<void> {
-    const agreements = [...(await this.agreements.fresh(report.licensee_id)).values()].flat();
     const boundaries = coverageBoundaries(agreements, {
       periodStart: report.period_start,
       periodEnd: report.period_end,
