@@ -118,13 +118,25 @@ export class RoyaltyCalculator {
          FROM run_counted`,
       [run.id],
     );
+    // A key (its agreement) belongs to one licensee: with one report per licensee, each key has
+    // one report and the usage is the counted rows as they are (not summed again).
+    const [{ oneReportEach }] = await manager.query<{ oneReportEach: boolean | null }[]>(
+      `SELECT bool_and(n = 1) AS "oneReportEach"
+         FROM (SELECT count(*) AS n FROM usage_reports
+                WHERE status = 'accepted' AND superseded_by_id IS NULL
+                  AND period_start >= $1 AND period_end <= $2
+                GROUP BY licensee_id) r`,
+      [run.period_start, run.period_end],
+    );
     await manager.query(
-      `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
-       SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit,
-              sum(units) AS units, sum(revenue) AS revenue
-         FROM run_counted
-        GROUP BY agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit
-       HAVING sum(units) <> 0 OR sum(revenue) <> 0`,
+      oneReportEach !== false
+        ? `ALTER TABLE run_counted RENAME TO run_usage`
+        : `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
+           SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit,
+                  sum(units) AS units, sum(revenue) AS revenue
+             FROM run_counted
+            GROUP BY agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit
+           HAVING sum(units) <> 0 OR sum(revenue) <> 0`,
     );
     await this.restatedUsage(manager, run);
     // Every licensee with usage, or with an agreement in force during the run (fees accrue
