@@ -495,7 +495,9 @@ export class RoyaltyCalculator {
        SELECT $1::uuid, invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
               unit, units, rate, per, exact, gross, commission, adjusts_run_id,
               adjusts_period_start, adjusts_period_end, adjusts_report_ids
-         FROM run_allocated`,
+         FROM run_allocated
+        -- In key order: the primary key's index is appended to, not split at random pages.
+        ORDER BY invoice_id, line_no`,
       [run.id],
     );
     // Fresh rows carry no statistics (temp tables never): plan with real sizes.
