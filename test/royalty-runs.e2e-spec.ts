@@ -229,6 +229,38 @@ describe('royalty runs', () => {
     await expect(
       t.sql(`UPDATE royalty_runs SET summary = '{}' WHERE id = $1`, [created.body.id]),
     ).rejects.toThrow('is posted');
+    // References are checked per statement (set-based triggers), as strictly as foreign keys.
+    const invoice = (
+      await t.sql<{ id: string }>(`SELECT id FROM invoices WHERE run_id = $1`, [created.body.id])
+    )[0].id;
+    await expect(
+      t.sql(
+        `INSERT INTO statement_lines (statement_id, line_no, invoice_id, charge_line_no, kind,
+                agreement_id, share_bps, gross, commission, net)
+         SELECT gen_random_uuid(), 1, $1, 1, 'per-unit', agreement_id, 10000, 1, 0, 1
+           FROM invoices WHERE id = $1`,
+        [invoice],
+      ),
+    ).rejects.toThrow('refers to a statement that does not exist');
+    await expect(
+      t.sql(
+        `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, exact, gross,
+                commission)
+         SELECT gen_random_uuid(), $1, 99, 'flat-fee', agreement_id, 1, 1, 0
+           FROM invoices WHERE id = $1`,
+        [invoice],
+      ),
+    ).rejects.toThrow('does not exist in its run');
+    await expect(
+      t.sql(
+        `INSERT INTO royalty_run_usage (run_id, period_run_id, report_id, agreement_id,
+                agreement_version, licensee_id, publisher_id, work_id, usage, unit, units, revenue)
+         SELECT run_id, run_id, gen_random_uuid(), agreement_id, 1, licensee_id, publisher_id,
+                gen_random_uuid(), 'ai-train', 'token', 1, 0
+           FROM invoices WHERE id = $1`,
+        [invoice],
+      ),
+    ).rejects.toThrow('does not exist');
     const overlapping = await t.http.post('/v1/royalty-runs', finance, {
       periodStart: '2029-06-15',
       periodEnd: '2029-07-15',

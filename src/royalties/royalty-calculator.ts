@@ -61,6 +61,11 @@ export class RoyaltyCalculator {
       // Not beside a posting: the settled state the adjustments are taken against holds still,
       // and a run posted later has a later posted_at than this calculated_at.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('royalty-run-posting'))`);
+      // Set-based over a million charges and millions of statement lines: hash joins and
+      // aggregates and sorts in memory, and no JIT compilation (it costs more than it saves on
+      // these short statements).
+      await manager.query(`SET LOCAL work_mem = '1GB'`);
+      await manager.query(`SET LOCAL jit = off`);
       await this.clear(manager, run.id);
       await this.charges(manager, run);
       await this.invoices(manager, run);
@@ -90,30 +95,48 @@ export class RoyaltyCalculator {
   }
 
   private async charges(manager: EntityManager, run: RunRow): Promise<void> {
-    // What the run counts, per report, recorded so a later run can restate the difference.
+    // What the run counts, per report, recorded so a later run can restate the difference; the
+    // run's usage is the same summed over the reports (one read of the aggregates).
     await manager.query(
-      `INSERT INTO royalty_run_usage (run_id, period_run_id, report_id, agreement_id,
-              agreement_version, licensee_id, publisher_id, work_id, usage, unit, units, revenue)
-       SELECT $1::uuid, $1::uuid, a.report_id, a.agreement_id, a.agreement_version, a.licensee_id,
-              a.publisher_id, a.work_id, a.usage, a.unit, sum(a.units), sum(a.revenue)
+      `CREATE TEMP TABLE run_counted ON COMMIT DROP AS
+       SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
+              a.work_id, a.usage, a.unit, sum(a.units) AS units, sum(a.revenue) AS revenue
          FROM usage_aggregates a
          JOIN usage_reports r ON r.id = a.report_id
         WHERE a.status = 'matched' AND r.status = 'accepted' AND r.superseded_by_id IS NULL
-          AND r.period_start >= $2 AND r.period_end <= $3
+          AND r.period_start >= $1 AND r.period_end <= $2
         GROUP BY a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
                  a.work_id, a.usage, a.unit
        HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0`,
-      [run.id, run.period_start, run.period_end],
+      [run.period_start, run.period_end],
     );
     await manager.query(
-      `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
-       SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit,
-              sum(units) AS units, sum(revenue) AS revenue
-         FROM royalty_run_usage
-        WHERE run_id = $1 AND period_run_id = $1
-        GROUP BY agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit
-       HAVING sum(units) <> 0 OR sum(revenue) <> 0`,
+      `INSERT INTO royalty_run_usage (run_id, period_run_id, report_id, agreement_id,
+              agreement_version, licensee_id, publisher_id, work_id, usage, unit, units, revenue)
+       SELECT $1::uuid, $1::uuid, report_id, agreement_id, agreement_version, licensee_id,
+              publisher_id, work_id, usage, unit, units, revenue
+         FROM run_counted`,
       [run.id],
+    );
+    // A key (its agreement) belongs to one licensee: with one report per licensee, each key has
+    // one report and the usage is the counted rows as they are (not summed again).
+    const [{ oneReportEach }] = await manager.query<{ oneReportEach: boolean | null }[]>(
+      `SELECT bool_and(n = 1) AS "oneReportEach"
+         FROM (SELECT count(*) AS n FROM usage_reports
+                WHERE status = 'accepted' AND superseded_by_id IS NULL
+                  AND period_start >= $1 AND period_end <= $2
+                GROUP BY licensee_id) r`,
+      [run.period_start, run.period_end],
+    );
+    await manager.query(
+      oneReportEach !== false
+        ? `ALTER TABLE run_counted RENAME TO run_usage`
+        : `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
+           SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit,
+                  sum(units) AS units, sum(revenue) AS revenue
+             FROM run_counted
+            GROUP BY agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit
+           HAVING sum(units) <> 0 OR sum(revenue) <> 0`,
     );
     await this.restatedUsage(manager, run);
     // Every licensee with usage, or with an agreement in force during the run (fees accrue
@@ -418,10 +441,9 @@ export class RoyaltyCalculator {
     // amount, and exact × bps for the commission, floored, the units left (0 to the number of
     // lines, since the section's amount is its exact sum rounded) one each to the largest
     // fractions (ties to the earlier line).
+    // Allocated in a temporary table (the splits below read it), then written once.
     await manager.query(
-      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
-              work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
-              adjusts_period_start, adjusts_period_end, adjusts_report_ids)
+      `CREATE TEMP TABLE run_allocated ON COMMIT DROP AS
        WITH c AS (
          SELECT rc.*, i.id AS invoice_id, rc.adjusts_run_id IS NOT NULL AS adj,
                 CASE WHEN rc.adjusts_run_id IS NULL THEN i.amount - i.adjustment_amount
@@ -430,9 +452,11 @@ export class RoyaltyCalculator {
                      ELSE i.adjustment_commission END AS invoice_commission,
                 CASE WHEN rc.adjusts_run_id IS NULL THEN i.exact_total - i.adjustment_exact
                      ELSE i.adjustment_exact END AS exact_total,
-                row_number() OVER (PARTITION BY i.id ORDER BY rc.kind, rc.work_id, rc.usage, rc.unit,
-                                   rc.agreement_version, rc.adjusts_period_start,
-                                   rc.adjusts_run_id)::int AS line_no
+                -- Text in byte order (COLLATE "C"): the same on every server, and fast to compare.
+                row_number() OVER (PARTITION BY i.id
+                                   ORDER BY rc.kind COLLATE "C", rc.work_id, rc.usage COLLATE "C",
+                                            rc.unit COLLATE "C", rc.agreement_version,
+                                            rc.adjusts_period_start, rc.adjusts_run_id)::int AS line_no
            FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id),
        b AS (
          SELECT c.*,
@@ -456,14 +480,28 @@ export class RoyaltyCalculator {
                 row_number() OVER (PARTITION BY invoice_id, adj ORDER BY c_rem DESC, line_no) AS c_rank,
                 invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id, adj) AS c_left
            FROM b)
-       SELECT $1::uuid, invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
+       SELECT invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
               unit, units, rate, per, exact,
-              (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint,
-              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint,
+              (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint AS gross,
+              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint AS commission,
               adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids
          FROM r`,
       [run.id, run.commission_bps],
     );
+    await manager.query(
+      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
+              work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
+              adjusts_period_start, adjusts_period_end, adjusts_report_ids)
+       SELECT $1::uuid, invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
+              unit, units, rate, per, exact, gross, commission, adjusts_run_id,
+              adjusts_period_start, adjusts_period_end, adjusts_report_ids
+         FROM run_allocated
+        -- In key order: the primary key's index is appended to, not split at random pages.
+        ORDER BY invoice_id, line_no`,
+      [run.id],
+    );
+    // Fresh rows carry no statistics (temp tables never): plan with real sizes.
+    await manager.query(`ANALYZE run_allocated`);
     // The splits in force at the period's end (the first set, for a work whose splits start
     // later); for an adjustment, at the end of the period it corrects.
     await manager.query(
@@ -473,15 +511,13 @@ export class RoyaltyCalculator {
                       COALESCE(max(w.split_version) FILTER (WHERE w.effective_from <= d.on_date),
                                min(w.split_version)) AS version
                  FROM (SELECT DISTINCT work_id, COALESCE(adjusts_period_end, $1::date) AS on_date
-                         FROM royalty_charges WHERE run_id = $2 AND work_id IS NOT NULL) d
+                         FROM run_allocated WHERE work_id IS NOT NULL) d
                  JOIN work_splits w ON w.work_id = d.work_id
                 GROUP BY d.work_id, d.on_date) v
          JOIN work_splits s ON s.work_id = v.work_id AND s.split_version = v.version`,
-      [run.period_end, run.id],
+      [run.period_end],
     );
-    // Fresh rows carry no statistics (temp tables never; autovacuum may lag): plan with real sizes.
     await manager.query(`ANALYZE run_splits`);
-    await manager.query(`ANALYZE royalty_charges`);
     await manager.query(
       `CREATE TEMP TABLE run_shares ON COMMIT DROP AS
        WITH b AS (
@@ -490,26 +526,25 @@ export class RoyaltyCalculator {
                 c.adjusts_run_id, c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids,
                 -- A signed line is split by its magnitude, then given its sign back.
                 sign(c.gross) AS g_sign, sign(c.commission) AS c_sign,
-                div(abs(c.gross) * s.share_bps, 10000) AS g_base,
-                mod(abs(c.gross) * s.share_bps, 10000) AS g_rem,
-                div(abs(c.commission) * s.share_bps, 10000) AS c_base,
-                mod(abs(c.commission) * s.share_bps, 10000) AS c_rem
-           FROM royalty_charges c
+                -- bigint arithmetic, exact: the operands are not negative, so / is div.
+                abs(c.gross) * s.share_bps / 10000 AS g_base,
+                abs(c.gross) * s.share_bps % 10000 AS g_rem,
+                abs(c.commission) * s.share_bps / 10000 AS c_base,
+                abs(c.commission) * s.share_bps % 10000 AS c_rem
+           FROM run_allocated c
            -- A work's splits; a line without a work goes to the publisher's default payee.
            -- Two plain equi-joins (hash-joinable), not one join on an OR.
-           JOIN (SELECT c.run_id, c.invoice_id, c.line_no, s.payee_id, s.share_bps
-                   FROM royalty_charges c
+           JOIN (SELECT c.invoice_id, c.line_no, s.payee_id, s.share_bps
+                   FROM run_allocated c
                    JOIN run_splits s ON s.work_id = c.work_id
-                                    AND s.on_date = COALESCE(c.adjusts_period_end, $2::date)
-                  WHERE c.run_id = $1
+                                    AND s.on_date = COALESCE(c.adjusts_period_end, $1::date)
                  UNION ALL
-                 SELECT c.run_id, c.invoice_id, c.line_no, p.id, 10000
-                   FROM royalty_charges c
+                 SELECT c.invoice_id, c.line_no, p.id, 10000
+                   FROM run_allocated c
                    JOIN invoices i ON i.id = c.invoice_id
                    JOIN payees p ON p.organization_id = i.publisher_id AND p.is_default
-                  WHERE c.run_id = $1 AND c.work_id IS NULL) s
-             ON s.run_id = c.run_id AND s.invoice_id = c.invoice_id AND s.line_no = c.line_no
-          WHERE c.run_id = $1),
+                  WHERE c.work_id IS NULL) s
+             ON s.invoice_id = c.invoice_id AND s.line_no = c.line_no),
        r AS (
          SELECT b.*,
                 row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY g_rem DESC, payee_id) AS g_rank,
@@ -523,7 +558,7 @@ export class RoyaltyCalculator {
               (c_sign * (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END))::bigint AS commission,
               adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids
          FROM r`,
-      [run.id, run.period_end],
+      [run.period_end],
     );
   }
 
@@ -535,6 +570,7 @@ export class RoyaltyCalculator {
    */
   private async repayAdvances(manager: EntityManager): Promise<void> {
     const owed = await this.ledger.outstandingPayeeAdvances(manager);
+    if (!owed.length) return;
     await manager.query(
       `CREATE TEMP TABLE run_owed ON COMMIT DROP AS
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS o(payee_id uuid, currency text, outstanding numeric)`,
@@ -605,14 +641,16 @@ export class RoyaltyCalculator {
       `INSERT INTO statement_lines (statement_id, line_no, invoice_id, charge_line_no, kind,
               agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross, commission, net,
               adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids)
-       SELECT md5('statement:' || $1::text || ':' || s.payee_id || ':' || i.currency)::uuid,
-              row_number() OVER (PARTITION BY s.payee_id, i.currency
-                                 ORDER BY s.agreement_id, s.kind, s.work_id, s.usage, s.unit,
-                                          s.line_no)::int,
+       SELECT t.id,
+              row_number() OVER (PARTITION BY s.payee_id, i.currency COLLATE "C"
+                                 ORDER BY s.agreement_id, s.kind COLLATE "C", s.work_id,
+                                          s.usage COLLATE "C", s.unit COLLATE "C", s.line_no)::int,
               s.invoice_id, s.line_no, s.kind, s.agreement_id, s.work_id, s.usage, s.unit, s.units,
               s.rate, s.per, s.share_bps, s.gross, s.commission, s.gross - s.commission,
               s.adjusts_run_id, s.adjusts_period_start, s.adjusts_period_end, s.adjusts_report_ids
-         FROM run_shares s JOIN invoices i ON i.id = s.invoice_id`,
+         FROM run_shares s
+         JOIN invoices i ON i.id = s.invoice_id
+         JOIN statements t ON t.run_id = $1 AND t.payee_id = s.payee_id AND t.currency = i.currency`,
       [run.id],
     );
   }
@@ -637,15 +675,21 @@ export class RoyaltyCalculator {
     const [{ digest }] = await manager.query<{ digest: Buffer | null }[]>(
       // A digest per statement, then one over those: no single string of every line (millions
       // of lines would near PostgreSQL's 1 GB value limit).
+      // Each line's fields joined by | (a null as nothing), concatenated rather than format()ted:
+      // the same text, cheaper per line.
       `SELECT sha256(convert_to(COALESCE(string_agg(encode(x.digest, 'hex'), E'\\n'
-                                                    ORDER BY x.payee_id, x.currency), ''), 'UTF8'))
+                                                    ORDER BY x.payee_id, x.currency COLLATE "C"),
+                                         ''), 'UTF8'))
                 AS digest
          FROM (SELECT s.payee_id, s.currency,
                       sha256(convert_to(string_agg(
-                        format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', s.payee_id,
-                               s.currency, l.line_no, l.kind, l.agreement_id, l.work_id, l.usage,
-                               l.unit, l.units, l.rate, l.per, l.share_bps, l.gross, l.commission,
-                               l.adjusts_run_id, l.adjusts_report_ids),
+                        s.payee_id::text || '|' || s.currency || '|' || l.line_no || '|' || l.kind
+                        || '|' || l.agreement_id || '|' || COALESCE(l.work_id::text, '') || '|'
+                        || COALESCE(l.usage, '') || '|' || COALESCE(l.unit, '') || '|'
+                        || COALESCE(l.units::text, '') || '|' || COALESCE(l.rate::text, '') || '|'
+                        || COALESCE(l.per::text, '') || '|' || l.share_bps || '|' || l.gross || '|'
+                        || l.commission || '|' || COALESCE(l.adjusts_run_id::text, '') || '|'
+                        || COALESCE(l.adjusts_report_ids::text, ''),
                         E'\\n' ORDER BY l.line_no), 'UTF8')) AS digest
                  FROM statements s JOIN statement_lines l ON l.statement_id = s.id
                 WHERE s.run_id = $1
