@@ -17,6 +17,8 @@ import {
 } from './dto/payee.dto';
 import { Payee } from './payee.entity';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class PayeeService {
   private readonly payees: ScopedRepository<Payee>;
@@ -109,6 +111,31 @@ export class PayeeService {
       });
       return toPayeeResponse(stored);
     });
+  }
+
+  /** A payee the principal may see, as other modules need it (404 when not theirs). */
+  async reference(
+    actor: Principal,
+    id: string,
+  ): Promise<Pick<Payee, 'id' | 'organizationId' | 'email' | 'country'>> {
+    const payee = await this.payees.get(scopeOf(actor), id);
+    return {
+      id: payee.id,
+      organizationId: payee.organizationId,
+      email: payee.email,
+      country: payee.country,
+    };
+  }
+
+  /** Which of these ids are payees, with their publishers (for other modules: payouts). */
+  async existing(ids: string[]): Promise<{ id: string; organizationId: string }[]> {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (valid.length === 0) return [];
+    const rows = await this.dataSource.query<{ id: string; organization_id: string }[]>(
+      `SELECT id, organization_id FROM payees WHERE id = ANY ($1::uuid[]) ORDER BY id`,
+      [valid],
+    );
+    return rows.map((row) => ({ id: row.id, organizationId: row.organization_id }));
   }
 
   private async lockForUpdate(

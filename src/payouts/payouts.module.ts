@@ -1,0 +1,46 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { PayeeHoldsController } from './payee-holds.controller';
+import { PayeeHoldsService } from './payee-holds.service';
+import { PayoutQueue } from './payout-queue';
+import { PayoutReversals } from './payout-reversals';
+import { PayoutRunsController } from './payout-runs.controller';
+import { PayoutRunsService } from './payout-runs.service';
+import { PayoutSender } from './payout-sender';
+import { PAYOUT_QUEUE } from './payout.queue';
+import { StripeAccountsController } from './stripe-accounts.controller';
+import { StripeAccountsService } from './stripe-accounts.service';
+import { StripeWebhooksController } from './stripe-webhooks.controller';
+import { StripeWebhooksService } from './stripe-webhooks.service';
+import { StripeClient } from './stripe/stripe-client';
+
+/** Stripe Connect onboarding, holds, payout runs, Stripe webhooks and reconciliation. */
+@Module({
+  imports: [
+    OrganizationsModule,
+    CatalogueModule,
+    LedgerModule,
+    BullModule.registerQueue({ name: PAYOUT_QUEUE }),
+  ],
+  controllers: [
+    StripeAccountsController,
+    PayeeHoldsController,
+    PayoutRunsController,
+    StripeWebhooksController,
+  ],
+  providers: [
+    StripeClient,
+    StripeAccountsService,
+    PayeeHoldsService,
+    PayoutQueue,
+    PayoutRunsService,
+    PayoutSender,
+    PayoutReversals,
+    StripeWebhooksService,
+  ],
+  exports: [PayoutSender, PayoutQueue, StripeClient],
+})
+export class PayoutsModule {}
