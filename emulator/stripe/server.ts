@@ -29,6 +29,8 @@ export interface StripeEmulatorOptions {
   /** Available platform balance per currency, smallest unit: `{ eur: 1_000_000 }`. */
   balance?: Record<string, number>;
   webhook?: WebhookEndpoint;
+  /** Added to every API answer (after the work is done), to widen the window of a crash. */
+  latencyMs?: number;
   /** Unix seconds; tests can move time. */
   now?: () => number;
 }
@@ -63,6 +65,7 @@ export class StripeEmulator {
   private server?: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   url = '';
+  latencyMs: number;
 
   constructor(options: StripeEmulatorOptions = {}) {
     const now = options.now ?? (() => Math.floor(Date.now() / 1000));
@@ -73,6 +76,7 @@ export class StripeEmulator {
       now,
     );
     this.bucket = new TokenBucket(options.rateLimitPerSecond ?? 100);
+    this.latencyMs = options.latencyMs ?? 0;
     for (const [currency, amount] of Object.entries(options.balance ?? {}))
       this.state.fund(currency, amount);
   }
@@ -201,6 +205,7 @@ export class StripeEmulator {
         req.socket.destroy();
         return;
       }
+      if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       send(result.status, result.body, {
         ...(key ? { 'idempotency-key': key } : {}),
         ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}),

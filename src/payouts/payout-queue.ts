@@ -18,6 +18,17 @@ export class PayoutQueue {
     private readonly config: AppConfig,
   ) {}
 
+  /** Resume: jobs waiting out a backoff run now; items without a job get one. */
+  async requeue(itemIds: string[]): Promise<void> {
+    const missing: string[] = [];
+    for (const itemId of itemIds) {
+      const job = await this.queue.getJob(payoutJobId(itemId));
+      if (!job) missing.push(itemId);
+      else if (await job.isDelayed()) await job.promote();
+    }
+    await this.enqueue(missing);
+  }
+
   async enqueue(itemIds: string[]): Promise<void> {
     for (let i = 0; i < itemIds.length; i += BATCH) {
       await this.queue.addBulk(

@@ -235,7 +235,7 @@ export class PayoutRunsService {
       `SELECT id FROM payout_items WHERE run_id = $1 AND status = 'pending' ORDER BY id`,
       [run.id],
     );
-    await this.queue.enqueue(pending.map((p) => p.id));
+    await this.queue.requeue(pending.map((p) => p.id));
     return this.get(id);
   }
 

@@ -68,6 +68,15 @@ export class PayoutSender {
         case 'refused':
           return this.recordRefused(item, failure.code, failure.message);
         case 'throttled':
+          // A 429 did nothing; if no earlier attempt reached Stripe either, the item is unsent
+          // again (and so may still be cancelled), unless another attempt has started since.
+          if (!claim.sentBefore) {
+            await this.dataSource.query(
+              `UPDATE payout_items SET first_sent_at = NULL
+                WHERE id = $1 AND status = 'pending' AND attempts = $2`,
+              [item.id, item.attempts + 1],
+            );
+          }
           throw new StripeThrottled(failure.message);
         case 'unknown':
           await this.dataSource.query(
@@ -154,14 +163,28 @@ export class PayoutSender {
   }
 
   /**
-   * Marks an attempt before calling Stripe. A payee put on hold before its item was ever sent
-   * has the item cancelled instead (reservation released).
+   * Marks an attempt before calling Stripe. An item never sent whose run was cancelled, or whose
+   * payee was put on hold, is cancelled instead (reservation released).
    */
   private async claim(itemId: string): Promise<Claim> {
     const claim = await this.dataSource.transaction(async (manager): Promise<Claim> => {
       const item = await this.lock(manager, itemId);
       if (item?.status !== 'pending') return { kind: 'done' };
       if (!item.first_sent_at) {
+        const [run] = await manager.query<{ status: string }[]>(
+          `SELECT status FROM payout_runs WHERE id = $1`,
+          [item.run_id],
+        );
+        if (run.status === 'cancelled') {
+          await this.finishUnpaid(
+            manager,
+            item,
+            'cancelled',
+            'run-cancelled',
+            'The run was cancelled',
+          );
+          return { kind: 'cancelled', runId: item.run_id };
+        }
         const [hold] = await manager.query<{ reason: string }[]>(
           `SELECT reason FROM payee_holds WHERE payee_id = $1 AND released_at IS NULL`,
           [item.payee_id],
