@@ -149,6 +149,7 @@ export class CreatePayouts1765300000000 implements MigrationInterface {
         id uuid PRIMARY KEY,
         range_from timestamptz NOT NULL,
         range_to timestamptz NOT NULL,
+        currency text CHECK (currency IS NULL OR currency ~ '^[A-Z]{3}$'),
         status text NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
         requested_by_principal_id uuid REFERENCES principals (id),
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -158,6 +159,9 @@ export class CreatePayouts1765300000000 implements MigrationInterface {
         error text,
         CHECK (range_to > range_from)
       )`);
+    // One scheduled reconciliation per range.
+    await queryRunner.query(`CREATE UNIQUE INDEX reconciliations_scheduled_once
+      ON reconciliations (range_from, range_to) WHERE requested_by_principal_id IS NULL`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import { Page, paginate } from '../common/pagination/page';
 import { ScopedRepository, scopeOf } from '../common/tenancy/tenant-scope';
 import { AuditService } from '../organizations/audit.service';
@@ -16,8 +16,6 @@ import {
   UpdatePayeeDto,
 } from './dto/payee.dto';
 import { Payee } from './payee.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class PayeeService {
@@ -129,7 +127,7 @@ export class PayeeService {
 
   /** Which of these ids are payees, with their publishers (for other modules: payouts). */
   async existing(ids: string[]): Promise<{ id: string; organizationId: string }[]> {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.filter((id) => isUuid(id));
     if (valid.length === 0) return [];
     const rows = await this.dataSource.query<{ id: string; organization_id: string }[]>(
       `SELECT id, organization_id FROM payees WHERE id = ANY ($1::uuid[]) ORDER BY id`,

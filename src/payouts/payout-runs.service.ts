@@ -5,7 +5,7 @@ import { PayeeService } from '../catalogue/payee.service';
 import { Principal } from '../common/auth/principal';
 import { Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import { CreatePayoutRunDto, PayoutRunResponse } from './dto/payout-run.dto';
@@ -18,8 +18,6 @@ import {
   PayoutRunRow,
   toPayoutRunResponse,
 } from './payout-run-response';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An account receives payouts when Stripe says both its transfers and its payouts are on. */
 const payable = (account: { payouts_enabled: boolean; transfers_capability: string }) =>
@@ -296,7 +294,7 @@ export class PayoutRunsService {
   }
 
   private async lockRun(manager: EntityManager, id: string, lock = true): Promise<PayoutRunRow> {
-    const [run] = UUID.test(id)
+    const [run] = isUuid(id)
       ? await manager.query<PayoutRunRow[]>(
           `SELECT * FROM payout_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
           [id],

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { PayoutRecovery } from './payout-recovery';
 import { PayoutWorker } from './payout.worker';
 import { PayoutsModule } from './payouts.module';
+import { ReconciliationProcessor, ReconciliationSchedule } from './reconciliation.processor';
 
-/** Payouts' background work: sending items, recovering lost jobs. Runs where workers run. */
+/** Payouts' background work: sending items, recovering lost jobs, reconciling. Runs where workers run. */
 @Module({
   imports: [PayoutsModule],
-  providers: [PayoutWorker, PayoutRecovery],
+  providers: [PayoutWorker, PayoutRecovery, ReconciliationProcessor, ReconciliationSchedule],
 })
 export class PayoutsWorkersModule {}

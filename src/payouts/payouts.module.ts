@@ -16,6 +16,9 @@ import { StripeAccountsService } from './stripe-accounts.service';
 import { StripeWebhooksController } from './stripe-webhooks.controller';
 import { StripeWebhooksService } from './stripe-webhooks.service';
 import { StripeClient } from './stripe/stripe-client';
+import { RECONCILIATION_QUEUE } from './reconciliation.queue';
+import { ReconciliationService } from './reconciliation.service';
+import { ReconciliationsController } from './reconciliations.controller';
 
 /** Stripe Connect onboarding, holds, payout runs, Stripe webhooks and reconciliation. */
 @Module({
@@ -23,13 +26,14 @@ import { StripeClient } from './stripe/stripe-client';
     OrganizationsModule,
     CatalogueModule,
     LedgerModule,
-    BullModule.registerQueue({ name: PAYOUT_QUEUE }),
+    BullModule.registerQueue({ name: PAYOUT_QUEUE }, { name: RECONCILIATION_QUEUE }),
   ],
   controllers: [
     StripeAccountsController,
     PayeeHoldsController,
     PayoutRunsController,
     StripeWebhooksController,
+    ReconciliationsController,
   ],
   providers: [
     StripeClient,
@@ -40,7 +44,8 @@ import { StripeClient } from './stripe/stripe-client';
     PayoutSender,
     PayoutReversals,
     StripeWebhooksService,
+    ReconciliationService,
   ],
-  exports: [PayoutSender, PayoutQueue, StripeClient],
+  exports: [PayoutSender, PayoutQueue, StripeClient, ReconciliationService],
 })
 export class PayoutsModule {}
