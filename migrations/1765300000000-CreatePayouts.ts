@@ -77,7 +77,8 @@ export class CreatePayouts1765300000000 implements MigrationInterface {
         failed_at timestamptz,
         cancelled_at timestamptz,
         UNIQUE (run_id, payee_id),
-        CHECK ((status = 'paid') = (transfer_id IS NOT NULL AND settled_transaction_id IS NOT NULL)),
+        CHECK ((status = 'paid') = (transfer_id IS NOT NULL)),
+        CHECK (settled_transaction_id IS NULL OR status = 'paid'),
         CONSTRAINT payout_items_cancelled_unsent CHECK (status <> 'cancelled' OR first_sent_at IS NULL)
       )`);
     await queryRunner.query(

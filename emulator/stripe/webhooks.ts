@@ -15,6 +15,8 @@ export function signatureHeader(payload: string, secret: string, timestamp: numb
 export interface WebhookEndpoint {
   url: string;
   secret: string;
+  /** Stripe's `enabled_events`: only these types are sent (default: every type). */
+  enabledEvents?: string[];
 }
 
 export interface FlushOptions {
@@ -57,6 +59,8 @@ export class WebhookDispatcher {
     };
     this.events.push(event);
     if (!this.endpoint) return;
+    const enabled = this.endpoint.enabledEvents;
+    if (enabled && !enabled.includes(type)) return;
     if (this.mode === 'manual') this.held.push(event);
     else this.enqueue([event]);
   }

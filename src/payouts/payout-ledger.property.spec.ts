@@ -42,6 +42,7 @@ describe('payout ledger entries (property)', () => {
         const balances = new Map<string, bigint>();
         const entries: JournalEntry[] = [reservationEntry('run', money)];
         const expectedPayable = new Map<string, bigint>();
+        const paid: PayoutMoney[] = [];
         items.forEach((it, i) => {
           const m = money[i];
           if (it.outcome.kind !== 'paid') {
@@ -49,7 +50,7 @@ describe('payout ledger entries (property)', () => {
             expectedPayable.set(m.payeeId, 0n);
             return;
           }
-          entries.push(settlementEntry(m, `tr_${i}`));
+          paid.push(m);
           // Reversals are parts of the transfer, never more than it.
           let left = m.amount;
           let back = 0n;
@@ -63,6 +64,8 @@ describe('payout ledger entries (property)', () => {
           // payable starts at −amount (credit) after reservation: earned − paid + reversed.
           expectedPayable.set(m.payeeId, m.amount - back);
         });
+        // The settler posts every paid item of a round in one transaction.
+        if (paid.length > 0) entries.push(settlementEntry('batch', paid));
         for (const entry of entries) {
           expect(journalEntryProblem(entry)).toBeNull();
           apply(balances, entry);

@@ -39,15 +39,24 @@ export function reservationEntry(runId: string, items: PayoutMoney[]): JournalEn
   };
 }
 
-/** Stripe made the transfer: the money leaves the platform's Stripe balance. */
-export function settlementEntry(m: PayoutMoney, transferId: string): JournalEntry {
+/**
+ * Stripe made the transfers: the money leaves the platform's Stripe balance. Many items in one
+ * journal transaction (the ledger is one writer at a time: one posting round per batch, not per
+ * transfer); each item's pending amount is cleared, the clearing credited per currency.
+ */
+export function settlementEntry(settlementId: string, items: PayoutMoney[]): JournalEntry {
+  const byCurrency = new Map<string, bigint>();
+  for (const m of items) byCurrency.set(m.currency, (byCurrency.get(m.currency) ?? 0n) + m.amount);
   return {
-    idempotencyKey: `payout-item:${m.itemId}:settle`,
-    reason: `payout ${m.itemId} paid by Stripe transfer ${transferId}`,
-    refs: { payoutRunId: m.runId, payoutItemId: m.itemId, stripeTransferId: transferId },
+    idempotencyKey: `payout-settlement:${settlementId}`,
+    reason: `${items.length} payout(s) paid by Stripe transfers`,
+    refs: { payoutSettlementId: settlementId },
     postings: [
-      { account: payee(m, 'payout-pending'), amount: m.amount },
-      { account: clearing(m.currency), amount: -m.amount },
+      ...items.map((m) => ({ account: payee(m, 'payout-pending'), amount: m.amount })),
+      ...[...byCurrency].map(([currency, amount]) => ({
+        account: clearing(currency),
+        amount: -amount,
+      })),
     ],
   };
 }

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
-import { releaseEntry, settlementEntry } from './payout-ledger';
+import { releaseEntry } from './payout-ledger';
+import { PayoutSettler } from './payout-settler';
 import { PayoutItemRow } from './payout-run-response';
 import { moneyOf } from './payout-runs.service';
 import { StripeClient } from './stripe/stripe-client';
@@ -28,8 +29,9 @@ type Claim =
  *    is the item's idempotency key, its metadata the item id) and record it if found;
  * 3. otherwise create it with the item's idempotency key (Stripe returns the first result for
  *    a key it has seen, so even a lookup that missed an in-flight request cannot pay twice);
- * 4. record the outcome: paid (ledger: payout pending → Stripe clearing), refused (failed with
- *    Stripe's reason, reservation released), or unknown (left pending, retried).
+ * 4. record the outcome: paid (the settler then posts payout pending → Stripe clearing, in
+ *    batches), refused (failed with Stripe's reason, reservation released), or unknown (left
+ *    pending, retried).
  */
 @Injectable()
 export class PayoutSender {
@@ -39,6 +41,7 @@ export class PayoutSender {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly stripe: StripeClient,
+    private readonly settler: PayoutSettler,
   ) {}
 
   async send(itemId: string): Promise<void> {
@@ -117,22 +120,16 @@ export class PayoutSender {
       );
       throw new PayoutOutcomeUnknown(`transfer ${transfer.id} does not match payout ${item.id}`);
     }
-    await this.dataSource.transaction(async (manager) => {
-      const current = await this.lock(manager, item.id);
-      if (current?.status !== 'pending') return;
-      const settled = await this.ledger.post(
-        manager,
-        settlementEntry(moneyOf(current), transfer.id),
-      );
-      await manager.query(
-        `UPDATE payout_items SET status = 'paid', transfer_id = $2, settled_transaction_id = $3,
-                transfer_created_at = to_timestamp($4), paid_at = now(),
-                error_code = NULL, error_message = NULL
-          WHERE id = $1`,
-        [item.id, transfer.id, settled.id, transfer.created],
-      );
-    });
-    await this.completeRun(item.run_id);
+    // The ledger entry (payout pending → Stripe clearing) is posted by the settler, batched;
+    // this row is its outbox: paid and not yet settled.
+    await this.dataSource.query(
+      `UPDATE payout_items SET status = 'paid', transfer_id = $2,
+              transfer_created_at = to_timestamp($3), paid_at = now(),
+              error_code = NULL, error_message = NULL
+        WHERE id = $1 AND status = 'pending'`,
+      [item.id, transfer.id, transfer.created],
+    );
+    this.settler.nudge();
   }
 
   private async recordRefused(item: PayoutItemRow, code: string, message: string): Promise<void> {
@@ -167,6 +164,37 @@ export class PayoutSender {
    * payee was put on hold, is cancelled instead (reservation released).
    */
   private async claim(itemId: string): Promise<Claim> {
+    // The usual case in one statement (one commit): a pending item, sent before or free to send.
+    // (An UPDATE answers [rows, count] through TypeORM.)
+    const [[claimed]] = await this.dataSource.query<
+      [(PayoutItemRow & { previously_sent_at: Date | null })[], number]
+    >(
+      `WITH old AS (
+         SELECT i.id, i.first_sent_at FROM payout_items i
+          WHERE i.id = $1 AND i.status = 'pending'
+            AND (i.first_sent_at IS NOT NULL OR (
+                 (SELECT r.status FROM payout_runs r WHERE r.id = i.run_id) <> 'cancelled'
+                 AND NOT EXISTS (SELECT 1 FROM payee_holds h
+                                  WHERE h.payee_id = i.payee_id AND h.released_at IS NULL)))
+          FOR UPDATE OF i)
+       UPDATE payout_items p SET attempts = p.attempts + 1, last_attempt_at = now(),
+              first_sent_at = COALESCE(p.first_sent_at, now())
+         FROM old WHERE p.id = old.id
+       RETURNING p.*, old.first_sent_at AS previously_sent_at`,
+      [itemId],
+    );
+    if (claimed) {
+      return {
+        kind: 'send',
+        item: { ...claimed, attempts: claimed.attempts - 1 },
+        sentBefore: claimed.previously_sent_at !== null,
+      };
+    }
+    return this.claimSlowly(itemId);
+  }
+
+  /** Everything else: not pending, or never sent and its run cancelled or its payee held. */
+  private async claimSlowly(itemId: string): Promise<Claim> {
     const claim = await this.dataSource.transaction(async (manager): Promise<Claim> => {
       const item = await this.lock(manager, itemId);
       if (item?.status !== 'pending') return { kind: 'done' };
@@ -214,16 +242,7 @@ export class PayoutSender {
     return item;
   }
 
-  /**
-   * A run is completed when none of its items is pending. Checked after each item's own commit,
-   * so of two items finishing together the later check sees both.
-   */
-  async completeRun(runId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE payout_runs SET status = 'completed', completed_at = now()
-        WHERE id = $1 AND status = 'executing'
-          AND NOT EXISTS (SELECT 1 FROM payout_items WHERE run_id = $1 AND status = 'pending')`,
-      [runId],
-    );
+  completeRun(runId: string): Promise<void> {
+    return this.settler.completeRun(runId);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PayoutRecovery } from './payout-recovery';
+import { PayoutSettlerLoop } from './payout-settler.loop';
 import { PayoutWorker } from './payout.worker';
 import { PayoutsModule } from './payouts.module';
 import { ReconciliationProcessor, ReconciliationSchedule } from './reconciliation.processor';
@@ -7,6 +8,12 @@ import { ReconciliationProcessor, ReconciliationSchedule } from './reconciliatio
 /** Payouts' background work: sending items, recovering lost jobs, reconciling. Runs where workers run. */
 @Module({
   imports: [PayoutsModule],
-  providers: [PayoutWorker, PayoutRecovery, ReconciliationProcessor, ReconciliationSchedule],
+  providers: [
+    PayoutWorker,
+    PayoutSettlerLoop,
+    PayoutRecovery,
+    ReconciliationProcessor,
+    ReconciliationSchedule,
+  ],
 })
 export class PayoutsWorkersModule {}

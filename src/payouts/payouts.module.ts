@@ -10,6 +10,7 @@ import { PayoutReversals } from './payout-reversals';
 import { PayoutRunsController } from './payout-runs.controller';
 import { PayoutRunsService } from './payout-runs.service';
 import { PayoutSender } from './payout-sender';
+import { PayoutSettler } from './payout-settler';
 import { PAYOUT_QUEUE } from './payout.queue';
 import { StripeAccountsController } from './stripe-accounts.controller';
 import { StripeAccountsService } from './stripe-accounts.service';
@@ -42,10 +43,11 @@ import { ReconciliationsController } from './reconciliations.controller';
     PayoutQueue,
     PayoutRunsService,
     PayoutSender,
+    PayoutSettler,
     PayoutReversals,
     StripeWebhooksService,
     ReconciliationService,
   ],
-  exports: [PayoutSender, PayoutQueue, StripeClient, ReconciliationService],
+  exports: [PayoutSender, PayoutSettler, PayoutQueue, StripeClient, ReconciliationService],
 })
 export class PayoutsModule {}
