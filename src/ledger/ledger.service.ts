@@ -70,8 +70,11 @@ export class LedgerService {
     const rows = await manager.query<{ n: string; id: string }[]>(
       `SELECT k.n, a.id
          FROM unnest($1::text[], $2::uuid[], $3::text[]) WITH ORDINALITY AS k(type, owner_id, currency, n)
-         JOIN ledger_accounts a ON a.type = k.type AND a.owner_id IS NOT DISTINCT FROM k.owner_id
-                               AND a.currency = k.currency
+         JOIN ledger_accounts a
+           ON a.type = k.type AND a.currency = k.currency
+          -- An equality (not IS NOT DISTINCT FROM), so thousands of keys join by hash.
+          AND COALESCE(a.owner_id, '00000000-0000-0000-0000-000000000000')
+            = COALESCE(k.owner_id, '00000000-0000-0000-0000-000000000000')
         ORDER BY k.n`,
       [columns.types, columns.owners, columns.currencies],
     );
