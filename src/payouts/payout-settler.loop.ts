@@ -19,6 +19,11 @@ export class PayoutSettlerLoop implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.settler.idle();
+    this.settler.disable();
+    // A round in flight commits or rolls back on its own; it is waited for, but not forever.
+    await Promise.race([
+      this.settler.idle(),
+      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+    ]);
   }
 }

@@ -34,6 +34,11 @@ export class PayoutSettler {
     this.enabled = true;
   }
 
+  disable(): void {
+    this.enabled = false;
+    this.again = false;
+  }
+
   /** Asks for a round soon; rounds never overlap in a process. */
   nudge(): void {
     if (!this.enabled) return;

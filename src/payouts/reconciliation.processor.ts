@@ -33,11 +33,12 @@ export class ReconciliationSchedule implements OnApplicationBootstrap {
     private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.reconciliations.schedule(this.config.get('RECONCILIATION_CRON'));
-    } catch (error) {
-      this.logger.error({ err: error }, 'could not schedule the daily reconciliation');
-    }
+  onApplicationBootstrap(): void {
+    // Not awaited: start-up must not wait on Redis (health answers 503 while it is down).
+    void this.reconciliations
+      .schedule(this.config.get('RECONCILIATION_CRON'))
+      .catch((error: unknown) =>
+        this.logger.error({ err: error }, 'could not schedule the daily reconciliation'),
+      );
   }
 }
