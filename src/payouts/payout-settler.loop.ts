@@ -23,7 +23,7 @@ export class PayoutSettlerLoop implements OnApplicationBootstrap, OnApplicationS
     // A round in flight commits or rolls back on its own; it is waited for, but not forever.
     await Promise.race([
       this.settler.idle(),
-      new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      new Promise((resolve) => setTimeout(resolve, 4000).unref()),
     ]);
   }
 }

@@ -42,8 +42,18 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'payout worker error'));
   }
 
+  /**
+   * Lets jobs in flight finish for a few seconds, then leaves them: an abandoned job is taken
+   * over by another worker and starts with a lookup, so nothing is sent twice.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    if (!this.worker) return;
+    const closed = this.worker.close();
+    const late = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 4000).unref()),
+    ]);
+    if (late) await this.worker.close(true);
   }
 
   private async process(job: Job<SendPayoutJob>): Promise<void> {
