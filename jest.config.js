@@ -3,6 +3,6 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   reporters: ['default', ['<rootDir>/test/support/summary-reporter.js', { label: 'unit' }]],
-  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/emulator/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
 };

@@ -17,6 +17,8 @@ import { LedgerModule } from './ledger/ledger.module';
 import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PayoutsModule } from './payouts/payouts.module';
+import { PayoutsWorkersModule } from './payouts/payouts-workers.module';
 import { QueueModule } from './queue/queue.module';
 import { RoyaltiesModule } from './royalties/royalties.module';
 import { RoyaltiesWorkersModule } from './royalties/royalties-workers.module';
@@ -37,6 +39,7 @@ export const WORKER_MODULES: Type[] = [
   CatalogueWorkersModule,
   UsageWorkersModule,
   RoyaltiesWorkersModule,
+  PayoutsWorkersModule,
 ];
 
 /** The whole service; the api serves it over HTTP, the worker runs it without a listener. */
@@ -58,6 +61,7 @@ export class AppModule {
         UsageModule,
         LedgerModule,
         RoyaltiesModule,
+        PayoutsModule,
         ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
       ],
       providers: [

@@ -10,6 +10,7 @@ import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
 import { Environment } from './config/environment';
 import { RSL_BODY_TYPES, RSL_IMPORT_ROUTE } from './licensing/rsl/rsl-vocabulary';
 import { setupOpenApi } from './openapi';
+import { STRIPE_WEBHOOK_ROUTE } from './payouts/stripe-webhooks.controller';
 
 /** The HTTP application, initialised but not listening: main.ts listens, tests inject. */
 export async function createApp(env: Environment): Promise<NestFastifyApplication> {
@@ -33,7 +34,7 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
   );
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  registerJsonBodyParser(fastify);
+  registerJsonBodyParser(fastify, [STRIPE_WEBHOOK_ROUTE]);
   registerStreamedBodies(fastify);
   registerXmlBodies(fastify, RSL_BODY_TYPES, [RSL_IMPORT_ROUTE], env.BODY_LIMIT_BYTES);
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import { Page, paginate } from '../common/pagination/page';
 import { ScopedRepository, scopeOf } from '../common/tenancy/tenant-scope';
 import { AuditService } from '../organizations/audit.service';
@@ -109,6 +109,31 @@ export class PayeeService {
       });
       return toPayeeResponse(stored);
     });
+  }
+
+  /** A payee the principal may see, as other modules need it (404 when not theirs). */
+  async reference(
+    actor: Principal,
+    id: string,
+  ): Promise<Pick<Payee, 'id' | 'organizationId' | 'email' | 'country'>> {
+    const payee = await this.payees.get(scopeOf(actor), id);
+    return {
+      id: payee.id,
+      organizationId: payee.organizationId,
+      email: payee.email,
+      country: payee.country,
+    };
+  }
+
+  /** Which of these ids are payees, with their publishers (for other modules: payouts). */
+  async existing(ids: string[]): Promise<{ id: string; organizationId: string }[]> {
+    const valid = ids.filter((id) => isUuid(id));
+    if (valid.length === 0) return [];
+    const rows = await this.dataSource.query<{ id: string; organization_id: string }[]>(
+      `SELECT id, organization_id FROM payees WHERE id = ANY ($1::uuid[]) ORDER BY id`,
+      [valid],
+    );
+    return rows.map((row) => ({ id: row.id, organizationId: row.organization_id }));
   }
 
   private async lockForUpdate(

@@ -26,6 +26,15 @@ describe('validateEnvironment', () => {
       IMPORT_MAX_BYTES: 4294967296,
       IMPORT_BATCH_LINES: 50000,
       IMPORT_LOAD_PARALLELISM: 2,
+      STRIPE_TIMEOUT_MS: 30000,
+      STRIPE_CONNECT_RETURN_URL: 'http://localhost:3000/onboarding/complete',
+      STRIPE_CONNECT_REFRESH_URL: 'http://localhost:3000/onboarding/refresh',
+      PAYOUT_REQUESTS_PER_SECOND: 20,
+      PAYOUT_CONCURRENCY: 16,
+      PAYOUT_ATTEMPTS: 10,
+      PAYOUT_BACKOFF_MS: 1000,
+      PAYOUT_JOB_LOCK_MS: 30000,
+      RECONCILIATION_CRON: '0 2 * * *',
     });
   });
 
@@ -46,6 +55,10 @@ describe('validateEnvironment', () => {
 
   it.each([
     [{ PORT: 'eighty' }, 'Invalid environment variable PORT: "PORT" must be a number'],
+    [
+      { STRIPE_SECRET_KEY: 'pk_test_123' },
+      'Invalid environment variable STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY" with value "pk_test_123" fails to match the required pattern: /^(sk|rk)_(test|live)_\\S+$/',
+    ],
     [
       { DATABASE_URL: 'mysql://h/d' },
       'Invalid environment variable DATABASE_URL: "DATABASE_URL" must be a valid uri with a scheme matching the postgres|postgresql pattern',

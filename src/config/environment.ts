@@ -29,6 +29,18 @@ export interface Environment {
   USAGE_STAGING_THREAD_MIN_LINES: number;
   PLATFORM_COMMISSION_BPS: number;
   EARNINGS_PAYABLE_AT_ONCE: boolean;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  STRIPE_API_URL?: string;
+  STRIPE_TIMEOUT_MS: number;
+  STRIPE_CONNECT_RETURN_URL: string;
+  STRIPE_CONNECT_REFRESH_URL: string;
+  PAYOUT_REQUESTS_PER_SECOND: number;
+  PAYOUT_CONCURRENCY: number;
+  PAYOUT_ATTEMPTS: number;
+  PAYOUT_BACKOFF_MS: number;
+  PAYOUT_JOB_LOCK_MS: number;
+  RECONCILIATION_CRON: string;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -71,6 +83,22 @@ const schema = Joi.object<Environment, true>({
   USAGE_STAGING_THREAD_MIN_LINES: Joi.number().integer().min(0).default(100_000),
   PLATFORM_COMMISSION_BPS: Joi.number().integer().min(0).max(10000).default(1000),
   EARNINGS_PAYABLE_AT_ONCE: Joi.boolean().default(false),
+  STRIPE_SECRET_KEY: Joi.string().pattern(/^(sk|rk)_(test|live)_\S+$/),
+  STRIPE_WEBHOOK_SECRET: Joi.string().pattern(/^whsec_\S+$/),
+  STRIPE_API_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  STRIPE_TIMEOUT_MS: Joi.number().integer().min(100).max(600_000).default(30_000),
+  STRIPE_CONNECT_RETURN_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default('http://localhost:3000/onboarding/complete'),
+  STRIPE_CONNECT_REFRESH_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default('http://localhost:3000/onboarding/refresh'),
+  PAYOUT_REQUESTS_PER_SECOND: Joi.number().integer().min(1).max(10_000).default(20),
+  PAYOUT_CONCURRENCY: Joi.number().integer().min(1).max(256).default(16),
+  PAYOUT_ATTEMPTS: Joi.number().integer().min(1).max(100).default(10),
+  PAYOUT_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
+  PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
+  RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
 });
 
 export class EnvironmentError extends Error {}

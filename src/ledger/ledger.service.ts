@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Conflict } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
-import { AccountKey } from './ledger-accounts';
+import { AccountKey, AccountType, displayBalance } from './ledger-accounts';
 import { entryFingerprint, JournalEntry, journalEntryProblem } from './journal-entry';
 
 export interface PostedTransaction {
@@ -39,17 +39,81 @@ export class LedgerService {
 
   /** The account for a key, created on first use. */
   async account(manager: EntityManager, key: AccountKey): Promise<string> {
+    return (await this.accounts(manager, [key]))[0];
+  }
+
+  /** The accounts for keys (in their order), those not seen before created: two statements. */
+  async accounts(manager: EntityManager, keys: AccountKey[]): Promise<string[]> {
+    const columns = {
+      ids: keys.map(() => newId()),
+      types: keys.map((k) => k.type),
+      owners: keys.map((k) => k.ownerId),
+      organizations: keys.map((k) => k.organizationId),
+      currencies: keys.map((k) => k.currency),
+    };
+    const params = [
+      columns.ids,
+      columns.types,
+      columns.owners,
+      columns.organizations,
+      columns.currencies,
+    ];
     await manager.query(
       `INSERT INTO ledger_accounts (id, type, owner_id, organization_id, currency)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (type, owner_id, currency) DO NOTHING`,
-      [newId(), key.type, key.ownerId, key.organizationId, key.currency],
+       SELECT DISTINCT ON (type, owner_id, currency) id, type, owner_id, organization_id, currency
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
+              AS k(id, type, owner_id, organization_id, currency)
+       ORDER BY type, owner_id, currency
+       ON CONFLICT (type, owner_id, currency) DO NOTHING`,
+      params,
     );
-    const [row] = await manager.query<{ id: string }[]>(
-      `SELECT id FROM ledger_accounts
-        WHERE type = $1 AND owner_id IS NOT DISTINCT FROM $2 AND currency = $3`,
-      [key.type, key.ownerId, key.currency],
+    const rows = await manager.query<{ n: string; id: string }[]>(
+      `SELECT k.n, a.id
+         FROM unnest($1::text[], $2::uuid[], $3::text[]) WITH ORDINALITY AS k(type, owner_id, currency, n)
+         JOIN ledger_accounts a
+           ON a.type = k.type AND a.currency = k.currency
+          -- An equality (not IS NOT DISTINCT FROM), so thousands of keys join by hash.
+          AND COALESCE(a.owner_id, '00000000-0000-0000-0000-000000000000')
+            = COALESCE(k.owner_id, '00000000-0000-0000-0000-000000000000')
+        ORDER BY k.n`,
+      [columns.types, columns.owners, columns.currencies],
     );
-    return row.id;
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Takes the ledger's writer lock for the caller's transaction: balances read after it stay as
+   * read until the caller commits (every posting takes the same lock first).
+   */
+  async lockForPosting(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('ledger-chain'))`);
+  }
+
+  /**
+   * Balances of one account type in one currency, on the account's normal side, for the given
+   * owners (or every owner), only those not zero.
+   */
+  async balancesOf(
+    manager: EntityManager,
+    type: AccountType,
+    currency: string,
+    ownerIds?: string[],
+  ): Promise<{ ownerId: string; organizationId: string | null; balance: bigint }[]> {
+    const rows = await manager.query<
+      { owner_id: string; organization_id: string | null; balance: string }[]
+    >(
+      `SELECT a.owner_id, a.organization_id, b.balance
+         FROM ledger_accounts a JOIN ledger_balances b ON b.account_id = a.id
+        WHERE a.type = $1 AND a.currency = $2 AND b.balance <> 0
+          AND ($3::uuid[] IS NULL OR a.owner_id = ANY ($3::uuid[]))
+        ORDER BY a.owner_id`,
+      [type, currency, ownerIds ?? null],
+    );
+    return rows.map((row) => ({
+      ownerId: row.owner_id,
+      organizationId: row.organization_id,
+      balance: displayBalance(type, BigInt(row.balance)),
+    }));
   }
 
   /**
@@ -81,9 +145,10 @@ export class LedgerService {
         replayed: true,
       };
     }
-    const accounts: string[] = [];
-    for (const posting of entry.postings)
-      accounts.push(await this.account(manager, posting.account));
+    const accounts = await this.accounts(
+      manager,
+      entry.postings.map((posting) => posting.account),
+    );
     const [last] = await manager.query<{ seq: string; hash: Buffer }[]>(
       `SELECT seq, hash FROM ledger_transactions ORDER BY seq DESC LIMIT 1`,
     );

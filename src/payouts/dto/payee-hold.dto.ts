@@ -1,0 +1,44 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+import { IsNotBlank } from '../../common/validation/is-not-blank';
+
+export class CreatePayeeHoldDto {
+  @ApiProperty({ example: 'Tax form W-8BEN missing', description: 'Why payouts are held' })
+  @IsString()
+  @IsNotBlank()
+  @Length(1, 500)
+  reason!: string;
+}
+
+export class PayeeHoldResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) payeeId!: string;
+  @ApiProperty({ example: 'Tax form W-8BEN missing' }) reason!: string;
+  @ApiProperty({ example: '2027-07-01T09:00:00.000Z' }) heldAt!: string;
+  @ApiProperty({ format: 'uuid' }) heldBy!: string;
+  @ApiProperty({ type: String, nullable: true, example: null }) releasedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', example: null })
+  releasedBy!: string | null;
+}
+
+export interface PayeeHoldRow {
+  id: string;
+  payee_id: string;
+  reason: string;
+  held_at: Date;
+  held_by_principal_id: string;
+  released_at: Date | null;
+  released_by_principal_id: string | null;
+}
+
+export function toPayeeHoldResponse(row: PayeeHoldRow): PayeeHoldResponse {
+  return {
+    id: row.id,
+    payeeId: row.payee_id,
+    reason: row.reason,
+    heldAt: row.held_at.toISOString(),
+    heldBy: row.held_by_principal_id,
+    releasedAt: row.released_at?.toISOString() ?? null,
+    releasedBy: row.released_by_principal_id,
+  };
+}

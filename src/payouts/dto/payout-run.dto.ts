@@ -1,0 +1,103 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+} from 'class-validator';
+import { IsCurrencyCode } from '../../common/validation/iso-codes';
+
+export const PAYOUT_RUN_STATUSES = ['draft', 'executing', 'completed', 'cancelled'] as const;
+export type PayoutRunStatus = (typeof PAYOUT_RUN_STATUSES)[number];
+export const PAYOUT_ITEM_STATUSES = ['draft', 'pending', 'paid', 'failed', 'cancelled'] as const;
+export type PayoutItemStatus = (typeof PAYOUT_ITEM_STATUSES)[number];
+
+export class CreatePayoutRunDto {
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code; payees are paid in this currency' })
+  @IsCurrencyCode()
+  currency!: string;
+
+  @ApiPropertyOptional({
+    example: 5000,
+    description: 'Least payable balance (minor units) worth a transfer; default 1',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  minimumAmount?: number;
+
+  @ApiPropertyOptional({
+    example: ['019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d'],
+    description: 'Only these payees (default: every payee with a payable balance)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100_000)
+  @IsUUID('all', { each: true })
+  payeeIds?: string[];
+}
+
+export class PayoutItemResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) payeeId!: string;
+  @ApiProperty({ example: 125000 }) amount!: number;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ enum: PAYOUT_ITEM_STATUSES, example: 'paid' }) status!: PayoutItemStatus;
+  @ApiProperty({ example: 'acct_1QfR2sLkd8Hn3Xy9' }) stripeAccountId!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'tr_1QfS0aLkd8Hn3Xy9AbCdEfGh' })
+  transferId!: string | null;
+  @ApiProperty({ example: 1, description: 'Calls made to Stripe for this item' })
+  attempts!: number;
+  @ApiProperty({ type: String, nullable: true, example: null, description: "Stripe's code" })
+  errorCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: "Stripe's reason" })
+  error!: string | null;
+  @ApiProperty({ example: 0, description: 'Reversed since (minor units)' })
+  reversedAmount!: number;
+  @ApiProperty({ type: String, nullable: true, example: '2027-07-01T10:00:03.000Z' })
+  paidAt!: string | null;
+}
+
+export class PayoutExclusionResponse {
+  @ApiProperty({ format: 'uuid' }) payeeId!: string;
+  @ApiProperty({ example: 1200, description: 'Payable balance (minor units)' }) amount!: number;
+  @ApiProperty({
+    enum: ['below-minimum', 'not-onboarded', 'payouts-not-enabled', 'on-hold', 'nothing-payable'],
+    example: 'below-minimum',
+  })
+  reason!: string;
+}
+
+export class PayoutRunTotals {
+  @ApiProperty({ example: 2 }) items!: number;
+  @ApiProperty({ example: 250000 }) amount!: number;
+  @ApiProperty({ example: 0 }) draft!: number;
+  @ApiProperty({ example: 0 }) pending!: number;
+  @ApiProperty({ example: 2 }) paid!: number;
+  @ApiProperty({ example: 0 }) failed!: number;
+  @ApiProperty({ example: 0 }) cancelled!: number;
+  @ApiProperty({ example: 250000 }) paidAmount!: number;
+}
+
+export class PayoutRunResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: PAYOUT_RUN_STATUSES, example: 'executing' }) status!: PayoutRunStatus;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ example: 5000 }) minimumAmount!: number;
+  @ApiProperty({ type: [String], nullable: true, example: null }) payeeIds!: string[] | null;
+  @ApiProperty({ format: 'uuid' }) createdBy!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) approvedBy!: string | null;
+  @ApiProperty({ example: '2027-07-01T09:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true }) approvedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) cancelledAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) completedAt!: string | null;
+  @ApiProperty({ type: PayoutRunTotals }) totals!: PayoutRunTotals;
+  @ApiProperty({ type: [PayoutItemResponse] }) items!: PayoutItemResponse[];
+  @ApiProperty({ type: [PayoutExclusionResponse] }) excluded!: PayoutExclusionResponse[];
+}

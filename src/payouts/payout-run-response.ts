@@ -1,0 +1,109 @@
+import {
+  PayoutExclusionResponse,
+  PayoutItemResponse,
+  PayoutRunResponse,
+} from './dto/payout-run.dto';
+
+export interface PayoutRunRow {
+  id: string;
+  status: PayoutRunResponse['status'];
+  currency: string;
+  minimum_amount: string;
+  payee_filter: string[] | null;
+  created_by_principal_id: string;
+  approved_by_principal_id: string | null;
+  created_at: Date;
+  approved_at: Date | null;
+  cancelled_at: Date | null;
+  completed_at: Date | null;
+}
+
+export interface PayoutItemRow {
+  id: string;
+  run_id: string;
+  payee_id: string;
+  organization_id: string;
+  currency: string;
+  amount: string;
+  stripe_account_id: string;
+  idempotency_key: string;
+  status: PayoutItemResponse['status'];
+  attempts: number;
+  first_sent_at: Date | null;
+  transfer_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  reversed_amount: string;
+  paid_at: Date | null;
+}
+
+export interface PayoutExclusionRow {
+  payee_id: string;
+  amount: string;
+  reason: string;
+}
+
+/** Minor units as a JSON number, refusing any that would lose precision. */
+export function money(value: string | bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`amount ${String(value)} is beyond a safe integer`);
+  return n;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toPayoutItemResponse(row: PayoutItemRow): PayoutItemResponse {
+  return {
+    id: row.id,
+    payeeId: row.payee_id,
+    amount: money(row.amount),
+    currency: row.currency,
+    status: row.status,
+    stripeAccountId: row.stripe_account_id,
+    transferId: row.transfer_id,
+    attempts: row.attempts,
+    errorCode: row.error_code,
+    error: row.error_message,
+    reversedAmount: money(row.reversed_amount),
+    paidAt: iso(row.paid_at),
+  };
+}
+
+export function toPayoutRunResponse(
+  run: PayoutRunRow,
+  items: PayoutItemRow[],
+  excluded: PayoutExclusionRow[],
+): PayoutRunResponse {
+  const count = (status: PayoutItemRow['status']) =>
+    items.filter((item) => item.status === status).length;
+  const sum = (rows: PayoutItemRow[]) => rows.reduce((total, r) => total + BigInt(r.amount), 0n);
+  return {
+    id: run.id,
+    status: run.status,
+    currency: run.currency,
+    minimumAmount: money(run.minimum_amount),
+    payeeIds: run.payee_filter,
+    createdBy: run.created_by_principal_id,
+    approvedBy: run.approved_by_principal_id,
+    createdAt: run.created_at.toISOString(),
+    approvedAt: iso(run.approved_at),
+    cancelledAt: iso(run.cancelled_at),
+    completedAt: iso(run.completed_at),
+    totals: {
+      items: items.length,
+      amount: money(sum(items)),
+      draft: count('draft'),
+      pending: count('pending'),
+      paid: count('paid'),
+      failed: count('failed'),
+      cancelled: count('cancelled'),
+      paidAmount: money(sum(items.filter((i) => i.status === 'paid'))),
+    },
+    items: items.map(toPayoutItemResponse),
+    excluded: excluded.map((e): PayoutExclusionResponse => ({
+      payeeId: e.payee_id,
+      amount: money(e.amount),
+      reason: e.reason,
+    })),
+  };
+}

@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/principal';
+import { ApiProblems } from '../common/errors/api-problems';
+import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
+import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
+import { CreatePayoutRunDto, PayoutRunResponse } from './dto/payout-run.dto';
+import { PayoutRunsService } from './payout-runs.service';
+
+@ApiTags('payouts')
+@ApiBearerAuth()
+@Roles('finance')
+@Controller('v1/payout-runs')
+export class PayoutRunsController {
+  constructor(private readonly runs: PayoutRunsService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Draft a payout run: who would be paid, and who is left out and why',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
+  @ApiCreatedResponse({ type: PayoutRunResponse })
+  @ApiProblems(400, 401, 403, 404, 409, 429)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreatePayoutRunDto,
+    @Idempotency() idempotency?: IdempotentRequest,
+  ): Promise<PayoutRunResponse> {
+    return this.runs.create(principal, dto, idempotency);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: "A payout run with each item's state, amount, transfer and error" })
+  @ApiOkResponse({ type: PayoutRunResponse })
+  @ApiProblems(401, 403, 404, 429)
+  get(@Param('id') id: string): Promise<PayoutRunResponse> {
+    return this.runs.get(id);
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approve a draft (a finance principal other than its creator) and pay it',
+    description:
+      'Reserves every amount in the ledger (payable → payout pending) and sends one Stripe transfer per item, each at most once.',
+  })
+  @ApiOkResponse({ type: PayoutRunResponse })
+  @ApiProblems(401, 403, 404, 409, 429)
+  approve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<PayoutRunResponse> {
+    return this.runs.approve(principal, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel a draft, or the items of an approved run not yet sent to Stripe',
+  })
+  @ApiOkResponse({ type: PayoutRunResponse })
+  @ApiProblems(401, 403, 404, 409, 429)
+  cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<PayoutRunResponse> {
+    return this.runs.cancel(principal, id);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Queue again every item of the run still pending' })
+  @ApiOkResponse({ type: PayoutRunResponse })
+  @ApiProblems(401, 403, 404, 429)
+  resume(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<PayoutRunResponse> {
+    return this.runs.resume(principal, id);
+  }
+}

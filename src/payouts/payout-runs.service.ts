@@ -1,0 +1,333 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { PayeeService } from '../catalogue/payee.service';
+import { Principal } from '../common/auth/principal';
+import { Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { isUuid, newId } from '../common/ids';
+import { LedgerService } from '../ledger/ledger.service';
+import { AuditService } from '../organizations/audit.service';
+import { CreatePayoutRunDto, PayoutRunResponse } from './dto/payout-run.dto';
+import { PayoutCandidate, selectPayees } from './payout-eligibility';
+import { PayoutMoney, releaseEntry, reservationEntry } from './payout-ledger';
+import { PayoutQueue } from './payout-queue';
+import {
+  PayoutExclusionRow,
+  PayoutItemRow,
+  PayoutRunRow,
+  toPayoutRunResponse,
+} from './payout-run-response';
+
+/** An account receives payouts when Stripe says both its transfers and its payouts are on. */
+const payable = (account: { payouts_enabled: boolean; transfers_capability: string }) =>
+  account.payouts_enabled && account.transfers_capability === 'active';
+
+/**
+ * Payout runs: a draft lists who would be paid and who is left out; a second finance principal
+ * approves it (four eyes), which reserves every amount in the ledger (payable → payout pending)
+ * and queues one job per item; cancelling stops what has not been sent; resume re-queues what is
+ * still pending.
+ */
+@Injectable()
+export class PayoutRunsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ledger: LedgerService,
+    private readonly payees: PayeeService,
+    private readonly queue: PayoutQueue,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(
+    actor: Principal,
+    dto: CreatePayoutRunDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<PayoutRunResponse> {
+    const minimum = BigInt(dto.minimumAmount ?? 1);
+    const filter = dto.payeeIds ? [...new Set(dto.payeeIds)].sort() : null;
+    const known = filter ? await this.payees.existing(filter) : [];
+    if (filter && known.length !== filter.length) {
+      const missing = filter.filter((id) => !known.some((p) => p.id === id));
+      throw new ResourceNotFound('payee', missing.join(', '));
+    }
+    const result = await runIdempotent(
+      this.dataSource,
+      actor.organizationId,
+      idempotency,
+      async (manager) => {
+        const id = newId();
+        const candidates = await this.candidates(manager, dto.currency, filter, known);
+        const selection = selectPayees(candidates, minimum);
+        await manager.query(
+          `INSERT INTO payout_runs (id, currency, minimum_amount, payee_filter, status, created_by_principal_id)
+           VALUES ($1, $2, $3, $4, 'draft', $5)`,
+          [id, dto.currency, minimum.toString(), filter, actor.id],
+        );
+        const itemIds = selection.items.map(() => newId());
+        await manager.query(
+          `INSERT INTO payout_items (id, run_id, payee_id, organization_id, currency, amount,
+                  stripe_account_id, idempotency_key, status)
+           SELECT i.id, $1, i.payee_id, i.organization_id, $2, i.amount, i.account,
+                  'payout-item-' || i.id, 'draft'
+             FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::bigint[], $7::text[])
+                  AS i(id, payee_id, organization_id, amount, account)`,
+          [
+            id,
+            dto.currency,
+            itemIds,
+            selection.items.map((i) => i.payeeId),
+            selection.items.map((i) => i.organizationId),
+            selection.items.map((i) => i.amount.toString()),
+            selection.items.map((i) => i.stripeAccountId),
+          ],
+        );
+        await manager.query(
+          `INSERT INTO payout_exclusions (run_id, payee_id, organization_id, amount, reason)
+           SELECT $1, e.payee_id, e.organization_id, e.amount, e.reason
+             FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::text[])
+                  AS e(payee_id, organization_id, amount, reason)`,
+          [
+            id,
+            selection.excluded.map((e) => e.payeeId),
+            selection.excluded.map((e) => e.organizationId),
+            selection.excluded.map((e) => e.amount.toString()),
+            selection.excluded.map((e) => e.reason),
+          ],
+        );
+        await this.audit.record(manager, actor, {
+          action: 'payout-run.create',
+          resourceType: 'payout-run',
+          resourceId: id,
+          resourceOrganizationId: null,
+          details: {
+            currency: dto.currency,
+            items: selection.items.length,
+            excluded: selection.excluded.length,
+          },
+        });
+        return { status: 201, body: await this.load(manager, id) };
+      },
+    );
+    return result.body;
+  }
+
+  get(id: string): Promise<PayoutRunResponse> {
+    return this.load(this.dataSource.manager, id);
+  }
+
+  /**
+   * Four eyes: only a finance principal other than the creator approves. Approval re-reads every
+   * payable balance under the ledger's lock and refuses (409) a draft that no longer matches
+   * them, so nobody is paid money they no longer have; then reserves and queues, once.
+   */
+  async approve(actor: Principal, id: string): Promise<PayoutRunResponse> {
+    const itemIds = await this.dataSource.transaction(async (manager) => {
+      const run = await this.lockRun(manager, id);
+      if (run.created_by_principal_id === actor.id) {
+        throw new DomainError(
+          'four-eyes-required',
+          403,
+          'A payout run is approved by a finance principal other than the one who created it',
+        );
+      }
+      if (run.status !== 'draft') {
+        if (run.approved_by_principal_id === actor.id) return [];
+        throw new Conflict('payout-run-not-draft', `Payout run ${id} is ${run.status}`, {
+          status: run.status,
+        });
+      }
+      const items = await this.items(manager, id);
+      await this.ledger.lockForPosting(manager);
+      const balances = new Map(
+        (
+          await this.ledger.balancesOf(
+            manager,
+            'payee-payable',
+            run.currency,
+            items.map((i) => i.payee_id),
+          )
+        ).map((b) => [b.ownerId, b.balance]),
+      );
+      const stale = items.filter((i) => (balances.get(i.payee_id) ?? 0n) < BigInt(i.amount));
+      if (stale.length > 0) {
+        throw new Conflict(
+          'payout-run-stale',
+          `Payable balances changed since the draft for ${stale.length} payee(s); create a new run`,
+          { payeeIds: stale.map((i) => i.payee_id) },
+        );
+      }
+      let reservation: string | null = null;
+      if (items.length > 0) {
+        reservation = (await this.ledger.post(manager, reservationEntry(id, items.map(moneyOf))))
+          .id;
+      }
+      await manager.query(`UPDATE payout_items SET status = 'pending' WHERE run_id = $1`, [id]);
+      await manager.query(
+        `UPDATE payout_runs SET status = $2, approved_by_principal_id = $3, approved_at = now(),
+                reservation_transaction_id = $4, completed_at = CASE WHEN $2 = 'completed' THEN now() END
+          WHERE id = $1`,
+        [id, items.length > 0 ? 'executing' : 'completed', actor.id, reservation],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'payout-run.approve',
+        resourceType: 'payout-run',
+        resourceId: id,
+        resourceOrganizationId: null,
+        details: { items: items.length, reservationTransactionId: reservation },
+      });
+      return items.map((i) => i.id);
+    });
+    await this.queue.enqueue(itemIds);
+    return this.get(id);
+  }
+
+  /**
+   * Cancels a draft, or the items of an approved run that were never sent (their reservation
+   * released); items already sent to Stripe finish on their own: their outcome is Stripe's.
+   */
+  async cancel(actor: Principal, id: string): Promise<PayoutRunResponse> {
+    await this.dataSource.transaction(async (manager) => {
+      const run = await this.lockRun(manager, id);
+      if (run.status === 'completed' || run.status === 'cancelled') {
+        throw new Conflict('payout-run-finished', `Payout run ${id} is ${run.status}`, {
+          status: run.status,
+        });
+      }
+      const [cancelled] = await manager.query<[PayoutItemRow[], number]>(
+        `UPDATE payout_items SET status = 'cancelled', cancelled_at = now()
+          WHERE run_id = $1 AND status IN ('draft', 'pending') AND first_sent_at IS NULL
+          RETURNING *`,
+        [id],
+      );
+      for (const item of run.status === 'executing' ? cancelled : []) {
+        const released = await this.ledger.post(
+          manager,
+          releaseEntry(moneyOf(item), 'run cancelled'),
+        );
+        await manager.query(`UPDATE payout_items SET released_transaction_id = $2 WHERE id = $1`, [
+          item.id,
+          released.id,
+        ]);
+      }
+      await manager.query(
+        `UPDATE payout_runs SET status = 'cancelled', cancelled_at = now(),
+                cancelled_by_principal_id = $2 WHERE id = $1`,
+        [id, actor.id],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'payout-run.cancel',
+        resourceType: 'payout-run',
+        resourceId: id,
+        resourceOrganizationId: null,
+        details: { cancelledItems: cancelled.length, previousStatus: run.status },
+      });
+    });
+    return this.get(id);
+  }
+
+  /** Queues again every item still pending (e.g. after a worker outage or exhausted retries). */
+  async resume(_actor: Principal, id: string): Promise<PayoutRunResponse> {
+    const run = await this.lockRun(this.dataSource.manager, id, false);
+    const pending = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM payout_items WHERE run_id = $1 AND status = 'pending' ORDER BY id`,
+      [run.id],
+    );
+    await this.queue.requeue(pending.map((p) => p.id));
+    return this.get(id);
+  }
+
+  private async candidates(
+    manager: EntityManager,
+    currency: string,
+    filter: string[] | null,
+    known: { id: string; organizationId: string }[],
+  ): Promise<PayoutCandidate[]> {
+    const balances = await this.ledger.balancesOf(
+      manager,
+      'payee-payable',
+      currency,
+      filter ?? undefined,
+    );
+    const byPayee = new Map<string, PayoutCandidate>();
+    for (const b of balances) {
+      byPayee.set(b.ownerId, {
+        payeeId: b.ownerId,
+        organizationId: b.organizationId!,
+        payable: b.balance,
+        stripeAccount: null,
+        onHold: false,
+      });
+    }
+    for (const p of known) {
+      if (!byPayee.has(p.id))
+        byPayee.set(p.id, {
+          payeeId: p.id,
+          organizationId: p.organizationId,
+          payable: 0n,
+          stripeAccount: null,
+          onHold: false,
+        });
+    }
+    const ids = [...byPayee.keys()];
+    const accounts = await manager.query<
+      {
+        payee_id: string;
+        stripe_account_id: string;
+        payouts_enabled: boolean;
+        transfers_capability: string;
+      }[]
+    >(
+      `SELECT payee_id, stripe_account_id, payouts_enabled, transfers_capability
+         FROM payee_stripe_accounts WHERE payee_id = ANY ($1::uuid[])`,
+      [ids],
+    );
+    for (const a of accounts) {
+      byPayee.get(a.payee_id)!.stripeAccount = { id: a.stripe_account_id, canReceive: payable(a) };
+    }
+    const holds = await manager.query<{ payee_id: string }[]>(
+      `SELECT payee_id FROM payee_holds WHERE payee_id = ANY ($1::uuid[]) AND released_at IS NULL`,
+      [ids],
+    );
+    for (const h of holds) byPayee.get(h.payee_id)!.onHold = true;
+    return [...byPayee.values()];
+  }
+
+  private async lockRun(manager: EntityManager, id: string, lock = true): Promise<PayoutRunRow> {
+    const [run] = isUuid(id)
+      ? await manager.query<PayoutRunRow[]>(
+          `SELECT * FROM payout_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+          [id],
+        )
+      : [];
+    if (!run) throw new ResourceNotFound('payout-run', id);
+    return run;
+  }
+
+  private items(manager: EntityManager, runId: string): Promise<PayoutItemRow[]> {
+    return manager.query<PayoutItemRow[]>(
+      `SELECT * FROM payout_items WHERE run_id = $1 ORDER BY payee_id`,
+      [runId],
+    );
+  }
+
+  private async load(manager: EntityManager, id: string): Promise<PayoutRunResponse> {
+    const run = await this.lockRun(manager, id, false);
+    const excluded = await manager.query<PayoutExclusionRow[]>(
+      `SELECT payee_id, amount, reason FROM payout_exclusions WHERE run_id = $1 ORDER BY payee_id`,
+      [id],
+    );
+    return toPayoutRunResponse(run, await this.items(manager, id), excluded);
+  }
+}
+
+export function moneyOf(item: PayoutItemRow): PayoutMoney {
+  return {
+    itemId: item.id,
+    runId: item.run_id,
+    payeeId: item.payee_id,
+    organizationId: item.organization_id,
+    currency: item.currency,
+    amount: BigInt(item.amount),
+  };
+}

@@ -1,0 +1,53 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '../catalogue/catalogue.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { PayeeHoldsController } from './payee-holds.controller';
+import { PayeeHoldsService } from './payee-holds.service';
+import { PayoutQueue } from './payout-queue';
+import { PayoutReversals } from './payout-reversals';
+import { PayoutRunsController } from './payout-runs.controller';
+import { PayoutRunsService } from './payout-runs.service';
+import { PayoutSender } from './payout-sender';
+import { PayoutSettler } from './payout-settler';
+import { PAYOUT_QUEUE } from './payout.queue';
+import { StripeAccountsController } from './stripe-accounts.controller';
+import { StripeAccountsService } from './stripe-accounts.service';
+import { StripeWebhooksController } from './stripe-webhooks.controller';
+import { StripeWebhooksService } from './stripe-webhooks.service';
+import { StripeClient } from './stripe/stripe-client';
+import { RECONCILIATION_QUEUE } from './reconciliation.queue';
+import { ReconciliationService } from './reconciliation.service';
+import { ReconciliationsController } from './reconciliations.controller';
+
+/** Stripe Connect onboarding, holds, payout runs, Stripe webhooks and reconciliation. */
+@Module({
+  imports: [
+    OrganizationsModule,
+    CatalogueModule,
+    LedgerModule,
+    BullModule.registerQueue({ name: PAYOUT_QUEUE }, { name: RECONCILIATION_QUEUE }),
+  ],
+  controllers: [
+    StripeAccountsController,
+    PayeeHoldsController,
+    PayoutRunsController,
+    StripeWebhooksController,
+    ReconciliationsController,
+  ],
+  providers: [
+    StripeClient,
+    StripeAccountsService,
+    PayeeHoldsService,
+    PayoutQueue,
+    PayoutRunsService,
+    PayoutSender,
+    PayoutSettler,
+    PayoutReversals,
+    StripeWebhooksService,
+    ReconciliationService,
+  ],
+  exports: [PayoutSender, PayoutSettler, PayoutQueue, StripeClient, ReconciliationService],
+})
+export class PayoutsModule {}

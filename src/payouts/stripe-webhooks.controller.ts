@@ -1,0 +1,46 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/auth/decorators';
+import { ApiProblems } from '../common/errors/api-problems';
+import { StripeWebhookResponse } from './dto/stripe-webhook.dto';
+import { StripeWebhooksService } from './stripe-webhooks.service';
+
+export const STRIPE_WEBHOOK_ROUTE = '/v1/stripe/webhooks';
+
+@ApiTags('payouts')
+@Controller(STRIPE_WEBHOOK_ROUTE.slice(1))
+export class StripeWebhooksController {
+  constructor(private readonly webhooks: StripeWebhooksService) {}
+
+  @Post()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Stripe's events (signed; each event processed once)",
+    description:
+      'Verified with Stripe-Signature over the raw body (300 s tolerance). The objects are re-read from Stripe, so order does not matter.',
+  })
+  @ApiHeader({ name: 'Stripe-Signature', required: true, example: 't=1782900000,v1=5257a869…' })
+  @ApiBody({
+    schema: { type: 'object' },
+    examples: {
+      'account.updated': {
+        value: {
+          id: 'evt_1QfS0aLkd8Hn3Xy9AbCdEfGh',
+          object: 'event',
+          type: 'account.updated',
+          created: 1782900000,
+          data: { object: { id: 'acct_1QfR2sLkd8Hn3Xy9', object: 'account' } },
+        },
+      },
+    },
+  })
+  @ApiOkResponse({ type: StripeWebhookResponse })
+  @ApiProblems(400, 503)
+  receive(
+    @Body() body: unknown,
+    @Headers('stripe-signature') signature: string | undefined,
+  ): Promise<StripeWebhookResponse> {
+    return this.webhooks.receive(body, signature);
+  }
+}

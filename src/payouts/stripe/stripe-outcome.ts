@@ -1,0 +1,33 @@
+import Stripe from 'stripe';
+
+/**
+ * What a failed Stripe call means for money:
+ * - `refused`: Stripe answered that it did not and will not do it (invalid request, the account
+ *   cannot receive, insufficient funds): safe to give up and undo our side.
+ * - `throttled`: a 429; nothing was done; try again after a pause.
+ * - `unknown`: a timeout, a dropped connection, a 5xx, a key still in flight or an idempotency
+ *   mismatch, a credential problem: it may or may not have happened. Never give up on it and
+ *   never send anything new: look it up, and only then retry with the same idempotency key.
+ */
+export type StripeFailure =
+  | { kind: 'refused'; code: string; message: string }
+  | { kind: 'throttled'; message: string }
+  | { kind: 'unknown'; code: string; message: string };
+
+export function classifyStripeError(error: unknown): StripeFailure {
+  if (!(error instanceof Stripe.errors.StripeError)) {
+    return { kind: 'unknown', code: 'error', message: String((error as Error)?.message ?? error) };
+  }
+  const status = error.statusCode ?? 0;
+  if (error instanceof Stripe.errors.StripeRateLimitError || status === 429) {
+    return { kind: 'throttled', message: error.message };
+  }
+  const refused =
+    (error instanceof Stripe.errors.StripeInvalidRequestError ||
+      error instanceof Stripe.errors.StripeCardError) &&
+    [400, 402, 404].includes(status);
+  if (refused) {
+    return { kind: 'refused', code: error.code ?? error.type, message: error.message };
+  }
+  return { kind: 'unknown', code: error.code ?? error.type, message: error.message };
+}

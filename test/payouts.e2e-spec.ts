@@ -1,0 +1,253 @@
+import { createOrganization, OrganizationFixture } from './factories/organization.factory';
+import {
+  balancesOf,
+  financeKey,
+  makePayable,
+  payee,
+  PayoutsHarness,
+  settledRun,
+  startPayouts,
+} from './support/payouts';
+
+/** Onboarding, holds, drafts, four eyes and a paid run. This file pays in CHF only. */
+describe('payouts', () => {
+  let h: PayoutsHarness;
+  let pub: OrganizationFixture;
+  beforeAll(async () => {
+    h = await startPayouts({}, { balance: { chf: 10_000_000 } });
+    pub = await createOrganization(h.t.http);
+  });
+  afterAll(() => h.close());
+
+  describe('onboarding', () => {
+    it('creates one Express account per payee and a fresh link each time; account.updated keeps it current', async () => {
+      const p = await payee(h, pub, { onboard: 'none' });
+      const first = await h.t.http.post(`/v1/payees/${p.id}/stripe-account`, pub.key, {
+        returnUrl: 'https://publisher.example/done',
+      });
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({
+        payeeId: p.id,
+        payoutsEnabled: false,
+        transfersCapability: 'inactive',
+        detailsSubmitted: false,
+      });
+      expect(first.body.stripeAccountId).toMatch(/^acct_/);
+      const second = await h.t.http.post(`/v1/payees/${p.id}/stripe-account`, pub.key);
+      expect(second.status).toBe(201);
+      expect(second.body.stripeAccountId).toBe(first.body.stripeAccountId);
+      expect(second.body.onboardingUrl).not.toBe(first.body.onboardingUrl);
+      const accounts = [...h.emulator.state.accounts.values()].filter(
+        (a) => a.metadata.payeeId === p.id,
+      );
+      expect(accounts).toHaveLength(1);
+      expect(accounts[0]).toMatchObject({
+        type: 'express',
+        capabilities: { transfers: 'inactive' },
+      });
+
+      h.emulator.onboard(first.body.stripeAccountId);
+      await h.emulator.webhooks.idle();
+      const read = await h.t.http.get(`/v1/payees/${p.id}/stripe-account`, pub.key);
+      expect(read.body).toEqual({
+        payeeId: p.id,
+        stripeAccountId: first.body.stripeAccountId,
+        payoutsEnabled: true,
+        transfersCapability: 'active',
+        detailsSubmitted: true,
+      });
+    });
+
+    it("answers 404 for another publisher's payee and 403 for finance", async () => {
+      const p = await payee(h, pub, { onboard: 'none' });
+      const other = await createOrganization(h.t.http);
+      const foreign = await h.t.http.post(`/v1/payees/${p.id}/stripe-account`, other.key, {});
+      expect(foreign.status).toBe(404);
+      expect(foreign.headers['content-type']).toContain('application/problem+json');
+      expect(foreign.body.type).toBe('https://rights-ledger.dev/problems/not-found');
+      expect(
+        (await h.t.http.post(`/v1/payees/${p.id}/stripe-account`, h.finance[0], {})).status,
+      ).toBe(403);
+      const bad = await h.t.http.post(`/v1/payees/${p.id}/stripe-account`, pub.key, {
+        returnUrl: 'nope',
+        x: 1,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'returnUrl',
+        'x',
+      ]);
+    });
+  });
+
+  describe('holds', () => {
+    it('holds and releases once each; publishers may not', async () => {
+      const p = await payee(h, pub, { onboard: 'none' });
+      const held = await h.t.http.post(`/v1/payees/${p.id}/hold`, h.finance[0], {
+        reason: 'KYC review',
+      });
+      expect(held.status).toBe(201);
+      expect(held.body).toMatchObject({ payeeId: p.id, reason: 'KYC review', releasedAt: null });
+      const again = await h.t.http.post(`/v1/payees/${p.id}/hold`, h.finance[0], {
+        reason: 'again',
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.type).toBe('https://rights-ledger.dev/problems/payee-already-on-hold');
+      expect(
+        (await h.t.http.post(`/v1/payees/${p.id}/hold`, pub.key, { reason: 'x' })).status,
+      ).toBe(403);
+      expect((await h.t.http.post(`/v1/payees/${p.id}/hold`, h.finance[0], {})).status).toBe(400);
+      const released = await h.t.http.post(`/v1/payees/${p.id}/release`, h.finance[1]);
+      expect(released.status).toBe(200);
+      expect(released.body.releasedAt).not.toBeNull();
+      expect((await h.t.http.post(`/v1/payees/${p.id}/release`, h.finance[1])).status).toBe(409);
+    });
+  });
+
+  describe('a payout run', () => {
+    it('drafts who is paid and who is left out, needs a second principal, and pays each once', async () => {
+      const paid1 = await payee(h, pub);
+      const paid2 = await payee(h, pub);
+      const below = await payee(h, pub);
+      const held = await payee(h, pub);
+      const notOnboarded = await payee(h, pub, { onboard: 'none' });
+      const started = await payee(h, pub, { onboard: 'started' });
+      const nothing = await payee(h, pub);
+      await makePayable(h.t, paid1, 'CHF', 125_000);
+      await makePayable(h.t, paid2, 'CHF', 5_000);
+      await makePayable(h.t, below, 'CHF', 4_999);
+      await makePayable(h.t, held, 'CHF', 9_000);
+      await makePayable(h.t, notOnboarded, 'CHF', 7_000);
+      await makePayable(h.t, started, 'CHF', 8_000);
+      await h.t.http.post(`/v1/payees/${held.id}/hold`, h.finance[0], { reason: 'dispute' });
+      const all = [paid1, paid2, below, held, notOnboarded, started, nothing];
+
+      const draft = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'CHF',
+        minimumAmount: 5000,
+        payeeIds: all.map((p) => p.id),
+      });
+      expect(draft.status).toBe(201);
+      expect(draft.body).toMatchObject({ status: 'draft', currency: 'CHF', minimumAmount: 5000 });
+      const byPayee = (rows: { payeeId: string }[]) =>
+        Object.fromEntries(rows.map((r) => [all.findIndex((p) => p.id === r.payeeId), r]));
+      expect(byPayee(draft.body.items)).toEqual({
+        0: expect.objectContaining({ amount: 125_000, status: 'draft', transferId: null }),
+        1: expect.objectContaining({ amount: 5_000, status: 'draft' }),
+      });
+      expect(byPayee(draft.body.excluded)).toEqual({
+        2: { payeeId: below.id, amount: 4_999, reason: 'below-minimum' },
+        3: { payeeId: held.id, amount: 9_000, reason: 'on-hold' },
+        4: { payeeId: notOnboarded.id, amount: 7_000, reason: 'not-onboarded' },
+        5: { payeeId: started.id, amount: 8_000, reason: 'payouts-not-enabled' },
+        6: { payeeId: nothing.id, amount: 0, reason: 'nothing-payable' },
+      });
+      expect(draft.body.totals).toMatchObject({ items: 2, amount: 130_000, draft: 2 });
+      expect(h.emulator.transfers()).toHaveLength(0);
+
+      const self = await h.t.http.post(`/v1/payout-runs/${draft.body.id}/approve`, h.finance[0]);
+      expect(self.status).toBe(403);
+      expect(self.body.type).toBe('https://rights-ledger.dev/problems/four-eyes-required');
+      expect(
+        (await h.t.http.post(`/v1/payout-runs/${draft.body.id}/approve`, pub.key)).status,
+      ).toBe(403);
+
+      const approved = await h.t.http.post(
+        `/v1/payout-runs/${draft.body.id}/approve`,
+        h.finance[1],
+      );
+      expect(approved.status).toBe(200);
+      expect(approved.body.approvedBy).not.toBe(approved.body.createdBy);
+      const run = await settledRun(h, draft.body.id);
+      expect(run.status).toBe('completed');
+      expect(run.totals).toMatchObject({
+        items: 2,
+        paid: 2,
+        pending: 0,
+        failed: 0,
+        paidAmount: 130_000,
+      });
+      const transfers = h.emulator.transfers();
+      expect(transfers.map((tr) => [tr.destination, tr.amount, tr.currency]).sort()).toEqual(
+        [
+          [paid1.stripeAccountId, 125_000, 'chf'],
+          [paid2.stripeAccountId, 5_000, 'chf'],
+        ].sort(),
+      );
+      for (const item of run.items) {
+        const transfer = transfers.find((tr) => tr.id === item.transferId)!;
+        expect(transfer.metadata.payoutItemId).toBe(item.id);
+        expect(item).toMatchObject({ status: 'paid', attempts: 1, errorCode: null });
+      }
+      expect(await balancesOf(h, paid1, 'CHF')).toEqual({ payable: 0, pending: 0 });
+      expect(await balancesOf(h, below, 'CHF')).toEqual({ payable: 4_999, pending: 0 });
+      const again = await h.t.http.post(`/v1/payout-runs/${draft.body.id}/approve`, h.finance[1]);
+      expect(again.status).toBe(200);
+      const other = await h.t.http.post(
+        `/v1/payout-runs/${draft.body.id}/approve`,
+        await financeKey(h.t),
+      );
+      expect(other.status).toBe(409);
+      expect(h.emulator.transfers()).toHaveLength(2);
+      const trial = await h.t.http.get('/v1/ledger/trial-balance', h.finance[0]);
+      expect(trial.body.balanced).toBe(true);
+    });
+
+    it('refuses an approval when balances changed since the draft', async () => {
+      const p = await payee(h, pub);
+      await makePayable(h.t, p, 'CHF', 3_000);
+      const a = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'CHF',
+        payeeIds: [p.id],
+      });
+      const b = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'CHF',
+        payeeIds: [p.id],
+      });
+      expect(
+        (await h.t.http.post(`/v1/payout-runs/${a.body.id}/approve`, h.finance[1])).status,
+      ).toBe(200);
+      const stale = await h.t.http.post(`/v1/payout-runs/${b.body.id}/approve`, h.finance[1]);
+      expect(stale.status).toBe(409);
+      expect(stale.body).toMatchObject({
+        type: 'https://rights-ledger.dev/problems/payout-run-stale',
+        payeeIds: [p.id],
+      });
+      await settledRun(h, a.body.id);
+      expect(
+        h.emulator.transfers().filter((tr) => tr.destination === p.stripeAccountId),
+      ).toHaveLength(1);
+    });
+
+    it('answers problem+json for bad input and unknown runs', async () => {
+      const bad = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'chf',
+        minimumAmount: '5',
+        extra: true,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'currency',
+        'extra',
+        'minimumAmount',
+      ]);
+      const malformed = await h.t.http.request('POST', '/v1/payout-runs', {
+        key: h.finance[0],
+        rawBody: '{"currency":',
+      });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.type).toBe('https://rights-ledger.dev/problems/malformed-json');
+      const unknownPayee = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'CHF',
+        payeeIds: ['019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d'],
+      });
+      expect(unknownPayee.status).toBe(404);
+      expect(
+        (await h.t.http.get('/v1/payout-runs/019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d', h.finance[0]))
+          .status,
+      ).toBe(404);
+      expect((await h.t.http.get('/v1/payout-runs/nope', h.finance[0])).status).toBe(404);
+      expect((await h.t.http.get('/v1/payout-runs/nope', pub.key)).status).toBe(403);
+    });
+  });
+});
