@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { logQueueErrors } from '../queue/queue-errors';
 import { AppConfig } from '../config/app-config';
 import { PAYOUT_QUEUE, payoutJobId, SEND_PAYOUT_JOB, SendPayoutJob } from './payout.queue';
 
@@ -16,7 +17,9 @@ export class PayoutQueue {
   constructor(
     @InjectQueue(PAYOUT_QUEUE) private readonly queue: Queue<SendPayoutJob>,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    logQueueErrors(queue);
+  }
 
   /** Resume: jobs waiting out a backoff run now; items without a job get one. */
   async requeue(itemIds: string[]): Promise<void> {

@@ -48,6 +48,12 @@ export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdo
    */
   async onApplicationShutdown(): Promise<void> {
     if (!this.worker) return;
+    // Closed while its Redis connections are still connecting, BullMQ would emit their failure
+    // where no one listens (an app stopped right after it started, as in tests).
+    await Promise.race([
+      this.worker.waitUntilReady().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+    ]);
     const closed = this.worker.close();
     const late = await Promise.race([
       closed.then(() => false),

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import { logQueueErrors } from '../queue/queue-errors';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
@@ -44,7 +45,9 @@ export class ReconciliationService {
     @InjectQueue(RECONCILIATION_QUEUE) private readonly queue: Queue<ReconcileJob>,
     private readonly stripe: StripeClient,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    logQueueErrors(queue);
+  }
 
   async request(
     actor: Principal | null,

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import { logQueueErrors } from '../queue/queue-errors';
 import { DataSource, EntityManager } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
@@ -64,7 +65,9 @@ export class RoyaltyRunService {
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    logQueueErrors(queue);
+  }
 
   async create(
     actor: Principal,
