@@ -33,12 +33,10 @@ export class LicenseeAgreements {
     return this.cache.get(licenseeId, () => this.load(licenseeId));
   }
 
-  /** Read now, bypassing the cache: for work that must see the last committed state. */
-  fresh(licenseeId: string): Promise<AgreementsByPublisher> {
-    return this.load(licenseeId);
-  }
-
-  /** Every agreement of the licensee, of every publisher, read now. */
+  /**
+   * Every agreement of the licensee, of every publisher, read now (not from the cache): for work
+   * that must see the last committed state.
+   */
   async all(licenseeId: string): Promise<CandidateAgreement[]> {
     return [...(await this.load(licenseeId)).values()].flat();
   }

@@ -163,7 +163,7 @@ export class RoyaltyCalculator {
     const fixed: FixedCharge[] = [];
     for (const { licensee_id: licensee } of licensees) {
       const usages = used.filter((row) => row.licensee_id === licensee).map((row) => row.usage);
-      const agreements = [...(await this.agreements.fresh(licensee)).values()].flat();
+      const agreements = await this.agreements.all(licensee);
       rates.push(...runRates(agreements, usages));
       shares.push(...revenueShares(agreements));
       fixed.push(
