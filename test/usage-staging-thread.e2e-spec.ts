@@ -20,7 +20,7 @@ describe('usage reports staged in a worker thread', () => {
   beforeAll(async () => {
     t = await startTestApp({
       RUN_WORKERS: 'false',
-      USAGE_STAGING_THREAD_MIN_LINES: '0',
+      USAGE_STAGING_THREAD_MIN_LINES: '1',
       USAGE_MAX_INVALID_BPS: '10000',
     });
     matcher = t.app.get(UsageReportMatcher);

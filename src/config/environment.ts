@@ -80,7 +80,8 @@ const schema = Joi.object<Environment, true>({
     .integer()
     .min(1024)
     .default(64 * 1024 ** 3),
-  USAGE_STAGING_THREAD_MIN_LINES: Joi.number().integer().min(0).default(100_000),
+  // 0: never (measured no faster on two cores; docs/BENCHMARKS.md, usage reports, run E).
+  USAGE_STAGING_THREAD_MIN_LINES: Joi.number().integer().min(0).default(0),
   PLATFORM_COMMISSION_BPS: Joi.number().integer().min(0).max(10000).default(1000),
   EARNINGS_PAYABLE_AT_ONCE: Joi.boolean().default(false),
   STRIPE_SECRET_KEY: Joi.string().pattern(/^(sk|rk)_(test|live)_\S+$/),

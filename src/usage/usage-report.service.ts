@@ -151,6 +151,7 @@ export class UsageReportService {
       const expectedLines = Number(header.lineCount);
       const threaded =
         ndjson !== null &&
+        this.config.get('USAGE_STAGING_THREAD_MIN_LINES') > 0 &&
         expectedLines >= this.config.get('USAGE_STAGING_THREAD_MIN_LINES') &&
         stagingThreads.take();
       const received: Received = {
