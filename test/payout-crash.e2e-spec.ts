@@ -78,7 +78,9 @@ describe('a payout worker killed mid-run', () => {
     const atKill = await h.t.http.get(`/v1/payout-runs/${draft.body.id}`, h.finance[0]);
     expect(atKill.body.status).toBe('executing');
     expect(atKill.body.totals.pending).toBeGreaterThan(0);
-    expect(h.emulator.transfers().length).toBeGreaterThan(atKill.body.totals.paid);
+    // Usually more transfers than recorded payments (calls in flight when it died), never fewer;
+    // how many were in flight at the kill is up to timing, so the strict case is not asserted.
+    expect(h.emulator.transfers().length).toBeGreaterThanOrEqual(atKill.body.totals.paid);
 
     await startWorker();
     const run = await settledRun(h, draft.body.id, 60_000);
