@@ -48,7 +48,6 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
@@ -73,6 +72,7 @@ import {
 } from './support/environment';
 import { freePort, request } from './support/http';
 import { log } from './support/log';
+import { deleteRedisKeys } from './support/redis-keys';
 import { ChildProcesses, exited, peakRssKiB, sleep } from './support/processes';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
 import { apiNodeFlags } from './support/node-flags';
@@ -238,7 +238,10 @@ async function main(): Promise<void> {
     }
   }
   await dropDatabase(TEMPLATE_DB);
-  await deleteRedisKeys();
+  await deleteRedisKeys(
+    redisUrl,
+    redisPrefixes.map((prefix) => `${prefix}:*`),
+  );
 
   printReport({
     file,
@@ -919,29 +922,6 @@ function redisPrefix(label: string): string {
   return prefix;
 }
 
-/** Deletes every key under the prefixes this run used (and only those). */
-async function deleteRedisKeys(): Promise<void> {
-  if (redisPrefixes.length === 0) return;
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for (const prefix of redisPrefixes) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-    }
-  } catch (error) {
-    log(
-      `could not delete the bench's Redis keys: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  } finally {
-    redis.disconnect();
-  }
-}
-
 // --- build --------------------------------------------------------------------------------------
 
 /** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
@@ -991,7 +971,10 @@ async function requestJson<T>(
 children.guard('the children', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
 
 children.exitWhenDone('bench:catalogue', main(), async () => {
-  await deleteRedisKeys();
+  await deleteRedisKeys(
+    redisUrl,
+    redisPrefixes.map((prefix) => `${prefix}:*`),
+  );
   if (process.env.BENCH_KEEP_DATABASES !== '1') {
     for (const name of [COPY_DB, SERVICE_DB, TEMPLATE_DB]) {
       await dropDatabase(name).catch(() => undefined);

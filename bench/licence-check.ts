@@ -36,7 +36,6 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { inspect } from 'node:util';
 import autocannon from 'autocannon';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isbnOf } from './catalogue/data';
@@ -69,6 +68,7 @@ import {
 } from './support/environment';
 import { freePort, request } from './support/http';
 import { log } from './support/log';
+import { deleteRedisKeys } from './support/redis-keys';
 import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
 import { apiNodeFlags } from './support/node-flags';
 import {
@@ -287,7 +287,7 @@ async function main(): Promise<void> {
   const apiPeakKiB = peakRssKiB(api.pid);
   const baselinePeakKiB = peakRssKiB(baseline.pid);
   await children.stop();
-  await deleteRedisKeys();
+  await deleteRedisKeys(redisUrl, [`${redisPrefix}:*`]);
   if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase();
 
   printReport({
@@ -755,24 +755,6 @@ async function dropDatabase(): Promise<void> {
   await admin((client) => client.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`));
 }
 
-/** Deletes every key under this run's prefix (and only those). */
-async function deleteRedisKeys(): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch (error) {
-    log(`could not delete the bench's Redis keys: ${inspect(error)}`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
 function snapshotDist(): string {
   buildIfMissing();
@@ -815,6 +797,6 @@ async function requestJson<T>(
 children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
 
 children.exitWhenDone('bench:licence-check', main(), async () => {
-  await deleteRedisKeys();
+  await deleteRedisKeys(redisUrl, [`${redisPrefix}:*`]);
   if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase().catch(() => undefined);
 });

@@ -39,8 +39,6 @@ import { cpSync, createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { inspect } from 'node:util';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { STAGING_COLUMNS, STAGING_COPY_COLUMNS } from '../src/usage/usage-staging';
@@ -81,6 +79,7 @@ import {
 } from './support/environment';
 import { freePort, request, streamRequest } from './support/http';
 import { log } from './support/log';
+import { deleteRedisKeys } from './support/redis-keys';
 import { apiNodeFlags } from './support/node-flags';
 import { ChildProcesses, peakRssKiB, sleep, Watched } from './support/processes';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
@@ -242,7 +241,7 @@ async function main(): Promise<void> {
   }
 
   if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase(TEMPLATE_DB);
-  await deleteRedisKeys();
+  await deleteRedisKeys(redisUrl, [`${redisPrefix('')}*`]);
   printReport({
     files,
     build,
@@ -898,24 +897,6 @@ async function dropDatabase(name: string): Promise<void> {
   await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
-/** Deletes every key under this run's prefixes (and only those). */
-async function deleteRedisKeys(): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix('')}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch (error) {
-    log(`could not delete the bench's Redis keys: ${inspect(error)}`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
 function snapshotDist(): string {
   buildIfMissing();
@@ -958,7 +939,7 @@ async function requestJson<T>(
 children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
 
 children.exitWhenDone('bench:usage', main(), async () => {
-  await deleteRedisKeys();
+  await deleteRedisKeys(redisUrl, [`${redisPrefix('')}*`]);
   if (process.env.BENCH_KEEP_DATABASES !== '1') {
     for (const name of [TEMPLATE_DB, SERVICE_DB, COPY_DB]) {
       await dropDatabase(name).catch(() => undefined);
