@@ -26,7 +26,6 @@ export interface Environment {
   IMPORT_LOAD_PARALLELISM: number;
   USAGE_MAX_INVALID_BPS: number;
   USAGE_MAX_BYTES: number;
-  USAGE_STAGING_THREAD_MIN_LINES: number;
   PLATFORM_COMMISSION_BPS: number;
   EARNINGS_PAYABLE_AT_ONCE: boolean;
   STRIPE_SECRET_KEY?: string;
@@ -80,8 +79,6 @@ const schema = Joi.object<Environment, true>({
     .integer()
     .min(1024)
     .default(64 * 1024 ** 3),
-  // 0: never (measured no faster on two cores; docs/BENCHMARKS.md, usage reports, run E).
-  USAGE_STAGING_THREAD_MIN_LINES: Joi.number().integer().min(0).default(0),
   PLATFORM_COMMISSION_BPS: Joi.number().integer().min(0).max(10000).default(1000),
   EARNINGS_PAYABLE_AT_ONCE: Joi.boolean().default(false),
   STRIPE_SECRET_KEY: Joi.string().pattern(/^(sk|rk)_(test|live)_\S+$/),

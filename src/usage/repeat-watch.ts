@@ -39,6 +39,25 @@ export class RepeatWatch {
       b = Math.imul(b ^ c, 0x5bd1e995);
       b ^= b >>> 15;
     }
+    if (this.mark(a, b)) this.suspect(lineId);
+  }
+
+  /** see() for an ASCII lineId given as bytes: the same hashes, so either may see a lineId. */
+  seeAscii(bytes: Uint8Array, start: number, end: number): void {
+    if (this.gaveUp) return;
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    if (this.mark(a, b)) this.suspect(String.fromCharCode(...bytes.subarray(start, end)));
+  }
+
+  /** Sets the lineId's bits; true when all were set already (it may have been seen). */
+  private mark(a: number, b: number): boolean {
     b |= 1;
     let seen = true;
     for (let i = 0; i < RepeatWatch.HASHES; i++) {
@@ -50,7 +69,10 @@ export class RepeatWatch {
         this.bits[word] |= flag;
       }
     }
-    if (!seen) return;
+    return seen;
+  }
+
+  private suspect(lineId: string): void {
     this.suspects.add(lineId);
     if (this.suspects.size > RepeatWatch.MAX_SUSPECTS) {
       this.gaveUp = true;

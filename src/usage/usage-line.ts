@@ -33,7 +33,8 @@ export interface ReportPeriod {
   periodEnd: string;
 }
 
-const FIELDS = new Set([
+/** A line's fields, in this order (the byte path indexes them). */
+export const USAGE_LINE_FIELDS = [
   'lineId',
   'workId',
   'identifier',
@@ -47,8 +48,9 @@ const FIELDS = new Set([
   'territory',
   'occurredOn',
   'revenue',
-]);
-const UNITS = new Set<string>(RATE_UNITS);
+] as const;
+const FIELDS: ReadonlySet<string> = new Set(USAGE_LINE_FIELDS);
+const UNITS: ReadonlySet<string> = new Set<string>(RATE_UNITS);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The nil UUID names nothing (and the matcher uses it for "no agreement named"). */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -57,7 +59,7 @@ const isId = (value: string) => UUID.test(value) && value !== NIL_UUID;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Up to 18 digits: bigint in the database, and no sum of a report's lines can overflow numeric. */
 const COUNT = /^(0|[1-9]\d{0,17})$/;
-const TEXT_MAX = 200;
+export const TEXT_MAX = 200;
 
 class LineRejected extends Error {}
 
@@ -131,7 +133,7 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
   const territory = optional(
     record.territory,
     'territory',
-    isCountryCode,
+    isKnownTerritory,
     'an ISO 3166-1 alpha-2 code such as DE',
   );
   const occurredOn = optional(record.occurredOn, 'occurredOn', isKnownDate, 'a date, YYYY-MM-DD');
@@ -163,19 +165,25 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
 const WORK_FIELDS = ['workId', 'identifier', 'url', 'sha256'] as const;
 
 /**
- * isCalendarDate, remembered: a report's lines fall on the few days of its period, so each day
- * is checked once, not once per line. Bounded: cleared when it holds more than a year of days.
+ * isCalendarDate and isCountryCode, remembered: a report's lines fall on the few days of its
+ * period and name a few territories, so each is checked once, not once per line. Bounded:
+ * forgotten when more than a year of days (or territories) is remembered.
  */
-const knownDates = new Map<string, boolean>();
-function isKnownDate(value: string): boolean {
-  let known = knownDates.get(value);
-  if (known === undefined) {
-    if (knownDates.size >= 400) knownDates.clear();
-    known = isCalendarDate(value);
-    knownDates.set(value, known);
-  }
-  return known;
+function remembered(test: (value: string) => boolean): (value: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (value) => {
+    let result = known.get(value);
+    if (result === undefined) {
+      if (known.size >= 400) known.clear();
+      result = test(value);
+      known.set(value, result);
+    }
+    return result;
+  };
 }
+
+const isKnownDate = remembered(isCalendarDate);
+const isKnownTerritory = remembered(isCountryCode);
 
 function workOf(
   record: Record<string, unknown>,

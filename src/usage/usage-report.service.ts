@@ -14,8 +14,7 @@ import { Principal } from '../common/auth/principal';
 import { decodeCursor, encodeCursor } from '../common/pagination/page';
 import { byteLimit } from '../common/bulk/byte-limit';
 import { RepeatWatch } from './repeat-watch';
-import { Lines, Received, stageLines } from './stage-lines';
-import { stageInThread, StagingThreads } from './threaded-staging';
+import { Lines, Received, stageLines, stageNdjson } from './stage-lines';
 import { ImportFormat, ImportLine, readImport, streamedFormat } from '../common/bulk/line-reader';
 import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
@@ -40,8 +39,6 @@ import { toUsageReportResponse, UsageReportRow } from './usage-report-response';
 import { usageCsvHeaderProblem, usageCsvRecordToInput } from './usage-line';
 import { STAGING_COLUMNS, STAGING_COPY_COLUMNS, stagingTable } from './usage-staging';
 
-/** At most two uploads parse in threads at once (per process); more are staged inline. */
-const stagingThreads = new StagingThreads(2);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Header {
@@ -148,31 +145,19 @@ export class UsageReportService {
       const stage = stagingTable(id);
       await runner.query(`CREATE TABLE ${stage} (${STAGING_COLUMNS})`);
       const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-      const expectedLines = Number(header.lineCount);
-      const threaded =
-        ndjson !== null &&
-        this.config.get('USAGE_STAGING_THREAD_MIN_LINES') > 0 &&
-        expectedLines >= this.config.get('USAGE_STAGING_THREAD_MIN_LINES') &&
-        stagingThreads.take();
       const received: Received = {
         lines: 0n,
         units: 0n,
         invalid: 0n,
-        // A threaded upload's lineIds are watched in its thread, which hands over its suspects.
-        lineIds: new RepeatWatch(threaded ? 0 : expectedLines),
+        lineIds: new RepeatWatch(Number(header.lineCount)),
       };
-      const staged =
-        threaded && ndjson
-          ? stageInThread(ndjson, header, expectedLines, received)
-          : stageLines(lines, header, received);
-      try {
-        await pipeline(
-          Readable.from(staged),
-          client.query(copyFrom(`COPY ${stage} (${STAGING_COPY_COLUMNS}) FROM STDIN`)),
-        );
-      } finally {
-        if (threaded) stagingThreads.give();
-      }
+      const staged = ndjson
+        ? stageNdjson(ndjson, header, received)
+        : stageLines(lines, header, received);
+      await pipeline(
+        Readable.from(staged),
+        client.query(copyFrom(`COPY ${stage} (${STAGING_COPY_COLUMNS}) FROM STDIN`)),
+      );
       contentHash = hash.digest();
       const mismatch =
         received.lines !== BigInt(header.lineCount) || received.units !== BigInt(header.units);

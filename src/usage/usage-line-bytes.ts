@@ -1,0 +1,410 @@
+import { CopyRows } from '../common/bulk/copy-rows';
+import { isCalendarDate } from '../catalogue/work-rules';
+import { isCountryCode } from '../common/validation/iso-codes';
+import { RATE_UNITS } from '../licensing/offer-vocabulary';
+import { RSL_USAGES } from '../licensing/usage-types';
+import { RepeatWatch } from './repeat-watch';
+import { ReportPeriod, TEXT_MAX, USAGE_LINE_FIELDS } from './usage-line';
+
+/**
+ * The fast path of an NDJSON upload: a usage line in the shape clients write (`JSON.stringify`
+ * of a flat object, ASCII) read and staged straight from the bytes that arrived, with no
+ * string, object or JSON.parse per line (an upload has tens of millions of lines).
+ *
+ * It takes: no whitespace, escapes or non-ASCII bytes; each field once, none null; integers as
+ * plain digits (at most 15, as numbers or strings); the work as `workId`, an `isbn:` identifier
+ * of 13 plain digits, or a SHA-256 (`sha256` or `sha256:`); an RSL usage type (not an
+ * extension token). Every check validateUsageLine makes is made here too. Any other line — and
+ * any line that fails a check — is left alone (stage() answers false, nothing written) for the
+ * general path, JSON.parse and validateUsageLine, which alone words the reasons. So this only
+ * accepts what the general path accepts, and stages the same row for it (a property test holds
+ * the two together).
+ */
+export class UsageLineBytes {
+  /** Where each field's value is: src[starts[f], ends[f]) (a string's content, without quotes). */
+  private readonly starts = new Int32Array(FIELD_COUNT);
+  private readonly ends = new Int32Array(FIELD_COUNT);
+  /** Bit f set: field f is present; in numbers, it was a JSON number (else a string). */
+  private present = 0;
+  private numbers = 0;
+  private work: number = WorkForm.WorkId;
+  private readonly periodStart: number;
+  private readonly periodEnd: number;
+  /** The units of the line last staged (at most 15 digits: exact in a Number). */
+  units = 0;
+
+  constructor(
+    period: ReportPeriod,
+    private readonly lineIds: RepeatWatch,
+  ) {
+    this.periodStart = dayNumber(period.periodStart);
+    this.periodEnd = dayNumber(period.periodEnd);
+  }
+
+  /**
+   * Stages src[start, end) (one line, without its newline) as the row numbered lineNo, or
+   * answers false and writes nothing: the line takes the general path.
+   */
+  stage(src: Uint8Array, start: number, end: number, lineNo: number, out: CopyRows): boolean {
+    if (end > start && src[end - 1] === CR) end--;
+    if (!this.read(src, start, end) || !this.valid(src)) return false;
+    this.write(src, lineNo, out);
+    this.lineIds.seeAscii(src, this.starts[LINE_ID], this.ends[LINE_ID]);
+    return true;
+  }
+
+  /** Splits `{"field":value,…}` into the fields' places; false for any other shape. */
+  private read(src: Uint8Array, start: number, end: number): boolean {
+    if (end - start < 2 || src[start] !== OPEN || src[end - 1] !== CLOSE) return false;
+    const starts = this.starts;
+    const ends = this.ends;
+    let present = 0;
+    let numbers = 0;
+    let at = start + 1;
+    for (;;) {
+      if (src[at] !== QUOTE) return false;
+      let keyEnd = at + 1;
+      while (keyEnd < end && src[keyEnd] !== QUOTE) keyEnd++;
+      const field = fieldAt(src, at + 1, keyEnd);
+      if (field === -1 || (present & (1 << field)) !== 0 || src[keyEnd + 1] !== COLON) {
+        return false;
+      }
+      at = keyEnd + 2;
+      const first = src[at];
+      if (first === QUOTE) {
+        let close = at + 1;
+        for (; close < end; close++) {
+          const c = src[close];
+          if (c === QUOTE) break;
+          if (c < SPACE || c === BACKSLASH || c > TILDE) return false;
+        }
+        if (close >= end) return false;
+        starts[field] = at + 1;
+        ends[field] = close;
+        at = close + 1;
+      } else if (first >= DIGIT_0 && first <= DIGIT_9) {
+        let digitsEnd = at + 1;
+        while (digitsEnd < end && src[digitsEnd] >= DIGIT_0 && src[digitsEnd] <= DIGIT_9) {
+          digitsEnd++;
+        }
+        starts[field] = at;
+        ends[field] = digitsEnd;
+        numbers |= 1 << field;
+        at = digitsEnd;
+      } else {
+        return false;
+      }
+      present |= 1 << field;
+      if (src[at] === COMMA) {
+        at++;
+      } else {
+        this.present = present;
+        this.numbers = numbers;
+        return at === end - 1;
+      }
+    }
+  }
+
+  /** validateUsageLine's checks, on the fields' bytes. */
+  private valid(src: Uint8Array): boolean {
+    const present = this.present;
+    const starts = this.starts;
+    const ends = this.ends;
+    // Every field but units and revenue must be a string.
+    if ((this.numbers & ~(bit(UNITS) | bit(REVENUE))) !== 0) return false;
+    if ((present & REQUIRED) !== REQUIRED) return false;
+
+    const idLength = ends[LINE_ID] - starts[LINE_ID];
+    if (idLength === 0 || idLength > TEXT_MAX || allSpaces(src, starts[LINE_ID], ends[LINE_ID])) {
+      return false;
+    }
+    if (!oneOf(src, starts[USAGE], ends[USAGE], USAGE_BYTES)) return false;
+    if (!oneOf(src, starts[UNIT], ends[UNIT], UNIT_BYTES)) return false;
+    if (!isCount(src, starts[UNITS], ends[UNITS])) return false;
+    if ((present & bit(REVENUE)) !== 0 && !isCount(src, starts[REVENUE], ends[REVENUE])) {
+      return false;
+    }
+    if ((present & bit(AGREEMENT_ID)) !== 0 && !isId(src, starts[AGREEMENT_ID], ends[AGREEMENT_ID]))
+      return false;
+    if ((present & bit(MODEL)) !== 0 && ends[MODEL] - starts[MODEL] > TEXT_MAX) return false;
+    if ((present & bit(TERRITORY)) !== 0 && !isTerritory(src, starts[TERRITORY], ends[TERRITORY])) {
+      return false;
+    }
+    if ((present & bit(OCCURRED_ON)) !== 0) {
+      const day = calendarDay(src, starts[OCCURRED_ON], ends[OCCURRED_ON]);
+      if (day === -1 || day < this.periodStart || day > this.periodEnd) return false;
+    }
+
+    const work = present & WORK_FIELDS;
+    if (work === bit(WORK_ID)) {
+      if (!isId(src, starts[WORK_ID], ends[WORK_ID])) return false;
+      this.work = WorkForm.WorkId;
+    } else if (work === bit(SHA256)) {
+      if (!isHex(src, starts[SHA256], ends[SHA256], 64)) return false;
+      this.work = WorkForm.Sha256;
+    } else if (work === bit(IDENTIFIER)) {
+      const s = starts[IDENTIFIER];
+      const e = ends[IDENTIFIER];
+      if (startsWith(src, s, e, ISBN_PREFIX) && isIsbn13(src, s + ISBN_PREFIX.length, e)) {
+        this.work = WorkForm.Isbn;
+      } else if (startsWith(src, s, e, SHA256_PREFIX) && isHex(src, s + 7, e, 64)) {
+        this.work = WorkForm.Sha256Identifier;
+      } else {
+        return false;
+      }
+    } else {
+      return false;
+    }
+    this.units = digitsValue(src, starts[UNITS], ends[UNITS]);
+    return true;
+  }
+
+  /** The row stageLines writes for the same line (validRow), as bytes. */
+  private write(src: Uint8Array, lineNo: number, out: CopyRows): void {
+    const starts = this.starts;
+    const ends = this.ends;
+    const present = this.present;
+    out.room(MAX_ROW);
+    const o = out.buf;
+    let p = writeNumber(o, out.pos, lineNo);
+    o[p++] = TAB;
+    p = copy(src, starts[LINE_ID], ends[LINE_ID], o, p);
+    o[p++] = TAB;
+    const ws = starts[WORK_FIELD[this.work]];
+    const we = ends[WORK_FIELD[this.work]];
+    switch (this.work) {
+      case WorkForm.WorkId: // work_id, scheme, value, work_ref
+        p = copyLower(src, ws, we, o, p);
+        p = copy(NULLS_2, 0, NULLS_2.length, o, p);
+        p = copy(WORK_ID_REF, 0, WORK_ID_REF.length, o, p);
+        p = copy(src, ws, we, o, p);
+        break;
+      case WorkForm.Isbn:
+        p = copy(NULL_ISBN, 0, NULL_ISBN.length, o, p);
+        p = copy(src, ws + ISBN_PREFIX.length, we, o, p);
+        o[p++] = TAB;
+        p = copy(src, ws, we, o, p);
+        break;
+      case WorkForm.Sha256:
+      case WorkForm.Sha256Identifier: {
+        // The `sha256` field's work_ref gets the `sha256:` an identifier already has.
+        const field = this.work === WorkForm.Sha256;
+        p = copy(NULL_SHA256, 0, NULL_SHA256.length, o, p);
+        p = copyLower(src, field ? ws : ws + SHA256_PREFIX.length, we, o, p);
+        o[p++] = TAB;
+        if (field) p = copy(SHA256_PREFIX, 0, SHA256_PREFIX.length, o, p);
+        p = copy(src, ws, we, o, p);
+        break;
+      }
+    }
+    for (const field of REQUIRED_AFTER_WORK) {
+      o[p++] = TAB;
+      p = copy(src, starts[field], ends[field], o, p);
+    }
+    for (const field of OPTIONAL) {
+      o[p++] = TAB;
+      if ((present & bit(field)) === 0) {
+        o[p++] = BACKSLASH;
+        o[p++] = N;
+      } else if (field === AGREEMENT_ID) {
+        p = copyLower(src, starts[field], ends[field], o, p);
+      } else {
+        p = copy(src, starts[field], ends[field], o, p);
+      }
+    }
+    // invalid_reason: none.
+    o[p++] = TAB;
+    o[p++] = BACKSLASH;
+    o[p++] = N;
+    o[p++] = NEWLINE;
+    out.pos = p;
+  }
+}
+
+/** How the line names its work. */
+const WorkForm = { WorkId: 0, Isbn: 1, Sha256: 2, Sha256Identifier: 3 } as const;
+
+const FIELD_COUNT = USAGE_LINE_FIELDS.length;
+const FIELD_BYTES = USAGE_LINE_FIELDS.map((name) => Buffer.from(name, 'latin1'));
+/** Indexes into USAGE_LINE_FIELDS. */
+const [LINE_ID, WORK_ID, IDENTIFIER, URL, SHA256, USAGE, UNITS, UNIT] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [AGREEMENT_ID, MODEL, TERRITORY, OCCURRED_ON, REVENUE] = [8, 9, 10, 11, 12];
+/** Which field holds the work, by WorkForm. */
+const WORK_FIELD = [WORK_ID, IDENTIFIER, SHA256, IDENTIFIER];
+/** The staging columns after the work's, in order: required, then optional. */
+const REQUIRED_AFTER_WORK = [USAGE, UNIT, UNITS];
+const OPTIONAL = [AGREEMENT_ID, MODEL, TERRITORY, OCCURRED_ON, REVENUE];
+const bit = (field: number) => 1 << field;
+const REQUIRED = bit(LINE_ID) | bit(USAGE) | bit(UNIT) | bit(UNITS);
+const WORK_FIELDS = bit(WORK_ID) | bit(IDENTIFIER) | bit(URL) | bit(SHA256);
+
+const USAGE_BYTES = RSL_USAGES.map((usage) => Buffer.from(usage, 'latin1'));
+const UNIT_BYTES = RATE_UNITS.map((unit) => Buffer.from(unit, 'latin1'));
+const ISBN_PREFIX = Buffer.from('isbn:', 'latin1');
+const SHA256_PREFIX = Buffer.from('sha256:', 'latin1');
+const WORK_ID_REF = Buffer.from('workId:', 'latin1');
+const NULLS_2 = Buffer.from('\t\\N\t\\N\t', 'latin1');
+const NULL_ISBN = Buffer.from('\\N\tisbn\t', 'latin1');
+const NULL_SHA256 = Buffer.from('\\N\tsha256\t', 'latin1');
+/** A fast-path row's longest: every field at its longest, with tabs and the line number. */
+const MAX_ROW = 1024;
+
+const OPEN = 0x7b; // {
+const CLOSE = 0x7d; // }
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+const SPACE = 0x20;
+const TILDE = 0x7e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DASH = 0x2d;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const N = 0x4e;
+
+/** The FIELDS index of the key src[start, end), or -1. */
+function fieldAt(src: Uint8Array, start: number, end: number): number {
+  for (let field = 0; field < FIELD_COUNT; field++) {
+    const name = FIELD_BYTES[field];
+    if (name.length === end - start && startsWith(src, start, end, name)) return field;
+  }
+  return -1;
+}
+
+function startsWith(src: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (src[start + i] !== prefix[i]) return false;
+  return true;
+}
+
+function oneOf(src: Uint8Array, start: number, end: number, choices: Uint8Array[]): boolean {
+  for (const choice of choices) {
+    if (choice.length === end - start && startsWith(src, start, end, choice)) return true;
+  }
+  return false;
+}
+
+function allSpaces(src: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (src[i] !== SPACE) return false;
+  return true;
+}
+
+/** 1 to 15 digits, no leading zero (a number or a string: validateUsageLine takes both). */
+function isCount(src: Uint8Array, start: number, end: number): boolean {
+  const length = end - start;
+  if (length === 0 || length > 15 || (src[start] === DIGIT_0 && length > 1)) return false;
+  for (let i = start; i < end; i++) if (src[i] < DIGIT_0 || src[i] > DIGIT_9) return false;
+  return true;
+}
+
+function digitsValue(src: Uint8Array, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + (src[i] - DIGIT_0);
+  return value;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= DIGIT_0 && c <= DIGIT_9) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+function isHex(src: Uint8Array, start: number, end: number, length: number): boolean {
+  if (end - start !== length) return false;
+  for (let i = start; i < end; i++) if (!isHexDigit(src[i])) return false;
+  return true;
+}
+
+/** A UUID (8-4-4-4-12 hex, any case) that is not the nil UUID. */
+function isId(src: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 36) return false;
+  let nil = true;
+  for (let i = 0; i < 36; i++) {
+    const c = src[start + i];
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== DASH) return false;
+    } else {
+      if (!isHexDigit(c)) return false;
+      if (c !== DIGIT_0) nil = false;
+    }
+  }
+  return !nil;
+}
+
+/** 13 digits starting 978 or 979 with a right check digit (normalizeIsbn's ISBN-13). */
+function isIsbn13(src: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 13 || src[start] !== 0x39 || src[start + 1] !== 0x37) return false;
+  if (src[start + 2] !== 0x38 && src[start + 2] !== 0x39) return false;
+  let sum = 0;
+  for (let i = 0; i < 13; i++) {
+    const d = src[start + i] - DIGIT_0;
+    if (d < 0 || d > 9) return false;
+    if (i < 12) sum += d * (i % 2 === 0 ? 1 : 3);
+  }
+  return src[start + 12] - DIGIT_0 === (10 - (sum % 10)) % 10;
+}
+
+/** isCountryCode by the code's two capitals, remembered (it asks Intl). */
+const territories = new Int8Array(26 * 26).fill(-1);
+function isTerritory(src: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 2) return false;
+  const a = src[start] - 0x41;
+  const b = src[start + 1] - 0x41;
+  if (a < 0 || a > 25 || b < 0 || b > 25) return false;
+  const slot = a * 26 + b;
+  if (territories[slot] === -1) {
+    territories[slot] = isCountryCode(String.fromCharCode(a + 0x41, b + 0x41)) ? 1 : 0;
+  }
+  return territories[slot] === 1;
+}
+
+/** YYYY-MM-DD as the number YYYYMMDD when it is a calendar date, else -1. */
+const calendarDays = new Map<number, boolean>();
+function calendarDay(src: Uint8Array, start: number, end: number): number {
+  if (end - start !== 10 || src[start + 4] !== DASH || src[start + 7] !== DASH) return -1;
+  let day = 0;
+  for (let i = start; i < end; i++) {
+    if (i === start + 4 || i === start + 7) continue;
+    const d = src[i] - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    day = day * 10 + d;
+  }
+  let known = calendarDays.get(day);
+  if (known === undefined) {
+    if (calendarDays.size >= 400) calendarDays.clear();
+    known = isCalendarDate(String.fromCharCode(...src.subarray(start, end)));
+    calendarDays.set(day, known);
+  }
+  return known ? day : -1;
+}
+
+/** A period bound, YYYY-MM-DD, as YYYYMMDD. */
+function dayNumber(date: string): number {
+  return Number(date.replace(/-/g, ''));
+}
+
+function copy(src: Uint8Array, start: number, end: number, o: Uint8Array, p: number): number {
+  for (let i = start; i < end; i++) o[p++] = src[i];
+  return p;
+}
+
+function copyLower(src: Uint8Array, start: number, end: number, o: Uint8Array, p: number): number {
+  for (let i = start; i < end; i++) {
+    const c = src[i];
+    o[p++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+  }
+  return p;
+}
+
+function writeNumber(o: Uint8Array, p: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let q = p + digits;
+  const end = q;
+  do {
+    o[--q] = DIGIT_0 + (value % 10);
+    value = Math.floor(value / 10);
+  } while (value > 0);
+  return end;
+}
