@@ -265,13 +265,24 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 const N = 0x4e;
 
-/** The FIELDS index of the key src[start, end), or -1. */
+/** A key's slot in FIELD_BY_KEY: its length, first and last byte (distinct for every field). */
+const keySlot = (length: number, first: number, last: number) =>
+  (length * 31 + first * 7 + last) & 1023;
+const FIELD_BY_KEY = new Int8Array(1024).fill(-1);
+FIELD_BYTES.forEach((name, field) => {
+  const slot = keySlot(name.length, name[0], name[name.length - 1]);
+  if (FIELD_BY_KEY[slot] !== -1)
+    throw new Error(`usage line fields ${field} and ${FIELD_BY_KEY[slot]} share a key slot`);
+  FIELD_BY_KEY[slot] = field;
+});
+
+/** The USAGE_LINE_FIELDS index of the key src[start, end), or -1. */
 function fieldAt(src: Uint8Array, start: number, end: number): number {
-  for (let field = 0; field < FIELD_COUNT; field++) {
-    const name = FIELD_BYTES[field];
-    if (name.length === end - start && startsWith(src, start, end, name)) return field;
-  }
-  return -1;
+  if (end <= start) return -1;
+  const field = FIELD_BY_KEY[keySlot(end - start, src[start], src[end - 1])];
+  if (field === -1) return -1;
+  const name = FIELD_BYTES[field];
+  return name.length === end - start && startsWith(src, start, end, name) ? field : -1;
 }
 
 function startsWith(src: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
