@@ -88,6 +88,42 @@ describe('staging NDJSON lines', () => {
       expect({ line, fast: fastTakes(line) }).toEqual({ line, fast: false });
   });
 
+  it('numbers lines as they stand in the body (blank ones too), the last without its newline', async () => {
+    const body = `${typical[0]}\n\n${typical[1]}\r\n{"lineId":"L9"}\n${typical[3]}`;
+    const got = received();
+    const rows = (await text(stageNdjson(Readable.from([Buffer.from(body)]), period, got))).split(
+      '\n',
+    );
+    expect(rows.map((row) => row.split('\t')[0])).toEqual(['1', '3', '4', '5', '']);
+    expect(rows[2].split('\t').at(-1)).toBe(
+      'give exactly one of workId, identifier, url and sha256',
+    );
+    expect(got).toMatchObject({ lines: 4n, units: 132n, invalid: 1n });
+  });
+
+  it('refuses a body that is not NDJSON, and a line too long, as 400s', async () => {
+    await expect(
+      text(
+        stageNdjson(
+          Readable.from([Buffer.from('lineId,usage\nL1,ai-train\n')]),
+          period,
+          received(),
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'unreadable-import' });
+    const long = `${typical[0]}\n{"lineId":"${'x'.repeat(2 * 1024 * 1024)}"}\n`;
+    // As it arrives (64 KiB at a time): refused once the unfinished line passes the limit.
+    const bytes = Buffer.from(long);
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 65_536) pieces.push(bytes.subarray(at, at + 65_536));
+    await expect(
+      text(stageNdjson(Readable.from(pieces), period, received())),
+    ).rejects.toMatchObject({
+      code: 'line-too-long',
+      detail: 'Line 2 is longer than 1048576 characters',
+    });
+  });
+
   it('stages any line exactly as the general path would (property)', async () => {
     // Mostly valid values (the byte path's share), with every kind of wrong one mixed in.
     const mostly = <T, U>(valid: fc.Arbitrary<T>, wrong: fc.Arbitrary<U>) =>
