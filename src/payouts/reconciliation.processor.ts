@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
@@ -9,6 +9,7 @@ import {
   ReconcileJob,
   SCHEDULED_RECONCILIATION_JOB,
 } from './reconciliation.queue';
+import { logWorkerError } from '../queue/queue-errors';
 
 @Processor(RECONCILIATION_QUEUE, { concurrency: 1 })
 export class ReconciliationProcessor extends WorkerHost {
@@ -20,6 +21,11 @@ export class ReconciliationProcessor extends WorkerHost {
     if (job.name === SCHEDULED_RECONCILIATION_JOB) return this.reconciliations.scheduled();
     if (job.name === RECONCILE_JOB) return this.reconciliations.run(job.data.reconciliationId);
     return Promise.resolve();
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    logWorkerError(RECONCILIATION_QUEUE, error);
   }
 }
 

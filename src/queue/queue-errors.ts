@@ -14,3 +14,11 @@ export function logQueueErrors(queue: Queue): void {
     logger.warn({ err: error, queue: queue.name }, 'queue error'),
   );
 }
+
+/**
+ * A processor's worker emits the same connection errors (and a job loop's own); without a
+ * listener BullMQ prints them raw to stderr, outside the structured log.
+ */
+export function logWorkerError(queue: string, error: Error): void {
+  logger.warn({ err: error, queue }, 'queue worker error');
+}

@@ -4,6 +4,7 @@ import { Job } from 'bullmq';
 import { RoyaltyCalculator } from './royalty-calculator';
 import { RoyaltyRunService } from './royalty-run.service';
 import { CalculateRunJob, ROYALTY_RUN_QUEUE } from './royalty-run.queue';
+import { logWorkerError } from '../queue/queue-errors';
 
 @Processor(ROYALTY_RUN_QUEUE, { concurrency: 1 })
 export class RoyaltyRunProcessor extends WorkerHost {
@@ -26,5 +27,10 @@ export class RoyaltyRunProcessor extends WorkerHost {
     this.logger.error({ err: error, runId: job.data.runId }, 'royalty run calculation failed');
     if (job.attemptsMade >= (job.opts.attempts ?? 1))
       await this.runs.fail(job.data.runId, error.message);
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    logWorkerError(ROYALTY_RUN_QUEUE, error);
   }
 }

@@ -4,6 +4,7 @@ import { Job } from 'bullmq';
 import { UsageReportMatcher } from './usage-report-matcher';
 import { ProcessReportJob, REMATCH_JOB, USAGE_REPORT_QUEUE } from './usage-report.queue';
 import { UsageRematcher } from './usage-rematcher';
+import { logWorkerError } from '../queue/queue-errors';
 
 @Processor(USAGE_REPORT_QUEUE, { concurrency: 1 })
 export class UsageReportProcessor extends WorkerHost {
@@ -32,5 +33,10 @@ export class UsageReportProcessor extends WorkerHost {
       { err: error, reportId: job.data.reportId, attempt: job.attemptsMade },
       'usage report processing failed',
     );
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    logWorkerError(USAGE_REPORT_QUEUE, error);
   }
 }

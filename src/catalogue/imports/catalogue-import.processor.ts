@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { CatalogueImportLoader } from './catalogue-import-loader';
 import { CATALOGUE_IMPORT_QUEUE, LoadImportJob } from './catalogue-import.queue';
+import { logWorkerError } from '../../queue/queue-errors';
 
 @Processor(CATALOGUE_IMPORT_QUEUE, { concurrency: 1 })
 export class CatalogueImportProcessor extends WorkerHost {
@@ -26,5 +27,10 @@ export class CatalogueImportProcessor extends WorkerHost {
     if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
       await this.loader.fail(job.data.importId, error.message);
     }
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    logWorkerError(CATALOGUE_IMPORT_QUEUE, error);
   }
 }
