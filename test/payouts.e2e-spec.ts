@@ -250,4 +250,116 @@ describe('payouts', () => {
       expect((await h.t.http.get('/v1/payout-runs/nope', pub.key)).status).toBe(403);
     });
   });
+  describe('listing runs and items', () => {
+    // PLN is paid by this test alone, so the list filtered by it holds exactly its runs.
+    it("pages runs with their totals by status and currency, and a run's items by state", async () => {
+      const payees = [await payee(h, pub), await payee(h, pub), await payee(h, pub)];
+      for (const [i, p] of payees.entries()) await makePayable(h.t, p, 'PLN', 1_000 * (i + 1));
+      const first = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'PLN',
+        payeeIds: payees.map((p) => p.id),
+      });
+      const second = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'PLN',
+        payeeIds: [payees[0].id],
+      });
+      expect(
+        (await h.t.http.post(`/v1/payout-runs/${second.body.id}/cancel`, h.finance[0])).status,
+      ).toBe(200);
+
+      const page1 = await h.t.http.get('/v1/payout-runs?currency=PLN&limit=1', h.finance[0]);
+      expect(page1.status).toBe(200);
+      expect(page1.body.data).toHaveLength(1);
+      expect(page1.body.data[0]).toMatchObject({
+        id: first.body.id,
+        status: 'draft',
+        totals: { items: 3, amount: 6_000, draft: 3, paid: 0, paidAmount: 0 },
+      });
+      expect(page1.body.data[0]).not.toHaveProperty('items');
+      const page2 = await h.t.http.get(
+        `/v1/payout-runs?currency=PLN&limit=1&cursor=${page1.body.nextCursor}`,
+        h.finance[0],
+      );
+      expect(page2.body).toEqual({
+        data: [
+          expect.objectContaining({
+            id: second.body.id,
+            status: 'cancelled',
+            totals: expect.objectContaining({ items: 1, amount: 1_000, cancelled: 1, draft: 0 }),
+          }),
+        ],
+        nextCursor: null,
+      });
+      const drafts = await h.t.http.get('/v1/payout-runs?currency=PLN&status=draft', h.finance[0]);
+      expect(drafts.body.data.map((r: { id: string }) => r.id)).toEqual([first.body.id]);
+      // The same totals as the run itself shows.
+      const run = await h.t.http.get(`/v1/payout-runs/${first.body.id}`, h.finance[0]);
+      expect(run.body.totals).toEqual(page1.body.data[0].totals);
+
+      const items: { payeeId: string; amount: number }[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: {
+          status: number;
+          body: { data: { payeeId: string; amount: number }[]; nextCursor: string | null };
+        } = await h.t.http.get(
+          `/v1/payout-runs/${first.body.id}/items?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          h.finance[0],
+        );
+        expect(page.status).toBe(200);
+        items.push(...page.body.data);
+        cursor = page.body.nextCursor;
+        pages++;
+      } while (cursor);
+      expect(pages).toBe(2);
+      expect(
+        items.map((i) => [payees.findIndex((p) => p.id === i.payeeId), i.amount]).sort(),
+      ).toEqual([
+        [0, 1_000],
+        [1, 2_000],
+        [2, 3_000],
+      ]);
+      const paid = await h.t.http.get(
+        `/v1/payout-runs/${first.body.id}/items?status=paid`,
+        h.finance[0],
+      );
+      expect(paid.body).toEqual({ data: [], nextCursor: null });
+    });
+
+    it('answers problem+json for bad filters, cursors and foreign callers', async () => {
+      for (const query of [
+        'status=paid',
+        'currency=pln',
+        'limit=0',
+        'limit=201',
+        'cursor=bad',
+        'extra=1',
+      ]) {
+        const bad = await h.t.http.get(`/v1/payout-runs?${query}`, h.finance[0]);
+        expect({ query, status: bad.status, type: bad.body.type }).toEqual({
+          query,
+          status: 400,
+          type: expect.stringMatching(/problems\/(validation-failed|invalid-cursor)$/),
+        });
+      }
+      const anyRun = await h.t.http.post('/v1/payout-runs', h.finance[0], { currency: 'CHF' });
+      expect(
+        (await h.t.http.get(`/v1/payout-runs/${anyRun.body.id}/items?status=sent`, h.finance[0]))
+          .status,
+      ).toBe(400);
+      expect(
+        (
+          await h.t.http.get(
+            '/v1/payout-runs/019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d/items',
+            h.finance[0],
+          )
+        ).status,
+      ).toBe(404);
+      expect((await h.t.http.get('/v1/payout-runs', pub.key)).status).toBe(403);
+      expect((await h.t.http.get(`/v1/payout-runs/${anyRun.body.id}/items`, pub.key)).status).toBe(
+        403,
+      );
+    });
+  });
 });

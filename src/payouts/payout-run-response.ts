@@ -2,6 +2,7 @@ import {
   PayoutExclusionResponse,
   PayoutItemResponse,
   PayoutRunResponse,
+  PayoutRunSummaryResponse,
 } from './dto/payout-run.dto';
 
 export interface PayoutRunRow {
@@ -69,14 +70,32 @@ export function toPayoutItemResponse(row: PayoutItemRow): PayoutItemResponse {
   };
 }
 
-export function toPayoutRunResponse(
-  run: PayoutRunRow,
-  items: PayoutItemRow[],
-  excluded: PayoutExclusionRow[],
-): PayoutRunResponse {
-  const count = (status: PayoutItemRow['status']) =>
-    items.filter((item) => item.status === status).length;
-  const sum = (rows: PayoutItemRow[]) => rows.reduce((total, r) => total + BigInt(r.amount), 0n);
+/** A run's items counted by state, as SQL sums them (PAYOUT_RUN_TOTALS_SQL). */
+export interface PayoutRunTotalsRow {
+  items: string;
+  amount: string;
+  draft: string;
+  pending: string;
+  paid: string;
+  failed: string;
+  cancelled: string;
+  paid_amount: string;
+}
+
+/** The totals of the run aliased `r`, from its items: a LATERAL subquery's select list. */
+export const PAYOUT_RUN_TOTALS_SQL = `
+  SELECT count(*) AS items, COALESCE(sum(i.amount), 0) AS amount,
+         count(*) FILTER (WHERE i.status = 'draft') AS draft,
+         count(*) FILTER (WHERE i.status = 'pending') AS pending,
+         count(*) FILTER (WHERE i.status = 'paid') AS paid,
+         count(*) FILTER (WHERE i.status = 'failed') AS failed,
+         count(*) FILTER (WHERE i.status = 'cancelled') AS cancelled,
+         COALESCE(sum(i.amount) FILTER (WHERE i.status = 'paid'), 0) AS paid_amount
+    FROM payout_items i WHERE i.run_id = r.id`;
+
+export function toPayoutRunSummary(
+  run: PayoutRunRow & PayoutRunTotalsRow,
+): PayoutRunSummaryResponse {
   return {
     id: run.id,
     status: run.status,
@@ -90,15 +109,25 @@ export function toPayoutRunResponse(
     cancelledAt: iso(run.cancelled_at),
     completedAt: iso(run.completed_at),
     totals: {
-      items: items.length,
-      amount: money(sum(items)),
-      draft: count('draft'),
-      pending: count('pending'),
-      paid: count('paid'),
-      failed: count('failed'),
-      cancelled: count('cancelled'),
-      paidAmount: money(sum(items.filter((i) => i.status === 'paid'))),
+      items: Number(run.items),
+      amount: money(run.amount),
+      draft: Number(run.draft),
+      pending: Number(run.pending),
+      paid: Number(run.paid),
+      failed: Number(run.failed),
+      cancelled: Number(run.cancelled),
+      paidAmount: money(run.paid_amount),
     },
+  };
+}
+
+export function toPayoutRunResponse(
+  run: PayoutRunRow & PayoutRunTotalsRow,
+  items: PayoutItemRow[],
+  excluded: PayoutExclusionRow[],
+): PayoutRunResponse {
+  return {
+    ...toPayoutRunSummary(run),
     items: items.map(toPayoutItemResponse),
     excluded: excluded.map((e): PayoutExclusionResponse => ({
       payeeId: e.payee_id,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -12,7 +12,15 @@ import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
-import { CreatePayoutRunDto, PayoutRunResponse } from './dto/payout-run.dto';
+import { Page, PageOf } from '../common/pagination/page';
+import {
+  CreatePayoutRunDto,
+  ListPayoutItemsQuery,
+  ListPayoutRunsQuery,
+  PayoutItemResponse,
+  PayoutRunResponse,
+  PayoutRunSummaryResponse,
+} from './dto/payout-run.dto';
 import { PayoutRunsService } from './payout-runs.service';
 
 @ApiTags('payouts')
@@ -35,6 +43,25 @@ export class PayoutRunsController {
     @Idempotency() idempotency?: IdempotentRequest,
   ): Promise<PayoutRunResponse> {
     return this.runs.create(principal, dto, idempotency);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Payout runs with their totals, oldest first; by status and currency' })
+  @ApiOkResponse({ type: PageOf(PayoutRunSummaryResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(@Query() query: ListPayoutRunsQuery): Promise<Page<PayoutRunSummaryResponse>> {
+    return this.runs.list(query);
+  }
+
+  @Get(':id/items')
+  @ApiOperation({ summary: "A payout run's items a page at a time, by state" })
+  @ApiOkResponse({ type: PageOf(PayoutItemResponse) })
+  @ApiProblems(400, 401, 403, 404, 429)
+  items(
+    @Param('id') id: string,
+    @Query() query: ListPayoutItemsQuery,
+  ): Promise<Page<PayoutItemResponse>> {
+    return this.runs.listItems(id, query);
   }
 
   @Get(':id')

@@ -6,17 +6,29 @@ import { Principal } from '../common/auth/principal';
 import { Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { isUuid, newId } from '../common/ids';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination/page';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
-import { CreatePayoutRunDto, PayoutRunResponse } from './dto/payout-run.dto';
+import {
+  CreatePayoutRunDto,
+  ListPayoutItemsQuery,
+  ListPayoutRunsQuery,
+  PayoutItemResponse,
+  PayoutRunResponse,
+  PayoutRunSummaryResponse,
+} from './dto/payout-run.dto';
 import { PayoutCandidate, selectPayees } from './payout-eligibility';
 import { PayoutMoney, releaseEntry, reservationEntry } from './payout-ledger';
 import { PayoutQueue } from './payout-queue';
 import {
+  PAYOUT_RUN_TOTALS_SQL,
   PayoutExclusionRow,
   PayoutItemRow,
   PayoutRunRow,
+  PayoutRunTotalsRow,
+  toPayoutItemResponse,
   toPayoutRunResponse,
+  toPayoutRunSummary,
 } from './payout-run-response';
 
 /** An account receives payouts when Stripe says both its transfers and its payouts are on. */
@@ -226,6 +238,37 @@ export class PayoutRunsService {
     return this.get(id);
   }
 
+  /** Runs, oldest first (ids are time-ordered), with their totals; by status and currency. */
+  async list(query: ListPayoutRunsQuery): Promise<Page<PayoutRunSummaryResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.dataSource.query<(PayoutRunRow & PayoutRunTotalsRow)[]>(
+      `SELECT r.*, t.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
+        WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.currency = $2)
+          AND ($3::uuid IS NULL OR r.id > $3)
+        ORDER BY r.id LIMIT $4`,
+      [
+        query.status ?? null,
+        query.currency ?? null,
+        query.cursor ? decodeCursor(query.cursor) : null,
+        limit + 1,
+      ],
+    );
+    return pageOf(rows.slice(0, limit).map(toPayoutRunSummary), rows.length > limit);
+  }
+
+  /** A run's items a page at a time (a run may pay tens of thousands of payees). */
+  async listItems(id: string, query: ListPayoutItemsQuery): Promise<Page<PayoutItemResponse>> {
+    const run = await this.lockRun(this.dataSource.manager, id, false);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.dataSource.query<PayoutItemRow[]>(
+      `SELECT * FROM payout_items
+        WHERE run_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR id > $3)
+        ORDER BY id LIMIT $4`,
+      [run.id, query.status ?? null, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
+    );
+    return pageOf(rows.slice(0, limit).map(toPayoutItemResponse), rows.length > limit);
+  }
+
   /** Queues again every item still pending (e.g. after a worker outage or exhausted retries). */
   async resume(_actor: Principal, id: string): Promise<PayoutRunResponse> {
     const run = await this.lockRun(this.dataSource.manager, id, false);
@@ -312,7 +355,14 @@ export class PayoutRunsService {
   }
 
   private async load(manager: EntityManager, id: string): Promise<PayoutRunResponse> {
-    const run = await this.lockRun(manager, id, false);
+    const [run] = isUuid(id)
+      ? await manager.query<(PayoutRunRow & PayoutRunTotalsRow)[]>(
+          `SELECT r.*, t.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
+            WHERE r.id = $1`,
+          [id],
+        )
+      : [];
+    if (!run) throw new ResourceNotFound('payout-run', id);
     const excluded = await manager.query<PayoutExclusionRow[]>(
       `SELECT payee_id, amount, reason FROM payout_exclusions WHERE run_id = $1 ORDER BY payee_id`,
       [id],

@@ -86,3 +86,8 @@ export async function paginate<E extends ObjectLiteral, R>(
     nextCursor: rows.length > limit && last?.id ? encodeCursor(last.id) : null,
   };
 }
+
+/** A page of rows with ids: when more rows were found, the cursor names the last one given. */
+export function pageOf<T extends { id: string }>(data: T[], more: boolean): Page<T> {
+  return { data, nextCursor: more && data.length ? encodeCursor(data[data.length - 1].id) : null };
+}

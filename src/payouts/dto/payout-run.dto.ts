@@ -1,14 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsInt,
   IsOptional,
   IsUUID,
   Max,
   Min,
 } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page';
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
 
 export const PAYOUT_RUN_STATUSES = ['draft', 'executing', 'completed', 'cancelled'] as const;
@@ -100,4 +102,26 @@ export class PayoutRunResponse {
   @ApiProperty({ type: PayoutRunTotals }) totals!: PayoutRunTotals;
   @ApiProperty({ type: [PayoutItemResponse] }) items!: PayoutItemResponse[];
   @ApiProperty({ type: [PayoutExclusionResponse] }) excluded!: PayoutExclusionResponse[];
+}
+
+/** A run in a list: its totals, without its items and exclusions (GET …/:id and …/:id/items). */
+export class PayoutRunSummaryResponse extends OmitType(PayoutRunResponse, ['items', 'excluded']) {}
+
+export class ListPayoutRunsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: PAYOUT_RUN_STATUSES, example: 'executing' })
+  @IsOptional()
+  @IsIn(PAYOUT_RUN_STATUSES)
+  status?: PayoutRunStatus;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @IsOptional()
+  @IsCurrencyCode()
+  currency?: string;
+}
+
+export class ListPayoutItemsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: PAYOUT_ITEM_STATUSES, example: 'failed' })
+  @IsOptional()
+  @IsIn(PAYOUT_ITEM_STATUSES)
+  status?: PayoutItemStatus;
 }
