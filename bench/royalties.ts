@@ -838,8 +838,13 @@ async function checkRun(base: string, url: string, key: string, runId: string): 
               (SELECT count(*) FROM statements WHERE run_id = $1) AS statements,
               (SELECT COALESCE(sum(net + commission), 0)::text FROM statements WHERE run_id = $1)
                 AS statements_total,
-              (SELECT count(*) FROM statement_lines l JOIN statements s ON s.id = l.statement_id
-                WHERE s.run_id = $1) AS statement_lines,
+              -- Derived when read (a charge × its split's payees; a charge without a work, one),
+              -- plus the stored advance-repayment lines.
+              (SELECT count(*) FROM royalty_charges c
+                 LEFT JOIN work_splits w ON w.work_id = c.work_id AND w.split_version = c.split_version
+                WHERE c.run_id = $1 AND (c.work_id IS NULL OR w.payee_id IS NOT NULL))
+              + (SELECT count(*) FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+                  WHERE s.run_id = $1) AS statement_lines,
               (SELECT count(*) FROM royalty_charges WHERE run_id = $1) AS charges,
               (SELECT count(*) FROM royalty_charges WHERE run_id = $1 AND kind = 'per-unit')
                 AS per_unit,

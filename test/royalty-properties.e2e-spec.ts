@@ -172,10 +172,15 @@ describe('royalty run invariants', () => {
           expect(statements.reduce((s, x) => s + x.commission, 0)).toBe(commission);
           expect(statements.reduce((s, x) => s + x.net, 0) + commission).toBe(invoiced);
           for (const statement of statements) {
+            // The lines are derived when read; the totals were summed by the calculation.
             const full = (await t.http.get(`/v1/statements/${statement.id}`, finance)).body;
-            expect(full.lines.reduce((s: number, l: { net: number }) => s + l.net, 0)).toBe(
+            const sum = (field: 'gross' | 'commission' | 'net') =>
+              full.lines.reduce((s: number, l: Record<typeof field, number>) => s + l[field], 0);
+            expect([sum('gross'), sum('commission'), sum('net')]).toEqual([
+              statement.gross,
+              statement.commission,
               statement.net,
-            );
+            ]);
           }
 
           const posted = await t.http.post(

@@ -221,10 +221,14 @@ describe('royalty runs', () => {
     const trial = await t.http.get('/v1/ledger/trial-balance', finance);
     expect(trial.body.balanced).toBe(true);
 
+    // A statement's lines derive from the charges and its totals by invoice: none may change.
     await expect(
-      t.sql(`UPDATE statement_lines SET net = 0 WHERE statement_id = $1`, [
+      t.sql(`UPDATE statement_invoices SET gross = 0, net = -commission WHERE statement_id = $1`, [
         statements.body.data[0].id,
       ]),
+    ).rejects.toThrow('posted royalty run');
+    await expect(
+      t.sql(`UPDATE royalty_charges SET split_version = 1 WHERE run_id = $1`, [created.body.id]),
     ).rejects.toThrow('posted royalty run');
     await expect(
       t.sql(`UPDATE royalty_runs SET summary = '{}' WHERE id = $1`, [created.body.id]),

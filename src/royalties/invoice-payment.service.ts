@@ -199,13 +199,12 @@ export class InvoicePaymentService {
     const payees = await manager.query<
       { payee_id: string; publisher_id: string; earned: string; released: string }[]
     >(
-      `SELECT s.payee_id, s.publisher_id, sum(l.net) AS earned,
+      `SELECT s.payee_id, s.publisher_id, l.net AS earned,
               COALESCE((SELECT sum(r.amount) FROM invoice_payment_releases r
                           JOIN invoice_payments p ON p.id = r.payment_id
                          WHERE p.invoice_id = $1 AND r.payee_id = s.payee_id), 0) AS released
-         FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+         FROM statement_invoices l JOIN statements s ON s.id = l.statement_id
         WHERE l.invoice_id = $1
-        GROUP BY s.payee_id, s.publisher_id
         ORDER BY s.payee_id`,
       [invoice.id],
     );

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
@@ -25,7 +24,9 @@ interface RunRow {
  * 4. the invoice and its commission spread over its charges by largest remainder of the exact
  *    charges, then each charge over the work's payees by the splits in force at the period's end
  *    (largest remainder of the shares), so every minor unit is accounted for;
- * 5. statements per payee and currency.
+ * 5. statements per payee and currency, with their totals by invoice; a statement's lines are
+ *    not written but derived from the charges when read (statements.service), each charge
+ *    recording the split version it is shared by.
  * Usage that changed for a posted period since it was settled (superseded, late, re-matched) is
  * priced as signed adjustment lines in the same run, an invoice section of their own
  * (docs/ROYALTIES.md, restatements).
@@ -75,6 +76,7 @@ export class RoyaltyCalculator {
       const summary = await this.summary(manager, run.id);
       await manager.query(
         `UPDATE royalty_runs SET status = 'calculated', calculated_at = clock_timestamp(), summary = $2,
+                lines_stored = false,
                 calculation_hash = $3, failure = NULL
           WHERE id = $1`,
         [run.id, JSON.stringify(summary.figures), summary.hash],
@@ -84,6 +86,10 @@ export class RoyaltyCalculator {
   }
 
   private async clear(manager: EntityManager, runId: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM statement_invoices l USING statements s WHERE l.statement_id = s.id AND s.run_id = $1`,
+      [runId],
+    );
     await manager.query(
       `DELETE FROM statement_lines l USING statements s WHERE l.statement_id = s.id AND s.run_id = $1`,
       [runId],
@@ -488,77 +494,119 @@ export class RoyaltyCalculator {
          FROM r`,
       [run.id, run.commission_bps],
     );
+    // Fresh rows carry no statistics (temp tables never): plan with real sizes.
+    await manager.query(`ANALYZE run_allocated`);
+    await this.splitVersions(manager, run);
     await manager.query(
       `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
               work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
-              adjusts_period_start, adjusts_period_end, adjusts_report_ids)
-       SELECT $1::uuid, invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
-              unit, units, rate, per, exact, gross, commission, adjusts_run_id,
-              adjusts_period_start, adjusts_period_end, adjusts_report_ids
-         FROM run_allocated
+              adjusts_period_start, adjusts_period_end, adjusts_report_ids, split_version)
+       SELECT $1::uuid, c.invoice_id, c.line_no, c.kind, c.agreement_id, c.agreement_version,
+              c.work_id, c.usage, c.unit, c.units, c.rate, c.per, c.exact, c.gross, c.commission,
+              c.adjusts_run_id, c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids,
+              v.split_version
+         FROM run_allocated c
+         LEFT JOIN run_split_versions v
+           ON v.work_id = c.work_id AND v.on_date = COALESCE(c.adjusts_period_end, $2::date)
         -- In key order: the primary key's index is appended to, not split at random pages.
-        ORDER BY invoice_id, line_no`,
-      [run.id],
+        ORDER BY c.invoice_id, c.line_no`,
+      [run.id, run.period_end],
     );
-    // Fresh rows carry no statistics (temp tables never): plan with real sizes.
-    await manager.query(`ANALYZE run_allocated`);
-    // The splits in force at the period's end (the first set, for a work whose splits start
-    // later); for an adjustment, at the end of the period it corrects.
+    await this.payeeShares(manager, run);
+  }
+
+  /**
+   * The split version each charge is shared by: the version in force at the period's end (the
+   * first, for a work whose splits start later); for an adjustment, at the end of the period it
+   * corrects. With each, its payees in payee order and their bps in the same order: the split's
+   * shape, on which alone the rounding of a share depends (with the amount mod 10000).
+   */
+  private async splitVersions(manager: EntityManager, run: RunRow): Promise<void> {
     await manager.query(
-      `CREATE TEMP TABLE run_splits ON COMMIT DROP AS
-       SELECT v.work_id, v.on_date, s.payee_id, s.share_bps
-         FROM (SELECT d.work_id, d.on_date,
-                      COALESCE(max(w.split_version) FILTER (WHERE w.effective_from <= d.on_date),
-                               min(w.split_version)) AS version
-                 FROM (SELECT DISTINCT work_id, COALESCE(adjusts_period_end, $1::date) AS on_date
-                         FROM run_allocated WHERE work_id IS NOT NULL) d
-                 JOIN work_splits w ON w.work_id = d.work_id
-                GROUP BY d.work_id, d.on_date) v
-         JOIN work_splits s ON s.work_id = v.work_id AND s.split_version = v.version`,
+      `CREATE TEMP TABLE run_split_versions ON COMMIT DROP AS
+       WITH wanted AS (
+         SELECT DISTINCT work_id, COALESCE(adjusts_period_end, $1::date) AS on_date
+           FROM run_allocated WHERE work_id IS NOT NULL),
+       versions AS (
+         SELECT w.work_id, w.split_version, min(w.effective_from) AS effective_from,
+                array_agg(w.payee_id ORDER BY w.payee_id) AS payees,
+                array_agg(w.share_bps ORDER BY w.payee_id) AS shape
+           FROM work_splits w
+          WHERE w.work_id IN (SELECT work_id FROM wanted)
+          GROUP BY w.work_id, w.split_version),
+       chosen AS (
+         SELECT d.work_id, d.on_date,
+                COALESCE(max(v.split_version) FILTER (WHERE v.effective_from <= d.on_date),
+                         min(v.split_version)) AS split_version
+           FROM wanted d JOIN versions v ON v.work_id = d.work_id
+          GROUP BY d.work_id, d.on_date)
+       SELECT c.work_id, c.on_date, c.split_version, v.payees, v.shape
+         FROM chosen c JOIN versions v ON v.work_id = c.work_id AND v.split_version = c.split_version`,
       [run.period_end],
     );
-    await manager.query(`ANALYZE run_splits`);
+    await manager.query(`ANALYZE run_split_versions`);
+  }
+
+  /**
+   * Each charge over its payees, totalled per payee and invoice (the statements' lines are not
+   * written: statements.service derives them from the charges). A share is
+   * floor(|amount| × bps / 10000) plus one unit to the largest remainders (ties to the lower
+   * payee id), given the amount's sign back. The remainders depend only on the split's shape and
+   * |amount| mod 10000, so the units are ranked once per (shape, residue) that occurs
+   * (run_residue_shares) rather than per charge: hash joins and a hash aggregate over the
+   * charges × payees, no sort of millions of share rows. A charge without a work goes whole to
+   * its publisher's default payee.
+   */
+  private async payeeShares(manager: EntityManager, run: RunRow): Promise<void> {
     await manager.query(
-      `CREATE TEMP TABLE run_shares ON COMMIT DROP AS
-       WITH b AS (
-         SELECT c.invoice_id, c.line_no, c.kind, c.agreement_id, c.work_id, c.usage, c.unit, c.units,
-                c.rate, c.per, c.gross, c.commission, s.payee_id, s.share_bps,
-                c.adjusts_run_id, c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids,
-                -- A signed line is split by its magnitude, then given its sign back.
-                sign(c.gross) AS g_sign, sign(c.commission) AS c_sign,
-                -- bigint arithmetic, exact: the operands are not negative, so / is div.
-                abs(c.gross) * s.share_bps / 10000 AS g_base,
-                abs(c.gross) * s.share_bps % 10000 AS g_rem,
-                abs(c.commission) * s.share_bps / 10000 AS c_base,
-                abs(c.commission) * s.share_bps % 10000 AS c_rem
+      `CREATE TEMP TABLE run_residue_shares ON COMMIT DROP AS
+       WITH pairs AS (
+         SELECT DISTINCT v.shape, r.residue
            FROM run_allocated c
-           -- A work's splits; a line without a work goes to the publisher's default payee.
-           -- Two plain equi-joins (hash-joinable), not one join on an OR.
-           JOIN (SELECT c.invoice_id, c.line_no, s.payee_id, s.share_bps
-                   FROM run_allocated c
-                   JOIN run_splits s ON s.work_id = c.work_id
-                                    AND s.on_date = COALESCE(c.adjusts_period_end, $1::date)
-                 UNION ALL
-                 SELECT c.invoice_id, c.line_no, p.id, 10000
-                   FROM run_allocated c
-                   JOIN invoices i ON i.id = c.invoice_id
-                   JOIN payees p ON p.organization_id = i.publisher_id AND p.is_default
-                  WHERE c.work_id IS NULL) s
-             ON s.invoice_id = c.invoice_id AND s.line_no = c.line_no),
-       r AS (
-         SELECT b.*,
-                row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY g_rem DESC, payee_id) AS g_rank,
-                abs(gross) - sum(g_base) OVER (PARTITION BY invoice_id, line_no) AS g_left,
-                row_number() OVER (PARTITION BY invoice_id, line_no ORDER BY c_rem DESC, payee_id) AS c_rank,
-                abs(commission) - sum(c_base) OVER (PARTITION BY invoice_id, line_no) AS c_left
-           FROM b)
-       SELECT invoice_id, line_no, kind, agreement_id, work_id, usage, unit, units, rate, per,
-              payee_id, share_bps,
-              (g_sign * (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END))::bigint AS gross,
-              (c_sign * (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END))::bigint AS commission,
-              adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids
-         FROM r`,
+           JOIN run_split_versions v
+             ON v.work_id = c.work_id AND v.on_date = COALESCE(c.adjusts_period_end, $1::date)
+           CROSS JOIN LATERAL (VALUES (abs(c.gross) % 10000), (abs(c.commission) % 10000)) r (residue)),
+       ranked AS (
+         SELECT p.shape, p.residue, u.position, p.residue * u.bps / 10000 AS base,
+                row_number() OVER (PARTITION BY p.shape, p.residue
+                                   ORDER BY p.residue * u.bps % 10000 DESC, u.position) AS rank,
+                p.residue - sum(p.residue * u.bps / 10000) OVER (PARTITION BY p.shape, p.residue)
+                  AS leftover
+           FROM pairs p CROSS JOIN LATERAL unnest(p.shape) WITH ORDINALITY AS u (bps, position))
+       SELECT shape, residue, position, base + CASE WHEN rank <= leftover THEN 1 ELSE 0 END AS share
+         FROM ranked`,
       [run.period_end],
+    );
+    await manager.query(`ANALYZE run_residue_shares`);
+    await manager.query(
+      `CREATE TEMP TABLE run_payee_invoices ON COMMIT DROP AS
+       SELECT x.payee_id, x.invoice_id, sum(x.gross) AS gross, sum(x.commission) AS commission
+         FROM (SELECT u.payee_id, c.invoice_id,
+                      CASE WHEN c.gross < 0 THEN -1 ELSE 1 END
+                        * (abs(c.gross) / 10000 * u.bps + g.share) AS gross,
+                      CASE WHEN c.commission < 0 THEN -1 ELSE 1 END
+                        * (abs(c.commission) / 10000 * u.bps + k.share) AS commission
+                 FROM run_allocated c
+                 JOIN run_split_versions v
+                   ON v.work_id = c.work_id AND v.on_date = COALESCE(c.adjusts_period_end, $1::date)
+                 CROSS JOIN LATERAL unnest(v.payees, v.shape) WITH ORDINALITY AS u (payee_id, bps, position)
+                 JOIN run_residue_shares g
+                   ON g.shape = v.shape AND g.residue = abs(c.gross) % 10000 AND g.position = u.position
+                 JOIN run_residue_shares k
+                   ON k.shape = v.shape AND k.residue = abs(c.commission) % 10000
+                  AND k.position = u.position
+               UNION ALL
+               SELECT p.id, c.invoice_id, c.gross, c.commission
+                 FROM run_allocated c
+                 JOIN invoices i ON i.id = c.invoice_id
+                 JOIN payees p ON p.organization_id = i.publisher_id AND p.is_default
+                WHERE c.work_id IS NULL) x
+        GROUP BY x.payee_id, x.invoice_id`,
+      [run.period_end],
+    );
+    await manager.query(
+      `CREATE TEMP TABLE run_repayments (invoice_id uuid, agreement_id uuid, payee_id uuid,
+              amount bigint) ON COMMIT DROP`,
     );
   }
 
@@ -585,13 +633,11 @@ export class RoyaltyCalculator {
       ],
     );
     await manager.query(
-      `INSERT INTO run_shares (invoice_id, line_no, kind, agreement_id, work_id, usage, unit, units,
-              rate, per, payee_id, share_bps, gross, commission)
+      `INSERT INTO run_repayments (invoice_id, agreement_id, payee_id, amount)
        WITH every AS (
          SELECT s.payee_id, i.currency, s.invoice_id, i.agreement_id, i.publisher_id,
-                sum(s.gross - s.commission) AS net
-           FROM run_shares s JOIN invoices i ON i.id = s.invoice_id
-          GROUP BY s.payee_id, i.currency, s.invoice_id, i.agreement_id, i.publisher_id),
+                s.gross - s.commission AS net
+           FROM run_payee_invoices s JOIN invoices i ON i.id = s.invoice_id),
        net AS (SELECT * FROM every WHERE net > 0),
        -- Up to the payee's net in the run (adjustments included), spread over its positive nets.
        repay AS (
@@ -613,8 +659,7 @@ export class RoyaltyCalculator {
                                       <= amount - sum(base) OVER (PARTITION BY payee_id, currency)
                                  THEN 1 ELSE 0 END AS piece
            FROM b)
-       SELECT p.invoice_id, 0, 'advance-repayment', p.agreement_id, NULL::uuid, NULL, NULL, NULL,
-              NULL, NULL, x.payee_id, 0, x.sign * p.piece, 0
+       SELECT p.invoice_id, p.agreement_id, x.payee_id, x.sign * p.piece
          FROM pieces p
          CROSS JOIN LATERAL (
            SELECT p.payee_id, -1 AS sign
@@ -625,32 +670,48 @@ export class RoyaltyCalculator {
     );
   }
 
+  /**
+   * Statements per payee and currency, their totals by invoice, and their advance-repayment lines
+   * (the one kind of line stored: the others are derived from the charges when read).
+   */
   private async statements(manager: EntityManager, run: RunRow): Promise<void> {
     await manager.query(
+      `CREATE TEMP TABLE run_statement_invoices ON COMMIT DROP AS
+       SELECT x.payee_id, x.invoice_id, i.currency, sum(x.gross) AS gross,
+              sum(x.commission) AS commission
+         FROM (SELECT payee_id, invoice_id, gross, commission FROM run_payee_invoices
+               UNION ALL
+               SELECT payee_id, invoice_id, amount, 0 FROM run_repayments) x
+         JOIN invoices i ON i.id = x.invoice_id
+        GROUP BY x.payee_id, x.invoice_id, i.currency`,
+    );
+    await manager.query(
       `INSERT INTO statements (id, run_id, payee_id, publisher_id, currency, gross, commission, net)
-       SELECT md5('statement:' || $1::text || ':' || s.payee_id || ':' || i.currency)::uuid, $1::uuid,
-              s.payee_id, p.organization_id, i.currency, sum(s.gross), sum(s.commission),
+       SELECT md5('statement:' || $1::text || ':' || s.payee_id || ':' || s.currency)::uuid, $1::uuid,
+              s.payee_id, p.organization_id, s.currency, sum(s.gross), sum(s.commission),
               sum(s.gross) - sum(s.commission)
-         FROM run_shares s
-         JOIN invoices i ON i.id = s.invoice_id
+         FROM run_statement_invoices s
          JOIN payees p ON p.id = s.payee_id
-        GROUP BY s.payee_id, p.organization_id, i.currency`,
+        GROUP BY s.payee_id, p.organization_id, s.currency`,
+      [run.id],
+    );
+    await manager.query(
+      `INSERT INTO statement_invoices (statement_id, invoice_id, gross, commission, net)
+       SELECT t.id, s.invoice_id, s.gross, s.commission, s.gross - s.commission
+         FROM run_statement_invoices s
+         JOIN statements t ON t.run_id = $1 AND t.payee_id = s.payee_id AND t.currency = s.currency
+        ORDER BY t.id, s.invoice_id`,
       [run.id],
     );
     await manager.query(
       `INSERT INTO statement_lines (statement_id, line_no, invoice_id, charge_line_no, kind,
-              agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross, commission, net,
-              adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids)
+              agreement_id, share_bps, gross, commission, net)
        SELECT t.id,
-              row_number() OVER (PARTITION BY s.payee_id, i.currency COLLATE "C"
-                                 ORDER BY s.agreement_id, s.kind COLLATE "C", s.work_id,
-                                          s.usage COLLATE "C", s.unit COLLATE "C", s.line_no)::int,
-              s.invoice_id, s.line_no, s.kind, s.agreement_id, s.work_id, s.usage, s.unit, s.units,
-              s.rate, s.per, s.share_bps, s.gross, s.commission, s.gross - s.commission,
-              s.adjusts_run_id, s.adjusts_period_start, s.adjusts_period_end, s.adjusts_report_ids
-         FROM run_shares s
-         JOIN invoices i ON i.id = s.invoice_id
-         JOIN statements t ON t.run_id = $1 AND t.payee_id = s.payee_id AND t.currency = i.currency`,
+              row_number() OVER (PARTITION BY t.id ORDER BY r.agreement_id, r.invoice_id, r.amount)::int,
+              r.invoice_id, 0, 'advance-repayment', r.agreement_id, 0, r.amount, 0, r.amount
+         FROM run_repayments r
+         JOIN invoices i ON i.id = r.invoice_id
+         JOIN statements t ON t.run_id = $1 AND t.payee_id = r.payee_id AND t.currency = i.currency`,
       [run.id],
     );
   }
@@ -672,28 +733,40 @@ export class RoyaltyCalculator {
       `SELECT count(*) AS statements FROM statements WHERE run_id = $1`,
       [runId],
     );
-    const [{ digest }] = await manager.query<{ digest: Buffer | null }[]>(
-      // A digest per statement, then one over those: no single string of every line (millions
-      // of lines would near PostgreSQL's 1 GB value limit).
-      // Each line's fields joined by | (a null as nothing), concatenated rather than format()ted:
-      // the same text, cheaper per line.
-      `SELECT sha256(convert_to(COALESCE(string_agg(encode(x.digest, 'hex'), E'\\n'
-                                                    ORDER BY x.payee_id, x.currency COLLATE "C"),
-                                         ''), 'UTF8'))
-                AS digest
-         FROM (SELECT s.payee_id, s.currency,
-                      sha256(convert_to(string_agg(
-                        s.payee_id::text || '|' || s.currency || '|' || l.line_no || '|' || l.kind
-                        || '|' || l.agreement_id || '|' || COALESCE(l.work_id::text, '') || '|'
-                        || COALESCE(l.usage, '') || '|' || COALESCE(l.unit, '') || '|'
-                        || COALESCE(l.units::text, '') || '|' || COALESCE(l.rate::text, '') || '|'
-                        || COALESCE(l.per::text, '') || '|' || l.share_bps || '|' || l.gross || '|'
-                        || l.commission || '|' || COALESCE(l.adjusts_run_id::text, '') || '|'
-                        || COALESCE(l.adjusts_report_ids::text, ''),
-                        E'\\n' ORDER BY l.line_no), 'UTF8')) AS digest
-                 FROM statements s JOIN statement_lines l ON l.statement_id = s.id
-                WHERE s.run_id = $1
-                GROUP BY s.payee_id, s.currency) x`,
+    const [{ digest }] = await manager.query<{ digest: Buffer }[]>(
+      // What a statement's lines derive from, in a fixed order: the charges (with the split
+      // version each is shared by; split versions never change) digested per invoice, then
+      // each statement's totals by invoice and its stored lines. Equal digests, equal statements.
+      // Fields joined by | (a null as nothing), concatenated rather than format()ted: cheaper.
+      `SELECT sha256(convert_to(
+                COALESCE((SELECT string_agg(encode(x.digest, 'hex'), E'\n' ORDER BY x.invoice_id)
+                            FROM (SELECT c.invoice_id,
+                                         sha256(convert_to(string_agg(
+                                           c.line_no || '|' || c.kind || '|' || c.agreement_id || '|'
+                                           || COALESCE(c.work_id::text, '') || '|' || COALESCE(c.usage, '')
+                                           || '|' || COALESCE(c.unit, '') || '|' || COALESCE(c.units::text, '')
+                                           || '|' || COALESCE(c.rate::text, '') || '|'
+                                           || COALESCE(c.per::text, '') || '|' || c.gross || '|'
+                                           || c.commission || '|' || COALESCE(c.split_version::text, '')
+                                           || '|' || COALESCE(c.adjusts_run_id::text, '') || '|'
+                                           || COALESCE(c.adjusts_report_ids::text, ''),
+                                           E'\n' ORDER BY c.line_no), 'UTF8')) AS digest
+                                    FROM royalty_charges c WHERE c.run_id = $1
+                                   GROUP BY c.invoice_id) x), '')
+                || E'\n--\n'
+                || COALESCE((SELECT string_agg(s.payee_id || '|' || s.currency || '|' || si.invoice_id
+                                               || '|' || si.gross || '|' || si.commission, E'\n'
+                                               ORDER BY s.payee_id, s.currency COLLATE "C", si.invoice_id)
+                               FROM statements s JOIN statement_invoices si ON si.statement_id = s.id
+                              WHERE s.run_id = $1), '')
+                || E'\n--\n'
+                || COALESCE((SELECT string_agg(s.payee_id || '|' || s.currency || '|' || l.line_no
+                                               || '|' || l.kind || '|' || l.invoice_id || '|' || l.gross
+                                               || '|' || l.commission, E'\n'
+                                               ORDER BY s.payee_id, s.currency COLLATE "C", l.line_no)
+                               FROM statements s JOIN statement_lines l ON l.statement_id = s.id
+                              WHERE s.run_id = $1), ''),
+                'UTF8')) AS digest`,
       [runId],
     );
     return {
@@ -707,7 +780,7 @@ export class RoyaltyCalculator {
           payees: Number(row.payees),
         })),
       },
-      hash: digest ?? createHash('sha256').digest(),
+      hash: digest,
     };
   }
 }

@@ -237,10 +237,9 @@ export class RoyaltyRunService {
     const shares = await manager.query<
       { invoice_id: string; payee_id: string; publisher_id: string; net: string }[]
     >(
-      `SELECT l.invoice_id, s.payee_id, s.publisher_id, sum(l.net) AS net
-         FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+      `SELECT l.invoice_id, s.payee_id, s.publisher_id, l.net
+         FROM statement_invoices l JOIN statements s ON s.id = l.statement_id
         WHERE s.run_id = $1
-        GROUP BY l.invoice_id, s.payee_id, s.publisher_id
         ORDER BY l.invoice_id, s.payee_id`,
       [run.id],
     );

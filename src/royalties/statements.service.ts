@@ -23,6 +23,7 @@ function decimalText(value: string): string {
 interface StatementRow {
   id: string;
   run_id: string;
+  lines_stored: boolean;
   period_start: string;
   period_end: string;
   payee_id: string;
@@ -45,6 +46,91 @@ function toStatement(row: StatementRow): StatementResponse {
     net: Number(row.net),
   };
 }
+
+interface StatementLineRow {
+  line_no: number;
+  invoice_id: string;
+  kind: string;
+  agreement_id: string;
+  work_id: string | null;
+  usage: string | null;
+  unit: string | null;
+  units: string | null;
+  rate: string | null;
+  per: string | null;
+  share_bps: number;
+  gross: string;
+  commission: string;
+  net: string;
+  adjusts_run_id: string | null;
+  adjusts_period_start: string | null;
+  adjusts_period_end: string | null;
+  adjusts_report_ids: string[] | null;
+}
+
+/**
+ * A statement's lines, derived from its run's charges ($1 statement, $2 run, $3 payee, $4
+ * currency): each charge of a work the payee shares in, split over the members of the split
+ * version the charge records, floor(|amount| × bps / 10000) plus one unit to the largest
+ * remainders (ties to the lower payee id), given the amount's sign back — the rule the
+ * calculator totals by (royalty-calculator.ts, payeeShares); the charges without a work, whole,
+ * for the publisher's default payee; and the stored advance-repayment lines. Numbered in the
+ * statement's order: agreement, kind, work, usage, unit, charge line.
+ */
+const DERIVED_LINES_SQL = `
+  WITH mine AS (
+    SELECT c.invoice_id, c.line_no, c.work_id, c.split_version, c.gross, c.commission
+      FROM royalty_charges c
+      JOIN invoices i ON i.id = c.invoice_id
+      JOIN work_splits me
+        ON me.work_id = c.work_id AND me.split_version = c.split_version AND me.payee_id = $3
+     WHERE c.run_id = $2 AND i.currency = $4),
+  shares AS (
+    SELECT m.invoice_id, m.line_no, s.payee_id, s.share_bps,
+           CASE WHEN m.gross < 0 THEN -1 ELSE 1 END
+             * (abs(m.gross) * s.share_bps / 10000
+                + CASE WHEN row_number() OVER (PARTITION BY m.invoice_id, m.line_no
+                                              ORDER BY abs(m.gross) * s.share_bps % 10000 DESC, s.payee_id)
+                            <= abs(m.gross) - sum(abs(m.gross) * s.share_bps / 10000)
+                                                OVER (PARTITION BY m.invoice_id, m.line_no)
+                       THEN 1 ELSE 0 END) AS gross,
+           CASE WHEN m.commission < 0 THEN -1 ELSE 1 END
+             * (abs(m.commission) * s.share_bps / 10000
+                + CASE WHEN row_number() OVER (PARTITION BY m.invoice_id, m.line_no
+                                              ORDER BY abs(m.commission) * s.share_bps % 10000 DESC, s.payee_id)
+                            <= abs(m.commission) - sum(abs(m.commission) * s.share_bps / 10000)
+                                                     OVER (PARTITION BY m.invoice_id, m.line_no)
+                       THEN 1 ELSE 0 END) AS commission
+      FROM mine m
+      JOIN work_splits s ON s.work_id = m.work_id AND s.split_version = m.split_version),
+  lines AS (
+    SELECT c.invoice_id, c.line_no AS charge_line_no, c.kind, c.agreement_id, c.work_id, c.usage,
+           c.unit, c.units, c.rate, c.per, x.share_bps, x.gross, x.commission, c.adjusts_run_id,
+           c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids, 0 AS stored_no
+      FROM shares x
+      JOIN royalty_charges c ON c.run_id = $2 AND c.invoice_id = x.invoice_id AND c.line_no = x.line_no
+     WHERE x.payee_id = $3
+    UNION ALL
+    SELECT c.invoice_id, c.line_no, c.kind, c.agreement_id, c.work_id, c.usage, c.unit, c.units,
+           c.rate, c.per, 10000, c.gross, c.commission, c.adjusts_run_id, c.adjusts_period_start,
+           c.adjusts_period_end, c.adjusts_report_ids, 0
+      FROM royalty_charges c
+      JOIN invoices i ON i.id = c.invoice_id
+      JOIN payees p ON p.organization_id = i.publisher_id AND p.is_default AND p.id = $3
+     WHERE c.run_id = $2 AND c.work_id IS NULL AND i.currency = $4
+    UNION ALL
+    SELECT invoice_id, charge_line_no, kind, agreement_id, work_id, usage, unit, units, rate, per,
+           share_bps, gross, commission, adjusts_run_id, adjusts_period_start, adjusts_period_end,
+           adjusts_report_ids, line_no
+      FROM statement_lines WHERE statement_id = $1)
+  SELECT row_number() OVER (ORDER BY agreement_id, kind COLLATE "C", work_id, usage COLLATE "C",
+                                     unit COLLATE "C", charge_line_no, invoice_id, stored_no)::int
+           AS line_no,
+         invoice_id, kind, agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross,
+         commission, gross - commission AS net, adjusts_run_id, adjusts_period_start,
+         adjusts_period_end, adjusts_report_ids
+    FROM lines
+   ORDER BY line_no`;
 
 /**
  * Statements (publishers: their payees'; finance: all) and invoices (licensees: their own;
@@ -84,34 +170,18 @@ export class StatementsService {
   async statement(actor: Principal, id: string): Promise<StatementResponse> {
     const [row] = UUID.test(id)
       ? await this.dataSource.query<StatementRow[]>(
-          `SELECT s.*, r.period_start, r.period_end FROM statements s JOIN royalty_runs r ON r.id = s.run_id
+          `SELECT s.*, r.period_start, r.period_end, r.lines_stored FROM statements s JOIN royalty_runs r ON r.id = s.run_id
             WHERE s.id = $1 AND ($2::boolean OR (s.publisher_id = $3 AND r.status = 'posted'))`,
           [id, FINANCE.has(actor.role), actor.organizationId],
         )
       : [];
     if (!row) throw new ResourceNotFound('statement', id);
-    const lines = await this.dataSource.query<
-      {
-        line_no: number;
-        invoice_id: string;
-        kind: string;
-        agreement_id: string;
-        work_id: string | null;
-        usage: string | null;
-        unit: string | null;
-        units: string | null;
-        rate: string | null;
-        per: string | null;
-        share_bps: number;
-        gross: string;
-        commission: string;
-        net: string;
-        adjusts_run_id: string | null;
-        adjusts_period_start: string | null;
-        adjusts_period_end: string | null;
-        adjusts_report_ids: string[] | null;
-      }[]
-    >(`SELECT * FROM statement_lines WHERE statement_id = $1 ORDER BY line_no`, [row.id]);
+    const lines = await this.dataSource.query<StatementLineRow[]>(
+      row.lines_stored
+        ? `SELECT * FROM statement_lines WHERE statement_id = $1 ORDER BY line_no`
+        : DERIVED_LINES_SQL,
+      row.lines_stored ? [row.id] : [row.id, row.run_id, row.payee_id, row.currency],
+    );
     return {
       ...toStatement(row),
       lines: lines.map((line): StatementLineResponse => ({
