@@ -102,15 +102,43 @@ export class RoyaltyCalculator {
 
   private async charges(manager: EntityManager, run: RunRow): Promise<void> {
     // What the run counts, per report, recorded so a later run can restate the difference; the
-    // run's usage is the same summed over the reports (one read of the aggregates).
+    // run's usage is the same summed over the reports (one read of the aggregates). The matcher
+    // writes each key of a report once; only a key a re-match added delta rows to (rematched_at)
+    // has more rows, so only those keys are grouped and summed, and the million others are
+    // taken as they are (grouping them all by eight columns was ~5 s at 10M lines).
     await manager.query(
       `CREATE TEMP TABLE run_counted ON COMMIT DROP AS
+       WITH counting AS MATERIALIZED (
+         SELECT id FROM usage_reports
+          WHERE status = 'accepted' AND superseded_by_id IS NULL
+            AND period_start >= $1 AND period_end <= $2),
+       delta_keys AS MATERIALIZED (
+         SELECT DISTINCT a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
+                a.work_id, a.usage, a.unit
+           FROM usage_aggregates a
+          WHERE a.rematched_at IS NOT NULL AND a.status = 'matched'
+            AND a.report_id IN (SELECT id FROM counting))
        SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
-              a.work_id, a.usage, a.unit, sum(a.units) AS units, sum(a.revenue) AS revenue
+              a.work_id, a.usage, a.unit, a.units, a.revenue
          FROM usage_aggregates a
-         JOIN usage_reports r ON r.id = a.report_id
-        WHERE a.status = 'matched' AND r.status = 'accepted' AND r.superseded_by_id IS NULL
-          AND r.period_start >= $1 AND r.period_end <= $2
+        WHERE a.status = 'matched' AND a.report_id IN (SELECT id FROM counting)
+          AND (a.units <> 0 OR a.revenue <> 0)
+          AND NOT EXISTS (
+                SELECT 1 FROM delta_keys d
+                 WHERE (d.report_id, d.agreement_id, d.agreement_version, d.publisher_id,
+                        d.work_id, d.usage, d.unit)
+                     = (a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
+                        a.work_id, a.usage, a.unit))
+       UNION ALL
+       SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
+              a.work_id, a.usage, a.unit, sum(a.units), sum(a.revenue)
+         FROM usage_aggregates a
+         JOIN delta_keys d
+           ON (d.report_id, d.agreement_id, d.agreement_version, d.publisher_id, d.work_id,
+               d.usage, d.unit)
+            = (a.report_id, a.agreement_id, a.agreement_version, a.publisher_id, a.work_id,
+               a.usage, a.unit)
+        WHERE a.status = 'matched'
         GROUP BY a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
                  a.work_id, a.usage, a.unit
        HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0`,
