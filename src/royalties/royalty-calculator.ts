@@ -576,16 +576,6 @@ export class RoyaltyCalculator {
        SELECT c.work_id, c.on_date, c.split_version, v.payees, v.shape
          FROM chosen c JOIN versions v ON v.work_id = c.work_id AND v.split_version = c.split_version`,
     );
-    // A small number for each distinct shape: the joins below hash it instead of an array.
-    await manager.query(
-      `CREATE TEMP TABLE run_shapes ON COMMIT DROP AS
-       SELECT shape, (row_number() OVER ())::int AS shape_id
-         FROM (SELECT DISTINCT shape FROM run_split_versions) s`,
-    );
-    await manager.query(
-      `ALTER TABLE run_split_versions ADD COLUMN shape_id int;
-       UPDATE run_split_versions v SET shape_id = s.shape_id FROM run_shapes s WHERE s.shape = v.shape`,
-    );
     await manager.query(`ANALYZE run_split_versions`);
   }
 
@@ -603,24 +593,19 @@ export class RoyaltyCalculator {
     await manager.query(
       `CREATE TEMP TABLE run_residue_shares ON COMMIT DROP AS
        WITH pairs AS (
-         SELECT DISTINCT v.shape_id, r.residue
+         SELECT DISTINCT v.shape, r.residue
            FROM run_allocated c
            JOIN run_split_versions v ON v.work_id = c.work_id AND v.on_date = c.on_date
            CROSS JOIN LATERAL (VALUES (abs(c.gross) % 10000), (abs(c.commission) % 10000)) r (residue)),
        ranked AS (
-         SELECT p.shape_id, p.residue, u.position, p.residue * u.bps / 10000 AS base,
-                row_number() OVER (PARTITION BY p.shape_id, p.residue
+         SELECT p.shape, p.residue, u.position, p.residue * u.bps / 10000 AS base,
+                row_number() OVER (PARTITION BY p.shape, p.residue
                                    ORDER BY p.residue * u.bps % 10000 DESC, u.position) AS rank,
-                p.residue - sum(p.residue * u.bps / 10000) OVER (PARTITION BY p.shape_id, p.residue)
+                p.residue - sum(p.residue * u.bps / 10000) OVER (PARTITION BY p.shape, p.residue)
                   AS leftover
-           FROM pairs p
-           JOIN run_shapes s ON s.shape_id = p.shape_id
-           CROSS JOIN LATERAL unnest(s.shape) WITH ORDINALITY AS u (bps, position))
-       -- Each payee's share of the residue, in the shape's (payee) order.
-       SELECT shape_id, residue,
-              array_agg(base + CASE WHEN rank <= leftover THEN 1 ELSE 0 END ORDER BY position) AS shares
-         FROM ranked
-        GROUP BY shape_id, residue`,
+           FROM pairs p CROSS JOIN LATERAL unnest(p.shape) WITH ORDINALITY AS u (bps, position))
+       SELECT shape, residue, position, base + CASE WHEN rank <= leftover THEN 1 ELSE 0 END AS share
+         FROM ranked`,
     );
     await manager.query(`ANALYZE run_residue_shares`);
     await manager.query(
@@ -628,17 +613,17 @@ export class RoyaltyCalculator {
        SELECT x.payee_id, x.invoice_id, sum(x.gross) AS gross, sum(x.commission) AS commission
          FROM (SELECT u.payee_id, c.invoice_id,
                       CASE WHEN c.gross < 0 THEN -1 ELSE 1 END
-                        * (abs(c.gross) / 10000 * u.bps + u.gross_share) AS gross,
+                        * (abs(c.gross) / 10000 * u.bps + g.share) AS gross,
                       CASE WHEN c.commission < 0 THEN -1 ELSE 1 END
-                        * (abs(c.commission) / 10000 * u.bps + u.commission_share) AS commission
+                        * (abs(c.commission) / 10000 * u.bps + k.share) AS commission
                  FROM run_allocated c
                  JOIN run_split_versions v ON v.work_id = c.work_id AND v.on_date = c.on_date
+                 CROSS JOIN LATERAL unnest(v.payees, v.shape) WITH ORDINALITY AS u (payee_id, bps, position)
                  JOIN run_residue_shares g
-                   ON g.shape_id = v.shape_id AND g.residue = abs(c.gross) % 10000
+                   ON g.shape = v.shape AND g.residue = abs(c.gross) % 10000 AND g.position = u.position
                  JOIN run_residue_shares k
-                   ON k.shape_id = v.shape_id AND k.residue = abs(c.commission) % 10000
-                 CROSS JOIN LATERAL unnest(v.payees, v.shape, g.shares, k.shares)
-                   AS u (payee_id, bps, gross_share, commission_share)
+                   ON k.shape = v.shape AND k.residue = abs(c.commission) % 10000
+                  AND k.position = u.position
                UNION ALL
                SELECT p.id, c.invoice_id, c.gross, c.commission
                  FROM run_allocated c
