@@ -606,4 +606,51 @@ describe('royalty restatements', () => {
     // Posted, so no later run of another file sees it unsettled.
     await t.http.post(`/v1/royalty-runs/${march.id}/post`, finance);
   });
+  it('a re-match adding to a key the report already has is counted once, summed', async () => {
+    const { publisher, licensee, a, b, w1 } = await catalogue(2035);
+    const may: [string, string] = ['2035-05-01', '2035-05-31'];
+    const later = freshIsbn().isbn13;
+    // w1 30,000 tokens, and 20,000 more under an ISBN no work has yet: in suspense.
+    const r1 = await report(licensee, 'may-rematch', may, [
+      { workId: w1.id, units: 30000 },
+      { identifier: `isbn:${later}`, units: 20000 },
+    ]);
+    // The ISBN turns out to be w1's: the suspended line joins w1's key as a delta row.
+    const current = (await t.http.get(`/v1/works/${w1.id}`, publisher.key)).body;
+    const patched = await t.http.request('PATCH', `/v1/works/${w1.id}`, {
+      key: publisher.key,
+      body: {
+        identifiers: [
+          ...current.identifiers.map((i: { scheme: string; value: string }) => ({
+            scheme: i.scheme,
+            value: i.value,
+          })),
+          { scheme: 'isbn', value: later },
+        ],
+      },
+    });
+    expect(patched.status).toBe(200);
+    await t.app.get(UsageRematcher).rematch(r1);
+    const [{ rows }] = await t.sql<{ rows: string }>(
+      `SELECT count(*) AS rows FROM usage_aggregates
+        WHERE report_id = $1 AND status = 'matched' AND work_id = $2`,
+      [r1, w1.id],
+    );
+    expect(rows).toBe('2');
+
+    // One charge of 50,000 tokens = 100 cents (2 per 1,000), split 60/40 after 10 % commission.
+    const run = await runFor(...may);
+    const charges = await t.sql<{ work_id: string; units: string; gross: string }>(
+      `SELECT work_id, units::text, gross::text FROM royalty_charges WHERE run_id = $1`,
+      [run.id],
+    );
+    expect(charges).toEqual([{ work_id: w1.id, units: '50000', gross: '100' }]);
+    const statements = await statementsOf(run.id);
+    expect(statements[a.id].lines).toEqual([
+      expect.objectContaining({ units: '50000', gross: 60, commission: 6, net: 54 }),
+    ]);
+    expect(statements[b.id].lines).toEqual([
+      expect.objectContaining({ units: '50000', gross: 40, commission: 4, net: 36 }),
+    ]);
+  });
 });
