@@ -34,15 +34,7 @@
  * controller yet, only the generator and the COPY baseline run.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import { join } from 'node:path';
@@ -64,20 +56,17 @@ import {
 import { BASELINE_SQL, LookupResult } from './catalogue/lookup-shared';
 import {
   assertLoopback,
-  buildIfMissing,
-  DIST_MAIN,
   gitRevision,
   ROOT,
-  sourcesChangedSince,
+  snapshotDist as snapshotDistTo,
 } from './support/environment';
-import { freePort, request } from './support/http';
+import { freePort, jsonRequester } from './support/http';
 import { log } from './support/log';
 import { deleteRedisKeys } from './support/redis-keys';
 import { ChildProcesses, exited, peakRssKiB, sleep } from './support/processes';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
 import { apiNodeFlags } from './support/node-flags';
 
-const DIST = join(ROOT, 'dist');
 const DATA_DIR = join(ROOT, '.data', 'bench');
 const SNAPSHOT = join(DATA_DIR, 'catalogue-dist');
 const API_ENTRY = join(SNAPSHOT, 'src', 'main.js');
@@ -924,47 +913,17 @@ function redisPrefix(label: string): string {
 
 // --- build --------------------------------------------------------------------------------------
 
-/** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
+/** dist/ as the bench's processes run it, copied aside (notes say when it is older than src/). */
 function snapshotDist(): string {
-  buildIfMissing();
-  const builtAt = statSync(DIST_MAIN).mtimeMs;
-  const stale = sourcesChangedSince(builtAt);
-  if (stale) {
-    notes.push('src/ or migrations/ changed after dist/ was built: the api and worker ran dist/.');
-    log(`warning: ${notes[notes.length - 1]}`);
-  }
-  rmSync(SNAPSHOT, { recursive: true, force: true });
-  cpSync(DIST, SNAPSHOT, {
-    recursive: true,
-    filter: (source) => !source.endsWith('.tsbuildinfo'),
+  return snapshotDistTo(SNAPSHOT, (note) => {
+    notes.push(note);
+    log(`warning: ${note}`);
   });
-  return `dist/ built ${new Date(builtAt).toISOString()}${stale ? ' (older than src/)' : ''}`;
 }
 
 // --- HTTP ---------------------------------------------------------------------------------------
 
-async function requestJson<T>(
-  base: string,
-  method: string,
-  path: string,
-  key: string,
-  body: unknown,
-  expected: number,
-): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await request(method, `${base}${path}`, {
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    timeoutMs: REQUEST_TIMEOUT_MS,
-  });
-  if (response.status !== expected) {
-    throw new Error(
-      `${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`,
-    );
-  }
-  return JSON.parse(response.body) as T;
-}
+const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 // --- entry --------------------------------------------------------------------------------------
 

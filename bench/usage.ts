@@ -35,7 +35,7 @@
  * Only loopback addresses are accepted.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -71,20 +71,17 @@ import {
 } from './usage/sampler';
 import {
   assertLoopback,
-  buildIfMissing,
-  DIST_MAIN,
   gitRevision,
   ROOT,
-  sourcesChangedSince,
+  snapshotDist as snapshotDistTo,
 } from './support/environment';
-import { freePort, request, streamRequest } from './support/http';
+import { freePort, jsonRequester, streamRequest } from './support/http';
 import { log } from './support/log';
 import { deleteRedisKeys } from './support/redis-keys';
 import { apiNodeFlags } from './support/node-flags';
 import { ChildProcesses, peakRssKiB, sleep, Watched } from './support/processes';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
 
-const DIST = join(ROOT, 'dist');
 const DATA_DIR = join(ROOT, '.data', 'bench');
 const SNAPSHOT = join(DATA_DIR, 'usage-dist');
 const API_ENTRY = join(SNAPSHOT, 'src', 'main.js');
@@ -897,42 +894,15 @@ async function dropDatabase(name: string): Promise<void> {
   await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
-/** Builds when dist/ is missing, warns when it is older than src/, then copies it aside. */
+/** dist/ as the bench's processes run it, copied aside (notes say when it is older than src/). */
 function snapshotDist(): string {
-  buildIfMissing();
-  const builtAt = statSync(DIST_MAIN).mtimeMs;
-  const stale = sourcesChangedSince(builtAt);
-  if (stale) {
-    notes.push('src/ or migrations/ changed after dist/ was built: the api ran dist/.');
-    log(`warning: ${notes[notes.length - 1]}`);
-  }
-  rmSync(SNAPSHOT, { recursive: true, force: true });
-  cpSync(DIST, SNAPSHOT, { recursive: true, filter: (source) => !source.endsWith('.tsbuildinfo') });
-  return `dist/ built ${new Date(builtAt).toISOString()}${stale ? ' (older than src/)' : ''}`;
+  return snapshotDistTo(SNAPSHOT, (note) => {
+    notes.push(note);
+    log(`warning: ${note}`);
+  });
 }
 
-async function requestJson<T>(
-  base: string,
-  method: string,
-  path: string,
-  key: string,
-  body: unknown,
-  expected: number,
-): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await request(method, `${base}${path}`, {
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    timeoutMs: REQUEST_TIMEOUT_MS,
-  });
-  if (response.status !== expected) {
-    throw new Error(
-      `${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`,
-    );
-  }
-  return JSON.parse(response.body) as T;
-}
+const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 // --- entry --------------------------------------------------------------------------------------
 

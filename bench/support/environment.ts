@@ -1,12 +1,13 @@
 /** Where the benches run and what they run: loopback-only URLs, the build, the revision. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { log } from './log';
 
 export const ROOT = join(__dirname, '..', '..');
-/** The api entry of the last `npm run build`. */
-export const DIST_MAIN = join(ROOT, 'dist', 'src', 'main.js');
+/** The last `npm run build`, and its api entry. */
+export const DIST = join(ROOT, 'dist');
+export const DIST_MAIN = join(DIST, 'src', 'main.js');
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -65,4 +66,18 @@ export function gitRevision(): string {
     encoding: 'utf8',
   });
   return `${head.stdout.trim()}${dirty.stdout.trim() === '' ? '' : ' (src/ or migrations/ modified)'}`;
+}
+
+/**
+ * Builds when dist/ is missing, warns (through `warn`) when it is older than src/, then copies it
+ * to `snapshot`, which the bench's processes run (a rebuild meanwhile does not change them).
+ */
+export function snapshotDist(snapshot: string, warn: (note: string) => void): string {
+  buildIfMissing();
+  const builtAt = statSync(DIST_MAIN).mtimeMs;
+  const stale = sourcesChangedSince(builtAt);
+  if (stale) warn('src/ or migrations/ changed after dist/ was built: the bench ran dist/.');
+  rmSync(snapshot, { recursive: true, force: true });
+  cpSync(DIST, snapshot, { recursive: true, filter: (source) => !source.endsWith('.tsbuildinfo') });
+  return `dist/ built ${new Date(builtAt).toISOString()}${stale ? ' (older than src/)' : ''}`;
 }

@@ -74,3 +74,38 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A caller of a JSON API with bearer keys: any status but `expected` throws with the answer. */
+export type JsonRequest = <T>(
+  base: string,
+  method: string,
+  path: string,
+  key: string,
+  body: unknown,
+  expected: number,
+) => Promise<T>;
+
+export function jsonRequester(timeoutMs: number): JsonRequest {
+  return async <T>(
+    base: string,
+    method: string,
+    path: string,
+    key: string,
+    body: unknown,
+    expected: number,
+  ): Promise<T> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await request(method, `${base}${path}`, {
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs,
+    });
+    if (response.status !== expected) {
+      throw new Error(
+        `${method} ${path} answered ${response.status}: ${response.body.slice(0, 500)}`,
+      );
+    }
+    return JSON.parse(response.body) as T;
+  };
+}
