@@ -76,16 +76,7 @@ export function freePort(): Promise<number> {
 }
 
 /** A caller of a JSON API with bearer keys: any status but `expected` throws with the answer. */
-export type JsonRequest = <T>(
-  base: string,
-  method: string,
-  path: string,
-  key: string,
-  body: unknown,
-  expected: number,
-) => Promise<T>;
-
-export function jsonRequester(timeoutMs: number): JsonRequest {
+export function jsonRequester(timeoutMs: number) {
   return async <T>(
     base: string,
     method: string,
