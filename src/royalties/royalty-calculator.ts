@@ -632,10 +632,6 @@ export class RoyaltyCalculator {
                 WHERE c.work_id IS NULL) x
         GROUP BY x.payee_id, x.invoice_id`,
     );
-    await manager.query(
-      `CREATE TEMP TABLE run_repayments (invoice_id uuid, agreement_id uuid, payee_id uuid,
-              amount bigint) ON COMMIT DROP`,
-    );
   }
 
   /**
@@ -645,6 +641,11 @@ export class RoyaltyCalculator {
    * plus for the default payee), so pay-when-paid releases follow the money.
    */
   private async repayAdvances(manager: EntityManager): Promise<void> {
+    // Empty when no payee owes: the statements read it either way.
+    await manager.query(
+      `CREATE TEMP TABLE run_repayments (invoice_id uuid, agreement_id uuid, payee_id uuid,
+              amount bigint) ON COMMIT DROP`,
+    );
     const owed = await this.ledger.outstandingPayeeAdvances(manager);
     if (!owed.length) return;
     await manager.query(

@@ -6,7 +6,7 @@ import { logQueueErrors } from '../queue/queue-errors';
 import { DataSource, EntityManager } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
-import { decodeCursor, encodeCursor } from '../common/pagination/page';
+import { decodeCursor, pageOf } from '../common/pagination/page';
 import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
@@ -188,10 +188,7 @@ export class RoyaltyRunService {
       [before, limit + 1],
     );
     const data = rows.slice(0, limit).map(toResponse);
-    return {
-      data,
-      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
-    };
+    return pageOf(data, rows.length > limit);
   }
 
   async get(id: string): Promise<RoyaltyRunResponse> {

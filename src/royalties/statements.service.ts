@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
-import { decodeCursor, encodeCursor } from '../common/pagination/page';
+import { decodeCursor, pageOf } from '../common/pagination/page';
 import { ResourceNotFound } from '../common/errors/domain-error';
 import {
   InvoiceResponse,
@@ -161,10 +161,7 @@ export class StatementsService {
       ],
     );
     const data = rows.slice(0, limit).map(toStatement);
-    return {
-      data,
-      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
-    };
+    return pageOf(data, rows.length > limit);
   }
 
   async statement(actor: Principal, id: string): Promise<StatementResponse> {
@@ -305,9 +302,6 @@ export class StatementsService {
       adjustmentAmount: Number(row.adjustment_amount),
       adjustmentCommission: Number(row.adjustment_commission),
     }));
-    return {
-      data,
-      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
-    };
+    return pageOf(data, rows.length > limit);
   }
 }

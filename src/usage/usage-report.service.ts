@@ -11,11 +11,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
-import { decodeCursor, encodeCursor } from '../common/pagination/page';
+import { decodeCursor, pageOf } from '../common/pagination/page';
 import { byteLimit } from '../common/bulk/byte-limit';
 import { RepeatWatch } from './repeat-watch';
 import { Lines, Received, stageLines, stageNdjson } from './stage-lines';
-import { ImportFormat, ImportLine, readImport, streamedFormat } from '../common/bulk/line-reader';
+import { ImportFormat, ImportLine, readCsv, streamedFormat } from '../common/bulk/line-reader';
 import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import { canonicalJson } from '../common/idempotency/idempotency';
@@ -88,8 +88,8 @@ export class UsageReportService {
   ): Promise<{ status: number; report: UsageReportResponse }> {
     const format = formatOf(contentType);
     let header: Header;
-    let lines: Lines;
-    let ndjson: Readable | null = null;
+    let lines: Lines = [];
+    let streamed: Readable | null = null;
     const hash = createHash('sha256').update(`${format}\n`);
     if (format === 'json') {
       if (Object.keys(query).length) {
@@ -123,16 +123,18 @@ export class UsageReportService {
       hash.update(canonicalJson(header)).update('\n');
       const source = body.pipe(byteLimit(this.config.get('USAGE_MAX_BYTES'))).pipe(hashing(hash));
       body.once('error', (error) => source.destroy(error));
-      if (format === 'ndjson') ndjson = source;
-      lines = readImport(format, source, {
-        headerProblem: usageCsvHeaderProblem,
-        toInput: usageCsvRecordToInput,
-      });
+      streamed = source;
+      if (format === 'csv') {
+        lines = readCsv(source, {
+          headerProblem: usageCsvHeaderProblem,
+          toInput: usageCsvRecordToInput,
+        });
+      }
     }
     refusePeriod(header);
 
     const existing = await this.findByReportId(actor, header.reportId);
-    if (existing) return this.replay(existing, await drain(lines, hash));
+    if (existing) return this.replay(existing, await drain(streamed, hash));
     if (header.supersedes) await this.refuseSupersession(actor, header);
 
     const id = newId();
@@ -151,9 +153,10 @@ export class UsageReportService {
         invalid: 0n,
         lineIds: new RepeatWatch(Number(header.lineCount)),
       };
-      const staged = ndjson
-        ? stageNdjson(ndjson, header, received)
-        : stageLines(lines, header, received);
+      const staged =
+        format === 'ndjson' && streamed
+          ? stageNdjson(streamed, header, received)
+          : stageLines(lines, header, received);
       await pipeline(
         Readable.from(staged),
         client.query(copyFrom(`COPY ${stage} (${STAGING_COPY_COLUMNS}) FROM STDIN`)),
@@ -279,10 +282,7 @@ export class UsageReportService {
       [actor.organizationId, before, query.status ?? null, limit + 1],
     );
     const data = rows.slice(0, limit).map(toUsageReportResponse);
-    return {
-      data,
-      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
-    };
+    return pageOf(data, rows.length > limit);
   }
 
   async get(actor: Principal, id: string): Promise<UsageReportResponse> {
@@ -382,9 +382,13 @@ function hashing(hash: Hash): Transform {
   });
 }
 
-/** Reads a replayed upload to its end, for its content hash. */
-async function drain(lines: Lines, hash: Hash): Promise<Buffer> {
-  for await (const chunk of lines) void chunk;
+/**
+ * Reads a replayed upload to its end, for its content hash: the bytes only (the stream hashes
+ * them as they pass), not parsed — the same content as the first upload was read then, and
+ * other content is refused as a reused reportId whatever it holds.
+ */
+async function drain(streamed: Readable | null, hash: Hash): Promise<Buffer> {
+  if (streamed) for await (const chunk of streamed) void chunk;
   return hash.digest();
 }
 
