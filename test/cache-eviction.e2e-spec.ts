@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { ChangeFeed } from '../src/database/change-feed';
 import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -19,6 +21,12 @@ describe('in-process caches follow committed changes', () => {
     licensee = await createOrganization(t.http, { kind: 'licensee' });
   });
   afterAll(() => t.close());
+
+  const askAboutIsbn = (isbn: string) =>
+    t.http.get(
+      `/v1/licence-check?identifier=isbn:${isbn}&usage=ai-train&at=2027-06-01`,
+      licensee.key,
+    );
 
   /** Polls until `done` or two seconds pass; notifications arrive within milliseconds. */
   async function eventually(done: () => Promise<boolean>): Promise<boolean> {
@@ -68,11 +76,7 @@ describe('in-process caches follow committed changes', () => {
     );
     const agreement = await t.http.post('/v1/agreements', licensee.key, { offerId: offer.body.id });
     expect(agreement.status).toBe(201);
-    const ask = () =>
-      t.http.get(
-        `/v1/licence-check?identifier=isbn:${isbn}&usage=ai-train&at=2027-06-01`,
-        licensee.key,
-      );
+    const ask = () => askAboutIsbn(isbn);
     expect((await ask()).body).toMatchObject({ licensed: true, agreementId: agreement.body.id });
     expect((await ask()).body).toMatchObject({ licensed: true }); // cached
 
@@ -91,11 +95,7 @@ describe('in-process caches follow committed changes', () => {
   // The agreement of the test above (terminated on 2027-03-31) is the closest refusal.
   it('the works cache follows registrations and withdrawals', async () => {
     const isbn = freshIsbn().isbn13;
-    const ask = () =>
-      t.http.get(
-        `/v1/licence-check?identifier=isbn:${isbn}&usage=ai-train&at=2027-06-01`,
-        licensee.key,
-      );
+    const ask = () => askAboutIsbn(isbn);
     expect((await ask()).body).toMatchObject({ licensed: false, reason: 'unknown-work' });
     const work = await createWork(t.http, publisher.key, {
       identifiers: [{ scheme: 'isbn', value: isbn }],
@@ -105,5 +105,35 @@ describe('in-process caches follow committed changes', () => {
       200,
     );
     expect(await eventually(async () => (await ask()).body.reason === 'withdrawn')).toBe(true);
+  });
+
+  it('a work registered or withdrawn here is answered at once, before its notification arrives', async () => {
+    // The notifications are withheld, as when the listening connection is slow: only the
+    // writer's own announcement can evict the cached answer.
+    const feed = t.app.get(ChangeFeed);
+    const client = (feed as unknown as { client: Client }).client;
+    const listeners = client.listeners('notification');
+    client.removeAllListeners('notification');
+    try {
+      const isbn = freshIsbn().isbn13;
+      const ask = () => askAboutIsbn(isbn);
+      expect((await ask()).body).toMatchObject({ licensed: false, reason: 'unknown-work' });
+      expect((await ask()).body).toMatchObject({ licensed: false, reason: 'unknown-work' });
+      const work = await createWork(t.http, publisher.key, {
+        identifiers: [{ scheme: 'isbn', value: isbn }],
+      });
+      expect((await ask()).body).toMatchObject({ licensed: false, reason: 'outside-term' });
+      expect((await t.http.post(`/v1/works/${work.id}/withdraw`, publisher.key, {})).status).toBe(
+        200,
+      );
+      expect((await ask()).body).toMatchObject({
+        licensed: false,
+        reason: 'withdrawn',
+        workId: work.id,
+      });
+    } finally {
+      for (const listener of listeners) client.on('notification', listener as () => void);
+      feed.announce('works_changed', '');
+    }
   });
 });

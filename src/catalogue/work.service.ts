@@ -9,6 +9,7 @@ import { canonicalJson, IdempotentRequest, runIdempotent } from '../common/idemp
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
 import { ScopedRepository, scopeOf, TenantScope } from '../common/tenancy/tenant-scope';
+import { ChangeFeed } from '../database/change-feed';
 import { AuditService } from '../organizations/audit.service';
 import {
   CreateWorkDto,
@@ -62,6 +63,7 @@ export class WorkService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Work) works: Repository<Work>,
     private readonly audit: AuditService,
+    private readonly changes: ChangeFeed,
   ) {
     this.works = new ScopedRepository(works, 'work');
   }
@@ -125,6 +127,7 @@ export class WorkService {
         };
       },
     );
+    this.announceChanged();
     return result.body;
   }
 
@@ -178,7 +181,7 @@ export class WorkService {
         { field: 'splitsEffectiveFrom', messages: ['splitsEffectiveFrom goes with splits'] },
       ]);
     }
-    return this.dataSource.transaction(async (manager) => {
+    const updated = await this.dataSource.transaction(async (manager) => {
       const scope = scopeOf(actor);
       const current = await this.lock(manager, scope, id);
       assertVersion('work', id, expectedVersion, current.version);
@@ -255,11 +258,13 @@ export class WorkService {
       });
       return this.read(manager, scope, id);
     });
+    this.announceChanged();
+    return updated;
   }
 
   /** The work can no longer be licensed for new use; it and its history stay. Idempotent. */
   async withdraw(actor: Principal, id: string, expectedVersion?: number): Promise<WorkResponse> {
-    return this.dataSource.transaction(async (manager) => {
+    const withdrawn = await this.dataSource.transaction(async (manager) => {
       const scope = scopeOf(actor);
       const current = await this.lock(manager, scope, id);
       if (current.status === 'withdrawn') return this.read(manager, scope, id);
@@ -279,6 +284,16 @@ export class WorkService {
       });
       return this.read(manager, scope, id);
     });
+    this.announceChanged();
+    return withdrawn;
+  }
+
+  /**
+   * The licence check's works cache in this process learns of the commit now; other processes
+   * learn of it from the trigger's notification, which may arrive after this caller's next request.
+   */
+  private announceChanged(): void {
+    this.changes.announce('works_changed', '');
   }
 
   /** Every version of the work, oldest first, paged by version number; the last is the current one. */

@@ -45,6 +45,14 @@ export class ChangeFeed implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * For the writer's own process, after its commit: tells this process's subscribers now, as
+   * the notification will, so a request that follows the write never reads an entry it made stale.
+   */
+  announce(channel: string, payload: string): void {
+    this.dispatch(channel, payload);
+  }
+
   isListening(): boolean {
     return this.listening;
   }
