@@ -1,4 +1,9 @@
 import fc from 'fast-check';
+import {
+  allocateCommission,
+  allocateExactSection,
+  exactOfDecimal,
+} from '../src/royalties/allocate';
 import { createPayee, createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -156,6 +161,41 @@ describe('royalty run invariants', () => {
           expect(Number(adjustments) > 0).toBe(corrects !== null);
           await t.http.post(`/v1/royalty-runs/${created.body.id as string}/recalculate`, finance);
           expect((await wait(created.body.id)).calculationHash).toBe(first.calculationHash);
+          // Each invoice section over its charges by the documented rule (src/royalties/allocate.ts).
+          const charges = await t.sql<{
+            invoice_id: string;
+            adj: boolean;
+            exact: string;
+            gross: string;
+            commission: string;
+            amount: string;
+            invoice_commission: string;
+          }>(
+            `SELECT c.invoice_id, c.adjusts_run_id IS NOT NULL AS adj, c.exact::text, c.gross,
+                    c.commission,
+                    CASE WHEN c.adjusts_run_id IS NULL THEN i.amount - i.adjustment_amount
+                         ELSE i.adjustment_amount END AS amount,
+                    CASE WHEN c.adjusts_run_id IS NULL THEN i.commission - i.adjustment_commission
+                         ELSE i.adjustment_commission END AS invoice_commission
+               FROM royalty_charges c JOIN invoices i ON i.id = c.invoice_id
+              WHERE c.run_id = $1 ORDER BY c.invoice_id, c.line_no`,
+            [created.body.id],
+          );
+          const sections = new Map<string, typeof charges>();
+          for (const charge of charges) {
+            const key = `${charge.invoice_id}:${charge.adj}`;
+            sections.set(key, [...(sections.get(key) ?? []), charge]);
+          }
+          for (const lines of sections.values()) {
+            const grosses = allocateExactSection(
+              BigInt(lines[0].amount),
+              lines.map((line) => exactOfDecimal(line.exact)),
+            );
+            expect(lines.map((line) => BigInt(line.gross))).toEqual(grosses);
+            expect(lines.map((line) => BigInt(line.commission))).toEqual(
+              allocateCommission(BigInt(lines[0].invoice_commission), grosses, 1750n),
+            );
+          }
 
           const invoices = (
             await t.http.get(`/v1/invoices?runId=${created.body.id as string}`, finance)

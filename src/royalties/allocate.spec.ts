@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import {
   allocateByLargestRemainder,
+  allocateCommission,
   allocateExactSection,
+  exactOfDecimal,
   allocateSigned,
   releaseOnPayment,
   roundHalfEven,
@@ -86,6 +88,23 @@ describe('releaseOnPayment', () => {
   });
 });
 
+/** A section's amount: its exact sum rounded half-even (symmetric about zero). */
+function halfEven(numerator: bigint, denominator: bigint): bigint {
+  const negative = numerator < 0n;
+  const n = negative ? -numerator : numerator;
+  const whole = n / denominator;
+  const twice = 2n * (n - whole * denominator);
+  const up = twice > denominator || (twice === denominator && whole % 2n === 1n);
+  const rounded = up ? whole + 1n : whole;
+  return negative ? -rounded : rounded;
+}
+
+function floorOf(numerator: bigint, denominator: bigint): bigint {
+  return numerator >= 0n || numerator % denominator === 0n
+    ? numerator / denominator
+    : numerator / denominator - 1n;
+}
+
 describe('restatement sections (signed)', () => {
   const exact = (numerator: bigint, denominator = 1n) => ({ numerator, denominator });
 
@@ -105,16 +124,6 @@ describe('restatement sections (signed)', () => {
   });
 
   it('any mix of signs adds up to the rounded sum, each piece its floor or one more', () => {
-    // The section's amount: its exact sum rounded half-even (symmetric about zero).
-    const halfEven = (numerator: bigint, denominator: bigint): bigint => {
-      const negative = numerator < 0n;
-      const n = negative ? -numerator : numerator;
-      const whole = n / denominator;
-      const twice = 2n * (n - whole * denominator);
-      const up = twice > denominator || (twice === denominator && whole % 2n === 1n);
-      const rounded = up ? whole + 1n : whole;
-      return negative ? -rounded : rounded;
-    };
     fc.assert(
       fc.property(
         fc.array(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), {
@@ -129,13 +138,52 @@ describe('restatement sections (signed)', () => {
           const pieces = allocateExactSection(amount, exacts);
           expect(pieces.reduce((s, p) => s + p, 0n)).toBe(amount);
           pieces.forEach((piece, i) => {
-            const n = numerators[i];
-            const floor =
-              n >= 0n || n % denominator === 0n ? n / denominator : n / denominator - 1n;
+            const floor = floorOf(numerators[i], denominator);
             expect(piece === floor || piece === floor + 1n).toBe(true);
           });
         },
       ),
     );
+  });
+});
+
+describe("a section's commission over its lines", () => {
+  it('takes bps of each gross, the units left to the largest remainders', () => {
+    // 1,000 at 17.5 %: 175 from 333.4 × 3 lines 333, 333, 334 → 58.275, 58.275, 58.45: 58 each,
+    // the unit left to the largest remainder (the third line).
+    expect(allocateCommission(175n, [333n, 333n, 334n], 1750n)).toEqual([58n, 58n, 59n]);
+    expect(allocateCommission(-4n, [-120n, 60n, 21n], 1000n)).toEqual([-12n, 6n, 2n]);
+  });
+
+  it('adds up for any lines and bps, each piece its floor or one more, never above a gross ≥ 0', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (grosses, bpsNumber) => {
+          const bps = BigInt(bpsNumber);
+          const amount = grosses.reduce((s, g) => s + g, 0n);
+          const commission = halfEven(amount * bps, 10_000n);
+          const pieces = allocateCommission(commission, grosses, bps);
+          expect(pieces.reduce((s, p) => s + p, 0n)).toBe(commission);
+          pieces.forEach((piece, i) => {
+            const floor = floorOf(grosses[i] * bps, 10_000n);
+            expect(piece === floor || piece === floor + 1n).toBe(true);
+            if (grosses[i] >= 0n) expect(piece <= grosses[i]).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+});
+
+describe('exactOfDecimal', () => {
+  it('reads signed decimals exactly', () => {
+    expect(exactOfDecimal('-12.0350')).toEqual({ numerator: -120350n, denominator: 10000n });
+    expect(exactOfDecimal('7')).toEqual({ numerator: 7n, denominator: 1n });
+    expect(() => exactOfDecimal('1e5')).toThrow('not a decimal');
   });
 });

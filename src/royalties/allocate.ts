@@ -104,6 +104,30 @@ export function allocateExactSection(amount: bigint, exacts: Exact[]): bigint[] 
   return pieces;
 }
 
+/**
+ * A section's commission over its lines (the section's commission is its amount × bps rounded):
+ * each line's gross × bps / 10000 floored, and the units left one each to the largest remainders
+ * (ties to the earlier line); so a line's commission never exceeds its own gross.
+ */
+export function allocateCommission(commission: bigint, grosses: bigint[], bps: bigint): bigint[] {
+  return allocateExactSection(
+    commission,
+    grosses.map((gross) => ({ numerator: gross * bps, denominator: 10_000n })),
+  );
+}
+
+/** A signed decimal string ("-12.0350") as an exact rational. */
+export function exactOfDecimal(decimal: string): Exact {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(decimal);
+  if (!match) throw new Error(`not a decimal: ${decimal}`);
+  const fraction = match[3] ?? '';
+  const magnitude = BigInt(match[2] + fraction);
+  return {
+    numerator: match[1] ? -magnitude : magnitude,
+    denominator: 10n ** BigInt(fraction.length),
+  };
+}
+
 /** A signed amount split by its magnitude's largest remainder, each piece given its sign back. */
 export function allocateSigned(amount: bigint, weights: bigint[]): bigint[] {
   const sign = amount < 0n ? -1n : 1n;

@@ -21,8 +21,8 @@ interface RunRow {
  * 2. per-unit charges, exact: units / per × rate (numeric);
  * 3. one invoice per agreement: the exact sum rounded half-even once; the commission
  *    (half-even) of that;
- * 4. the invoice and its commission spread over its charges by largest remainder of the exact
- *    charges, then each charge over the work's payees by the splits in force at the period's end
+ * 4. the invoice over its charges by largest remainder of their exact amounts, its commission by
+ *    largest remainder of their grosses × bps, then each charge over the work's payees by the splits in force at the period's end
  *    (largest remainder of the shares), so every minor unit is accounted for;
  * 5. statements per payee and currency, with their totals by invoice; a statement's lines are
  *    not written but derived from the charges when read (statements.service), each charge
@@ -470,12 +470,16 @@ export class RoyaltyCalculator {
 
   /** The invoice and its commission over its charges, then each charge over the payees. */
   private async allocate(manager: EntityManager, run: RunRow): Promise<void> {
-    // The period's own charges: the section's amount and commission by largest remainder of
-    // amount × exact / exact total (non-negative). Adjustments (signed): each line's exact
-    // amount, and exact × bps for the commission, floored, the units left (0 to the number of
-    // lines, since the section's amount is its exact sum rounded) one each to the largest
-    // fractions (ties to the earlier line).
-    // Allocated in a temporary table (the splits below read it), then written once.
+    // Each section of an invoice (its own charges; the adjustments, signed) by largest remainder
+    // twice, ties to the earlier line:
+    // - its amount: each line's exact amount floored, and the units left (0 to the number of
+    //   lines, since the amount is the exact sum rounded) one each to the largest fractions;
+    // - its commission: each line's gross × bps / 10000 floored, and the units left (0 to the
+    //   number of lines, since the commission is the amount × bps rounded) one each to the
+    //   largest remainders — so a line's commission never exceeds its gross.
+    // Remainders of the commission are integers (gross × bps mod 10000), floored for negative
+    // grosses as for positive ones. Allocated in a temporary table (the splits below read it),
+    // then written once.
     await manager.query(
       `CREATE TEMP TABLE run_allocated ON COMMIT DROP AS
        WITH c AS (
@@ -484,40 +488,30 @@ export class RoyaltyCalculator {
                      ELSE i.adjustment_amount END AS amount,
                 CASE WHEN rc.adjusts_run_id IS NULL THEN i.commission - i.adjustment_commission
                      ELSE i.adjustment_commission END AS invoice_commission,
-                CASE WHEN rc.adjusts_run_id IS NULL THEN i.exact_total - i.adjustment_exact
-                     ELSE i.adjustment_exact END AS exact_total,
+                floor(rc.exact) AS g_base,
                 -- Text in byte order (COLLATE "C"): the same on every server, and fast to compare.
                 row_number() OVER (PARTITION BY i.id
                                    ORDER BY rc.kind COLLATE "C", rc.work_id, rc.usage COLLATE "C",
                                             rc.unit COLLATE "C", rc.agreement_version,
                                             rc.adjusts_period_start, rc.adjusts_run_id)::int AS line_no
            FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id),
-       b AS (
+       g AS (
          SELECT c.*,
-                CASE WHEN adj THEN floor(exact)
-                     WHEN exact_total = 0 THEN 0 ELSE div(amount * exact, exact_total) END AS g_base,
-                CASE WHEN adj THEN exact - floor(exact)
-                     WHEN exact_total = 0 THEN 0
-                     ELSE amount * exact - div(amount * exact, exact_total) * exact_total END AS g_rem,
-                CASE WHEN adj THEN floor(exact * $2::numeric * 0.0001)
-                     WHEN exact_total = 0 THEN 0
-                     ELSE div(invoice_commission * exact, exact_total) END AS c_base,
-                CASE WHEN adj THEN exact * $2::numeric * 0.0001 - floor(exact * $2::numeric * 0.0001)
-                     WHEN exact_total = 0 THEN 0
-                     ELSE invoice_commission * exact
-                          - div(invoice_commission * exact, exact_total) * exact_total END AS c_rem
+                (g_base + CASE WHEN row_number() OVER (PARTITION BY invoice_id, adj
+                                                       ORDER BY exact - g_base DESC, line_no)
+                                    <= amount - sum(g_base) OVER (PARTITION BY invoice_id, adj)
+                               THEN 1 ELSE 0 END)::bigint AS gross
            FROM c),
+       k AS (
+         SELECT g.*, ((gross * $2::bigint) % 10000 + 10000) % 10000 AS c_rem FROM g),
        r AS (
-         SELECT b.*,
-                row_number() OVER (PARTITION BY invoice_id, adj ORDER BY g_rem DESC, line_no) AS g_rank,
-                amount - sum(g_base) OVER (PARTITION BY invoice_id, adj) AS g_left,
-                row_number() OVER (PARTITION BY invoice_id, adj ORDER BY c_rem DESC, line_no) AS c_rank,
-                invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id, adj) AS c_left
-           FROM b)
+         SELECT k.*, (gross * $2::bigint - c_rem) / 10000 AS c_base FROM k)
        SELECT invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
-              unit, units, rate, per, exact,
-              (g_base + CASE WHEN g_rank <= g_left THEN 1 ELSE 0 END)::bigint AS gross,
-              (c_base + CASE WHEN c_rank <= c_left THEN 1 ELSE 0 END)::bigint AS commission,
+              unit, units, rate, per, exact, gross,
+              (c_base + CASE WHEN row_number() OVER (PARTITION BY invoice_id, adj
+                                                     ORDER BY c_rem DESC, line_no)
+                                  <= invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id, adj)
+                             THEN 1 ELSE 0 END)::bigint AS commission,
               adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids,
               -- The day whose splits share the line: the period's end, or the corrected one's.
               COALESCE(adjusts_period_end, $3::date) AS on_date
