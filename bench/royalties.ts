@@ -38,7 +38,7 @@
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
  * under broy-<pid>-* prefixes, deleted afterwards), BENCH_LINES, BENCH_WORKS, BENCH_RUNS (default
  * 3), BENCH_KEEP_DATABASES=1 (keep the template; a kept template of the same size is reused),
- * BENCH_CALC_TIMEOUT_MINUTES (how long to wait for a run to be calculated, default 60: a run not
+ * BENCH_WARMUP=0 (no warm-up round: to try a change, not for figures), BENCH_CALC_TIMEOUT_MINUTES (how long to wait for a run to be calculated, default 60: a run not
  * calculated by then fails the round and stops the bench), BENCH_TIMEOUT_MINUTES (watchdog,
  * default 150). Only loopback addresses are accepted.
  */
@@ -227,7 +227,8 @@ async function main(): Promise<void> {
 
   const rounds: Round[] = [];
   let warmup: Round | undefined;
-  for (let run = 0; run <= RUNS; run++) {
+  // BENCH_WARMUP=0 skips the warm-up round: for trying a change, not for the figures.
+  for (let run = process.env.BENCH_WARMUP === '0' ? 1 : 0; run <= RUNS; run++) {
     const label = run === 0 ? 'warm-up' : `run ${run}/${RUNS}`;
     const round = await runRound(label, setup, run % 2 === 0);
     if (run === 0) warmup = round;
