@@ -1,3 +1,4 @@
+import { calculatedRun } from './factories/royalties.factory';
 import { createPayee, createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -71,20 +72,12 @@ describe('payee advances', () => {
       ),
     );
     await settledReport(t, licensee.key, report.body.id);
-    const created = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: `2033-${m}-01`,
-      periodEnd: `2033-${m}-28`,
-    });
-    let run = created;
-    for (let attempt = 0; attempt < 200 && run.body.status === 'calculating'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      run = await t.http.get(`/v1/royalty-runs/${created.body.id as string}`, finance);
-    }
+    const run = await calculatedRun(t, finance, `2033-${m}-01`, `2033-${m}-28`);
     expect(run.body).toMatchObject({ status: 'calculated', failure: null });
     expect(
-      (await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance)).status,
+      (await t.http.post(`/v1/royalty-runs/${run.body.id as string}/post`, finance)).status,
     ).toBe(200);
-    return created.body.id as string;
+    return run.body.id as string;
   }
 
   const nets = async (runId: string) =>

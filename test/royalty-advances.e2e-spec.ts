@@ -1,3 +1,4 @@
+import { calculatedRun } from './factories/royalties.factory';
 import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -63,21 +64,13 @@ describe('licence advances', () => {
       ),
     );
     await settledReport(t, licensee.key, report.body.id);
-    const created = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: `2032-${m}-01`,
-      periodEnd: `2032-${m}-28`,
-    });
-    let run = created;
-    for (let attempt = 0; attempt < 200 && run.body.status === 'calculating'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      run = await t.http.get(`/v1/royalty-runs/${created.body.id as string}`, finance);
-    }
+    const run = await calculatedRun(t, finance, `2032-${m}-01`, `2032-${m}-28`);
     expect(run.body.status).toBe('calculated');
     expect(
-      (await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance)).status,
+      (await t.http.post(`/v1/royalty-runs/${run.body.id as string}/post`, finance)).status,
     ).toBe(200);
-    const invoices = (await t.http.get(`/v1/invoices?runId=${created.body.id as string}`, finance))
-      .body.data;
+    const invoices = (await t.http.get(`/v1/invoices?runId=${run.body.id as string}`, finance)).body
+      .data;
     return invoices.find((i: { agreementId: string }) => i.agreementId === agreementId);
   }
 

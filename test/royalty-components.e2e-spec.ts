@@ -1,3 +1,4 @@
+import { calculatedRun } from './factories/royalties.factory';
 import { createPayee, createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -110,18 +111,10 @@ describe('royalty pricing components', () => {
   afterAll(() => t.close());
 
   it('charges each component exactly and spreads it over works and payees to the cent', async () => {
-    const created = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: '2030-06-01',
-      periodEnd: '2030-06-30',
-    });
-    let run = created;
-    for (let attempt = 0; attempt < 200 && run.body.status === 'calculating'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      run = await t.http.get(`/v1/royalty-runs/${created.body.id as string}`, finance);
-    }
+    const run = await calculatedRun(t, finance, '2030-06-01', '2030-06-30');
     expect(run.body.status).toBe('calculated');
-    const invoices = (await t.http.get(`/v1/invoices?runId=${created.body.id as string}`, finance))
-      .body.data as {
+    const invoices = (await t.http.get(`/v1/invoices?runId=${run.body.id as string}`, finance)).body
+      .data as {
       agreementId: string;
       amount: number;
       commission: number;
@@ -136,9 +129,8 @@ describe('royalty pricing components', () => {
     expect(byAgreement).toEqual({ [first]: [40000, 4000], [second]: [3000, 300] });
     expect(Number(invoices.find((i) => i.agreementId === first)!.exactTotal)).toBe(40000);
 
-    const statements = (
-      await t.http.get(`/v1/statements?runId=${created.body.id as string}`, finance)
-    ).body.data as {
+    const statements = (await t.http.get(`/v1/statements?runId=${run.body.id as string}`, finance))
+      .body.data as {
       payeeId: string;
       gross: number;
       commission: number;

@@ -1,3 +1,4 @@
+import { calculatedRun } from './factories/royalties.factory';
 import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization } from './factories/organization.factory';
@@ -52,23 +53,15 @@ describe('earnings payable at once', () => {
       ),
     );
     await settledReport(t, licensee.key, report.body.id);
-    const created = await t.http.post('/v1/royalty-runs', finance, {
-      periodStart: '2034-03-01',
-      periodEnd: '2034-03-31',
-    });
-    let run = created;
-    for (let attempt = 0; attempt < 200 && run.body.status === 'calculating'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      run = await t.http.get(`/v1/royalty-runs/${created.body.id as string}`, finance);
-    }
-    await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);
+    const run = await calculatedRun(t, finance, '2034-03-01', '2034-03-31');
+    await t.http.post(`/v1/royalty-runs/${run.body.id as string}/post`, finance);
     const balances = (await t.http.get('/v1/balances', publisher.key)).body.data as {
       type: string;
       balance: number;
     }[];
     // 2,000 invoiced, 5 % commission: 1,900 payable at once, nothing awaiting collection.
     expect(balances.map((b) => [b.type, b.balance])).toEqual([['payee-payable', 1900]]);
-    const [invoice] = (await t.http.get(`/v1/invoices?runId=${created.body.id as string}`, finance))
+    const [invoice] = (await t.http.get(`/v1/invoices?runId=${run.body.id as string}`, finance))
       .body.data;
     const paid = await t.http.post(`/v1/invoices/${invoice.id as string}/payments`, finance, {
       amount: 2000,

@@ -1,3 +1,4 @@
+import { calculated } from './factories/royalties.factory';
 import { createPayee, createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -5,16 +6,6 @@ import { settledReport, usageReport } from './factories/usage.factory';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 const PROBLEM = 'https://rights-ledger.dev/problems/';
-
-/** Polls a run until its worker has calculated it. */
-async function calculated(t: TestApp, key: string, id: string) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const response = await t.http.get(`/v1/royalty-runs/${id}`, key);
-    if (response.body.status !== 'calculating') return response;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`royalty run ${id} was not calculated in time`);
-}
 
 // Runs cover every licensee's usage: this file keeps to 2029, which no other test reports in.
 describe('royalty runs', () => {
