@@ -260,7 +260,7 @@ describe('royalty run invariants', () => {
                           AND r.licensee_id = $1
                        UNION ALL
                        SELECT u.period_run_id, u.report_id, u.work_id, u.usage, u.unit, -u.units
-                         FROM royalty_run_usage u JOIN royalty_runs x ON x.id = u.run_id
+                         FROM royalty_run_counted u JOIN royalty_runs x ON x.id = u.run_id
                         WHERE x.status = 'posted' AND u.licensee_id = $1) d
                 GROUP BY d.period_run_id, d.report_id, d.work_id, d.usage, d.unit
                HAVING sum(d.units) <> 0) x`,

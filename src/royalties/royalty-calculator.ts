@@ -98,20 +98,32 @@ export class RoyaltyCalculator {
     await manager.query(`DELETE FROM royalty_charges WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM invoices WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM royalty_run_usage WHERE run_id = $1`, [runId]);
+    await manager.query(`DELETE FROM royalty_run_reports WHERE run_id = $1`, [runId]);
   }
 
   private async charges(manager: EntityManager, run: RunRow): Promise<void> {
-    // What the run counts, per report, recorded so a later run can restate the difference; the
-    // run's usage is the same summed over the reports (one read of the aggregates). The matcher
-    // writes each key of a report once; only a key a re-match added delta rows to (rematched_at)
-    // has more rows, so only those keys are grouped and summed, and the million others are
-    // taken as they are (grouping them all by eight columns was ~5 s at 10M lines).
+    // The reports the run counts, each with the generation of its aggregates it reads, recorded
+    // so a later run can restate the difference (royalty_run_counted); held FOR SHARE until the
+    // run commits, so neither a re-match nor a supersession changes them under it.
+    await manager.query(
+      `WITH counting AS (
+         SELECT id, aggregate_generation FROM usage_reports
+          WHERE status = 'accepted' AND superseded_by_id IS NULL
+            AND period_start >= $2 AND period_end <= $3
+          ORDER BY id
+            FOR SHARE)
+       INSERT INTO royalty_run_reports (run_id, report_id, generation)
+       SELECT $1::uuid, id, aggregate_generation FROM counting`,
+      [run.id, run.period_start, run.period_end],
+    );
+    // The run's usage: the aggregates of those reports summed over them. The matcher writes each
+    // key of a report once; only a key a re-match added delta rows to (rematched_at) has more
+    // rows, so only those keys are grouped and summed, and the million others are taken as they
+    // are (grouping them all by eight columns was ~5 s at 10M lines).
     await manager.query(
       `CREATE TEMP TABLE run_counted ON COMMIT DROP AS
        WITH counting AS MATERIALIZED (
-         SELECT id FROM usage_reports
-          WHERE status = 'accepted' AND superseded_by_id IS NULL
-            AND period_start >= $1 AND period_end <= $2),
+         SELECT report_id AS id FROM royalty_run_reports WHERE run_id = $1),
        delta_keys AS MATERIALIZED (
          SELECT DISTINCT a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
                 a.work_id, a.usage, a.unit
@@ -142,25 +154,17 @@ export class RoyaltyCalculator {
         GROUP BY a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
                  a.work_id, a.usage, a.unit
        HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0`,
-      [run.period_start, run.period_end],
-    );
-    await manager.query(
-      `INSERT INTO royalty_run_usage (run_id, period_run_id, report_id, agreement_id,
-              agreement_version, licensee_id, publisher_id, work_id, usage, unit, units, revenue)
-       SELECT $1::uuid, $1::uuid, report_id, agreement_id, agreement_version, licensee_id,
-              publisher_id, work_id, usage, unit, units, revenue
-         FROM run_counted`,
       [run.id],
     );
     // A key (its agreement) belongs to one licensee: with one report per licensee, each key has
     // one report and the usage is the counted rows as they are (not summed again).
     const [{ oneReportEach }] = await manager.query<{ oneReportEach: boolean | null }[]>(
       `SELECT bool_and(n = 1) AS "oneReportEach"
-         FROM (SELECT count(*) AS n FROM usage_reports
-                WHERE status = 'accepted' AND superseded_by_id IS NULL
-                  AND period_start >= $1 AND period_end <= $2
-                GROUP BY licensee_id) r`,
-      [run.period_start, run.period_end],
+         FROM (SELECT count(*) AS n
+                 FROM royalty_run_reports c JOIN usage_reports r ON r.id = c.report_id
+                WHERE c.run_id = $1
+                GROUP BY r.licensee_id) r`,
+      [run.id],
     );
     await manager.query(
       oneReportEach !== false
@@ -325,7 +329,8 @@ export class RoyaltyCalculator {
        settled AS (
          SELECT u.period_run_id, u.report_id, u.agreement_id, u.agreement_version, u.licensee_id,
                 u.publisher_id, u.work_id, u.usage, u.unit, -u.units, -u.revenue
-           FROM royalty_run_usage u JOIN royalty_runs x ON x.id = u.run_id AND x.status = 'posted')
+           FROM royalty_run_counted u
+           JOIN royalty_runs x ON x.id = u.run_id AND x.status = 'posted')
        SELECT $1::uuid, period_run_id, report_id, agreement_id, agreement_version, licensee_id,
               publisher_id, work_id, usage, unit, sum(units), sum(revenue)
          FROM (SELECT * FROM counting UNION ALL SELECT * FROM settled) d (period_run_id,

@@ -97,18 +97,29 @@ export class UsageRematcher {
           WHERE l.period_month = $1 AND l.report_id = $2 AND l.line_no = r.line_no`,
         [month, report.id],
       );
+      // The delta rows are the report's next generation of aggregates: a royalty run records
+      // the generation it counted (royalty_run_reports), and holds the report's row FOR SHARE
+      // while it calculates, so this waits for it rather than change what it reads.
+      const [{ generation }] = await manager.query<{ generation: number }[]>(
+        `WITH bumped AS (
+           UPDATE usage_reports SET aggregate_generation = aggregate_generation + 1 WHERE id = $1
+           RETURNING aggregate_generation)
+         SELECT aggregate_generation AS generation FROM bumped`,
+        [report.id],
+      );
       await manager.query(
         `INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
-                agreement_version, status, usage, unit, lines, units, revenue, rematched_at)
+                agreement_version, status, usage, unit, lines, units, revenue, rematched_at,
+                generation)
          SELECT $1::uuid, $2::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::int, 'unmatched', usage, unit, -count(*),
-                -COALESCE(sum(units), 0), -COALESCE(sum(revenue), 0), now()
+                -COALESCE(sum(units), 0), -COALESCE(sum(revenue), 0), now(), $3::int
            FROM rematched GROUP BY usage, unit
          UNION ALL
          SELECT $1::uuid, $2::uuid, publisher_id, work_id, agreement_id, version, status, usage, unit,
-                count(*), COALESCE(sum(units), 0), COALESCE(sum(revenue), 0), now()
+                count(*), COALESCE(sum(units), 0), COALESCE(sum(revenue), 0), now(), $3::int
            FROM rematched
           GROUP BY publisher_id, work_id, agreement_id, version, status, usage, unit`,
-        [report.id, report.licensee_id],
+        [report.id, report.licensee_id, generation],
       );
       await refreshReportCounts(manager, report.id);
       return Number(n);
