@@ -129,7 +129,8 @@ export class RoyaltyCalculator {
                 a.work_id, a.usage, a.unit
            FROM usage_aggregates a
           WHERE a.rematched_at IS NOT NULL AND a.status = 'matched'
-            AND a.report_id IN (SELECT id FROM counting))
+            AND a.report_id IN (SELECT id FROM counting)),
+       counted AS (
        SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
               a.work_id, a.usage, a.unit, a.units, a.revenue
          FROM usage_aggregates a
@@ -153,7 +154,8 @@ export class RoyaltyCalculator {
         WHERE a.status = 'matched'
         GROUP BY a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
                  a.work_id, a.usage, a.unit
-       HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0`,
+       HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0)
+       SELECT * FROM counted`,
       [run.id],
     );
     // A key (its agreement) belongs to one licensee: with one report per licensee, each key has
@@ -496,18 +498,21 @@ export class RoyaltyCalculator {
                      ELSE i.adjustment_commission END AS invoice_commission,
                 floor(rc.exact) AS g_base,
                 -- Text in byte order (COLLATE "C"): the same on every server, and fast to compare.
-                row_number() OVER (PARTITION BY i.id
+                -- Per agreement: one invoice each, and the order the charges come in.
+                row_number() OVER (PARTITION BY rc.agreement_id
                                    ORDER BY rc.kind COLLATE "C", rc.work_id, rc.usage COLLATE "C",
                                             rc.unit COLLATE "C", rc.agreement_version,
                                             rc.adjusts_period_start, rc.adjusts_run_id)::int AS line_no
            FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id),
        g AS (
          SELECT c.*,
-                (g_base + CASE WHEN row_number() OVER (PARTITION BY invoice_id, adj
-                                                       ORDER BY exact - g_base DESC, line_no)
-                                    <= amount - sum(g_base) OVER (PARTITION BY invoice_id, adj)
+                (g_base + CASE WHEN row_number() OVER w <= amount - sum(g_base) OVER w
                                THEN 1 ELSE 0 END)::bigint AS gross
-           FROM c),
+           FROM c
+         -- One window for the rank and the section's total (its frame the whole section): one
+         -- pass over the sorted rows rather than two.
+         WINDOW w AS (PARTITION BY agreement_id, adj ORDER BY exact - g_base DESC, line_no
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
        k AS (
          SELECT g.*, ((gross * $2::bigint) % 10000 + 10000) % 10000 AS c_rem FROM g),
        r AS (
@@ -515,12 +520,16 @@ export class RoyaltyCalculator {
        a AS (
          SELECT invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
                 unit, units, rate, per, exact, gross,
-                (c_base + CASE WHEN row_number() OVER (PARTITION BY invoice_id, adj
-                                                       ORDER BY c_rem DESC, line_no)
-                                    <= invoice_commission - sum(c_base) OVER (PARTITION BY invoice_id, adj)
+                (c_base + CASE WHEN row_number() OVER w <= invoice_commission - sum(c_base) OVER w
                                THEN 1 ELSE 0 END)::bigint AS commission,
                 adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids
-           FROM r)
+           FROM r
+         WINDOW w AS (PARTITION BY agreement_id, adj ORDER BY c_rem DESC, line_no
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+          -- In line order (each invoice's lines sorted on their own, the invoices already are):
+          -- the charges are then written in their primary key's order after a cheap sort (the
+          -- hash join below keeps the order of the rows it probes with).
+          ORDER BY agreement_id, line_no)
        -- With the split version that shares the line (joined last: the sorts above stay narrow).
        SELECT a.*, v.split_version, v.payees, v.shape
          FROM a
@@ -528,8 +537,6 @@ export class RoyaltyCalculator {
            ON v.work_id = a.work_id AND v.on_date = COALESCE(a.adjusts_period_end, $3::date)`,
       [run.id, run.commission_bps, run.period_end],
     );
-    // Fresh rows carry no statistics (temp tables never): plan with real sizes.
-    await manager.query(`ANALYZE run_allocated`);
     await manager.query(
       `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
               work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
