@@ -408,6 +408,17 @@ describe('royalty restatements', () => {
       matched: 3,
       unmatched: 0,
     });
+    // March counted r1's aggregates as they were (generation 0); the re-match is generation 1.
+    expect(
+      await t.sql(
+        `SELECT r.generation AS counted, u.aggregate_generation AS now,
+                (SELECT array_agg(DISTINCT a.generation ORDER BY a.generation)
+                   FROM usage_aggregates a WHERE a.report_id = r.report_id) AS generations
+           FROM royalty_run_reports r JOIN usage_reports u ON u.id = r.report_id
+          WHERE r.run_id = $1`,
+        [marchRun.id],
+      ),
+    ).toEqual([{ counted: 0, now: 1, generations: [0, 1] }]);
 
     // April and May are both calculated while March's change is unsettled: each restates it
     // (+10,000 tokens = 20 cents, commission 2, C's 18).
