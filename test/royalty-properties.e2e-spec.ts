@@ -68,6 +68,8 @@ describe('royalty run invariants', () => {
     let month = 0;
     // The previous month's report (posted), which the next example supersedes.
     let previous: { id: string; period: string; lines: Record<string, unknown>[] } | null = null;
+    // Every month's charges differ (new works): so must every run's calculation hash.
+    const hashes = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { minLength: 1, maxLength: 6 }),
@@ -161,6 +163,8 @@ describe('royalty run invariants', () => {
           expect(Number(adjustments) > 0).toBe(corrects !== null);
           await t.http.post(`/v1/royalty-runs/${created.body.id as string}/recalculate`, finance);
           expect((await wait(created.body.id)).calculationHash).toBe(first.calculationHash);
+          expect(first.calculationHash).toMatch(/^[0-9a-f]{64}$/);
+          hashes.add(first.calculationHash as string);
           // Each invoice section over its charges by the documented rule (src/royalties/allocate.ts).
           const charges = await t.sql<{
             invoice_id: string;
@@ -273,5 +277,6 @@ describe('royalty run invariants', () => {
       ),
       { numRuns: 8 },
     );
+    expect(hashes.size).toBe(month);
   });
 });

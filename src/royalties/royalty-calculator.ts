@@ -14,6 +14,30 @@ interface RunRow {
   commission_bps: number;
 }
 
+/** A field's binary form, a null marked apart from any value. */
+const orNull = (bytes: string): string => `COALESCE('\\x01'::bytea || ${bytes}, '\\x00'::bytea)`;
+/** Text, length-prefixed: "ab" + "c" and "a" + "bc" differ. */
+const text = (column: string): string =>
+  orNull(`int4send(octet_length(${column})) || textsend(${column})`);
+
+/** A charge (royalty_charges c) as bytes for the run's digest; numerics and arrays carry their own lengths. */
+const CHARGE_BYTES = [
+  'int4send(c.line_no)',
+  text('c.kind'),
+  'uuid_send(c.agreement_id)',
+  orNull('uuid_send(c.work_id)'),
+  text('c.usage'),
+  text('c.unit'),
+  orNull('numeric_send(c.units)'),
+  orNull('numeric_send(c.rate)'),
+  orNull('int8send(c.per)'),
+  'int8send(c.gross)',
+  'int8send(c.commission)',
+  orNull('int4send(c.split_version)'),
+  orNull('uuid_send(c.adjusts_run_id)'),
+  orNull('array_send(c.adjusts_report_ids)'),
+].join(' || ');
+
 /**
  * Calculates a royalty run in the database, as a preview that posting makes final:
  * 1. the matched usage of the reports that count for the period, by agreement version, work,
@@ -776,24 +800,19 @@ export class RoyaltyCalculator {
       // What a statement's lines derive from, in a fixed order: the charges (with the split
       // version each is shared by; split versions never change) digested per invoice, then
       // each statement's totals by invoice and its stored lines. Equal digests, equal statements.
-      // Fields joined by | (a null as nothing), concatenated rather than format()ted: cheaper.
-      `SELECT sha256(convert_to(
-                COALESCE((SELECT string_agg(encode(x.digest, 'hex'), E'\n' ORDER BY x.invoice_id)
+      // A charge is digested in its types' binary forms (*_send), each field unambiguous
+      // (text length-prefixed, a null marked): formatting a million charges as text took 4.7 s
+      // against 2.9 s.
+      `SELECT sha256(
+                COALESCE((SELECT string_agg(x.digest, ''::bytea ORDER BY x.invoice_id)
                             FROM (SELECT c.invoice_id,
-                                         sha256(convert_to(string_agg(
-                                           c.line_no || '|' || c.kind || '|' || c.agreement_id || '|'
-                                           || COALESCE(c.work_id::text, '') || '|' || COALESCE(c.usage, '')
-                                           || '|' || COALESCE(c.unit, '') || '|' || COALESCE(c.units::text, '')
-                                           || '|' || COALESCE(c.rate::text, '') || '|'
-                                           || COALESCE(c.per::text, '') || '|' || c.gross || '|'
-                                           || c.commission || '|' || COALESCE(c.split_version::text, '')
-                                           || '|' || COALESCE(c.adjusts_run_id::text, '') || '|'
-                                           || COALESCE(c.adjusts_report_ids::text, ''),
-                                           E'\n' ORDER BY c.line_no), 'UTF8')) AS digest
+                                         sha256(string_agg(
+                                           ${CHARGE_BYTES}, ''::bytea ORDER BY c.line_no)) AS digest
                                     FROM royalty_charges c WHERE c.run_id = $1
-                                   GROUP BY c.invoice_id) x), '')
-                || E'\n--\n'
-                || COALESCE((SELECT string_agg(s.payee_id || '|' || s.currency || '|' || si.invoice_id
+                                   GROUP BY c.invoice_id) x), ''::bytea)
+                || convert_to(
+                  E'\n--\n'
+                  || COALESCE((SELECT string_agg(s.payee_id || '|' || s.currency || '|' || si.invoice_id
                                                || '|' || si.gross || '|' || si.commission, E'\n'
                                                ORDER BY s.payee_id, s.currency COLLATE "C", si.invoice_id)
                                FROM statements s JOIN statement_invoices si ON si.statement_id = s.id
