@@ -580,8 +580,8 @@ export class RoyaltyCalculator {
   /**
    * The split version each charge is shared by: the version in force at the period's end (the
    * first, for a work whose splits start later); for an adjustment, at the end of the period it
-   * corrects. With each, its payees in payee order and their bps in the same order: the split's
-   * shape, on which alone the rounding of a share depends (with the amount mod 10000).
+   * corrects. With each, its payees in payee order and their bps in the same order (the split's
+   * shape): what the charges are shared by and grouped on (payeeShares).
    */
   private async splitVersions(manager: EntityManager, run: RunRow): Promise<void> {
     // A table, analysed: as a CTE its size was guessed at 200 rows, and each work's splits were
