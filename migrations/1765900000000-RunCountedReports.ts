@@ -83,6 +83,18 @@ export class RunCountedReports1765900000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    // What the runs since counted, copied back per key, as the code before this reads it.
+    await queryRunner.query(`
+      INSERT INTO royalty_run_usage (run_id, period_run_id, report_id, agreement_id,
+             agreement_version, licensee_id, publisher_id, work_id, usage, unit, units, revenue)
+      SELECT r.run_id, r.run_id, a.report_id, a.agreement_id, a.agreement_version, a.licensee_id,
+             a.publisher_id, a.work_id, a.usage, a.unit, sum(a.units), sum(a.revenue)
+        FROM royalty_run_reports r
+        JOIN usage_aggregates a ON a.report_id = r.report_id AND a.generation <= r.generation
+       WHERE a.status = 'matched'
+       GROUP BY r.run_id, a.report_id, a.agreement_id, a.agreement_version, a.licensee_id,
+                a.publisher_id, a.work_id, a.usage, a.unit
+      HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0`);
     await queryRunner.query(`DROP VIEW royalty_run_counted`);
     await queryRunner.query(`DROP TABLE royalty_run_reports`);
     await queryRunner.query(keepContent(MUTABLE, ''));
