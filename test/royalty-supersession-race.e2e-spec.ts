@@ -4,7 +4,7 @@ import { createPayee, createWork, freshIsbn } from './factories/catalogue.factor
 import { agreedOffer } from './factories/licensing.factory';
 import { createOrganization } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
-import { financeKey } from './support/payouts';
+import { financeKey, waitFor } from './support/payouts';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -88,14 +88,17 @@ describe('a supersession committed while a run locks its reports', () => {
       });
       expect(created.status).toBe(202);
       // The run waits for the original's row lock, held by the supersession.
-      await waitFor(async () => {
-        const [{ waiting }] = await t.sql<{ waiting: boolean }>(
-          `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
-                           WHERE datname = current_database() AND wait_event_type = 'Lock'
-                             AND query LIKE '%FOR SHARE%') AS waiting`,
-        );
-        return waiting;
-      });
+      await waitFor(
+        async () =>
+          (
+            await t.sql<{ waiting: boolean }>(
+              `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                               WHERE datname = current_database() AND wait_event_type = 'Lock'
+                                 AND query LIKE '%FOR SHARE%') AS waiting`,
+            )
+          )[0].waiting,
+        (waiting) => waiting,
+      );
       await supersession.query('COMMIT');
 
       const run = await calculated(t, finance, created.body.id as string);
@@ -115,11 +118,3 @@ describe('a supersession committed while a run locks its reports', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('the run never waited for the supersession');
-}

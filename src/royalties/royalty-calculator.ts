@@ -163,6 +163,48 @@ export class RoyaltyCalculator {
 
   private async charges(manager: EntityManager, run: RunRow): Promise<void> {
     await this.countedReports(manager, run);
+    // The run's usage: the aggregates of those reports summed over them. The matcher writes each
+    // key of a report once; only a key a re-match added delta rows to (rematched_at) has more
+    // rows, so only those keys are grouped and summed, and the million others are taken as they
+    // are (grouping them all by eight columns was ~5 s at 10M lines).
+    await manager.query(
+      `CREATE TEMP TABLE run_counted ON COMMIT DROP AS
+       WITH counting AS MATERIALIZED (
+         SELECT report_id AS id FROM royalty_run_reports WHERE run_id = $1),
+       delta_keys AS MATERIALIZED (
+         SELECT DISTINCT a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
+                a.work_id, a.usage, a.unit
+           FROM usage_aggregates a
+          WHERE a.rematched_at IS NOT NULL AND a.status = 'matched'
+            AND a.report_id IN (SELECT id FROM counting)),
+       counted AS (
+       SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
+              a.work_id, a.usage, a.unit, a.units, a.revenue
+         FROM usage_aggregates a
+        WHERE a.status = 'matched' AND a.report_id IN (SELECT id FROM counting)
+          AND (a.units <> 0 OR a.revenue <> 0)
+          AND NOT EXISTS (
+                SELECT 1 FROM delta_keys d
+                 WHERE (d.report_id, d.agreement_id, d.agreement_version, d.publisher_id,
+                        d.work_id, d.usage, d.unit)
+                     = (a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
+                        a.work_id, a.usage, a.unit))
+       UNION ALL
+       SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
+              a.work_id, a.usage, a.unit, sum(a.units), sum(a.revenue)
+         FROM usage_aggregates a
+         JOIN delta_keys d
+           ON (d.report_id, d.agreement_id, d.agreement_version, d.publisher_id, d.work_id,
+               d.usage, d.unit)
+            = (a.report_id, a.agreement_id, a.agreement_version, a.publisher_id, a.work_id,
+               a.usage, a.unit)
+        WHERE a.status = 'matched'
+        GROUP BY a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
+                 a.work_id, a.usage, a.unit
+       HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0)
+       SELECT * FROM counted`,
+      [run.id],
+    );
     // A key (its agreement) belongs to one licensee: with one report per licensee, each key has
     // one report and the usage is the counted rows as they are (not summed again).
     const [{ oneReportEach }] = await manager.query<{ oneReportEach: boolean | null }[]>(
@@ -173,13 +215,21 @@ export class RoyaltyCalculator {
                 GROUP BY r.licensee_id) r`,
       [run.id],
     );
+    await manager.query(
+      oneReportEach !== false
+        ? `ALTER TABLE run_counted RENAME TO run_usage`
+        : `CREATE TEMP TABLE run_usage ON COMMIT DROP AS
+           SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit,
+                  sum(units) AS units, sum(revenue) AS revenue
+             FROM run_counted
+            GROUP BY agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage, unit
+           HAVING sum(units) <> 0 OR sum(revenue) <> 0`,
+    );
     await this.restatedUsage(manager, run);
-    // Every licensee with a counted report, or restated usage, or an agreement in force during
-    // the run (fees accrue without usage); and the usage types each used. A licensee or usage type
-    // whose usage nets to nothing only adds rates that price nothing.
+    // Every licensee with usage, or with an agreement in force during the run (fees accrue
+    // without usage).
     const licensees = await manager.query<{ licensee_id: string }[]>(
-      `SELECT r.licensee_id FROM royalty_run_reports c JOIN usage_reports r ON r.id = c.report_id
-        WHERE c.run_id = $3
+      `SELECT licensee_id FROM run_usage
        UNION
        SELECT licensee_id FROM run_restated
        UNION
@@ -187,16 +237,13 @@ export class RoyaltyCalculator {
         WHERE status <> 'proposed' AND starts_on <= $2
           AND (LEAST(ends_on, terminated_on) IS NULL OR LEAST(ends_on, terminated_on) >= $1)
        ORDER BY licensee_id`,
-      [run.period_start, run.period_end, run.id],
+      [run.period_start, run.period_end],
     );
     const used = await manager.query<{ licensee_id: string; usage: string }[]>(
-      `SELECT DISTINCT a.licensee_id, a.usage FROM usage_aggregates a
-        WHERE a.status = 'matched'
-          AND a.report_id IN (SELECT report_id FROM royalty_run_reports WHERE run_id = $1)
+      `SELECT licensee_id, usage FROM run_usage
        UNION
        SELECT licensee_id, usage FROM run_restated
        ORDER BY licensee_id, usage`,
-      [run.id],
     );
     const rates: RunRate[] = [];
     const shares: RevenueShare[] = [];
@@ -243,60 +290,8 @@ export class RoyaltyCalculator {
         ),
       ],
     );
-    // The run's usage, priced as it is read: the aggregates of the counted reports summed over
-    // them. The matcher writes each key of a report once; only a key a re-match added delta rows
-    // to (rematched_at) has more rows, so only those keys are grouped and summed, and the million
-    // others are taken as they are (grouping them all by eight columns was ~5 s at 10M lines).
-    // Read once, into memory, for both the per-unit and the revenue-share charges (a temporary
-    // table of it cost ~1.5 s more at 10M lines).
     await manager.query(
       `CREATE TEMP TABLE run_charges ON COMMIT DROP AS
-       WITH counting AS MATERIALIZED (
-         SELECT report_id AS id FROM royalty_run_reports WHERE run_id = $1),
-       delta_keys AS MATERIALIZED (
-         SELECT DISTINCT a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
-                a.work_id, a.usage, a.unit
-           FROM usage_aggregates a
-          WHERE a.rematched_at IS NOT NULL AND a.status = 'matched'
-            AND a.report_id IN (SELECT id FROM counting)),
-       counted AS (
-       SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
-              a.work_id, a.usage, a.unit, a.units, a.revenue
-         FROM usage_aggregates a
-        WHERE a.status = 'matched' AND a.report_id IN (SELECT id FROM counting)
-          AND (a.units <> 0 OR a.revenue <> 0)
-          AND NOT EXISTS (
-                SELECT 1 FROM delta_keys d
-                 WHERE (d.report_id, d.agreement_id, d.agreement_version, d.publisher_id,
-                        d.work_id, d.usage, d.unit)
-                     = (a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
-                        a.work_id, a.usage, a.unit))
-       UNION ALL
-       SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
-              a.work_id, a.usage, a.unit, sum(a.units), sum(a.revenue)
-         FROM usage_aggregates a
-         JOIN delta_keys d
-           ON (d.report_id, d.agreement_id, d.agreement_version, d.publisher_id, d.work_id,
-               d.usage, d.unit)
-            = (a.report_id, a.agreement_id, a.agreement_version, a.publisher_id, a.work_id,
-               a.usage, a.unit)
-        WHERE a.status = 'matched'
-        GROUP BY a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
-                 a.work_id, a.usage, a.unit
-       HAVING sum(a.units) <> 0 OR sum(a.revenue) <> 0),
-       run_usage AS MATERIALIZED (
-         ${
-           oneReportEach !== false
-             ? `SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage,
-                       unit, units, revenue
-                  FROM counted`
-             : `SELECT agreement_id, agreement_version, licensee_id, publisher_id, work_id, usage,
-                       unit, sum(units) AS units, sum(revenue) AS revenue
-                  FROM counted
-                 GROUP BY agreement_id, agreement_version, licensee_id, publisher_id, work_id,
-                          usage, unit
-                HAVING sum(units) <> 0 OR sum(revenue) <> 0`
-         })
        SELECT 'per-unit'::text AS kind, u.agreement_id, u.agreement_version, u.licensee_id,
               u.publisher_id, u.work_id, u.usage, u.unit, u.units, r.rate, r.per, r.currency,
               u.units * r.rate / r.per AS exact
@@ -311,7 +306,6 @@ export class RoyaltyCalculator {
          FROM run_usage u
          JOIN run_shares_bps b ON b.agreement_id = u.agreement_id AND b.version = u.agreement_version
         WHERE u.revenue > 0`,
-      [run.id],
     );
     await manager.query(
       `CREATE TEMP TABLE run_fixed ON COMMIT DROP AS
