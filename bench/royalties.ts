@@ -19,7 +19,8 @@
  * licensee are created through the API (admin key), each publisher registers two more payees
  * (POST /v1/payees) besides its default one, and a finance key is issued to the operator
  * organization; the works are COPYed straight into works, work_identifiers and work_splits (the
- * licence-check bench's plan, each work split 3333/3333/3334 over its publisher's three payees);
+ * licence-check bench's plan, each work split 3333/3333/3334 over its publisher's three payees),
+ * and each work's split shape recorded as the import records it (BACKFILL_SPLIT_SHAPES);
  * 10 offers per publisher are published through the API and the licensee's 100 agreements on them
  * inserted with SQL. The usage is built in SQL as the usage worker would leave it: one accepted
  * `usage_reports` row for June 2027, BENCH_LINES lines in `usage_report_lines` naming their work and agreement (works Zipf-skewed,
@@ -63,6 +64,7 @@ import {
   WORKS_COPY,
 } from './licence-check/shared';
 import { isbnOf } from './catalogue/data';
+import { BACKFILL_SPLIT_SHAPES } from '../migrations/1766000000000-SplitShapes';
 import { describeWaits, SampledStatement, StatementSampler } from './usage/sampler';
 import {
   assertLoopback,
@@ -95,7 +97,7 @@ const MONTH_PARTITION = 'usage_report_lines_y2027m06';
 const PARTITION = 'usage_evidence.r_0190b00000007000800000000e1e11';
 const SHARE_INPUT_PERCENT = 15;
 /** Bump when the generated data changes: a kept template of another version is built again. */
-const DATA_VERSION = 2;
+const DATA_VERSION = 3;
 
 const TARGET_RATIO = 2;
 const TARGET_POST_SECONDS = 60;
@@ -363,6 +365,12 @@ async function createTemplate(): Promise<Setup> {
   if (written[0] !== WORKS || written[1] !== WORKS || written[2] !== WORKS * PAYEES_PER_WORK) {
     throw new Error(`COPY wrote ${written.join('/')} rows`);
   }
+  // Each work's split shape, as the import leaves it (split_shapes, works.split_shape_id); the
+  // works rewritten without the dead rows the backfill leaves, as an import writes them.
+  await withClient(url, async (client) => {
+    await client.query(BACKFILL_SPLIT_SHAPES);
+    await client.query(`VACUUM FULL works`);
+  });
   const copySeconds = (Date.now() - copyStarted) / 1000;
 
   log(`  offers: ${PUBLISHERS * AGREEMENTS_PER_PUBLISHER} through POST /v1/licence-offers`);

@@ -150,6 +150,18 @@ describe('catalogue imports', () => {
     expect(splitVersions.body.data).toEqual([
       expect.objectContaining({ splitVersion: 1, effectiveFrom: '0001-01-01' }),
     ]);
+    // Each work points at its split's shape, stored once: the default split's shape is the one
+    // the API gave the work it created.
+    const shapes = await t.sql<{ same: boolean; shape: number }>(
+      `SELECT s.splits = w.splits AS same, s.id AS shape
+         FROM works w JOIN split_shapes s ON s.id = w.split_shape_id
+        WHERE w.id = $1 OR w.organization_id = $2 AND w.external_id IN ('IMP-1', 'IMP-2')
+        ORDER BY w.id = $1 DESC, w.external_id`,
+      [taken.id, publisher.id],
+    );
+    expect(shapes.map((row) => [row.same])).toEqual([[true], [true], [true]]);
+    expect(shapes[1].shape).toBe(shapes[0].shape);
+    expect(shapes[2].shape).not.toBe(shapes[0].shape);
     expect(
       await t.sql('SELECT count(*)::int AS n FROM catalogue_import_rows WHERE import_id = $1', [
         response.body.id,

@@ -8,7 +8,7 @@ import { startTestApp, TestApp } from './support/test-app';
 
 /**
  * Which split version shares a charge: the one in force on the period's last day, whatever
- * changed before or after it. This file keeps to 2050, which no other test reports in.
+ * changed before or after it. This file keeps to 2050 (June, September), which no other test reports in.
  */
 describe('royalty runs share charges by the splits in force at the period end', () => {
   let t: TestApp;
@@ -114,5 +114,65 @@ describe('royalty runs share charges by the splits in force at the period end', 
       [x.id]: [334 + tie(x.id, 150), 33 + 15],
       [y.id]: [667 + tie(y.id, 150), 67 + 15],
     });
+  });
+
+  it('shares a work without a recorded split shape by its split version, as one with a shape', async () => {
+    // Two works split alike point at one shape; one of them as a work written before shapes
+    // were kept (no shape): the run finds its version and shape in work_splits instead.
+    const split = [
+      { payeeId: x.id, shareBps: 5000 },
+      { payeeId: y.id, shareBps: 5000 },
+    ];
+    const shaped = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
+      splits: split,
+    });
+    const unshaped = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
+      splits: [...split].reverse(),
+    });
+    const [shape] = await t.sql<{ a: number; b: number }>(
+      `SELECT (SELECT split_shape_id FROM works WHERE id = $1) AS a,
+              (SELECT split_shape_id FROM works WHERE id = $2) AS b`,
+      [shaped.id, unshaped.id],
+    );
+    expect(shape.a).toEqual(expect.any(Number));
+    expect(shape.b).toBe(shape.a);
+    await t.sql(`UPDATE works SET split_shape_id = NULL WHERE id = $1`, [unshaped.id]);
+
+    const report = await t.http.post(
+      '/v1/usage-reports',
+      licensee.key,
+      usageReport(
+        [
+          { lineId: '1', workId: shaped.id, usage: 'ai-train', units: 301, unit: 'token' },
+          { lineId: '2', workId: unshaped.id, usage: 'ai-train', units: 301, unit: 'token' },
+        ].map((line) => ({ ...line, occurredOn: '2050-09-10' })),
+        { periodStart: '2050-09-01', periodEnd: '2050-09-30' },
+      ),
+    );
+    expect((await settledReport(t, licensee.key, report.body.id)).body.counts.matched).toBe(2);
+    const run = await calculatedRun(t, finance, '2050-09-01', '2050-09-30');
+    expect(run.body.status).toBe('calculated');
+    const charges = await t.sql<{ work_id: string; split_version: number; split_shape_id: number }>(
+      `SELECT work_id, split_version, split_shape_id FROM royalty_charges WHERE run_id = $1
+        ORDER BY work_id`,
+      [run.body.id],
+    );
+    expect(charges).toEqual(
+      [shaped.id, unshaped.id]
+        .sort()
+        .map((workId) => ({ work_id: workId, split_version: 1, split_shape_id: shape.a })),
+    );
+    // Each 301 (commission 30) half each: 150.5 twice, the spare unit to the lower payee id.
+    const statements = (await t.http.get(`/v1/statements?runId=${run.body.id as string}`, finance))
+      .body.data as { payeeId: string; gross: number; commission: number }[];
+    const [first] = [x.id, y.id].sort();
+    expect(Object.fromEntries(statements.map((s) => [s.payeeId, [s.gross, s.commission]]))).toEqual(
+      {
+        [x.id]: [x.id === first ? 302 : 300, 30],
+        [y.id]: [y.id === first ? 302 : 300, 30],
+      },
+    );
   });
 });

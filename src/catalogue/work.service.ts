@@ -90,8 +90,8 @@ export class WorkService {
         const id = newId();
         await manager.query(
           `INSERT INTO works (id, organization_id, external_id, title, kind, language, published_at, metadata,
-                            identifiers, splits, split_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)`,
+                            identifiers, splits, split_version, split_shape_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, split_shape_id($10::jsonb))`,
           [
             id,
             organizationId,
@@ -214,7 +214,8 @@ export class WorkService {
       await manager.query(
         `UPDATE works SET external_id = $2, title = $3, kind = $4, language = $5, published_at = $6,
                           metadata = $7, identifiers = $8, splits = $9, split_version = $10,
-                          version = version + 1, updated_at = now()
+                          split_shape_id = split_shape_id($9::jsonb), version = version + 1,
+                          updated_at = now()
           WHERE id = $1`,
         [
           id,

@@ -94,6 +94,9 @@ export class RoyaltyCalculator {
       await this.clear(manager, run.id);
       await this.charges(manager, run);
       await this.invoices(manager, run);
+      // Without statistics the planner takes the run's million charges and its invoices for a
+      // few thousand rows, and hashes the allocated charges where it should probe with them.
+      await manager.query(`ANALYZE run_charges, invoices`);
       await this.allocate(manager, run);
       await this.repayAdvances(manager);
       await this.statements(manager, run);
@@ -290,6 +293,10 @@ export class RoyaltyCalculator {
         ),
       ],
     );
+    // Analysed: without statistics the planner takes these few rows for hundreds and sorts the
+    // million usage rows for a merge join (1 s at 10M lines) where a hash join reads them as
+    // they lie.
+    await manager.query(`ANALYZE run_rates, run_shares_bps`);
     await manager.query(
       `CREATE TEMP TABLE run_charges ON COMMIT DROP AS
        SELECT 'per-unit'::text AS kind, u.agreement_id, u.agreement_version, u.licensee_id,
@@ -532,11 +539,14 @@ export class RoyaltyCalculator {
     //   number of lines, since the commission is the amount × bps rounded) one each to the
     //   largest remainders — so a line's commission never exceeds its gross.
     // Remainders of the commission are integers (gross × bps mod 10000), floored for negative
-    // grosses as for positive ones. Allocated in a temporary table (the splits below read it),
-    // then written once.
-    await this.splitVersions(manager, run);
+    // grosses as for positive ones. Written straight into royalty_charges (the payee shares
+    // read them from there): a temporary table in between cost a write and a sorted read of the
+    // million charges.
     await manager.query(
-      `CREATE TEMP TABLE run_allocated ON COMMIT DROP AS
+      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
+              work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
+              adjusts_period_start, adjusts_period_end, adjusts_report_ids, split_version,
+              split_shape_id)
        WITH c AS (
          SELECT rc.kind, rc.agreement_id, rc.agreement_version, rc.work_id, rc.usage, rc.unit,
                 rc.units, rc.rate, rc.per, rc.exact, rc.adjusts_run_id, rc.adjusts_period_start,
@@ -548,12 +558,20 @@ export class RoyaltyCalculator {
                      ELSE i.adjustment_commission END AS invoice_commission,
                 floor(rc.exact) AS g_base,
                 -- Text in byte order (COLLATE "C"): the same on every server, and fast to compare.
-                -- Per agreement: one invoice each, and the order the charges come in.
-                row_number() OVER (PARTITION BY rc.agreement_id
+                -- Per invoice (one per agreement), so every sort below and the write's order
+                -- (invoice, line) keep the invoice as their first key: the last sort is per invoice.
+                row_number() OVER (PARTITION BY i.id
                                    ORDER BY rc.kind COLLATE "C", rc.work_id, rc.usage COLLATE "C",
                                             rc.unit COLLATE "C", rc.agreement_version,
-                                            rc.adjusts_period_start, rc.adjusts_run_id)::int AS line_no
-           FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id),
+                                            rc.adjusts_period_start, rc.adjusts_run_id)::int AS line_no,
+                -- The split that shares the line. A work whose splits never changed has one
+                -- version, in force on every day, and its row points at that split's shape (read
+                -- here rather than by aggregating work_splits: 3 s at 10M lines); the others are
+                -- filled in after (multiVersionSplits).
+                CASE WHEN w.id IS NOT NULL THEN 1 END AS split_version, w.split_shape_id AS shape_id
+           FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id
+           LEFT JOIN works w ON w.id = rc.work_id AND w.split_version = 1
+                            AND w.split_shape_id IS NOT NULL),
        g AS (
          SELECT c.*,
                 (g_base + CASE WHEN row_number() OVER w <= amount - sum(g_base) OVER w
@@ -561,7 +579,7 @@ export class RoyaltyCalculator {
            FROM c
          -- One window for the rank and the section's total (its frame the whole section): one
          -- pass over the sorted rows rather than two.
-         WINDOW w AS (PARTITION BY agreement_id, adj ORDER BY exact - g_base DESC, line_no
+         WINDOW w AS (PARTITION BY invoice_id, adj ORDER BY exact - g_base DESC, line_no
                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
        k AS (
          SELECT g.*, ((gross * $2::bigint) % 10000 + 10000) % 10000 AS c_rem FROM g),
@@ -572,75 +590,73 @@ export class RoyaltyCalculator {
                 unit, units, rate, per, exact, gross,
                 (c_base + CASE WHEN row_number() OVER w <= invoice_commission - sum(c_base) OVER w
                                THEN 1 ELSE 0 END)::bigint AS commission,
-                adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids
+                adjusts_run_id, adjusts_period_start, adjusts_period_end, adjusts_report_ids,
+                split_version, shape_id
            FROM r
-         WINDOW w AS (PARTITION BY agreement_id, adj ORDER BY c_rem DESC, line_no
+         WINDOW w AS (PARTITION BY invoice_id, adj ORDER BY c_rem DESC, line_no
                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-          -- In the charges' primary key order: the hash join below keeps the order of the rows it
-          -- probes with, so the write's sort finds them sorted (one pass) rather than sorting each
-          -- invoice's lines again (~1.5 s at 10M lines).
-          ORDER BY invoice_id, line_no)
-       -- With the split version that shares the line (joined last: the sorts above stay narrow).
-       SELECT a.*, v.split_version, v.payees, v.shape
+          )
+       SELECT $1::uuid, invoice_id, line_no, kind, agreement_id, agreement_version, work_id, usage,
+              unit, units, rate, per, exact, gross, commission, adjusts_run_id,
+              adjusts_period_start, adjusts_period_end, adjusts_report_ids, split_version, shape_id
          FROM a
-         LEFT JOIN run_split_versions v
-           ON v.work_id = a.work_id AND v.on_date = COALESCE(a.adjusts_period_end, $3::date)`,
-      [run.id, run.commission_bps, run.period_end],
+        -- In key order: the primary key's index is appended to, not split at random pages. The
+        -- windows above are per invoice, so this sorts each invoice's lines on their own.
+        ORDER BY invoice_id, line_no`,
+      [run.id, run.commission_bps],
     );
-    await manager.query(
-      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
-              work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
-              adjusts_period_start, adjusts_period_end, adjusts_report_ids, split_version)
-       SELECT $1::uuid, c.invoice_id, c.line_no, c.kind, c.agreement_id, c.agreement_version,
-              c.work_id, c.usage, c.unit, c.units, c.rate, c.per, c.exact, c.gross, c.commission,
-              c.adjusts_run_id, c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids,
-              c.split_version
-         FROM run_allocated c
-        -- In key order: the primary key's index is appended to, not split at random pages.
-        ORDER BY c.invoice_id, c.line_no`,
-      [run.id],
-    );
-    await this.payeeShares(manager);
+    await this.multiVersionSplits(manager, run);
+    await this.payeeShares(manager, run);
   }
 
   /**
-   * The split version each charge is shared by: the version in force at the period's end (the
+   * The split version of the charges whose work has had more than one (few: the allocation took
+   * the others' one version from the works row): the version in force at the period's end (the
    * first, for a work whose splits start later); for an adjustment, at the end of the period it
-   * corrects. With each, its payees in payee order and their bps in the same order (the split's
-   * shape): what the charges are shared by and grouped on (payeeShares).
+   * corrects. Race-free without a lock: a work's split version only grows, so a work that had one
+   * version when the allocation read it and has more now is filled in here, from the versions
+   * it has now.
    */
-  private async splitVersions(manager: EntityManager, run: RunRow): Promise<void> {
-    // A table, analysed: as a CTE its size was guessed at 200 rows, and each work's splits were
-    // then fetched by an index probe of its own (773,001 of them at 10M lines: 7.6 s).
+  private async multiVersionSplits(manager: EntityManager, run: RunRow): Promise<void> {
+    // An index holds exactly these charges (royalty_charges_split_pending): no scan of the run.
+    const missing = `SELECT EXISTS (SELECT 1 FROM royalty_charges
+                                     WHERE run_id = $1 AND work_id IS NOT NULL
+                                       AND split_version IS NULL) AS missing`;
+    const [{ missing: some }] = await manager.query<{ missing: boolean }[]>(missing, [run.id]);
+    if (!some) return;
+    // The version's shape (split_shapes, found or stored): the charges are grouped and shared by
+    // shape whichever way they got it (payeeShares).
     await manager.query(
-      `CREATE TEMP TABLE run_split_works ON COMMIT DROP AS
-       SELECT DISTINCT work_id, COALESCE(adjusts_period_end, $1::date) AS on_date
-         FROM run_charges WHERE work_id IS NOT NULL`,
-      [run.period_end],
+      `WITH days AS (
+         SELECT DISTINCT work_id, COALESCE(adjusts_period_end, $1::date) AS on_date
+           FROM royalty_charges
+          WHERE run_id = $2 AND work_id IS NOT NULL AND split_version IS NULL),
+       versions AS (
+         SELECT w.work_id, w.split_version, min(w.effective_from) AS effective_from,
+                jsonb_agg(jsonb_build_object('payeeId', w.payee_id, 'shareBps', w.share_bps)
+                          ORDER BY w.payee_id) AS splits
+           FROM work_splits w
+          WHERE w.work_id IN (SELECT work_id FROM days)
+          GROUP BY w.work_id, w.split_version),
+       chosen AS (
+         SELECT DISTINCT ON (d.work_id, d.on_date) d.work_id, d.on_date, v.split_version, v.splits
+           FROM days d JOIN versions v ON v.work_id = d.work_id
+          ORDER BY d.work_id, d.on_date, v.effective_from <= d.on_date DESC,
+                   CASE WHEN v.effective_from <= d.on_date THEN -v.split_version
+                        ELSE v.split_version END),
+       shaped AS (
+         SELECT c.*, split_shape_id(c.splits) AS shape_id
+           FROM (SELECT * FROM chosen ORDER BY md5(splits::text)) c)
+       UPDATE royalty_charges c SET split_version = v.split_version, split_shape_id = v.shape_id
+         FROM shaped v
+        WHERE c.run_id = $2 AND c.work_id = v.work_id
+          AND COALESCE(c.adjusts_period_end, $1::date) = v.on_date AND c.split_version IS NULL`,
+      [run.period_end, run.id],
     );
-    await manager.query(`ANALYZE run_split_works`);
-    // Each version's payees and shape by aggregating rows read in key order (the primary key's
-    // index): plain array_agg keeps its input's order, where array_agg(… ORDER BY …) sorts every
-    // group on its own (10.6 s against 5.1 s at 10M lines). Then per work and day the latest
-    // version in force, else the first, by one DISTINCT ON rather than a join back.
-    await manager.query(
-      `CREATE TEMP TABLE run_split_versions ON COMMIT DROP AS
-       SELECT DISTINCT ON (d.work_id, d.on_date) d.work_id, d.on_date, v.split_version, v.payees,
-              v.shape
-         FROM run_split_works d
-         JOIN (SELECT w.work_id, w.split_version, min(w.effective_from) AS effective_from,
-                      array_agg(w.payee_id) AS payees, array_agg(w.share_bps) AS shape
-                 FROM (SELECT w.work_id, w.split_version, w.effective_from, w.payee_id, w.share_bps
-                         FROM work_splits w
-                        WHERE w.work_id IN (SELECT work_id FROM run_split_works)
-                        -- A subquery with ORDER BY is not flattened: the order reaches array_agg.
-                        ORDER BY w.work_id, w.split_version, w.payee_id) w
-                GROUP BY w.work_id, w.split_version) v ON v.work_id = d.work_id
-        ORDER BY d.work_id, d.on_date, v.effective_from <= d.on_date DESC,
-                 CASE WHEN v.effective_from <= d.on_date THEN -v.split_version
-                      ELSE v.split_version END`,
-    );
-    await manager.query(`ANALYZE run_split_versions`);
+    const [{ missing: left }] = await manager.query<{ missing: boolean }[]>(missing, [run.id]);
+    // Every work has a split (a work is created with one, and never deleted): a charge without
+    // one would lose its money, so the run fails instead.
+    if (left) throw new Error('a charged work has no split version');
   }
 
   /**
@@ -653,31 +669,36 @@ export class RoyaltyCalculator {
    * repeat a great deal (at 10M lines, 1M charges fall in 34k groups), and the charges × payees
    * are never formed.
    */
-  private async payeeShares(manager: EntityManager): Promise<void> {
+  private async payeeShares(manager: EntityManager, run: RunRow): Promise<void> {
     await manager.query(
       `CREATE TEMP TABLE run_payee_invoices ON COMMIT DROP AS
-       WITH groups AS (
-         SELECT invoice_id, payees, shape, gross, commission, count(*) AS n
-           FROM run_allocated WHERE work_id IS NOT NULL
-          GROUP BY invoice_id, payees, shape, gross, commission),
+       WITH every AS MATERIALIZED (
+         -- One read of the run's charges: a charge without a work is its own group (shape null).
+         SELECT invoice_id, work_id IS NULL AS publisher_line, split_shape_id AS shape_id, gross,
+                commission, count(*) AS n
+           FROM royalty_charges WHERE run_id = $1
+          GROUP BY invoice_id, work_id IS NULL, split_shape_id, gross, commission),
+       groups AS (SELECT * FROM every WHERE NOT publisher_line),
        numbered AS (
          -- A handle for each group's window partition (not part of any figure).
          SELECT g.*, row_number() OVER () AS group_no FROM groups g),
        members AS (
-         SELECT n.invoice_id, n.group_no, n.n, n.gross, n.commission, u.payee_id, u.position,
+         SELECT n.invoice_id, n.group_no, n.n, n.gross, n.commission, u.payee_id,
                 abs(n.gross) * u.bps / 10000 AS g_base, abs(n.gross) * u.bps % 10000 AS g_rem,
                 abs(n.commission) * u.bps / 10000 AS c_base,
                 abs(n.commission) * u.bps % 10000 AS c_rem
            FROM numbered n
-           CROSS JOIN LATERAL unnest(n.payees, n.shape) WITH ORDINALITY AS u (payee_id, bps, position)),
+           JOIN split_shapes s ON s.id = n.shape_id
+           CROSS JOIN LATERAL (SELECT (e->>'payeeId')::uuid AS payee_id, (e->>'shareBps')::int AS bps
+                                 FROM jsonb_array_elements(s.splits) e) u),
        shares AS (
          SELECT m.payee_id, m.invoice_id, m.n,
                 CASE WHEN m.gross < 0 THEN -1 ELSE 1 END * (m.g_base + CASE WHEN row_number() OVER (PARTITION BY m.group_no
-                                                                         ORDER BY m.g_rem DESC, m.position)
+                                                                         ORDER BY m.g_rem DESC, m.payee_id)
                                                       <= abs(m.gross) - sum(m.g_base) OVER (PARTITION BY m.group_no)
                                                  THEN 1 ELSE 0 END) AS gross,
                 CASE WHEN m.commission < 0 THEN -1 ELSE 1 END * (m.c_base + CASE WHEN row_number() OVER (PARTITION BY m.group_no
-                                                                              ORDER BY m.c_rem DESC, m.position)
+                                                                              ORDER BY m.c_rem DESC, m.payee_id)
                                                            <= abs(m.commission) - sum(m.c_base) OVER (PARTITION BY m.group_no)
                                                       THEN 1 ELSE 0 END) AS commission
            FROM members m)
@@ -685,12 +706,13 @@ export class RoyaltyCalculator {
          FROM (SELECT payee_id, invoice_id, n * gross AS gross, n * commission AS commission
                  FROM shares
                UNION ALL
-               SELECT p.id, c.invoice_id, c.gross, c.commission
-                 FROM run_allocated c
+               SELECT p.id, c.invoice_id, c.n * c.gross, c.n * c.commission
+                 FROM every c
                  JOIN invoices i ON i.id = c.invoice_id
                  JOIN payees p ON p.organization_id = i.publisher_id AND p.is_default
-                WHERE c.work_id IS NULL) x
+                WHERE c.publisher_line) x
         GROUP BY x.payee_id, x.invoice_id`,
+      [run.id],
     );
   }
 
