@@ -248,6 +248,9 @@ describe('royalty restatements', () => {
       ]),
     );
     expect(charges).toHaveLength(5);
+    // Numbered in allocation order: the period's own charges, then the adjustments, each by the
+    // largest fraction first (20.6, −119.5 → .5, 60.25), ties by kind and work.
+    expect(charges.map((c) => c.work_id)).toEqual([...[w1.id, w3.id].sort(), w3.id, w1.id, w2.id]);
 
     const statements = await statementsOf(february.id);
     // A: w1 6/1/5 (60 %; the commission's unit to the larger remainder) and w1's adjustment

@@ -75,7 +75,7 @@ interface StatementLineRow {
  * remainders (ties to the lower payee id), given the amount's sign back — the rule the
  * calculator totals by (royalty-calculator.ts, payeeShares); the charges without a work, whole,
  * for the publisher's default payee; and the stored advance-repayment lines. Numbered in the
- * statement's order: agreement, kind, work, usage, unit, charge line.
+ * statement's order: agreement, kind, work, usage, unit, corrected period, charge line.
  */
 const DERIVED_LINES_SQL = `
   WITH mine AS (
@@ -124,7 +124,8 @@ const DERIVED_LINES_SQL = `
            adjusts_report_ids, line_no
       FROM statement_lines WHERE statement_id = $1)
   SELECT row_number() OVER (ORDER BY agreement_id, kind COLLATE "C", work_id, usage COLLATE "C",
-                                     unit COLLATE "C", charge_line_no, invoice_id, stored_no)::int
+                                     unit COLLATE "C", adjusts_period_start NULLS FIRST,
+                                     charge_line_no, invoice_id, stored_no)::int
            AS line_no,
          invoice_id, kind, agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross,
          commission, gross - commission AS net, adjusts_run_id, adjusts_period_start,
