@@ -94,9 +94,12 @@ export class RoyaltyCalculator {
       await this.clear(manager, run.id);
       await this.charges(manager, run);
       await this.invoices(manager, run);
-      // Without statistics the planner takes the run's million charges and its invoices for a
-      // few thousand rows, and hashes the allocated charges where it should probe with them.
-      await manager.query(`ANALYZE run_charges, invoices`);
+      // Without statistics the planner takes the run's million charges for a few thousand rows
+      // and probes the works one by one for them (3 s at 10M lines). Row counts and widths are
+      // what it needs: a small sample gives them (the default one took 0.17 s).
+      await manager.query(`SET LOCAL default_statistics_target = 10`);
+      await manager.query(`ANALYZE run_charges`);
+      await manager.query(`RESET default_statistics_target`);
       await this.allocate(manager, run);
       await this.repayAdvances(manager);
       await this.statements(manager, run);
@@ -498,6 +501,16 @@ export class RoyaltyCalculator {
    * rounded amount × bps, half-even; a negative total makes the invoice a credit note.
    */
   private async invoices(manager: EntityManager, run: RunRow): Promise<void> {
+    // Each invoice section (an agreement's own charges; its adjustments) in one pass over the
+    // charges: what the invoice sums, and what the allocation needs before it ranks (its lines,
+    // the sum of their floors).
+    await manager.query(
+      `CREATE TEMP TABLE run_sections ON COMMIT DROP AS
+       SELECT agreement_id, adjusts_run_id IS NOT NULL AS adj, min(licensee_id::text) AS licensee_id,
+              min(publisher_id::text) AS publisher_id, min(currency) AS currency, count(*) AS n,
+              sum(exact) AS exact, sum(floor(exact)) AS floors
+         FROM run_charges GROUP BY agreement_id, adjusts_run_id IS NOT NULL`,
+    );
     await manager.query(
       `INSERT INTO invoices (id, run_id, agreement_id, licensee_id, publisher_id, currency,
               exact_total, amount, commission, payee_total, advance_invoiced, advance_recouped,
@@ -515,15 +528,13 @@ export class RoyaltyCalculator {
                               agreement_id, min(licensee_id::text)::uuid AS licensee_id,
                               min(publisher_id::text)::uuid AS publisher_id,
                               min(currency) AS currency,
-                              COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NULL), 0)
-                                AS own_exact,
-                              round_half_even(COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NULL), 0))::bigint
+                              COALESCE(sum(exact) FILTER (WHERE NOT adj), 0) AS own_exact,
+                              round_half_even(COALESCE(sum(exact) FILTER (WHERE NOT adj), 0))::bigint
                                 AS own_amount,
-                              COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NOT NULL), 0)
-                                AS adj_exact,
-                              round_half_even(COALESCE(sum(exact) FILTER (WHERE adjusts_run_id IS NOT NULL), 0))::bigint
+                              COALESCE(sum(exact) FILTER (WHERE adj), 0) AS adj_exact,
+                              round_half_even(COALESCE(sum(exact) FILTER (WHERE adj), 0))::bigint
                                 AS adj_amount
-                         FROM run_charges GROUP BY agreement_id) s) i
+                         FROM run_sections GROUP BY agreement_id) s) i
          LEFT JOIN run_advances a ON a.agreement_id = i.agreement_id`,
       [run.id, run.commission_bps],
     );
@@ -542,6 +553,22 @@ export class RoyaltyCalculator {
     // grosses as for positive ones. Written straight into royalty_charges (the payee shares
     // read them from there): a temporary table in between cost a write and a sorted read of the
     // million charges.
+    // Per section: its invoice, the lines before it in the invoice (the own charges come
+    // first), the units its floors leave of its amount, and its commission.
+    await manager.query(
+      `CREATE TEMP TABLE run_section_plan ON COMMIT DROP AS
+       SELECT i.id AS invoice_id, s.agreement_id, s.adj,
+              CASE WHEN s.adj THEN COALESCE(o.n, 0) ELSE 0 END AS lines_before,
+              CASE WHEN s.adj THEN i.adjustment_amount ELSE i.amount - i.adjustment_amount END
+                - s.floors AS gross_left,
+              CASE WHEN s.adj THEN i.adjustment_commission
+                   ELSE i.commission - i.adjustment_commission END AS commission
+         FROM run_sections s
+         JOIN invoices i ON i.run_id = $1 AND i.agreement_id = s.agreement_id
+         LEFT JOIN run_sections o ON o.agreement_id = s.agreement_id AND NOT o.adj`,
+      [run.id],
+    );
+    await manager.query(`ANALYZE run_section_plan`);
     await manager.query(
       `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
               work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
@@ -551,7 +578,7 @@ export class RoyaltyCalculator {
          -- The sort keys first, fixed-width: a sort compares keys the rows hold, and reads the
          -- first ones at fixed offsets; a key behind a text or numeric column is found by walking
          -- the row (the first sort below took 2.5 s at 10M lines so, against 1.4 s).
-         SELECT i.id AS invoice_id, rc.adjusts_run_id IS NOT NULL AS adj,
+         SELECT s.invoice_id, s.adj,
                 -- The fraction of a unit, largest first: 1 − fraction in (0, 1] × 2^62, floored
                 -- (fractions alike to 2^-62 fall to the exact comparison after it).
                 floor((1 - (rc.exact - floor(rc.exact))) * 4611686018427387904)::bigint
@@ -559,17 +586,16 @@ export class RoyaltyCalculator {
                 rc.kind, rc.agreement_id, rc.agreement_version, rc.work_id, rc.usage, rc.unit,
                 rc.units, rc.rate, rc.per, rc.exact, rc.adjusts_run_id, rc.adjusts_period_start,
                 rc.adjusts_period_end, rc.adjusts_report_ids,
-                CASE WHEN rc.adjusts_run_id IS NULL THEN i.amount - i.adjustment_amount
-                     ELSE i.adjustment_amount END AS amount,
-                CASE WHEN rc.adjusts_run_id IS NULL THEN i.commission - i.adjustment_commission
-                     ELSE i.adjustment_commission END AS invoice_commission,
+                s.gross_left, s.lines_before, s.commission AS invoice_commission,
                 floor(rc.exact) AS g_base,
                 -- The split that shares the line. A work whose splits never changed has one
                 -- version, in force on every day, and its row points at that split's shape (read
                 -- here rather than by aggregating work_splits: 3 s at 10M lines); the others are
                 -- filled in after (multiVersionSplits).
                 CASE WHEN w.id IS NOT NULL THEN 1 END AS split_version, w.split_shape_id AS shape_id
-           FROM run_charges rc JOIN invoices i ON i.run_id = $1 AND i.agreement_id = rc.agreement_id
+           FROM run_charges rc
+           JOIN run_section_plan s
+             ON s.agreement_id = rc.agreement_id AND s.adj = (rc.adjusts_run_id IS NOT NULL)
            LEFT JOIN works w ON w.id = rc.work_id AND w.split_version = 1
                             AND w.split_shape_id IS NOT NULL),
        g AS (
@@ -581,23 +607,22 @@ export class RoyaltyCalculator {
          -- lines); statements list their lines by agreement and work whatever the numbers.
          -- Per invoice (one per agreement): every sort below and the write's order (invoice,
          -- line) keep the invoice as their first key.
+         -- Its rank in its section is all the window computes: the section's size before it and
+         -- the units its floors leave come with it (run_section_plan), so the window streams
+         -- rather than holding each section to sum it.
          SELECT c.*,
-                (row_number() OVER l)::int AS line_no,
-                -- The section's total over the whole section: one pass for the rank and the sum.
-                (g_base + CASE WHEN row_number() OVER w <= amount - sum(g_base) OVER w
-                               THEN 1 ELSE 0 END)::bigint AS gross
-           FROM c
-         WINDOW l AS (PARTITION BY invoice_id
-                      ORDER BY adj, fraction_key, exact - g_base DESC, kind COLLATE "C", work_id,
-                               usage COLLATE "C", unit COLLATE "C", agreement_version,
-                               adjusts_period_start, adjusts_run_id),
-                w AS (PARTITION BY invoice_id, adj
-                      ORDER BY fraction_key, exact - g_base DESC, kind COLLATE "C", work_id,
-                               usage COLLATE "C", unit COLLATE "C", agreement_version,
-                               adjusts_period_start, adjusts_run_id
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
+                row_number() OVER (PARTITION BY invoice_id, adj
+                                   ORDER BY fraction_key, exact - g_base DESC, kind COLLATE "C",
+                                            work_id, usage COLLATE "C", unit COLLATE "C",
+                                            agreement_version, adjusts_period_start,
+                                            adjusts_run_id) AS rank
+           FROM c),
+       n AS (
+         SELECT g.*, (lines_before + rank)::int AS line_no,
+                (g_base + CASE WHEN rank <= gross_left THEN 1 ELSE 0 END)::bigint AS gross
+           FROM g),
        k AS (
-         SELECT g.*, ((gross * $2::bigint) % 10000 + 10000) % 10000 AS c_rem FROM g),
+         SELECT n.*, ((gross * $2::bigint) % 10000 + 10000) % 10000 AS c_rem FROM n),
        r AS (
          -- The commission's sort keys first again: the remainder, largest first, then the line.
          SELECT invoice_id, adj, ((9999 - c_rem) << 32) | line_no AS remainder_key, line_no,
