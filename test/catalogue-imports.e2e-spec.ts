@@ -242,6 +242,18 @@ describe('catalogue imports', () => {
       [1, '0001-01-01'],
       [2, '2027-01-01'],
     ]);
+    // The resplit work points at its new split's shape, the retitled one still at its own.
+    expect(
+      await t.sql(
+        `SELECT w.external_id, s.splits = w.splits AS same
+           FROM works w JOIN split_shapes s ON s.id = w.split_shape_id
+          WHERE w.id IN ($1, $2) ORDER BY w.external_id`,
+        [re1.id, re2.id],
+      ),
+    ).toEqual([
+      { external_id: 'RE-1', same: true },
+      { external_id: 'RE-2', same: true },
+    ]);
   });
 
   it('lets the last line win when an externalId appears twice', async () => {

@@ -54,7 +54,8 @@ const STATEMENTS = [
                     AND w.identifiers = r.identifiers AND w.splits = s.splits THEN 'unchanged'
                ELSE 'update' END AS action,
           w.id IS NULL OR w.identifiers IS DISTINCT FROM r.identifiers AS identifiers_changed,
-          w.id IS NULL OR w.splits IS DISTINCT FROM s.splits AS splits_changed
+          w.id IS NULL OR w.splits IS DISTINCT FROM s.splits AS splits_changed,
+          NULL::int AS split_shape_id
      FROM catalogue_import_rows r
     CROSS JOIN LATERAL (SELECT COALESCE(r.splits, jsonb_build_array(jsonb_build_object(
                           'payeeId', :defaultPayeeId::text, 'shareBps', 10000))) AS splits) s
@@ -97,27 +98,28 @@ const STATEMENTS = [
   `INSERT INTO work_versions (work_id, version, snapshot, valid_from, valid_to)
    SELECT w.id, w.version, work_snapshot(w), w.updated_at, now()
      FROM works w JOIN batch b ON b.work_id = w.id WHERE b.action = 'update'`,
-  // Each new work points at its split's shape (split_shape_id() finds or stores it): the batch's
-  // few shapes looked up once each, in one order (parallel batches storing the same new shapes
-  // wait on one another rather than deadlock), then hashed — nothing else is joined in this
-  // statement, so the hash join cannot read a big table.
+  // Each new split's shape (split_shape_id() finds or stores it), looked up once per distinct
+  // split of the batch, all in one statement and in one order (md5): parallel batches storing
+  // the same new shapes wait on one another rather than deadlock. Only the batch's own tables
+  // are joined, so a hash join cannot read a big one.
   'SET LOCAL enable_hashjoin = on',
+  `UPDATE batch b SET split_shape_id = m.id
+     FROM (SELECT d.splits, split_shape_id(d.splits) AS id
+             FROM (SELECT u.splits
+                     FROM (SELECT DISTINCT splits FROM batch
+                            WHERE action IN ('create', 'update') AND splits_changed) u
+                    ORDER BY md5(u.splits::text)) d) m
+    WHERE b.action IN ('create', 'update') AND b.splits_changed AND b.splits = m.splits`,
+  'SET LOCAL enable_hashjoin = off',
   `INSERT INTO works (id, organization_id, external_id, title, kind, language, published_at, metadata,
                       identifiers, splits, split_version, split_shape_id)
-   SELECT b.work_id, :organizationId, b.external_id, b.title, b.kind, b.language, b.published_at,
-          b.metadata, b.identifiers, b.splits, 1, m.id
-     FROM batch b
-     JOIN (SELECT d.splits, split_shape_id(d.splits) AS id
-             FROM (SELECT u.splits
-                     FROM (SELECT DISTINCT splits FROM batch WHERE action = 'create') u
-                    ORDER BY md5(u.splits::text)) d) m
-       ON m.splits = b.splits
-    WHERE b.action = 'create' ORDER BY b.line_no`,
-  'SET LOCAL enable_hashjoin = off',
+   SELECT work_id, :organizationId, external_id, title, kind, language, published_at, metadata,
+          identifiers, splits, 1, split_shape_id
+     FROM batch WHERE action = 'create' ORDER BY line_no`,
   `UPDATE works w SET title = b.title, kind = b.kind, language = b.language, published_at = b.published_at,
           metadata = b.metadata, identifiers = b.identifiers, splits = b.splits,
           split_version = w.split_version + CASE WHEN b.splits_changed THEN 1 ELSE 0 END,
-          split_shape_id = CASE WHEN b.splits_changed THEN split_shape_id(b.splits)
+          split_shape_id = CASE WHEN b.splits_changed THEN b.split_shape_id
                                 ELSE w.split_shape_id END,
           version = w.version + 1, updated_at = now()
      FROM batch b WHERE b.action = 'update' AND w.id = b.work_id`,
