@@ -202,19 +202,12 @@ export class RoyaltyCalculator {
              AND a.report_id IN (SELECT report_id FROM royalty_run_reports WHERE run_id = $1))`
       : 'run_usage';
     await this.restatedUsage(manager, run);
-    // The usage types each licensee used (direct: one read of the counted aggregates).
+    // The usage types each licensee used.
     const used = await manager.query<{ licensee_id: string; usage: string }[]>(
-      direct
-        ? `SELECT a.licensee_id, a.usage FROM usage_aggregates a
-            WHERE a.status = 'matched' AND (a.units <> 0 OR a.revenue <> 0)
-              AND a.report_id IN (SELECT report_id FROM royalty_run_reports WHERE run_id = $1)
-           UNION
-           SELECT licensee_id, usage FROM run_restated
-           ORDER BY licensee_id, usage`
-        : `SELECT licensee_id, usage FROM run_usage
-           UNION
-           SELECT licensee_id, usage FROM run_restated
-           ORDER BY licensee_id, usage`,
+      `SELECT licensee_id, usage FROM ${usage} u
+       UNION
+       SELECT licensee_id, usage FROM run_restated
+       ORDER BY licensee_id, usage`,
       direct ? [run.id] : [],
     );
     // Every licensee with usage, or with an agreement in force during the run (fees accrue
@@ -587,9 +580,8 @@ export class RoyaltyCalculator {
     //   number of lines, since the commission is the amount × bps rounded) one each to the
     //   largest remainders — so a line's commission never exceeds its gross.
     // Remainders of the commission are integers (gross × bps mod 10000), floored for negative
-    // grosses as for positive ones. Written straight into royalty_charges (the payee shares
-    // read them from there): a temporary table in between cost a write and a sorted read of the
-    // million charges.
+    // grosses as for positive ones.
+    //
     // Per section: its invoice, the lines before it in the invoice (the own charges come
     // first), the units its floors leave of its amount, and its commission.
     await manager.query(
@@ -606,6 +598,8 @@ export class RoyaltyCalculator {
       [run.id],
     );
     await manager.query(`ANALYZE run_section_plan`);
+    // Written straight into royalty_charges (the payee shares read them from there): a temporary
+    // table in between cost a write and a sorted read of the million charges.
     await manager.query(
       `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
               work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
