@@ -279,14 +279,21 @@ export class RoyaltyCalculator {
          FROM ${usage} u
          JOIN run_rates r ON r.agreement_id = u.agreement_id AND r.version = u.agreement_version
                          AND r.usage = u.usage AND r.unit = u.unit
-       UNION ALL
-       -- Revenue share, per work: units is the revenue, rate the bps, per 10000.
-       SELECT 'revenue-share', u.agreement_id, u.agreement_version, u.licensee_id, u.publisher_id,
-              u.work_id, u.usage, u.unit, u.revenue, b.bps, 10000, b.currency,
-              u.revenue * b.bps / 10000
-         FROM ${usage} u
-         JOIN run_shares_bps b ON b.agreement_id = u.agreement_id AND b.version = u.agreement_version
-        WHERE u.revenue > 0`,
+       ${
+         // Revenue share, per work: units is the revenue, rate the bps, per 10000. Only when an
+         // agreement has one: the branch reads all the usage again (0.3 s at 10M lines) to find
+         // no revenue to share.
+         shares.length
+           ? `UNION ALL
+              SELECT 'revenue-share', u.agreement_id, u.agreement_version, u.licensee_id,
+                     u.publisher_id, u.work_id, u.usage, u.unit, u.revenue, b.bps, 10000,
+                     b.currency, u.revenue * b.bps / 10000
+                FROM ${usage} u
+                JOIN run_shares_bps b ON b.agreement_id = u.agreement_id
+                                     AND b.version = u.agreement_version
+               WHERE u.revenue > 0`
+           : ''
+       }`,
       direct ? [run.id] : [],
     );
     await manager.query(
