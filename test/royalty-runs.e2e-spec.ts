@@ -245,6 +245,21 @@ describe('royalty runs', () => {
            FROM invoices WHERE id = $1`,
         [invoice],
       ),
+    ).rejects.toThrow('no partition of relation "royalty_charges" found for row');
+    // Charges are partitioned by run: within the run's own, another run's invoice is refused.
+    const other = (
+      await t.sql<{ id: string }>(`SELECT id FROM invoices WHERE run_id <> $1 LIMIT 1`, [
+        created.body.id,
+      ])
+    )[0];
+    await expect(
+      t.sql(
+        `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, exact, gross,
+                commission)
+         SELECT $1, COALESCE($2::uuid, gen_random_uuid()), 99, 'flat-fee', agreement_id, 1, 1, 0
+           FROM invoices WHERE id = $3`,
+        [created.body.id, other?.id ?? null, invoice],
+      ),
     ).rejects.toThrow('does not exist in its run');
     await expect(
       t.sql(

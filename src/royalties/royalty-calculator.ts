@@ -14,6 +14,14 @@ interface RunRow {
   commission_bps: number;
 }
 
+/** A run's id as an SQL literal, for DDL (which takes no parameters); refused unless a uuid. */
+const literalUuid = (id: string): string => {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw new Error(`not a uuid: ${id}`);
+  }
+  return `'${id}'::uuid`;
+};
+
 /** A field's binary form, a null marked apart from any value. */
 const orNull = (bytes: string): string => `COALESCE('\\x01'::bytea || ${bytes}, '\\x00'::bytea)`;
 /** Text, length-prefixed: "ab" + "c" and "a" + "bc" differ. */
@@ -129,7 +137,13 @@ export class RoyaltyCalculator {
       [runId],
     );
     await manager.query(`DELETE FROM statements WHERE run_id = $1`, [runId]);
-    await manager.query(`DELETE FROM royalty_charges WHERE run_id = $1`, [runId]);
+    // A run's charges are a partition of their own (royalty_charges_partition): emptied whole.
+    // Only a run still calculating is cleared (its charges not posted: the calculator checked).
+    const [{ partition }] = await manager.query<{ partition: string | null }[]>(
+      `SELECT to_regclass(royalty_charges_partition($1::uuid))::text AS partition`,
+      [runId],
+    );
+    if (partition) await manager.query(`TRUNCATE ${partition}`);
     await manager.query(`DELETE FROM invoices WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM royalty_run_usage WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM royalty_run_reports WHERE run_id = $1`, [runId]);
@@ -609,9 +623,12 @@ export class RoyaltyCalculator {
     );
     await manager.query(`ANALYZE run_section_plan`);
     // Written straight into royalty_charges (the payee shares read them from there): a temporary
-    // table in between cost a write and a sorted read of the million charges.
+    // table in between cost a write and a sorted read of the million charges. A run's first
+    // calculation writes them into a bare table that becomes the run's partition after
+    // (newChargesPartition); a recalculation writes into the partition it has, through the parent.
+    const partition = await this.newChargesPartition(manager, run.id);
     await manager.query(
-      `INSERT INTO royalty_charges (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
+      `INSERT INTO ${partition ?? 'royalty_charges'} (run_id, invoice_id, line_no, kind, agreement_id, agreement_version,
               work_id, usage, unit, units, rate, per, exact, gross, commission, adjusts_run_id,
               adjusts_period_start, adjusts_period_end, adjusts_report_ids, split_version,
               split_shape_id)
@@ -693,8 +710,55 @@ export class RoyaltyCalculator {
         ORDER BY invoice_id, line_no`,
       [run.id, run.commission_bps],
     );
+    if (partition) await this.attachChargesPartition(manager, run.id, partition);
     await this.multiVersionSplits(manager, run);
     await this.payeeShares(manager, run);
+  }
+
+  /**
+   * The table a run's first calculation writes its charges into: bare (no primary key, no
+   * trigger), with royalty_charges' columns and checks and one more, its run, so that attaching
+   * it needs no scan. Null when the run has its partition already (a recalculation).
+   */
+  private async newChargesPartition(manager: EntityManager, runId: string): Promise<string | null> {
+    const [{ name, exists }] = await manager.query<{ name: string; exists: boolean }[]>(
+      `SELECT royalty_charges_partition($1::uuid) AS name,
+              to_regclass(royalty_charges_partition($1::uuid)) IS NOT NULL AS exists`,
+      [runId],
+    );
+    if (exists) return null;
+    await manager.query(
+      `CREATE TABLE ${name} (LIKE royalty_charges INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
+         CONSTRAINT ${name}_run CHECK (run_id = ${literalUuid(runId)}))`,
+    );
+    return name;
+  }
+
+  /**
+   * The checks the shared table's triggers make of rows written into it, made once over the
+   * run's charges (every charge's invoice exists in its run, and is locked FOR KEY SHARE as a
+   * foreign key would lock it); then the primary key and indexes built in one sorted pass each,
+   * and the table attached as the run's partition (from then on, its row trigger too).
+   */
+  private async attachChargesPartition(
+    manager: EntityManager,
+    runId: string,
+    partition: string,
+  ): Promise<void> {
+    await manager.query(`SELECT 1 FROM invoices WHERE run_id = $1 FOR KEY SHARE`, [runId]);
+    const [{ dangling }] = await manager.query<{ dangling: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT invoice_id FROM ${partition}) c
+                       WHERE NOT EXISTS (SELECT 1 FROM invoices i
+                                          WHERE i.id = c.invoice_id AND i.run_id = $1)) AS dangling`,
+      [runId],
+    );
+    if (dangling)
+      throw new Error(
+        'royalty_charges: a charge refers to an invoice that does not exist in its run',
+      );
+    await manager.query(
+      `ALTER TABLE royalty_charges ATTACH PARTITION ${partition} FOR VALUES IN (${literalUuid(runId)})`,
+    );
   }
 
   /**
