@@ -44,6 +44,7 @@ const NAMED: [RegExp, string][] = [
   [/^INSERT INTO usage_line_issues/, 'INSERT INTO usage_line_issues (lines not matched)'],
   [/^ALTER TABLE usage_staging\.r_… ADD COLUMN/, 'ADD COLUMN partition keys'],
   [/^ALTER TABLE usage_staging\.r_… SET SCHEMA/, 'SET SCHEMA usage_evidence'],
+  [/^ALTER TABLE royalty_charges ATTACH PARTITION/, "ATTACH PARTITION (the run's charges)"],
   [/ATTACH PARTITION/, "ATTACH PARTITION (the report's lines)"],
   [/^SELECT COALESCE\(sum\(lines\) FILTER/, 'count outcomes'],
   [/^UPDATE usage_reports r/, 'UPDATE usage_reports (totals by usage)'],
@@ -55,6 +56,8 @@ const NAMED: [RegExp, string][] = [
 export function labelOf(query: string, phase: 'api' | 'worker'): string {
   const q = query
     .replace(/usage_(staging|evidence)\.r_[0-9a-f]+/g, 'usage_$1.r_…')
+    // A royalty run's charges partition (royalty_charges_partition): one label for every run.
+    .replace(/royalty_charges_[0-9a-f]{32}/g, 'royalty_charges_<run>')
     .replace(/\s+/g, ' ')
     .trim();
   for (const [pattern, name] of NAMED) if (pattern.test(q)) return `${phase}: ${name}`;
