@@ -662,9 +662,10 @@ export class RoyaltyCalculator {
          -- A line's number is its place in its invoice: the period's own charges, then the
          -- adjustments; in each, the largest fraction of a unit first, then by kind, work, usage
          -- type, unit, agreement version and corrected period (text in byte order: run_charges'
-         -- text columns are COLLATE "C", the same on every server). The order the gross is allocated in, so the numbering and
-         -- the allocation share one sort (a numbering by work was a sort of its own, ~2 s at 10M
-         -- lines); statements list their lines by agreement and work whatever the numbers.
+         -- text columns are COLLATE "C", the same on every server). The order the gross is
+         -- allocated in, so the numbering and the allocation share one sort (a numbering by work
+         -- was a sort of its own, ~2 s at 10M lines); statements list their lines by agreement
+         -- and work whatever the numbers.
          -- Per invoice (one per agreement): every sort below and the write's order (invoice,
          -- line) keep the invoice as their first key.
          -- Its rank in its section is all the window computes: the section's size before it and
