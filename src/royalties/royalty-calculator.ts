@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { DataSource, EntityManager } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
@@ -16,9 +17,7 @@ interface RunRow {
 
 /** A run's id as an SQL literal, for DDL (which takes no parameters); refused unless a uuid. */
 const literalUuid = (id: string): string => {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
-    throw new Error(`not a uuid: ${id}`);
-  }
+  if (!isUUID(id)) throw new Error(`not a uuid: ${id}`);
   return `'${id}'::uuid`;
 };
 
@@ -137,13 +136,10 @@ export class RoyaltyCalculator {
       [runId],
     );
     await manager.query(`DELETE FROM statements WHERE run_id = $1`, [runId]);
-    // A run's charges are a partition of their own (royalty_charges_partition): emptied whole.
-    // Only a run still calculating is cleared (its charges not posted: the calculator checked).
-    const [{ partition }] = await manager.query<{ partition: string | null }[]>(
-      `SELECT to_regclass(royalty_charges_partition($1::uuid))::text AS partition`,
-      [runId],
-    );
-    if (partition) await manager.query(`TRUNCATE ${partition}`);
+    // A run's charges are a partition of their own: emptied whole. Only a run still calculating
+    // is cleared (its charges not posted: the calculator checked).
+    const partition = await this.chargesPartition(manager, runId);
+    if (partition.exists) await manager.query(`TRUNCATE ${partition.name}`);
     await manager.query(`DELETE FROM invoices WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM royalty_run_usage WHERE run_id = $1`, [runId]);
     await manager.query(`DELETE FROM royalty_run_reports WHERE run_id = $1`, [runId]);
@@ -716,17 +712,26 @@ export class RoyaltyCalculator {
     await this.payeeShares(manager, run);
   }
 
+  /** The name of a run's charges partition (royalty_charges_partition), and whether it exists. */
+  private async chargesPartition(
+    manager: EntityManager,
+    runId: string,
+  ): Promise<{ name: string; exists: boolean }> {
+    const [partition] = await manager.query<{ name: string; exists: boolean }[]>(
+      `SELECT p.name, to_regclass(p.name) IS NOT NULL AS exists
+         FROM (SELECT royalty_charges_partition($1::uuid) AS name) p`,
+      [runId],
+    );
+    return partition;
+  }
+
   /**
    * The table a run's first calculation writes its charges into: bare (no primary key, no
    * trigger), with royalty_charges' columns and checks and one more, its run, so that attaching
    * it needs no scan. Null when the run has its partition already (a recalculation).
    */
   private async newChargesPartition(manager: EntityManager, runId: string): Promise<string | null> {
-    const [{ name, exists }] = await manager.query<{ name: string; exists: boolean }[]>(
-      `SELECT royalty_charges_partition($1::uuid) AS name,
-              to_regclass(royalty_charges_partition($1::uuid)) IS NOT NULL AS exists`,
-      [runId],
-    );
+    const { name, exists } = await this.chargesPartition(manager, runId);
     if (exists) return null;
     await manager.query(
       `CREATE TABLE ${name} (LIKE royalty_charges INCLUDING DEFAULTS INCLUDING CONSTRAINTS,
