@@ -74,7 +74,7 @@ const validRaw: fc.Arbitrary<Raw> = fc.oneof(
       .map(([v, hyphen]) => (hyphen ? `${v.slice(0, 4)}-${v.slice(4)}` : v))
       .chain(anyCaseX),
   ),
-  raw('isni', isni.chain((v) => sprinkled(v, [' '])).chain(anyCaseX)),
+  raw('isni', isni.chain((v) => sprinkled(v, [' ', '-'])).chain(anyCaseX)),
   raw(
     'iswc',
     fc
@@ -153,6 +153,19 @@ describe('property: ISBN-10 and ISBN-13', () => {
         const expected = { ok: true, identifier: { scheme: 'isbn', value: thirteen } };
         expect(normalizeIdentifier('isbn', ten)).toEqual(expected);
         expect(normalizeIdentifier('isbn', thirteen)).toEqual(expected);
+      }),
+    );
+  });
+});
+
+describe('property: ISNI separators', () => {
+  it('an ISNI grouped by hyphens or by spaces normalizes to its 16 characters', () => {
+    fc.assert(
+      fc.property(isni, (v) => {
+        const groups = [v.slice(0, 4), v.slice(4, 8), v.slice(8, 12), v.slice(12)];
+        const expected = { ok: true, identifier: { scheme: 'isni', value: v } };
+        expect(normalizeIdentifier('isni', groups.join('-'))).toEqual(expected);
+        expect(normalizeIdentifier('isni', groups.join(' '))).toEqual(expected);
       }),
     );
   });

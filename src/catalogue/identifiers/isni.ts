@@ -1,12 +1,14 @@
 import { invalid, SchemeResult } from './scheme-result';
 
-const SPACES = / /g;
+const SEPARATORS = /[ -]/g;
 const MALFORMED =
-  'isni must be 16 characters, 15 digits and a check digit or X, with optional spaces';
+  'isni must be 16 characters, 15 digits and a check digit or X, with optional spaces or hyphens';
 
 /**
  * ISNI `0000 0001 2146 438X`: 15 digits and an ISO 7064 MOD 11-2 check character (a digit or
- * X), spaces optional; normalized to 16 characters without spaces and with a capital X.
+ * X). Spaces and hyphens are separators, ignored wherever they stand, as python-stdnum, idutils
+ * and xbib do (`0000-0002-1825-0097`, the form ORCID iDs, a block of ISNIs, are written in);
+ * normalized to 16 characters without separators and with a capital X.
  * `value` is trimmed and non-empty.
  */
 export function normalizeIsni(value: string): SchemeResult {
@@ -16,7 +18,7 @@ export function normalizeIsni(value: string): SchemeResult {
   let lowerX = false;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c === 32) continue;
+    if (c === 32 || c === 45) continue; // ' ' or '-'
     count++;
     const d = c - 48;
     if (d >= 0 && d <= 9) {
@@ -33,7 +35,7 @@ export function normalizeIsni(value: string): SchemeResult {
   const expected = (12 - p) % 11;
   const plain = value.length === 16 && !lowerX;
   if (check !== expected || !plain) {
-    const body = (value.length === 16 ? value : value.replace(SPACES, '')).slice(0, 15);
+    const body = (value.length === 16 ? value : value.replace(SEPARATORS, '')).slice(0, 15);
     const checkChar = expected === 10 ? 'X' : String(expected);
     if (check !== expected) {
       const given = check === 10 ? 'X' : String(check);
