@@ -13,6 +13,26 @@ export function isCountryCode(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Z]{2}$/.test(value) && REGIONS.of(value) !== value;
 }
 
+/**
+ * Regions ICU names that ISO 3166-1 does not assign: exceptional reservations (AC, CP, CQ, DG,
+ * EA, EU, IC, TA, UN), CLDR's own codes (EZ, QO, XA, XB, ZZ) and the user-assigned XK (Kosovo).
+ * Codes ICU keeps only as aliases of another (withdrawn DD, SU, YU, …; UK for GB) are not
+ * canonical, so they need no entry here.
+ */
+const NOT_ASSIGNED_BY_ISO = new Set('AC CP CQ DG EA EU IC TA UN EZ QO XA XB ZZ XK'.split(' '));
+
+/**
+ * ISO 3166-1 alpha-2 as officially assigned today (249 codes), stricter than `isCountryCode`:
+ * a region ICU knows by this very code rather than as an alias, less the codes above.
+ */
+export function isAssignedCountryCode(value: unknown): value is string {
+  return (
+    isCountryCode(value) &&
+    !NOT_ASSIGNED_BY_ISO.has(value) &&
+    Intl.getCanonicalLocales(`und-${value}`)[0] === `und-${value}`
+  );
+}
+
 function codeDecorator(name: string, test: (value: unknown) => boolean, message: string) {
   return (options?: ValidationOptions) => (target: object, propertyName: string) =>
     registerDecorator({
