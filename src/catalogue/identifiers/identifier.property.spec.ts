@@ -41,6 +41,15 @@ const issn = digits(7).map((d) => d.join('') + issnCheck(d));
 const isni = digits(15).map((d) => d.join('') + isniCheck(d));
 const iswc = digits(9).map((d) => d.join('') + iswcCheck(d));
 
+/**
+ * Allocated ISRC prefixes: every agency prefix beyond ISO 3166-1 and a spread of ISO codes (the
+ * full list is checked in isrc.spec.ts).
+ */
+const ISRC_PREFIXES = (
+  'BC BK BP BX CB CP DG FX GX KS QM QN QT QZ UK XK YU ZB ZZ AN CS ' +
+  'AD AQ AX BQ BR CW DE FR GB JP KR MX NL SE SS SX TW US VA ZA ZW'
+).split(' ');
+
 type Raw = [IdentifierScheme, string];
 const raw = (scheme: IdentifierScheme, values: fc.Arbitrary<string>): fc.Arbitrary<Raw> =>
   values.map((value): Raw => [scheme, value]);
@@ -94,7 +103,19 @@ const validRaw: fc.Arbitrary<Raw> = fc.oneof(
       .filter(([prefix, doi]) => !prefix.startsWith('http') || !doi.includes('%'))
       .map(([prefix, doi]) => prefix + doi),
   ),
-  raw('isrc', fc.stringMatching(/^[A-Za-z]{2}-?[A-Za-z0-9]{3}-?\d{2}-?\d{5}$/)),
+  raw(
+    'isrc',
+    fc
+      .tuple(
+        fc.constantFrom(...ISRC_PREFIXES),
+        fc.boolean(),
+        fc.boolean(),
+        fc.stringMatching(/^-?[A-Za-z0-9]{3}-?\d{2}-?\d{5}$/),
+      )
+      .map(([[a, b], lowerA, lowerB, rest]) =>
+        [lowerA ? a.toLowerCase() : a, lowerB ? b.toLowerCase() : b, rest].join(''),
+      ),
+  ),
   raw('sha256', fc.stringMatching(/^[0-9a-fA-F]{64}$/)),
   raw(
     'ext',
