@@ -2,6 +2,8 @@ import { workBody } from './factories/catalogue.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { startTestApp, TestApp } from './support/test-app';
 
+const PROBLEM = 'https://rights-ledger.dev/problems/';
+
 /** [scheme, two equivalent written forms, the normalized value, a value with a bad check digit or form] */
 const SCHEMES: [string, string, string, string, string][] = [
   ['isbn', '0-306-40615-2', '978 0 306 40615 7', '9780306406157', '978-0-306-40615-8'],
@@ -74,6 +76,47 @@ describe('identifiers through the API', () => {
       expect(response.body.errors).toEqual([
         { field: 'identifiers.0', messages: [expect.any(String)] },
       ]);
+    });
+  });
+
+  describe('forms peer libraries agree on (python-stdnum, idutils, xbib)', () => {
+    it('accepts an ISNI written with hyphens, stores its 16 characters and finds it by either form', async () => {
+      const created = await t.http.post(
+        '/v1/works',
+        publisher.key,
+        workBody({ identifiers: [{ scheme: 'isni', value: '0000-0002-1825-0097' }] }),
+      );
+      expect(created.status).toBe(201);
+      expect(created.body.identifiers).toEqual([{ scheme: 'isni', value: '0000000218250097' }]);
+
+      for (const form of ['isni:0000-0002-1825-0097', 'isni:0000 0002 1825 0097']) {
+        const found = await t.http.get(
+          `/v1/works?identifier=${encodeURIComponent(form)}`,
+          publisher.key,
+        );
+        expect(found.body.data.map((w: { id: string }) => w.id)).toEqual([created.body.id]);
+      }
+    });
+
+    it('refuses an ISRC whose country code was never allocated: 400 problem+json, nothing written', async () => {
+      const body = workBody({ identifiers: [{ scheme: 'isrc', value: 'XX-SKG-19-12345' }] });
+      const response = await t.http.post('/v1/works', publisher.key, body);
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body).toMatchObject({ type: `${PROBLEM}validation-failed`, status: 400 });
+      expect(response.body.errors).toEqual([
+        {
+          field: 'identifiers.0',
+          messages: [
+            'isrc XXSKG1912345 has an unallocated country code XX (neither ISO 3166-1 nor an ISRC agency prefix)',
+          ],
+        },
+      ]);
+      expect(
+        await t.sql('SELECT count(*)::int AS n FROM works WHERE external_id = $1', [
+          body.externalId,
+        ]),
+      ).toEqual([{ n: 0 }]);
     });
   });
 });
