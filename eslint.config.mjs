@@ -17,6 +17,24 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Lax ISO 8601 lets 2031-02-30 through to PostgreSQL (a 500): strict forms only.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsDateString'],
+              message: 'Use IsISO8601({ strict: true }): IsDateString accepts impossible dates.',
+            },
+            {
+              name: '@nestjs/common',
+              importNames: ['ParseIntPipe'],
+              message: 'Use PositiveInt4Pipe (common/validation): ParseIntPipe has no range.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -3,7 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { CATALOGUE_IMPORTS_ROUTE } from './catalogue/imports/catalogue-imports.controller';
+import { answerFrameworkError } from './common/errors/framework-errors';
 import { registerJsonBodyParser } from './common/errors/json-body-parser';
+import { registerInputGuard } from './common/validation/input-guard';
 import { registerStreamedBodies } from './common/streaming-body';
 import { registerXmlBodies } from './common/xml-body';
 import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
@@ -11,6 +14,7 @@ import { Environment } from './config/environment';
 import { RSL_BODY_TYPES, RSL_IMPORT_ROUTE } from './licensing/rsl/rsl-vocabulary';
 import { setupOpenApi } from './openapi';
 import { STRIPE_WEBHOOK_ROUTE } from './payouts/stripe-webhooks.controller';
+import { USAGE_REPORTS_ROUTE } from './usage/usage-reports.controller';
 
 /** The HTTP application, initialised but not listening: main.ts listens, tests inject. */
 export async function createApp(env: Environment): Promise<NestFastifyApplication> {
@@ -22,6 +26,8 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     // One id per request, the caller's X-Request-Id when acceptable: pino-http logs it, errors quote it.
     genReqId: (request: IncomingMessage) => requestIdFromHeader(request.headers[REQUEST_ID_HEADER]),
     requestIdHeader: false,
+    // A malformed path or an overlong path parameter answers as problem+json too.
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ env, process: 'api' }),
@@ -35,8 +41,9 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify, [STRIPE_WEBHOOK_ROUTE]);
-  registerStreamedBodies(fastify);
+  registerStreamedBodies(fastify, [CATALOGUE_IMPORTS_ROUTE, USAGE_REPORTS_ROUTE]);
   registerXmlBodies(fastify, RSL_BODY_TYPES, [RSL_IMPORT_ROUTE], env.BODY_LIMIT_BYTES);
+  registerInputGuard(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     done();

@@ -77,7 +77,13 @@ describe('catalogue imports across many small batches', () => {
       kind: 'book',
     });
     expect(json.status).toBe(400);
-    expect(json.body.type).toBe('https://rights-ledger.dev/problems/malformed-json');
+    expect(json.body.type).toBe('https://rights-ledger.dev/problems/invalid-characters');
+    expect(json.body.errors).toEqual([
+      {
+        field: 'title',
+        messages: ['title contains a NUL character (U+0000), which text cannot hold'],
+      },
+    ]);
   });
 });
 

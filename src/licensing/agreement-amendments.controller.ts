@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -12,6 +12,7 @@ import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
+import { PositiveInt4Pipe } from '../common/validation/int4-param.pipe';
 import { AgreementAmendmentService } from './agreement-amendment.service';
 import {
   AgreementVersionResponse,
@@ -54,7 +55,7 @@ export class AgreementAmendmentsController {
   accept(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', new PositiveInt4Pipe('version')) version: number,
   ): Promise<AgreementVersionResponse> {
     return this.amendments.accept(principal, id, version);
   }

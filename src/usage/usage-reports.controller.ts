@@ -73,6 +73,9 @@ function ApiReportHeader(): MethodDecorator {
   };
 }
 
+/** The upload route, whose NDJSON or CSV body arrives as a stream (see streaming-body.ts). */
+export const USAGE_REPORTS_ROUTE = '/v1/usage-reports';
+
 @ApiTags('usage')
 @ApiBearerAuth()
 @Roles('licensee')

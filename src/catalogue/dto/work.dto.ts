@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { NestedObjects } from '../../common/validation/nested';
 import {
   ArrayMaxSize,
   IsArray,
@@ -15,7 +15,6 @@ import {
   Max,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { IsNotBlank } from '../../common/validation/is-not-blank';
@@ -94,8 +93,7 @@ export class CreateWorkDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(IDENTIFIERS_MAX)
-  @ValidateNested({ each: true })
-  @Type(() => IdentifierDto)
+  @NestedObjects(() => IdentifierDto)
   identifiers?: IdentifierDto[];
 
   @ApiPropertyOptional({ example: 'en', description: 'BCP 47 language tag' })
@@ -125,8 +123,7 @@ export class CreateWorkDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(SPLITS_MAX)
-  @ValidateNested({ each: true })
-  @Type(() => SplitDto)
+  @NestedObjects(() => SplitDto)
   splits?: SplitDto[];
 }
 
@@ -154,8 +151,7 @@ export class UpdateWorkDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(IDENTIFIERS_MAX)
-  @ValidateNested({ each: true })
-  @Type(() => IdentifierDto)
+  @NestedObjects(() => IdentifierDto)
   identifiers?: IdentifierDto[];
 
   @ApiPropertyOptional({ example: 'en', nullable: true })
@@ -183,8 +179,7 @@ export class UpdateWorkDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(SPLITS_MAX)
-  @ValidateNested({ each: true })
-  @Type(() => SplitDto)
+  @NestedObjects(() => SplitDto)
   splits?: SplitDto[];
 
   @ApiPropertyOptional({

@@ -29,6 +29,9 @@ const CSV_EXAMPLE = [
   'NWP-1,Notes,book,isbn:9780306406157|doi:10.1000/182,en,1843-09-01,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d:10000,"{""series"":""Notes""}"',
 ].join('\n');
 
+/** The upload route, whose NDJSON or CSV body arrives as a stream (see streaming-body.ts). */
+export const CATALOGUE_IMPORTS_ROUTE = '/v1/catalogue-imports';
+
 @ApiTags('catalogue')
 @ApiBearerAuth()
 @Roles('publisher')

@@ -113,12 +113,14 @@ export function lineTooLong(lineNo: number): BadRequest {
  */
 export async function* readCsv(body: Readable, shape: CsvShape): AsyncGenerator<ImportLine[]> {
   const skipped: ImportLine[] = [];
+  let headerRead = false;
   const parser = body.pipe(
     parse({
       bom: true,
       columns: (header: string[]) => {
         const problem = shape.headerProblem(header.map((column) => column.trim()));
         if (problem) throw notOfFormat('csv', problem);
+        headerRead = true;
         return header.map((column) => column.trim());
       },
       skip_empty_lines: true,
@@ -128,7 +130,16 @@ export async function* readCsv(body: Readable, shape: CsvShape): AsyncGenerator<
     }),
   );
   parser.on('skip', (error: Error & { lines?: number }) => {
-    skipped.push({ lineNo: error.lines ?? 0, parseError: error.message });
+    // A header row that cannot be parsed (NDJSON sent as text/csv, say) is not a rejected line:
+    // the body is not CSV at all, and nothing of it is stored.
+    if (!headerRead) {
+      parser.destroy(notOfFormat('csv', `its header row cannot be read (${error.message})`));
+      return;
+    }
+    // One line may raise more than one error; it is rejected once, under its own number.
+    const lineNo = error.lines ?? 0;
+    if (skipped.at(-1)?.lineNo === lineNo) return;
+    skipped.push({ lineNo, parseError: error.message });
   });
   body.on('error', (error) => parser.destroy(error));
   for await (const { record, info } of parser as AsyncIterable<{

@@ -1,5 +1,4 @@
 import { FastifyInstance } from 'fastify';
-import { jsonHasNul } from '../validation/nul';
 import { DomainError } from './domain-error';
 
 /**
@@ -17,17 +16,6 @@ export function registerJsonBodyParser(
     // over these bytes, and nothing is parsed before it is verified.
     if (rawRoutes.includes(request.url.split('?')[0])) {
       done(null, body);
-      return;
-    }
-    if (jsonHasNul(body as string)) {
-      done(
-        new DomainError(
-          'malformed-json',
-          400,
-          'The body contains a NUL character (\\u0000), which text cannot hold',
-        ),
-        undefined,
-      );
       return;
     }
     void parse(request, body as string, (error, value) => {

@@ -22,9 +22,17 @@ export class ProblemFilter implements ExceptionFilter {
         'unexpected error',
       );
     }
+    // A refused upload whose body is still arriving (a line too long, a bad header row): the
+    // rest is read and thrown away while the answer goes out, and the connection is closed
+    // after it, so the next request on it is not read from the middle of this body.
+    const unread = !request.raw.complete;
+    if (unread) {
+      request.raw.unpipe();
+      request.raw.resume();
+    }
     void reply
       .status(result.status)
-      .headers(result.headers)
+      .headers(unread ? { ...result.headers, Connection: 'close' } : result.headers)
       .type(PROBLEM_CONTENT_TYPE)
       .send(result.body);
   }

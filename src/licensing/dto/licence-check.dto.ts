@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { NestedObjects } from '../../common/validation/nested';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -8,7 +8,6 @@ import {
   IsString,
   Length,
   Matches,
-  ValidateNested,
 } from 'class-validator';
 import { IsCountryCode } from '../../common/validation/iso-codes';
 import { REFUSALS } from '../licence-check';
@@ -64,8 +63,7 @@ export class LicenceQuestionsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => LicenceQuestionDto)
+  @NestedObjects(() => LicenceQuestionDto)
   questions!: LicenceQuestionDto[];
 }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { NestedObject, NestedObjects } from '../../common/validation/nested';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -15,7 +15,6 @@ import {
   Matches,
   Max,
   Min,
-  ValidateNested,
   registerDecorator,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
@@ -150,14 +149,12 @@ export class PricingDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => RateDto)
+  @NestedObjects(() => RateDto)
   rates?: RateDto[];
 
   @ApiPropertyOptional({ type: PeriodAmountDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => PeriodAmountDto)
+  @NestedObject(() => PeriodAmountDto)
   flatFee?: PeriodAmountDto;
 
   @ApiPropertyOptional({
@@ -172,14 +169,12 @@ export class PricingDto {
 
   @ApiPropertyOptional({ type: PeriodAmountDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => PeriodAmountDto)
+  @NestedObject(() => PeriodAmountDto)
   minimumGuarantee?: PeriodAmountDto;
 
   @ApiPropertyOptional({ type: AmountDto, description: 'Recoupable advance' })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => AmountDto)
+  @NestedObject(() => AmountDto)
   advance?: AmountDto;
 }
 
@@ -192,8 +187,7 @@ export class LicenceOfferTermsDto {
 
   @ApiProperty({ type: OfferScopeDto })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => OfferScopeDto)
+  @NestedObject(() => OfferScopeDto)
   scope!: OfferScopeDto;
 
   @ApiProperty({ example: ['ai-train', 'ai-input'] })
@@ -228,8 +222,7 @@ export class LicenceOfferTermsDto {
 
   @ApiProperty({ type: OfferTermDto })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => OfferTermDto)
+  @NestedObject(() => OfferTermDto)
   term!: OfferTermDto;
 
   @ApiProperty({ example: 'EUR' })
@@ -238,8 +231,7 @@ export class LicenceOfferTermsDto {
 
   @ApiProperty({ type: PricingDto })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => PricingDto)
+  @NestedObject(() => PricingDto)
   pricing!: PricingDto;
 
   @ApiPropertyOptional({ example: true, default: false })

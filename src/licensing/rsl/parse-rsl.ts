@@ -40,7 +40,11 @@ export interface ImportedLicense {
 
 type Node = Record<string, unknown>;
 
+/** RSL nests 5 levels (rsl › content › license › payment › amount); deeper is not RSL. */
+const MAX_ELEMENT_DEPTH = 32;
+
 const parser = new XMLParser({
+  maxNestedTags: MAX_ELEMENT_DEPTH,
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   textNodeName: '#text',
@@ -55,6 +59,21 @@ const parser = new XMLParser({
   processEntities: true,
   isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
 });
+
+/** The parser's refusals of well-formed XML (nesting past its limit) are the document's fault. */
+function parseWellFormed(xml: string): Record<string, Node[]> {
+  try {
+    return parser.parse(xml) as Record<string, Node[]>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RslDocumentError(
+      'malformed',
+      /nested/i.test(reason)
+        ? `The document nests elements deeper than ${MAX_ELEMENT_DEPTH} levels; RSL needs 5`
+        : `The document could not be read: ${reason}`,
+    );
+  }
+}
 
 // Plain boolean checks: the guards' narrowing would leave `never` in the messages after them.
 const isTerritory = (value: string): boolean => value === 'EU' || isCountryCode(value);
@@ -99,7 +118,7 @@ export function parseRsl(xml: string): ImportedLicense[] {
       col,
     );
   }
-  const parsed = parser.parse(xml) as Record<string, Node[]>;
+  const parsed = parseWellFormed(xml);
   const rootName = Object.keys(parsed).find((key) => !key.startsWith('?') && !key.startsWith('#'));
   const root = rootName ? parsed[rootName][0] : undefined;
   if (!rootName || !root) throw new RslDocumentError('not-rsl', 'The document has no root element');

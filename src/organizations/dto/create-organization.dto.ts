@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsString, Length, ValidateNested } from 'class-validator';
+import { NestedObject } from '../../common/validation/nested';
+import { IsDefined, IsIn, IsString, Length } from 'class-validator';
 import { IsNotBlank } from '../../common/validation/is-not-blank';
 
 export class NewPrincipalDto {
@@ -31,7 +31,6 @@ export class CreateOrganizationDto {
     description: 'The principal that receives the first API key',
   })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => NewPrincipalDto)
+  @NestedObject(() => NewPrincipalDto)
   principal!: NewPrincipalDto;
 }

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 
 export class ListAuditEventsQuery extends PageQuery {
@@ -35,11 +35,11 @@ export class ListAuditEventsQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Inclusive' })
   @IsOptional()
-  @IsDateString()
+  @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
   @IsOptional()
-  @IsDateString()
+  @IsISO8601({ strict: true })
   to?: string;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NestedObject } from '../../common/validation/nested';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -11,7 +12,6 @@ import {
   IsUUID,
   Length,
   Matches,
-  ValidateNested,
 } from 'class-validator';
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
 import { PageQuery } from '../../common/pagination/page';
@@ -117,8 +117,7 @@ export class CreateUsageReportDto {
 
   @ApiProperty({ type: UsageReportTotalsDto })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => UsageReportTotalsDto)
+  @NestedObject(() => UsageReportTotalsDto)
   totals!: UsageReportTotalsDto;
 }
 
