@@ -5,6 +5,7 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
@@ -49,6 +50,7 @@ export class AgreementAmendmentsController {
   @HttpCode(200)
   @Roles('licensee')
   @ApiOperation({ summary: "Accept the publisher's proposed amendment" })
+  @ApiParam({ name: 'version', type: 'integer', example: 2 })
   @ApiOkResponse({ type: AgreementVersionResponse })
   @ApiProblems(400, 401, 403, 404, 409, 429)
   accept(
