@@ -2,10 +2,14 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DocumentBuilder,
   type OpenAPIObject,
+  type OperationObject,
   type ReferenceObject,
   type SchemaObject,
   SwaggerModule,
 } from '@nestjs/swagger';
+import { ROLES_EXTENSION } from './common/auth/decorators';
+import { ROLES, type Role } from './common/auth/principal';
+import { PROBLEM_CONTENT_TYPE } from './common/errors/problem';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -38,6 +42,14 @@ const PROBLEM_SCHEMA = {
 type Schema = SchemaObject | ReferenceObject;
 const REF_PREFIX = '#/components/schemas/';
 
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+function operationsOf(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((item) =>
+    METHODS.flatMap((method) => (item[method] ? [item[method]] : [])),
+  );
+}
+
 /** The component schemas a schema names, directly or through its members. */
 function referencedNames(schema: Schema | undefined, into: Set<string>): void {
   if (!schema) return;
@@ -64,12 +76,10 @@ function referencedNames(schema: Schema | undefined, into: Set<string>): void {
 function closeRequestBodies(document: OpenAPIObject): void {
   const schemas = document.components?.schemas ?? {};
   const pending = new Set<string>();
-  for (const item of Object.values(document.paths)) {
-    for (const operation of [item.get, item.put, item.post, item.delete, item.patch]) {
-      const body = operation?.requestBody;
-      if (!body || '$ref' in body) continue;
-      for (const media of Object.values(body.content)) referencedNames(media.schema, pending);
-    }
+  for (const operation of operationsOf(document)) {
+    const body = operation.requestBody;
+    if (!body || '$ref' in body) continue;
+    for (const media of Object.values(body.content)) referencedNames(media.schema, pending);
   }
   const closed = new Set<string>();
   for (const name of pending) {
@@ -86,15 +96,46 @@ function closeRequestBodies(document: OpenAPIObject): void {
 
 /** Every resource id in a path is a UUID (v7, time-ordered). */
 function typePathIds(document: OpenAPIObject): void {
-  for (const item of Object.values(document.paths)) {
-    for (const operation of [item.get, item.put, item.post, item.delete, item.patch]) {
-      for (const parameter of operation?.parameters ?? []) {
-        if ('$ref' in parameter || parameter.in !== 'path') continue;
-        if (parameter.name === 'id' || parameter.name.endsWith('Id')) {
-          parameter.schema = { type: 'string', format: 'uuid' };
-        }
+  for (const operation of operationsOf(document)) {
+    for (const parameter of operation.parameters ?? []) {
+      if ('$ref' in parameter || parameter.in !== 'path') continue;
+      if (parameter.name === 'id' || parameter.name.endsWith('Id')) {
+        parameter.schema = { type: 'string', format: 'uuid' };
       }
     }
+  }
+}
+
+/**
+ * Each operation's access, from the `x-roles` its @Roles/@AnyRole/@Public decorator wrote (the
+ * metadata the guard reads): bearer security and a sentence naming the roles, or, for a public
+ * route, `security: []` (no key). An operation without `x-roles` is left as it is: the e2e test
+ * refuses it.
+ */
+function documentAccess(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    const roles = (operation as OperationObject & { [ROLES_EXTENSION]?: Role[] })[ROLES_EXTENSION];
+    if (!roles) continue;
+    const sentence =
+      roles.length === 0
+        ? 'Public: no API key.'
+        : roles.length === ROLES.length
+          ? `Roles: any (${roles.join(', ')}).`
+          : `Roles: ${roles.join(', ')}.`;
+    operation.security = roles.length === 0 ? [] : [{ bearer: [] }];
+    operation.description = operation.description
+      ? `${operation.description}\n\n${sentence}`
+      : sentence;
+  }
+}
+
+/** Any answer an operation does not list is a problem document too (e.g. 500, or a 429). */
+function defaultProblemResponse(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    operation.responses.default ??= {
+      description: 'An error: RFC 9457 problem details (docs/PROBLEMS.md)',
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: `${REF_PREFIX}Problem` } } },
+    };
   }
 }
 
@@ -115,6 +156,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   };
   closeRequestBodies(document);
   typePathIds(document);
+  documentAccess(document);
+  defaultProblemResponse(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -21,7 +20,6 @@ import {
 } from './dto/agreement-amendment.dto';
 
 @ApiTags('licensing')
-@ApiBearerAuth()
 @Roles('publisher', 'licensee')
 @Controller('v1/agreements/:id')
 export class AgreementAmendmentsController {

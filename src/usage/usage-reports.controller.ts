@@ -12,7 +12,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiExtraModels,
@@ -77,7 +76,6 @@ function ApiReportHeader(): MethodDecorator {
 }
 
 @ApiTags('usage')
-@ApiBearerAuth()
 @Roles('licensee')
 @ApiExtraModels(CreateUsageReportDto, UsageReportHeaderQuery)
 @Controller('v1/usage-reports')

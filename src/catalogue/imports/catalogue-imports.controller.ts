@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiOkResponse,
@@ -30,7 +29,6 @@ const CSV_EXAMPLE = [
 ].join('\n');
 
 @ApiTags('catalogue')
-@ApiBearerAuth()
 @Roles('publisher')
 @Controller('v1/catalogue-imports')
 export class CatalogueImportsController {
