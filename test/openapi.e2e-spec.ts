@@ -1,4 +1,6 @@
-import { startTestApp, TestApp } from './support/test-app';
+import { ROLES, type Role } from '../src/common/auth/principal';
+import { createOrganization } from './factories/organization.factory';
+import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 interface Schema {
   $ref?: string;
@@ -16,9 +18,27 @@ interface Schema {
 }
 
 interface Operation {
+  'x-roles'?: Role[];
+  security?: Record<string, string[]>[];
+  description?: string;
   parameters?: { name: string; in: string; schema?: Schema }[];
   requestBody?: { content: Record<string, { schema?: Schema }> };
-  responses: Record<string, { content?: Record<string, { schema?: Schema; example?: unknown }> }>;
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        { schema?: Schema; example?: unknown; examples?: Record<string, unknown> }
+      >;
+    }
+  >;
+}
+
+/** A path of the document with its parameters filled with valid-looking values. */
+function concrete(path: string): string {
+  return path
+    .replace('{version}', '1')
+    .replace(/\{[A-Za-z]+\}/g, '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d');
 }
 
 /** Ids that are not ours (Stripe's, the licensee's, the publisher's) or not always a UUID. */
@@ -103,7 +123,7 @@ describe('OpenAPI document', () => {
   });
   afterAll(() => t.close());
 
-  it('lists every route with bearer auth declared', async () => {
+  it('lists every route with its access declared', async () => {
     const response = await t.http.get('/openapi.json');
     expect(response.status).toBe(200);
     const document = response.body;
@@ -194,8 +214,19 @@ describe('OpenAPI document', () => {
       'PUT /v1/licence-offers/{id}',
     ]);
     expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/v1/me'].get['x-roles']).toEqual([
+      'admin',
+      'finance',
+      'publisher',
+      'licensee',
+    ]);
+    expect(document.paths['/v1/payout-runs'].post['x-roles']).toEqual(['finance']);
+    expect(document.paths['/v1/payout-runs'].post.description).toBe('Roles: finance.');
+    // A route's own @Roles wins over its class's, in the document as in the guard.
+    expect(document.paths['/v1/agreements/{id}/accept'].post['x-roles']).toEqual(['licensee']);
     const rsl = document.paths['/rsl/{publisherId}.xml'].get;
-    expect(rsl.security).toBeUndefined();
+    expect(rsl.security).toEqual([]);
+    expect(rsl['x-roles']).toEqual([]);
     expect(rsl.responses['200'].content['application/rsl+xml'].example).toContain(
       '<rsl xmlns="https://rslstandard.org/rsl"',
     );
@@ -255,6 +286,100 @@ describe('OpenAPI document', () => {
     expect(schemas.SplitDto.additionalProperties).toBe(false);
     expect(schemas.LicenceOfferTermsDto.additionalProperties).toBe(false);
     expect(schemas.WorkResponse.additionalProperties).toBeUndefined();
+  });
+
+  it("states each route's roles, exactly as the guard enforces them", async () => {
+    const document = (await t.http.get('/openapi.json')).body;
+    const operator = (await t.http.get('/v1/me', ADMIN_KEY)).body.organization.id as string;
+    const finance = await t.http.post(`/v1/organizations/${operator}/api-keys`, ADMIN_KEY, {
+      principalName: 'openapi-roles-finance',
+      role: 'finance',
+    });
+    const keys: Record<Role, string> = {
+      admin: ADMIN_KEY,
+      finance: finance.body.key,
+      publisher: (await createOrganization(t.http)).key,
+      licensee: (await createOrganization(t.http, { kind: 'licensee' })).key,
+    };
+
+    const wrong: string[] = [];
+    for (const [path, methods] of Object.entries(
+      document.paths as Record<string, Record<string, Operation>>,
+    )) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const at = `${method.toUpperCase()} ${path}`;
+        const roles = operation['x-roles'];
+        if (!roles) {
+          wrong.push(`${at}: no x-roles (use @Roles, @AnyRole or @Public)`);
+          continue;
+        }
+        // The guard runs before any pipe: a body or a path parameter is never looked at first.
+        const call = (key?: string) =>
+          t.http.request(method.toUpperCase(), concrete(path), {
+            key,
+            body: ['post', 'put', 'patch'].includes(method) ? {} : undefined,
+          });
+        if (roles.length === 0) {
+          if (JSON.stringify(operation.security) !== '[]')
+            wrong.push(`${at}: public, not security []`);
+          if (!operation.description?.endsWith('Public: no API key.')) {
+            wrong.push(`${at}: public, not said in its description`);
+          }
+          const anonymous = await call();
+          if ([401, 403].includes(anonymous.status)) {
+            wrong.push(`${at}: public, answers ${anonymous.status} without a key`);
+          }
+          continue;
+        }
+        if (JSON.stringify(operation.security) !== '[{"bearer":[]}]') {
+          wrong.push(`${at}: not bearer security`);
+        }
+        if (!/Roles: (any \()?[a-z, ]+\)?\.$/.test(operation.description ?? '')) {
+          wrong.push(`${at}: roles not said in its description`);
+        }
+        for (const role of ROLES) {
+          const response = await call(keys[role]);
+          const refusedByGuard =
+            response.status === 403 &&
+            response.body.type === 'https://rights-ledger.dev/problems/forbidden' &&
+            String(response.body.detail).startsWith('This route is for');
+          if (roles.includes(role) === refusedByGuard) {
+            wrong.push(`${at}: x-roles ${roles.join(',')}; ${role} answered ${response.status}`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers every operation with a documented body, and every error with a Problem', async () => {
+    const document = (await t.http.get('/openapi.json')).body;
+    const wrong: string[] = [];
+    for (const [path, methods] of Object.entries(
+      document.paths as Record<string, Record<string, Operation>>,
+    )) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const at = `${method.toUpperCase()} ${path}`;
+        const success = Object.entries(operation.responses).filter(([status]) =>
+          status.startsWith('2'),
+        );
+        const documented = success.some(([, response]) =>
+          Object.values(response.content ?? {}).some(
+            (media) => media.schema || media.example !== undefined || media.examples,
+          ),
+        );
+        if (!documented) wrong.push(`${at}: no success body documented`);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (!/^[45]|^default$/.test(status)) continue;
+          const problem = response.content?.['application/problem+json']?.schema;
+          if (problem?.$ref !== '#/components/schemas/Problem') {
+            wrong.push(`${at} ${status}: not a Problem`);
+          }
+        }
+        if (!operation.responses.default) wrong.push(`${at}: no default (Problem) answer`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('serves the browsable docs', async () => {
