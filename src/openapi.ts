@@ -1,5 +1,15 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  type OperationObject,
+  type ReferenceObject,
+  type SchemaObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import { ROLES_EXTENSION } from './common/auth/decorators';
+import { ROLES, type Role } from './common/auth/principal';
+import { PROBLEM_CONTENT_TYPE } from './common/errors/problem';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -29,6 +39,106 @@ const PROBLEM_SCHEMA = {
   additionalProperties: true,
 };
 
+type Schema = SchemaObject | ReferenceObject;
+const REF_PREFIX = '#/components/schemas/';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+function operationsOf(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((item) =>
+    METHODS.flatMap((method) => (item[method] ? [item[method]] : [])),
+  );
+}
+
+/** The component schemas a schema names, directly or through its members. */
+function referencedNames(schema: Schema | undefined, into: Set<string>): void {
+  if (!schema) return;
+  if ('$ref' in schema) {
+    into.add(schema.$ref.slice(REF_PREFIX.length));
+    return;
+  }
+  for (const nested of [
+    ...(schema.allOf ?? []),
+    ...(schema.oneOf ?? []),
+    ...(schema.anyOf ?? []),
+    ...Object.values(schema.properties ?? {}),
+    ...(schema.items ? [schema.items] : []),
+  ]) {
+    referencedNames(nested, into);
+  }
+}
+
+/**
+ * Request bodies are closed: the ValidationPipe (whitelist, forbidNonWhitelisted) answers 400 to
+ * a member a DTO does not declare, at every depth, so every schema a request body reaches says
+ * `additionalProperties: false`. @nestjs/swagger has no class-level option for it.
+ */
+function closeRequestBodies(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  const pending = new Set<string>();
+  for (const operation of operationsOf(document)) {
+    const body = operation.requestBody;
+    if (!body || '$ref' in body) continue;
+    for (const media of Object.values(body.content)) referencedNames(media.schema, pending);
+  }
+  const closed = new Set<string>();
+  for (const name of pending) {
+    if (closed.has(name)) continue;
+    closed.add(name);
+    const schema = schemas[name];
+    if (!schema || '$ref' in schema || schema.type !== 'object') continue;
+    schema.additionalProperties = false;
+    const more = new Set<string>();
+    referencedNames(schema, more);
+    for (const next of more) pending.add(next);
+  }
+}
+
+/** Every resource id in a path is a UUID (v7, time-ordered). */
+function typePathIds(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    for (const parameter of operation.parameters ?? []) {
+      if ('$ref' in parameter || parameter.in !== 'path') continue;
+      if (parameter.name === 'id' || parameter.name.endsWith('Id')) {
+        parameter.schema = { type: 'string', format: 'uuid' };
+      }
+    }
+  }
+}
+
+/**
+ * Each operation's access, from the `x-roles` its @Roles/@AnyRole/@Public decorator wrote (the
+ * metadata the guard reads): bearer security and a sentence naming the roles, or, for a public
+ * route, `security: []` (no key). An operation without `x-roles` is left as it is: the e2e test
+ * refuses it.
+ */
+function documentAccess(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    const roles = (operation as OperationObject & { [ROLES_EXTENSION]?: Role[] })[ROLES_EXTENSION];
+    if (!roles) continue;
+    const sentence =
+      roles.length === 0
+        ? 'Public: no API key.'
+        : roles.length === ROLES.length
+          ? `Roles: any (${roles.join(', ')}).`
+          : `Roles: ${roles.join(', ')}.`;
+    operation.security = roles.length === 0 ? [] : [{ bearer: [] }];
+    operation.description = operation.description
+      ? `${operation.description}\n\n${sentence}`
+      : sentence;
+  }
+}
+
+/** Any answer an operation does not list is a problem document too (e.g. 500, or a 429). */
+function defaultProblemResponse(document: OpenAPIObject): void {
+  for (const operation of operationsOf(document)) {
+    operation.responses.default ??= {
+      description: 'An error: RFC 9457 problem details (docs/PROBLEMS.md)',
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: `${REF_PREFIX}Problem` } } },
+    };
+  }
+}
+
 /** The OpenAPI document at /openapi.json, browsable at /docs. */
 export function setupOpenApi(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
@@ -44,6 +154,10 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     ...document.components,
     schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
   };
+  closeRequestBodies(document);
+  typePathIds(document);
+  documentAccess(document);
+  defaultProblemResponse(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: 'openapi.yaml',

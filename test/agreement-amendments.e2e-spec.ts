@@ -197,7 +197,11 @@ describe('agreement amendments', () => {
     expect((await check(isbn, '2027-04-01')).body.rate.rate).toBe('0.02');
     const twice = await t.http.post(url, licensee.key);
     expect(twice.status).toBe(409);
-    expect(twice.body).toMatchObject({ type: `${PROBLEM}invalid-transition`, status: 'accepted' });
+    expect(twice.body).toMatchObject({
+      type: `${PROBLEM}invalid-transition`,
+      status: 409,
+      state: 'accepted',
+    });
 
     const audit = await t.sql<{ action: string }>(
       `SELECT action FROM audit_events WHERE resource_id = $1 ORDER BY occurred_at, id`,
@@ -232,7 +236,8 @@ describe('agreement amendments', () => {
     expect(ended.status).toBe(409);
     expect(ended.body).toMatchObject({
       type: `${PROBLEM}invalid-transition`,
-      status: 'terminated',
+      status: 409,
+      state: 'terminated',
     });
   });
 

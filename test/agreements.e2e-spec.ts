@@ -134,7 +134,8 @@ describe('agreements', () => {
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({
       type: `${PROBLEM}invalid-transition`,
-      status: 'terminated',
+      status: 409,
+      state: 'terminated',
     });
   });
 
@@ -150,7 +151,7 @@ describe('agreements', () => {
       {},
     );
     expect(terminate.status).toBe(409);
-    expect(terminate.body.status).toBe('expired');
+    expect(terminate.body).toMatchObject({ status: 409, state: 'expired' });
   });
 
   it('shows an agreement to its two parties only', async () => {
@@ -210,7 +211,11 @@ describe('agreements', () => {
     });
     const again = await t.http.post(`/v1/agreements/${id}/accept`, licensee.key);
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ type: `${PROBLEM}invalid-transition`, status: 'active' });
+    expect(again.body).toMatchObject({
+      type: `${PROBLEM}invalid-transition`,
+      status: 409,
+      state: 'active',
+    });
   });
 
   it('refuses proposals to what is not a licensee, of offers not the publisher’s, and a proposal missing its licensee', async () => {

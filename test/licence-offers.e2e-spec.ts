@@ -199,7 +199,11 @@ describe('licence offers', () => {
       body: offerTerms({ title: 'Too late' }),
     });
     expect(revise.status).toBe(409);
-    expect(revise.body).toMatchObject({ type: `${PROBLEM}offer-retired`, status: 'retired' });
+    expect(revise.body).toMatchObject({
+      type: `${PROBLEM}offer-retired`,
+      status: 409,
+      state: 'retired',
+    });
   });
 
   it('creates once per Idempotency-Key and keeps versions append-only in the database', async () => {

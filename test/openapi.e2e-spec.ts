@@ -1,4 +1,120 @@
-import { startTestApp, TestApp } from './support/test-app';
+import { ROLES, type Role } from '../src/common/auth/principal';
+import { createOrganization } from './factories/organization.factory';
+import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
+
+interface Schema {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  nullable?: boolean;
+  properties?: Record<string, Schema>;
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  required?: string[];
+}
+
+interface Operation {
+  'x-roles'?: Role[];
+  security?: Record<string, string[]>[];
+  description?: string;
+  parameters?: { name: string; in: string; schema?: Schema }[];
+  requestBody?: { content: Record<string, { schema?: Schema }> };
+  responses: Record<
+    string,
+    {
+      content?: Record<
+        string,
+        { schema?: Schema; example?: unknown; examples?: Record<string, unknown> }
+      >;
+    }
+  >;
+}
+
+/** A path of the document with its parameters filled with valid-looking values. */
+function concrete(path: string): string {
+  return path
+    .replace('{version}', '1')
+    .replace(/\{[A-Za-z]+\}/g, '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d');
+}
+
+/** Ids that are not ours (Stripe's, the licensee's, the publisher's) or not always a UUID. */
+const NON_UUID_IDS = new Set([
+  'externalId',
+  'reportId',
+  'lineId',
+  'requestId',
+  'resourceId',
+  'stripeAccountId',
+  'transferId',
+  'eventId',
+]);
+
+/** What is loose about one schema and everything in it; `where` names it in the document. */
+function loosenessOf(schema: Schema | undefined, where: string): string[] {
+  if (!schema || schema.$ref) return [];
+  const combined = [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])];
+  if (combined.length > 0) {
+    return combined.flatMap((part, i) => loosenessOf(part, `${where}(${i})`));
+  }
+  const found: string[] = [];
+  if (!schema.type) found.push(`${where}: no type`);
+  if (schema.type === 'number') found.push(`${where}: number (every number here is an integer)`);
+  if (schema.type === 'array') {
+    if (!schema.items) found.push(`${where}: array without items`);
+    found.push(...loosenessOf(schema.items, `${where}[]`));
+  }
+  if (schema.type === 'object' && !schema.properties && schema.additionalProperties === undefined) {
+    found.push(`${where}: object without properties`);
+  }
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const leaf = property.type === 'array' && property.items ? property.items : property;
+    if (leaf.type === 'string') {
+      if (/At$/.test(name) && name !== 'publishedAt' && leaf.format !== 'date-time') {
+        found.push(`${where}.${name}: a time without format date-time`);
+      }
+      if (/(On|^publishedAt)$/.test(name) && leaf.format !== 'date') {
+        found.push(`${where}.${name}: a date without format date`);
+      }
+      if (/(Ids?|By)$/.test(name) && !NON_UUID_IDS.has(name) && leaf.format !== 'uuid') {
+        found.push(`${where}.${name}: an id without format uuid`);
+      }
+    }
+    found.push(...loosenessOf(property, `${where}.${name}`));
+  }
+  if (typeof schema.additionalProperties === 'object') {
+    found.push(...loosenessOf(schema.additionalProperties, `${where}{}`));
+  }
+  return found;
+}
+
+/** Every schema of the document: components, parameters, request bodies and responses. */
+function everySchema(document: {
+  components: { schemas: Record<string, Schema> };
+  paths: Record<string, Record<string, Operation>>;
+}): [string, Schema | undefined][] {
+  const all: [string, Schema | undefined][] = Object.entries(document.components.schemas);
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const at = `${method.toUpperCase()} ${path}`;
+      for (const parameter of operation.parameters ?? []) {
+        all.push([`${at} ${parameter.in} ${parameter.name}`, parameter.schema]);
+      }
+      for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
+        all.push([`${at} body ${type}`, media.schema]);
+      }
+      for (const [status, response] of Object.entries(operation.responses)) {
+        for (const [type, media] of Object.entries(response.content ?? {})) {
+          if (media.schema) all.push([`${at} ${status} ${type}`, media.schema]);
+        }
+      }
+    }
+  }
+  return all;
+}
 
 describe('OpenAPI document', () => {
   let t: TestApp;
@@ -7,7 +123,7 @@ describe('OpenAPI document', () => {
   });
   afterAll(() => t.close());
 
-  it('lists every route with bearer auth declared', async () => {
+  it('lists every route with its access declared', async () => {
     const response = await t.http.get('/openapi.json');
     expect(response.status).toBe(200);
     const document = response.body;
@@ -98,8 +214,19 @@ describe('OpenAPI document', () => {
       'PUT /v1/licence-offers/{id}',
     ]);
     expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/v1/me'].get['x-roles']).toEqual([
+      'admin',
+      'finance',
+      'publisher',
+      'licensee',
+    ]);
+    expect(document.paths['/v1/payout-runs'].post['x-roles']).toEqual(['finance']);
+    expect(document.paths['/v1/payout-runs'].post.description).toBe('Roles: finance.');
+    // A route's own @Roles wins over its class's, in the document as in the guard.
+    expect(document.paths['/v1/agreements/{id}/accept'].post['x-roles']).toEqual(['licensee']);
     const rsl = document.paths['/rsl/{publisherId}.xml'].get;
-    expect(rsl.security).toBeUndefined();
+    expect(rsl.security).toEqual([]);
+    expect(rsl['x-roles']).toEqual([]);
     expect(rsl.responses['200'].content['application/rsl+xml'].example).toContain(
       '<rsl xmlns="https://rslstandard.org/rsl"',
     );
@@ -125,6 +252,134 @@ describe('OpenAPI document', () => {
       'status',
       'detail',
     ]);
+  });
+
+  it('types every property exactly', async () => {
+    const document = (await t.http.get('/openapi.json')).body;
+    const loose = everySchema(document).flatMap(([where, schema]) => loosenessOf(schema, where));
+    expect(loose).toEqual([]);
+
+    const schemas = document.components.schemas as Record<string, Schema>;
+    expect(schemas.CreatePayeeDto.properties!.email).toMatchObject({
+      type: 'string',
+      format: 'email',
+      nullable: true,
+    });
+    expect(schemas.UpdatePayeeDto.properties!.country).toMatchObject({
+      type: 'string',
+      nullable: true,
+    });
+    expect(schemas.UpdateWorkDto.properties!.language).toMatchObject({
+      type: 'string',
+      nullable: true,
+    });
+    expect(schemas.UsageReportTotalsDto.properties!.lineCount.oneOf).toEqual([
+      expect.objectContaining({ type: 'integer' }),
+      expect.objectContaining({ type: 'string' }),
+    ]);
+    expect(schemas.PayoutRunResponse.required).toEqual(
+      expect.arrayContaining(['id', 'status', 'totals', 'items', 'excluded']),
+    );
+    // Request bodies are closed, as the ValidationPipe is (forbidNonWhitelisted), at every depth;
+    // responses stay open.
+    expect(schemas.CreateWorkDto.additionalProperties).toBe(false);
+    expect(schemas.SplitDto.additionalProperties).toBe(false);
+    expect(schemas.LicenceOfferTermsDto.additionalProperties).toBe(false);
+    expect(schemas.WorkResponse.additionalProperties).toBeUndefined();
+  });
+
+  it("states each route's roles, exactly as the guard enforces them", async () => {
+    const document = (await t.http.get('/openapi.json')).body;
+    const operator = (await t.http.get('/v1/me', ADMIN_KEY)).body.organization.id as string;
+    const finance = await t.http.post(`/v1/organizations/${operator}/api-keys`, ADMIN_KEY, {
+      principalName: 'openapi-roles-finance',
+      role: 'finance',
+    });
+    const keys: Record<Role, string> = {
+      admin: ADMIN_KEY,
+      finance: finance.body.key,
+      publisher: (await createOrganization(t.http)).key,
+      licensee: (await createOrganization(t.http, { kind: 'licensee' })).key,
+    };
+
+    const wrong: string[] = [];
+    for (const [path, methods] of Object.entries(
+      document.paths as Record<string, Record<string, Operation>>,
+    )) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const at = `${method.toUpperCase()} ${path}`;
+        const roles = operation['x-roles'];
+        if (!roles) {
+          wrong.push(`${at}: no x-roles (use @Roles, @AnyRole or @Public)`);
+          continue;
+        }
+        // The guard runs before any pipe: a body or a path parameter is never looked at first.
+        const call = (key?: string) =>
+          t.http.request(method.toUpperCase(), concrete(path), {
+            key,
+            body: ['post', 'put', 'patch'].includes(method) ? {} : undefined,
+          });
+        if (roles.length === 0) {
+          if (JSON.stringify(operation.security) !== '[]')
+            wrong.push(`${at}: public, not security []`);
+          if (!operation.description?.endsWith('Public: no API key.')) {
+            wrong.push(`${at}: public, not said in its description`);
+          }
+          const anonymous = await call();
+          if ([401, 403].includes(anonymous.status)) {
+            wrong.push(`${at}: public, answers ${anonymous.status} without a key`);
+          }
+          continue;
+        }
+        if (JSON.stringify(operation.security) !== '[{"bearer":[]}]') {
+          wrong.push(`${at}: not bearer security`);
+        }
+        if (!/Roles: (any \()?[a-z, ]+\)?\.$/.test(operation.description ?? '')) {
+          wrong.push(`${at}: roles not said in its description`);
+        }
+        for (const role of ROLES) {
+          const response = await call(keys[role]);
+          const refusedByGuard =
+            response.status === 403 &&
+            response.body.type === 'https://rights-ledger.dev/problems/forbidden' &&
+            String(response.body.detail).startsWith('This route is for');
+          if (roles.includes(role) === refusedByGuard) {
+            wrong.push(`${at}: x-roles ${roles.join(',')}; ${role} answered ${response.status}`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers every operation with a documented body, and every error with a Problem', async () => {
+    const document = (await t.http.get('/openapi.json')).body;
+    const wrong: string[] = [];
+    for (const [path, methods] of Object.entries(
+      document.paths as Record<string, Record<string, Operation>>,
+    )) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const at = `${method.toUpperCase()} ${path}`;
+        const success = Object.entries(operation.responses).filter(([status]) =>
+          status.startsWith('2'),
+        );
+        const documented = success.some(([, response]) =>
+          Object.values(response.content ?? {}).some(
+            (media) => media.schema || media.example !== undefined || media.examples,
+          ),
+        );
+        if (!documented) wrong.push(`${at}: no success body documented`);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (!/^[45]|^default$/.test(status)) continue;
+          const problem = response.content?.['application/problem+json']?.schema;
+          if (problem?.$ref !== '#/components/schemas/Problem') {
+            wrong.push(`${at} ${status}: not a Problem`);
+          }
+        }
+        if (!operation.responses.default) wrong.push(`${at}: no default (Problem) answer`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('serves the browsable docs', async () => {

@@ -188,6 +188,11 @@ describe('payouts', () => {
         await financeKey(h.t),
       );
       expect(other.status).toBe(409);
+      expect(other.body).toMatchObject({
+        type: 'https://rights-ledger.dev/problems/payout-run-not-draft',
+        status: 409,
+        state: 'completed',
+      });
       expect(h.emulator.transfers()).toHaveLength(2);
       const trial = await h.t.http.get('/v1/ledger/trial-balance', h.finance[0]);
       expect(trial.body.balanced).toBe(true);
@@ -265,6 +270,16 @@ describe('payouts', () => {
       expect(
         (await h.t.http.post(`/v1/payout-runs/${second.body.id}/cancel`, h.finance[0])).status,
       ).toBe(200);
+      const cancelledTwice = await h.t.http.post(
+        `/v1/payout-runs/${second.body.id}/cancel`,
+        h.finance[0],
+      );
+      expect(cancelledTwice.status).toBe(409);
+      expect(cancelledTwice.body).toMatchObject({
+        type: 'https://rights-ledger.dev/problems/payout-run-finished',
+        status: 409,
+        state: 'cancelled',
+      });
 
       // Other files' PLN runs may come first (a jest worker's files share a database): page
       // through them all, a run a page; this test's two runs are the newest.

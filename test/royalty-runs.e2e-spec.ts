@@ -137,6 +137,16 @@ describe('royalty runs', () => {
     expect(posted.body.status).toBe('posted');
     const twice = await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);
     expect(twice.body).toEqual(posted.body);
+    const late = await t.http.post(
+      `/v1/royalty-runs/${created.body.id as string}/recalculate`,
+      finance,
+    );
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({
+      type: 'https://rights-ledger.dev/problems/invalid-transition',
+      status: 409,
+      state: 'posted',
+    });
     const transactions = await t.sql(
       `SELECT id FROM ledger_transactions WHERE refs->>'royaltyRunId' = $1`,
       [created.body.id],

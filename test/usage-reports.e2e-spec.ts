@@ -448,6 +448,8 @@ describe('usage reports', () => {
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({
       type: `${PROBLEM}not-supersedable`,
+      status: 409,
+      state: 'accepted',
       supersededBy: correction.body.id,
     });
     await expect(

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -18,7 +17,6 @@ import { PayeeService } from './payee.service';
 import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
 
 @ApiTags('catalogue')
-@ApiBearerAuth()
 @Roles('publisher')
 @Controller('v1/payees')
 export class PayeesController {

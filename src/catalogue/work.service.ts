@@ -17,6 +17,7 @@ import {
   SplitVersionsResponse,
   UpdateWorkDto,
   WorkResponse,
+  WorkSnapshotResponse,
   WorkVersionResponse,
   WorkVersionsResponse,
 } from './dto/work.dto';
@@ -304,7 +305,7 @@ export class WorkService {
     const after = page.cursor ? decodeVersionCursor(page.cursor) : 0;
     const earlier: {
       version: number;
-      snapshot: Record<string, unknown>;
+      snapshot: WorkSnapshotResponse;
       valid_from: Date;
       valid_to: Date;
     }[] = await this.dataSource.query(
@@ -319,7 +320,7 @@ export class WorkService {
       work: row.snapshot,
     }));
     if (earlier.length <= limit) {
-      const [current] = await this.dataSource.query<{ snapshot: Record<string, unknown> }[]>(
+      const [current] = await this.dataSource.query<{ snapshot: WorkSnapshotResponse }[]>(
         `SELECT work_snapshot(w) AS snapshot FROM works w WHERE w.id = $1`,
         [id],
       );

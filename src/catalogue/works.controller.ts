@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -25,7 +24,6 @@ import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/opena
 import { WorkService } from './work.service';
 
 @ApiTags('catalogue')
-@ApiBearerAuth()
 @Roles('publisher')
 @Controller('v1/works')
 export class WorksController {

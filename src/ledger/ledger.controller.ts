@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -14,7 +14,6 @@ import {
 import { LedgerReportsService } from './ledger-reports.service';
 
 @ApiTags('ledger')
-@ApiBearerAuth()
 @Controller('v1')
 export class LedgerController {
   constructor(private readonly ledger: LedgerReportsService) {}

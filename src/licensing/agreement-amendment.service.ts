@@ -119,6 +119,7 @@ export class AgreementAmendmentService {
         if (offer.status !== 'active') {
           throw new Conflict('offer-retired', `Offer ${agreement.offer_id} is retired`, {
             offerId: agreement.offer_id,
+            state: offer.status,
           });
         }
         const latest = await this.latestVersion(manager, agreement);
@@ -192,7 +193,7 @@ export class AgreementAmendmentService {
         throw new Conflict(
           'invalid-transition',
           `Amendment ${version} of agreement ${agreement.id} is ${amendment.status}; only a proposed amendment can be accepted`,
-          { status: amendment.status },
+          { state: amendment.status },
         );
       }
       await this.refuseEffectiveDate(manager, agreement, amendment.effective_on);
@@ -227,7 +228,7 @@ export class AgreementAmendmentService {
       throw new Conflict(
         'invalid-transition',
         `Agreement ${agreement.id} is ${state}; only an active agreement can be amended`,
-        { status: state },
+        { state },
       );
     }
     return agreement;

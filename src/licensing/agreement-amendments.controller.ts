@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
@@ -21,7 +21,6 @@ import {
 } from './dto/agreement-amendment.dto';
 
 @ApiTags('licensing')
-@ApiBearerAuth()
 @Roles('publisher', 'licensee')
 @Controller('v1/agreements/:id')
 export class AgreementAmendmentsController {
@@ -50,6 +49,7 @@ export class AgreementAmendmentsController {
   @HttpCode(200)
   @Roles('licensee')
   @ApiOperation({ summary: "Accept the publisher's proposed amendment" })
+  @ApiParam({ name: 'version', type: 'integer', example: 2 })
   @ApiOkResponse({ type: AgreementVersionResponse })
   @ApiProblems(400, 401, 403, 404, 409, 429)
   accept(

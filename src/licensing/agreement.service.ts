@@ -129,7 +129,7 @@ export class AgreementService {
         throw new Conflict(
           'invalid-transition',
           `Agreement ${id} is ${state}; only a proposed agreement can be accepted`,
-          { status: state },
+          { state },
         );
       }
       await this.activate(manager, actor, id);
@@ -225,9 +225,7 @@ export class AgreementService {
         throw new Conflict(
           'invalid-transition',
           `Agreement ${id} is ${state}; only an active agreement can be terminated`,
-          {
-            status: state,
-          },
+          { state },
         );
       }
       if (current.starts_on !== null && effectiveOn < current.starts_on) {

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -22,7 +21,6 @@ import {
 } from './dto/agreement.dto';
 
 @ApiTags('licensing')
-@ApiBearerAuth()
 @Roles('publisher', 'licensee')
 @Controller('v1/agreements')
 export class AgreementsController {

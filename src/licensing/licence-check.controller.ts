@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -12,7 +12,6 @@ import {
 import { LicenceCheckService } from './licence-check.service';
 
 @ApiTags('licensing')
-@ApiBearerAuth()
 @Roles('licensee')
 @Controller('v1/licence-check')
 export class LicenceCheckController {

@@ -144,9 +144,7 @@ export class LicenceOfferService {
         throw new Conflict(
           'offer-retired',
           `Licence offer ${id} is retired and cannot be revised`,
-          {
-            status: 'retired',
-          },
+          { state: 'retired' },
         );
       }
       const hash = hashTerms(terms);

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
@@ -40,7 +39,6 @@ const RSL_IMPORT_EXAMPLE = `<rsl xmlns="https://rslstandard.org/rsl">
 </rsl>`;
 
 @ApiTags('licensing')
-@ApiBearerAuth()
 @Controller('v1/licence-offers')
 export class LicenceOffersController {
   constructor(

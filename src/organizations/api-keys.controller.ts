@@ -1,18 +1,18 @@
 import { Controller, Delete, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/auth/decorators';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AnyRole, CurrentPrincipal } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { ApiKeyService } from './api-key.service';
 import { ApiKeyResponse } from './dto/api-key.response';
 
 @ApiTags('organizations')
-@ApiBearerAuth()
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeyService) {}
 
   @Delete(':id')
+  @AnyRole()
   @ApiOperation({
     summary: 'Revoke an API key',
     description:

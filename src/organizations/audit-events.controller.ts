@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/auth/decorators';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Page, PageOf } from '../common/pagination/page';
@@ -8,7 +8,6 @@ import { AuditEventResponse } from './dto/audit-event.response';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 
 @ApiTags('organizations')
-@ApiBearerAuth()
 @Controller('v1/audit-events')
 export class AuditEventsController {
   constructor(private readonly audit: AuditService) {}

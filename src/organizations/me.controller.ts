@@ -1,18 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../common/auth/decorators';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AnyRole, CurrentPrincipal } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { MeResponse } from './dto/me.response';
 import { OrganizationService } from './organization.service';
 
 @ApiTags('organizations')
-@ApiBearerAuth()
 @Controller('v1/me')
 export class MeController {
   constructor(private readonly organizations: OrganizationService) {}
 
   @Get()
+  @AnyRole()
   @ApiOperation({ summary: 'Who this API key belongs to' })
   @ApiOkResponse({ type: MeResponse })
   @ApiProblems(401, 429)

@@ -1,12 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AnyRole, CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Page, PageOf, PageQuery } from '../common/pagination/page';
@@ -18,7 +12,6 @@ import { OrganizationResponse } from './dto/organization.response';
 import { OrganizationService } from './organization.service';
 
 @ApiTags('organizations')
-@ApiBearerAuth()
 @Controller('v1/organizations')
 export class OrganizationsController {
   constructor(private readonly organizations: OrganizationService) {}
@@ -45,6 +38,7 @@ export class OrganizationsController {
   }
 
   @Get(':id')
+  @AnyRole()
   @ApiOperation({ summary: 'One organization: any for operator roles, otherwise only your own' })
   @ApiOkResponse({ type: OrganizationResponse })
   @ApiProblems(401, 404, 429)
@@ -56,6 +50,7 @@ export class OrganizationsController {
   }
 
   @Post(':id/api-keys')
+  @AnyRole()
   @HttpCode(201)
   @ApiOperation({
     summary: 'Issue an API key to a named principal of the organization',
@@ -73,6 +68,7 @@ export class OrganizationsController {
   }
 
   @Get(':id/api-keys')
+  @AnyRole()
   @ApiOperation({ summary: "List an organization's API keys (never their secrets)" })
   @ApiOkResponse({ type: PageOf(ApiKeyResponse) })
   @ApiProblems(400, 401, 404, 429)

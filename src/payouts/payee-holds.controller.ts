@@ -1,11 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -13,7 +7,6 @@ import { CreatePayeeHoldDto, PayeeHoldResponse } from './dto/payee-hold.dto';
 import { PayeeHoldsService } from './payee-holds.service';
 
 @ApiTags('payouts')
-@ApiBearerAuth()
 @Roles('finance')
 @Controller('v1/payees/:id')
 export class PayeeHoldsController {

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -24,7 +23,6 @@ import {
 import { PayoutRunsService } from './payout-runs.service';
 
 @ApiTags('payouts')
-@ApiBearerAuth()
 @Roles('finance')
 @Controller('v1/payout-runs')
 export class PayoutRunsController {

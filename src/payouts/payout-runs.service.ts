@@ -146,7 +146,7 @@ export class PayoutRunsService {
       if (run.status !== 'draft') {
         if (run.approved_by_principal_id === actor.id) return [];
         throw new Conflict('payout-run-not-draft', `Payout run ${id} is ${run.status}`, {
-          status: run.status,
+          state: run.status,
         });
       }
       const items = await this.items(manager, id);
@@ -203,7 +203,7 @@ export class PayoutRunsService {
       const run = await this.lockRun(manager, id);
       if (run.status === 'completed' || run.status === 'cancelled') {
         throw new Conflict('payout-run-finished', `Payout run ${id} is ${run.status}`, {
-          status: run.status,
+          state: run.status,
         });
       }
       const [cancelled] = await manager.query<[PayoutItemRow[], number]>(

@@ -1,11 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -13,7 +7,6 @@ import { CreateReconciliationDto, ReconciliationResponse } from './dto/reconcili
 import { ReconciliationService } from './reconciliation.service';
 
 @ApiTags('payouts')
-@ApiBearerAuth()
 @Roles('finance')
 @Controller('v1/reconciliations')
 export class ReconciliationsController {

@@ -1,11 +1,5 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -13,7 +7,6 @@ import { CreateStripeAccountLinkDto, StripeAccountResponse } from './dto/stripe-
 import { StripeAccountsService } from './stripe-accounts.service';
 
 @ApiTags('payouts')
-@ApiBearerAuth()
 @Controller('v1/payees/:id/stripe-account')
 export class StripeAccountsController {
   constructor(private readonly accounts: StripeAccountsService) {}

@@ -22,7 +22,22 @@ export class StripeWebhooksController {
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true, example: 't=1782900000,v1=5257a869…' })
   @ApiBody({
-    schema: { type: 'object' },
+    schema: {
+      type: 'object',
+      description: 'A Stripe event, as Stripe sends it; its objects are re-read from Stripe',
+      required: ['id', 'type'],
+      properties: {
+        id: { type: 'string', example: 'evt_1QfS0aLkd8Hn3Xy9AbCdEfGh' },
+        object: { type: 'string', enum: ['event'] },
+        type: { type: 'string', example: 'account.updated' },
+        created: { type: 'integer', description: 'Unix seconds' },
+        data: {
+          type: 'object',
+          properties: { object: { type: 'object', additionalProperties: true } },
+        },
+      },
+      additionalProperties: true,
+    },
     examples: {
       'account.updated': {
         value: {

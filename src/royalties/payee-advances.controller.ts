@@ -1,11 +1,5 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -15,7 +9,6 @@ import { CreatePayeeAdvanceDto, PayeeAdvanceResponse } from './dto/payee-advance
 import { PayeeAdvanceService } from './payee-advance.service';
 
 @ApiTags('royalties')
-@ApiBearerAuth()
 @Roles('publisher')
 @Controller('v1/payees/:id/advances')
 export class PayeeAdvancesController {

@@ -123,7 +123,7 @@ export class RoyaltyRunService {
         throw new Conflict(
           'invalid-transition',
           `Royalty run ${id} is ${current.status}; only a calculated or failed run can be recalculated`,
-          { status: current.status },
+          { state: current.status },
         );
       }
       await manager.query(`UPDATE royalty_runs SET status = 'calculating' WHERE id = $1`, [id]);
@@ -154,7 +154,7 @@ export class RoyaltyRunService {
         throw new Conflict(
           'invalid-transition',
           `Royalty run ${id} is ${current.status}; only a calculated run can be posted`,
-          { status: current.status },
+          { state: current.status },
         );
       }
       await this.refusePosted(manager, current.period_start, current.period_end);

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -30,7 +29,6 @@ import { RoyaltyRunService } from './royalty-run.service';
 import { StatementsService } from './statements.service';
 
 @ApiTags('royalties')
-@ApiBearerAuth()
 @Controller('v1')
 export class RoyaltyRunsController {
   constructor(

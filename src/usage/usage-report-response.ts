@@ -1,4 +1,8 @@
-import { UsageReportResponse, UsageTotalResponse } from './dto/usage-report.dto';
+import {
+  UsageReportRejection,
+  UsageReportResponse,
+  UsageTotalResponse,
+} from './dto/usage-report.dto';
 
 export interface UsageReportRow {
   id: string;
@@ -20,7 +24,7 @@ export interface UsageReportRow {
   lines_out_of_scope: string;
   lines_invalid: string;
   totals_by_usage: UsageTotalResponse[];
-  rejection: Record<string, unknown> | null;
+  rejection: UsageReportRejection | null;
   content_hash: Buffer;
   received_at: Date;
   processed_at: Date | null;

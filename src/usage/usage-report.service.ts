@@ -315,7 +315,7 @@ export class UsageReportService {
       throw new Conflict(
         'not-supersedable',
         `Report ${earlier.id} is ${earlier.superseded_by_id ? 'already superseded' : earlier.status}; only a counting report can be superseded`,
-        { status: earlier.status, supersededBy: earlier.superseded_by_id },
+        { state: earlier.status, supersededBy: earlier.superseded_by_id },
       );
     }
     if (earlier.period_start !== header.periodStart || earlier.period_end !== header.periodEnd) {

@@ -12,7 +12,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiExtraModels,
@@ -22,6 +21,7 @@ import {
   ApiQuery,
   ApiTags,
   getSchemaPath,
+  type SchemaObject,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
@@ -50,23 +50,25 @@ const CSV_EXAMPLE = [
   'l2,,https://news.example/story-1,ai-input,12,retrieval,,DE',
 ].join('\n');
 /** The header of a streamed report, documented as query parameters. */
-const HEADER_PARAMS: [string, string][] = [
-  ['reportId', 'acme-2027-06'],
-  ['periodStart', '2027-06-01'],
-  ['periodEnd', '2027-06-30'],
-  ['currency', 'EUR'],
-  ['supersedes', '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d'],
-  ['lineCount', '2'],
-  ['units', '1500012'],
+const COUNT = { type: 'string', pattern: '^(0|[1-9]\\d{0,17})$' } as const;
+const HEADER_PARAMS: [string, string, SchemaObject][] = [
+  ['reportId', 'acme-2027-06', { type: 'string', minLength: 1, maxLength: 200 }],
+  ['periodStart', '2027-06-01', { type: 'string', format: 'date' }],
+  ['periodEnd', '2027-06-30', { type: 'string', format: 'date' }],
+  ['currency', 'EUR', { type: 'string', pattern: '^[A-Z]{3}$' }],
+  ['supersedes', '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d', { type: 'string', format: 'uuid' }],
+  ['lineCount', '2', COUNT],
+  ['units', '1500012', COUNT],
 ];
 
 function ApiReportHeader(): MethodDecorator {
   return (target, key, descriptor) => {
-    for (const [name, example] of HEADER_PARAMS) {
+    for (const [name, example, schema] of HEADER_PARAMS) {
       ApiQuery({
         name,
         required: false,
         example,
+        schema,
         description: 'NDJSON and CSV only (see UsageReportHeaderQuery)',
       })(target, key, descriptor);
     }
@@ -77,7 +79,6 @@ function ApiReportHeader(): MethodDecorator {
 export const USAGE_REPORTS_ROUTE = '/v1/usage-reports';
 
 @ApiTags('usage')
-@ApiBearerAuth()
 @Roles('licensee')
 @ApiExtraModels(CreateUsageReportDto, UsageReportHeaderQuery)
 @Controller('v1/usage-reports')

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
@@ -7,7 +7,6 @@ import { PublisherUsageQuery, PublisherUsageResponse } from './dto/usage-report.
 import { UsageIssuesService } from './usage-issues.service';
 
 @ApiTags('usage')
-@ApiBearerAuth()
 @Roles('publisher')
 @Controller('v1/usage')
 export class UsageController {

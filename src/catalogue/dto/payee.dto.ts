@@ -12,13 +12,23 @@ export class CreatePayeeDto {
   @IsNotBlank()
   name!: string;
 
-  @ApiPropertyOptional({ example: 'ada@example.com', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'email',
+    example: 'ada@example.com',
+    nullable: true,
+  })
   @IsOptional()
   @IsEmail()
   @Length(3, 254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: 'GB', description: 'ISO 3166-1 alpha-2', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'GB',
+    description: 'ISO 3166-1 alpha-2',
+    nullable: true,
+  })
   @IsOptional()
   @IsCountryCode()
   country?: string | null;
@@ -37,13 +47,23 @@ export class UpdatePayeeDto {
   @IsNotBlank()
   name?: string;
 
-  @ApiPropertyOptional({ example: 'ada@example.org', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'email',
+    example: 'ada@example.org',
+    nullable: true,
+  })
   @ValidateIf((_o, value) => value !== undefined && value !== null)
   @IsEmail()
   @Length(3, 254)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: 'FR', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'FR',
+    description: 'ISO 3166-1 alpha-2',
+    nullable: true,
+  })
   @ValidateIf((_o, value) => value !== undefined && value !== null)
   @IsCountryCode()
   country?: string | null;
@@ -63,7 +83,7 @@ export class PayeeResponse {
   @ApiProperty({ example: 'Ada Lovelace' })
   name!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: 'ada@example.com' })
+  @ApiProperty({ type: String, format: 'email', nullable: true, example: 'ada@example.com' })
   email!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'GB' })
@@ -82,13 +102,13 @@ export class PayeeResponse {
   })
   isDefault!: boolean;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version!: number;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   createdAt!: string;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   updatedAt!: string;
 }
 

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { NestedObjects } from '../../common/validation/nested';
 import {
   ArrayMaxSize,
@@ -51,6 +51,7 @@ export class SplitDto {
   payeeId!: string;
 
   @ApiProperty({
+    type: 'integer',
     example: 10000,
     description: 'Basis points; a work’s shares sum to exactly 10000',
   })
@@ -101,13 +102,15 @@ export class CreateWorkDto {
   @Matches(LANGUAGE_TAG, { message: 'language must be a BCP 47 tag such as en or pt-BR' })
   language?: string;
 
-  @ApiPropertyOptional({ example: '1843-09-01', description: 'YYYY-MM-DD' })
+  @ApiPropertyOptional({ format: 'date', example: '1843-09-01', description: 'YYYY-MM-DD' })
   @IsOptional()
   @Matches(DATE_ONLY, { message: 'publishedAt must be a date, YYYY-MM-DD' })
   @IsCalendarDate()
   publishedAt?: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     example: { series: 'Notes' },
     description: 'Free JSON object, at most 16 KiB',
   })
@@ -154,20 +157,25 @@ export class UpdateWorkDto {
   @NestedObjects(() => IdentifierDto)
   identifiers?: IdentifierDto[];
 
-  @ApiPropertyOptional({ example: 'en', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'en', nullable: true })
   @ValidateIf((_o, value) => value !== null)
   @IsOptional()
   @Matches(LANGUAGE_TAG, { message: 'language must be a BCP 47 tag such as en or pt-BR' })
   language?: string | null;
 
-  @ApiPropertyOptional({ example: '1843-09-01', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', example: '1843-09-01', nullable: true })
   @ValidateIf((_o, value) => value !== null)
   @IsOptional()
   @Matches(DATE_ONLY, { message: 'publishedAt must be a date, YYYY-MM-DD' })
   @IsCalendarDate()
   publishedAt?: string | null;
 
-  @ApiPropertyOptional({ example: { series: 'Notes' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { series: 'Notes' },
+    description: 'Replaces the whole object',
+  })
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
@@ -183,6 +191,7 @@ export class UpdateWorkDto {
   splits?: SplitDto[];
 
   @ApiPropertyOptional({
+    format: 'date',
     example: '2027-01-01',
     description:
       'When the new splits take effect (YYYY-MM-DD, default today, UTC); only with splits',
@@ -236,7 +245,7 @@ export class SplitResponse {
   @ApiProperty({ format: 'uuid' })
   payeeId!: string;
 
-  @ApiProperty({ example: 10000 })
+  @ApiProperty({ type: 'integer', example: 10000 })
   shareBps!: number;
 }
 
@@ -259,22 +268,22 @@ export class WorkResponse {
   @ApiProperty({ type: String, nullable: true, example: 'en' })
   language!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: '1843-09-01' })
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '1843-09-01' })
   publishedAt!: string | null;
 
-  @ApiProperty({ type: Object, example: {} })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: {} })
   metadata!: Record<string, unknown>;
 
   @ApiProperty({ type: [SplitResponse], description: 'The split set in force now' })
   splits!: SplitResponse[];
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   splitVersion!: number;
 
   @ApiProperty({ enum: WORK_STATUSES, example: 'active' })
   status!: WorkStatus;
 
-  @ApiProperty({ example: 1, description: 'Send as If-Match to change the work' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Send as If-Match to change the work' })
   version!: number;
 
   @ApiProperty({
@@ -282,38 +291,50 @@ export class WorkResponse {
   })
   conflict!: boolean;
 
-  @ApiProperty({ type: [String], example: [] })
+  @ApiProperty({ type: [String], example: [], description: 'scheme:value' })
   conflictingIdentifiers!: string[];
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   createdAt!: string;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   updatedAt!: string;
 
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
   withdrawnAt!: string | null;
 }
 
+/** A work as one of its versions was: a work without its conflicts (they depend on others). */
+export class WorkSnapshotResponse extends OmitType(WorkResponse, [
+  'conflict',
+  'conflictingIdentifiers',
+] as const) {}
+
 export class WorkVersionResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version!: number;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   validFrom!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Null for the current version' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Null for the current version',
+  })
   validTo!: string | null;
 
-  @ApiProperty({ description: 'The work as it was', type: Object })
-  work!: Record<string, unknown>;
+  @ApiProperty({ description: 'The work as it was', type: () => WorkSnapshotResponse })
+  work!: WorkSnapshotResponse;
 }
 
 export class SplitVersionResponse {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', example: 2 })
   splitVersion!: number;
 
   @ApiProperty({
+    format: 'date',
     example: '2027-01-01',
     description: '0001-01-01 for the first version: it applies to all time before the next',
   })
@@ -322,7 +343,7 @@ export class SplitVersionResponse {
   @ApiProperty({ type: [SplitResponse] })
   splits!: SplitResponse[];
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   recordedAt!: string;
 }
 

@@ -4,6 +4,7 @@ import { PageQuery } from '../../common/pagination/page';
 
 export class StartCatalogueImportQuery {
   @ApiPropertyOptional({
+    format: 'date',
     example: '2027-01-01',
     description: 'When split changes in this file take effect (YYYY-MM-DD; default today, UTC)',
   })
@@ -26,39 +27,51 @@ export class CatalogueImportResponse {
   @ApiProperty({ enum: IMPORT_STATUSES, example: 'processing' })
   status!: string;
 
-  @ApiProperty({ example: '2027-01-01' })
+  @ApiProperty({ format: 'date', example: '2027-01-01' })
   splitsEffectiveFrom!: string;
 
-  @ApiProperty({ example: 1000000, description: 'Lines received (blank lines included)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1000000,
+    description: 'Lines received (blank lines included)',
+  })
   linesRead!: number;
 
-  @ApiProperty({ example: 400000, description: 'Lines the worker has gone through' })
+  @ApiProperty({
+    type: 'integer',
+    example: 400000,
+    description: 'Lines the worker has gone through',
+  })
   linesProcessed!: number;
 
-  @ApiProperty({ example: 399000 })
+  @ApiProperty({ type: 'integer', example: 399000 })
   created!: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', example: 0 })
   updated!: number;
 
-  @ApiProperty({ example: 0, description: 'Lines identical to the work as stored: nothing to do' })
+  @ApiProperty({
+    type: 'integer',
+    example: 0,
+    description: 'Lines identical to the work as stored: nothing to do',
+  })
   unchanged!: number;
 
-  @ApiProperty({ example: 1000 })
+  @ApiProperty({ type: 'integer', example: 1000 })
   rejected!: number;
 
   @ApiProperty({ type: String, nullable: true, example: null })
   failure!: string | null;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   createdAt!: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   finishedAt!: string | null;
 }
 
 export class ImportErrorResponse {
-  @ApiProperty({ example: 17 })
+  @ApiProperty({ type: 'integer', example: 17 })
   lineNo!: number;
 
   @ApiProperty({ type: String, nullable: true, example: 'NWP-17' })

@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiOkResponse,
@@ -33,7 +32,6 @@ const CSV_EXAMPLE = [
 export const CATALOGUE_IMPORTS_ROUTE = '/v1/catalogue-imports';
 
 @ApiTags('catalogue')
-@ApiBearerAuth()
 @Roles('publisher')
 @Controller('v1/catalogue-imports')
 export class CatalogueImportsController {

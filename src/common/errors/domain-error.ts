@@ -1,7 +1,11 @@
+import { RESERVED_PROBLEM_MEMBERS } from './problem';
+
 /**
  * An error a module throws on purpose: a stable code (the last segment of the problem `type`),
  * the HTTP status it answers with, and a sentence for the caller. Extensions become extra
- * members of the problem document (e.g. `errors`, `existingId`).
+ * members of the problem document (e.g. `errors`, `existingId`, `state`); they may not use a
+ * member name RFC 9457 reserves (`type`, `title`, `status`, `detail`, `instance`) — a programming
+ * error, thrown at once.
  */
 export class DomainError extends Error {
   constructor(
@@ -13,6 +17,14 @@ export class DomainError extends Error {
   ) {
     super(detail);
     this.name = 'DomainError';
+    const reserved = Object.keys(extensions).filter((key) =>
+      RESERVED_PROBLEM_MEMBERS.includes(key),
+    );
+    if (reserved.length > 0) {
+      throw new TypeError(
+        `Problem ${code}: the extension ${reserved.join(', ')} is a member RFC 9457 reserves; name the resource's state \`state\``,
+      );
+    }
   }
 }
 

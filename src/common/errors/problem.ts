@@ -64,17 +64,30 @@ export function titleFor(code: string, status: number): string {
   );
 }
 
+/**
+ * The members RFC 9457 defines. An extension may not carry one of these names: `status` is the
+ * HTTP status, never a resource's state (that is the `state` extension).
+ */
+export const RESERVED_PROBLEM_MEMBERS: readonly string[] = [
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+];
+
 export function problem(
   code: string,
   status: number,
   detail: string,
   extensions: Record<string, unknown> = {},
 ): Problem {
+  // The reserved members come last, so no extension can override them.
   return {
+    ...extensions,
     type: PROBLEM_TYPE_BASE + code,
     title: titleFor(code, status),
     status,
     detail,
-    ...extensions,
   };
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
-import { DomainError } from './domain-error';
+import { Conflict, DomainError } from './domain-error';
+import { problem } from './problem';
 import { toProblem } from './to-problem';
 
 describe('toProblem', () => {
@@ -53,5 +54,54 @@ describe('toProblem', () => {
     expect(result.body.detail).toBe(
       'An unexpected error occurred; quote request id req-9 when reporting it',
     );
+  });
+
+  it("answers a conflict with the HTTP status in `status` and the resource's state in `state`", () => {
+    const body = toProblem(
+      new Conflict('invalid-transition', 'Agreement a is expired', { state: 'expired' }),
+      'r',
+    ).body;
+    expect(body.status).toBe(409);
+    expect(body.state).toBe('expired');
+  });
+});
+
+describe('problem: the members RFC 9457 reserves', () => {
+  it('cannot be overridden by an extension', () => {
+    expect(
+      problem('invalid-transition', 409, 'Run r is posted', {
+        type: 'about:blank',
+        title: 'Active',
+        status: 'active',
+        detail: 'overridden',
+        state: 'posted',
+      }),
+    ).toEqual({
+      type: 'https://rights-ledger.dev/problems/invalid-transition',
+      title: 'Invalid transition',
+      status: 409,
+      detail: 'Run r is posted',
+      state: 'posted',
+    });
+  });
+});
+
+describe('DomainError: an extension named like a reserved member', () => {
+  it.each(['type', 'title', 'status', 'detail', 'instance'])(
+    'is a programming error (%s)',
+    (name) => {
+      expect(() => new Conflict('invalid-transition', 'x', { [name]: 'active' })).toThrow(
+        /reserves/,
+      );
+      expect(() => new DomainError('payout-run-finished', 409, 'x', { [name]: 'active' })).toThrow(
+        TypeError,
+      );
+    },
+  );
+
+  it('is not raised by ordinary extensions', () => {
+    expect(
+      () => new Conflict('invalid-transition', 'x', { state: 'active', statusCode: 1 }),
+    ).not.toThrow();
   });
 });

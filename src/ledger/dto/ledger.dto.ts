@@ -23,6 +23,7 @@ export class AccountBalanceResponse {
   ownerId!: string | null;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({
+    type: 'integer',
     example: 12500,
     description: 'Minor units, positive on the account’s normal side (what is owed or held)',
   })
@@ -38,9 +39,18 @@ export class LedgerEntryResponse {
   @ApiProperty({ format: 'uuid' }) transactionId!: string;
   @ApiProperty({ example: '42', description: 'Position in the journal' }) seq!: string;
   @ApiProperty({ example: 'royalty run posted' }) reason!: string;
-  @ApiProperty({ example: { royaltyRunId: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { royaltyRunId: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d' },
+    description: 'What the transaction is for: ids by name',
+  })
   refs!: Record<string, string>;
-  @ApiProperty({ example: -12500, description: 'Signed: debit positive, credit negative' })
+  @ApiProperty({
+    type: 'integer',
+    example: -12500,
+    description: 'Signed: debit positive, credit negative',
+  })
   amount!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
@@ -53,33 +63,59 @@ export class LedgerEntriesResponse {
 }
 
 export class TrialBalanceAccount extends AccountBalanceResponse {
-  @ApiProperty({ example: -12500, description: 'Signed: debit positive, credit negative' })
+  @ApiProperty({
+    type: 'integer',
+    example: -12500,
+    description: 'Signed: debit positive, credit negative',
+  })
   signedBalance!: number;
+}
+
+export class TrialBalanceTotal {
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ type: 'integer', example: 12500, description: 'Minor units' }) debits!: number;
+  @ApiProperty({ type: 'integer', example: 12500, description: 'Minor units' }) credits!: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'debits − credits' }) sum!: number;
 }
 
 export class TrialBalanceResponse {
   @ApiProperty({ type: [TrialBalanceAccount] }) accounts!: TrialBalanceAccount[];
   @ApiProperty({
-    example: [{ currency: 'EUR', debits: 12500, credits: 12500, sum: 0 }],
+    type: [TrialBalanceTotal],
     description: 'Per currency; sum is always zero in a sound ledger',
   })
-  totals!: { currency: string; debits: number; credits: number; sum: number }[];
+  totals!: TrialBalanceTotal[];
   @ApiProperty() balanced!: boolean;
+}
+
+export class LedgerChainBreak {
+  @ApiProperty({ example: '42', description: 'Position in the journal' }) seq!: string;
+  @ApiProperty({ format: 'uuid' }) transactionId!: string;
+  @ApiProperty({ example: 'hash does not match the transaction and its postings' })
+  problem!: string;
+}
+
+export class LedgerBalanceMismatch {
+  @ApiProperty({ format: 'uuid' }) accountId!: string;
+  @ApiProperty({ type: 'integer', description: 'The balance kept for the account' }) kept!: number;
+  @ApiProperty({ type: 'integer', description: 'The sum of its postings' })
+  fromPostings!: number;
 }
 
 export class LedgerVerificationResponse {
   @ApiProperty({ description: 'The hash chain and every balance check out' }) ok!: boolean;
-  @ApiProperty({ example: 120 }) transactions!: number;
+  @ApiProperty({ type: 'integer', example: 120 }) transactions!: number;
   @ApiProperty({
-    type: Object,
+    type: LedgerChainBreak,
     nullable: true,
     example: null,
     description: 'The first transaction whose hash or link does not recompute',
   })
-  firstBreak!: { seq: string; transactionId: string; problem: string } | null;
+  firstBreak!: LedgerChainBreak | null;
   @ApiProperty({
+    type: [LedgerBalanceMismatch],
     example: [],
     description: 'Accounts whose kept balance differs from the sum of their postings',
   })
-  balanceMismatches!: { accountId: string; kept: number; fromPostings: number }[];
+  balanceMismatches!: LedgerBalanceMismatch[];
 }

@@ -4,6 +4,7 @@ import { LicenceOfferTermsDto } from './licence-offer.dto';
 
 export class CreateAmendmentDto {
   @ApiPropertyOptional({
+    format: 'date',
     example: '2027-07-01',
     description:
       'First day the amended terms apply (YYYY-MM-DD, default today, UTC): not in the past, ' +
@@ -20,7 +21,11 @@ export class AgreementVersionResponse {
   @ApiProperty({ format: 'uuid' })
   agreementId!: string;
 
-  @ApiProperty({ example: 2, description: '1: the terms the agreement was made on' })
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description: '1: the terms the agreement was made on',
+  })
   version!: number;
 
   @ApiProperty({ enum: AGREEMENT_VERSION_STATES })
@@ -28,6 +33,7 @@ export class AgreementVersionResponse {
 
   @ApiProperty({
     type: String,
+    format: 'date',
     nullable: true,
     example: '2027-07-01',
     description: 'First day in force (version 1: the start; null while the agreement is proposed)',
@@ -37,7 +43,11 @@ export class AgreementVersionResponse {
   @ApiProperty({ format: 'uuid' })
   offerId!: string;
 
-  @ApiProperty({ example: 3, description: 'The offer version these terms were taken from' })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'The offer version these terms were taken from',
+  })
   offerVersion!: number;
 
   @ApiProperty({ type: LicenceOfferTermsDto })

@@ -22,6 +22,7 @@ export class CreateAgreementDto {
 
 export class TerminateAgreementDto {
   @ApiPropertyOptional({
+    format: 'date',
     example: '2027-06-30',
     description:
       'Last day of use in scope (YYYY-MM-DD, default today, UTC); usage after it is out of scope',
@@ -56,7 +57,7 @@ export class AgreementResponse {
   @ApiProperty({ format: 'uuid' })
   offerId!: string;
 
-  @ApiProperty({ example: 2, description: 'The offer version accepted' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'The offer version accepted' })
   offerVersion!: number;
 
   @ApiProperty({ type: LicenceOfferTermsDto, description: 'The terms as accepted; never changed' })
@@ -67,6 +68,7 @@ export class AgreementResponse {
 
   @ApiProperty({
     type: String,
+    format: 'date',
     nullable: true,
     example: '2027-01-01',
     description: 'Null while proposed',
@@ -75,18 +77,24 @@ export class AgreementResponse {
 
   @ApiProperty({
     type: String,
+    format: 'date',
     nullable: true,
     example: '2027-12-31',
     description: 'Inclusive; null: open-ended',
   })
   endsOn!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Last day in scope after termination' })
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'Last day in scope after termination',
+  })
   terminatedOn!: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 }

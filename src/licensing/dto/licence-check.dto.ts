@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { IsCountryCode } from '../../common/validation/iso-codes';
 import { REFUSALS } from '../licence-check';
+import { RATE_UNITS } from '../offer-vocabulary';
 
 export class LicenceQuestionDto {
   @ApiPropertyOptional({
@@ -22,7 +23,7 @@ export class LicenceQuestionDto {
   @Length(3, 2100)
   identifier?: string;
 
-  @ApiPropertyOptional({ example: 'https://example.com/articles/42' })
+  @ApiPropertyOptional({ format: 'uri', example: 'https://example.com/articles/42' })
   @IsOptional()
   @IsString()
   @Length(1, 2048)
@@ -30,6 +31,7 @@ export class LicenceQuestionDto {
 
   @ApiPropertyOptional({
     example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    description: 'The content hash, 64 hexadecimal digits',
   })
   @IsOptional()
   @IsString()
@@ -50,6 +52,7 @@ export class LicenceQuestionDto {
   territory?: string;
 
   @ApiPropertyOptional({
+    format: 'date',
     example: '2027-06-01',
     description: 'The day of use (default today, UTC)',
   })
@@ -68,10 +71,10 @@ export class LicenceQuestionsDto {
 }
 
 export class LicenceRateResponse {
-  @ApiProperty({ example: 'token' })
+  @ApiProperty({ enum: RATE_UNITS, example: 'token' })
   unit!: string;
 
-  @ApiProperty({ example: 1000 })
+  @ApiProperty({ type: 'integer', example: 1000 })
   per!: number;
 
   @ApiProperty({ example: '0.0125', description: 'Minor units of currency per `per` units' })

@@ -80,17 +80,21 @@ export class OfferScopeDto {
 }
 
 export class OfferTermDto {
-  @ApiPropertyOptional({ example: '2027-01-01' })
+  @ApiPropertyOptional({ format: 'date', example: '2027-01-01' })
   @IsOptional()
   @Matches(DATE_ONLY, { message: 'start must be a date, YYYY-MM-DD' })
   start?: string;
 
-  @ApiPropertyOptional({ example: '2027-12-31', description: 'Inclusive' })
+  @ApiPropertyOptional({ format: 'date', example: '2027-12-31', description: 'Inclusive' })
   @IsOptional()
   @Matches(DATE_ONLY, { message: 'end must be a date, YYYY-MM-DD' })
   end?: string;
 
-  @ApiPropertyOptional({ example: 12, description: 'Instead of start/end: months from acceptance' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 12,
+    description: 'Instead of start/end: months from acceptance',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -107,7 +111,7 @@ export class RateDto {
   @IsIn(RATE_UNITS)
   unit!: (typeof RATE_UNITS)[number];
 
-  @ApiProperty({ example: 1000, description: 'The rate is for this many units' })
+  @ApiProperty({ type: 'integer', example: 1000, description: 'The rate is for this many units' })
   @IsInt()
   @Min(1)
   @Max(1_000_000_000_000)
@@ -125,7 +129,7 @@ export class RateDto {
 }
 
 export class PeriodAmountDto {
-  @ApiProperty({ example: 500000, description: 'Minor units' })
+  @ApiProperty({ type: 'integer', example: 500000, description: 'Minor units' })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -137,7 +141,7 @@ export class PeriodAmountDto {
 }
 
 export class AmountDto {
-  @ApiProperty({ example: 1000000, description: 'Minor units' })
+  @ApiProperty({ type: 'integer', example: 1000000, description: 'Minor units' })
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -158,6 +162,7 @@ export class PricingDto {
   flatFee?: PeriodAmountDto;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 1500,
     description: 'Basis points of the revenue the licensee reports',
   })
@@ -257,7 +262,11 @@ export class LicenceOfferResponse {
   @ApiProperty({ enum: ['active', 'retired'] })
   status!: string;
 
-  @ApiProperty({ example: 1, description: 'Editing creates a new version; send it as If-Match' })
+  @ApiProperty({
+    type: 'integer',
+    example: 1,
+    description: 'Editing creates a new version; send it as If-Match',
+  })
   version!: number;
 
   @ApiProperty({ type: LicenceOfferTermsDto })
@@ -269,18 +278,18 @@ export class LicenceOfferResponse {
   })
   termsHash!: string;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   updatedAt!: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   retiredAt!: string | null;
 }
 
 export class LicenceOfferVersionResponse {
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ type: 'integer', example: 1 })
   version!: number;
 
   @ApiProperty({ type: LicenceOfferTermsDto })
@@ -289,7 +298,7 @@ export class LicenceOfferVersionResponse {
   @ApiProperty()
   termsHash!: string;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time' })
   createdAt!: string;
 }
 

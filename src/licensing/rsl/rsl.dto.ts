@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { LicenceOfferTermsDto } from '../dto/licence-offer.dto';
 
 export class RslImportWarning {
-  @ApiProperty({ example: 0, description: 'Index into offers' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'Index into offers' })
   offer!: number;
 
   @ApiProperty({ example: 'early-draft usage "train-ai" read as "ai-train"' })

@@ -18,18 +18,19 @@ export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid' })
   organizationId!: string;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   createdAt!: string;
 
   @ApiProperty({
     type: String,
+    format: 'date-time',
     nullable: true,
     example: null,
     description: 'Recorded to the minute',
   })
   lastUsedAt!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: null })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
   revokedAt!: string | null;
 }
 

@@ -5,7 +5,7 @@ export class AuditEventResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   occurredAt!: string;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
@@ -20,7 +20,10 @@ export class AuditEventResponse {
   @ApiProperty({ example: 'organization' })
   resourceType!: string;
 
-  @ApiProperty({ example: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a' })
+  @ApiProperty({
+    example: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a',
+    description: 'Usually a uuid; the resource type decides',
+  })
   resourceId!: string;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
@@ -29,7 +32,12 @@ export class AuditEventResponse {
   @ApiProperty({ type: String, nullable: true, example: '7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76' })
   requestId!: string | null;
 
-  @ApiProperty({ type: Object, example: { kind: 'publisher' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { kind: 'publisher' },
+    description: 'What the action changed; its members depend on the action',
+  })
   details!: Record<string, unknown>;
 }
 

@@ -4,13 +4,14 @@ import { PageQuery } from '../../common/pagination/page';
 
 export class ListAuditEventsQuery extends PageQuery {
   @ApiPropertyOptional({
+    format: 'uuid',
     description: 'Events by principals of, or on resources of, this organization',
   })
   @IsOptional()
   @IsUUID()
   organizationId?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   principalId?: string;
@@ -33,12 +34,20 @@ export class ListAuditEventsQuery extends PageQuery {
   @Length(1, 200)
   resourceId?: string;
 
-  @ApiPropertyOptional({ example: '2026-11-01T00:00:00Z', description: 'Inclusive' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-11-01T00:00:00Z',
+    description: 'Inclusive',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01T00:00:00Z', description: 'Exclusive' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2026-12-01T00:00:00Z',
+    description: 'Exclusive',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;

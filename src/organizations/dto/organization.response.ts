@@ -12,7 +12,7 @@ export class OrganizationResponse {
   @ApiProperty({ enum: ORGANIZATION_KINDS, example: 'publisher' })
   kind!: OrganizationKind;
 
-  @ApiProperty({ example: '2026-11-25T17:00:00.000Z' })
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   createdAt!: string;
 }
 

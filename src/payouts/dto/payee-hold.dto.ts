@@ -14,9 +14,10 @@ export class PayeeHoldResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
   @ApiProperty({ example: 'Tax form W-8BEN missing' }) reason!: string;
-  @ApiProperty({ example: '2027-07-01T09:00:00.000Z' }) heldAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2027-07-01T09:00:00.000Z' }) heldAt!: string;
   @ApiProperty({ format: 'uuid' }) heldBy!: string;
-  @ApiProperty({ type: String, nullable: true, example: null }) releasedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null }) releasedAt!:
+    string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', example: null })
   releasedBy!: string | null;
 }

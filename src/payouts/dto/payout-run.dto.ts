@@ -24,6 +24,7 @@ export class CreatePayoutRunDto {
   currency!: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 5000,
     description: 'Least payable balance (minor units) worth a transfer; default 1',
   })
@@ -34,6 +35,8 @@ export class CreatePayoutRunDto {
   minimumAmount?: number;
 
   @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
     example: ['019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d'],
     description: 'Only these payees (default: every payee with a payable balance)',
   })
@@ -48,27 +51,33 @@ export class CreatePayoutRunDto {
 export class PayoutItemResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
-  @ApiProperty({ example: 125000 }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 125000 }) amount!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ enum: PAYOUT_ITEM_STATUSES, example: 'paid' }) status!: PayoutItemStatus;
   @ApiProperty({ example: 'acct_1QfR2sLkd8Hn3Xy9' }) stripeAccountId!: string;
   @ApiProperty({ type: String, nullable: true, example: 'tr_1QfS0aLkd8Hn3Xy9AbCdEfGh' })
   transferId!: string | null;
-  @ApiProperty({ example: 1, description: 'Calls made to Stripe for this item' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'Calls made to Stripe for this item' })
   attempts!: number;
   @ApiProperty({ type: String, nullable: true, example: null, description: "Stripe's code" })
   errorCode!: string | null;
   @ApiProperty({ type: String, nullable: true, example: null, description: "Stripe's reason" })
   error!: string | null;
-  @ApiProperty({ example: 0, description: 'Reversed since (minor units)' })
+  @ApiProperty({ type: 'integer', example: 0, description: 'Reversed since (minor units)' })
   reversedAmount!: number;
-  @ApiProperty({ type: String, nullable: true, example: '2027-07-01T10:00:03.000Z' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2027-07-01T10:00:03.000Z',
+  })
   paidAt!: string | null;
 }
 
 export class PayoutExclusionResponse {
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
-  @ApiProperty({ example: 1200, description: 'Payable balance (minor units)' }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 1200, description: 'Payable balance (minor units)' })
+  amount!: number;
   @ApiProperty({
     enum: ['below-minimum', 'not-onboarded', 'payouts-not-enabled', 'on-hold', 'nothing-payable'],
     example: 'below-minimum',
@@ -77,28 +86,35 @@ export class PayoutExclusionResponse {
 }
 
 export class PayoutRunTotals {
-  @ApiProperty({ example: 2 }) items!: number;
-  @ApiProperty({ example: 250000 }) amount!: number;
-  @ApiProperty({ example: 0 }) draft!: number;
-  @ApiProperty({ example: 0 }) pending!: number;
-  @ApiProperty({ example: 2 }) paid!: number;
-  @ApiProperty({ example: 0 }) failed!: number;
-  @ApiProperty({ example: 0 }) cancelled!: number;
-  @ApiProperty({ example: 250000 }) paidAmount!: number;
+  @ApiProperty({ type: 'integer', example: 2 }) items!: number;
+  @ApiProperty({ type: 'integer', example: 250000 }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 0 }) draft!: number;
+  @ApiProperty({ type: 'integer', example: 0 }) pending!: number;
+  @ApiProperty({ type: 'integer', example: 2 }) paid!: number;
+  @ApiProperty({ type: 'integer', example: 0 }) failed!: number;
+  @ApiProperty({ type: 'integer', example: 0 }) cancelled!: number;
+  @ApiProperty({ type: 'integer', example: 250000 }) paidAmount!: number;
 }
 
 export class PayoutRunResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: PAYOUT_RUN_STATUSES, example: 'executing' }) status!: PayoutRunStatus;
   @ApiProperty({ example: 'EUR' }) currency!: string;
-  @ApiProperty({ example: 5000 }) minimumAmount!: number;
-  @ApiProperty({ type: [String], nullable: true, example: null }) payeeIds!: string[] | null;
+  @ApiProperty({ type: 'integer', example: 5000 }) minimumAmount!: number;
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    nullable: true,
+    example: null,
+    description: 'The payees the run was limited to; null: every payee with a payable balance',
+  })
+  payeeIds!: string[] | null;
   @ApiProperty({ format: 'uuid' }) createdBy!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) approvedBy!: string | null;
-  @ApiProperty({ example: '2027-07-01T09:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ type: String, nullable: true }) approvedAt!: string | null;
-  @ApiProperty({ type: String, nullable: true }) cancelledAt!: string | null;
-  @ApiProperty({ type: String, nullable: true }) completedAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2027-07-01T09:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) approvedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelledAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({ type: PayoutRunTotals }) totals!: PayoutRunTotals;
   @ApiProperty({ type: [PayoutItemResponse] }) items!: PayoutItemResponse[];
   @ApiProperty({ type: [PayoutExclusionResponse] }) excluded!: PayoutExclusionResponse[];

@@ -3,11 +3,19 @@ import { IsISO8601, IsOptional } from 'class-validator';
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
 
 export class CreateReconciliationDto {
-  @ApiProperty({ example: '2027-07-01T00:00:00Z', description: 'Transfers made from (inclusive)' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2027-07-01T00:00:00Z',
+    description: 'Transfers made from (inclusive)',
+  })
   @IsISO8601({ strict: true })
   from!: string;
 
-  @ApiProperty({ example: '2027-07-02T00:00:00Z', description: 'Until (exclusive)' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2027-07-02T00:00:00Z',
+    description: 'Until (exclusive)',
+  })
   @IsISO8601({ strict: true })
   to!: string;
 
@@ -15,6 +23,11 @@ export class CreateReconciliationDto {
   @IsOptional()
   @IsCurrencyCode()
   currency?: string;
+}
+
+export class ReconciledAmount {
+  @ApiProperty({ type: 'integer', example: 5000, description: 'Minor units' }) amount!: number;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
 }
 
 export class ReconciliationDifferenceResponse {
@@ -34,30 +47,40 @@ export class ReconciliationDifferenceResponse {
   @ApiProperty({ example: 'tr_1QfS0aLkd8Hn3Xy9AbCdEfGh' }) transferId!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', example: null })
   itemId!: string | null;
-  @ApiProperty({ nullable: true, example: null, description: 'What the ledger paid' })
-  ledger!: { amount: number; currency: string } | null;
-  @ApiProperty({ nullable: true, example: { amount: 5000, currency: 'EUR' } })
-  stripe!: { amount: number; currency: string } | null;
+  @ApiProperty({
+    type: ReconciledAmount,
+    nullable: true,
+    example: null,
+    description: 'What the ledger paid',
+  })
+  ledger!: ReconciledAmount | null;
+  @ApiProperty({
+    type: ReconciledAmount,
+    nullable: true,
+    example: { amount: 5000, currency: 'EUR' },
+    description: 'What Stripe transferred',
+  })
+  stripe!: ReconciledAmount | null;
 }
 
 export class ReconciliationSummaryResponse {
-  @ApiProperty({ example: 120 }) ledgerTransfers!: number;
-  @ApiProperty({ example: 121 }) stripeTransfers!: number;
-  @ApiProperty({ example: 120 }) matched!: number;
-  @ApiProperty({ example: 2 }) differences!: number;
+  @ApiProperty({ type: 'integer', example: 120 }) ledgerTransfers!: number;
+  @ApiProperty({ type: 'integer', example: 121 }) stripeTransfers!: number;
+  @ApiProperty({ type: 'integer', example: 120 }) matched!: number;
+  @ApiProperty({ type: 'integer', example: 2 }) differences!: number;
 }
 
 export class ReconciliationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: ['running', 'completed', 'failed'], example: 'completed' })
   status!: string;
-  @ApiProperty({ example: '2027-07-01T00:00:00.000Z' }) from!: string;
-  @ApiProperty({ example: '2027-07-02T00:00:00.000Z' }) to!: string;
+  @ApiProperty({ format: 'date-time', example: '2027-07-01T00:00:00.000Z' }) from!: string;
+  @ApiProperty({ format: 'date-time', example: '2027-07-02T00:00:00.000Z' }) to!: string;
   @ApiProperty({ type: String, nullable: true, example: 'EUR' }) currency!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null: scheduled' })
   requestedBy!: string | null;
-  @ApiProperty({ example: '2027-07-02T02:00:00.000Z' }) createdAt!: string;
-  @ApiProperty({ type: String, nullable: true }) completedAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2027-07-02T02:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({ type: ReconciliationSummaryResponse, nullable: true })
   summary!: ReconciliationSummaryResponse | null;
   @ApiProperty({ type: [ReconciliationDifferenceResponse] })

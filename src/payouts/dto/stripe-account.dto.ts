@@ -3,6 +3,7 @@ import { IsOptional, IsUrl } from 'class-validator';
 
 export class CreateStripeAccountLinkDto {
   @ApiPropertyOptional({
+    format: 'uri',
     example: 'https://publisher.example/payees/onboarded',
     description:
       'Where Stripe sends the payee when onboarding is done (default from configuration)',
@@ -12,6 +13,7 @@ export class CreateStripeAccountLinkDto {
   returnUrl?: string;
 
   @ApiPropertyOptional({
+    format: 'uri',
     example: 'https://publisher.example/payees/onboarding-expired',
     description:
       'Where Stripe sends the payee when the link has expired (default from configuration)',
@@ -31,11 +33,13 @@ export class StripeAccountResponse {
   transfersCapability!: string;
   @ApiProperty({ example: false }) detailsSubmitted!: boolean;
   @ApiPropertyOptional({
+    format: 'uri',
     example: 'https://connect.stripe.com/setup/e/acct_1QfR2sLkd8Hn3Xy9/Xh2k9',
     description: 'A fresh onboarding link (only when one was just made)',
   })
   onboardingUrl?: string;
-  @ApiPropertyOptional({ example: '2027-07-01T10:05:00.000Z' }) onboardingUrlExpiresAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2027-07-01T10:05:00.000Z' })
+  onboardingUrlExpiresAt?: string;
 }
 
 export interface StripeAccountRow {

@@ -3,7 +3,11 @@ import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-va
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
 
 export class CreatePayeeAdvanceDto {
-  @ApiProperty({ example: 500000, description: 'Minor units the publisher advanced the payee' })
+  @ApiProperty({
+    type: 'integer',
+    example: 500000,
+    description: 'Minor units the publisher advanced the payee',
+  })
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -13,7 +17,11 @@ export class CreatePayeeAdvanceDto {
   @IsCurrencyCode()
   currency!: string;
 
-  @ApiPropertyOptional({ example: '2027-01-15', description: 'Default today (UTC)' })
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2027-01-15',
+    description: 'Default today (UTC)',
+  })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'paidOn must be a date, YYYY-MM-DD' })
   paidOn?: string;
@@ -28,11 +36,12 @@ export class CreatePayeeAdvanceDto {
 export class PayeeAdvanceResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
-  @ApiProperty({ example: 500000 }) amount!: number;
+  @ApiProperty({ type: 'integer', example: 500000 }) amount!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
-  @ApiProperty({ example: '2027-01-15' }) paidOn!: string;
+  @ApiProperty({ format: 'date', example: '2027-01-15' }) paidOn!: string;
   @ApiProperty({ type: String, nullable: true }) reference!: string | null;
   @ApiProperty({
+    type: 'integer',
     example: 500000,
     description: "All of the payee's advances in this currency not yet repaid by its earnings",
   })

@@ -1,34 +1,52 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
+import { RATE_UNITS } from '../../licensing/offer-vocabulary';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateRoyaltyRunDto {
-  @ApiProperty({ example: '2027-06-01' })
+  @ApiProperty({ format: 'date', example: '2027-06-01' })
   @Matches(DATE, { message: 'periodStart must be a date, YYYY-MM-DD' })
   periodStart!: string;
 
-  @ApiProperty({ example: '2027-06-30' })
+  @ApiProperty({ format: 'date', example: '2027-06-30' })
   @Matches(DATE, { message: 'periodEnd must be a date, YYYY-MM-DD' })
   periodEnd!: string;
 }
 
 export const ROYALTY_RUN_STATES = ['calculating', 'calculated', 'posted', 'failed'] as const;
 
+export class RoyaltyRunCurrencySummary {
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ type: 'integer', example: 1 }) invoices!: number;
+  @ApiProperty({ type: 'integer', example: 1250, description: 'Minor units' }) invoiced!: number;
+  @ApiProperty({ type: 'integer', example: 125, description: 'Minor units' }) commission!: number;
+  @ApiProperty({ type: 'integer', example: 1125, description: 'Minor units' }) payees!: number;
+}
+
+/** Empty (`{}`) until the run is calculated. */
+export class RoyaltyRunSummary {
+  @ApiPropertyOptional({ type: 'integer', example: 2 }) statements?: number;
+  @ApiPropertyOptional({ type: [RoyaltyRunCurrencySummary] })
+  byCurrency?: RoyaltyRunCurrencySummary[];
+}
+
 export class RoyaltyRunResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
-  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-30' }) periodEnd!: string;
   @ApiProperty({ enum: ROYALTY_RUN_STATES }) status!: (typeof ROYALTY_RUN_STATES)[number];
-  @ApiProperty({ example: 1000 }) commissionBps!: number;
+  @ApiProperty({ type: 'integer', example: 1000 }) commissionBps!: number;
   @ApiProperty({
+    type: RoyaltyRunSummary,
+    description: 'Empty until the run is calculated',
     example: {
       statements: 2,
       byCurrency: [{ currency: 'EUR', invoices: 1, invoiced: 1250, commission: 125, payees: 1125 }],
     },
   })
-  summary!: Record<string, unknown>;
+  summary!: RoyaltyRunSummary;
   @ApiProperty({ type: String, nullable: true, description: 'SHA-256 of every statement line' })
   calculationHash!: string | null;
   @ApiProperty({ type: String, nullable: true }) failure!: string | null;
@@ -64,10 +82,11 @@ export class ListInvoicesQuery extends PageQuery {
 export class AdjustmentReference {
   @ApiProperty({ format: 'uuid', description: 'The posted run that settled the corrected period' })
   runId!: string;
-  @ApiProperty({ example: '2027-05-01' }) periodStart!: string;
-  @ApiProperty({ example: '2027-05-31' }) periodEnd!: string;
+  @ApiProperty({ format: 'date', example: '2027-05-01' }) periodStart!: string;
+  @ApiProperty({ format: 'date', example: '2027-05-31' }) periodEnd!: string;
   @ApiProperty({
     type: [String],
+    format: 'uuid',
     example: ['0f0c8a52-4d6e-4c1f-9d0e-3b7f4f1f2a10', '7a3e2c11-9b8d-4e5f-8a6b-1c2d3e4f5a6b'],
     description:
       'The usage reports whose counting changed: a superseded one and its successor, or a late one',
@@ -76,7 +95,7 @@ export class AdjustmentReference {
 }
 
 export class StatementLineResponse {
-  @ApiProperty({ example: 1 }) lineNo!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) lineNo!: number;
   @ApiProperty({ format: 'uuid' }) invoiceId!: string;
   @ApiProperty({
     enum: [
@@ -102,7 +121,8 @@ export class StatementLineResponse {
   })
   workId!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'ai-train' }) usage!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'token' }) unit!: string | null;
+  @ApiProperty({ type: String, enum: RATE_UNITS, nullable: true, example: 'token' })
+  unit!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '1500000' }) units!: string | null;
   @ApiProperty({
     type: String,
@@ -111,13 +131,21 @@ export class StatementLineResponse {
     description: 'Minor units per `per` units',
   })
   rate!: string | null;
-  @ApiProperty({ type: Number, nullable: true, example: 1000 }) per!: number | null;
-  @ApiProperty({ example: 5000, description: "The payee's share of the work, in bps" })
+  @ApiProperty({ type: 'integer', nullable: true, example: 1000 }) per!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    example: 5000,
+    description: "The payee's share of the work, in bps",
+  })
   shareBps!: number;
-  @ApiProperty({ example: 9, description: "This payee's part of the line's invoiced amount" })
+  @ApiProperty({
+    type: 'integer',
+    example: 9,
+    description: "This payee's part of the line's invoiced amount",
+  })
   gross!: number;
-  @ApiProperty({ example: 1 }) commission!: number;
-  @ApiProperty({ example: 8 }) net!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) commission!: number;
+  @ApiProperty({ type: 'integer', example: 8 }) net!: number;
   @ApiProperty({
     type: AdjustmentReference,
     nullable: true,
@@ -129,13 +157,14 @@ export class StatementLineResponse {
 export class StatementResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) runId!: string;
-  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
-  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-30' }) periodEnd!: string;
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
   @ApiProperty({ example: 'EUR' }) currency!: string;
-  @ApiProperty({ example: 9 }) gross!: number;
-  @ApiProperty({ example: 1 }) commission!: number;
-  @ApiProperty({ example: 8, description: 'The sum of the lines’ net' }) net!: number;
+  @ApiProperty({ type: 'integer', example: 9 }) gross!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) commission!: number;
+  @ApiProperty({ type: 'integer', example: 8, description: 'The sum of the lines’ net' })
+  net!: number;
   @ApiPropertyOptional({ type: [StatementLineResponse], description: 'On GET /v1/statements/:id' })
   lines?: StatementLineResponse[];
 }
@@ -143,8 +172,8 @@ export class StatementResponse {
 export class InvoiceResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) runId!: string;
-  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
-  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-30' }) periodEnd!: string;
   @ApiProperty({ format: 'uuid' }) agreementId!: string;
   @ApiProperty({ format: 'uuid' }) licenseeId!: string;
   @ApiProperty({ format: 'uuid' }) publisherId!: string;
@@ -152,13 +181,14 @@ export class InvoiceResponse {
   @ApiProperty({ example: '18.75', description: 'The exact sum of the charges, in minor units' })
   exactTotal!: string;
   @ApiProperty({
+    type: 'integer',
     example: 19,
     description:
       'The period’s charges and the adjustments, each rounded half-even once; negative: a credit note',
   })
   amount!: number;
-  @ApiProperty({ example: 2 }) commission!: number;
-  @ApiProperty({ example: 17 }) payeeTotal!: number;
+  @ApiProperty({ type: 'integer', example: 2 }) commission!: number;
+  @ApiProperty({ type: 'integer', example: 17 }) payeeTotal!: number;
   @ApiProperty({ example: '50000', description: 'The licence advance invoiced here (first run)' })
   advanceInvoiced!: string;
   @ApiProperty({ example: '30000', description: 'Charges recouped against the advance (exact)' })
@@ -171,11 +201,13 @@ export class InvoiceResponse {
   })
   adjustmentExact!: string;
   @ApiProperty({
+    type: 'integer',
     example: -62,
     description: 'The adjustments rounded half-even once; included in amount',
   })
   adjustmentAmount!: number;
   @ApiProperty({
+    type: 'integer',
     example: -6,
     description: 'The commission on the adjustments; included in commission',
   })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { NestedObject } from '../../common/validation/nested';
+import { RATE_UNITS } from '../../licensing/offer-vocabulary';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -18,6 +19,13 @@ import { PageQuery } from '../../common/pagination/page';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const COUNT = /^(0|[1-9]\d{0,17})$/;
+/** A count the API reads as a JSON number (up to 2^53 − 1) or a string of up to 18 digits. */
+const COUNT_SCHEMA = {
+  oneOf: [
+    { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    { type: 'string', pattern: COUNT.source },
+  ],
+};
 
 /** The header of a streamed report, as query parameters. */
 export class UsageReportHeaderQuery {
@@ -26,11 +34,11 @@ export class UsageReportHeaderQuery {
   @Length(1, 200)
   reportId!: string;
 
-  @ApiProperty({ example: '2027-06-01' })
+  @ApiProperty({ format: 'date', example: '2027-06-01' })
   @Matches(DATE, { message: 'periodStart must be a date, YYYY-MM-DD' })
   periodStart!: string;
 
-  @ApiProperty({ example: '2027-06-30' })
+  @ApiProperty({ format: 'date', example: '2027-06-30' })
   @Matches(DATE, { message: 'periodEnd must be a date, YYYY-MM-DD' })
   periodEnd!: string;
 
@@ -47,27 +55,81 @@ export class UsageReportHeaderQuery {
   @IsUUID()
   supersedes?: string;
 
-  @ApiProperty({ example: '2', description: 'Declared number of lines' })
+  @ApiProperty({ pattern: COUNT.source, example: '2', description: 'Declared number of lines' })
   @Matches(COUNT, { message: 'lineCount must be a non-negative integer' })
   lineCount!: string;
 
-  @ApiProperty({ example: '1500000', description: 'Declared sum of units over all lines' })
+  @ApiProperty({
+    pattern: COUNT.source,
+    example: '1500000',
+    description: 'Declared sum of units over all lines',
+  })
   @Matches(COUNT, { message: 'units must be a non-negative integer (at most 18 digits)' })
   units!: string;
 }
 
 export class UsageReportTotalsDto {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({
+    ...COUNT_SCHEMA,
+    example: 2,
+    description: 'A number, or a string of digits past 2^53',
+  })
   @IsDefined()
   @Matches(COUNT, { message: 'totals.lineCount must be a non-negative integer' })
   @Type(() => String)
   lineCount!: string;
 
-  @ApiProperty({ example: 1500000, description: 'A number, or a string of digits past 2^53' })
+  @ApiProperty({
+    ...COUNT_SCHEMA,
+    example: 1500000,
+    description: 'A number, or a string of digits past 2^53',
+  })
   @IsDefined()
   @Matches(COUNT, { message: 'totals.units must be a non-negative integer (at most 18 digits)' })
   @Type(() => String)
   units!: string;
+}
+
+/**
+ * A line of a report, as documented: lines are not validated as a DTO but one by one, and a bad
+ * line becomes an issue of the report (GET …/issues), not a 400.
+ */
+export class UsageLineDto {
+  @ApiProperty({ example: 'l1', description: 'Stable and unique within the report' })
+  lineId!: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Exactly one of workId, identifier, url, sha256',
+  })
+  workId?: string;
+  @ApiPropertyOptional({ example: 'isbn:9780306406157' })
+  identifier?: string;
+  @ApiPropertyOptional({ format: 'uri', example: 'https://news.example/story-1' })
+  url?: string;
+  @ApiPropertyOptional({
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  })
+  sha256?: string;
+  @ApiProperty({ example: 'ai-train', description: 'An RSL usage or an extension token' })
+  usage!: string;
+  @ApiProperty({ ...COUNT_SCHEMA, example: 1500000 })
+  units!: number | string;
+  @ApiProperty({ enum: RATE_UNITS, example: 'token' })
+  unit!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The agreement the use falls under' })
+  agreementId?: string;
+  @ApiPropertyOptional({ example: 'acme-llm-3' })
+  model?: string;
+  @ApiPropertyOptional({ example: 'DE', description: 'ISO 3166-1 alpha-2' })
+  territory?: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2027-06-03',
+    description: "In the report's period",
+  })
+  occurredOn?: string;
+  @ApiPropertyOptional({ ...COUNT_SCHEMA, description: 'Revenue in minor units (revenue share)' })
+  revenue?: number | string;
 }
 
 /** A small report in one JSON document. */
@@ -77,11 +139,11 @@ export class CreateUsageReportDto {
   @Length(1, 200)
   reportId!: string;
 
-  @ApiProperty({ example: '2027-06-01' })
+  @ApiProperty({ format: 'date', example: '2027-06-01' })
   @Matches(DATE, { message: 'periodStart must be a date, YYYY-MM-DD' })
   periodStart!: string;
 
-  @ApiProperty({ example: '2027-06-30' })
+  @ApiProperty({ format: 'date', example: '2027-06-30' })
   @Matches(DATE, { message: 'periodEnd must be a date, YYYY-MM-DD' })
   periodEnd!: string;
 
@@ -96,8 +158,7 @@ export class CreateUsageReportDto {
   supersedes?: string;
 
   @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
+    type: [UsageLineDto],
     example: [
       {
         lineId: 'l1',
@@ -122,18 +183,41 @@ export class CreateUsageReportDto {
 }
 
 export class UsageCountsResponse {
-  @ApiProperty({ example: 1 }) matched!: number;
-  @ApiProperty({ example: 0 }) unmatched!: number;
-  @ApiProperty({ example: 0 }) outOfScope!: number;
-  @ApiProperty({ example: 1 }) invalid!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) matched!: number;
+  @ApiProperty({ type: 'integer', example: 0 }) unmatched!: number;
+  @ApiProperty({ type: 'integer', example: 0 }) outOfScope!: number;
+  @ApiProperty({ type: 'integer', example: 1 }) invalid!: number;
 }
 
 export class UsageTotalResponse {
   @ApiProperty({ example: 'ai-train' }) usage!: string;
-  @ApiProperty({ example: 'token' }) unit!: string;
-  @ApiProperty({ example: 1, description: 'Valid lines' }) lines!: number;
+  @ApiProperty({ enum: RATE_UNITS, example: 'token' }) unit!: string;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Valid lines' }) lines!: number;
   @ApiProperty({ example: '1500000' }) units!: string;
   @ApiProperty({ example: '1500000' }) matchedUnits!: string;
+}
+
+export class UsageReportTotalsResponse {
+  @ApiProperty({ pattern: COUNT.source, example: '2' }) lineCount!: string;
+  @ApiProperty({ pattern: COUNT.source, example: '1500000' }) units!: string;
+}
+
+export class UsageReportRejection {
+  @ApiProperty({ enum: ['totals-mismatch', 'too-many-invalid-lines'] }) code!: string;
+  @ApiProperty({
+    example: 'Declared 2 lines and 1500000 units; received 1 lines and 1500000 units',
+  })
+  detail!: string;
+  @ApiPropertyOptional({ type: UsageReportTotalsResponse, description: 'totals-mismatch' })
+  declared?: UsageReportTotalsResponse;
+  @ApiPropertyOptional({ type: UsageReportTotalsResponse, description: 'totals-mismatch' })
+  received?: UsageReportTotalsResponse;
+  @ApiPropertyOptional({ type: 'integer', description: 'too-many-invalid-lines' })
+  invalidLines?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'too-many-invalid-lines' })
+  lines?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'too-many-invalid-lines' })
+  maxInvalidBps?: number;
 }
 
 export const USAGE_REPORT_STATES = ['received', 'processing', 'accepted', 'rejected'] as const;
@@ -143,25 +227,23 @@ export class UsageReportResponse {
   @ApiProperty({ example: 'acme-2027-06' }) reportId!: string;
   @ApiProperty({ enum: USAGE_REPORT_STATES }) status!: (typeof USAGE_REPORT_STATES)[number];
   @ApiProperty({ enum: ['json', 'ndjson', 'csv'] }) format!: string;
-  @ApiProperty({ example: '2027-06-01' }) periodStart!: string;
-  @ApiProperty({ example: '2027-06-30' }) periodEnd!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-01' }) periodStart!: string;
+  @ApiProperty({ format: 'date', example: '2027-06-30' }) periodEnd!: string;
   @ApiProperty({ type: String, nullable: true, example: 'EUR' }) currency!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) supersedes!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) supersededBy!: string | null;
-  @ApiProperty({ example: { lineCount: '2', units: '1500000' } })
-  declared!: { lineCount: string; units: string };
-  @ApiProperty({ example: { lineCount: '2', units: '1500000' } })
-  received!: { lineCount: string; units: string };
+  @ApiProperty({ type: UsageReportTotalsResponse }) declared!: UsageReportTotalsResponse;
+  @ApiProperty({ type: UsageReportTotalsResponse }) received!: UsageReportTotalsResponse;
   @ApiProperty({ type: UsageCountsResponse, description: 'All zero until processed' })
   counts!: UsageCountsResponse;
   @ApiProperty({ type: [UsageTotalResponse] }) totalsByUsage!: UsageTotalResponse[];
   @ApiProperty({
-    type: Object,
+    type: UsageReportRejection,
     nullable: true,
     example: null,
-    description: 'Why the whole report was rejected: { code, detail, ...figures }',
+    description: 'Why the whole report was rejected',
   })
-  rejection!: Record<string, unknown> | null;
+  rejection!: UsageReportRejection | null;
   @ApiProperty({ description: 'Whether its lines count for royalties now' }) counting!: boolean;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) processedAt!: string | null;
@@ -170,7 +252,7 @@ export class UsageReportResponse {
 }
 
 export class UsageIssueResponse {
-  @ApiProperty({ example: 7 }) lineNo!: number;
+  @ApiProperty({ type: 'integer', example: 7 }) lineNo!: number;
   @ApiProperty({ type: String, nullable: true, example: 'l7' }) lineId!: string | null;
   @ApiProperty({ enum: ['unmatched', 'out-of-scope', 'invalid'] }) status!: string;
   @ApiProperty({ example: 'unknown-work' }) reason!: string;
@@ -223,10 +305,10 @@ export class PublisherUsageRow {
   @ApiProperty({ format: 'uuid' }) workId!: string;
   @ApiProperty({ format: 'uuid' }) licenseeId!: string;
   @ApiProperty({ example: 'ai-train' }) usage!: string;
-  @ApiProperty({ example: 'token' }) unit!: string;
+  @ApiProperty({ enum: RATE_UNITS, example: 'token' }) unit!: string;
   @ApiProperty({ enum: ['matched', 'out-of-scope'], description: 'out-of-scope: unlicensed use' })
   status!: string;
-  @ApiProperty({ example: 3 }) lines!: number;
+  @ApiProperty({ type: 'integer', example: 3 }) lines!: number;
   @ApiProperty({ example: '4500000' }) units!: string;
 }
 
