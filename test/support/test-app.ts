@@ -45,9 +45,28 @@ async function ensureWorkerDatabase(): Promise<string> {
   return databaseUrl(serverUrl, name);
 }
 
-/** Boots the real application (Fastify, PostgreSQL, Redis) for one test file. */
+/**
+ * A database of its own for a test file whose writes must not meet other files' (the fuzzer's
+ * change log), cloned from the migrated template; the run's teardown drops it with the rest.
+ */
+export async function ownDatabase(suffix: string): Promise<string> {
+  const { name, serverUrl, template } = workerDatabase();
+  const own = `${name}_${suffix}`;
+  await withClient(serverUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(own)} WITH (FORCE)`);
+    await client.query(
+      `CREATE DATABASE ${quoteIdentifier(own)} TEMPLATE ${quoteIdentifier(template)}`,
+    );
+  });
+  return databaseUrl(serverUrl, own);
+}
+
+/**
+ * Boots the real application (Fastify, PostgreSQL, Redis) for one test file, on this worker's
+ * database unless `DATABASE_URL` is overridden (see ownDatabase).
+ */
 export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const url = await ensureWorkerDatabase();
+  const url = overrides.DATABASE_URL ?? (await ensureWorkerDatabase());
   const env = validateEnvironment({
     ...process.env,
     DATABASE_URL: url,

@@ -190,7 +190,7 @@ export class LicenceOfferTermsDto {
   @IsNotBlank()
   title!: string;
 
-  @ApiProperty({ type: OfferScopeDto })
+  @ApiProperty({ type: OfferScopeDto, example: { type: 'all' } })
   @IsDefined()
   @NestedObject(() => OfferScopeDto)
   scope!: OfferScopeDto;
@@ -225,7 +225,7 @@ export class LicenceOfferTermsDto {
   @IsIn(USER_TYPES, { each: true })
   userTypes?: string[];
 
-  @ApiProperty({ type: OfferTermDto })
+  @ApiProperty({ type: OfferTermDto, example: { start: '2027-01-01', end: '2027-12-31' } })
   @IsDefined()
   @NestedObject(() => OfferTermDto)
   term!: OfferTermDto;
@@ -234,7 +234,10 @@ export class LicenceOfferTermsDto {
   @IsCurrencyCode()
   currency!: string;
 
-  @ApiProperty({ type: PricingDto })
+  @ApiProperty({
+    type: PricingDto,
+    example: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '0.0125' }] },
+  })
   @IsDefined()
   @NestedObject(() => PricingDto)
   pricing!: PricingDto;
