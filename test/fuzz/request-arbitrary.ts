@@ -50,6 +50,7 @@ const HOSTILE_STRINGS = [
   'x\udfffy',
   '\u202e\u0301',
   'x'.repeat(100_000),
+  'x'.repeat(1_100_000),
   '../../etc/passwd',
   "'; DROP TABLE works; --",
   '%00',
@@ -270,6 +271,14 @@ const bodyMutation = (body: unknown): fc.Arbitrary<{ body: unknown; mutation: st
     fc
       .tuple(at, fc.constantFrom(...WRONG_TYPES))
       .map(([p, v]) => ({ body: setAt(body, p, v), mutation: `wrong type at ${p.join('.')}` })),
+    at.map((p) => ({
+      body: setAt(
+        body,
+        p,
+        Array.from({ length: 20_000 }, (_, i) => i),
+      ),
+      mutation: `20,000-item array at ${p.join('.')}`,
+    })),
     at.map((p) => ({ body: setAt(body, p, undefined, true), mutation: `missing ${p.join('.')}` })),
     fc.tuple(at, fc.constantFrom(...HOSTILE_STRINGS)).map(([p, v]) => ({
       body: setAt(body, p, v),
