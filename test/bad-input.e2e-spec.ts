@@ -273,7 +273,7 @@ describe('bad input never breaks it', () => {
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const send = (method: string, path: string, body?: string, type?: string) =>
-      new Promise<{ status: number; body: string; socket: unknown }>((resolve, reject) => {
+      new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
         const request = http.request(
           {
             host: '127.0.0.1',
@@ -290,7 +290,11 @@ describe('bad input never breaks it', () => {
             let text = '';
             response.on('data', (chunk: Buffer) => (text += chunk.toString()));
             response.on('end', () =>
-              resolve({ status: response.statusCode ?? 0, body: text, socket: request.socket }),
+              resolve({
+                status: response.statusCode ?? 0,
+                body: text,
+                connection: response.headers.connection,
+              }),
             );
           },
         );
@@ -304,9 +308,14 @@ describe('bad input never breaks it', () => {
     const refused = await send('POST', '/v1/catalogue-imports', line, 'application/x-ndjson');
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body)).toMatchObject({ type: `${PROBLEM}line-too-long` });
+    expect(refused.connection).toBe('close');
     const next = await send('GET', '/v1/me');
     expect(next.status).toBe(200);
     expect(JSON.parse(next.body).organization.id).toBe(publisher.id);
+    // An error on a request whose body was read whole keeps its connection open.
+    const missing = await send('GET', '/v1/works/019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d');
+    expect(missing.status).toBe(404);
+    expect(missing.connection).toBe('keep-alive');
     agent.destroy();
   });
 

@@ -151,7 +151,10 @@ export function valueOf(
     return fc.oneof(...alternatives.map((s) => valueOf(doc, world, s, name, depth + 1)));
   switch (schema.type) {
     case 'string':
-      if (schema.format === 'uuid' || /Id$/.test(name)) options.push(fc.constantFrom(...ids));
+      // Every id field is typed uuid in the document: those take the world's ids (any
+      // organization's). Free-text fields named like ids (externalId, reportId, lineId) are
+      // the caller's own strings, and stay so.
+      if (schema.format === 'uuid') options.push(fc.constantFrom(...ids));
       else if (schema.format === 'date-time')
         options.push(fc.constantFrom('2027-07-01T00:00:00Z', '2027-06-15T12:00:00.000Z'));
       else if (typeof schema.example === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(schema.example))
@@ -169,7 +172,8 @@ export function valueOf(
       options.push(fc.boolean());
       break;
     case 'array':
-      if (/Ids$/.test(name)) options.push(fc.subarray(ids, { maxLength: 3 }));
+      if (resolveSchema(doc, schema.items).format === 'uuid')
+        options.push(fc.subarray(ids, { maxLength: 3 }));
       else if (depth < 4)
         options.push(
           fc.array(valueOf(doc, world, schema.items, name, depth + 1), { maxLength: 3 }),

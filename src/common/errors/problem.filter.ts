@@ -25,7 +25,8 @@ export class ProblemFilter implements ExceptionFilter {
     // A refused upload whose body is still arriving (a line too long, a bad header row): the
     // rest is read and thrown away while the answer goes out, and the connection is closed
     // after it, so the next request on it is not read from the middle of this body.
-    const unread = !request.raw.complete;
+    // (`complete` is Node's: false while the body is still arriving; injected requests lack it.)
+    const unread = request.raw.complete === false;
     if (unread) {
       request.raw.unpipe();
       request.raw.resume();
