@@ -26,8 +26,12 @@ describe('fuzzing from the OpenAPI document', () => {
             `fuzz: ${done}/${RUNS} requests, ${Math.round((Date.now() - started) / 1000)} s\n`,
           );
       });
-      if (process.env.FUZZ_PROGRESS)
-        process.stdout.write(`fuzz: ${RUNS} requests, seed ${SEED}, ${defects.length} defects\n`);
+      if (process.env.FUZZ_PROGRESS) {
+        const answers = [...session.answers].sort(([a], [b]) => a.localeCompare(b));
+        process.stdout.write(
+          `fuzz: ${RUNS} requests, seed ${SEED}, ${defects.length} defects; answers ${answers.map(([k, n]) => `${k}: ${n}`).join(', ')}\n`,
+        );
+      }
       expect(summarize(defects)).toEqual([]);
     },
     Math.max(600_000, RUNS * 200),

@@ -107,6 +107,8 @@ export interface FuzzSession {
   operations: Operation[];
   /** Sends `runs` generated requests from `seed`, in chunks; returns every defect found. */
   fuzz(seed: number, runs: number, onProgress?: (done: number) => void): Promise<Defect[]>;
+  /** How the requests so far were answered: `2xx`, `4xx`, … and each status, by count. */
+  answers: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -142,12 +144,15 @@ export async function startFuzzSession(): Promise<FuzzSession> {
       .map((r) => [r.id, r.kind]),
   );
   const arbitrary = requestArbitrary(document, world, operations);
+  const answers = new Map<string, number>();
+  const count = (key: string) => answers.set(key, (answers.get(key) ?? 0) + 1);
 
   return {
     t,
     world,
     document,
     operations,
+    answers,
     async fuzz(seed, runs, onProgress) {
       const defects: Defect[] = [];
       const chunk = 500;
@@ -167,6 +172,9 @@ export async function startFuzzSession(): Promise<FuzzSession> {
             if (String(error).includes('Invalid character')) continue;
             throw error;
           }
+          const status = response?.statusCode ?? 0;
+          count(`${Math.floor(status / 100)}xx`);
+          count(String(status));
           const found = response
             ? checkAnswer(request, response, privateIds)
             : [`no answer within ${ANSWER_TIMEOUT_MS} ms`];
