@@ -258,6 +258,10 @@ async function story(emulator: StripeEmulator): Promise<boolean> {
   );
   const self = await call('POST', `/v1/payout-runs/${draft.id}/approve`, alice);
   say(`Alice approves: ${self.__status} ${self.type as string}`);
+  const minted = await call('POST', `/v1/organizations/${operatorId}/api-keys`, alice, {
+    principalName: 'Bob (finance)',
+  });
+  say(`Alice mints herself a key of Bob's: ${minted.__status} ${minted.type as string}`);
   await ok('POST', `/v1/payout-runs/${draft.id}/approve`, bob);
   const paid = await until(`/v1/payout-runs/${draft.id}`, alice, (r) => r.status !== 'executing');
   for (const item of paid.items) {

@@ -1,3 +1,4 @@
+import { createPayee } from './factories/catalogue.factory';
 import { createOrganization } from './factories/organization.factory';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
@@ -26,6 +27,7 @@ describe('audit trail', () => {
         id: expect.any(String),
         occurredAt: expect.any(String),
         principalId: me.principal.id,
+        apiKeyId: me.apiKey.id,
         organizationId: me.organization.id,
         action: 'api-key.create',
         resourceType: 'api-key',
@@ -36,12 +38,14 @@ describe('audit trail', () => {
           principalId: response.body.apiKey.principalId,
           role: 'publisher',
           prefix: response.body.apiKey.prefix,
+          newPrincipal: true,
         },
       },
       {
         id: expect.any(String),
         occurredAt: expect.any(String),
         principalId: me.principal.id,
+        apiKeyId: me.apiKey.id,
         organizationId: me.organization.id,
         action: 'organization.create',
         resourceType: 'organization',
@@ -162,6 +166,46 @@ describe('audit trail', () => {
 
     const future = await t.http.get(`/v1/audit-events?from=2999-01-01T00:00:00Z`, ADMIN_KEY);
     expect(future.body.data).toEqual([]);
+  });
+
+  it('records the key each action was taken with, beside its principal', async () => {
+    const publisher = await createOrganization(t.http);
+    const second = await t.http.post(
+      `/v1/organizations/${publisher.id}/api-keys`,
+      publisher.key,
+      {},
+    );
+    expect(second.status).toBe(201);
+    // The same principal acts with each of its keys; the trail tells them apart.
+    await createPayee(t.http, publisher.key);
+    await createPayee(t.http, second.body.key);
+    const rows = await t.sql<{ action: string; principal_id: string; api_key_id: string }>(
+      `SELECT action, principal_id, api_key_id FROM audit_events
+        WHERE organization_id = $1 ORDER BY occurred_at`,
+      [publisher.id],
+    );
+    expect(rows).toEqual([
+      {
+        action: 'api-key.create',
+        principal_id: publisher.principalId,
+        api_key_id: publisher.apiKeyId,
+      },
+      {
+        action: 'payee.create',
+        principal_id: publisher.principalId,
+        api_key_id: publisher.apiKeyId,
+      },
+      { action: 'payee.create', principal_id: publisher.principalId, api_key_id: second.body.id },
+    ]);
+    const bySecond = await t.http.get(`/v1/audit-events?apiKeyId=${second.body.id}`, ADMIN_KEY);
+    expect(bySecond.status).toBe(200);
+    expect(
+      bySecond.body.data.map((e: { action: string; apiKeyId: string; principalId: string }) => [
+        e.action,
+        e.apiKeyId,
+        e.principalId,
+      ]),
+    ).toEqual([['payee.create', second.body.id, publisher.principalId]]);
   });
 
   it('validates its filters', async () => {

@@ -23,6 +23,38 @@ describe('bootstrap with BOOTSTRAP_ADMIN_KEY', () => {
     ).toEqual([{ n: 1 }]);
   });
 
+  it("stores and shows a fixed label as the chosen key's prefix, never a piece of it", async () => {
+    const me = await t.http.get('/v1/me', ADMIN_KEY);
+    expect(me.body.apiKey.prefix).toBe('rlk:operator');
+    // Finance, which lists the operator's keys, sees no piece of it either.
+    const finance = await t.http.post(
+      `/v1/organizations/${me.body.organization.id as string}/api-keys`,
+      ADMIN_KEY,
+      { principalName: 'prefix-reader', role: 'finance' },
+    );
+    const keys = await t.http.get(
+      `/v1/organizations/${me.body.organization.id as string}/api-keys`,
+      finance.body.key,
+    );
+    expect(keys.body.data.find((k: { id: string }) => k.id === me.body.apiKey.id)).toMatchObject({
+      prefix: 'rlk:operator',
+    });
+    const stored = await t.sql<{ prefix: string; details: { prefix: string } }>(
+      `SELECT k.prefix, e.details FROM api_keys k
+         JOIN audit_events e ON e.action = 'api-key.create' AND e.resource_id = k.id::text
+        WHERE k.id = $1`,
+      [me.body.apiKey.id],
+    );
+    expect(stored).toEqual([{ prefix: 'rlk:operator', details: expect.anything() }]);
+    expect(stored[0].details.prefix).toBe('rlk:operator');
+    const everything = JSON.stringify(keys.body) + JSON.stringify(stored);
+    for (let i = 0; i + 6 <= ADMIN_KEY.length; i++) {
+      expect(everything).not.toContain(ADMIN_KEY.slice(i, i + 6));
+    }
+    // A generated key still shows its first characters.
+    expect(finance.body.prefix).toBe((finance.body.key as string).slice(0, 12));
+  });
+
   it('does nothing when an admin exists, even with another key', async () => {
     const admins = await t.sql(`SELECT id FROM principals WHERE role = 'admin' ORDER BY id`);
     const outcome = await t.app

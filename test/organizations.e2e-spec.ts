@@ -242,9 +242,13 @@ describe('API keys', () => {
 
   it('revokes once; revoking again answers the same key unchanged', async () => {
     const publisher = await createOrganization(t.http);
-    const second = await t.http.post(`/v1/organizations/${publisher.id}/api-keys`, publisher.key, {
-      principalName: 'spare',
-    });
+    const second = await t.http.post(
+      `/v1/organizations/${publisher.id}/api-keys`,
+      publisher.key,
+      {},
+    );
+    expect(second.status).toBe(201);
+    expect(second.body.principalId).toBe(publisher.principalId);
     const first = await t.http.delete(`/v1/api-keys/${second.body.id}`, publisher.key);
     expect(first.status).toBe(200);
     const again = await t.http.delete(`/v1/api-keys/${second.body.id}`, publisher.key);
@@ -279,5 +283,237 @@ describe('API keys', () => {
     expect(response.status).toBe(409);
     expect(response.body.type).toBe(`${PROBLEM}last-admin-key`);
     expect((await t.http.get('/v1/me', ADMIN_KEY)).status).toBe(200);
+  });
+});
+
+/**
+ * A principal is a person: its keys are its own. An attacker holding an ordinary key tries to
+ * obtain another principal's key, or a new operator principal, by every shape of the request.
+ */
+describe('principals and their keys', () => {
+  let t: TestApp;
+  let operatorId: string;
+  /** A finance principal and its key, as only an admin can make them. */
+  const finance = async (name = `finance-${Math.random().toString(36).slice(2)}`) => {
+    const created = await t.http.post(`/v1/organizations/${operatorId}/api-keys`, ADMIN_KEY, {
+      principalName: name,
+      role: 'finance',
+    });
+    expect(created.status).toBe(201);
+    return {
+      key: created.body.key as string,
+      keyId: created.body.id as string,
+      principalId: created.body.principalId as string,
+      name,
+    };
+  };
+  const writes = async () =>
+    (
+      await t.sql<{ principals: number; keys: number; events: number }>(
+        `SELECT (SELECT count(*)::int FROM principals) AS principals,
+                (SELECT count(*)::int FROM api_keys) AS keys,
+                (SELECT count(*)::int FROM audit_events) AS events`,
+      )
+    )[0];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    operatorId = (await t.http.get('/v1/me', ADMIN_KEY)).body.organization.id;
+  });
+  afterAll(() => t.close());
+
+  it('gives a finance principal no key but its own, by any request', async () => {
+    const alice = await finance();
+    const bob = await finance('bob');
+    const before = await writes();
+    const attempts: { body: Record<string, unknown>; org: string }[] = [
+      { org: operatorId, body: { principalName: 'bob' } },
+      { org: operatorId, body: { principalName: 'bob', role: 'finance' } },
+      { org: operatorId, body: { principalName: ' bob ' } },
+      { org: operatorId, body: { principalName: 'carol' } },
+      { org: operatorId, body: { principalName: 'carol', role: 'finance' } },
+      { org: operatorId, body: { role: 'admin' } },
+      { org: operatorId, body: { principalName: 'admin', role: 'admin' } },
+      { org: operatorId, body: { principalName: alice.name, role: 'admin' } },
+    ];
+    for (const { org, body } of attempts) {
+      const response = await t.http.post(`/v1/organizations/${org}/api-keys`, alice.key, body);
+      expect([response.status, JSON.stringify(body)]).toEqual([403, JSON.stringify(body)]);
+      expect(response.body.type).toBe(`${PROBLEM}forbidden`);
+    }
+    // Nor in a publisher's organization, nor for its principal.
+    const publisher = await createOrganization(t.http, { principalName: 'ops' });
+    for (const body of [
+      { principalName: 'ops' },
+      { principalName: 'ops', role: 'publisher' },
+      {},
+    ]) {
+      const response = await t.http.post(
+        `/v1/organizations/${publisher.id}/api-keys`,
+        alice.key,
+        body,
+      );
+      expect(response.status).toBe(404);
+    }
+    const after = await writes();
+    expect(after.principals).toBe(before.principals + 1); // the publisher's own principal
+    expect(after.keys).toBe(before.keys + 1);
+    expect(await t.sql(`SELECT id FROM principals WHERE name = 'carol'`)).toEqual([]);
+    expect(
+      await t.sql(`SELECT id FROM api_keys WHERE principal_id = $1 ORDER BY created_at`, [
+        bob.principalId,
+      ]),
+    ).toEqual([{ id: bob.keyId }]);
+
+    // A key for itself: no principalName, or its own name.
+    for (const body of [{}, { principalName: alice.name }, { role: 'finance' }]) {
+      const own = await t.http.post(`/v1/organizations/${operatorId}/api-keys`, alice.key, body);
+      expect(own.status).toBe(201);
+      expect(own.body.principal).toMatchObject({ id: alice.principalId, role: 'finance' });
+      expect((await t.http.get('/v1/me', own.body.key)).body.principal.id).toBe(alice.principalId);
+    }
+  });
+
+  it('lets publishers and licensees invite new colleagues, never take an existing one', async () => {
+    for (const kind of ['publisher', 'licensee'] as const) {
+      const org = await createOrganization(t.http, { kind, principalName: 'ops' });
+      const invited = await t.http.post(`/v1/organizations/${org.id}/api-keys`, org.key, {
+        principalName: 'nightly-import',
+      });
+      expect(invited.status).toBe(201);
+      expect(invited.body.principal).toMatchObject({ name: 'nightly-import', role: kind });
+      expect(invited.body.principalId).not.toBe(org.principalId);
+
+      const before = await writes();
+      // The inviter cannot obtain the colleague's key, nor the colleague the inviter's.
+      for (const [key, name] of [
+        [org.key, 'nightly-import'],
+        [org.key, ' nightly-import'],
+        [invited.body.key as string, 'ops'],
+      ]) {
+        const taken = await t.http.post(`/v1/organizations/${org.id}/api-keys`, key, {
+          principalName: name,
+        });
+        expect(taken.status).toBe(409);
+        expect(taken.body).toMatchObject({
+          type: `${PROBLEM}principal-exists`,
+          status: 409,
+          principalId: name === 'ops' ? org.principalId : invited.body.principalId,
+        });
+      }
+      // Nor another role, nor another organization's principal.
+      const raise = await t.http.post(`/v1/organizations/${org.id}/api-keys`, org.key, {
+        principalName: 'x',
+        role: kind === 'publisher' ? 'licensee' : 'publisher',
+      });
+      expect(raise.status).toBe(400);
+      expect(await writes()).toEqual(before);
+    }
+  });
+
+  it('lets an admin issue keys to any principal, new or existing, of any operator role', async () => {
+    const bob = await finance();
+    const again = await t.http.post(`/v1/organizations/${operatorId}/api-keys`, ADMIN_KEY, {
+      principalName: bob.name,
+      role: 'finance',
+    });
+    expect(again.status).toBe(201);
+    expect(again.body.principalId).toBe(bob.principalId);
+    const admin = await t.http.post(`/v1/organizations/${operatorId}/api-keys`, ADMIN_KEY, {
+      principalName: `admin-${Date.now()}`,
+      role: 'admin',
+    });
+    expect(admin.status).toBe(201);
+    // Without a name, in another organization: the holder must be named.
+    const publisher = await createOrganization(t.http);
+    const unnamed = await t.http.post(`/v1/organizations/${publisher.id}/api-keys`, ADMIN_KEY, {});
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.errors).toEqual([
+      {
+        field: 'principalName',
+        messages: [
+          'principalName is required for a key of another role or organization than yours',
+        ],
+      },
+    ]);
+  });
+
+  it("refuses finance revoking another organization's key, and anyone but an admin a colleague's", async () => {
+    const alice = await finance();
+    const bob = await finance();
+    const publisher = await createOrganization(t.http);
+    const foreign = await t.http.delete(`/v1/api-keys/${publisher.apiKeyId}`, alice.key);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.type).toBe(`${PROBLEM}not-found`);
+    expect((await t.http.get('/v1/me', publisher.key)).status).toBe(200);
+
+    // A finance colleague's key: 403, and the second approver keeps it.
+    const colleague = await t.http.delete(`/v1/api-keys/${bob.keyId}`, alice.key);
+    expect(colleague.status).toBe(403);
+    expect(colleague.body.type).toBe(`${PROBLEM}forbidden`);
+    expect((await t.http.get('/v1/me', bob.key)).status).toBe(200);
+    // An admin's key too.
+    const me = await t.http.get('/v1/me', ADMIN_KEY);
+    expect((await t.http.delete(`/v1/api-keys/${me.body.apiKey.id}`, alice.key)).status).toBe(403);
+
+    // A publisher's invited colleague.
+    const invited = await t.http.post(`/v1/organizations/${publisher.id}/api-keys`, publisher.key, {
+      principalName: 'colleague',
+    });
+    expect((await t.http.delete(`/v1/api-keys/${invited.body.id}`, publisher.key)).status).toBe(
+      403,
+    );
+    expect((await t.http.get('/v1/me', invited.body.key)).status).toBe(200);
+    expect(
+      await t.sql(
+        `SELECT id FROM audit_events WHERE action = 'api-key.revoke' AND resource_id = ANY($1)`,
+        [[publisher.apiKeyId, bob.keyId, invited.body.id, me.body.apiKey.id]],
+      ),
+    ).toEqual([]);
+
+    // Its own keys, and an admin any.
+    const own = await t.http.post(`/v1/organizations/${operatorId}/api-keys`, alice.key, {});
+    expect((await t.http.delete(`/v1/api-keys/${own.body.id}`, alice.key)).status).toBe(200);
+    expect((await t.http.delete(`/v1/api-keys/${invited.body.id}`, ADMIN_KEY)).status).toBe(200);
+    expect((await t.http.get('/v1/me', invited.body.key)).status).toBe(401);
+  });
+
+  it('caps a principal at 10 active keys by default', async () => {
+    const publisher = await createOrganization(t.http);
+    const issue = (key: string) =>
+      t.http.post(`/v1/organizations/${publisher.id}/api-keys`, key, {});
+    const ids: string[] = [publisher.apiKeyId];
+    for (let i = 1; i < 10; i++) {
+      const response = await issue(publisher.key);
+      expect(response.status).toBe(201);
+      ids.push(response.body.id);
+    }
+    const before = await writes();
+    const over = await issue(publisher.key);
+    expect(over.status).toBe(409);
+    expect(over.body).toMatchObject({
+      type: `${PROBLEM}api-key-limit-reached`,
+      status: 409,
+      principalId: publisher.principalId,
+      limit: 10,
+    });
+    // An admin is held to the same cap for that principal.
+    const byAdmin = await t.http.post(`/v1/organizations/${publisher.id}/api-keys`, ADMIN_KEY, {
+      principalName: 'integration',
+    });
+    expect(byAdmin.status).toBe(409);
+    expect(await writes()).toEqual(before);
+    // A revoked key frees its place; colleagues have their own.
+    expect((await t.http.delete(`/v1/api-keys/${ids[9]}`, publisher.key)).status).toBe(200);
+    expect((await issue(publisher.key)).status).toBe(201);
+    expect((await issue(publisher.key)).status).toBe(409);
+    const colleague = await t.http.post(
+      `/v1/organizations/${publisher.id}/api-keys`,
+      publisher.key,
+      {
+        principalName: 'colleague',
+      },
+    );
+    expect(colleague.status).toBe(201);
   });
 });

@@ -392,4 +392,57 @@ describe('payouts', () => {
       );
     });
   });
+
+  describe('four eyes', () => {
+    it('is not approved by its creator through any key it can obtain (four eyes)', async () => {
+      const p = await payee(h, pub);
+      await makePayable(h.t, p, 'CHF', 2_500);
+      const draft = await h.t.http.post('/v1/payout-runs', h.finance[0], {
+        currency: 'CHF',
+        payeeIds: [p.id],
+      });
+      expect(draft.status).toBe(201);
+      const alice = (await h.t.http.get('/v1/me', h.finance[0])).body;
+      const bob = (await h.t.http.get('/v1/me', h.finance[1])).body;
+      const operatorId = alice.organization.id as string;
+      const approve = (key: string) =>
+        h.t.http.post(`/v1/payout-runs/${draft.body.id as string}/approve`, key);
+
+      // Alice mints a key for an existing finance principal, or a new one: refused.
+      for (const body of [
+        { principalName: bob.principal.name as string },
+        { principalName: bob.principal.name as string, role: 'finance' },
+        { principalName: 'bob' },
+        { principalName: 'bob', role: 'finance' },
+        { principalName: 'bob', role: 'admin' },
+      ]) {
+        const minted = await h.t.http.post(
+          `/v1/organizations/${operatorId}/api-keys`,
+          h.finance[0],
+          body,
+        );
+        expect(minted.status).toBe(403);
+        expect(minted.body.key).toBeUndefined();
+      }
+      // Her own second key is still hers.
+      const own = await h.t.http.post(`/v1/organizations/${operatorId}/api-keys`, h.finance[0], {});
+      expect(own.status).toBe(201);
+      expect(own.body.principalId).toBe(alice.principal.id);
+      for (const key of [h.finance[0], own.body.key as string]) {
+        const self = await approve(key);
+        expect(self.status).toBe(403);
+        expect(self.body.type).toBe('https://rights-ledger.dev/problems/four-eyes-required');
+      }
+      expect(
+        (await h.t.sql(`SELECT status FROM payout_runs WHERE id = $1`, [draft.body.id]))[0],
+      ).toEqual({ status: 'draft' });
+
+      // Bob, whom an admin created, approves.
+      const approved = await approve(h.finance[1]);
+      expect(approved.status).toBe(200);
+      expect(approved.body.approvedBy).toBe(bob.principal.id);
+      expect(approved.body.createdBy).toBe(alice.principal.id);
+      await settledRun(h, draft.body.id);
+    });
+  });
 });

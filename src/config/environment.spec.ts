@@ -34,6 +34,7 @@ describe('validateEnvironment', () => {
       PAYOUT_BACKOFF_MS: 1000,
       PAYOUT_JOB_LOCK_MS: 30000,
       RECONCILIATION_CRON: '0 2 * * *',
+      API_KEYS_PER_PRINCIPAL: 10,
     });
   });
 

@@ -40,6 +40,7 @@ export interface Environment {
   PAYOUT_BACKOFF_MS: number;
   PAYOUT_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
+  API_KEYS_PER_PRINCIPAL: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -97,6 +98,7 @@ const schema = Joi.object<Environment, true>({
   PAYOUT_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
   PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
+  API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
 });
 
 export class EnvironmentError extends Error {}

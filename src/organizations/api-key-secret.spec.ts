@@ -1,9 +1,11 @@
 import {
   apiKeyPrefix,
+  CHOSEN_KEY_PREFIX,
   generateApiKeySecret,
   hashApiKey,
+  lookupPrefixes,
   sameHash,
-  secretFromKey,
+  secretFromChosenKey,
 } from './api-key-secret';
 
 describe('generateApiKeySecret', () => {
@@ -21,14 +23,25 @@ describe('generateApiKeySecret', () => {
   });
 });
 
-describe('secretFromKey', () => {
-  it('derives the prefix and SHA-256 of a chosen key', () => {
-    const secret = secretFromKey('bootstrap-admin-key-0123456789abcdef');
-    expect(secret.prefix).toBe('bootstrap-ad');
+describe('secretFromChosenKey', () => {
+  it('stores a chosen key under a fixed label, with its SHA-256, and reveals none of it', () => {
+    const secret = secretFromChosenKey('bootstrap-admin-key-0123456789abcdef');
+    expect(secret.prefix).toBe('rlk:operator');
     expect(secret.hash.toString('hex')).toBe(
       '47db47b1313af08c7f51f3befeb52f645b2f7ec6fb2150329e7a17acfbbd76d2',
     );
+    // Even a chosen key shaped like a generated one.
+    const generatedShape = generateApiKeySecret().key;
+    expect(secretFromChosenKey(generatedShape).prefix).toBe(CHOSEN_KEY_PREFIX);
     expect(apiKeyPrefix('short')).toBe('short');
+  });
+
+  it('looks a presented key up under its own first characters, then the label', () => {
+    expect(lookupPrefixes('rlk_Q3xk9Tb0mJ0d7wqA4u2Zc1hYpE6sN8vLrKfXgTiBo5')).toEqual([
+      'rlk_Q3xk9Tb0',
+      'rlk:operator',
+    ]);
+    expect(lookupPrefixes('rlk:operator-and-more')).toEqual(['rlk:operator']);
   });
 
   it('tells different hashes apart, including different lengths', () => {

@@ -4,23 +4,42 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export const API_KEY_TAG = 'rlk_';
 export const API_KEY_PREFIX_LENGTH = 12;
 
+/**
+ * The prefix stored and shown for a key the operator chose (BOOTSTRAP_ADMIN_KEY): a fixed label,
+ * not a piece of the secret, whose strength and shape we cannot know. No generated key starts
+ * with it (`:` is not a base64url character).
+ */
+export const CHOSEN_KEY_PREFIX = 'rlk:operator';
+
 export interface NewApiKeySecret {
   key: string;
   prefix: string;
   hash: Buffer;
 }
 
+/** A generated key's prefix is its first characters: 48 of its 256 random bits remain public. */
 export function generateApiKeySecret(): NewApiKeySecret {
-  return secretFromKey(API_KEY_TAG + randomBytes(32).toString('base64url'));
+  const key = API_KEY_TAG + randomBytes(32).toString('base64url');
+  return { key, prefix: apiKeyPrefix(key), hash: hashApiKey(key) };
 }
 
-/** Also used for BOOTSTRAP_ADMIN_KEY, which the operator chooses. */
-export function secretFromKey(key: string): NewApiKeySecret {
-  return { key, prefix: apiKeyPrefix(key), hash: hashApiKey(key) };
+/** A key the operator chose (BOOTSTRAP_ADMIN_KEY): stored under the fixed label. */
+export function secretFromChosenKey(key: string): NewApiKeySecret {
+  return { key, prefix: CHOSEN_KEY_PREFIX, hash: hashApiKey(key) };
 }
 
 export function apiKeyPrefix(key: string): string {
   return key.slice(0, API_KEY_PREFIX_LENGTH);
+}
+
+/**
+ * The prefixes under which a presented key may be stored, in the order to look: its own first
+ * characters (every generated key, and chosen keys stored before the label existed), then the
+ * chosen keys' label (one small bucket, cached like the others).
+ */
+export function lookupPrefixes(key: string): string[] {
+  const own = apiKeyPrefix(key);
+  return own === CHOSEN_KEY_PREFIX ? [own] : [own, CHOSEN_KEY_PREFIX];
 }
 
 /** A plain SHA-256 is enough: the keys carry 256 bits of entropy, so there is nothing to guess. */

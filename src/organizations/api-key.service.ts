@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
-import { Principal } from '../common/auth/principal';
+import { Principal, Role } from '../common/auth/principal';
 import { PrincipalResolver } from '../common/auth/principal-resolver';
 import { Conflict, DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
-import { ScopedRepository, scopeOf, TenantScope } from '../common/tenancy/tenant-scope';
+import { ScopedRepository, TenantScope } from '../common/tenancy/tenant-scope';
 import { ApiKey } from './api-key.entity';
 import {
-  apiKeyPrefix,
   generateApiKeySecret,
   hashApiKey,
+  lookupPrefixes,
   NewApiKeySecret,
   sameHash,
 } from './api-key-secret';
@@ -20,14 +20,25 @@ import { ApiKeyResponse, IssuedApiKeyResponse, toApiKeyResponse } from './dto/ap
 import { toPrincipalResponse } from './dto/principal.response';
 import { Organization } from './organization.entity';
 import { PrincipalRecord } from './principal.entity';
+import { AppConfig } from '../config/app-config';
 import { ChangeAwareCache } from '../database/change-aware-cache';
 import { ChangeFeed } from '../database/change-feed';
 
 /** lastUsedAt is written at most once a minute per key, not on every request. */
 const LAST_USED_PRECISION_MS = 60_000;
 
+/**
+ * Who receives a new key: an existing principal by id (the caller itself), or a principal by
+ * name — created when the organization has none of that name; when it has, the key goes to it
+ * only if `existing` is `attach` (an admin's choice), and `refuse` answers 409 (no one obtains
+ * the key of another existing principal).
+ */
+export type KeyHolder =
+  { principalId: string } | { name: string; role: Role; existing: 'attach' | 'refuse' };
+
 interface KeyRow {
   id: string;
+  prefix: string;
   key_hash: Buffer;
   last_used_at: Date | null;
   principal_id: string;
@@ -48,6 +59,7 @@ export class ApiKeyService implements PrincipalResolver {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(ApiKey) keys: Repository<ApiKey>,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
     changes: ChangeFeed,
   ) {
     this.scopedKeys = new ScopedRepository(keys, 'api-key');
@@ -59,18 +71,21 @@ export class ApiKeyService implements PrincipalResolver {
 
   async resolve(apiKey: string, requestId: string): Promise<Principal | null> {
     if (apiKey.length > 512) return null;
-    const prefix = apiKeyPrefix(apiKey);
-    const rows = await this.keysByPrefix.get(prefix, () =>
-      this.dataSource.query<KeyRow[]>(
-        `SELECT k.id, k.key_hash, k.last_used_at, p.id AS principal_id, p.name AS principal_name,
-                p.role, p.organization_id, p.organization_kind
-           FROM api_keys k JOIN principals p ON p.id = k.principal_id
-          WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-        [prefix],
-      ),
-    );
     const presented = hashApiKey(apiKey);
-    const row = rows.find((candidate) => sameHash(candidate.key_hash, presented));
+    let row: KeyRow | undefined;
+    for (const prefix of lookupPrefixes(apiKey)) {
+      const rows = await this.keysByPrefix.get(prefix, () =>
+        this.dataSource.query<KeyRow[]>(
+          `SELECT k.id, k.prefix, k.key_hash, k.last_used_at, p.id AS principal_id,
+                  p.name AS principal_name, p.role, p.organization_id, p.organization_kind
+             FROM api_keys k JOIN principals p ON p.id = k.principal_id
+            WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+          [prefix],
+        ),
+      );
+      row = rows.find((candidate) => sameHash(candidate.key_hash, presented));
+      if (row) break;
+    }
     if (!row) return null;
     await this.touch(row);
     return {
@@ -80,7 +95,7 @@ export class ApiKeyService implements PrincipalResolver {
       organizationId: row.organization_id,
       organizationKind: row.organization_kind,
       apiKeyId: row.id,
-      apiKeyPrefix: apiKeyPrefix(apiKey),
+      apiKeyPrefix: row.prefix,
       requestId,
     };
   }
@@ -101,33 +116,19 @@ export class ApiKeyService implements PrincipalResolver {
   }
 
   /**
-   * Issues a key to the organization's principal of that name, creating the principal when the
-   * organization has none. Runs inside the caller's transaction.
+   * Issues a key to its holder (see KeyHolder), within API_KEYS_PER_PRINCIPAL active keys per
+   * principal (minting keys must not multiply a person's rate limit). Who may name which holder
+   * is the caller's rule (OrganizationService). Runs inside the caller's transaction.
    */
   async issue(
     manager: EntityManager,
     actor: Principal | null,
     organization: Organization,
-    principalName: string,
-    role: Principal['role'],
+    holder: KeyHolder,
     secret: NewApiKeySecret = generateApiKeySecret(),
   ): Promise<IssuedApiKeyResponse> {
-    await manager.query(
-      `INSERT INTO principals (id, organization_id, organization_kind, name, role)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, name) DO NOTHING`,
-      [newId(), organization.id, organization.kind, principalName, role],
-    );
-    const principal = await manager.findOneByOrFail(PrincipalRecord, {
-      organizationId: organization.id,
-      name: principalName,
-    });
-    if (principal.role !== role) {
-      throw new Conflict(
-        'principal-role-mismatch',
-        `Principal "${principalName}" already exists with the ${principal.role} role; a principal holds one role`,
-        { principalId: principal.id, role: principal.role },
-      );
-    }
+    const { principal, created } = await this.holderOf(manager, organization, holder);
+    await this.refuseOverLimit(manager, principal);
     const apiKey = manager.create(ApiKey, {
       id: newId(),
       organizationId: organization.id,
@@ -145,13 +146,74 @@ export class ApiKeyService implements PrincipalResolver {
       resourceType: 'api-key',
       resourceId: apiKey.id,
       resourceOrganizationId: organization.id,
-      details: { principalId: principal.id, role, prefix: secret.prefix },
+      details: {
+        principalId: principal.id,
+        role: principal.role,
+        prefix: secret.prefix,
+        newPrincipal: created,
+      },
     });
     return {
       ...toApiKeyResponse(stored),
       key: secret.key,
       principal: toPrincipalResponse(principal),
     };
+  }
+
+  private async holderOf(
+    manager: EntityManager,
+    organization: Organization,
+    holder: KeyHolder,
+  ): Promise<{ principal: PrincipalRecord; created: boolean }> {
+    if ('principalId' in holder) {
+      const principal = await manager.findOneByOrFail(PrincipalRecord, {
+        id: holder.principalId,
+        organizationId: organization.id,
+      });
+      return { principal, created: false };
+    }
+    const inserted: { id: string }[] = await manager.query(
+      `INSERT INTO principals (id, organization_id, organization_kind, name, role)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, name) DO NOTHING RETURNING id`,
+      [newId(), organization.id, organization.kind, holder.name, holder.role],
+    );
+    const principal = await manager.findOneByOrFail(PrincipalRecord, {
+      organizationId: organization.id,
+      name: holder.name,
+    });
+    const created = inserted.length > 0;
+    if (!created && holder.existing === 'refuse') {
+      throw new Conflict(
+        'principal-exists',
+        `Principal "${holder.name}" already exists: only it, or an admin, issues its keys; invite a colleague under a new name`,
+        { principalId: principal.id },
+      );
+    }
+    if (principal.role !== holder.role) {
+      throw new Conflict(
+        'principal-role-mismatch',
+        `Principal "${holder.name}" already exists with the ${principal.role} role; a principal holds one role`,
+        { principalId: principal.id, role: principal.role },
+      );
+    }
+    return { principal, created };
+  }
+
+  /** Locks the principal's row, so two concurrent issues cannot both take the last place. */
+  private async refuseOverLimit(manager: EntityManager, principal: PrincipalRecord): Promise<void> {
+    const limit = this.config.get('API_KEYS_PER_PRINCIPAL');
+    await manager.query(`SELECT 1 FROM principals WHERE id = $1 FOR UPDATE`, [principal.id]);
+    const [{ active }]: [{ active: number }] = await manager.query(
+      `SELECT count(*)::int AS active FROM api_keys WHERE principal_id = $1 AND revoked_at IS NULL`,
+      [principal.id],
+    );
+    if (active >= limit) {
+      throw new Conflict(
+        'api-key-limit-reached',
+        `Principal "${principal.name}" already holds ${active} active keys, the most one principal may hold; revoke one first`,
+        { principalId: principal.id, limit },
+      );
+    }
   }
 
   list(scope: TenantScope, organizationId: string, page: PageQuery): Promise<Page<ApiKeyResponse>> {
@@ -161,10 +223,26 @@ export class ApiKeyService implements PrincipalResolver {
     return paginate(keys, page, toApiKeyResponse);
   }
 
-  /** Revoking twice answers the same revoked key; the last active admin key cannot be revoked. */
+  /**
+   * Admins revoke any key; everyone else only its own principal's keys (another organization's
+   * key answers 404, a colleague's 403: a person's credentials are theirs, or an admin's, to
+   * withdraw). Revoking twice answers the same revoked key; the last active admin key cannot be
+   * revoked.
+   */
   async revoke(actor: Principal, id: string): Promise<ApiKeyResponse> {
     const response = await this.dataSource.transaction(async (manager) => {
-      const found = await this.scopedKeys.get(scopeOf(actor), id, manager);
+      const scope: TenantScope =
+        actor.role === 'admin'
+          ? { kind: 'platform' }
+          : { kind: 'organization', organizationId: actor.organizationId };
+      const found = await this.scopedKeys.get(scope, id, manager);
+      if (actor.role !== 'admin' && found.principalId !== actor.id) {
+        throw new DomainError(
+          'forbidden',
+          403,
+          "Only the key's own principal, or an admin, revokes a key",
+        );
+      }
       const key = await manager.findOneOrFail(ApiKey, {
         where: { id: found.id },
         lock: { mode: 'pessimistic_write' },

@@ -16,10 +16,10 @@ export class ApiKeysController {
   @ApiOperation({
     summary: 'Revoke an API key',
     description:
-      'Admins revoke any key, others only their organization’s. Revoking again answers the same.',
+      'Admins revoke any key; every other role only its own principal’s keys (a colleague’s key: 403, ask the colleague or an admin; another organization’s: 404). Revoking again answers the same. The last active admin key cannot be revoked (409).',
   })
   @ApiOkResponse({ type: ApiKeyResponse })
-  @ApiProblems(401, 404, 409, 429)
+  @ApiProblems(401, 403, 404, 409, 429)
   revoke(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -13,6 +13,10 @@ export class AuditEvent {
   @Column('uuid', { nullable: true })
   principalId!: string | null;
 
+  /** The key the principal acted with; null for system actions and events before it was kept. */
+  @Column('uuid', { nullable: true })
+  apiKeyId!: string | null;
+
   /** The acting principal's organization. */
   @Column('uuid', { nullable: true })
   organizationId!: string | null;

@@ -28,12 +28,14 @@ export class AuditService {
 
   async record(manager: EntityManager, actor: Principal | null, entry: AuditEntry): Promise<void> {
     await manager.query(
-      `INSERT INTO audit_events (id, occurred_at, principal_id, organization_id, action, resource_type,
-                                 resource_id, resource_organization_id, request_id, details)
-       VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO audit_events (id, occurred_at, principal_id, api_key_id, organization_id, action,
+                                 resource_type, resource_id, resource_organization_id, request_id,
+                                 details)
+       VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         newId(),
         actor?.id ?? null,
+        actor?.apiKeyId ?? null,
         actor?.organizationId ?? null,
         entry.action,
         entry.resourceType,
@@ -55,6 +57,7 @@ export class AuditService {
       );
     }
     if (query.principalId) events.andWhere('event.principal_id = :principalId', query);
+    if (query.apiKeyId) events.andWhere('event.api_key_id = :apiKeyId', query);
     if (query.action) events.andWhere('event.action = :action', query);
     if (query.resourceType) events.andWhere('event.resource_type = :resourceType', query);
     if (query.resourceId) events.andWhere('event.resource_id = :resourceId', query);

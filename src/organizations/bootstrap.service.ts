@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { newId } from '../common/ids';
 import { ApiKeyService } from './api-key.service';
-import { generateApiKeySecret, secretFromKey } from './api-key-secret';
+import { generateApiKeySecret, secretFromChosenKey } from './api-key-secret';
 import { AuditService } from './audit.service';
 import { Organization } from './organization.entity';
 import { PrincipalRecord } from './principal.entity';
@@ -69,13 +69,13 @@ export class BootstrapService implements OnApplicationBootstrap {
           details: { name: operator.name, kind: 'operator', via: 'bootstrap' },
         });
       }
-      const secret = options.key ? secretFromKey(options.key) : generateApiKeySecret();
+      // A chosen key is stored under a fixed label, never under its own first characters.
+      const secret = options.key ? secretFromChosenKey(options.key) : generateApiKeySecret();
       const issued = await this.apiKeys.issue(
         manager,
         null,
         operator,
-        options.adminName ?? 'admin',
-        'admin',
+        { name: options.adminName ?? 'admin', role: 'admin', existing: 'attach' },
         secret,
       );
       return {

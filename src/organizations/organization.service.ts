@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { Principal, ROLES_BY_KIND } from '../common/auth/principal';
+import { isPlatformRole, Principal, ROLES_BY_KIND } from '../common/auth/principal';
 import { BadRequest, DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
@@ -47,13 +47,11 @@ export class OrganizationService {
         resourceOrganizationId: stored.id,
         details: { name: stored.name, kind: stored.kind },
       });
-      const apiKey = await this.apiKeys.issue(
-        manager,
-        actor,
-        stored,
-        dto.principal.name.trim(),
-        ROLES_BY_KIND[dto.kind][0],
-      );
+      const apiKey = await this.apiKeys.issue(manager, actor, stored, {
+        name: dto.principal.name.trim(),
+        role: ROLES_BY_KIND[dto.kind][0],
+        existing: 'attach',
+      });
       return { organization: toOrganizationResponse(stored), apiKey };
     });
   }
@@ -71,8 +69,14 @@ export class OrganizationService {
   }
 
   /**
-   * Admins issue keys for any organization and role that fits it; everyone else only for their
-   * own organization and their own role (no one raises their own privileges).
+   * A principal is a person (or one system), and a key is that principal's credential:
+   * - an admin issues keys in any organization, to a new or an existing principal of any role
+   *   the organization can hold (only admins create finance and admin principals);
+   * - everyone else issues keys in its own organization only: to itself (no principalName, or
+   *   its own name), or — publishers and licensees — to a colleague it invites as a new
+   *   principal of its own role. No one but an admin obtains a key of another existing principal
+   *   (409 principal-exists), and a finance principal creates no principal (403): four eyes on
+   *   payouts stays two people an admin created.
    */
   async issueApiKey(
     actor: Principal,
@@ -110,7 +114,41 @@ export class OrganizationService {
           `A ${actor.role} key can only issue ${actor.role} keys`,
         );
       }
-      return this.apiKeys.issue(manager, actor, organization, dto.principalName.trim(), role);
+      const name = dto.principalName?.trim();
+      const forItself =
+        organization.id === actor.organizationId &&
+        role === actor.role &&
+        (name === undefined || name === actor.name);
+      if (forItself) {
+        return this.apiKeys.issue(manager, actor, organization, { principalId: actor.id });
+      }
+      if (name === undefined) {
+        throw new BadRequest('validation-failed', 'Name the principal to hold the key', {
+          errors: [
+            {
+              field: 'principalName',
+              messages: [
+                'principalName is required for a key of another role or organization than yours',
+              ],
+            },
+          ],
+        });
+      }
+      if (actor.role === 'admin') {
+        return this.apiKeys.issue(manager, actor, organization, {
+          name,
+          role,
+          existing: 'attach',
+        });
+      }
+      if (isPlatformRole(actor.role)) {
+        throw new DomainError(
+          'forbidden',
+          403,
+          `A ${actor.role} key issues keys only to its own principal; an admin creates the operator's principals`,
+        );
+      }
+      return this.apiKeys.issue(manager, actor, organization, { name, role, existing: 'refuse' });
     });
   }
 

@@ -53,9 +53,9 @@ export class OrganizationsController {
   @AnyRole()
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Issue an API key to a named principal of the organization',
+    summary: 'Issue an API key: to yourself, to a colleague you invite, or (admins) to anyone',
     description:
-      'Admins issue keys for any organization; other roles only for their own organization and their own role. The key is shown once.',
+      'A principal is a person (or one system) and its keys are its own. Admins issue keys in any organization, to a new or an existing principal of any role the organization can hold; only admins create finance and admin principals. Every other role issues keys in its own organization only, for its own role: without `principalName` (or with its own name) a key for itself; publishers and licensees may also invite a colleague as a new principal of their role (a name that exists already: 409 `principal-exists`); finance may not name another principal (403). No one but an admin obtains a key of another existing principal, so a payout run’s two finance principals are two people an admin created. A principal holds at most `API_KEYS_PER_PRINCIPAL` active keys (default 10; 409 `api-key-limit-reached`). The key is shown once.',
   })
   @ApiCreatedResponse({ type: IssuedApiKeyResponse })
   @ApiProblems(400, 401, 403, 404, 409, 429)

@@ -8,7 +8,8 @@ export class ApiKeyResponse {
 
   @ApiProperty({
     example: 'rlk_Q3xk9Tb0',
-    description: 'The first characters of the key, to recognise it',
+    description:
+      'The first characters of a generated key, to recognise it; `rlk:operator` for a key the operator chose (BOOTSTRAP_ADMIN_KEY), of which nothing is shown',
   })
   prefix!: string;
 

@@ -11,6 +11,15 @@ export class AuditEventResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   principalId!: string | null;
 
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The API key the principal acted with (null for system actions and events recorded before keys were)',
+  })
+  apiKeyId!: string | null;
+
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   organizationId!: string | null;
 
@@ -46,6 +55,7 @@ export function toAuditEventResponse(event: AuditEvent): AuditEventResponse {
     id: event.id,
     occurredAt: event.occurredAt.toISOString(),
     principalId: event.principalId,
+    apiKeyId: event.apiKeyId,
     organizationId: event.organizationId,
     action: event.action,
     resourceType: event.resourceType,

@@ -16,6 +16,11 @@ export class ListAuditEventsQuery extends PageQuery {
   @IsUUID()
   principalId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'Events done with this API key' })
+  @IsOptional()
+  @IsUUID()
+  apiKeyId?: string;
+
   @ApiPropertyOptional({ example: 'api-key.revoke' })
   @IsOptional()
   @IsString()
