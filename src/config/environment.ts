@@ -40,6 +40,11 @@ export interface Environment {
   PAYOUT_BACKOFF_MS: number;
   PAYOUT_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
+  TRUST_PROXY: boolean | number | string;
+  PUBLIC_RATE_LIMIT_PER_MINUTE: number;
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: number;
+  AUTH_FAILURES_PER_MINUTE: number;
+  API_KEY_CACHE_SIZE: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -97,6 +102,19 @@ const schema = Joi.object<Environment, true>({
   PAYOUT_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
   PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
+  // false: the client address is the socket's peer; true, a hop count or addresses/CIDRs: read
+  // X-Forwarded-For through those proxies (Fastify's trustProxy).
+  TRUST_PROXY: Joi.alternatives()
+    .try(
+      Joi.boolean(),
+      Joi.number().integer().min(1).max(32),
+      Joi.string().pattern(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/),
+    )
+    .default(false),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(120),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(6000),
+  AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
+  API_KEY_CACHE_SIZE: Joi.number().integer().min(1).max(10_000_000).default(10_000),
 });
 
 export class EnvironmentError extends Error {}

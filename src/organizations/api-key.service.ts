@@ -22,6 +22,7 @@ import { Organization } from './organization.entity';
 import { PrincipalRecord } from './principal.entity';
 import { ChangeAwareCache } from '../database/change-aware-cache';
 import { ChangeFeed } from '../database/change-feed';
+import { AppConfig } from '../config/app-config';
 
 /** lastUsedAt is written at most once a minute per key, not on every request. */
 const LAST_USED_PRECISION_MS = 60_000;
@@ -41,7 +42,11 @@ interface KeyRow {
 export class ApiKeyService implements PrincipalResolver {
   private readonly logger = new Logger(ApiKeyService.name);
   private readonly scopedKeys: ScopedRepository<ApiKey>;
-  /** Active keys by prefix; a key's creation or revocation evicts its prefix (api_keys triggers). */
+  /**
+   * Active keys by prefix; a key's creation or revocation evicts its prefix (api_keys triggers).
+   * Only prefixes with an active key are kept: unknown prefixes (anyone can send millions) would
+   * evict real keys. Their lookups are bounded by AUTH_FAILURES_PER_MINUTE per address instead.
+   */
   private readonly keysByPrefix: ChangeAwareCache<KeyRow[]>;
 
   constructor(
@@ -49,10 +54,11 @@ export class ApiKeyService implements PrincipalResolver {
     @InjectRepository(ApiKey) keys: Repository<ApiKey>,
     private readonly audit: AuditService,
     changes: ChangeFeed,
+    config: AppConfig,
   ) {
     this.scopedKeys = new ScopedRepository(keys, 'api-key');
     this.keysByPrefix = new ChangeAwareCache(changes, 'api_keys_changed', {
-      max: 10_000,
+      max: config.get('API_KEY_CACHE_SIZE'),
       maxAgeMs: 60_000,
     });
   }
@@ -60,14 +66,17 @@ export class ApiKeyService implements PrincipalResolver {
   async resolve(apiKey: string, requestId: string): Promise<Principal | null> {
     if (apiKey.length > 512) return null;
     const prefix = apiKeyPrefix(apiKey);
-    const rows = await this.keysByPrefix.get(prefix, () =>
-      this.dataSource.query<KeyRow[]>(
-        `SELECT k.id, k.key_hash, k.last_used_at, p.id AS principal_id, p.name AS principal_name,
+    const rows = await this.keysByPrefix.get(
+      prefix,
+      () =>
+        this.dataSource.query<KeyRow[]>(
+          `SELECT k.id, k.key_hash, k.last_used_at, p.id AS principal_id, p.name AS principal_name,
                 p.role, p.organization_id, p.organization_kind
            FROM api_keys k JOIN principals p ON p.id = k.principal_id
           WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-        [prefix],
-      ),
+          [prefix],
+        ),
+      (found) => found.length > 0,
     );
     const presented = hashApiKey(apiKey);
     const row = rows.find((candidate) => sameHash(candidate.key_hash, presented));
