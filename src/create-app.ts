@@ -23,6 +23,9 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     // On close: drop idle keep-alive sockets at once, let in-flight requests finish.
     forceCloseConnections: 'idle',
     logger: false,
+    // request.ip, which per-address rate limits count: the socket's peer unless TRUST_PROXY
+    // names the proxies whose X-Forwarded-For to believe.
+    trustProxy: env.TRUST_PROXY,
     // One id per request, the caller's X-Request-Id when acceptable: pino-http logs it, errors quote it.
     genReqId: (request: IncomingMessage) => requestIdFromHeader(request.headers[REQUEST_ID_HEADER]),
     requestIdHeader: false,

@@ -34,33 +34,28 @@ export class PayeeService {
     dto: CreatePayeeDto,
     idempotency?: IdempotentRequest,
   ): Promise<PayeeResponse> {
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        const payee = manager.create(Payee, {
-          id: newId(),
-          organizationId: actor.organizationId,
-          name: dto.name.trim(),
-          email: dto.email ?? null,
-          country: dto.country ?? null,
-          currency: dto.currency,
-          isDefault: false,
-          version: 1,
-        });
-        await manager.insert(Payee, payee);
-        const stored = await manager.findOneByOrFail(Payee, { id: payee.id });
-        await this.audit.record(manager, actor, {
-          action: 'payee.create',
-          resourceType: 'payee',
-          resourceId: stored.id,
-          resourceOrganizationId: stored.organizationId,
-          details: { name: stored.name, currency: stored.currency },
-        });
-        return { status: 201, body: toPayeeResponse(stored) };
-      },
-    );
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      const payee = manager.create(Payee, {
+        id: newId(),
+        organizationId: actor.organizationId,
+        name: dto.name.trim(),
+        email: dto.email ?? null,
+        country: dto.country ?? null,
+        currency: dto.currency,
+        isDefault: false,
+        version: 1,
+      });
+      await manager.insert(Payee, payee);
+      const stored = await manager.findOneByOrFail(Payee, { id: payee.id });
+      await this.audit.record(manager, actor, {
+        action: 'payee.create',
+        resourceType: 'payee',
+        resourceId: stored.id,
+        resourceOrganizationId: stored.organizationId,
+        details: { name: stored.name, currency: stored.currency },
+      });
+      return { status: 201, body: toPayeeResponse(stored) };
+    });
     return result.body;
   }
 

@@ -76,58 +76,53 @@ export class WorkService {
   ): Promise<WorkResponse> {
     const identifiers = normalizeIdentifierList(dto.identifiers ?? []);
     assertMetadataSize(dto.metadata);
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        const organizationId = actor.organizationId;
-        const splits = dto.splits
-          ? canonicalSplits(dto.splits)
-          : [{ payeeId: await this.defaultPayeeId(manager, organizationId), shareBps: 10_000 }];
-        await this.assertPayeesExist(manager, organizationId, splits);
-        await this.assertExternalIdFree(manager, organizationId, dto.externalId, null);
-        await this.assertIdentifiersFree(manager, organizationId, identifiers, null);
-        const id = newId();
-        await manager.query(
-          `INSERT INTO works (id, organization_id, external_id, title, kind, language, published_at, metadata,
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      const organizationId = actor.organizationId;
+      const splits = dto.splits
+        ? canonicalSplits(dto.splits)
+        : [{ payeeId: await this.defaultPayeeId(manager, organizationId), shareBps: 10_000 }];
+      await this.assertPayeesExist(manager, organizationId, splits);
+      await this.assertExternalIdFree(manager, organizationId, dto.externalId, null);
+      await this.assertIdentifiersFree(manager, organizationId, identifiers, null);
+      const id = newId();
+      await manager.query(
+        `INSERT INTO works (id, organization_id, external_id, title, kind, language, published_at, metadata,
                             identifiers, splits, split_version, split_shape_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, split_shape_id($10::jsonb))`,
-          [
-            id,
-            organizationId,
-            dto.externalId,
-            dto.title,
-            dto.kind,
-            dto.language ?? null,
-            dto.publishedAt ?? null,
-            JSON.stringify(dto.metadata ?? {}),
-            identifiers,
-            JSON.stringify(splits),
-          ],
-        );
-        await this.insertIdentifiers(manager, organizationId, id, identifiers);
-        await this.insertSplitVersion(
-          manager,
-          organizationId,
+        [
           id,
-          1,
-          FIRST_SPLITS_EFFECTIVE_FROM,
-          splits,
-        );
-        await this.audit.record(manager, actor, {
-          action: 'work.create',
-          resourceType: 'work',
-          resourceId: id,
-          resourceOrganizationId: organizationId,
-          details: { externalId: dto.externalId, identifiers },
-        });
-        return {
-          status: 201,
-          body: await this.read(manager, { kind: 'organization', organizationId }, id),
-        };
-      },
-    );
+          organizationId,
+          dto.externalId,
+          dto.title,
+          dto.kind,
+          dto.language ?? null,
+          dto.publishedAt ?? null,
+          JSON.stringify(dto.metadata ?? {}),
+          identifiers,
+          JSON.stringify(splits),
+        ],
+      );
+      await this.insertIdentifiers(manager, organizationId, id, identifiers);
+      await this.insertSplitVersion(
+        manager,
+        organizationId,
+        id,
+        1,
+        FIRST_SPLITS_EFFECTIVE_FROM,
+        splits,
+      );
+      await this.audit.record(manager, actor, {
+        action: 'work.create',
+        resourceType: 'work',
+        resourceId: id,
+        resourceOrganizationId: organizationId,
+        details: { externalId: dto.externalId, identifiers },
+      });
+      return {
+        status: 201,
+        body: await this.read(manager, { kind: 'organization', organizationId }, id),
+      };
+    });
     this.announceChanged();
     return result.body;
   }

@@ -35,6 +35,11 @@ describe('validateEnvironment', () => {
       PAYOUT_JOB_LOCK_MS: 30000,
       RECONCILIATION_CRON: '0 2 * * *',
       API_KEYS_PER_PRINCIPAL: 10,
+      TRUST_PROXY: false,
+      PUBLIC_RATE_LIMIT_PER_MINUTE: 120,
+      WEBHOOK_RATE_LIMIT_PER_MINUTE: 6000,
+      AUTH_FAILURES_PER_MINUTE: 20,
+      API_KEY_CACHE_SIZE: 10000,
     });
   });
 
@@ -47,6 +52,15 @@ describe('validateEnvironment', () => {
     expect(env.PORT).toBe(8080);
     expect(env.MIGRATIONS_RUN).toBe(false);
     expect(env.DATABASE_URL).toBe('postgres://u@h:5432/d');
+  });
+
+  it('reads TRUST_PROXY as a boolean, a hop count or proxy addresses', () => {
+    const trust = (value: string) => validateEnvironment({ TRUST_PROXY: value }).TRUST_PROXY;
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 127.0.0.1')).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(() => trust('proxy.example')).toThrow(/TRUST_PROXY/);
   });
 
   it('treats an empty variable as unset', () => {

@@ -41,6 +41,11 @@ export interface Environment {
   PAYOUT_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
+  TRUST_PROXY: boolean | number | string;
+  PUBLIC_RATE_LIMIT_PER_MINUTE: number;
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: number;
+  AUTH_FAILURES_PER_MINUTE: number;
+  API_KEY_CACHE_SIZE: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -99,6 +104,19 @@ const schema = Joi.object<Environment, true>({
   PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
+  // false: the client address is the socket's peer; true, a hop count or addresses/CIDRs: read
+  // X-Forwarded-For through those proxies (Fastify's trustProxy).
+  TRUST_PROXY: Joi.alternatives()
+    .try(
+      Joi.boolean(),
+      Joi.number().integer().min(1).max(32),
+      Joi.string().pattern(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/),
+    )
+    .default(false),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(120),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(6000),
+  AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
+  API_KEY_CACHE_SIZE: Joi.number().integer().min(1).max(10_000_000).default(10_000),
 });
 
 export class EnvironmentError extends Error {}

@@ -34,7 +34,12 @@ export class ChangeAwareCache<V extends object> {
     });
   }
 
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  /** `keep`: whether a loaded value may be cached (e.g. not an empty answer anyone can provoke). */
+  async get(
+    key: string,
+    load: () => Promise<V>,
+    keep: (value: V) => boolean = () => true,
+  ): Promise<V> {
     if (!(await this.feed.ensureListening())) return load();
     const cached = this.entries.get(key);
     if (cached) return cached;
@@ -46,7 +51,9 @@ export class ChangeAwareCache<V extends object> {
     this.loading.set(key, { generation, value });
     try {
       const loaded = await value;
-      if (generation === this.generation && this.feed.isListening()) this.entries.set(key, loaded);
+      if (generation === this.generation && this.feed.isListening() && keep(loaded)) {
+        this.entries.set(key, loaded);
+      }
       return loaded;
     } finally {
       if (this.loading.get(key)?.value === value) this.loading.delete(key);

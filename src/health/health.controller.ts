@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/auth/decorators';
+import { RateLimit } from '../common/rate-limit/rate-limit-policy';
 import { DomainError } from '../common/errors/domain-error';
 import { ApiProblems } from '../common/errors/api-problems';
 import { RedisHealthIndicator } from './redis.health';
@@ -21,6 +22,9 @@ class HealthResponse extends LiveResponse {
 
 @ApiTags('health')
 @Public()
+// Not limited: the orchestrator's probes must never be refused (liveness costs nothing, readiness
+// one trivial query on each store).
+@RateLimit({ perAddress: 'none' })
 @Controller('health')
 export class HealthController {
   constructor(

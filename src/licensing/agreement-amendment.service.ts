@@ -93,82 +93,77 @@ export class AgreementAmendmentService {
       ]);
     }
     let changedLicensee: string | null = null;
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        const agreement = await this.lockActive(manager, actor, agreementId);
-        changedLicensee = agreement.licensee_id;
-        const [pending] = await manager.query<{ version: number }[]>(
-          `SELECT version FROM agreement_amendments WHERE agreement_id = $1 AND status = 'proposed'`,
-          [agreement.id],
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      const agreement = await this.lockActive(manager, actor, agreementId);
+      changedLicensee = agreement.licensee_id;
+      const [pending] = await manager.query<{ version: number }[]>(
+        `SELECT version FROM agreement_amendments WHERE agreement_id = $1 AND status = 'proposed'`,
+        [agreement.id],
+      );
+      if (pending) {
+        throw new Conflict(
+          'amendment-pending',
+          `Amendment ${pending.version} of agreement ${agreement.id} awaits the licensee's acceptance`,
+          { version: pending.version },
         );
-        if (pending) {
-          throw new Conflict(
-            'amendment-pending',
-            `Amendment ${pending.version} of agreement ${agreement.id} awaits the licensee's acceptance`,
-            { version: pending.version },
-          );
-        }
-        const [offer] = await manager.query<
-          { version: number; status: string; terms: OfferTerms; terms_hash: Buffer }[]
-        >(`SELECT version, status, terms, terms_hash FROM licence_offers WHERE id = $1`, [
-          agreement.offer_id,
-        ]);
-        if (offer.status !== 'active') {
-          throw new Conflict('offer-retired', `Offer ${agreement.offer_id} is retired`, {
-            offerId: agreement.offer_id,
-            state: offer.status,
-          });
-        }
-        const latest = await this.latestVersion(manager, agreement);
-        if (offer.version <= latest.offerVersion) {
-          throw new Conflict(
-            'amendment-unchanged',
-            `Agreement ${agreement.id} already has offer version ${latest.offerVersion}; revise the offer first`,
-            { offerVersion: latest.offerVersion },
-          );
-        }
-        await this.refuseEffectiveDate(manager, agreement, effectiveOn);
-        const version = latest.version + 1;
-        const accepted = actor.role === 'licensee';
-        if (accepted) await this.refuseOverlapFrom(manager, agreement, offer.terms, effectiveOn);
-        await manager.query(
-          `INSERT INTO agreement_amendments (agreement_id, version, licensee_id, publisher_id, offer_id,
+      }
+      const [offer] = await manager.query<
+        { version: number; status: string; terms: OfferTerms; terms_hash: Buffer }[]
+      >(`SELECT version, status, terms, terms_hash FROM licence_offers WHERE id = $1`, [
+        agreement.offer_id,
+      ]);
+      if (offer.status !== 'active') {
+        throw new Conflict('offer-retired', `Offer ${agreement.offer_id} is retired`, {
+          offerId: agreement.offer_id,
+          state: offer.status,
+        });
+      }
+      const latest = await this.latestVersion(manager, agreement);
+      if (offer.version <= latest.offerVersion) {
+        throw new Conflict(
+          'amendment-unchanged',
+          `Agreement ${agreement.id} already has offer version ${latest.offerVersion}; revise the offer first`,
+          { offerVersion: latest.offerVersion },
+        );
+      }
+      await this.refuseEffectiveDate(manager, agreement, effectiveOn);
+      const version = latest.version + 1;
+      const accepted = actor.role === 'licensee';
+      if (accepted) await this.refuseOverlapFrom(manager, agreement, offer.terms, effectiveOn);
+      await manager.query(
+        `INSERT INTO agreement_amendments (agreement_id, version, licensee_id, publisher_id, offer_id,
                   offer_version, terms, terms_hash, effective_on, status, proposed_by_principal_id,
                   accepted_by_principal_id, accepted_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $10 = 'accepted' THEN now() END)`,
-          [
-            agreement.id,
-            version,
-            agreement.licensee_id,
-            agreement.publisher_id,
-            agreement.offer_id,
-            offer.version,
-            JSON.stringify(offer.terms),
-            offer.terms_hash,
-            effectiveOn,
-            accepted ? 'accepted' : 'proposed',
-            accepted ? null : actor.id,
-            accepted ? actor.id : null,
-          ],
-        );
-        await this.audit.record(manager, actor, {
-          action: accepted ? 'agreement.amend' : 'agreement.propose-amendment',
-          resourceType: 'agreement',
-          resourceId: agreement.id,
-          resourceOrganizationId: agreement.publisher_id,
-          details: {
-            version,
-            offerVersion: offer.version,
-            effectiveOn,
-            termsHash: offer.terms_hash.toString('hex'),
-          },
-        });
-        return { status: 201, body: await this.readVersion(manager, agreement.id, version) };
-      },
-    );
+        [
+          agreement.id,
+          version,
+          agreement.licensee_id,
+          agreement.publisher_id,
+          agreement.offer_id,
+          offer.version,
+          JSON.stringify(offer.terms),
+          offer.terms_hash,
+          effectiveOn,
+          accepted ? 'accepted' : 'proposed',
+          accepted ? null : actor.id,
+          accepted ? actor.id : null,
+        ],
+      );
+      await this.audit.record(manager, actor, {
+        action: accepted ? 'agreement.amend' : 'agreement.propose-amendment',
+        resourceType: 'agreement',
+        resourceId: agreement.id,
+        resourceOrganizationId: agreement.publisher_id,
+        details: {
+          version,
+          offerVersion: offer.version,
+          effectiveOn,
+          termsHash: offer.terms_hash.toString('hex'),
+        },
+      });
+      return { status: 201, body: await this.readVersion(manager, agreement.id, version) };
+    });
     if (changedLicensee) this.licenseeAgreements.forget(changedLicensee);
     return result.body;
   }

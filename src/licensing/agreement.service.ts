@@ -57,65 +57,60 @@ export class AgreementService {
         { field: 'licenseeId', messages: ['say which licensee the offer is proposed to'] },
       ]);
     }
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        const [offer] = await manager.query<
-          {
-            id: string;
-            organization_id: string;
-            version: number;
-            terms: OfferTerms;
-            terms_hash: Buffer;
-          }[]
-        >(
-          `SELECT id, organization_id, version, terms, terms_hash FROM licence_offers
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      const [offer] = await manager.query<
+        {
+          id: string;
+          organization_id: string;
+          version: number;
+          terms: OfferTerms;
+          terms_hash: Buffer;
+        }[]
+      >(
+        `SELECT id, organization_id, version, terms, terms_hash FROM licence_offers
           WHERE id = $1 AND status = 'active' AND ($2::uuid IS NULL OR organization_id = $2) FOR SHARE`,
-          [dto.offerId, actor.role === 'publisher' ? actor.organizationId : null],
+        [dto.offerId, actor.role === 'publisher' ? actor.organizationId : null],
+      );
+      if (!offer) throw new ResourceNotFound('licence-offer', dto.offerId);
+      const licenseeId = dto.licenseeId ?? actor.organizationId;
+      if (dto.licenseeId !== undefined) {
+        const [licensee] = await manager.query<{ id: string }[]>(
+          `SELECT id FROM organizations WHERE id = $1 AND kind = 'licensee'`,
+          [dto.licenseeId],
         );
-        if (!offer) throw new ResourceNotFound('licence-offer', dto.offerId);
-        const licenseeId = dto.licenseeId ?? actor.organizationId;
-        if (dto.licenseeId !== undefined) {
-          const [licensee] = await manager.query<{ id: string }[]>(
-            `SELECT id FROM organizations WHERE id = $1 AND kind = 'licensee'`,
-            [dto.licenseeId],
-          );
-          if (!licensee) throw new ResourceNotFound('licensee', dto.licenseeId);
-        }
-        const id = newId();
-        await manager.query(
-          `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms, terms_hash, status,
+        if (!licensee) throw new ResourceNotFound('licensee', dto.licenseeId);
+      }
+      const id = newId();
+      await manager.query(
+        `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms, terms_hash, status,
                                  proposed_by_principal_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8)`,
-          [
-            id,
-            licenseeId,
-            offer.organization_id,
-            offer.id,
-            offer.version,
-            JSON.stringify(offer.terms),
-            offer.terms_hash,
-            actor.role === 'publisher' ? actor.id : null,
-          ],
-        );
-        await this.audit.record(manager, actor, {
-          action: actor.role === 'publisher' ? 'agreement.propose' : 'agreement.create',
-          resourceType: 'agreement',
-          resourceId: id,
-          resourceOrganizationId: offer.organization_id,
-          details: {
-            offerId: offer.id,
-            offerVersion: offer.version,
-            licenseeId,
-            termsHash: offer.terms_hash.toString('hex'),
-          },
-        });
-        if (actor.role === 'licensee') await this.activate(manager, actor, id);
-        return { status: 201, body: toAgreementResponse(await readAgreement(manager, actor, id)) };
-      },
-    );
+        [
+          id,
+          licenseeId,
+          offer.organization_id,
+          offer.id,
+          offer.version,
+          JSON.stringify(offer.terms),
+          offer.terms_hash,
+          actor.role === 'publisher' ? actor.id : null,
+        ],
+      );
+      await this.audit.record(manager, actor, {
+        action: actor.role === 'publisher' ? 'agreement.propose' : 'agreement.create',
+        resourceType: 'agreement',
+        resourceId: id,
+        resourceOrganizationId: offer.organization_id,
+        details: {
+          offerId: offer.id,
+          offerVersion: offer.version,
+          licenseeId,
+          termsHash: offer.terms_hash.toString('hex'),
+        },
+      });
+      if (actor.role === 'licensee') await this.activate(manager, actor, id);
+      return { status: 201, body: toAgreementResponse(await readAgreement(manager, actor, id)) };
+    });
     return this.changed(result.body);
   }
 

@@ -85,35 +85,30 @@ export class LicenceOfferService {
     idempotency?: IdempotentRequest,
   ): Promise<LicenceOfferResponse> {
     const terms = this.validTerms(dto);
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        await this.assertScopeWorks(manager, actor.organizationId, terms);
-        const id = newId();
-        const hash = hashTerms(terms);
-        await manager.query(
-          `INSERT INTO licence_offers (id, organization_id, terms, terms_hash) VALUES ($1, $2, $3, $4)`,
-          [id, actor.organizationId, JSON.stringify(terms), hash],
-        );
-        await manager.query(
-          `INSERT INTO licence_offer_versions (offer_id, version, terms, terms_hash) VALUES ($1, 1, $2, $3)`,
-          [id, JSON.stringify(terms), hash],
-        );
-        await this.audit.record(manager, actor, {
-          action: 'licence-offer.create',
-          resourceType: 'licence-offer',
-          resourceId: id,
-          resourceOrganizationId: actor.organizationId,
-          details: { termsHash: hash.toString('hex') },
-        });
-        return {
-          status: 201,
-          body: toResponse(await manager.findOneByOrFail(LicenceOffer, { id })),
-        };
-      },
-    );
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      await this.assertScopeWorks(manager, actor.organizationId, terms);
+      const id = newId();
+      const hash = hashTerms(terms);
+      await manager.query(
+        `INSERT INTO licence_offers (id, organization_id, terms, terms_hash) VALUES ($1, $2, $3, $4)`,
+        [id, actor.organizationId, JSON.stringify(terms), hash],
+      );
+      await manager.query(
+        `INSERT INTO licence_offer_versions (offer_id, version, terms, terms_hash) VALUES ($1, 1, $2, $3)`,
+        [id, JSON.stringify(terms), hash],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'licence-offer.create',
+        resourceType: 'licence-offer',
+        resourceId: id,
+        resourceOrganizationId: actor.organizationId,
+        details: { termsHash: hash.toString('hex') },
+      });
+      return {
+        status: 201,
+        body: toResponse(await manager.findOneByOrFail(LicenceOffer, { id })),
+      };
+    });
     return result.body;
   }
 

@@ -52,7 +52,11 @@ interface KeyRow {
 export class ApiKeyService implements PrincipalResolver {
   private readonly logger = new Logger(ApiKeyService.name);
   private readonly scopedKeys: ScopedRepository<ApiKey>;
-  /** Active keys by prefix; a key's creation or revocation evicts its prefix (api_keys triggers). */
+  /**
+   * Active keys by prefix; a key's creation or revocation evicts its prefix (api_keys triggers).
+   * Only prefixes with an active key are kept: unknown prefixes (anyone can send millions) would
+   * evict real keys. Their lookups are bounded by AUTH_FAILURES_PER_MINUTE per address instead.
+   */
   private readonly keysByPrefix: ChangeAwareCache<KeyRow[]>;
 
   constructor(
@@ -64,7 +68,7 @@ export class ApiKeyService implements PrincipalResolver {
   ) {
     this.scopedKeys = new ScopedRepository(keys, 'api-key');
     this.keysByPrefix = new ChangeAwareCache(changes, 'api_keys_changed', {
-      max: 10_000,
+      max: this.config.get('API_KEY_CACHE_SIZE'),
       maxAgeMs: 60_000,
     });
   }
@@ -74,14 +78,17 @@ export class ApiKeyService implements PrincipalResolver {
     const presented = hashApiKey(apiKey);
     let row: KeyRow | undefined;
     for (const prefix of lookupPrefixes(apiKey)) {
-      const rows = await this.keysByPrefix.get(prefix, () =>
-        this.dataSource.query<KeyRow[]>(
-          `SELECT k.id, k.prefix, k.key_hash, k.last_used_at, p.id AS principal_id,
-                  p.name AS principal_name, p.role, p.organization_id, p.organization_kind
-             FROM api_keys k JOIN principals p ON p.id = k.principal_id
-            WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-          [prefix],
-        ),
+      const rows = await this.keysByPrefix.get(
+        prefix,
+        () =>
+          this.dataSource.query<KeyRow[]>(
+            `SELECT k.id, k.prefix, k.key_hash, k.last_used_at, p.id AS principal_id,
+                    p.name AS principal_name, p.role, p.organization_id, p.organization_kind
+               FROM api_keys k JOIN principals p ON p.id = k.principal_id
+              WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+            [prefix],
+          ),
+        (found) => found.length > 0,
       );
       row = rows.find((candidate) => sameHash(candidate.key_hash, presented));
       if (row) break;

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { CreatePayeeHoldDto, PayeeHoldResponse } from './dto/payee-hold.dto';
@@ -25,6 +26,7 @@ export class PayeeHoldsController {
   }
 
   @Post('release')
+  @FailClosed()
   @HttpCode(200)
   @ApiOperation({ summary: "Release a payee's hold" })
   @ApiOkResponse({ type: PayeeHoldResponse })

@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
@@ -71,6 +72,7 @@ export class PayoutRunsController {
   }
 
   @Post(':id/approve')
+  @FailClosed()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Approve a draft (a finance principal other than its creator) and pay it',
@@ -101,6 +103,7 @@ export class PayoutRunsController {
   }
 
   @Post(':id/resume')
+  @FailClosed()
   @HttpCode(200)
   @ApiOperation({ summary: 'Queue again every item of the run still pending' })
   @ApiOkResponse({ type: PayoutRunResponse })

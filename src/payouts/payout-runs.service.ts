@@ -63,64 +63,59 @@ export class PayoutRunsService {
       const missing = filter.filter((id) => !known.some((p) => p.id === id));
       throw new ResourceNotFound('payee', missing.join(', '));
     }
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        const id = newId();
-        const candidates = await this.candidates(manager, dto.currency, filter, known);
-        const selection = selectPayees(candidates, minimum);
-        await manager.query(
-          `INSERT INTO payout_runs (id, currency, minimum_amount, payee_filter, status, created_by_principal_id)
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      const id = newId();
+      const candidates = await this.candidates(manager, dto.currency, filter, known);
+      const selection = selectPayees(candidates, minimum);
+      await manager.query(
+        `INSERT INTO payout_runs (id, currency, minimum_amount, payee_filter, status, created_by_principal_id)
            VALUES ($1, $2, $3, $4, 'draft', $5)`,
-          [id, dto.currency, minimum.toString(), filter, actor.id],
-        );
-        const itemIds = selection.items.map(() => newId());
-        await manager.query(
-          `INSERT INTO payout_items (id, run_id, payee_id, organization_id, currency, amount,
+        [id, dto.currency, minimum.toString(), filter, actor.id],
+      );
+      const itemIds = selection.items.map(() => newId());
+      await manager.query(
+        `INSERT INTO payout_items (id, run_id, payee_id, organization_id, currency, amount,
                   stripe_account_id, idempotency_key, status)
            SELECT i.id, $1, i.payee_id, i.organization_id, $2, i.amount, i.account,
                   'payout-item-' || i.id, 'draft'
              FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::bigint[], $7::text[])
                   AS i(id, payee_id, organization_id, amount, account)`,
-          [
-            id,
-            dto.currency,
-            itemIds,
-            selection.items.map((i) => i.payeeId),
-            selection.items.map((i) => i.organizationId),
-            selection.items.map((i) => i.amount.toString()),
-            selection.items.map((i) => i.stripeAccountId),
-          ],
-        );
-        await manager.query(
-          `INSERT INTO payout_exclusions (run_id, payee_id, organization_id, amount, reason)
+        [
+          id,
+          dto.currency,
+          itemIds,
+          selection.items.map((i) => i.payeeId),
+          selection.items.map((i) => i.organizationId),
+          selection.items.map((i) => i.amount.toString()),
+          selection.items.map((i) => i.stripeAccountId),
+        ],
+      );
+      await manager.query(
+        `INSERT INTO payout_exclusions (run_id, payee_id, organization_id, amount, reason)
            SELECT $1, e.payee_id, e.organization_id, e.amount, e.reason
              FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::text[])
                   AS e(payee_id, organization_id, amount, reason)`,
-          [
-            id,
-            selection.excluded.map((e) => e.payeeId),
-            selection.excluded.map((e) => e.organizationId),
-            selection.excluded.map((e) => e.amount.toString()),
-            selection.excluded.map((e) => e.reason),
-          ],
-        );
-        await this.audit.record(manager, actor, {
-          action: 'payout-run.create',
-          resourceType: 'payout-run',
-          resourceId: id,
-          resourceOrganizationId: null,
-          details: {
-            currency: dto.currency,
-            items: selection.items.length,
-            excluded: selection.excluded.length,
-          },
-        });
-        return { status: 201, body: await this.load(manager, id) };
-      },
-    );
+        [
+          id,
+          selection.excluded.map((e) => e.payeeId),
+          selection.excluded.map((e) => e.organizationId),
+          selection.excluded.map((e) => e.amount.toString()),
+          selection.excluded.map((e) => e.reason),
+        ],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'payout-run.create',
+        resourceType: 'payout-run',
+        resourceId: id,
+        resourceOrganizationId: null,
+        details: {
+          currency: dto.currency,
+          items: selection.items.length,
+          excluded: selection.excluded.length,
+        },
+      });
+      return { status: 201, body: await this.load(manager, id) };
+    });
     return result.body;
   }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/decorators';
+import { RateLimit } from '../common/rate-limit/rate-limit-policy';
 import { ApiProblems } from '../common/errors/api-problems';
 import { StripeWebhookResponse } from './dto/stripe-webhook.dto';
 import { StripeWebhooksService } from './stripe-webhooks.service';
@@ -14,6 +15,7 @@ export class StripeWebhooksController {
 
   @Post()
   @Public()
+  @RateLimit({ perAddress: 'WEBHOOK_RATE_LIMIT_PER_MINUTE' })
   @HttpCode(200)
   @ApiOperation({
     summary: "Stripe's events (signed; each event processed once)",

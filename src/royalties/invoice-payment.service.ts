@@ -54,115 +54,110 @@ export class InvoicePaymentService {
         { field: 'receivedOn', messages: ['receivedOn is not a calendar date'] },
       ]);
     }
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        const invoice = await this.lockPostedInvoice(manager, invoiceId);
-        const [{ paid }] = await manager.query<{ paid: string }[]>(
-          `SELECT COALESCE(sum(amount), 0) AS paid FROM invoice_payments WHERE invoice_id = $1`,
-          [invoice.id],
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      const invoice = await this.lockPostedInvoice(manager, invoiceId);
+      const [{ paid }] = await manager.query<{ paid: string }[]>(
+        `SELECT COALESCE(sum(amount), 0) AS paid FROM invoice_payments WHERE invoice_id = $1`,
+        [invoice.id],
+      );
+      const amount = BigInt(invoice.amount);
+      const before = BigInt(paid);
+      const payment = BigInt(dto.amount);
+      if (amount < 0n) {
+        throw new Conflict(
+          'invoice-is-credit-note',
+          `Invoice ${invoice.id} is a credit note of ${-amount}: the licensee owes nothing on it`,
+          { amount: Number(amount) },
         );
-        const amount = BigInt(invoice.amount);
-        const before = BigInt(paid);
-        const payment = BigInt(dto.amount);
-        if (amount < 0n) {
-          throw new Conflict(
-            'invoice-is-credit-note',
-            `Invoice ${invoice.id} is a credit note of ${-amount}: the licensee owes nothing on it`,
-            { amount: Number(amount) },
-          );
-        }
-        if (before + payment > amount) {
-          throw new Conflict(
-            'overpayment',
-            `Invoice ${invoice.id} has ${amount - before} outstanding; ${payment} is more than that`,
-            { outstanding: Number(amount - before) },
-          );
-        }
-        const released = this.config.get('EARNINGS_PAYABLE_AT_ONCE')
-          ? []
-          : await this.releases(manager, invoice, before, before + payment);
-        const id = newId();
-        const receivable = {
-          type: 'licensee-receivable' as const,
-          ownerId: invoice.licensee_id,
-          organizationId: invoice.licensee_id,
-          currency: invoice.currency,
-        };
-        const postings: Posting[] = [
-          {
-            account: {
-              type: 'platform-stripe-clearing',
-              ownerId: null,
-              organizationId: null,
-              currency: invoice.currency,
-            },
-            amount: payment,
+      }
+      if (before + payment > amount) {
+        throw new Conflict(
+          'overpayment',
+          `Invoice ${invoice.id} has ${amount - before} outstanding; ${payment} is more than that`,
+          { outstanding: Number(amount - before) },
+        );
+      }
+      const released = this.config.get('EARNINGS_PAYABLE_AT_ONCE')
+        ? []
+        : await this.releases(manager, invoice, before, before + payment);
+      const id = newId();
+      const receivable = {
+        type: 'licensee-receivable' as const,
+        ownerId: invoice.licensee_id,
+        organizationId: invoice.licensee_id,
+        currency: invoice.currency,
+      };
+      const postings: Posting[] = [
+        {
+          account: {
+            type: 'platform-stripe-clearing',
+            ownerId: null,
+            organizationId: null,
+            currency: invoice.currency,
           },
-          { account: receivable, amount: -payment },
-        ];
-        for (const release of released) {
-          const payee = { ownerId: release.payeeId, organizationId: release.publisherId };
-          postings.push(
-            {
-              account: { type: 'payee-awaiting-collection', ...payee, currency: invoice.currency },
-              amount: release.amount,
-            },
-            {
-              account: { type: 'payee-payable', ...payee, currency: invoice.currency },
-              amount: -release.amount,
-            },
-          );
-        }
-        const transaction = await this.ledger.post(manager, {
-          idempotencyKey: `invoice-payment:${id}`,
-          reason: `payment received on invoice ${invoice.id}`,
-          refs: { invoiceId: invoice.id, paymentId: id },
-          postings,
-        });
-        await manager.query(
-          `INSERT INTO invoice_payments (id, invoice_id, amount, received_on, reference,
+          amount: payment,
+        },
+        { account: receivable, amount: -payment },
+      ];
+      for (const release of released) {
+        const payee = { ownerId: release.payeeId, organizationId: release.publisherId };
+        postings.push(
+          {
+            account: { type: 'payee-awaiting-collection', ...payee, currency: invoice.currency },
+            amount: release.amount,
+          },
+          {
+            account: { type: 'payee-payable', ...payee, currency: invoice.currency },
+            amount: -release.amount,
+          },
+        );
+      }
+      const transaction = await this.ledger.post(manager, {
+        idempotencyKey: `invoice-payment:${id}`,
+        reason: `payment received on invoice ${invoice.id}`,
+        refs: { invoiceId: invoice.id, paymentId: id },
+        postings,
+      });
+      await manager.query(
+        `INSERT INTO invoice_payments (id, invoice_id, amount, received_on, reference,
                   ledger_transaction_id, recorded_by_principal_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [
-            id,
-            invoice.id,
-            String(payment),
-            receivedOn,
-            dto.reference ?? null,
-            transaction.id,
-            actor.id,
-          ],
-        );
-        if (released.length) {
-          await manager.query(
-            `INSERT INTO invoice_payment_releases (payment_id, payee_id, amount)
-             SELECT $1, payee_id, amount FROM unnest($2::uuid[], $3::bigint[]) AS r(payee_id, amount)`,
-            [id, released.map((r) => r.payeeId), released.map((r) => String(r.amount))],
-          );
-        }
-        await this.audit.record(manager, actor, {
-          action: 'invoice.payment',
-          resourceType: 'invoice',
-          resourceId: invoice.id,
-          resourceOrganizationId: invoice.licensee_id,
-          details: { paymentId: id, amount: String(payment), receivedOn },
-        });
-        const body: InvoicePaymentResponse = {
+        [
           id,
-          invoiceId: invoice.id,
-          amount: Number(payment),
+          invoice.id,
+          String(payment),
           receivedOn,
-          reference: dto.reference ?? null,
-          outstanding: Number(amount - before - payment),
-          released: released.map((r) => ({ payeeId: r.payeeId, amount: Number(r.amount) })),
-          ledgerTransactionId: transaction.id,
-        };
-        return { status: 201, body };
-      },
-    );
+          dto.reference ?? null,
+          transaction.id,
+          actor.id,
+        ],
+      );
+      if (released.length) {
+        await manager.query(
+          `INSERT INTO invoice_payment_releases (payment_id, payee_id, amount)
+             SELECT $1, payee_id, amount FROM unnest($2::uuid[], $3::bigint[]) AS r(payee_id, amount)`,
+          [id, released.map((r) => r.payeeId), released.map((r) => String(r.amount))],
+        );
+      }
+      await this.audit.record(manager, actor, {
+        action: 'invoice.payment',
+        resourceType: 'invoice',
+        resourceId: invoice.id,
+        resourceOrganizationId: invoice.licensee_id,
+        details: { paymentId: id, amount: String(payment), receivedOn },
+      });
+      const body: InvoicePaymentResponse = {
+        id,
+        invoiceId: invoice.id,
+        amount: Number(payment),
+        receivedOn,
+        reference: dto.reference ?? null,
+        outstanding: Number(amount - before - payment),
+        released: released.map((r) => ({ payeeId: r.payeeId, amount: Number(r.amount) })),
+        ledgerTransactionId: transaction.id,
+      };
+      return { status: 201, body };
+    });
     return result.body;
   }
 

@@ -45,83 +45,78 @@ export class PayeeAdvanceService {
       });
     }
     if (errors.length) throw new RequestValidationFailed(errors);
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        const [defaultPayee] = await manager.query<{ id: string }[]>(
-          `SELECT id FROM payees WHERE organization_id = $1 AND is_default`,
-          [actor.organizationId],
-        );
-        const id = newId();
-        const amount = BigInt(dto.amount);
-        const transaction = await this.ledger.post(manager, {
-          idempotencyKey: `payee-advance:${id}`,
-          reason: `advance paid to payee ${payee.id} outside the platform`,
-          refs: { payeeAdvanceId: id, payeeId: payee.id },
-          postings: [
-            {
-              account: {
-                type: 'payee-advance',
-                ownerId: payee.id,
-                organizationId: actor.organizationId,
-                currency: dto.currency,
-              },
-              amount,
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      const [defaultPayee] = await manager.query<{ id: string }[]>(
+        `SELECT id FROM payees WHERE organization_id = $1 AND is_default`,
+        [actor.organizationId],
+      );
+      const id = newId();
+      const amount = BigInt(dto.amount);
+      const transaction = await this.ledger.post(manager, {
+        idempotencyKey: `payee-advance:${id}`,
+        reason: `advance paid to payee ${payee.id} outside the platform`,
+        refs: { payeeAdvanceId: id, payeeId: payee.id },
+        postings: [
+          {
+            account: {
+              type: 'payee-advance',
+              ownerId: payee.id,
+              organizationId: actor.organizationId,
+              currency: dto.currency,
             },
-            {
-              account: {
-                type: 'payee-advance',
-                ownerId: defaultPayee.id,
-                organizationId: actor.organizationId,
-                currency: dto.currency,
-              },
-              amount: -amount,
+            amount,
+          },
+          {
+            account: {
+              type: 'payee-advance',
+              ownerId: defaultPayee.id,
+              organizationId: actor.organizationId,
+              currency: dto.currency,
             },
-          ],
-        });
-        await manager.query(
-          `INSERT INTO payee_advances (id, payee_id, publisher_id, currency, amount, paid_on, reference,
+            amount: -amount,
+          },
+        ],
+      });
+      await manager.query(
+        `INSERT INTO payee_advances (id, payee_id, publisher_id, currency, amount, paid_on, reference,
                 ledger_transaction_id, recorded_by_principal_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            id,
-            payee.id,
-            actor.organizationId,
-            dto.currency,
-            String(amount),
-            paidOn,
-            dto.reference ?? null,
-            transaction.id,
-            actor.id,
-          ],
-        );
-        await this.audit.record(manager, actor, {
-          action: 'payee-advance.create',
-          resourceType: 'payee',
-          resourceId: payee.id,
-          resourceOrganizationId: actor.organizationId,
-          details: { advanceId: id, amount: String(amount), currency: dto.currency },
-        });
-        const [{ outstanding }] = await manager.query<{ outstanding: string }[]>(
-          `SELECT COALESCE(b.balance, 0) AS outstanding FROM ledger_accounts a
+        [
+          id,
+          payee.id,
+          actor.organizationId,
+          dto.currency,
+          String(amount),
+          paidOn,
+          dto.reference ?? null,
+          transaction.id,
+          actor.id,
+        ],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'payee-advance.create',
+        resourceType: 'payee',
+        resourceId: payee.id,
+        resourceOrganizationId: actor.organizationId,
+        details: { advanceId: id, amount: String(amount), currency: dto.currency },
+      });
+      const [{ outstanding }] = await manager.query<{ outstanding: string }[]>(
+        `SELECT COALESCE(b.balance, 0) AS outstanding FROM ledger_accounts a
            LEFT JOIN ledger_balances b ON b.account_id = a.id
           WHERE a.type = 'payee-advance' AND a.owner_id = $1 AND a.currency = $2`,
-          [payee.id, dto.currency],
-        );
-        const body: PayeeAdvanceResponse = {
-          id,
-          payeeId: payee.id,
-          amount: dto.amount,
-          currency: dto.currency,
-          paidOn,
-          reference: dto.reference ?? null,
-          outstanding: Number(outstanding),
-        };
-        return { status: 201, body };
-      },
-    );
+        [payee.id, dto.currency],
+      );
+      const body: PayeeAdvanceResponse = {
+        id,
+        payeeId: payee.id,
+        amount: dto.amount,
+        currency: dto.currency,
+        paidOn,
+        reference: dto.reference ?? null,
+        outstanding: Number(outstanding),
+      };
+      return { status: 201, body };
+    });
     return result.body;
   }
 }

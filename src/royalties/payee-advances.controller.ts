@@ -1,6 +1,7 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
@@ -15,6 +16,7 @@ export class PayeeAdvancesController {
   constructor(private readonly advances: PayeeAdvanceService) {}
 
   @Post()
+  @FailClosed()
   @ApiOperation({
     summary: 'Record an advance you paid a payee outside the platform',
     description:

@@ -83,34 +83,23 @@ export class RoyaltyRunService {
       errors.push({ field: 'periodEnd', messages: ['periodEnd is before periodStart'] });
     }
     if (errors.length) throw new RequestValidationFailed(errors);
-    const result = await runIdempotent(
-      this.dataSource,
-      actor.organizationId,
-      idempotency,
-      async (manager) => {
-        await this.refusePosted(manager, dto.periodStart, dto.periodEnd);
-        const id = newId();
-        await manager.query(
-          `INSERT INTO royalty_runs (id, period_start, period_end, status, commission_bps, created_by_principal_id)
+    const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
+      await this.refusePosted(manager, dto.periodStart, dto.periodEnd);
+      const id = newId();
+      await manager.query(
+        `INSERT INTO royalty_runs (id, period_start, period_end, status, commission_bps, created_by_principal_id)
          VALUES ($1, $2, $3, 'calculating', $4, $5)`,
-          [
-            id,
-            dto.periodStart,
-            dto.periodEnd,
-            this.config.get('PLATFORM_COMMISSION_BPS'),
-            actor.id,
-          ],
-        );
-        await this.audit.record(manager, actor, {
-          action: 'royalty-run.create',
-          resourceType: 'royalty-run',
-          resourceId: id,
-          resourceOrganizationId: actor.organizationId,
-          details: { periodStart: dto.periodStart, periodEnd: dto.periodEnd },
-        });
-        return { status: 202, body: toResponse(await this.read(manager, id)) };
-      },
-    );
+        [id, dto.periodStart, dto.periodEnd, this.config.get('PLATFORM_COMMISSION_BPS'), actor.id],
+      );
+      await this.audit.record(manager, actor, {
+        action: 'royalty-run.create',
+        resourceType: 'royalty-run',
+        resourceId: id,
+        resourceOrganizationId: actor.organizationId,
+        details: { periodStart: dto.periodStart, periodEnd: dto.periodEnd },
+      });
+      return { status: 202, body: toResponse(await this.read(manager, id)) };
+    });
     await this.enqueue(result.body.id);
     return result.body;
   }

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
+import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
@@ -83,6 +84,7 @@ export class RoyaltyRunsController {
   }
 
   @Post('royalty-runs/:id/post')
+  @FailClosed()
   @HttpCode(200)
   @Roles('finance')
   @ApiOperation({ summary: 'Post a calculated run to the ledger, once; it is final after' })
@@ -125,6 +127,7 @@ export class RoyaltyRunsController {
   }
 
   @Post('invoices/:id/payments')
+  @FailClosed()
   @Roles('finance')
   @ApiOperation({
     summary: 'Record money received against an invoice (partial allowed; more than owed refused)',

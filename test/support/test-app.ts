@@ -75,6 +75,10 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     LOG_LEVEL: 'silent',
     BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '100000',
+    // Every injected request comes from 127.0.0.1: per-address limits would meet across tests.
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000',
+    AUTH_FAILURES_PER_MINUTE: '100000',
     ...overrides,
   });
   const app = await createApp(env);
@@ -101,6 +105,8 @@ interface RequestOptions {
   /** Sent as is, e.g. malformed JSON. */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** The client's address as the server sees it (default 127.0.0.1). */
+  remoteAddress?: string;
 }
 
 /** Requests through Fastify's inject: the full HTTP pipeline without a socket. */
@@ -124,6 +130,7 @@ export class Http {
       url,
       headers,
       payload,
+      ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     });
     const contentType = String(response.headers['content-type'] ?? '');
     return {

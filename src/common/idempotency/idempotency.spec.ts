@@ -19,6 +19,33 @@ describe('fingerprint', () => {
     );
   });
 
+  it('differs by the concrete path: one route template, two resources, two fingerprints', () => {
+    const body = { amount: 10000 };
+    expect(fingerprint('POST /v1/invoices/a/payments', body)).not.toEqual(
+      fingerprint('POST /v1/invoices/b/payments', body),
+    );
+    expect(fingerprint('POST /v1/payees/a/advances', body)).not.toEqual(
+      fingerprint('PUT /v1/payees/a/advances', body),
+    );
+  });
+
+  it('never equates two different paths or bodies', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.string(), fc.string()),
+        fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 })),
+        ([path, otherPath], [body, otherBody]) => {
+          const same =
+            path === otherPath && canonicalJson(body ?? null) === canonicalJson(otherBody ?? null);
+          expect(
+            fingerprint(`POST ${path}`, body).equals(fingerprint(`POST ${otherPath}`, otherBody)),
+          ).toBe(same);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('canonicalizes any JSON value to an order-independent form', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {

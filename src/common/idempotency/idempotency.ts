@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { DataSource, EntityManager } from 'typeorm';
+import { Principal } from '../auth/principal';
 import { BadRequest, Conflict } from '../errors/domain-error';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -10,7 +11,7 @@ const ACCEPTABLE_KEY = /^[\x21-\x7e]{1,255}$/;
 /** The Idempotency-Key of a request and the fingerprint of what it asks for. */
 export interface IdempotentRequest {
   key: string;
-  /** SHA-256 over the route and the canonical JSON of the body. */
+  /** SHA-256 over the method, the concrete path (with its query) and the canonical JSON of the body. */
   hash: Buffer;
 }
 
@@ -30,9 +31,13 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-export function fingerprint(route: string, body: unknown): Buffer {
+/**
+ * `target` is the method and the path as the caller sent it (`POST /v1/invoices/<id>/payments`),
+ * never the route's template: the same key and body sent to another invoice is another request.
+ */
+export function fingerprint(target: string, body: unknown): Buffer {
   return createHash('sha256')
-    .update(route)
+    .update(target)
     .update('\n')
     .update(canonicalJson(body ?? null))
     .digest();
@@ -40,7 +45,7 @@ export function fingerprint(route: string, body: unknown): Buffer {
 
 /**
  * `@Idempotency() request: IdempotentRequest | undefined`: the key when the caller sent one
- * (400 when it is malformed), with the fingerprint of method, route and body.
+ * (400 when it is malformed), with the fingerprint of method, concrete path and body.
  */
 export const Idempotency = createParamDecorator(
   (_: unknown, context: ExecutionContext): IdempotentRequest | undefined => {
@@ -61,23 +66,26 @@ export const Idempotency = createParamDecorator(
     }
     return {
       key,
-      hash: fingerprint(
-        `${request.method} ${request.routeOptions.url ?? request.url}`,
-        request.body,
-      ),
+      hash: fingerprint(`${request.method} ${request.url}`, request.body),
     };
   },
 );
 
+/** Who may replay a key: the principal that used it, inside its organization. */
+export type IdempotencyScope = Pick<Principal, 'id' | 'organizationId'>;
+
 /**
- * Runs a command once per (organization, key). The key row is written in the command's own
- * transaction: a concurrent retry waits on it and then replays the stored result, a failed
- * command leaves no key behind, and a crash cannot separate the effect from its record.
- * The same key with a different request is a 409.
+ * Runs a command once per (organization, principal, key). The key row is written in the
+ * command's own transaction: a concurrent retry waits on it and then replays the stored result,
+ * a failed command leaves no key behind, and a crash cannot separate the effect from its record.
+ * The same key with a different request (another path, method or body) is a 409; another
+ * principal's key of the same text is another key. Rows stored before keys were scoped per
+ * principal (principal_id NULL, fingerprinted on the route template) cannot tell which path they
+ * answered, so any reuse of their key in the organization is a 409, never a replay.
  */
 export async function runIdempotent<T>(
   dataSource: DataSource,
-  organizationId: string,
+  actor: IdempotencyScope,
   request: IdempotentRequest | undefined,
   command: (manager: EntityManager) => Promise<StoredResponse<T>>,
 ): Promise<StoredResponse<T> & { replayed: boolean }> {
@@ -86,19 +94,29 @@ export async function runIdempotent<T>(
   }
   return dataSource.transaction(async (manager) => {
     const claimed: unknown[] = await manager.query(
-      `INSERT INTO idempotency_keys (organization_id, key, request_hash, response_status, response_body)
-       VALUES ($1, $2, $3, 0, 'null'::jsonb) ON CONFLICT DO NOTHING RETURNING key`,
-      [organizationId, request.key, request.hash],
+      `INSERT INTO idempotency_keys
+              (organization_id, principal_id, key, request_hash, response_status, response_body)
+       SELECT $1, $2, $3, $4, 0, 'null'::jsonb
+        WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys
+                           WHERE organization_id = $1 AND principal_id IS NULL AND key = $3)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [actor.organizationId, actor.id, request.key, request.hash],
     );
     if (claimed.length === 0) {
       const [stored] = await manager.query<
-        { request_hash: Buffer; response_status: number; response_body: T }[]
+        {
+          principal_id: string | null;
+          request_hash: Buffer;
+          response_status: number;
+          response_body: T;
+        }[]
       >(
-        `SELECT request_hash, response_status, response_body FROM idempotency_keys
-          WHERE organization_id = $1 AND key = $2`,
-        [organizationId, request.key],
+        `SELECT principal_id, request_hash, response_status, response_body FROM idempotency_keys
+          WHERE organization_id = $1 AND key = $3 AND (principal_id = $2 OR principal_id IS NULL)
+          ORDER BY principal_id NULLS FIRST LIMIT 1`,
+        [actor.organizationId, actor.id, request.key],
       );
-      if (!stored.request_hash.equals(request.hash)) {
+      if (stored.principal_id === null || !stored.request_hash.equals(request.hash)) {
         throw new Conflict(
           'idempotency-key-reused',
           'This Idempotency-Key was used for a different request; use a new key for a new request',
@@ -108,9 +126,9 @@ export async function runIdempotent<T>(
     }
     const response = await command(manager);
     await manager.query(
-      `UPDATE idempotency_keys SET response_status = $3, response_body = $4
-        WHERE organization_id = $1 AND key = $2`,
-      [organizationId, request.key, response.status, JSON.stringify(response.body)],
+      `UPDATE idempotency_keys SET response_status = $4, response_body = $5
+        WHERE organization_id = $1 AND principal_id = $2 AND key = $3`,
+      [actor.organizationId, actor.id, request.key, response.status, JSON.stringify(response.body)],
     );
     return { ...response, replayed: false };
   });
