@@ -40,6 +40,12 @@ export interface Environment {
   PAYOUT_BACKOFF_MS: number;
   PAYOUT_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
+  UPLOADS_PER_ORGANIZATION: number;
+  UPLOADS_PER_PROCESS: number;
+  UPLOAD_IDLE_TIMEOUT_MS: number;
+  DATABASE_ACQUIRE_TIMEOUT_MS: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -97,6 +103,20 @@ const schema = Joi.object<Environment, true>({
   PAYOUT_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
   PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
+  // Uploads (usage reports, catalogue imports) hold a pooled connection while their body
+  // arrives: at most this many per organization, and per process fewer than the pool.
+  UPLOADS_PER_ORGANIZATION: Joi.number().integer().min(1).max(100).default(2),
+  UPLOADS_PER_PROCESS: Joi.number()
+    .integer()
+    .min(1)
+    .max(Joi.ref('DATABASE_POOL_SIZE', { adjust: (pool: number) => Math.max(1, pool - 1) }))
+    .default((env: { DATABASE_POOL_SIZE: number }) =>
+      Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2)),
+    ),
+  UPLOAD_IDLE_TIMEOUT_MS: Joi.number().integer().min(100).max(3_600_000).default(30_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),
 });
 
 export class EnvironmentError extends Error {}
