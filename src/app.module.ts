@@ -12,6 +12,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfigModule } from './config/app-config.module';
 import { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
+import { UploadsModule } from './common/uploads/uploads.module';
 import { HealthModule } from './health/health.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LicensingModule } from './licensing/licensing.module';
@@ -46,12 +47,14 @@ export const WORKER_MODULES: Type[] = [
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
+    const runsJobs = options.process === 'worker' || options.env.RUN_WORKERS;
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(options.env),
         LoggerModule.forRoot(loggerOptions(options.env)),
-        DatabaseModule,
+        DatabaseModule.forRoot({ runsJobs }),
+        UploadsModule,
         RedisModule,
         QueueModule,
         HealthModule,
@@ -62,7 +65,7 @@ export class AppModule {
         LedgerModule,
         RoyaltiesModule,
         PayoutsModule,
-        ...(options.process === 'worker' || options.env.RUN_WORKERS ? WORKER_MODULES : []),
+        ...(runsJobs ? WORKER_MODULES : []),
       ],
       providers: [
         RateLimiter,

@@ -10,7 +10,11 @@ export class CliModule {
   static forRoot(env: Environment): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(env), DatabaseModule, OrganizationsModule],
+      imports: [
+        AppConfigModule.forRoot(env),
+        DatabaseModule.forRoot({ runsJobs: true }),
+        OrganizationsModule,
+      ],
     };
   }
 }

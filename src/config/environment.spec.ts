@@ -40,7 +40,21 @@ describe('validateEnvironment', () => {
       WEBHOOK_RATE_LIMIT_PER_MINUTE: 6000,
       AUTH_FAILURES_PER_MINUTE: 20,
       API_KEY_CACHE_SIZE: 10000,
+      UPLOADS_PER_ORGANIZATION: 2,
+      UPLOADS_PER_PROCESS: 5,
+      UPLOAD_IDLE_TIMEOUT_MS: 30000,
+      DATABASE_ACQUIRE_TIMEOUT_MS: 10000,
+      DATABASE_STATEMENT_TIMEOUT_MS: 60000,
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 60000,
     });
+  });
+
+  it('keeps uploads below the pool: half of it by default, never all of it', () => {
+    expect(validateEnvironment({ DATABASE_POOL_SIZE: '4' }).UPLOADS_PER_PROCESS).toBe(2);
+    expect(validateEnvironment({ DATABASE_POOL_SIZE: '1' }).UPLOADS_PER_PROCESS).toBe(1);
+    expect(() =>
+      validateEnvironment({ DATABASE_POOL_SIZE: '4', UPLOADS_PER_PROCESS: '4' }),
+    ).toThrow('Invalid environment variable UPLOADS_PER_PROCESS');
   });
 
   it('converts strings to numbers and booleans', () => {

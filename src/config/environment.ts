@@ -46,6 +46,12 @@ export interface Environment {
   WEBHOOK_RATE_LIMIT_PER_MINUTE: number;
   AUTH_FAILURES_PER_MINUTE: number;
   API_KEY_CACHE_SIZE: number;
+  UPLOADS_PER_ORGANIZATION: number;
+  UPLOADS_PER_PROCESS: number;
+  UPLOAD_IDLE_TIMEOUT_MS: number;
+  DATABASE_ACQUIRE_TIMEOUT_MS: number;
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -117,6 +123,20 @@ const schema = Joi.object<Environment, true>({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(6000),
   AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
   API_KEY_CACHE_SIZE: Joi.number().integer().min(1).max(10_000_000).default(10_000),
+  // Uploads (usage reports, catalogue imports) hold a pooled connection while their body
+  // arrives: at most this many per organization, and per process fewer than the pool.
+  UPLOADS_PER_ORGANIZATION: Joi.number().integer().min(1).max(100).default(2),
+  UPLOADS_PER_PROCESS: Joi.number()
+    .integer()
+    .min(1)
+    .max(Joi.ref('DATABASE_POOL_SIZE', { adjust: (pool: number) => Math.max(1, pool - 1) }))
+    .default((env: { DATABASE_POOL_SIZE: number }) =>
+      Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2)),
+    ),
+  UPLOAD_IDLE_TIMEOUT_MS: Joi.number().integer().min(100).max(3_600_000).default(30_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),
 });
 
 export class EnvironmentError extends Error {}

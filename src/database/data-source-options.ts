@@ -12,7 +12,31 @@ export const entities = [...organizationEntities, ...catalogueEntities, LicenceO
 /** Compiled or not, migrations sit in <root>/migrations beside src/. */
 export const migrationsGlob = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/**
+ * How long the pool and PostgreSQL let a connection wait, in milliseconds (0: no limit). Each
+ * process chooses its own (database.module.ts): the api bounds its requests; the worker's
+ * royalty runs, matching and import loads run statements of minutes.
+ */
+export interface ConnectionLimits {
+  /** Waiting for a pooled connection (pg's connectionTimeoutMillis). */
+  acquireTimeoutMs: number;
+  /** One statement (statement_timeout). */
+  statementTimeoutMs: number;
+  /** A transaction left idle between statements (idle_in_transaction_session_timeout). */
+  idleInTransactionTimeoutMs: number;
+}
+
+const NO_LIMITS: ConnectionLimits = {
+  acquireTimeoutMs: 0,
+  statementTimeoutMs: 0,
+  idleInTransactionTimeoutMs: 0,
+};
+
+export function dataSourceOptions(
+  url: string,
+  poolSize = 10,
+  limits: ConnectionLimits = NO_LIMITS,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -24,12 +48,17 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsRun: false,
     extra: {
       max: poolSize,
+      connectionTimeoutMillis: limits.acquireTimeoutMs,
       application_name: 'rights-ledger',
       // Set per session before its first temporary table (it cannot change after): a usage
       // report's matching builds temporary tables of a million rows, which go through the
       // default 8 MB of local buffers page by page. Taken as used, up to this, and kept until
       // the session closes: modest, as every pooled session may hold it.
-      options: '-c temp_buffers=64MB',
+      options: [
+        '-c temp_buffers=64MB',
+        `-c statement_timeout=${limits.statementTimeoutMs}`,
+        `-c idle_in_transaction_session_timeout=${limits.idleInTransactionTimeoutMs}`,
+      ].join(' '),
     },
   };
 }

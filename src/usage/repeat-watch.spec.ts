@@ -34,4 +34,26 @@ describe('RepeatWatch', () => {
     for (let i = 0; i < 500_000; i++) watch.see(`L${i}`);
     expect(watch.suspected()).toBeNull();
   });
+
+  it('allocates for the lines that arrive, not for the lines declared', () => {
+    const watch = new RepeatWatch(1e12);
+    expect(watch.bytes).toBe(8 * 1024);
+    for (let i = 0; i < 2048; i++) watch.see(`L${i}`);
+    expect(watch.bytes).toBe(8 * 1024);
+    for (let i = 2048; i < 300_000; i++) watch.see(`L${i}`);
+    // 8 KiB, 64 KiB, 512 KiB, 4 MiB: below 32 bytes per line received.
+    expect(watch.bytes).toBe((8 + 64 + 512 + 4096) * 1024);
+    expect(watch.bytes).toBeLessThan(300_000 * 32);
+  });
+
+  it('finds repeats across the filters it outgrew, with few false suspects', () => {
+    const watch = new RepeatWatch(300_000);
+    for (let i = 0; i < 300_000; i++) watch.see(`L${i}`);
+    const repeats = ['L0', 'L2047', 'L2048', 'L20000', 'L200000', 'L299999'];
+    for (const early of repeats) watch.see(early);
+    const suspects = watch.suspected()!;
+    expect(suspects).toEqual(expect.arrayContaining(repeats));
+    // Full size 2^23 bits (16 per line, rounded up to 28): about one false suspect in 5,000.
+    expect(suspects.length).toBeLessThan(repeats.length + 300);
+  });
 });

@@ -12,20 +12,42 @@
 export class RepeatWatch {
   static readonly MAX_SUSPECTS = 10_000;
   private static readonly HASHES = 8;
-  private readonly bits: Uint32Array;
-  private readonly mask: number;
+  /** The first filter's bits (8 KiB); each next one is 8 times larger, up to the full size. */
+  private static readonly FIRST_BITS = 2 ** 16;
+  private static readonly GROWTH = 8;
+  /** A filter that is not the last takes a line per 32 bits: 8 hashes then fill about 22%. */
+  private static readonly BITS_PER_LINE_GROWING = 32;
+  private readonly fullBits: number;
+  private bits!: Uint32Array;
+  private mask = 0;
+  /** Lines the current filter takes before the next, larger one replaces it. */
+  private room = 0;
+  /** Filters outgrown: no longer written, still read (a repeat of an earlier line). */
+  private readonly outgrown: { bits: Uint32Array; mask: number }[] = [];
   private readonly suspects = new Set<string>();
   private gaveUp = false;
 
   /**
-   * 16 bits per expected line, rounded up to a power of two, between 8 KiB and 32 MiB: with 8
-   * hashes, in theory one false suspect in ~2,000 lines at the expected count.
+   * Sized for the lines that arrive, not for the lines declared (a declaration is the caller's
+   * word, 10^12 if it likes): 16 bits per declared line, rounded up to a power of two, between
+   * 8 KiB and 32 MiB, is the most it grows to (with 8 hashes, in theory one false suspect in
+   * ~2,000 lines at the declared count); it starts at 8 KiB and grows eightfold each time the
+   * current filter has taken a line per 32 of its bits, so its memory stays below 32 bytes per
+   * line received. The outgrown filters, filled to about 22%, add a false suspect in ~45,000
+   * lines at most.
    */
   constructor(expectedLines: number) {
-    const wanted = Math.max(2 ** 16, Math.min(2 ** 28, expectedLines * 16));
-    const size = 2 ** Math.ceil(Math.log2(wanted));
-    this.bits = new Uint32Array(size / 32);
-    this.mask = size - 1;
+    const wanted = Math.max(RepeatWatch.FIRST_BITS, Math.min(2 ** 28, expectedLines * 16));
+    this.fullBits = 2 ** Math.ceil(Math.log2(wanted));
+    this.use(RepeatWatch.FIRST_BITS);
+  }
+
+  /** Bytes the filters hold now. */
+  get bytes(): number {
+    return this.outgrown.reduce(
+      (sum, filter) => sum + filter.bits.byteLength,
+      this.bits.byteLength,
+    );
   }
 
   see(lineId: string): void {
@@ -56,8 +78,19 @@ export class RepeatWatch {
     if (this.mark(a, b)) this.suspect(String.fromCharCode(...bytes.subarray(start, end)));
   }
 
+  private use(size: number): void {
+    this.bits = new Uint32Array(size / 32);
+    this.mask = size - 1;
+    this.room = size < this.fullBits ? size / RepeatWatch.BITS_PER_LINE_GROWING : Infinity;
+  }
+
   /** Sets the lineId's bits; true when all were set already (it may have been seen). */
   private mark(a: number, b: number): boolean {
+    if (--this.room < 0) {
+      this.outgrown.push({ bits: this.bits, mask: this.mask });
+      this.use(Math.min(this.fullBits, (this.mask + 1) * RepeatWatch.GROWTH));
+      this.room--;
+    }
     b |= 1;
     let seen = true;
     for (let i = 0; i < RepeatWatch.HASHES; i++) {
@@ -69,7 +102,18 @@ export class RepeatWatch {
         this.bits[word] |= flag;
       }
     }
-    return seen;
+    if (seen) return true;
+    for (const filter of this.outgrown) if (RepeatWatch.holds(filter, a, b)) return true;
+    return false;
+  }
+
+  /** Whether every bit of the lineId is set in an outgrown filter (most lines stop at the first). */
+  private static holds(filter: { bits: Uint32Array; mask: number }, a: number, b: number): boolean {
+    for (let i = 0; i < RepeatWatch.HASHES; i++) {
+      const bit = (a + Math.imul(i, b)) & filter.mask;
+      if ((filter.bits[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
   }
 
   private suspect(lineId: string): void {

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { logQueueErrors } from '../queue/queue-errors';
 import { createHash, Hash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -12,7 +12,8 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
 import { decodeCursor, pageOf } from '../common/pagination/page';
-import { byteLimit } from '../common/bulk/byte-limit';
+import { uploadBody } from '../common/uploads/upload-body';
+import { UploadSlots } from '../common/uploads/upload-slots';
 import { RepeatWatch } from './repeat-watch';
 import { Lines, Received, stageLines, stageNdjson } from './stage-lines';
 import { ImportFormat, ImportLine, readCsv, streamedFormat } from '../common/bulk/line-reader';
@@ -76,10 +77,16 @@ export class UsageReportService {
     @InjectQueue(USAGE_REPORT_QUEUE) private readonly queue: Queue<ProcessReportJob>,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly slots: UploadSlots,
   ) {
     logQueueErrors(queue);
   }
 
+  /**
+   * A streamed report holds a pooled connection while its body arrives: it takes one of the
+   * organization's upload slots first (429 when none is free) and gives it back however it ends.
+   * A JSON report is read whole (BODY_LIMIT_BYTES) before the route runs: it needs no slot.
+   */
   async receive(
     actor: Principal,
     contentType: string | undefined,
@@ -87,6 +94,21 @@ export class UsageReportService {
     query: Record<string, unknown>,
   ): Promise<{ status: number; report: UsageReportResponse }> {
     const format = formatOf(contentType);
+    if (format === 'json') return this.receiveReport(actor, format, body, query);
+    const release = this.slots.take(actor.organizationId);
+    try {
+      return await this.receiveReport(actor, format, body, query);
+    } finally {
+      release();
+    }
+  }
+
+  private async receiveReport(
+    actor: Principal,
+    format: ImportFormat | 'json',
+    body: unknown,
+    query: Record<string, unknown>,
+  ): Promise<{ status: number; report: UsageReportResponse }> {
     let header: Header;
     let lines: Lines = [];
     let streamed: Readable | null = null;
@@ -121,8 +143,11 @@ export class UsageReportService {
         units: dto.units,
       };
       hash.update(canonicalJson(header)).update('\n');
-      const source = body.pipe(byteLimit(this.config.get('USAGE_MAX_BYTES'))).pipe(hashing(hash));
-      body.once('error', (error) => source.destroy(error));
+      const source = uploadBody(body, {
+        maxBytes: this.config.get('USAGE_MAX_BYTES'),
+        idleTimeoutMs: this.config.get('UPLOAD_IDLE_TIMEOUT_MS'),
+        hash,
+      });
       streamed = source;
       if (format === 'csv') {
         lines = readCsv(source, {
@@ -144,6 +169,8 @@ export class UsageReportService {
     let contentHash: Buffer | null = null;
     try {
       await runner.startTransaction();
+      // The COPY lasts as long as the body (UPLOAD_IDLE_TIMEOUT_MS bounds a stalled one).
+      await runner.query(`SET LOCAL statement_timeout = 0`);
       const stage = stagingTable(id);
       await runner.query(`CREATE TABLE ${stage} (${STAGING_COLUMNS})`);
       const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
@@ -370,16 +397,6 @@ function refusePeriod(header: Header): void {
 
 function* jsonLines(lines: unknown[]): Generator<ImportLine[]> {
   yield lines.map((input, index) => ({ lineNo: index + 1, input }));
-}
-
-/** Feeds the bytes to the hash as they pass. */
-function hashing(hash: Hash): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
 }
 
 /**

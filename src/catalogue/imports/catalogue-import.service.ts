@@ -15,7 +15,8 @@ import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../../organizations/audit.service';
 import { todayUtc } from '../work-inputs';
 import { isCalendarDate } from '../work-rules';
-import { byteLimit } from '../../common/bulk/byte-limit';
+import { uploadBody } from '../../common/uploads/upload-body';
+import { UploadSlots } from '../../common/uploads/upload-slots';
 import {
   CatalogueImportResponse,
   ImportErrorsResponse,
@@ -63,8 +64,13 @@ export class CatalogueImportService {
     @InjectQueue(CATALOGUE_IMPORT_QUEUE) private readonly queue: Queue<LoadImportJob>,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly slots: UploadSlots,
   ) {}
 
+  /**
+   * The upload holds a pooled connection while its body arrives: it takes one of the
+   * organization's upload slots first (429 when none is free) and gives it back however it ends.
+   */
   async start(
     actor: Principal,
     contentType: string | undefined,
@@ -73,6 +79,20 @@ export class CatalogueImportService {
   ): Promise<CatalogueImportResponse> {
     const format = importFormat(contentType);
     if (!(body instanceof Readable)) throw new BadRequest('empty-import', 'The import has no body');
+    const release = this.slots.take(actor.organizationId);
+    try {
+      return await this.receive(actor, format, body, query);
+    } finally {
+      release();
+    }
+  }
+
+  private async receive(
+    actor: Principal,
+    format: ImportFormat,
+    body: Readable,
+    query: StartCatalogueImportQuery,
+  ): Promise<CatalogueImportResponse> {
     const splitsEffectiveFrom = query.splitsEffectiveFrom ?? todayUtc();
     if (!isCalendarDate(splitsEffectiveFrom)) {
       throw new RequestValidationFailed([
@@ -87,6 +107,8 @@ export class CatalogueImportService {
     await runner.connect();
     try {
       await runner.startTransaction();
+      // The COPY lasts as long as the body (UPLOAD_IDLE_TIMEOUT_MS bounds a stalled one).
+      await runner.query(`SET LOCAL statement_timeout = 0`);
       await runner.query(
         `INSERT INTO catalogue_imports (id, organization_id, created_by_principal_id, format, status, splits_effective_from)
          VALUES ($1, $2, $3, $4, 'queued', $5)`,
@@ -94,8 +116,10 @@ export class CatalogueImportService {
       );
       const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
       const received = { lastLine: 0 };
-      const source = body.pipe(byteLimit(this.config.get('IMPORT_MAX_BYTES')));
-      body.once('error', (error) => source.destroy(error));
+      const source = uploadBody(body, {
+        maxBytes: this.config.get('IMPORT_MAX_BYTES'),
+        idleTimeoutMs: this.config.get('UPLOAD_IDLE_TIMEOUT_MS'),
+      });
       await pipeline(
         Readable.from(
           stage(

@@ -37,6 +37,16 @@ describe('toProblem', () => {
     );
   });
 
+  it('answers 503 database-busy when no pooled connection came free in time', () => {
+    const result = toProblem(new Error('timeout exceeded when trying to connect'), 'r');
+    expect(result).toMatchObject({
+      status: 503,
+      headers: { 'Retry-After': '1' },
+      unexpected: false,
+      body: { type: 'https://rights-ledger.dev/problems/database-busy', status: 503 },
+    });
+  });
+
   it('tells an unknown route from a missing resource', () => {
     expect(toProblem(new NotFoundException('Cannot GET /x'), 'r').body.type).toBe(
       'https://rights-ledger.dev/problems/route-not-found',

@@ -47,6 +47,20 @@ export function toProblem(exception: unknown, requestId: string | undefined): Pr
       unexpected: status >= 500,
     };
   }
+  if (isPoolExhausted(exception)) {
+    return {
+      status: 503,
+      body: withId(
+        problem(
+          'database-busy',
+          503,
+          `Every database connection stayed busy past DATABASE_ACQUIRE_TIMEOUT_MS; try again shortly`,
+        ),
+      ),
+      headers: { 'Retry-After': '1' },
+      unexpected: false,
+    };
+  }
   return {
     status: 500,
     body: withId(
@@ -59,4 +73,11 @@ export function toProblem(exception: unknown, requestId: string | undefined): Pr
     headers: {},
     unexpected: true,
   };
+}
+
+/** pg's pool gave up waiting for a free connection (its connectionTimeoutMillis). */
+function isPoolExhausted(exception: unknown): boolean {
+  return (
+    exception instanceof Error && exception.message === 'timeout exceeded when trying to connect'
+  );
 }
