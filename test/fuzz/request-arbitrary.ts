@@ -442,7 +442,10 @@ export function requestArbitrary(
     );
     if (kind === 'path' && operation.pathParams.length) {
       const param = operation.pathParams[pick % operation.pathParams.length].name;
-      const all = worldIds(world);
+      // Any id of the world's, of any kind and organization — but never a key the world's
+      // callers hold: revoking one would leave the rest of the run answering 401.
+      const held = new Set(world.resources.filter((r) => r.kind === 'api-key').map((r) => r.id));
+      const all = worldIds(world).filter((id) => operation.method !== 'DELETE' || !held.has(id));
       const value =
         pick2 % 3 === 0 ? all[pick2 % all.length] : PATH_HOSTILE[pick2 % PATH_HOSTILE.length];
       pathParams[param] = value;
