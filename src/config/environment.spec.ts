@@ -56,7 +56,7 @@ describe('validateEnvironment', () => {
     [{ PORT: 'eighty' }, 'Invalid environment variable PORT: "PORT" must be a number'],
     [
       { STRIPE_SECRET_KEY: 'pk_test_123' },
-      'Invalid environment variable STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY" with value "pk_test_123" fails to match the required pattern: /^(sk|rk)_(test|live)_\\S+$/',
+      'Invalid environment variable STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY" fails to match the required pattern: /^(sk|rk)_(test|live)_\\S+$/',
     ],
     [
       { DATABASE_URL: 'mysql://h/d' },
@@ -72,5 +72,24 @@ describe('validateEnvironment', () => {
     ],
   ])('names the bad variable in one line: %j', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(new EnvironmentError(message));
+  });
+
+  it.each([
+    ['STRIPE_SECRET_KEY', 'pk_live_51SuperSecretValue'],
+    ['STRIPE_WEBHOOK_SECRET', 'wh_notquite_s3cretWebhookValue'],
+    ['BOOTSTRAP_ADMIN_KEY', 'a secret with spaces that is long enough to pass'],
+    ['REDIS_URL', 'http://user:hunter2-password@redis.internal:6379'],
+    ['DATABASE_URL', 'mysql://app:pg-pass-word@db.internal/ledger'],
+  ])('names %s and its rule, never its value', (variable, value) => {
+    let message = '';
+    try {
+      validateEnvironment({ [variable]: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^Invalid environment variable ${variable}: `));
+    expect(message).not.toContain(value);
+    const password = /:([^:@/]+)@/.exec(value)?.[1];
+    if (password) expect(message).not.toContain(password);
   });
 });

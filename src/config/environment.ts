@@ -1,4 +1,5 @@
 import * as Joi from 'joi';
+import { scrubValue } from './redact';
 
 /**
  * Every environment variable the service reads. The README documents each one;
@@ -102,6 +103,17 @@ const schema = Joi.object<Environment, true>({
 export class EnvironmentError extends Error {}
 
 /**
+ * Joi's messages that quote the value, rewritten to name only the rule: a variable's value may
+ * be a secret (STRIPE_SECRET_KEY, a URL's password) and start-up errors go to logs.
+ */
+const MESSAGES_WITHOUT_VALUES: Joi.LanguageMessages = {
+  'string.pattern.base': '{{#label}} fails to match the required pattern: {{#regex}}',
+  'string.pattern.name': '{{#label}} fails to match the {{#name}} pattern',
+  'string.pattern.invert.base': '{{#label}} matches the inverted pattern: {{#regex}}',
+  'string.pattern.invert.name': '{{#label}} matches the inverted {{#name}} pattern',
+};
+
+/**
  * Validates raw variables (unknown ones are ignored: the process environment holds many).
  * Throws one error naming the first bad variable, so start-up fails with one clear line.
  */
@@ -113,13 +125,15 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     stripUnknown: true,
     abortEarly: true,
     convert: true,
+    messages: MESSAGES_WITHOUT_VALUES,
   });
   const error: Joi.ValidationError | undefined = result.error;
   if (error) {
-    const variable = error.details[0]?.path.join('.') ?? 'unknown';
-    throw new EnvironmentError(
-      `Invalid environment variable ${variable}: ${error.details[0]?.message ?? error.message}`,
-    );
+    const detail = error.details[0];
+    const variable = detail?.path.join('.') ?? 'unknown';
+    // Belt and braces: whatever a rule's message says, the value itself is never printed.
+    const rule = scrubValue(detail?.message ?? error.message, cleaned[variable]);
+    throw new EnvironmentError(`Invalid environment variable ${variable}: ${rule}`);
   }
   return result.value as Environment;
 }
