@@ -34,6 +34,7 @@ describe('validateEnvironment', () => {
       PAYOUT_BACKOFF_MS: 1000,
       PAYOUT_JOB_LOCK_MS: 30000,
       RECONCILIATION_CRON: '0 2 * * *',
+      PUBLIC_BASE_URL: 'http://localhost:3000',
     });
   });
 
@@ -91,5 +92,25 @@ describe('validateEnvironment', () => {
     expect(message).not.toContain(value);
     const password = /:([^:@/]+)@/.exec(value)?.[1];
     if (password) expect(message).not.toContain(password);
+  });
+
+  it('takes PUBLIC_BASE_URL as an origin and path, without its trailing slashes', () => {
+    expect(
+      validateEnvironment({ PUBLIC_BASE_URL: 'https://api.example.com/' }).PUBLIC_BASE_URL,
+    ).toBe('https://api.example.com');
+    expect(
+      validateEnvironment({ PUBLIC_BASE_URL: 'https://example.com/ledger//' }).PUBLIC_BASE_URL,
+    ).toBe('https://example.com/ledger');
+  });
+
+  it.each([
+    'ftp://example.com',
+    'example.com',
+    'https://example.com/?q=1',
+    'https://u:p@example.com',
+  ])('refuses PUBLIC_BASE_URL %s', (value) => {
+    expect(() => validateEnvironment({ PUBLIC_BASE_URL: value })).toThrow(
+      /^Invalid environment variable PUBLIC_BASE_URL: /,
+    );
   });
 });

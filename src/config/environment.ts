@@ -41,6 +41,7 @@ export interface Environment {
   PAYOUT_BACKOFF_MS: number;
   PAYOUT_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
+  PUBLIC_BASE_URL: string;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -98,6 +99,13 @@ const schema = Joi.object<Environment, true>({
   PAYOUT_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
   PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
+  // Where the public reaches this api: links in public documents are built from it, never from
+  // a request's Host (which a client chooses, and caches would keep). Origin and path only.
+  PUBLIC_BASE_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .pattern(/^[^?#@]*$/, 'without credentials, query or fragment')
+    .replace(/\/+$/, '')
+    .default('http://localhost:3000'),
 });
 
 export class EnvironmentError extends Error {}
