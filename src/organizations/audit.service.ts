@@ -29,8 +29,9 @@ export class AuditService {
   async record(manager: EntityManager, actor: Principal | null, entry: AuditEntry): Promise<void> {
     await manager.query(
       `INSERT INTO audit_events (id, occurred_at, principal_id, organization_id, action, resource_type,
-                                 resource_id, resource_organization_id, request_id, details)
-       VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9)`,
+                                 resource_id, resource_organization_id, request_id, details,
+                                 correlation_id)
+       VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         newId(),
         actor?.id ?? null,
@@ -41,6 +42,7 @@ export class AuditService {
         entry.resourceOrganizationId,
         actor?.requestId || null,
         JSON.stringify(entry.details ?? {}),
+        actor?.correlationId ?? null,
       ],
     );
   }
