@@ -35,6 +35,7 @@ describe('validateEnvironment', () => {
       PAYOUT_JOB_LOCK_MS: 30000,
       RECONCILIATION_CRON: '0 2 * * *',
       PUBLIC_BASE_URL: 'http://localhost:3000',
+      STATEMENT_CSV_CONCURRENCY: 4,
     });
   });
 

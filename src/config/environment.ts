@@ -42,6 +42,7 @@ export interface Environment {
   PAYOUT_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
   PUBLIC_BASE_URL: string;
+  STATEMENT_CSV_CONCURRENCY: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -106,6 +107,8 @@ const schema = Joi.object<Environment, true>({
     .pattern(/^[^?#@]*$/, 'without credentials, query or fragment')
     .replace(/\/+$/, '')
     .default('http://localhost:3000'),
+  // Statement CSV downloads streamed at once per process, each on a connection of its own.
+  STATEMENT_CSV_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
 });
 
 export class EnvironmentError extends Error {}
