@@ -1,4 +1,3 @@
-import { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -9,7 +8,7 @@ import { registerJsonBodyParser } from './common/errors/json-body-parser';
 import { registerInputGuard } from './common/validation/input-guard';
 import { registerStreamedBodies } from './common/streaming-body';
 import { registerXmlBodies } from './common/xml-body';
-import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
+import { correlationIdFromHeaders, newRequestId } from './common/request-id';
 import { Environment } from './config/environment';
 import { RSL_BODY_TYPES, RSL_IMPORT_ROUTE } from './licensing/rsl/rsl-vocabulary';
 import { setupOpenApi } from './openapi';
@@ -26,8 +25,9 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     // request.ip, which per-address rate limits count: the socket's peer unless TRUST_PROXY
     // names the proxies whose X-Forwarded-For to believe.
     trustProxy: env.TRUST_PROXY,
-    // One id per request, the caller's X-Request-Id when acceptable: pino-http logs it, errors quote it.
-    genReqId: (request: IncomingMessage) => requestIdFromHeader(request.headers[REQUEST_ID_HEADER]),
+    // One id per request, always ours (the audit trail stores it): pino-http logs it, errors quote
+    // it. A caller's own id is its correlation id, kept beside (request-id.ts).
+    genReqId: () => newRequestId(),
     requestIdHeader: false,
     // A malformed path or an overlong path parameter answers as problem+json too.
     frameworkErrors: answerFrameworkError,
@@ -47,8 +47,11 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
   registerStreamedBodies(fastify, [CATALOGUE_IMPORTS_ROUTE, USAGE_REPORTS_ROUTE]);
   registerXmlBodies(fastify, RSL_BODY_TYPES, [RSL_IMPORT_ROUTE], env.BODY_LIMIT_BYTES);
   registerInputGuard(fastify);
+  fastify.decorateRequest('correlationId', null);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
+    request.correlationId = correlationIdFromHeaders(request.headers);
+    if (request.correlationId) void reply.header('X-Correlation-Id', request.correlationId);
     done();
   });
   setupOpenApi(app);

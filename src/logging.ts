@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { Params } from 'nestjs-pino';
 import { Environment } from './config/environment';
-import { REQUEST_ID_HEADER, requestIdFromHeader } from './common/request-id';
+import { correlationIdFromHeaders, newRequestId } from './common/request-id';
 
 /** JSON lines on stdout; every line logged while serving a request carries its id (`reqId`). */
 export function loggerOptions(env: Environment): Params {
@@ -10,8 +10,12 @@ export function loggerOptions(env: Environment): Params {
       level: env.LOG_LEVEL,
       // Fastify has already chosen the id (see create-app.ts); outside HTTP there is none to reuse.
       genReqId: (request: IncomingMessage) =>
-        (request as IncomingMessage & { id?: string }).id ??
-        requestIdFromHeader(request.headers[REQUEST_ID_HEADER]),
+        (request as IncomingMessage & { id?: string }).id ?? newRequestId(),
+      // The caller's own id (X-Correlation-Id, or the X-Request-Id it sent), when valid.
+      customProps: (request: IncomingMessage) => {
+        const correlationId = correlationIdFromHeaders(request.headers);
+        return correlationId ? { correlationId } : {};
+      },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       customLogLevel: (_request, response, error) =>
         error || response.statusCode >= 500

@@ -9,15 +9,20 @@ describe('audit trail', () => {
   });
   afterAll(() => t.close());
 
-  it('writes one event per change, with principal, organization, action, resource and request id', async () => {
+  it("writes one event per change, with principal, organization, action, resource, the server's request id and the caller's correlation id", async () => {
     const me = (await t.http.get('/v1/me', ADMIN_KEY)).body;
     const response = await t.http.post(
       '/v1/organizations',
       ADMIN_KEY,
       { name: 'Audited Press', kind: 'publisher', principal: { name: 'ops' } },
+      // A caller that sends its own X-Request-Id (as clients of earlier versions did): it is
+      // kept as the correlation id, never as the request id the trail is keyed by.
       { 'x-request-id': 'audit-create-1' },
     );
     expect(response.status).toBe(201);
+    const requestId = response.headers['x-request-id'] as string;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers['x-correlation-id']).toBe('audit-create-1');
     const organizationId = response.body.organization.id;
     const events = await t.http.get(`/v1/audit-events?organizationId=${organizationId}`, ADMIN_KEY);
     expect(events.status).toBe(200);
@@ -33,7 +38,8 @@ describe('audit trail', () => {
         resourceType: 'api-key',
         resourceId: response.body.apiKey.id,
         resourceOrganizationId: organizationId,
-        requestId: 'audit-create-1',
+        requestId,
+        correlationId: 'audit-create-1',
         details: {
           principalId: response.body.apiKey.principalId,
           role: 'publisher',
@@ -51,10 +57,35 @@ describe('audit trail', () => {
         resourceType: 'organization',
         resourceId: organizationId,
         resourceOrganizationId: organizationId,
-        requestId: 'audit-create-1',
+        requestId,
+        correlationId: 'audit-create-1',
         details: { name: 'Audited Press', kind: 'publisher' },
       },
     ]);
+  });
+
+  it('never lets a caller choose the request id of its events; a correlation id that is not plain is dropped', async () => {
+    const first = await createOrganization(t.http);
+    const forged = await t.http.post(
+      '/v1/organizations',
+      ADMIN_KEY,
+      { name: 'Forged Ids Press', kind: 'publisher', principal: { name: 'ops' } },
+      // An attacker replaying another request's id to blur the trail, and a correlation id
+      // with characters no log or trail should hold.
+      { 'x-request-id': first.id, 'x-correlation-id': 'two words <script>' },
+    );
+    expect(forged.status).toBe(201);
+    expect(forged.headers['x-request-id']).not.toBe(first.id);
+    expect(forged.headers['x-correlation-id']).toBeUndefined();
+    const events = await t.http.get(
+      `/v1/audit-events?organizationId=${forged.body.organization.id as string}`,
+      ADMIN_KEY,
+    );
+    expect(events.body.data).toHaveLength(2);
+    for (const event of events.body.data) {
+      expect(event.requestId).toBe(forged.headers['x-request-id']);
+      expect(event.correlationId).toBeNull();
+    }
   });
 
   it('writes no event when the change fails, and no part of the change', async () => {

@@ -95,17 +95,25 @@ describe('HTTP errors are problem+json', () => {
     expect(response.body).toMatchObject({ type: `${PROBLEM}route-not-found`, status: 404 });
   });
 
-  it('echoes an acceptable X-Request-Id and quotes it in problems', async () => {
+  it("generates every request id; a caller's acceptable id comes back as X-Correlation-Id", async () => {
     const response = await t.http.get('/v1/nothing-here', ADMIN_KEY, {
-      'x-request-id': 'trace-42.a',
+      'x-correlation-id': 'trace-42.a',
     });
-    expect(response.headers['x-request-id']).toBe('trace-42.a');
-    expect(response.body.requestId).toBe('trace-42.a');
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.body.requestId).toBe(response.headers['x-request-id']);
+    expect(response.headers['x-correlation-id']).toBe('trace-42.a');
   });
 
-  it('replaces an unacceptable X-Request-Id with a generated one', async () => {
+  it("keeps a caller's X-Request-Id only as its correlation id", async () => {
+    const response = await t.http.get('/health/live', undefined, { 'x-request-id': 'trace-43' });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers['x-correlation-id']).toBe('trace-43');
+  });
+
+  it('drops an unacceptable correlation id: never echoed', async () => {
     const response = await t.http.get('/health/live', undefined, { 'x-request-id': 'no spaces<>' });
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers['x-correlation-id']).toBeUndefined();
   });
 
   it('answers a malformed cursor with 400 naming the cursor', async () => {

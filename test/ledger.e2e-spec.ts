@@ -101,7 +101,23 @@ describe('ledger', () => {
         normalSide: 'credit',
       },
     ]);
+    expect(mine.body.nextCursor).toBeNull();
     expect((await t.http.get('/v1/balances', otherPublisher.key)).body.data).toEqual([]);
+    // Finance sees every account: a page at a time, each account once, in the same order.
+    const whole = await t.http.get('/v1/balances?limit=200', financeKey);
+    const walked: unknown[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 3; page++) {
+      const response: { body: { data: unknown[]; nextCursor: string | null } } = await t.http.get(
+        `/v1/balances?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        financeKey,
+      );
+      walked.push(...response.body.data);
+      cursor = response.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(whole.body.data.length).toBeGreaterThanOrEqual(3);
+    expect(walked).toEqual(whole.body.data.slice(0, 6));
     const theirs = await t.http.get('/v1/balances?currency=EUR', licensee.key);
     expect(balanceOf(theirs.body.data, 'licensee-receivable')).toEqual([
       expect.objectContaining({ ownerId: licensee.id, balance: 10000, normalSide: 'debit' }),

@@ -143,6 +143,27 @@ describe('payouts', () => {
         6: { payeeId: nothing.id, amount: 0, reason: 'nothing-payable' },
       });
       expect(draft.body.totals).toMatchObject({ items: 2, amount: 130_000, draft: 2 });
+      expect(draft.body).toMatchObject({ itemsNextCursor: null, excludedNextCursor: null });
+      // The same exclusions two at a time, by cursor (a run may leave out 100,000s of payees).
+      const pages: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: { data: unknown[]; nextCursor: string | null } } =
+          await h.t.http.get(
+            `/v1/payout-runs/${draft.body.id}/exclusions?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+            h.finance[0],
+          );
+        expect(page.status).toBe(200);
+        pages.push(page.body.data.length);
+        cursor = page.body.nextCursor;
+        if (!cursor) break;
+      } while (pages.length < 10);
+      expect(pages).toEqual([2, 2, 1]);
+      const paged = await h.t.http.get(
+        `/v1/payout-runs/${draft.body.id}/exclusions?limit=200`,
+        h.finance[0],
+      );
+      expect(paged.body).toEqual({ data: draft.body.excluded, nextCursor: null });
       expect(h.emulator.transfers()).toHaveLength(0);
 
       const self = await h.t.http.post(`/v1/payout-runs/${draft.body.id}/approve`, h.finance[0]);

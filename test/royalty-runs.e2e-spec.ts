@@ -177,6 +177,19 @@ describe('royalty runs', () => {
       const lines = full.body.lines as { net: number; gross: number }[];
       expect(lines.reduce((s, l) => s + l.net, 0)).toBe(summary.net);
       expect(lines.reduce((s, l) => s + l.gross, 0)).toBe(summary.gross);
+      expect(full.body.linesNextCursor).toBeNull();
+      // The same lines a page of one at a time, by cursor, to a last page without one.
+      const paged: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { data: unknown[]; nextCursor: string | null } } = await t.http.get(
+          `/v1/statements/${summary.id}/lines?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          publisher.key,
+        );
+        paged.push(...page.body.data);
+        cursor = page.body.nextCursor;
+      } while (cursor && paged.length <= lines.length);
+      expect(paged).toEqual(lines);
     }
     const csv = await t.http.get(
       `/v1/statements/${statements.body.data[0].id as string}`,

@@ -7,6 +7,8 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const PROBLEM = 'https://rights-ledger.dev/problems/';
 const RSL = 'application/rsl+xml';
+/** The configured public address; a trailing slash is dropped. */
+const PUBLIC_BASE = 'https://ledger.example.org/';
 
 const xml = new XMLParser({
   ignoreAttributes: false,
@@ -61,7 +63,7 @@ describe('RSL', () => {
     });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ PUBLIC_BASE_URL: PUBLIC_BASE });
     publisher = await createOrganization(t.http, { name: 'Northwind & Sons' });
     other = await createOrganization(t.http);
     licensee = await createOrganization(t.http, { kind: 'licensee' });
@@ -140,7 +142,7 @@ describe('RSL', () => {
       expect(response.text).not.toContain('/theirs');
       expect(response.text).not.toContain(`${site}/c`);
       expect(response.text).toContain(
-        `<custom>http://localhost:80/v1/licence-offers/${trainingOffer.id}</custom>`,
+        `<custom>https://ledger.example.org/v1/licence-offers/${trainingOffer.id}</custom>`,
       );
     });
 
@@ -165,6 +167,26 @@ describe('RSL', () => {
         `${site}/b`,
         `${site}/d`,
       ]);
+    });
+
+    it('builds its links from PUBLIC_BASE_URL: a forged Host or X-Forwarded-Host never reaches the cached document', async () => {
+      const honest = await t.http.get(`/rsl/${publisher.id}.xml`);
+      const forgeries: Record<string, string>[] = [
+        { host: 'attacker.example' },
+        { host: 'attacker.example:8443', 'x-forwarded-host': 'attacker.example' },
+        { 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'javascript' },
+      ];
+      for (const headers of forgeries) {
+        const forged = await t.http.get(`/rsl/${publisher.id}.xml`, undefined, headers);
+        expect(forged.status).toBe(200);
+        expect(forged.headers['cache-control']).toBe('public, max-age=300');
+        expect(forged.text).not.toContain('attacker');
+        expect(forged.text).not.toContain('javascript');
+        // The same bytes and ETag whoever asks: a shared cache can only ever hold the honest copy.
+        expect(forged.text).toBe(honest.text);
+        expect(forged.headers.etag).toBe(honest.headers.etag);
+      }
+      expect(honest.text).toContain(`<custom>https://ledger.example.org/v1/licence-offers/`);
     });
 
     it.each([

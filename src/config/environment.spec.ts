@@ -46,6 +46,8 @@ describe('validateEnvironment', () => {
       DATABASE_ACQUIRE_TIMEOUT_MS: 10000,
       DATABASE_STATEMENT_TIMEOUT_MS: 60000,
       DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 60000,
+      PUBLIC_BASE_URL: 'http://localhost:3000',
+      STATEMENT_CSV_CONCURRENCY: 4,
     });
   });
 
@@ -85,7 +87,7 @@ describe('validateEnvironment', () => {
     [{ PORT: 'eighty' }, 'Invalid environment variable PORT: "PORT" must be a number'],
     [
       { STRIPE_SECRET_KEY: 'pk_test_123' },
-      'Invalid environment variable STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY" with value "pk_test_123" fails to match the required pattern: /^(sk|rk)_(test|live)_\\S+$/',
+      'Invalid environment variable STRIPE_SECRET_KEY: "STRIPE_SECRET_KEY" fails to match the required pattern: /^(sk|rk)_(test|live)_\\S+$/',
     ],
     [
       { DATABASE_URL: 'mysql://h/d' },
@@ -101,5 +103,44 @@ describe('validateEnvironment', () => {
     ],
   ])('names the bad variable in one line: %j', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(new EnvironmentError(message));
+  });
+
+  it.each([
+    ['STRIPE_SECRET_KEY', 'pk_live_51SuperSecretValue'],
+    ['STRIPE_WEBHOOK_SECRET', 'wh_notquite_s3cretWebhookValue'],
+    ['BOOTSTRAP_ADMIN_KEY', 'a secret with spaces that is long enough to pass'],
+    ['REDIS_URL', 'http://user:hunter2-password@redis.internal:6379'],
+    ['DATABASE_URL', 'mysql://app:pg-pass-word@db.internal/ledger'],
+  ])('names %s and its rule, never its value', (variable, value) => {
+    let message = '';
+    try {
+      validateEnvironment({ [variable]: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^Invalid environment variable ${variable}: `));
+    expect(message).not.toContain(value);
+    const password = /:([^:@/]+)@/.exec(value)?.[1];
+    if (password) expect(message).not.toContain(password);
+  });
+
+  it('takes PUBLIC_BASE_URL as an origin and path, without its trailing slashes', () => {
+    expect(
+      validateEnvironment({ PUBLIC_BASE_URL: 'https://api.example.com/' }).PUBLIC_BASE_URL,
+    ).toBe('https://api.example.com');
+    expect(
+      validateEnvironment({ PUBLIC_BASE_URL: 'https://example.com/ledger//' }).PUBLIC_BASE_URL,
+    ).toBe('https://example.com/ledger');
+  });
+
+  it.each([
+    'ftp://example.com',
+    'example.com',
+    'https://example.com/?q=1',
+    'https://u:p@example.com',
+  ])('refuses PUBLIC_BASE_URL %s', (value) => {
+    expect(() => validateEnvironment({ PUBLIC_BASE_URL: value })).toThrow(
+      /^Invalid environment variable PUBLIC_BASE_URL: /,
+    );
   });
 });

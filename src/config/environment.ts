@@ -1,4 +1,5 @@
 import * as Joi from 'joi';
+import { scrubValue } from './redact';
 
 /**
  * Every environment variable the service reads. The README documents each one;
@@ -52,6 +53,8 @@ export interface Environment {
   DATABASE_ACQUIRE_TIMEOUT_MS: number;
   DATABASE_STATEMENT_TIMEOUT_MS: number;
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
+  PUBLIC_BASE_URL: string;
+  STATEMENT_CSV_CONCURRENCY: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -137,9 +140,29 @@ const schema = Joi.object<Environment, true>({
   DATABASE_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
   DATABASE_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),
+  // Where the public reaches this api: links in public documents are built from it, never from
+  // a request's Host (which a client chooses, and caches would keep). Origin and path only.
+  PUBLIC_BASE_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .pattern(/^[^?#@]*$/, 'without credentials, query or fragment')
+    .replace(/\/+$/, '')
+    .default('http://localhost:3000'),
+  // Statement CSV downloads streamed at once per process, each on a connection of its own.
+  STATEMENT_CSV_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
 });
 
 export class EnvironmentError extends Error {}
+
+/**
+ * Joi's messages that quote the value, rewritten to name only the rule: a variable's value may
+ * be a secret (STRIPE_SECRET_KEY, a URL's password) and start-up errors go to logs.
+ */
+const MESSAGES_WITHOUT_VALUES: Joi.LanguageMessages = {
+  'string.pattern.base': '{{#label}} fails to match the required pattern: {{#regex}}',
+  'string.pattern.name': '{{#label}} fails to match the {{#name}} pattern',
+  'string.pattern.invert.base': '{{#label}} matches the inverted pattern: {{#regex}}',
+  'string.pattern.invert.name': '{{#label}} matches the inverted {{#name}} pattern',
+};
 
 /**
  * Validates raw variables (unknown ones are ignored: the process environment holds many).
@@ -153,13 +176,15 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     stripUnknown: true,
     abortEarly: true,
     convert: true,
+    messages: MESSAGES_WITHOUT_VALUES,
   });
   const error: Joi.ValidationError | undefined = result.error;
   if (error) {
-    const variable = error.details[0]?.path.join('.') ?? 'unknown';
-    throw new EnvironmentError(
-      `Invalid environment variable ${variable}: ${error.details[0]?.message ?? error.message}`,
-    );
+    const detail = error.details[0];
+    const variable = detail?.path.join('.') ?? 'unknown';
+    // Belt and braces: whatever a rule's message says, the value itself is never printed.
+    const rule = scrubValue(detail?.message ?? error.message, cleaned[variable]);
+    throw new EnvironmentError(`Invalid environment variable ${variable}: ${rule}`);
   }
   return result.value as Environment;
 }

@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
+import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination/page';
 import {
   AccountBalanceResponse,
   BalancesQuery,
+  BalancesResponse,
   LedgerEntriesResponse,
   LedgerVerificationResponse,
   ListEntriesQuery,
@@ -23,6 +25,9 @@ function safe(value: bigint | string): number {
     throw new Error(`amount ${String(value)} is not a safe integer`);
   return number;
 }
+
+/** Sorts accounts without an owner (the platform's) after every owner, as NULLS LAST did. */
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 interface AccountRow {
   id: string;
@@ -49,17 +54,37 @@ function toBalance(row: AccountRow): AccountBalanceResponse {
 export class LedgerReportsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Publishers see their payees' accounts, licensees their own, finance every account. */
-  async balances(actor: Principal, query: BalancesQuery): Promise<AccountBalanceResponse[]> {
+  /**
+   * Publishers see their payees' accounts, licensees their own, finance every account: a page at
+   * a time (finance's view grows with every payee), by currency, type, owner (none last) and id;
+   * the cursor is the last account's id, and the next page starts after its sort key.
+   */
+  async balances(actor: Principal, query: BalancesQuery): Promise<BalancesResponse> {
     const everyone = actor.role === 'finance' || actor.role === 'admin';
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const key = `(a.currency, a.type, a.owner_id IS NULL, COALESCE(a.owner_id, '${NIL_UUID}'), a.id)`;
     const rows = await this.dataSource.query<AccountRow[]>(
       `SELECT a.id, a.type, a.owner_id, a.organization_id, a.currency, COALESCE(b.balance, 0) AS balance
          FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id
         WHERE ($1::boolean OR a.organization_id = $2) AND ($3::text IS NULL OR a.currency = $3)
-        ORDER BY a.currency, a.type, a.owner_id, a.id`,
-      [everyone, actor.organizationId, query.currency ?? null],
+          AND ($4::uuid IS NULL OR ${key} > (
+                SELECT c.currency, c.type, c.owner_id IS NULL, COALESCE(c.owner_id, '${NIL_UUID}'), c.id
+                  FROM ledger_accounts c WHERE c.id = $4))
+        ORDER BY a.currency, a.type, a.owner_id IS NULL, COALESCE(a.owner_id, '${NIL_UUID}'), a.id
+        LIMIT $5`,
+      [
+        everyone,
+        actor.organizationId,
+        query.currency ?? null,
+        query.cursor ? decodeCursor(query.cursor) : null,
+        limit + 1,
+      ],
     );
-    return rows.map(toBalance);
+    const data = rows.slice(0, limit);
+    return {
+      data: data.map(toBalance),
+      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
+    };
   }
 
   async entries(

@@ -22,6 +22,8 @@ export class LedgerController {
   @Roles('publisher', 'licensee', 'finance')
   @ApiOperation({
     summary: "Balances: a publisher's payees, a licensee's receivables and advances; finance all",
+    description:
+      "Paged (`limit`, default 50, up to 200; `cursor` = the last page's `nextCursor`), by currency, account type, owner and id.",
   })
   @ApiOkResponse({ type: BalancesResponse })
   @ApiProblems(400, 401, 403, 429)
@@ -29,7 +31,7 @@ export class LedgerController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: BalancesQuery,
   ): Promise<BalancesResponse> {
-    return { data: await this.ledger.balances(principal, query) };
+    return this.ledger.balances(principal, query);
   }
 
   @Get('ledger/accounts/:id/entries')

@@ -34,8 +34,13 @@ export class AuditEvent {
   @Column('uuid', { nullable: true })
   resourceOrganizationId!: string | null;
 
+  /** The server's id of the request that made the change (X-Request-Id of its response). */
   @Column('text', { nullable: true })
   requestId!: string | null;
+
+  /** The caller's own id for that request (X-Correlation-Id), when it sent a valid one. */
+  @Column('text', { nullable: true })
+  correlationId!: string | null;
 
   @Column('jsonb', { default: () => "'{}'" })
   details!: Record<string, unknown>;

@@ -30,8 +30,8 @@ export class AuditService {
     await manager.query(
       `INSERT INTO audit_events (id, occurred_at, principal_id, api_key_id, organization_id, action,
                                  resource_type, resource_id, resource_organization_id, request_id,
-                                 details)
-       VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+                                 details, correlation_id)
+       VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         newId(),
         actor?.id ?? null,
@@ -43,6 +43,7 @@ export class AuditService {
         entry.resourceOrganizationId,
         actor?.requestId || null,
         JSON.stringify(entry.details ?? {}),
+        actor?.correlationId ?? null,
       ],
     );
   }

@@ -1,3 +1,4 @@
+import { Page } from '../common/pagination/page';
 import {
   PayoutExclusionResponse,
   PayoutItemResponse,
@@ -121,18 +122,21 @@ export function toPayoutRunSummary(
   };
 }
 
+export function toPayoutExclusionResponse(e: PayoutExclusionRow): PayoutExclusionResponse {
+  return { payeeId: e.payee_id, amount: money(e.amount), reason: e.reason };
+}
+
+/** The run with the first page of its items and of its exclusions (a run may have 100,000s). */
 export function toPayoutRunResponse(
   run: PayoutRunRow & PayoutRunTotalsRow,
-  items: PayoutItemRow[],
-  excluded: PayoutExclusionRow[],
+  items: Page<PayoutItemResponse>,
+  excluded: Page<PayoutExclusionResponse>,
 ): PayoutRunResponse {
   return {
     ...toPayoutRunSummary(run),
-    items: items.map(toPayoutItemResponse),
-    excluded: excluded.map((e): PayoutExclusionResponse => ({
-      payeeId: e.payee_id,
-      amount: money(e.amount),
-      reason: e.reason,
-    })),
+    items: items.data,
+    itemsNextCursor: items.nextCursor,
+    excluded: excluded.data,
+    excludedNextCursor: excluded.nextCursor,
   };
 }

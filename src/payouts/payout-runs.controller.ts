@@ -12,11 +12,12 @@ import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
-import { Page, PageOf } from '../common/pagination/page';
+import { Page, PageOf, PageQuery } from '../common/pagination/page';
 import {
   CreatePayoutRunDto,
   ListPayoutItemsQuery,
   ListPayoutRunsQuery,
+  PayoutExclusionResponse,
   PayoutItemResponse,
   PayoutRunResponse,
   PayoutRunSummaryResponse,
@@ -63,8 +64,23 @@ export class PayoutRunsController {
     return this.runs.listItems(id, query);
   }
 
+  @Get(':id/exclusions')
+  @ApiOperation({ summary: 'The payees a payout run left out, and why, a page at a time' })
+  @ApiOkResponse({ type: PageOf(PayoutExclusionResponse) })
+  @ApiProblems(400, 401, 403, 404, 429)
+  exclusions(
+    @Param('id') id: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<PayoutExclusionResponse>> {
+    return this.runs.listExclusions(id, query);
+  }
+
   @Get(':id')
-  @ApiOperation({ summary: "A payout run with each item's state, amount, transfer and error" })
+  @ApiOperation({
+    summary: 'A payout run: its totals, and the first 200 items and exclusions',
+    description:
+      "Each item's state, amount, transfer and error. A run may have 100,000s of items: `items` and `excluded` hold the first 200 (by id, by payee id); `itemsNextCursor` and `excludedNextCursor` continue at GET …/{id}/items and …/{id}/exclusions.",
+  })
   @ApiOkResponse({ type: PayoutRunResponse })
   @ApiProblems(401, 403, 404, 429)
   get(@Param('id') id: string): Promise<PayoutRunResponse> {

@@ -6,13 +6,22 @@ import { Principal } from '../common/auth/principal';
 import { Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { isUuid, newId } from '../common/ids';
-import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination/page';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  Page,
+  PageQuery,
+  pageOf,
+} from '../common/pagination/page';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import {
   CreatePayoutRunDto,
   ListPayoutItemsQuery,
   ListPayoutRunsQuery,
+  PayoutExclusionResponse,
   PayoutItemResponse,
   PayoutRunResponse,
   PayoutRunSummaryResponse,
@@ -26,6 +35,7 @@ import {
   PayoutItemRow,
   PayoutRunRow,
   PayoutRunTotalsRow,
+  toPayoutExclusionResponse,
   toPayoutItemResponse,
   toPayoutRunResponse,
   toPayoutRunSummary,
@@ -254,14 +264,48 @@ export class PayoutRunsService {
   /** A run's items a page at a time (a run may pay tens of thousands of payees). */
   async listItems(id: string, query: ListPayoutItemsQuery): Promise<Page<PayoutItemResponse>> {
     const run = await this.lockRun(this.dataSource.manager, id, false);
+    return this.itemPage(this.dataSource.manager, run.id, query);
+  }
+
+  /** The payees a run left out, and why, a page at a time (by payee id). */
+  async listExclusions(id: string, query: PageQuery): Promise<Page<PayoutExclusionResponse>> {
+    const run = await this.lockRun(this.dataSource.manager, id, false);
+    return this.exclusionPage(this.dataSource.manager, run.id, query);
+  }
+
+  private async itemPage(
+    manager: EntityManager,
+    runId: string,
+    query: ListPayoutItemsQuery,
+  ): Promise<Page<PayoutItemResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.dataSource.query<PayoutItemRow[]>(
+    const rows = await manager.query<PayoutItemRow[]>(
       `SELECT * FROM payout_items
         WHERE run_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR id > $3)
         ORDER BY id LIMIT $4`,
-      [run.id, query.status ?? null, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
+      [runId, query.status ?? null, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
     );
     return pageOf(rows.slice(0, limit).map(toPayoutItemResponse), rows.length > limit);
+  }
+
+  private async exclusionPage(
+    manager: EntityManager,
+    runId: string,
+    query: PageQuery,
+  ): Promise<Page<PayoutExclusionResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await manager.query<PayoutExclusionRow[]>(
+      `SELECT payee_id, amount, reason FROM payout_exclusions
+        WHERE run_id = $1 AND ($2::uuid IS NULL OR payee_id > $2)
+        ORDER BY payee_id LIMIT $3`,
+      [runId, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
+    );
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    return {
+      data: data.map(toPayoutExclusionResponse),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.payee_id) : null,
+    };
   }
 
   /** Queues again every item still pending (e.g. after a worker outage or exhausted retries). */
@@ -358,11 +402,12 @@ export class PayoutRunsService {
         )
       : [];
     if (!run) throw new ResourceNotFound('payout-run', id);
-    const excluded = await manager.query<PayoutExclusionRow[]>(
-      `SELECT payee_id, amount, reason FROM payout_exclusions WHERE run_id = $1 ORDER BY payee_id`,
-      [id],
+    const first = { limit: MAX_PAGE_SIZE };
+    return toPayoutRunResponse(
+      run,
+      await this.itemPage(manager, id, first),
+      await this.exclusionPage(manager, id, first),
     );
-    return toPayoutRunResponse(run, await this.items(manager, id), excluded);
   }
 }
 

@@ -11,6 +11,7 @@ import { RoyaltyCalculator } from './royalty-calculator';
 import { ROYALTY_RUN_QUEUE } from './royalty-run.queue';
 import { RoyaltyRunService } from './royalty-run.service';
 import { RoyaltyRunsController } from './royalty-runs.controller';
+import { StatementCsvExport } from './statement-csv';
 import { StatementsService } from './statements.service';
 
 @Module({
@@ -26,6 +27,7 @@ import { StatementsService } from './statements.service';
     RoyaltyRunService,
     RoyaltyCalculator,
     StatementsService,
+    StatementCsvExport,
     InvoicePaymentService,
     PayeeAdvanceService,
   ],

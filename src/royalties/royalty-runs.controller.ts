@@ -2,40 +2,47 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { Readable } from 'node:stream';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
-import { PageOf, PageQuery } from '../common/pagination/page';
+import { Page, PageOf, PageQuery } from '../common/pagination/page';
 import {
   CreateRoyaltyRunDto,
   InvoiceResponse,
   ListInvoicesQuery,
   ListStatementsQuery,
   RoyaltyRunResponse,
+  StatementLineResponse,
   StatementResponse,
 } from './dto/royalty-run.dto';
 import { CreateInvoicePaymentDto, InvoicePaymentResponse } from './dto/invoice-payment.dto';
 import { InvoicePaymentService } from './invoice-payment.service';
 import { RoyaltyRunService } from './royalty-run.service';
+import { StatementCsvExport, STATEMENT_CSV_HEADER } from './statement-csv';
 import { StatementsService } from './statements.service';
 
 @ApiTags('royalties')
+@ApiExtraModels(StatementResponse)
 @Controller('v1')
 export class RoyaltyRunsController {
   constructor(
     private readonly runs: RoyaltyRunService,
     private readonly statementsService: StatementsService,
     private readonly payments: InvoicePaymentService,
+    private readonly csv: StatementCsvExport,
   ) {}
 
   @Post('royalty-runs')
@@ -108,22 +115,57 @@ export class RoyaltyRunsController {
 
   @Get('statements/:id')
   @Roles('publisher', 'finance')
-  @ApiOperation({ summary: 'A statement with every line (JSON, or CSV with Accept: text/csv)' })
+  @ApiOperation({
+    summary: 'A statement: its totals and first 200 lines (JSON), or every line streamed as CSV',
+    description:
+      'JSON: the totals, `lines` (the first 200, in line order) and `linesNextCursor` (null when that is every line; otherwise continue at GET /v1/statements/{id}/lines). `Accept: text/csv`: every line streamed from the database (any size, constant memory), then a `total` row; at most STATEMENT_CSV_CONCURRENCY downloads at once per process (503 `exports-busy` with Retry-After past it).',
+  })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: StatementResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOkResponse({
+    description: 'The statement',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(StatementResponse) } },
+      'text/csv': {
+        schema: { type: 'string' },
+        example:
+          `${STATEMENT_CSV_HEADER}\n` +
+          '1,per-unit,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-8e2b-7c4d-8b62-3a5f6e7d8c9e,ai-train,token,1000000,0.0125,1000,7000,9,1,8,,,,\n' +
+          'total,,,,,,,,,,9,1,8,,,,\n',
+      },
+    },
+  })
+  @ApiProblems(401, 403, 404, 429, 503)
   async statement(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<StatementResponse | string> {
+  ): Promise<StatementResponse | Readable> {
     if ((accept ?? '').includes('text/csv')) {
-      const csv = await this.statementsService.statementCsv(principal, id);
-      void reply.header('content-type', 'text/csv; charset=utf-8');
+      const csv = await this.csv.open(principal, id);
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="statement-${id}.csv"`);
       return csv;
     }
     return this.statementsService.statement(principal, id);
+  }
+
+  @Get('statements/:id/lines')
+  @Roles('publisher', 'finance')
+  @ApiOperation({
+    summary: "A statement's lines a page at a time, in line order",
+    description:
+      'The first page is also in GET /v1/statements/{id} (up to 200 lines, with `linesNextCursor`).',
+  })
+  @ApiOkResponse({ type: PageOf(StatementLineResponse) })
+  @ApiProblems(400, 401, 403, 404, 429)
+  statementLines(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() query: PageQuery,
+  ): Promise<Page<StatementLineResponse>> {
+    return this.statementsService.lines(principal, id, query);
   }
 
   @Post('invoices/:id/payments')

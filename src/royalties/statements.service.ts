@@ -2,8 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
-import { decodeCursor, pageOf } from '../common/pagination/page';
-import { ResourceNotFound } from '../common/errors/domain-error';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  Page,
+  PageQuery,
+  pageOf,
+} from '../common/pagination/page';
+import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
 import {
   InvoiceResponse,
   ListInvoicesQuery,
@@ -66,6 +73,49 @@ interface StatementLineRow {
   adjusts_period_start: string | null;
   adjusts_period_end: string | null;
   adjusts_report_ids: string[] | null;
+}
+
+function toLineResponse(line: StatementLineRow): StatementLineResponse {
+  return {
+    lineNo: line.line_no,
+    invoiceId: line.invoice_id,
+    kind: line.kind,
+    agreementId: line.agreement_id,
+    workId: line.work_id,
+    usage: line.usage,
+    unit: line.unit,
+    units: line.units,
+    rate: line.rate,
+    per: line.per === null ? null : Number(line.per),
+    shareBps: line.share_bps,
+    gross: Number(line.gross),
+    commission: Number(line.commission),
+    net: Number(line.net),
+    adjustment:
+      line.adjusts_run_id === null
+        ? null
+        : {
+            runId: line.adjusts_run_id,
+            periodStart: line.adjusts_period_start!,
+            periodEnd: line.adjusts_period_end!,
+            reportIds: line.adjusts_report_ids!,
+          },
+  };
+}
+
+/** Line cursors are opaque to clients: the base64url of `l<last line number given>`. */
+export function encodeLineCursor(lineNo: number): string {
+  return Buffer.from(`l${lineNo}`, 'utf8').toString('base64url');
+}
+
+export function decodeLineCursor(cursor: string): number {
+  const match = /^l(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) {
+    throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
+      errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
+    });
+  }
+  return Number(match[1]);
 }
 
 /**
@@ -133,6 +183,19 @@ const DERIVED_LINES_SQL = `
     FROM lines
    ORDER BY line_no`;
 
+/** The statement's lines: stored (runs before DerivedStatementLines) or derived. */
+function linesSql(row: StatementRow): { sql: string; params: string[] } {
+  return row.lines_stored
+    ? {
+        sql: `SELECT line_no, invoice_id, kind, agreement_id, work_id, usage, unit, units, rate, per,
+                     share_bps, gross, commission, net, adjusts_run_id, adjusts_period_start,
+                     adjusts_period_end, adjusts_report_ids
+                FROM statement_lines WHERE statement_id = $1`,
+        params: [row.id],
+      }
+    : { sql: DERIVED_LINES_SQL, params: [row.id, row.run_id, row.payee_id, row.currency] };
+}
+
 /**
  * Statements (publishers: their payees'; finance: all) and invoices (licensees: their own;
  * finance: all). Publishers and licensees see posted runs only; finance sees previews too.
@@ -165,7 +228,51 @@ export class StatementsService {
     return pageOf(data, rows.length > limit);
   }
 
+  /**
+   * The statement's totals and its first page of lines (up to MAX_PAGE_SIZE); the rest through
+   * `lines` with `linesNextCursor`, or the whole statement streamed as CSV (statement-csv.ts).
+   */
   async statement(actor: Principal, id: string): Promise<StatementResponse> {
+    const row = await this.header(actor, id);
+    const lines = await this.linePage(row, 0, MAX_PAGE_SIZE);
+    return { ...toStatement(row), lines: lines.data, linesNextCursor: lines.nextCursor };
+  }
+
+  /** A statement's lines a page at a time, in line order (`line_no`, which is dense from 1). */
+  async lines(
+    actor: Principal,
+    id: string,
+    query: PageQuery,
+  ): Promise<Page<StatementLineResponse>> {
+    const row = await this.header(actor, id);
+    const after = query.cursor ? decodeLineCursor(query.cursor) : 0;
+    return this.linePage(row, after, query.limit ?? DEFAULT_PAGE_SIZE);
+  }
+
+  /**
+   * What the CSV export streams: the statement (its totals for the last row) and one SELECT of
+   * its lines in the CSV's columns, with the statement's ids written in as literals (COPY takes
+   * no parameters; they are uuids and a currency code read from the database, quoted with
+   * `quote`).
+   */
+  async csvSource(
+    actor: Principal,
+    id: string,
+    quote: (value: string) => string,
+  ): Promise<{ statement: StatementResponse; sql: string }> {
+    const row = await this.header(actor, id);
+    const { sql, params } = linesSql(row);
+    const inlined = sql.replace(/\$(\d)\b/g, (_, n: string) => quote(params[Number(n) - 1]));
+    return {
+      statement: toStatement(row),
+      sql: `SELECT line_no, kind, agreement_id, work_id, usage, unit, units, rate, per, share_bps,
+                   gross, commission, net, adjusts_period_start, adjusts_period_end,
+                   adjusts_run_id, array_to_string(adjusts_report_ids, ' ')
+              FROM (${inlined}) l ORDER BY line_no`,
+    };
+  }
+
+  private async header(actor: Principal, id: string): Promise<StatementRow> {
     const [row] = UUID.test(id)
       ? await this.dataSource.query<StatementRow[]>(
           `SELECT s.*, r.period_start, r.period_end, r.lines_stored FROM statements s JOIN royalty_runs r ON r.id = s.run_id
@@ -174,72 +281,31 @@ export class StatementsService {
         )
       : [];
     if (!row) throw new ResourceNotFound('statement', id);
-    const lines = await this.dataSource.query<StatementLineRow[]>(
-      row.lines_stored
-        ? `SELECT * FROM statement_lines WHERE statement_id = $1 ORDER BY line_no`
-        : DERIVED_LINES_SQL,
-      row.lines_stored ? [row.id] : [row.id, row.run_id, row.payee_id, row.currency],
-    );
-    return {
-      ...toStatement(row),
-      lines: lines.map((line): StatementLineResponse => ({
-        lineNo: line.line_no,
-        invoiceId: line.invoice_id,
-        kind: line.kind,
-        agreementId: line.agreement_id,
-        workId: line.work_id,
-        usage: line.usage,
-        unit: line.unit,
-        units: line.units,
-        rate: line.rate,
-        per: line.per === null ? null : Number(line.per),
-        shareBps: line.share_bps,
-        gross: Number(line.gross),
-        commission: Number(line.commission),
-        net: Number(line.net),
-        adjustment:
-          line.adjusts_run_id === null
-            ? null
-            : {
-                runId: line.adjusts_run_id,
-                periodStart: line.adjusts_period_start!,
-                periodEnd: line.adjusts_period_end!,
-                reportIds: line.adjusts_report_ids!,
-              },
-      })),
-    };
+    return row;
   }
 
-  /** The statement as CSV: a header, a row per line, and a total row equal to their sum. */
-  async statementCsv(actor: Principal, id: string): Promise<string> {
-    const statement = await this.statement(actor, id);
-    const header =
-      'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,' +
-      'adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds';
-    const rows = (statement.lines ?? []).map((l) =>
-      [
-        l.lineNo,
-        l.kind,
-        l.agreementId,
-        l.workId,
-        l.usage,
-        l.unit,
-        l.units,
-        l.rate,
-        l.per,
-        l.shareBps,
-        l.gross,
-        l.commission,
-        l.net,
-        l.adjustment?.periodStart,
-        l.adjustment?.periodEnd,
-        l.adjustment?.runId,
-        // Report ids (uuids) separated by spaces: one CSV field.
-        l.adjustment?.reportIds.join(' '),
-      ].join(','),
+  /**
+   * Lines after `after`, at most `limit`. Derived lines are numbered by a window over the whole
+   * statement, so each page costs the database one pass over the statement's charges (its
+   * memory bounded by work_mem), and the api only the page.
+   */
+  private async linePage(
+    row: StatementRow,
+    after: number,
+    limit: number,
+  ): Promise<Page<StatementLineResponse>> {
+    const { sql, params } = linesSql(row);
+    const n = params.length;
+    const lines = await this.dataSource.query<StatementLineRow[]>(
+      `SELECT * FROM (${sql}) l WHERE line_no > $${n + 1} ORDER BY line_no LIMIT $${n + 2}`,
+      [...params, after, limit + 1],
     );
-    const total = `total,,,,,,,,,,${statement.gross},${statement.commission},${statement.net},,,,`;
-    return `${[header, ...rows, total].join('\n')}\n`;
+    const data = lines.slice(0, limit).map(toLineResponse);
+    const last = data[data.length - 1];
+    return {
+      data,
+      nextCursor: lines.length > limit && last ? encodeLineCursor(last.lineNo) : null,
+    };
   }
 
   async invoices(

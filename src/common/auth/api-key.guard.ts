@@ -83,7 +83,7 @@ export class ApiKeyGuard implements CanActivate {
         `This route is for the ${roles.join(', ')} role${roles.length > 1 ? 's' : ''}; this key has the ${principal.role} role`,
       );
     }
-    request.principal = principal;
+    request.principal = { ...principal, correlationId: request.correlationId ?? null };
     return true;
   }
 }

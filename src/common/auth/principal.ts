@@ -20,8 +20,10 @@ export interface Principal {
   organizationKind: OrganizationKind;
   apiKeyId: string;
   apiKeyPrefix: string;
-  /** The request this principal acts in, for the audit trail. */
+  /** The request this principal acts in, for the audit trail (always the server's id). */
   requestId: string;
+  /** The caller's own id for the request (X-Correlation-Id), when it sent a valid one. */
+  correlationId?: string | null;
 }
 
 /** Operator roles act across organizations; every other role only inside its own. */

@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/pagination/page';
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
 import { ACCOUNT_TYPES } from '../ledger-accounts';
 
-export class BalancesQuery {
+export class BalancesQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'EUR' })
   @IsOptional()
   @IsCurrencyCode()
@@ -33,6 +33,13 @@ export class AccountBalanceResponse {
 
 export class BalancesResponse {
   @ApiProperty({ type: [AccountBalanceResponse] }) data!: AccountBalanceResponse[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'The cursor of the next page (`?cursor=`); null on the last',
+  })
+  nextCursor!: string | null;
 }
 
 export class LedgerEntryResponse {

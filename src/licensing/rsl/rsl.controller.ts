@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -7,8 +7,9 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/decorators';
+import { AppConfig } from '../../config/app-config';
 import { ApiProblems } from '../../common/errors/api-problems';
 import { RSL_CONTENT_TYPE } from './rsl-vocabulary';
 import { RslService } from './rsl.service';
@@ -41,7 +42,15 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 @Public()
 @Controller('rsl')
 export class RslController {
-  constructor(private readonly rsl: RslService) {}
+  /** Links to offers: from configuration, never the request's Host (the document is cached publicly). */
+  private readonly offerLinkBase: string;
+
+  constructor(
+    private readonly rsl: RslService,
+    config: AppConfig,
+  ) {
+    this.offerLinkBase = `${config.get('PUBLIC_BASE_URL')}/v1/licence-offers/`;
+  }
 
   @Get(':publisherId.xml')
   @ApiOperation({
@@ -60,13 +69,9 @@ export class RslController {
   async document(
     @Param('publisherId') publisherId: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | undefined> {
-    const { body, etag } = await this.rsl.document(
-      publisherId,
-      `${request.protocol}://${request.host}/v1/licence-offers/`,
-    );
+    const { body, etag } = await this.rsl.document(publisherId, this.offerLinkBase);
     void reply.header('ETag', etag).header('Cache-Control', 'public, max-age=300');
     if (matches(ifNoneMatch, etag)) {
       void reply.status(304);

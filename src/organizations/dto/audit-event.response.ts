@@ -38,8 +38,22 @@ export class AuditEventResponse {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   resourceOrganizationId!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, example: '7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76',
+    description: "The server's id of the request (its response's X-Request-Id); never the caller's",
+  })
   requestId!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'checkout-7741.retry-2',
+    description:
+      "The caller's own id for the request (X-Correlation-Id, or the X-Request-Id it sent), when valid: `[A-Za-z0-9._:-]{1,128}`",
+  })
+  correlationId!: string | null;
 
   @ApiProperty({
     type: 'object',
@@ -62,6 +76,7 @@ export function toAuditEventResponse(event: AuditEvent): AuditEventResponse {
     resourceId: event.resourceId,
     resourceOrganizationId: event.resourceOrganizationId,
     requestId: event.requestId,
+    correlationId: event.correlationId,
     details: event.details,
   };
 }

@@ -116,12 +116,42 @@ export class PayoutRunResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelledAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({ type: PayoutRunTotals }) totals!: PayoutRunTotals;
-  @ApiProperty({ type: [PayoutItemResponse] }) items!: PayoutItemResponse[];
-  @ApiProperty({ type: [PayoutExclusionResponse] }) excluded!: PayoutExclusionResponse[];
+  @ApiProperty({
+    type: [PayoutItemResponse],
+    description:
+      'The first 200 items, by id; the rest from GET /v1/payout-runs/{id}/items?cursor=itemsNextCursor',
+  })
+  items!: PayoutItemResponse[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'null when `items` holds every item; otherwise the cursor of GET …/{id}/items',
+  })
+  itemsNextCursor!: string | null;
+  @ApiProperty({
+    type: [PayoutExclusionResponse],
+    description:
+      'The first 200 payees left out, by payee id; the rest from GET /v1/payout-runs/{id}/exclusions?cursor=excludedNextCursor',
+  })
+  excluded!: PayoutExclusionResponse[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description:
+      'null when `excluded` holds every exclusion; otherwise the cursor of GET …/{id}/exclusions',
+  })
+  excludedNextCursor!: string | null;
 }
 
 /** A run in a list: its totals, without its items and exclusions (GET …/:id and …/:id/items). */
-export class PayoutRunSummaryResponse extends OmitType(PayoutRunResponse, ['items', 'excluded']) {}
+export class PayoutRunSummaryResponse extends OmitType(PayoutRunResponse, [
+  'items',
+  'itemsNextCursor',
+  'excluded',
+  'excludedNextCursor',
+]) {}
 
 export class ListPayoutRunsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: PAYOUT_RUN_STATUSES, example: 'executing' })

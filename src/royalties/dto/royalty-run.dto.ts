@@ -165,8 +165,21 @@ export class StatementResponse {
   @ApiProperty({ type: 'integer', example: 1 }) commission!: number;
   @ApiProperty({ type: 'integer', example: 8, description: 'The sum of the lines’ net' })
   net!: number;
-  @ApiPropertyOptional({ type: [StatementLineResponse], description: 'On GET /v1/statements/:id' })
+  @ApiPropertyOptional({
+    type: [StatementLineResponse],
+    description:
+      'On GET /v1/statements/:id: the first 200 lines, in line order; the rest from GET /v1/statements/:id/lines?cursor=linesNextCursor',
+  })
   lines?: StatementLineResponse[];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'bDIwMA',
+    description:
+      'On GET /v1/statements/:id: null when `lines` holds every line; otherwise the cursor of GET /v1/statements/:id/lines for the next page',
+  })
+  linesNextCursor?: string | null;
 }
 
 export class InvoiceResponse {
