@@ -104,6 +104,8 @@ describe('Uploads cannot take the database (issue 16)', () => {
       UPLOADS_PER_PROCESS: '4',
       UPLOADS_PER_ORGANIZATION: '2',
       UPLOAD_IDLE_TIMEOUT_MS: String(IDLE_MS),
+      // These tests trickle on purpose; the minimum rate has its own below.
+      UPLOAD_MIN_BYTES_PER_SECOND: '0',
     });
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
@@ -270,5 +272,55 @@ describe('Uploads cannot take the database (issue 16)', () => {
     const grown = process.memoryUsage().arrayBuffers - before;
     // Sized by the declaration, each would take 32 MiB at once.
     expect(grown).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
+describe('Uploads must keep a minimum rate (issue 16)', () => {
+  let t: TestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      UPLOAD_IDLE_TIMEOUT_MS: String(IDLE_MS),
+      UPLOAD_MIN_BYTES_PER_SECOND: '100',
+    });
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(() => t?.close());
+
+  it('aborts an upload that trickles a byte at a time (never idle) with 408 and keeps nothing', async () => {
+    const licensee = await createOrganization(t.http, { kind: 'licensee' });
+    const trickling = openUpload(
+      port,
+      licensee.key,
+      `/v1/usage-reports?${usageQuery('trickle-slow', '1')}`,
+      line('a'),
+    );
+    // A byte every 300 ms: 3 or 4 a second against the 100 required, and never idle 1.5 s.
+    trickling.trickle(300);
+    try {
+      const answer = await within(IDLE_MS * 3 + 10_000, 'the trickling upload', trickling.answer);
+      expect(answer.status).toBe(408);
+      expect(answer.body).toMatchObject({ type: `${PROBLEM}upload-too-slow`, status: 408 });
+      expect(answer.body.detail).toBe(
+        `The upload arrived at fewer than 100 bytes a second for ${IDLE_MS} ms; nothing of it was kept, send it again`,
+      );
+    } finally {
+      trickling.destroy();
+    }
+    expect(await t.sql(`SELECT 1 FROM usage_reports WHERE report_id = 'trickle-slow'`)).toEqual([]);
+    expect(await orphanStagingTables(t)).toEqual([]);
+  });
+
+  it('takes an upload that arrives at once', async () => {
+    const licensee = await createOrganization(t.http, { kind: 'licensee' });
+    const response = await postNdjson(
+      t,
+      licensee.key,
+      { reportId: 'quick', lineCount: 2, units: 200 },
+      `${line('a')}${line('b')}`,
+    );
+    expect(response.statusCode).toBe(202);
   });
 });

@@ -50,6 +50,7 @@ export interface Environment {
   UPLOADS_PER_ORGANIZATION: number;
   UPLOADS_PER_PROCESS: number;
   UPLOAD_IDLE_TIMEOUT_MS: number;
+  UPLOAD_MIN_BYTES_PER_SECOND: number;
   DATABASE_ACQUIRE_TIMEOUT_MS: number;
   DATABASE_STATEMENT_TIMEOUT_MS: number;
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
@@ -137,6 +138,8 @@ const schema = Joi.object<Environment, true>({
       Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2)),
     ),
   UPLOAD_IDLE_TIMEOUT_MS: Joi.number().integer().min(100).max(3_600_000).default(30_000),
+  // Judged over each UPLOAD_IDLE_TIMEOUT_MS window in which the upload waited only on its client.
+  UPLOAD_MIN_BYTES_PER_SECOND: Joi.number().integer().min(0).max(1_073_741_824).default(1024),
   DATABASE_ACQUIRE_TIMEOUT_MS: Joi.number().integer().min(0).max(600_000).default(10_000),
   DATABASE_STATEMENT_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: Joi.number().integer().min(0).default(60_000),

@@ -146,6 +146,7 @@ export class UsageReportService {
       const source = uploadBody(body, {
         maxBytes: this.config.get('USAGE_MAX_BYTES'),
         idleTimeoutMs: this.config.get('UPLOAD_IDLE_TIMEOUT_MS'),
+        minBytesPerSecond: this.config.get('UPLOAD_MIN_BYTES_PER_SECOND'),
         hash,
       });
       streamed = source;

@@ -119,6 +119,7 @@ export class CatalogueImportService {
       const source = uploadBody(body, {
         maxBytes: this.config.get('IMPORT_MAX_BYTES'),
         idleTimeoutMs: this.config.get('UPLOAD_IDLE_TIMEOUT_MS'),
+        minBytesPerSecond: this.config.get('UPLOAD_MIN_BYTES_PER_SECOND'),
       });
       await pipeline(
         Readable.from(

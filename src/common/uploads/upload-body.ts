@@ -7,6 +7,12 @@ export interface UploadBodyLimits {
   maxBytes: number;
   /** No byte for this long while the upload waits for one: 408. */
   idleTimeoutMs: number;
+  /**
+   * Fewer bytes than this per second, over any window of `idleTimeoutMs` in which the upload
+   * only waited on its client: 408 (a trickle of a few bytes a minute would otherwise hold its
+   * database connection as long as it likes). 0: no minimum.
+   */
+  minBytesPerSecond: number;
   /** Fed every byte as it passes. */
   hash?: Hash;
 }
@@ -21,10 +27,16 @@ export interface UploadBodyLimits {
  */
 export function uploadBody(body: Readable, limits: UploadBodyLimits): Transform {
   let seen = 0;
+  // The minimum rate, judged window by window: bytes of this window, and whether we throttled
+  // the client in it (backpressure pauses the body: those seconds are ours, not its).
+  let windowBytes = 0;
+  let throttled = false;
+  const windowMinimum = Math.ceil((limits.minBytesPerSecond * limits.idleTimeoutMs) / 1000);
   const guard = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       timer.refresh();
       seen += chunk.length;
+      windowBytes += chunk.length;
       if (seen > limits.maxBytes) {
         callback(
           new DomainError(
@@ -40,20 +52,45 @@ export function uploadBody(body: Readable, limits: UploadBodyLimits): Transform 
     },
     flush(callback) {
       clearTimeout(timer);
+      clearInterval(rate);
       callback();
     },
     destroy(error, callback) {
       clearTimeout(timer);
+      clearInterval(rate);
       callback(error);
     },
   });
+  const waitingOnUs = () =>
+    body.isPaused() ||
+    body.readableLength > 0 ||
+    guard.writableLength > 0 ||
+    guard.readableLength > 0;
+  const rate = setInterval(() => {
+    // A window without a byte is the idle timer's to judge (upload-stalled).
+    const slow =
+      windowBytes > 0 &&
+      windowBytes < windowMinimum &&
+      !throttled &&
+      !waitingOnUs() &&
+      !body.readableEnded;
+    windowBytes = 0;
+    throttled = false;
+    if (!slow) return;
+    guard.destroy(
+      new DomainError(
+        'upload-too-slow',
+        408,
+        `The upload arrived at fewer than ${limits.minBytesPerSecond} bytes a second for ${limits.idleTimeoutMs} ms; nothing of it was kept, send it again`,
+      ),
+    );
+  }, limits.idleTimeoutMs);
+  if (windowMinimum === 0) clearInterval(rate);
+  body.on('pause', () => {
+    throttled = true;
+  });
   const timer = setTimeout(() => {
-    const waitingOnUs =
-      body.isPaused() ||
-      body.readableLength > 0 ||
-      guard.writableLength > 0 ||
-      guard.readableLength > 0;
-    if (waitingOnUs || body.readableEnded) {
+    if (waitingOnUs() || body.readableEnded) {
       timer.refresh();
       return;
     }
