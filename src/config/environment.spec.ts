@@ -35,6 +35,7 @@ describe('validateEnvironment', () => {
       PAYOUT_JOB_LOCK_MS: 30000,
       RECONCILIATION_CRON: '0 2 * * *',
       API_KEYS_PER_PRINCIPAL: 10,
+      PRINCIPALS_PER_ORGANIZATION: 100,
       TRUST_PROXY: false,
       PUBLIC_RATE_LIMIT_PER_MINUTE: 120,
       WEBHOOK_RATE_LIMIT_PER_MINUTE: 6000,
@@ -71,10 +72,10 @@ describe('validateEnvironment', () => {
     expect(env.DATABASE_URL).toBe('postgres://u@h:5432/d');
   });
 
-  it('reads TRUST_PROXY as a boolean, a hop count or proxy addresses', () => {
+  it('reads TRUST_PROXY as false, a hop count or proxy addresses — never "trust every hop"', () => {
     const trust = (value: string) => validateEnvironment({ TRUST_PROXY: value }).TRUST_PROXY;
     expect(trust('false')).toBe(false);
-    expect(trust('true')).toBe(true);
+    expect(() => trust('true')).toThrow(/TRUST_PROXY/);
     expect(trust('2')).toBe(2);
     expect(trust('10.0.0.0/8, 127.0.0.1')).toBe('10.0.0.0/8, 127.0.0.1');
     expect(() => trust('proxy.example')).toThrow(/TRUST_PROXY/);

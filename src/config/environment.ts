@@ -42,6 +42,7 @@ export interface Environment {
   PAYOUT_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
+  PRINCIPALS_PER_ORGANIZATION: number;
   TRUST_PROXY: boolean | number | string;
   PUBLIC_RATE_LIMIT_PER_MINUTE: number;
   WEBHOOK_RATE_LIMIT_PER_MINUTE: number;
@@ -114,11 +115,15 @@ const schema = Joi.object<Environment, true>({
   PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
-  // false: the client address is the socket's peer; true, a hop count or addresses/CIDRs: read
-  // X-Forwarded-For through those proxies (Fastify's trustProxy).
+  // Each principal has its own rate limit and key cap: invitations must not multiply them.
+  PRINCIPALS_PER_ORGANIZATION: Joi.number().integer().min(1).max(100_000).default(100),
+  // false: the client address is the socket's peer; a hop count or addresses/CIDRs: read
+  // X-Forwarded-For through those proxies (Fastify's trustProxy). Not `true`: trusting every hop
+  // takes the leftmost address, which the client writes — a new "address" per request, or a
+  // neighbour's address to get it blocked.
   TRUST_PROXY: Joi.alternatives()
     .try(
-      Joi.boolean(),
+      Joi.boolean().valid(false),
       Joi.number().integer().min(1).max(32),
       Joi.string().pattern(/^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/),
     )

@@ -84,6 +84,11 @@ export class ChangeAwareCache<V extends object> {
     return found;
   }
 
+  /** The cached value, without loading: undefined when absent (or when changes cannot be heard). */
+  peek(key: string): V | undefined {
+    return this.feed.isListening() ? this.entries.get(key) : undefined;
+  }
+
   /** For the writer's own process: evict at once rather than when the notification arrives. */
   forget(key: string): void {
     this.generation++;

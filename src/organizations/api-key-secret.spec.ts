@@ -44,6 +44,13 @@ describe('secretFromChosenKey', () => {
     expect(lookupPrefixes('rlk:operator-and-more')).toEqual(['rlk:operator']);
   });
 
+  it('looks an operator-chosen key (not rlk_…) up under the label first', () => {
+    expect(lookupPrefixes('my-own-chosen-bootstrap-key-0123456789')).toEqual([
+      'rlk:operator',
+      'my-own-chose',
+    ]);
+  });
+
   it('tells different hashes apart, including different lengths', () => {
     expect(sameHash(hashApiKey('a'), hashApiKey('b'))).toBe(false);
     expect(sameHash(Buffer.from('ab'), Buffer.from('abc'))).toBe(false);

@@ -39,7 +39,10 @@ export function apiKeyPrefix(key: string): string {
  */
 export function lookupPrefixes(key: string): string[] {
   const own = apiKeyPrefix(key);
-  return own === CHOSEN_KEY_PREFIX ? [own] : [own, CHOSEN_KEY_PREFIX];
+  if (own === CHOSEN_KEY_PREFIX) return [own];
+  // Keys we generate start with rlk_; any other is an operator-chosen bootstrap key, looked up
+  // under its label first (its own prefix finds nothing, and an empty answer is never cached).
+  return key.startsWith('rlk_') ? [own, CHOSEN_KEY_PREFIX] : [CHOSEN_KEY_PREFIX, own];
 }
 
 /** A plain SHA-256 is enough: the keys carry 256 bits of entropy, so there is nothing to guess. */

@@ -73,23 +73,29 @@ export class ApiKeyService implements PrincipalResolver {
     });
   }
 
-  async resolve(apiKey: string, requestId: string): Promise<Principal | null> {
+  async resolve(
+    apiKey: string,
+    requestId: string,
+    options: { cachedOnly?: boolean } = {},
+  ): Promise<Principal | null> {
     if (apiKey.length > 512) return null;
     const presented = hashApiKey(apiKey);
     let row: KeyRow | undefined;
     for (const prefix of lookupPrefixes(apiKey)) {
-      const rows = await this.keysByPrefix.get(
-        prefix,
-        () =>
-          this.dataSource.query<KeyRow[]>(
-            `SELECT k.id, k.prefix, k.key_hash, k.last_used_at, p.id AS principal_id,
+      const rows = options.cachedOnly
+        ? (this.keysByPrefix.peek(prefix) ?? [])
+        : await this.keysByPrefix.get(
+            prefix,
+            () =>
+              this.dataSource.query<KeyRow[]>(
+                `SELECT k.id, k.prefix, k.key_hash, k.last_used_at, p.id AS principal_id,
                     p.name AS principal_name, p.role, p.organization_id, p.organization_kind
                FROM api_keys k JOIN principals p ON p.id = k.principal_id
               WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-            [prefix],
-          ),
-        (found) => found.length > 0,
-      );
+                [prefix],
+              ),
+            (found) => found.length > 0,
+          );
       row = rows.find((candidate) => sameHash(candidate.key_hash, presented));
       if (row) break;
     }
@@ -179,6 +185,7 @@ export class ApiKeyService implements PrincipalResolver {
       });
       return { principal, created: false };
     }
+    if (holder.existing === 'refuse') await this.refuseOverPrincipalLimit(manager, organization);
     const inserted: { id: string }[] = await manager.query(
       `INSERT INTO principals (id, organization_id, organization_kind, name, role)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, name) DO NOTHING RETURNING id`,
@@ -204,6 +211,30 @@ export class ApiKeyService implements PrincipalResolver {
       );
     }
     return { principal, created };
+  }
+
+  /**
+   * Invitations stop at PRINCIPALS_PER_ORGANIZATION principals: each principal has its own rate
+   * limit and key cap, so unbounded invitations would multiply both. Locks the organization's
+   * row, so two concurrent invitations cannot both take the last place.
+   */
+  private async refuseOverPrincipalLimit(
+    manager: EntityManager,
+    organization: Organization,
+  ): Promise<void> {
+    const limit = this.config.get('PRINCIPALS_PER_ORGANIZATION');
+    await manager.query(`SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE`, [organization.id]);
+    const [{ principals }]: [{ principals: number }] = await manager.query(
+      `SELECT count(*)::int AS principals FROM principals WHERE organization_id = $1`,
+      [organization.id],
+    );
+    if (principals >= limit) {
+      throw new Conflict(
+        'principal-limit-reached',
+        `${organization.name} already has ${principals} principals, the most an organization may invite; ask an admin`,
+        { limit },
+      );
+    }
   }
 
   /** Locks the principal's row, so two concurrent issues cannot both take the last place. */

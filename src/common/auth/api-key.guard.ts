@@ -54,9 +54,13 @@ export class ApiKeyGuard implements CanActivate {
     const match = BEARER.exec(request.headers.authorization ?? '');
     if (!match) throw unauthenticated('Send an API key as "Authorization: Bearer <key>"');
     const address = clientAddress(request.ip);
+    // A blocked address still uses the keys already known (cached: no lookup to spend), so an
+    // attacker behind the same NAT or /64 cannot lock out its neighbours' valid keys.
     const blockedFor = this.rateLimiter.authenticationBlocked(address);
-    if (blockedFor > 0) throw tooManyFailures(blockedFor);
-    const principal = await this.principals.resolve(match[1], request.id);
+    const principal = await this.principals.resolve(match[1], request.id, {
+      cachedOnly: blockedFor > 0,
+    });
+    if (!principal && blockedFor > 0) throw tooManyFailures(blockedFor);
     if (!principal) {
       const failures = await this.rateLimiter.failedAuthentication(address);
       if (!failures.allowed) throw tooManyFailures(failures.resetSeconds);

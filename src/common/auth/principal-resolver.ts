@@ -5,5 +5,13 @@ import { Principal } from './principal';
  * The organizations module provides it; the guard in common/ only knows this contract.
  */
 export abstract class PrincipalResolver {
-  abstract resolve(apiKey: string, requestId: string): Promise<Principal | null>;
+  /**
+   * `cachedOnly`: answer from memory alone (null when the key is not cached), for an address
+   * blocked after too many failures — its known keys still work, unknown ones cost nothing.
+   */
+  abstract resolve(
+    apiKey: string,
+    requestId: string,
+    options?: { cachedOnly?: boolean },
+  ): Promise<Principal | null>;
 }

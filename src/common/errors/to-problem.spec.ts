@@ -47,6 +47,28 @@ describe('toProblem', () => {
     });
   });
 
+  it("answers 503 database-busy for the pool's other timeout wording, a full server and a statement timeout", () => {
+    const withCode = (code: string) => Object.assign(new Error('db'), { code });
+    const wrapped = (code: string) =>
+      Object.assign(new Error('query failed'), { driverError: { code } });
+    for (const error of [
+      new Error('Connection terminated due to connection timeout'),
+      withCode('53300'),
+      wrapped('57014'),
+    ]) {
+      expect(toProblem(error, 'r')).toMatchObject({
+        status: 503,
+        headers: { 'Retry-After': '1' },
+        body: { type: 'https://rights-ledger.dev/problems/database-busy', status: 503 },
+      });
+    }
+    // A statement cut by its timeout is logged; the other causes are load.
+    expect(toProblem(wrapped('57014'), 'r').unexpected).toBe(true);
+    expect(toProblem(withCode('53300'), 'r').unexpected).toBe(false);
+    // Other database errors stay ours: 500.
+    expect(toProblem(withCode('23505'), 'r').status).toBe(500);
+  });
+
   it('tells an unknown route from a missing resource', () => {
     expect(toProblem(new NotFoundException('Cannot GET /x'), 'r').body.type).toBe(
       'https://rights-ledger.dev/problems/route-not-found',

@@ -47,18 +47,19 @@ export function toProblem(exception: unknown, requestId: string | undefined): Pr
       unexpected: status >= 500,
     };
   }
-  if (isPoolExhausted(exception)) {
+  if (isDatabaseBusy(exception)) {
     return {
       status: 503,
       body: withId(
         problem(
           'database-busy',
           503,
-          `Every database connection stayed busy past DATABASE_ACQUIRE_TIMEOUT_MS; try again shortly`,
+          `The database could not serve this request in time (every connection busy, or the statement ran too long); nothing was done, try again shortly`,
         ),
       ),
       headers: { 'Retry-After': '1' },
-      unexpected: false,
+      // A statement cut by statement_timeout is worth a look (logged); a busy pool is load.
+      unexpected: sqlState(exception) === STATEMENT_TIMEOUT,
     };
   }
   return {
@@ -75,9 +76,27 @@ export function toProblem(exception: unknown, requestId: string | undefined): Pr
   };
 }
 
-/** pg's pool gave up waiting for a free connection (its connectionTimeoutMillis). */
-function isPoolExhausted(exception: unknown): boolean {
-  return (
-    exception instanceof Error && exception.message === 'timeout exceeded when trying to connect'
-  );
+const STATEMENT_TIMEOUT = '57014';
+const TOO_MANY_CONNECTIONS = '53300';
+
+function sqlState(exception: unknown): string | undefined {
+  const error = exception as { code?: unknown; driverError?: { code?: unknown } };
+  const code = error?.driverError?.code ?? error?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * The database could not serve the request in time: pg's pool gave up waiting for a free
+ * connection (connectionTimeoutMillis, in either of its wordings), the server has no connection
+ * to spare, or the statement ran past statement_timeout. Nothing was done; a retry may succeed.
+ */
+function isDatabaseBusy(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  if (
+    exception.message === 'timeout exceeded when trying to connect' ||
+    exception.message === 'Connection terminated due to connection timeout'
+  )
+    return true;
+  const state = sqlState(exception);
+  return state === STATEMENT_TIMEOUT || state === TOO_MANY_CONNECTIONS;
 }

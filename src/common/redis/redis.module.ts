@@ -33,6 +33,10 @@ class RedisCloser implements OnApplicationShutdown {
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
           connectTimeout: 2000,
+          // A Redis that hangs (rather than refusing) must not hold every request: a count that
+          // takes longer fails, and each route's fail-open or fail-closed rule applies. This
+          // client runs no blocking commands (BullMQ has its own connections).
+          commandTimeout: 500,
           // Commands issued in one tick (concurrent requests' rate-limit counts) share one write.
           enableAutoPipelining: true,
         });
