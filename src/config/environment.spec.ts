@@ -50,6 +50,7 @@ describe('validateEnvironment', () => {
       DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 60000,
       PUBLIC_BASE_URL: 'http://localhost:3000',
       STATEMENT_CSV_CONCURRENCY: 4,
+      UPLOAD_QUOTA_BYTES_PER_DAY: 274877906944,
     });
   });
 

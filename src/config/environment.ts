@@ -57,6 +57,7 @@ export interface Environment {
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
   PUBLIC_BASE_URL: string;
   STATEMENT_CSV_CONCURRENCY: number;
+  UPLOAD_QUOTA_BYTES_PER_DAY: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -157,6 +158,13 @@ const schema = Joi.object<Environment, true>({
     .default('http://localhost:3000'),
   // Statement CSV downloads streamed at once per process, each on a connection of its own.
   STATEMENT_CSV_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
+  // Bytes of uploads (usage reports and catalogue imports together) one organization may store
+  // in any 24 hours: four usage reports of the largest size by default (256 GiB).
+  UPLOAD_QUOTA_BYTES_PER_DAY: Joi.number()
+    .integer()
+    .min(1024)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(256 * 1024 ** 3),
 });
 
 export class EnvironmentError extends Error {}

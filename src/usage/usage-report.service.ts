@@ -12,7 +12,9 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { isCalendarDate } from '../catalogue/work-rules';
 import { Principal } from '../common/auth/principal';
 import { decodeCursor, pageOf } from '../common/pagination/page';
-import { uploadBody } from '../common/uploads/upload-body';
+import { UploadBody, uploadBody } from '../common/uploads/upload-body';
+import { UploadQuota } from '../common/uploads/upload-quota';
+import { uploadQuotaExceeded } from '../common/uploads/upload-quota-rules';
 import { UploadSlots } from '../common/uploads/upload-slots';
 import { RepeatWatch } from './repeat-watch';
 import { Lines, Received, stageLines, stageNdjson } from './stage-lines';
@@ -78,6 +80,7 @@ export class UsageReportService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly slots: UploadSlots,
+    private readonly quota: UploadQuota,
   ) {
     logQueueErrors(queue);
   }
@@ -86,6 +89,7 @@ export class UsageReportService {
    * A streamed report holds a pooled connection while its body arrives: it takes one of the
    * organization's upload slots first (429 when none is free) and gives it back however it ends.
    * A JSON report is read whole (BODY_LIMIT_BYTES) before the route runs: it needs no slot.
+   * Either counts against the organization's upload quota (UploadQuota) once it is stored.
    */
   async receive(
     actor: Principal,
@@ -111,7 +115,9 @@ export class UsageReportService {
   ): Promise<{ status: number; report: UsageReportResponse }> {
     let header: Header;
     let lines: Lines = [];
-    let streamed: Readable | null = null;
+    let raw: Readable | null = null;
+    /** A JSON report's size for the quota: its canonical JSON (hashed anyway), in bytes. */
+    let jsonBytes = 0;
     const hash = createHash('sha256').update(`${format}\n`);
     if (format === 'json') {
       if (Object.keys(query).length) {
@@ -127,7 +133,9 @@ export class UsageReportService {
         lineCount: dto.totals.lineCount,
         units: dto.totals.units,
       };
-      hash.update(canonicalJson(body));
+      const canonical = canonicalJson(body);
+      hash.update(canonical);
+      jsonBytes = Buffer.byteLength(canonical);
       lines = jsonLines(dto.lines);
     } else {
       if (!(body instanceof Readable))
@@ -143,25 +151,32 @@ export class UsageReportService {
         units: dto.units,
       };
       hash.update(canonicalJson(header)).update('\n');
-      const source = uploadBody(body, {
+      raw = body;
+    }
+    refusePeriod(header);
+    const read = (quotaBytes?: number): UploadBody | null =>
+      raw &&
+      uploadBody(raw, {
         maxBytes: this.config.get('USAGE_MAX_BYTES'),
+        quotaBytes,
         idleTimeoutMs: this.config.get('UPLOAD_IDLE_TIMEOUT_MS'),
         minBytesPerSecond: this.config.get('UPLOAD_MIN_BYTES_PER_SECOND'),
         hash,
       });
-      streamed = source;
-      if (format === 'csv') {
-        lines = readCsv(source, {
-          headerProblem: usageCsvHeaderProblem,
-          toInput: usageCsvRecordToInput,
-        });
-      }
-    }
-    refusePeriod(header);
 
+    // A replay stores nothing: it is read for its hash, whatever the quota has left.
     const existing = await this.findByReportId(actor, header.reportId);
-    if (existing) return this.replay(existing, await drain(streamed, hash));
+    if (existing) return this.replay(existing, await drain(read(), hash));
     if (header.supersedes) await this.refuseSupersession(actor, header);
+    const remaining = await this.quota.remaining(actor.organizationId);
+    if (jsonBytes > remaining) throw uploadQuotaExceeded(remaining);
+    const streamed = read(remaining);
+    if (streamed && format === 'csv') {
+      lines = readCsv(streamed, {
+        headerProblem: usageCsvHeaderProblem,
+        toInput: usageCsvRecordToInput,
+      });
+    }
 
     const id = newId();
     const runner = this.dataSource.createQueryRunner();
@@ -227,6 +242,12 @@ export class UsageReportService {
           actor.id,
           received.lineIds.suspected(),
         ],
+      );
+      await this.quota.record(
+        runner.manager,
+        actor.organizationId,
+        streamed ? streamed.bytes : jsonBytes,
+        { usageReportId: id },
       );
       if (rejection) await runner.query(`DROP TABLE ${stage}`);
       await this.audit.record(runner.manager, actor, {

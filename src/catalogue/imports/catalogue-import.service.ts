@@ -16,6 +16,7 @@ import { AuditService } from '../../organizations/audit.service';
 import { todayUtc } from '../work-inputs';
 import { isCalendarDate } from '../work-rules';
 import { uploadBody } from '../../common/uploads/upload-body';
+import { UploadQuota } from '../../common/uploads/upload-quota';
 import { UploadSlots } from '../../common/uploads/upload-slots';
 import {
   CatalogueImportResponse,
@@ -65,11 +66,13 @@ export class CatalogueImportService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly slots: UploadSlots,
+    private readonly quota: UploadQuota,
   ) {}
 
   /**
    * The upload holds a pooled connection while its body arrives: it takes one of the
    * organization's upload slots first (429 when none is free) and gives it back however it ends.
+   * Its bytes count against the organization's upload quota (UploadQuota) once it is stored.
    */
   async start(
     actor: Principal,
@@ -102,6 +105,7 @@ export class CatalogueImportService {
         },
       ]);
     }
+    const remaining = await this.quota.remaining(actor.organizationId);
     const id = newId();
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
@@ -118,6 +122,7 @@ export class CatalogueImportService {
       const received = { lastLine: 0 };
       const source = uploadBody(body, {
         maxBytes: this.config.get('IMPORT_MAX_BYTES'),
+        quotaBytes: remaining,
         idleTimeoutMs: this.config.get('UPLOAD_IDLE_TIMEOUT_MS'),
         minBytesPerSecond: this.config.get('UPLOAD_MIN_BYTES_PER_SECOND'),
       });
@@ -138,6 +143,9 @@ export class CatalogueImportService {
         `UPDATE catalogue_imports SET lines_read = $2, received_at = now() WHERE id = $1`,
         [id, received.lastLine],
       );
+      await this.quota.record(runner.manager, actor.organizationId, source.bytes, {
+        catalogueImportId: id,
+      });
       await this.audit.record(runner.manager, actor, {
         action: 'catalogue-import.create',
         resourceType: 'catalogue-import',
