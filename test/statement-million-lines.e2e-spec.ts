@@ -7,7 +7,8 @@ import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { calculatedRun } from './factories/royalties.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
-import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
+import { financeKey } from './support/payouts';
+import { startTestApp, TestApp } from './support/test-app';
 
 const LINES = 1_000_000;
 /** `npm start`'s cap (package.json): the api must serve any statement inside it. */
@@ -109,14 +110,7 @@ describe('a statement of 1,000,000 lines within the api heap cap', () => {
   beforeAll(async () => {
     t = await startTestApp();
     publisher = await createOrganization(t.http);
-    const me = await t.http.get('/v1/me', ADMIN_KEY);
-    finance = (
-      await t.http.post(
-        `/v1/organizations/${me.body.organization.id as string}/api-keys`,
-        ADMIN_KEY,
-        { principalName: `finance-${Math.random().toString(36).slice(2)}`, role: 'finance' },
-      )
-    ).body.key;
+    finance = await financeKey(t);
     const [ada, bob] = [
       await createPayee(t.http, publisher.key),
       await createPayee(t.http, publisher.key),

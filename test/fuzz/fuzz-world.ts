@@ -31,7 +31,7 @@ export type ResourceKind =
   | 'payout-run'
   | 'reconciliation';
 
-export const KIND_BY_SEGMENT: Record<string, ResourceKind> = {
+const KIND_BY_SEGMENT: Record<string, ResourceKind> = {
   organizations: 'organization',
   'api-keys': 'api-key',
   payees: 'payee',

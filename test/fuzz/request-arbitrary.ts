@@ -134,7 +134,7 @@ function dateArbitrary(): fc.Arbitrary<string> {
   return fc.constantFrom('2027-01-01', '2027-06-01', '2027-06-30', '2027-12-31', '2026-11-30');
 }
 
-export function valueOf(
+function valueOf(
   doc: OpenApiDocument,
   world: FuzzWorld,
   input: Schema | undefined,

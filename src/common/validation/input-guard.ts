@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { DomainError } from '../errors/domain-error';
 import { findInputHazard, InputHazard } from './input-hazards';
 
-export class InputRefused extends DomainError {
+class InputRefused extends DomainError {
   constructor(hazard: InputHazard) {
     super(hazard.code, 400, hazard.message, {
       errors: [{ field: hazard.field, messages: [hazard.message] }],
