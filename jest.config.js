@@ -3,6 +3,10 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   reporters: ['default', ['<rootDir>/test/support/summary-reporter.js', { label: 'unit' }]],
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/emulator/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/emulator/**/*.spec.ts',
+    '<rootDir>/console/src/**/*.spec.ts',
+  ],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
 };

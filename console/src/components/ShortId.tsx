@@ -1,0 +1,36 @@
+import { ActionIcon, CopyButton, Group, Text, Tooltip } from '@mantine/core';
+
+/** An id shown short (its first 8 characters) with a button that copies the whole of it. */
+export function ShortId({ id, label = 'id' }: { id: string | null | undefined; label?: string }) {
+  if (!id)
+    return (
+      <Text span c="dimmed">
+        —
+      </Text>
+    );
+  return (
+    <Group gap={4} wrap="nowrap" component="span">
+      <Text span ff="monospace" size="sm" title={id}>
+        {id.slice(0, 8)}
+      </Text>
+      <CopyButton value={id} timeout={1500}>
+        {({ copied, copy }) => (
+          <Tooltip label={copied ? 'Copied' : `Copy ${label}`} withArrow>
+            <ActionIcon
+              variant="subtle"
+              size="xs"
+              color={copied ? 'teal' : 'gray'}
+              aria-label={`Copy ${label} ${id}`}
+              onClick={(event) => {
+                event.stopPropagation();
+                copy();
+              }}
+            >
+              {copied ? '✓' : '⧉'}
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </CopyButton>
+    </Group>
+  );
+}

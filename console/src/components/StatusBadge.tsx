@@ -1,0 +1,55 @@
+import { Badge } from '@mantine/core';
+
+/**
+ * One colour and one word per state, everywhere (docs/CONSOLE.md): in progress blue, waiting on a
+ * person amber, done green, failed red, cancelled or superseded grey.
+ */
+const COLOURS: Record<string, string> = {
+  draft: 'gray',
+  received: 'blue',
+  processing: 'blue',
+  calculating: 'blue',
+  pending: 'blue',
+  executing: 'blue',
+  running: 'blue',
+  issuing: 'blue',
+  calculated: 'yellow',
+  'awaiting-approval': 'yellow',
+  proposed: 'yellow',
+  held: 'yellow',
+  'partially-paid': 'yellow',
+  outstanding: 'yellow',
+  open: 'yellow',
+  posted: 'green',
+  paid: 'green',
+  completed: 'green',
+  accepted: 'green',
+  active: 'green',
+  matched: 'green',
+  balanced: 'green',
+  failed: 'red',
+  refused: 'red',
+  rejected: 'red',
+  difference: 'red',
+  'completed-with-failures': 'orange',
+  cancelled: 'gray',
+  superseded: 'gray',
+  terminated: 'gray',
+  expired: 'gray',
+  retired: 'gray',
+  released: 'gray',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    // Dark text on a light tint keeps WCAG AA contrast for every colour.
+    <Badge
+      variant="light"
+      color={COLOURS[status] ?? 'gray'}
+      radius="sm"
+      styles={{ label: { textTransform: 'none' } }}
+    >
+      {status.replace(/-/g, ' ')}
+    </Badge>
+  );
+}

@@ -1,0 +1,6 @@
+import { PageHeader } from '../../components/PageHeader';
+
+// Placeholder until the page is built (issue 17).
+export default function PayeeHolds() {
+  return <PageHeader title="PayeeHolds" />;
+}
