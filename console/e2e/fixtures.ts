@@ -1,0 +1,63 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What serve.ts seeded through the API (demo/story.ts): keys and ids. */
+export interface World {
+  baseURL: string;
+  databaseUrl: string | null;
+  stripeUrl: string;
+  adminKey: string;
+  operator: { operatorId: string; alice: string; bob: string };
+  publishers: {
+    name: string;
+    key: string;
+    organizationId: string;
+    payees: { id: string; name: string }[];
+    works: { id: string; title: string }[];
+  }[];
+  licensee: { name: string; key: string; organizationId: string; reportId: string; units: string };
+}
+
+let world: World | undefined;
+export function seeded(): World {
+  world ??= JSON.parse(
+    readFileSync(join(__dirname, '..', '..', '.data', 'console-e2e.json'), 'utf8'),
+  ) as World;
+  return world;
+}
+
+/** Signs in through the sign-in page, as a person would. */
+export async function signIn(page: Page, key: string, path = '/'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** A second person, in a browser context (cookies) of their own. */
+export async function personIn(browser: Browser, key: string, path = '/'): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, key, path);
+  return page;
+}
+
+/** axe on the page as it is: no serious or critical violation (docs/CONSOLE.md). */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const grave = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  expect(grave, grave.join('\n')).toEqual([]);
+}
+
+/** The page at 1440 × 900 into docs/console/<workspace>-<page>.png, committed and shown in the README. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'console', `${name}.png`) });
+}
