@@ -188,11 +188,19 @@ describe('the console, served by the api at /', () => {
     expect(response.body).toMatchObject({ type: `${PROBLEM}route-not-found`, status: 404 });
   });
 
-  it('refuses a path no route can take as problem+json', async () => {
-    const response = await t.http.get('/works/a%00b');
-    expect(response.status).toBe(400);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body.type).toBe(`${PROBLEM}invalid-characters`);
+  it('never serves a file for a path holding a NUL or a backslash: the page at most', async () => {
+    expectPage(await t.http.get('/works/a%00b'));
+    const nul = await t.http.get('/assets/app-abc123.js%00');
+    expect(nul.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(nul.text).not.toContain(SCRIPT.trim());
+    expect((await t.http.get('/assets%5capp-abc123.js')).text).toBe(INDEX);
+  });
+
+  it("keeps the router's own answers under the API's prefixes", async () => {
+    const response = await t.http.get(`/v1/works/${'a'.repeat(5000)}`, ADMIN_KEY);
+    expect(response.status).toBe(414);
+    expect(response.body.type).toBe(`${PROBLEM}path-parameter-too-long`);
+    expect((await t.http.get('/v1/works/%E0%A4%A', ADMIN_KEY)).status).toBe(400);
   });
 });
 

@@ -109,43 +109,42 @@ class ConsoleNotBuilt extends DomainError {
   }
 }
 
+/** The console's answer to a GET or HEAD, or undefined to let the API answer (its 404). */
+async function answer(root: string, request: FastifyRequest, reply: FastifyReply) {
+  const path = decodedPath(request.url);
+  if (path === undefined || isApiPath(path)) return undefined;
+  const file = await fileInside(root, path);
+  if (file === 'index.html') return sendPage(root, reply, file);
+  if (file) {
+    const headers = path.startsWith(ASSETS_PREFIX) ? ASSET_HEADERS : FILE_HEADERS;
+    return reply.headers(headers).sendFile(file, root, { cacheControl: false });
+  }
+  if (path.startsWith(ASSETS_PREFIX)) return undefined;
+  if (!(await fileInside(root, '/index.html'))) {
+    const result = toProblem(new ConsoleNotBuilt(), request.id);
+    return reply.status(result.status).type(PROBLEM_CONTENT_TYPE).send(result.body);
+  }
+  return sendPage(root, reply, 'index.html');
+}
+
+function sendPage(root: string, reply: FastifyReply, file: string): FastifyReply {
+  return reply.headers(PAGE_HEADERS).sendFile(file, root, { cacheControl: false });
+}
+
 /**
- * Registers the console on the api's Fastify instance, before Nest's routes: a GET (and HEAD)
- * of a file of the build answers the file; of an `/assets/` file that does not exist, 404; of
- * any other path outside the API's prefixes, index.html (the console routes in the browser).
+ * Registers the console on the api's Fastify instance: a GET or HEAD that no route of the API
+ * matched (Fastify's 404 route, `request.is404`) answers a file of the build if it names one;
+ * an `/assets/` file that does not exist, and any path under the API's prefixes, keep the API's
+ * 404 problem; any other path answers index.html (the console routes in the browser). No route
+ * of its own, so the router's answers (a malformed path, an overlong parameter) stay as they were.
  */
 export async function serveConsole(fastify: FastifyInstance, directory: string): Promise<void> {
   const root = resolve(directory);
-  // Only reply.sendFile: the one route below decides what is served.
+  // Only reply.sendFile: the hook below decides what is served.
   await fastify.register(fastifyStatic, { serve: false });
-
-  const sendPage = (reply: FastifyReply, file: string) =>
-    reply.headers(PAGE_HEADERS).sendFile(file, root, { cacheControl: false });
-
-  fastify.route({
-    method: 'GET',
-    url: '/*',
-    // Errors of this route (a refused path from the input guard) answer as problem+json too.
-    errorHandler: (error, request, reply) => {
-      const result = toProblem(error, request.id);
-      void reply
-        .status(result.status)
-        .headers(result.headers)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(result.body);
-    },
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const path = decodedPath(request.url);
-      if (path === undefined || isApiPath(path)) return reply.callNotFound();
-      const file = await fileInside(root, path);
-      if (file === 'index.html') return sendPage(reply, file);
-      if (file) {
-        const headers = path.startsWith(ASSETS_PREFIX) ? ASSET_HEADERS : FILE_HEADERS;
-        return reply.headers(headers).sendFile(file, root, { cacheControl: false });
-      }
-      if (path.startsWith(ASSETS_PREFIX)) return reply.callNotFound();
-      if (!(await fileInside(root, '/index.html'))) throw new ConsoleNotBuilt();
-      return sendPage(reply, 'index.html');
-    },
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.is404 || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+    // An answer sent here ends the request; none lets the API's 404 handler answer.
+    return answer(root, request, reply);
   });
 }
