@@ -20,10 +20,10 @@ FROM deps AS build
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build
-# The browser console (a Vite build: index.html and hashed assets/), served by the api at `/`.
+# The browser console (a Vite build into console/dist: index.html and hashed assets/), served by
+# the api at `/`: `npm run build` is `nest build && npm run build:console`.
 COPY console ./console
-RUN npm run build:console
+RUN npm run build
 
 # --- prod-deps: production dependencies only ---------------------------------
 FROM ${NODE_IMAGE} AS prod-deps
