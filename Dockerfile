@@ -15,11 +15,14 @@ ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-# --- build: compile src/ and migrations/ to dist/ ----------------------------
+# --- build: compile src/ and migrations/ to dist/, the console to console/dist/ --
 FROM deps AS build
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+# The browser console (a Vite build into console/dist: index.html and hashed assets/), served by
+# the api at `/`: `npm run build` is `nest build && npm run build:console`.
+COPY console ./console
 RUN npm run build
 
 # --- prod-deps: production dependencies only ---------------------------------
@@ -43,6 +46,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Found from dist/src/console/serve-console.js as <dir holding package.json>/console/dist (CONSOLE_DIR).
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 3000
 # No curl in the slim image: ask node. Only meaningful for the api; the worker

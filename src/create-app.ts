@@ -10,6 +10,7 @@ import { registerStreamedBodies } from './common/streaming-body';
 import { registerXmlBodies } from './common/xml-body';
 import { correlationIdFromHeaders, newRequestId } from './common/request-id';
 import { Environment } from './config/environment';
+import { consoleDirectory, serveConsole } from './console/serve-console';
 import { RSL_BODY_TYPES, RSL_IMPORT_ROUTE } from './licensing/rsl/rsl-vocabulary';
 import { setupOpenApi } from './openapi';
 import { STRIPE_WEBHOOK_ROUTE } from './payouts/stripe-webhooks.controller';
@@ -55,6 +56,7 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     done();
   });
   setupOpenApi(app);
+  await serveConsole(fastify, consoleDirectory(env.CONSOLE_DIR));
   await app.init();
   return app;
 }

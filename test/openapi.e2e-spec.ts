@@ -43,6 +43,8 @@ function concrete(path: string): string {
 
 /** Ids that are not ours (Stripe's, the licensee's, the publisher's) or not always a UUID. */
 const NON_UUID_IDS = new Set([
+  // Not an id: how the overview's royalties are grouped (period | publisher).
+  'groupBy',
   'externalId',
   'reportId',
   'lineId',
@@ -151,6 +153,9 @@ describe('OpenAPI document', () => {
       'GET /v1/catalogue-imports/{id}/errors',
       'GET /v1/invoices',
       'GET /v1/ledger/accounts/{id}/entries',
+      'GET /v1/ledger/overview',
+      'GET /v1/ledger/overview/payouts',
+      'GET /v1/ledger/overview/royalties',
       'GET /v1/ledger/trial-balance',
       'GET /v1/ledger/verify',
       'GET /v1/licence-check',

@@ -58,6 +58,7 @@ export interface Environment {
   PUBLIC_BASE_URL: string;
   STATEMENT_CSV_CONCURRENCY: number;
   UPLOAD_QUOTA_BYTES_PER_DAY: number;
+  CONSOLE_DIR?: string;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -165,6 +166,8 @@ const schema = Joi.object<Environment, true>({
     .min(1024)
     .max(Number.MAX_SAFE_INTEGER)
     .default(256 * 1024 ** 3),
+  // The console's build (index.html, assets/), served at `/`; default console/dist in the project.
+  CONSOLE_DIR: Joi.string(),
 });
 
 export class EnvironmentError extends Error {}
