@@ -1,0 +1,25 @@
+// Only the parts of ECharts the console draws (bars and lines on a grid, tooltips, legends), so the
+// chart chunk stays small; loaded on demand by Chart.tsx, after the page around it is usable.
+import { BarChart, LineChart } from 'echarts/charts';
+import {
+  AriaComponent,
+  DatasetComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+echarts.use([
+  BarChart,
+  LineChart,
+  AriaComponent,
+  DatasetComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  SVGRenderer,
+]);
+
+export { echarts };
