@@ -1,0 +1,35 @@
+import { SimpleGrid, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+export interface Fact {
+  label: string;
+  value: ReactNode;
+}
+
+/**
+ * A detail page's header figures as a description list (`<dl>`): each label above its value,
+ * dense, in a grid that wraps on narrow screens.
+ */
+export function FactGrid({ facts, label }: { facts: Fact[]; label?: string }) {
+  return (
+    <SimpleGrid
+      component="dl"
+      aria-label={label}
+      cols={{ base: 2, sm: 3, lg: 6 }}
+      spacing="md"
+      verticalSpacing="sm"
+      m={0}
+    >
+      {facts.map((fact) => (
+        <div key={fact.label}>
+          <Text component="dt" size="xs" c="dimmed">
+            {fact.label}
+          </Text>
+          <Text component="dd" size="sm" m={0}>
+            {fact.value}
+          </Text>
+        </div>
+      ))}
+    </SimpleGrid>
+  );
+}
