@@ -1,4 +1,4 @@
-import { SimpleGrid, Text } from '@mantine/core';
+import { SimpleGrid, Text, type SimpleGridProps } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 export interface Fact {
@@ -10,12 +10,21 @@ export interface Fact {
  * A detail page's header figures as a description list (`<dl>`): each label above its value,
  * dense, in a grid that wraps on narrow screens.
  */
-export function FactGrid({ facts, label }: { facts: Fact[]; label?: string }) {
+export function FactGrid({
+  facts,
+  label,
+  cols = { base: 2, sm: 3, lg: 6 },
+}: {
+  facts: Fact[];
+  label?: string;
+  /** Columns by breakpoint (of the window): fewer inside a modal. */
+  cols?: SimpleGridProps['cols'];
+}) {
   return (
     <SimpleGrid
       component="dl"
       aria-label={label}
-      cols={{ base: 2, sm: 3, lg: 6 }}
+      cols={cols}
       spacing="md"
       verticalSpacing="sm"
       m={0}

@@ -301,6 +301,7 @@ function RecordPaymentModal({
         <Stack>
           <FactGrid
             label="Invoice"
+            cols={3}
             facts={[
               { label: 'Period', value: formatPeriod(invoice.periodStart, invoice.periodEnd) },
               {

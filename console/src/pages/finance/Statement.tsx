@@ -1,5 +1,6 @@
 import { Anchor, Button, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ApiProblem, isProblem } from '../../api/problem';
@@ -153,7 +154,7 @@ function StatementDetail({ statement: s }: { statement: Statement }) {
                   </Text>
                 ),
               },
-              { key: 'kind', header: 'Kind', render: (l) => l.kind },
+              { key: 'kind', header: 'Kind', render: (l) => <Nowrap>{l.kind}</Nowrap> },
               {
                 key: 'work',
                 header: 'Work',
@@ -168,13 +169,13 @@ function StatementDetail({ statement: s }: { statement: Statement }) {
                     </Tooltip>
                   ),
               },
-              { key: 'usage', header: 'Usage', render: (l) => l.usage ?? '—' },
+              { key: 'usage', header: 'Usage', render: (l) => <Nowrap>{l.usage ?? '—'}</Nowrap> },
               {
                 key: 'units',
                 header: 'Units',
                 align: 'right',
                 render: (l) => (
-                  <Text span size="sm" className="figure">
+                  <Text span size="sm" className="figure" style={{ whiteSpace: 'nowrap' }}>
                     {l.units === null ? '—' : `${l.units}${l.unit ? ` ${l.unit}` : ''}`}
                   </Text>
                 ),
@@ -184,7 +185,7 @@ function StatementDetail({ statement: s }: { statement: Statement }) {
                 header: 'Rate (minor units)',
                 align: 'right',
                 render: (l) => (
-                  <Text span size="sm" className="figure">
+                  <Text span size="sm" className="figure" style={{ whiteSpace: 'nowrap' }}>
                     {describeRate(l) ?? '—'}
                   </Text>
                 ),
@@ -259,5 +260,13 @@ function StatementDetail({ statement: s }: { statement: Statement }) {
         </div>
       </Stack>
     </>
+  );
+}
+
+function Nowrap({ children }: { children: ReactNode }) {
+  return (
+    <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
+      {children}
+    </Text>
   );
 }

@@ -168,7 +168,9 @@ function FilterButton({ label, onClick }: { label: string; onClick: () => void }
           onClick();
         }}
       >
-        ⧩
+        <svg width="12" height="12" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M3 4h18l-7 8v6l-4 2v-8z" fill="none" stroke="currentColor" strokeWidth="2" />
+        </svg>
       </ActionIcon>
     </Tooltip>
   );
