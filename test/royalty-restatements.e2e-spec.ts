@@ -213,8 +213,19 @@ describe('royalty restatements', () => {
         adjustmentExact: '-38.65',
         adjustmentAmount: -39,
         adjustmentCommission: -4,
+        paymentStatus: 'not-issued',
+        paid: 0,
+        outstanding: 0,
       }),
     ]);
+    // The run's invoices that restate a posted period, and none of January's.
+    const adjusted = (q: string) =>
+      t.http.get(`/v1/invoices?${q}&adjusted=true`, finance).then((r) => r.body.data);
+    expect(await adjusted(`runId=${february.id}`)).toEqual(invoices);
+    expect(
+      (await t.http.get(`/v1/invoices?runId=${february.id}&adjusted=false`, finance)).body.data,
+    ).toEqual([]);
+    expect(await adjusted(`runId=${january.id}`)).toEqual([]);
     const charges = await t.sql<{
       kind: string;
       work_id: string;

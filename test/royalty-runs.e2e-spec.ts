@@ -14,8 +14,9 @@ describe('royalty runs', () => {
   let otherPublisher: OrganizationFixture;
   let licensee: OrganizationFixture;
   let finance: string;
-  let payees: { id: string }[];
+  let payees: { id: string; name: string }[];
   let defaultPayee: string;
+  let defaultPayeeName: string;
   let w1: { id: string };
   let w2: { id: string };
   let agreementId: string;
@@ -49,12 +50,10 @@ describe('royalty runs', () => {
     w2 = await createWork(t.http, publisher.key, {
       identifiers: [{ scheme: 'isbn', value: freshIsbn().isbn13 }],
     });
-    defaultPayee = (
-      await t.sql<{ id: string }>(
-        `SELECT id FROM payees WHERE organization_id = $1 AND is_default`,
-        [publisher.id],
-      )
-    )[0].id;
+    [{ id: defaultPayee, name: defaultPayeeName }] = await t.sql<{ id: string; name: string }>(
+      `SELECT id, name FROM payees WHERE organization_id = $1 AND is_default`,
+      [publisher.id],
+    );
     const offer = await t.http.post(
       '/v1/licence-offers',
       publisher.key,
@@ -111,8 +110,23 @@ describe('royalty runs', () => {
         amount: 27932,
         commission: 2793,
         payeeTotal: 25139,
+        licenseeId: licensee.id,
+        licenseeName: licensee.name,
+        publisherId: publisher.id,
+        publisherName: publisher.name,
+        // A preview is issued to nobody: nothing is owed on it yet.
+        paid: 0,
+        outstanding: 0,
+        paymentStatus: 'not-issued',
       }),
     ]);
+    const issued = (status: string) =>
+      t.http
+        .get(`/v1/invoices?runId=${created.body.id as string}&status=${status}`, finance)
+        .then((r) => r.body.data as { id: string }[]);
+    expect(await issued('outstanding')).toEqual([]);
+    expect(await issued('paid')).toEqual([]);
+    expect(await issued('all')).toEqual(invoices.body.data);
     // Nothing is visible to the parties, nor in the ledger, before posting.
     expect((await t.http.get('/v1/statements', publisher.key)).body.data).toEqual([]);
     expect((await t.http.get('/v1/invoices', licensee.key)).body.data).toEqual([]);
@@ -153,7 +167,42 @@ describe('royalty runs', () => {
     );
     expect(transactions).toHaveLength(1);
 
+    expect(await issued('outstanding')).toEqual([
+      expect.objectContaining({ amount: 27932, paid: 0, outstanding: 27932 }),
+    ]);
+    expect((await issued('outstanding'))[0]).toMatchObject({ paymentStatus: 'outstanding' });
+
     const statements = await t.http.get('/v1/statements', publisher.key);
+    // Each statement names its payee and publisher.
+    const names = Object.fromEntries(
+      (
+        statements.body.data as {
+          payeeId: string;
+          payeeName: string;
+          publisherId: string;
+          publisherName: string;
+        }[]
+      ).map((s) => [s.payeeId, [s.payeeName, s.publisherId, s.publisherName]]),
+    );
+    expect(names).toEqual({
+      [payees[0].id]: [payees[0].name, publisher.id, publisher.name],
+      [payees[1].id]: [payees[1].name, publisher.id, publisher.name],
+      [payees[2].id]: [payees[2].name, publisher.id, publisher.name],
+      [defaultPayee]: [defaultPayeeName, publisher.id, publisher.name],
+    });
+    // Finance filters by publisher (and by run and payee together).
+    const byPublisher = (query: string) =>
+      t.http.get(`/v1/statements?${query}`, finance).then((r) => r.body.data as { id: string }[]);
+    const ids = (rows: { id: string }[]) => rows.map((row) => row.id).sort();
+    expect(ids(await byPublisher(`publisherId=${publisher.id}`))).toEqual(
+      ids(statements.body.data),
+    );
+    expect(await byPublisher(`publisherId=${otherPublisher.id}`)).toEqual([]);
+    expect(
+      await byPublisher(
+        `publisherId=${publisher.id}&runId=${created.body.id as string}&payeeId=${payees[1].id}`,
+      ),
+    ).toEqual([expect.objectContaining({ payeeId: payees[1].id, payeeName: payees[1].name })]);
     const net = Object.fromEntries(
       (
         statements.body.data as {
@@ -172,8 +221,18 @@ describe('royalty runs', () => {
       [payees[2].id]: [5145, 515, 4630],
       [defaultPayee]: [12500, 1250, 11250],
     });
-    for (const summary of statements.body.data as { id: string; net: number; gross: number }[]) {
+    for (const summary of statements.body.data as {
+      id: string;
+      net: number;
+      gross: number;
+      payeeName: string;
+    }[]) {
       const full = await t.http.get(`/v1/statements/${summary.id}`, publisher.key);
+      expect(full.body).toMatchObject({
+        payeeName: summary.payeeName,
+        publisherId: publisher.id,
+        publisherName: publisher.name,
+      });
       const lines = full.body.lines as { net: number; gross: number }[];
       expect(lines.reduce((s, l) => s + l.net, 0)).toBe(summary.net);
       expect(lines.reduce((s, l) => s + l.gross, 0)).toBe(summary.gross);
@@ -207,6 +266,30 @@ describe('royalty runs', () => {
     expect(rows[1].split(',')).toHaveLength(17);
     expect(rows[1].split(',')[1]).toBe('per-unit');
     expect(rows[rows.length - 1].split(',')).toHaveLength(17);
+    // The same CSV by URL (a browser's download link), whatever the Accept header says.
+    const statementUrl = `/v1/statements/${statements.body.data[0].id as string}`;
+    const byLink = await t.http.get(`${statementUrl}?format=csv`, publisher.key);
+    expect(byLink.status).toBe(200);
+    expect(byLink.headers['content-type']).toContain('text/csv');
+    expect(byLink.headers['content-disposition']).toBe(
+      `attachment; filename="statement-${statements.body.data[0].id as string}.csv"`,
+    );
+    expect(byLink.text).toBe(csv.text);
+    const asJson = await t.http.get(`${statementUrl}?format=json`, publisher.key, {
+      accept: 'text/csv',
+    });
+    expect(asJson.headers['content-type']).toContain('application/json');
+    expect(asJson.body.id).toBe(statements.body.data[0].id);
+    for (const query of ['format=xml', 'format=', 'download=1']) {
+      const refused = await t.http.get(`${statementUrl}?${query}`, publisher.key);
+      expect(refused.status).toBe(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await t.http.get(`${statementUrl}?format=csv`, otherPublisher.key)).status).toBe(404);
+    expect(
+      (await t.http.get('/v1/statements/00000000-0000-4000-8000-000000000000?format=csv', finance))
+        .status,
+    ).toBe(404);
     expect((await t.http.get('/v1/statements', otherPublisher.key)).body.data).toEqual([]);
     expect(
       (
@@ -337,6 +420,20 @@ describe('royalty runs', () => {
     // 25,139 × 10,000 / 27,932 = 9,000 released, spread by what each payee awaits
     // (default 11,250, then 4,630 / 4,629 / 4,630).
     expect(first.body).toMatchObject({ amount: 10000, outstanding: 17932, reference: 'SEPA 1' });
+    const listed = (status: string) =>
+      t.http
+        .get(`/v1/invoices?agreementId=${agreementId}&status=${status}`, finance)
+        .then((r) => r.body.data as { id: string }[]);
+    expect(await listed('outstanding')).toEqual([
+      expect.objectContaining({
+        id: invoice.id,
+        amount: 27932,
+        paid: 10000,
+        outstanding: 17932,
+        paymentStatus: 'partially-paid',
+      }),
+    ]);
+    expect(await listed('paid')).toEqual([]);
     const released = (first.body.released as { payeeId: string; amount: number }[]).map((r) => [
       r.payeeId,
       r.amount,
@@ -362,6 +459,19 @@ describe('royalty runs', () => {
       25139 - 9000,
     );
     expect((await pay({ amount: 1 })).status).toBe(409);
+    expect(await listed('outstanding')).toEqual([]);
+    expect(await listed('paid')).toEqual([
+      expect.objectContaining({
+        id: invoice.id,
+        paid: 27932,
+        outstanding: 0,
+        paymentStatus: 'paid',
+      }),
+    ]);
+    // The licensee reads the same figures on its own invoice.
+    expect((await t.http.get('/v1/invoices?status=paid', licensee.key)).body.data).toEqual([
+      expect.objectContaining({ id: invoice.id, paid: 27932, outstanding: 0 }),
+    ]);
 
     const balances = (await t.http.get('/v1/balances', publisher.key)).body.data as {
       type: string;
@@ -422,6 +532,26 @@ describe('royalty runs', () => {
     expect((await t.http.get('/v1/royalty-runs', publisher.key)).status).toBe(403);
     expect((await t.http.get('/v1/statements', licensee.key)).status).toBe(403);
     expect((await t.http.get('/v1/invoices', publisher.key)).status).toBe(403);
+    for (const query of [
+      'status=owed',
+      'status=',
+      'adjusted=yes',
+      'adjusted=1',
+      'runId=not-a-run',
+      'licenseeName=x',
+    ]) {
+      const refused = await t.http.get(`/v1/invoices?${query}`, finance);
+      expect([query, refused.status]).toEqual([query, 400]);
+    }
+    for (const query of ['publisherId=not-a-publisher', 'publisherId=1', 'payeeName=x']) {
+      const refused = await t.http.get(`/v1/statements?${query}`, finance);
+      expect([query, refused.status]).toEqual([query, 400]);
+    }
+    // A foreign or unknown publisher: an empty list, as for any other filter.
+    expect(
+      (await t.http.get('/v1/statements?publisherId=00000000-0000-4000-8000-000000000000', finance))
+        .body,
+    ).toEqual({ data: [], nextCursor: null });
     const empty = await t.http.post('/v1/royalty-runs', finance, {
       periodStart: '2029-07-01',
       periodEnd: '2029-07-31',

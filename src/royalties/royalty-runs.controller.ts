@@ -26,6 +26,7 @@ import {
   ListStatementsQuery,
   RoyaltyRunResponse,
   StatementLineResponse,
+  StatementQuery,
   StatementResponse,
 } from './dto/royalty-run.dto';
 import { CreateInvoicePaymentDto, InvoicePaymentResponse } from './dto/invoice-payment.dto';
@@ -118,7 +119,7 @@ export class RoyaltyRunsController {
   @ApiOperation({
     summary: 'A statement: its totals and first 200 lines (JSON), or every line streamed as CSV',
     description:
-      'JSON: the totals, `lines` (the first 200, in line order) and `linesNextCursor` (null when that is every line; otherwise continue at GET /v1/statements/{id}/lines). `Accept: text/csv`: every line streamed from the database (any size, constant memory), then a `total` row; at most STATEMENT_CSV_CONCURRENCY downloads at once per process (503 `exports-busy` with Retry-After past it).',
+      'JSON: the totals, `lines` (the first 200, in line order) and `linesNextCursor` (null when that is every line; otherwise continue at GET /v1/statements/{id}/lines). `Accept: text/csv` or `?format=csv` (a plain link: a browser download with the session cookie): every line streamed from the database (any size, constant memory), then a `total` row; at most STATEMENT_CSV_CONCURRENCY downloads at once per process (503 `exports-busy` with Retry-After past it).',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({
@@ -134,14 +135,18 @@ export class RoyaltyRunsController {
       },
     },
   })
-  @ApiProblems(401, 403, 404, 429, 503)
+  @ApiProblems(400, 401, 403, 404, 429, 503)
   async statement(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
+    @Query() query: StatementQuery,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StatementResponse | Readable> {
-    if ((accept ?? '').includes('text/csv')) {
+    if (
+      query.format === 'csv' ||
+      (query.format === undefined && (accept ?? '').includes('text/csv'))
+    ) {
       const csv = await this.csv.open(principal, id);
       void reply
         .header('content-type', 'text/csv; charset=utf-8')

@@ -34,6 +34,9 @@ interface StatementRow {
   period_start: string;
   period_end: string;
   payee_id: string;
+  payee_name: string;
+  publisher_id: string;
+  publisher_name: string;
   currency: string;
   gross: string;
   commission: string;
@@ -47,6 +50,9 @@ function toStatement(row: StatementRow): StatementResponse {
     periodStart: row.period_start,
     periodEnd: row.period_end,
     payeeId: row.payee_id,
+    payeeName: row.payee_name,
+    publisherId: row.publisher_id,
+    publisherName: row.publisher_name,
     currency: row.currency,
     gross: Number(row.gross),
     commission: Number(row.commission),
@@ -183,6 +189,12 @@ const DERIVED_LINES_SQL = `
     FROM lines
    ORDER BY line_no`;
 
+/** A statement with its run's period and its payee's and publisher's names: one join each. */
+const STATEMENT_COLUMNS = `s.*, r.period_start, r.period_end, r.lines_stored, p.name AS payee_name,
+  o.name AS publisher_name`;
+const STATEMENT_FROM = `FROM statements s JOIN royalty_runs r ON r.id = s.run_id
+  JOIN payees p ON p.id = s.payee_id JOIN organizations o ON o.id = s.publisher_id`;
+
 /** The statement's lines: stored (runs before DerivedStatementLines) or derived. */
 function linesSql(row: StatementRow): { sql: string; params: string[] } {
   return row.lines_stored
@@ -194,6 +206,74 @@ function linesSql(row: StatementRow): { sql: string; params: string[] } {
         params: [row.id],
       }
     : { sql: DERIVED_LINES_SQL, params: [row.id, row.run_id, row.payee_id, row.currency] };
+}
+
+interface InvoiceRow {
+  id: string;
+  run_id: string;
+  period_start: string;
+  period_end: string;
+  agreement_id: string;
+  licensee_id: string;
+  licensee_name: string;
+  publisher_id: string;
+  publisher_name: string;
+  currency: string;
+  exact_total: string;
+  amount: string;
+  commission: string;
+  payee_total: string;
+  advance_invoiced: string;
+  advance_recouped: string;
+  advance_balance: string;
+  adjustment_exact: string;
+  adjustment_amount: string;
+  adjustment_commission: string;
+  run_status: string;
+  paid: string;
+  payment_status: InvoiceResponse['paymentStatus'];
+}
+
+/**
+ * Where an invoice stands with its licensee (`i` the invoice, `r` its run, `pay.paid` the sum
+ * of its payments): the API's word, so no client works it out again.
+ */
+const PAYMENT_STATUS_SQL = `CASE
+  WHEN r.status <> 'posted' THEN 'not-issued'
+  WHEN i.amount < 0 THEN 'credit-note'
+  WHEN pay.paid >= i.amount THEN 'paid'
+  WHEN pay.paid > 0 THEN 'partially-paid'
+  ELSE 'outstanding' END`;
+
+function toInvoice(row: InvoiceRow): InvoiceResponse {
+  const amount = BigInt(row.amount);
+  const paid = BigInt(row.paid);
+  const owed = row.run_status === 'posted' && amount > paid ? amount - paid : 0n;
+  return {
+    id: row.id,
+    runId: row.run_id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    agreementId: row.agreement_id,
+    licenseeId: row.licensee_id,
+    licenseeName: row.licensee_name,
+    publisherId: row.publisher_id,
+    publisherName: row.publisher_name,
+    currency: row.currency,
+    exactTotal: decimalText(row.exact_total),
+    amount: Number(amount),
+    commission: Number(row.commission),
+    payeeTotal: Number(row.payee_total),
+    advanceInvoiced: decimalText(row.advance_invoiced),
+    advanceRecouped: decimalText(row.advance_recouped),
+    advanceBalance: decimalText(row.advance_balance),
+    adjustmentExact: decimalText(row.adjustment_exact),
+    adjustmentAmount: Number(row.adjustment_amount),
+    adjustmentCommission: Number(row.adjustment_commission),
+    paid: Number(paid),
+    outstanding: Number(owed),
+    paymentStatus: row.payment_status,
+  };
 }
 
 /**
@@ -210,10 +290,10 @@ export class StatementsService {
   ): Promise<{ data: StatementResponse[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
     const rows = await this.dataSource.query<StatementRow[]>(
-      `SELECT s.*, r.period_start, r.period_end FROM statements s JOIN royalty_runs r ON r.id = s.run_id
+      `SELECT ${STATEMENT_COLUMNS} ${STATEMENT_FROM}
         WHERE ($1::boolean OR (s.publisher_id = $2 AND r.status = 'posted'))
           AND ($3::uuid IS NULL OR s.run_id = $3) AND ($4::uuid IS NULL OR s.payee_id = $4)
-          AND ($5::uuid IS NULL OR s.id > $5)
+          AND ($5::uuid IS NULL OR s.id > $5) AND ($7::uuid IS NULL OR s.publisher_id = $7)
         ORDER BY s.id LIMIT $6`,
       [
         FINANCE.has(actor.role),
@@ -222,6 +302,7 @@ export class StatementsService {
         query.payeeId ?? null,
         query.cursor ? decodeCursor(query.cursor) : null,
         limit + 1,
+        query.publisherId ?? null,
       ],
     );
     const data = rows.slice(0, limit).map(toStatement);
@@ -275,7 +356,7 @@ export class StatementsService {
   private async header(actor: Principal, id: string): Promise<StatementRow> {
     const [row] = UUID.test(id)
       ? await this.dataSource.query<StatementRow[]>(
-          `SELECT s.*, r.period_start, r.period_end, r.lines_stored FROM statements s JOIN royalty_runs r ON r.id = s.run_id
+          `SELECT ${STATEMENT_COLUMNS} ${STATEMENT_FROM}
             WHERE s.id = $1 AND ($2::boolean OR (s.publisher_id = $3 AND r.status = 'posted'))`,
           [id, FINANCE.has(actor.role), actor.organizationId],
         )
@@ -313,33 +394,24 @@ export class StatementsService {
     query: ListInvoicesQuery,
   ): Promise<{ data: InvoiceResponse[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        run_id: string;
-        period_start: string;
-        period_end: string;
-        agreement_id: string;
-        licensee_id: string;
-        publisher_id: string;
-        currency: string;
-        exact_total: string;
-        amount: string;
-        commission: string;
-        payee_total: string;
-        advance_invoiced: string;
-        advance_recouped: string;
-        advance_balance: string;
-        adjustment_exact: string;
-        adjustment_amount: string;
-        adjustment_commission: string;
-      }[]
-    >(
-      `SELECT i.*, r.period_start, r.period_end FROM invoices i JOIN royalty_runs r ON r.id = i.run_id
-        WHERE ($1::boolean OR (i.licensee_id = $2 AND r.status = 'posted'))
-          AND ($3::uuid IS NULL OR i.run_id = $3) AND ($4::uuid IS NULL OR i.agreement_id = $4)
-          AND ($5::uuid IS NULL OR i.id > $5)
-        ORDER BY i.id LIMIT $6`,
+    const rows = await this.dataSource.query<InvoiceRow[]>(
+      `SELECT * FROM (
+         SELECT i.*, r.period_start, r.period_end, r.status AS run_status,
+                l.name AS licensee_name, o.name AS publisher_name, pay.paid,
+                ${PAYMENT_STATUS_SQL} AS payment_status
+           FROM invoices i JOIN royalty_runs r ON r.id = i.run_id
+           JOIN organizations l ON l.id = i.licensee_id
+           JOIN organizations o ON o.id = i.publisher_id
+           CROSS JOIN LATERAL (SELECT COALESCE(sum(p.amount), 0) AS paid
+                                 FROM invoice_payments p WHERE p.invoice_id = i.id) pay
+          WHERE ($1::boolean OR (i.licensee_id = $2 AND r.status = 'posted'))
+            AND ($3::uuid IS NULL OR i.run_id = $3) AND ($4::uuid IS NULL OR i.agreement_id = $4)
+            AND ($5::uuid IS NULL OR i.id > $5)
+            AND ($7::boolean IS NULL OR (i.adjustment_exact <> 0) = $7)) x
+        WHERE $8::text = 'all'
+           OR ($8 = 'outstanding' AND payment_status IN ('outstanding', 'partially-paid'))
+           OR ($8 = 'paid' AND payment_status = 'paid')
+        ORDER BY id LIMIT $6`,
       [
         FINANCE.has(actor.role),
         actor.organizationId,
@@ -347,28 +419,11 @@ export class StatementsService {
         query.agreementId ?? null,
         query.cursor ? decodeCursor(query.cursor) : null,
         limit + 1,
+        query.adjusted === undefined ? null : query.adjusted === 'true',
+        query.status ?? 'all',
       ],
     );
-    const data = rows.slice(0, limit).map((row) => ({
-      id: row.id,
-      runId: row.run_id,
-      periodStart: row.period_start,
-      periodEnd: row.period_end,
-      agreementId: row.agreement_id,
-      licenseeId: row.licensee_id,
-      publisherId: row.publisher_id,
-      currency: row.currency,
-      exactTotal: decimalText(row.exact_total),
-      amount: Number(row.amount),
-      commission: Number(row.commission),
-      payeeTotal: Number(row.payee_total),
-      advanceInvoiced: decimalText(row.advance_invoiced),
-      advanceRecouped: decimalText(row.advance_recouped),
-      advanceBalance: decimalText(row.advance_balance),
-      adjustmentExact: decimalText(row.adjustment_exact),
-      adjustmentAmount: Number(row.adjustment_amount),
-      adjustmentCommission: Number(row.adjustment_commission),
-    }));
+    const data = rows.slice(0, limit).map(toInvoice);
     return pageOf(data, rows.length > limit);
   }
 }

@@ -1036,7 +1036,7 @@ export interface paths {
         };
         /**
          * A statement: its totals and first 200 lines (JSON), or every line streamed as CSV
-         * @description JSON: the totals, `lines` (the first 200, in line order) and `linesNextCursor` (null when that is every line; otherwise continue at GET /v1/statements/{id}/lines). `Accept: text/csv`: every line streamed from the database (any size, constant memory), then a `total` row; at most STATEMENT_CSV_CONCURRENCY downloads at once per process (503 `exports-busy` with Retry-After past it).
+         * @description JSON: the totals, `lines` (the first 200, in line order) and `linesNextCursor` (null when that is every line; otherwise continue at GET /v1/statements/{id}/lines). `Accept: text/csv` or `?format=csv` (a plain link: a browser download with the session cookie): every line streamed from the database (any size, constant memory), then a `total` row; at most STATEMENT_CSV_CONCURRENCY downloads at once per process (503 `exports-busy` with Retry-After past it).
          *
          *     Roles: publisher, finance.
          */
@@ -3159,6 +3159,12 @@ export interface components {
             periodEnd: string;
             /** Format: uuid */
             payeeId: string;
+            /** @example Ada Lovelace */
+            payeeName: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** @example Analytical Press */
+            publisherName: string;
             /** @example EUR */
             currency: string;
             /** @example 9 */
@@ -3348,8 +3354,12 @@ export interface components {
             agreementId: string;
             /** Format: uuid */
             licenseeId: string;
+            /** @example Babbage AI */
+            licenseeName: string;
             /** Format: uuid */
             publisherId: string;
+            /** @example Analytical Press */
+            publisherName: string;
             /** @example EUR */
             currency: string;
             /**
@@ -3396,6 +3406,22 @@ export interface components {
              * @example -6
              */
             adjustmentCommission: number;
+            /**
+             * @description Received so far (the sum of the payments recorded)
+             * @example 10
+             */
+            paid: number;
+            /**
+             * @description Still owed: amount less paid once the run is posted (never below 0); 0 before (a preview is owed nothing)
+             * @example 9
+             */
+            outstanding: number;
+            /**
+             * @description not-issued: its run is not posted; credit-note: a negative amount, nothing owed; paid: nothing left to pay
+             * @example partially-paid
+             * @enum {string}
+             */
+            paymentStatus: "not-issued" | "outstanding" | "partially-paid" | "paid" | "credit-note";
         };
         PageOfInvoiceResponse: {
             data: components["schemas"]["InvoiceResponse"][];
@@ -10930,6 +10956,8 @@ export interface operations {
                 cursor?: string;
                 runId?: string;
                 payeeId?: string;
+                /** @description The publisher whose payees' statements to list (finance) */
+                publisherId?: string;
             };
             header?: never;
             path?: never;
@@ -11038,7 +11066,10 @@ export interface operations {
     };
     RoyaltyRunsController_statement: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description csv: the statement as CSV, as with `Accept: text/csv` (for a plain link, e.g. a download in the browser) */
+                format?: "json" | "csv";
+            };
             header?: never;
             path: {
                 id: string;
@@ -11060,6 +11091,32 @@ export interface operations {
                      *     total,,,,,,,,,,9,1,8,,,,
                      */
                     "text/csv": string;
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No API key, or an unknown or revoked one */
@@ -11456,6 +11513,10 @@ export interface operations {
                 cursor?: string;
                 runId?: string;
                 agreementId?: string;
+                /** @description outstanding: issued (run posted) with something still owed (paymentStatus outstanding or partially-paid); paid: issued and paid in full; all: every invoice, previews and credit notes too */
+                status?: "outstanding" | "paid" | "all";
+                /** @description true: only invoices with adjustments (restatements of posted periods); false: only those without */
+                adjusted?: "true" | "false";
             };
             header?: never;
             path?: never;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { RATE_UNITS } from '../../licensing/offer-vocabulary';
 
@@ -65,7 +65,31 @@ export class ListStatementsQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   payeeId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The publisher whose payees' statements to list (finance)",
+  })
+  @IsOptional()
+  @IsUUID()
+  publisherId?: string;
 }
+
+export const STATEMENT_FORMATS = ['json', 'csv'] as const;
+
+export class StatementQuery {
+  @ApiPropertyOptional({
+    enum: STATEMENT_FORMATS,
+    default: 'json',
+    description:
+      'csv: the statement as CSV, as with `Accept: text/csv` (for a plain link, e.g. a download in the browser)',
+  })
+  @IsOptional()
+  @IsIn(STATEMENT_FORMATS)
+  format?: (typeof STATEMENT_FORMATS)[number];
+}
+
+export const INVOICE_STATUS_FILTERS = ['outstanding', 'paid', 'all'] as const;
 
 export class ListInvoicesQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -77,7 +101,34 @@ export class ListInvoicesQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   agreementId?: string;
+
+  @ApiPropertyOptional({
+    enum: INVOICE_STATUS_FILTERS,
+    default: 'all',
+    description:
+      'outstanding: issued (run posted) with something still owed (paymentStatus outstanding or partially-paid); paid: issued and paid in full; all: every invoice, previews and credit notes too',
+  })
+  @IsOptional()
+  @IsIn(INVOICE_STATUS_FILTERS)
+  status?: (typeof INVOICE_STATUS_FILTERS)[number];
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'true: only invoices with adjustments (restatements of posted periods); false: only those without',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  adjusted?: 'true' | 'false';
 }
+
+export const INVOICE_PAYMENT_STATES = [
+  'not-issued',
+  'outstanding',
+  'partially-paid',
+  'paid',
+  'credit-note',
+] as const;
 
 export class AdjustmentReference {
   @ApiProperty({ format: 'uuid', description: 'The posted run that settled the corrected period' })
@@ -160,6 +211,9 @@ export class StatementResponse {
   @ApiProperty({ format: 'date', example: '2027-06-01' }) periodStart!: string;
   @ApiProperty({ format: 'date', example: '2027-06-30' }) periodEnd!: string;
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
+  @ApiProperty({ example: 'Ada Lovelace' }) payeeName!: string;
+  @ApiProperty({ format: 'uuid' }) publisherId!: string;
+  @ApiProperty({ example: 'Analytical Press' }) publisherName!: string;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ type: 'integer', example: 9 }) gross!: number;
   @ApiProperty({ type: 'integer', example: 1 }) commission!: number;
@@ -189,7 +243,9 @@ export class InvoiceResponse {
   @ApiProperty({ format: 'date', example: '2027-06-30' }) periodEnd!: string;
   @ApiProperty({ format: 'uuid' }) agreementId!: string;
   @ApiProperty({ format: 'uuid' }) licenseeId!: string;
+  @ApiProperty({ example: 'Babbage AI' }) licenseeName!: string;
   @ApiProperty({ format: 'uuid' }) publisherId!: string;
+  @ApiProperty({ example: 'Analytical Press' }) publisherName!: string;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ example: '18.75', description: 'The exact sum of the charges, in minor units' })
   exactTotal!: string;
@@ -225,4 +281,24 @@ export class InvoiceResponse {
     description: 'The commission on the adjustments; included in commission',
   })
   adjustmentCommission!: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 10,
+    description: 'Received so far (the sum of the payments recorded)',
+  })
+  paid!: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 9,
+    description:
+      'Still owed: amount less paid once the run is posted (never below 0); 0 before (a preview is owed nothing)',
+  })
+  outstanding!: number;
+  @ApiProperty({
+    enum: INVOICE_PAYMENT_STATES,
+    example: 'partially-paid',
+    description:
+      'not-issued: its run is not posted; credit-note: a negative amount, nothing owed; paid: nothing left to pay',
+  })
+  paymentStatus!: (typeof INVOICE_PAYMENT_STATES)[number];
 }
