@@ -63,7 +63,7 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
       {page.error ? (
         <ProblemAlert error={page.error} />
       ) : (
-        <ScrollArea.Autosize mah="calc(100vh - 260px)" type="auto">
+        <ScrollArea.Autosize mah="calc(100vh - 260px)" type="auto" offsetScrollbars="x">
           <Table stickyHeader captionSide="top" aria-busy={page.isFetching}>
             <Table.Caption style={{ position: 'absolute', left: -10000 }}>{caption}</Table.Caption>
             <Table.Thead>

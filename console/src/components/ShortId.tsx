@@ -1,4 +1,5 @@
 import { ActionIcon, CopyButton, Group, Text, Tooltip } from '@mantine/core';
+import { CheckIcon, CopyIcon } from './icons';
 
 /** An id shown short (its first 8 characters) with a button that copies the whole of it. */
 export function ShortId({ id, label = 'id' }: { id: string | null | undefined; label?: string }) {
@@ -26,7 +27,7 @@ export function ShortId({ id, label = 'id' }: { id: string | null | undefined; l
                 copy();
               }}
             >
-              {copied ? '✓' : '⧉'}
+              {copied ? <CheckIcon size={12} /> : <CopyIcon size={12} />}
             </ActionIcon>
           </Tooltip>
         )}
