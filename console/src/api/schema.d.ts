@@ -6,12944 +6,13130 @@
  */
 
 export interface paths {
-  '/health/live': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The process is up (no dependency checked)
+         * @description Public: no API key.
+         */
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The process is up (no dependency checked)
-     * @description Public: no API key.
-     */
-    get: operations['HealthController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * PostgreSQL and Redis answer; 503 names the one that does not
+         * @description Public: no API key.
+         */
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * PostgreSQL and Redis answer; 503 names the one that does not
-     * @description Public: no API key.
-     */
-    get: operations['HealthController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/organizations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List organizations, oldest first
+         * @description Roles: admin.
+         */
+        get: operations["OrganizationsController_list"];
+        put?: never;
+        /**
+         * Create a publisher or licensee organization and its first API key
+         * @description Roles: admin.
+         */
+        post: operations["OrganizationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List organizations, oldest first
-     * @description Roles: admin.
-     */
-    get: operations['OrganizationsController_list'];
-    put?: never;
-    /**
-     * Create a publisher or licensee organization and its first API key
-     * @description Roles: admin.
-     */
-    post: operations['OrganizationsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/organizations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/organizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One organization: any for operator roles, otherwise only your own
+         * @description Roles: any (admin, finance, publisher, licensee).
+         */
+        get: operations["OrganizationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * One organization: any for operator roles, otherwise only your own
-     * @description Roles: any (admin, finance, publisher, licensee).
-     */
-    get: operations['OrganizationsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/organizations/{id}/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/organizations/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an organization's API keys (never their secrets)
+         * @description Roles: any (admin, finance, publisher, licensee).
+         */
+        get: operations["OrganizationsController_listApiKeys"];
+        put?: never;
+        /**
+         * Issue an API key: to yourself, to a colleague you invite, or (admins) to anyone
+         * @description A principal is a person (or one system) and its keys are its own. Admins issue keys in any organization, to a new or an existing principal of any role the organization can hold; only admins create finance and admin principals. Every other role issues keys in its own organization only, for its own role: without `principalName` (or with its own name) a key for itself; publishers and licensees may also invite a colleague as a new principal of their role (a name that exists already: 409 `principal-exists`); finance may not name another principal (403). No one but an admin obtains a key of another existing principal, so a payout run’s two finance principals are two people an admin created. A principal holds at most `API_KEYS_PER_PRINCIPAL` active keys (default 10; 409 `api-key-limit-reached`). The key is shown once.
+         *
+         *     Roles: any (admin, finance, publisher, licensee).
+         */
+        post: operations["OrganizationsController_issueApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * List an organization's API keys (never their secrets)
-     * @description Roles: any (admin, finance, publisher, licensee).
-     */
-    get: operations['OrganizationsController_listApiKeys'];
-    put?: never;
-    /**
-     * Issue an API key: to yourself, to a colleague you invite, or (admins) to anyone
-     * @description A principal is a person (or one system) and its keys are its own. Admins issue keys in any organization, to a new or an existing principal of any role the organization can hold; only admins create finance and admin principals. Every other role issues keys in its own organization only, for its own role: without `principalName` (or with its own name) a key for itself; publishers and licensees may also invite a colleague as a new principal of their role (a name that exists already: 409 `principal-exists`); finance may not name another principal (403). No one but an admin obtains a key of another existing principal, so a payout run’s two finance principals are two people an admin created. A principal holds at most `API_KEYS_PER_PRINCIPAL` active keys (default 10; 409 `api-key-limit-reached`). The key is shown once.
-     *
-     *     Roles: any (admin, finance, publisher, licensee).
-     */
-    post: operations['OrganizationsController_issueApiKey'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api-keys/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description Admins revoke any key; every other role only its own principal’s keys (a colleague’s key: 403, ask the colleague or an admin; another organization’s: 404). Revoking again answers the same. The last active admin key cannot be revoked (409).
+         *
+         *     Roles: any (admin, finance, publisher, licensee).
+         */
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Revoke an API key
-     * @description Admins revoke any key; every other role only its own principal’s keys (a colleague’s key: 403, ask the colleague or an admin; another organization’s: 404). Revoking again answers the same. The last active admin key cannot be revoked (409).
-     *
-     *     Roles: any (admin, finance, publisher, licensee).
-     */
-    delete: operations['ApiKeysController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who this API key belongs to
+         * @description Roles: any (admin, finance, publisher, licensee).
+         */
+        get: operations["MeController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Who this API key belongs to
-     * @description Roles: any (admin, finance, publisher, licensee).
-     */
-    get: operations['MeController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/audit-events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail, newest first, filtered
+         * @description Roles: admin.
+         */
+        get: operations["AuditEventsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The audit trail, newest first, filtered
-     * @description Roles: admin.
-     */
-    get: operations['AuditEventsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payees': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payees, oldest first, with their publisher, hold and Stripe state: a publisher's own; finance every publisher's
+         * @description Finance filters by `publisherId`, `held` and `q` (part of the name); a publisher sees only its own payees, whatever `publisherId` it names.
+         *
+         *     Roles: publisher, finance.
+         */
+        get: operations["PayeesController_list"];
+        put?: never;
+        /**
+         * Register a payee (an author, an agent) to pay for works
+         * @description Roles: publisher.
+         */
+        post: operations["PayeesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The publisher's payees, oldest first
-     * @description Roles: publisher.
-     */
-    get: operations['PayeesController_list'];
-    put?: never;
-    /**
-     * Register a payee (an author, an agent) to pay for works
-     * @description Roles: publisher.
-     */
-    post: operations['PayeesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payees/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payees/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: publisher. */
+        get: operations["PayeesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a payee
+         * @description Roles: publisher.
+         */
+        patch: operations["PayeesController_update"];
+        trace?: never;
     };
-    /** @description Roles: publisher. */
-    get: operations['PayeesController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Change a payee
-     * @description Roles: publisher.
-     */
-    patch: operations['PayeesController_update'];
-    trace?: never;
-  };
-  '/v1/works': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/works": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The publisher's works, oldest first, filtered
+         * @description Roles: publisher.
+         */
+        get: operations["WorksController_list"];
+        put?: never;
+        /**
+         * Register a work with its identifiers and splits
+         * @description Roles: publisher.
+         */
+        post: operations["WorksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The publisher's works, oldest first, filtered
-     * @description Roles: publisher.
-     */
-    get: operations['WorksController_list'];
-    put?: never;
-    /**
-     * Register a work with its identifiers and splits
-     * @description Roles: publisher.
-     */
-    post: operations['WorksController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/works/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/works/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: publisher. */
+        get: operations["WorksController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a work; the earlier version is kept
+         * @description Changing splits adds a split version effective from splitsEffectiveFrom (default today).
+         *
+         *     Roles: publisher.
+         */
+        patch: operations["WorksController_update"];
+        trace?: never;
     };
-    /** @description Roles: publisher. */
-    get: operations['WorksController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Change a work; the earlier version is kept
-     * @description Changing splits adds a split version effective from splitsEffectiveFrom (default today).
-     *
-     *     Roles: publisher.
-     */
-    patch: operations['WorksController_update'];
-    trace?: never;
-  };
-  '/v1/works/{id}/withdraw': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/works/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a work: no new licensed use; its history stays. Idempotent.
+         * @description Roles: publisher.
+         */
+        post: operations["WorksController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Withdraw a work: no new licensed use; its history stays. Idempotent.
-     * @description Roles: publisher.
-     */
-    post: operations['WorksController_withdraw'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/works/{id}/versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/works/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the work, oldest first
+         * @description Roles: publisher.
+         */
+        get: operations["WorksController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every version of the work, oldest first
-     * @description Roles: publisher.
-     */
-    get: operations['WorksController_versions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/works/{id}/split-versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/works/{id}/split-versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every split version of the work with its effective date, oldest first
+         * @description Roles: publisher.
+         */
+        get: operations["WorksController_splitVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every split version of the work with its effective date, oldest first
-     * @description Roles: publisher.
-     */
-    get: operations['WorksController_splitVersions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/catalogue-imports': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/catalogue-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a catalogue (NDJSON or CSV), streamed; a worker loads it
+         * @description Lines are upserts by externalId: sending the same file again changes nothing. A bad line is rejected alone (see /errors). Columns and fields: docs/CATALOGUE-IMPORTS.md.
+         *
+         *     Roles: publisher.
+         */
+        post: operations["CatalogueImportsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Upload a catalogue (NDJSON or CSV), streamed; a worker loads it
-     * @description Lines are upserts by externalId: sending the same file again changes nothing. A bad line is rejected alone (see /errors). Columns and fields: docs/CATALOGUE-IMPORTS.md.
-     *
-     *     Roles: publisher.
-     */
-    post: operations['CatalogueImportsController_start'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/catalogue-imports/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/catalogue-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status and progress of an import
+         * @description Roles: publisher.
+         */
+        get: operations["CatalogueImportsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Status and progress of an import
-     * @description Roles: publisher.
-     */
-    get: operations['CatalogueImportsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/catalogue-imports/{id}/errors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/catalogue-imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each rejected line, with its line number and reason
+         * @description Roles: publisher.
+         */
+        get: operations["CatalogueImportsController_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Each rejected line, with its line number and reason
-     * @description Roles: publisher.
-     */
-    get: operations['CatalogueImportsController_errors'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/licence-offers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/licence-offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A publisher's own offers; for a licensee, every active offer
+         * @description Roles: publisher, licensee.
+         */
+        get: operations["LicenceOffersController_list"];
+        put?: never;
+        /**
+         * Publish a licence offer: which works, which uses, where, when, at what price
+         * @description Roles: publisher.
+         */
+        post: operations["LicenceOffersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A publisher's own offers; for a licensee, every active offer
-     * @description Roles: publisher, licensee.
-     */
-    get: operations['LicenceOffersController_list'];
-    put?: never;
-    /**
-     * Publish a licence offer: which works, which uses, where, when, at what price
-     * @description Roles: publisher.
-     */
-    post: operations['LicenceOffersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/licence-offers/import-rsl': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/licence-offers/import-rsl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read an RSL document into offer terms to review and POST (nothing is stored)
+         * @description One set of terms per distinct <license>; early-draft tokens (train-ai, train-genai, ai-use, ai-summarize, ai-include) are read as RSL 1.0 tokens, extension tokens (x-ns:token) kept, anything else left out with a warning. Rules: docs/LICENSING.md.
+         *
+         *     Roles: publisher.
+         */
+        post: operations["LicenceOffersController_importRsl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Read an RSL document into offer terms to review and POST (nothing is stored)
-     * @description One set of terms per distinct <license>; early-draft tokens (train-ai, train-genai, ai-use, ai-summarize, ai-include) are read as RSL 1.0 tokens, extension tokens (x-ns:token) kept, anything else left out with a warning. Rules: docs/LICENSING.md.
-     *
-     *     Roles: publisher.
-     */
-    post: operations['LicenceOffersController_importRsl'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/licence-offers/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/licence-offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: publisher, licensee. */
+        get: operations["LicenceOffersController_get"];
+        /**
+         * Revise the terms: a new version; agreements keep the version they accepted
+         * @description Roles: publisher.
+         */
+        put: operations["LicenceOffersController_revise"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** @description Roles: publisher, licensee. */
-    get: operations['LicenceOffersController_get'];
-    /**
-     * Revise the terms: a new version; agreements keep the version they accepted
-     * @description Roles: publisher.
-     */
-    put: operations['LicenceOffersController_revise'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/licence-offers/{id}/retire': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/licence-offers/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retire an offer: no new agreements on it. Idempotent.
+         * @description Roles: publisher.
+         */
+        post: operations["LicenceOffersController_retire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Retire an offer: no new agreements on it. Idempotent.
-     * @description Roles: publisher.
-     */
-    post: operations['LicenceOffersController_retire'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/licence-offers/{id}/versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/licence-offers/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the terms, oldest first
+         * @description Roles: publisher, licensee.
+         */
+        get: operations["LicenceOffersController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every version of the terms, oldest first
-     * @description Roles: publisher, licensee.
-     */
-    get: operations['LicenceOffersController_versions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreements': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agreements you are a party to, newest first
+         * @description Roles: publisher, licensee.
+         */
+        get: operations["AgreementsController_list"];
+        put?: never;
+        /**
+         * Accept an offer: an agreement on a snapshot of the offer's current terms
+         * @description Roles: publisher, licensee.
+         */
+        post: operations["AgreementsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Agreements you are a party to, newest first
-     * @description Roles: publisher, licensee.
-     */
-    get: operations['AgreementsController_list'];
-    put?: never;
-    /**
-     * Accept an offer: an agreement on a snapshot of the offer's current terms
-     * @description Roles: publisher, licensee.
-     */
-    post: operations['AgreementsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreements/{id}/accept': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreements/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a proposed agreement
+         * @description Roles: licensee.
+         */
+        post: operations["AgreementsController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Accept a proposed agreement
-     * @description Roles: licensee.
-     */
-    post: operations['AgreementsController_accept'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreements/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: publisher, licensee. */
+        get: operations["AgreementsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** @description Roles: publisher, licensee. */
-    get: operations['AgreementsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreements/{id}/terminate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreements/{id}/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End an agreement from a date on (either party)
+         * @description Roles: publisher, licensee.
+         */
+        post: operations["AgreementsController_terminate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * End an agreement from a date on (either party)
-     * @description Roles: publisher, licensee.
-     */
-    post: operations['AgreementsController_terminate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreements/{id}/amendments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreements/{id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Amend an agreement to its offer's current version from a date
+         * @description A licensee adopts the new version at once; a publisher proposes it and the licensee accepts. Never retroactive; the earlier versions stay readable.
+         *
+         *     Roles: publisher, licensee.
+         */
+        post: operations["AgreementAmendmentsController_amend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Amend an agreement to its offer's current version from a date
-     * @description A licensee adopts the new version at once; a publisher proposes it and the licensee accepts. Never retroactive; the earlier versions stay readable.
-     *
-     *     Roles: publisher, licensee.
-     */
-    post: operations['AgreementAmendmentsController_amend'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreements/{id}/amendments/{version}/accept': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreements/{id}/amendments/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the publisher's proposed amendment
+         * @description Roles: licensee.
+         */
+        post: operations["AgreementAmendmentsController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Accept the publisher's proposed amendment
-     * @description Roles: licensee.
-     */
-    post: operations['AgreementAmendmentsController_accept'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agreements/{id}/versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/agreements/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of the agreement, oldest first (both parties)
+         * @description Roles: publisher, licensee.
+         */
+        get: operations["AgreementAmendmentsController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every version of the agreement, oldest first (both parties)
-     * @description Roles: publisher, licensee.
-     */
-    get: operations['AgreementAmendmentsController_versions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/licence-check': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/licence-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Do I hold a licence for this use of this work?
+         * @description The agreement and rate when licensed; otherwise why not.
+         *
+         *     Roles: licensee.
+         */
+        get: operations["LicenceCheckController_one"];
+        put?: never;
+        /**
+         * Up to 1000 licence questions at once
+         * @description Roles: licensee.
+         */
+        post: operations["LicenceCheckController_many"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Do I hold a licence for this use of this work?
-     * @description The agreement and rate when licensed; otherwise why not.
-     *
-     *     Roles: licensee.
-     */
-    get: operations['LicenceCheckController_one'];
-    put?: never;
-    /**
-     * Up to 1000 licence questions at once
-     * @description Roles: licensee.
-     */
-    post: operations['LicenceCheckController_many'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/rsl/{publisherId}.xml': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/rsl/{publisherId}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A publisher's active licence offers as an RSL 1.0 document (public, cacheable)
+         * @description One <content> per URL of an active work that an active offer covers (URL order, at most 5000), one <license> per covering offer. Strong ETag; If-None-Match answers 304. Rules: docs/LICENSING.md.
+         *
+         *     Public: no API key.
+         */
+        get: operations["RslController_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A publisher's active licence offers as an RSL 1.0 document (public, cacheable)
-     * @description One <content> per URL of an active work that an active offer covers (URL order, at most 5000), one <license> per covering offer. Strong ETag; If-None-Match answers 304. Rules: docs/LICENSING.md.
-     *
-     *     Public: no API key.
-     */
-    get: operations['RslController_document'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/usage-reports': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/usage-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your usage reports, newest first
+         * @description Roles: licensee.
+         */
+        get: operations["UsageReportsController_list"];
+        put?: never;
+        /**
+         * Post a usage report (JSON, or NDJSON/CSV streamed); a worker matches it
+         * @description JSON carries the header in the body; NDJSON and CSV carry it as query parameters (reportId, periodStart, periodEnd, currency, supersedes, lineCount, units). reportId is the idempotency key: the same content returns the first report, other content is a 409. Declared totals must match what arrived or the whole report is rejected. Fields: docs/USAGE.md.
+         *
+         *     Roles: licensee.
+         */
+        post: operations["UsageReportsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Your usage reports, newest first
-     * @description Roles: licensee.
-     */
-    get: operations['UsageReportsController_list'];
-    put?: never;
-    /**
-     * Post a usage report (JSON, or NDJSON/CSV streamed); a worker matches it
-     * @description JSON carries the header in the body; NDJSON and CSV carry it as query parameters (reportId, periodStart, periodEnd, currency, supersedes, lineCount, units). reportId is the idempotency key: the same content returns the first report, other content is a 409. Declared totals must match what arrived or the whole report is rejected. Fields: docs/USAGE.md.
-     *
-     *     Roles: licensee.
-     */
-    post: operations['UsageReportsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/usage-reports/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/usage-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status, counts and totals of a report
+         * @description Roles: licensee.
+         */
+        get: operations["UsageReportsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Status, counts and totals of a report
-     * @description Roles: licensee.
-     */
-    get: operations['UsageReportsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/usage-reports/{id}/issues': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/usage-reports/{id}/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every line not matched cleanly, with its reason (JSON pages, or all as CSV)
+         * @description Roles: licensee.
+         */
+        get: operations["UsageReportsController_issues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every line not matched cleanly, with its reason (JSON pages, or all as CSV)
-     * @description Roles: licensee.
-     */
-    get: operations['UsageReportsController_issues'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/usage': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage of your works by work, usage type and licensee: licensed, and out-of-scope (unlicensed)
+         * @description From the reports that count now: accepted and not superseded.
+         *
+         *     Roles: publisher.
+         */
+        get: operations["UsageController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Usage of your works by work, usage type and licensee: licensed, and out-of-scope (unlicensed)
-     * @description From the reports that count now: accepted and not superseded.
-     *
-     *     Roles: publisher.
-     */
-    get: operations['UsageController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/balances': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Balances: a publisher's payees, a licensee's receivables and advances; finance all
+         * @description Paged (`limit`, default 50, up to 200; `cursor` = the last page's `nextCursor`), by currency, account type, owner and id.
+         *
+         *     Roles: publisher, licensee, finance.
+         */
+        get: operations["LedgerController_balances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Balances: a publisher's payees, a licensee's receivables and advances; finance all
-     * @description Paged (`limit`, default 50, up to 200; `cursor` = the last page's `nextCursor`), by currency, account type, owner and id.
-     *
-     *     Roles: publisher, licensee, finance.
-     */
-    get: operations['LedgerController_balances'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/ledger/accounts/{id}/entries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/ledger/accounts/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's entries, newest first
+         * @description Roles: publisher, licensee, finance.
+         */
+        get: operations["LedgerController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * An account's entries, newest first
-     * @description Roles: publisher, licensee, finance.
-     */
-    get: operations['LedgerController_entries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/ledger/trial-balance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/ledger/trial-balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every account and the per-currency sum, which must be zero
+         * @description Roles: finance.
+         */
+        get: operations["LedgerController_trialBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every account and the per-currency sum, which must be zero
-     * @description Roles: finance.
-     */
-    get: operations['LedgerController_trialBalance'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/ledger/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/ledger/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recompute the hash chain and every balance; report the first break
+         * @description Roles: finance.
+         */
+        get: operations["LedgerController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Recompute the hash chain and every balance; report the first break
-     * @description Roles: finance.
-     */
-    get: operations['LedgerController_verify'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/royalty-runs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/royalty-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every royalty run, newest first
+         * @description Roles: finance.
+         */
+        get: operations["RoyaltyRunsController_list"];
+        put?: never;
+        /**
+         * Calculate the royalties of a period (a preview until posted)
+         * @description Roles: finance.
+         */
+        post: operations["RoyaltyRunsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Every royalty run, newest first
-     * @description Roles: finance.
-     */
-    get: operations['RoyaltyRunsController_list'];
-    put?: never;
-    /**
-     * Calculate the royalties of a period (a preview until posted)
-     * @description Roles: finance.
-     */
-    post: operations['RoyaltyRunsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/royalty-runs/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/royalty-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: finance. */
+        get: operations["RoyaltyRunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** @description Roles: finance. */
-    get: operations['RoyaltyRunsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/royalty-runs/{id}/recalculate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/royalty-runs/{id}/recalculate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Calculate a run again (until it is posted)
+         * @description Roles: finance.
+         */
+        post: operations["RoyaltyRunsController_recalculate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Calculate a run again (until it is posted)
-     * @description Roles: finance.
-     */
-    post: operations['RoyaltyRunsController_recalculate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/royalty-runs/{id}/post': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/royalty-runs/{id}/post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a calculated run to the ledger, once; it is final after
+         * @description Roles: finance.
+         */
+        post: operations["RoyaltyRunsController_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Post a calculated run to the ledger, once; it is final after
-     * @description Roles: finance.
-     */
-    post: operations['RoyaltyRunsController_post'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/statements': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statements: a publisher's payees' (posted runs); finance all
+         * @description Roles: publisher, finance.
+         */
+        get: operations["RoyaltyRunsController_statements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Statements: a publisher's payees' (posted runs); finance all
-     * @description Roles: publisher, finance.
-     */
-    get: operations['RoyaltyRunsController_statements'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/statements/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A statement: its totals and first 200 lines (JSON), or every line streamed as CSV
+         * @description JSON: the totals, `lines` (the first 200, in line order) and `linesNextCursor` (null when that is every line; otherwise continue at GET /v1/statements/{id}/lines). `Accept: text/csv`: every line streamed from the database (any size, constant memory), then a `total` row; at most STATEMENT_CSV_CONCURRENCY downloads at once per process (503 `exports-busy` with Retry-After past it).
+         *
+         *     Roles: publisher, finance.
+         */
+        get: operations["RoyaltyRunsController_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A statement: its totals and first 200 lines (JSON), or every line streamed as CSV
-     * @description JSON: the totals, `lines` (the first 200, in line order) and `linesNextCursor` (null when that is every line; otherwise continue at GET /v1/statements/{id}/lines). `Accept: text/csv`: every line streamed from the database (any size, constant memory), then a `total` row; at most STATEMENT_CSV_CONCURRENCY downloads at once per process (503 `exports-busy` with Retry-After past it).
-     *
-     *     Roles: publisher, finance.
-     */
-    get: operations['RoyaltyRunsController_statement'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/statements/{id}/lines': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/statements/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A statement's lines a page at a time, in line order
+         * @description The first page is also in GET /v1/statements/{id} (up to 200 lines, with `linesNextCursor`).
+         *
+         *     Roles: publisher, finance.
+         */
+        get: operations["RoyaltyRunsController_statementLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A statement's lines a page at a time, in line order
-     * @description The first page is also in GET /v1/statements/{id} (up to 200 lines, with `linesNextCursor`).
-     *
-     *     Roles: publisher, finance.
-     */
-    get: operations['RoyaltyRunsController_statementLines'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/invoices/{id}/payments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/invoices/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record money received against an invoice (partial allowed; more than owed refused)
+         * @description Moves the matching share of each payee's earnings on the invoice from awaiting collection to payable.
+         *
+         *     Roles: finance.
+         */
+        post: operations["RoyaltyRunsController_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Record money received against an invoice (partial allowed; more than owed refused)
-     * @description Moves the matching share of each payee's earnings on the invoice from awaiting collection to payable.
-     *
-     *     Roles: finance.
-     */
-    post: operations['RoyaltyRunsController_pay'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/invoices': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices by agreement: a licensee's own (posted runs); finance all
+         * @description Roles: licensee, finance.
+         */
+        get: operations["RoyaltyRunsController_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Invoices by agreement: a licensee's own (posted runs); finance all
-     * @description Roles: licensee, finance.
-     */
-    get: operations['RoyaltyRunsController_invoices'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payees/{id}/advances': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payees/{id}/advances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an advance you paid a payee outside the platform
+         * @description The payee's earnings repay it first, to your default payee, before they become the payee's.
+         *
+         *     Roles: publisher.
+         */
+        post: operations["PayeeAdvancesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Record an advance you paid a payee outside the platform
-     * @description The payee's earnings repay it first, to your default payee, before they become the payee's.
-     *
-     *     Roles: publisher.
-     */
-    post: operations['PayeeAdvancesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payees/{id}/stripe-account': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payees/{id}/stripe-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A payee's Stripe account and whether it can receive payouts
+         * @description Roles: publisher, finance.
+         */
+        get: operations["StripeAccountsController_get"];
+        put?: never;
+        /**
+         * Onboard a payee to Stripe: its Express account (made once) and a fresh onboarding link
+         * @description Roles: publisher.
+         */
+        post: operations["StripeAccountsController_onboard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A payee's Stripe account and whether it can receive payouts
-     * @description Roles: publisher, finance.
-     */
-    get: operations['StripeAccountsController_get'];
-    put?: never;
-    /**
-     * Onboard a payee to Stripe: its Express account (made once) and a fresh onboarding link
-     * @description Roles: publisher.
-     */
-    post: operations['StripeAccountsController_onboard'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payees/{id}/hold': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payees/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold a payee's payouts (left out of runs; unsent items cancelled)
+         * @description Roles: finance.
+         */
+        post: operations["PayeeHoldsController_hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Hold a payee's payouts (left out of runs; unsent items cancelled)
-     * @description Roles: finance.
-     */
-    post: operations['PayeeHoldsController_hold'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payees/{id}/release': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payees/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a payee's hold
+         * @description Roles: finance.
+         */
+        post: operations["PayeeHoldsController_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Release a payee's hold
-     * @description Roles: finance.
-     */
-    post: operations['PayeeHoldsController_release'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payout-runs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payout-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payout runs with their totals, oldest first; by status and currency
+         * @description Roles: finance.
+         */
+        get: operations["PayoutRunsController_list"];
+        put?: never;
+        /**
+         * Draft a payout run: who would be paid, and who is left out and why
+         * @description Roles: finance.
+         */
+        post: operations["PayoutRunsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Payout runs with their totals, oldest first; by status and currency
-     * @description Roles: finance.
-     */
-    get: operations['PayoutRunsController_list'];
-    put?: never;
-    /**
-     * Draft a payout run: who would be paid, and who is left out and why
-     * @description Roles: finance.
-     */
-    post: operations['PayoutRunsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payout-runs/{id}/items': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payout-runs/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A payout run's items a page at a time, by state
+         * @description Roles: finance.
+         */
+        get: operations["PayoutRunsController_items"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A payout run's items a page at a time, by state
-     * @description Roles: finance.
-     */
-    get: operations['PayoutRunsController_items'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payout-runs/{id}/exclusions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payout-runs/{id}/exclusions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payees a payout run left out, and why, a page at a time
+         * @description Roles: finance.
+         */
+        get: operations["PayoutRunsController_exclusions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The payees a payout run left out, and why, a page at a time
-     * @description Roles: finance.
-     */
-    get: operations['PayoutRunsController_exclusions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payout-runs/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payout-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A payout run: its totals, and the first 200 items and exclusions
+         * @description Each item's state, amount, transfer and error. A run may have 100,000s of items: `items` and `excluded` hold the first 200 (by id, by payee id); `itemsNextCursor` and `excludedNextCursor` continue at GET …/{id}/items and …/{id}/exclusions.
+         *
+         *     Roles: finance.
+         */
+        get: operations["PayoutRunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A payout run: its totals, and the first 200 items and exclusions
-     * @description Each item's state, amount, transfer and error. A run may have 100,000s of items: `items` and `excluded` hold the first 200 (by id, by payee id); `itemsNextCursor` and `excludedNextCursor` continue at GET …/{id}/items and …/{id}/exclusions.
-     *
-     *     Roles: finance.
-     */
-    get: operations['PayoutRunsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payout-runs/{id}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payout-runs/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a draft (a finance principal other than its creator) and pay it
+         * @description Reserves every amount in the ledger (payable → payout pending) and sends one Stripe transfer per item, each at most once.
+         *
+         *     Roles: finance.
+         */
+        post: operations["PayoutRunsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Approve a draft (a finance principal other than its creator) and pay it
-     * @description Reserves every amount in the ledger (payable → payout pending) and sends one Stripe transfer per item, each at most once.
-     *
-     *     Roles: finance.
-     */
-    post: operations['PayoutRunsController_approve'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payout-runs/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payout-runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a draft, or the items of an approved run not yet sent to Stripe
+         * @description Roles: finance.
+         */
+        post: operations["PayoutRunsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Cancel a draft, or the items of an approved run not yet sent to Stripe
-     * @description Roles: finance.
-     */
-    post: operations['PayoutRunsController_cancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/payout-runs/{id}/resume': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payout-runs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue again every item of the run still pending
+         * @description Roles: finance.
+         */
+        post: operations["PayoutRunsController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Queue again every item of the run still pending
-     * @description Roles: finance.
-     */
-    post: operations['PayoutRunsController_resume'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/stripe/webhooks': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/stripe/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events (signed; each event processed once)
+         * @description Verified with Stripe-Signature over the raw body (300 s tolerance). The objects are re-read from Stripe, so order does not matter.
+         *
+         *     Public: no API key.
+         */
+        post: operations["StripeWebhooksController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Stripe's events (signed; each event processed once)
-     * @description Verified with Stripe-Signature over the raw body (300 s tolerance). The objects are re-read from Stripe, so order does not matter.
-     *
-     *     Public: no API key.
-     */
-    post: operations['StripeWebhooksController_receive'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/reconciliations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reconciliations, newest first, with their summaries; by status and currency
+         * @description Roles: finance.
+         */
+        get: operations["ReconciliationsController_list"];
+        put?: never;
+        /**
+         * Compare paid items with Stripe's transfers and balance transactions for a range
+         * @description Roles: finance.
+         */
+        post: operations["ReconciliationsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Compare paid items with Stripe's transfers and balance transactions for a range
-     * @description Roles: finance.
-     */
-    post: operations['ReconciliationsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/reconciliations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/reconciliations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A reconciliation and every difference it found
+         * @description Roles: finance.
+         */
+        get: operations["ReconciliationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * A reconciliation and every difference it found
-     * @description Roles: finance.
-     */
-    get: operations['ReconciliationsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    LiveResponse: {
-      /**
-       * @example ok
-       * @enum {string}
-       */
-      status: 'ok';
-    };
-    ReadyChecks: {
-      /**
-       * @example up
-       * @enum {string}
-       */
-      database: 'up';
-      /**
-       * @example up
-       * @enum {string}
-       */
-      redis: 'up';
-    };
-    HealthResponse: {
-      /**
-       * @example ok
-       * @enum {string}
-       */
-      status: 'ok';
-      checks: components['schemas']['ReadyChecks'];
-    };
-    NewPrincipalDto: {
-      /**
-       * @description Who will hold the first key
-       * @example Catalogue integration
-       */
-      name: string;
-    };
-    CreateOrganizationDto: {
-      /** @example Northwind Press */
-      name: string;
-      /**
-       * @description The operator organization exists once, from bootstrap
-       * @example publisher
-       * @enum {string}
-       */
-      kind: 'publisher' | 'licensee';
-      /** @description The principal that receives the first API key */
-      principal: components['schemas']['NewPrincipalDto'];
-    };
-    OrganizationResponse: {
-      /**
-       * Format: uuid
-       * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a
-       */
-      id: string;
-      /** @example Northwind Press */
-      name: string;
-      /**
-       * @example publisher
-       * @enum {string}
-       */
-      kind: 'publisher' | 'licensee' | 'operator';
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      createdAt: string;
-    };
-    PrincipalResponse: {
-      /**
-       * Format: uuid
-       * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8b
-       */
-      id: string;
-      /** @example Catalogue integration */
-      name: string;
-      /**
-       * @example publisher
-       * @enum {string}
-       */
-      role: 'admin' | 'finance' | 'publisher' | 'licensee';
-      /**
-       * Format: uuid
-       * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a
-       */
-      organizationId: string;
-    };
-    IssuedApiKeyResponse: {
-      /**
-       * Format: uuid
-       * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8c
-       */
-      id: string;
-      /**
-       * @description The first characters of a generated key, to recognise it; `rlk:operator` for a key the operator chose (BOOTSTRAP_ADMIN_KEY), of which nothing is shown
-       * @example rlk_Q3xk9Tb0
-       */
-      prefix: string;
-      /** Format: uuid */
-      principalId: string;
-      /** Format: uuid */
-      organizationId: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @description Recorded to the minute
-       * @example null
-       */
-      lastUsedAt: string | null;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      revokedAt: string | null;
-      /**
-       * @description The secret key. Shown only in this response; store it now.
-       * @example rlk_Q3xk9Tb0mJ0d7wqA4u2Zc1hYpE6sN8vLrKfXgTiBo5
-       */
-      key: string;
-      principal: components['schemas']['PrincipalResponse'];
-    };
-    CreatedOrganizationResponse: {
-      organization: components['schemas']['OrganizationResponse'];
-      apiKey: components['schemas']['IssuedApiKeyResponse'];
-    };
-    PageOfOrganizationResponse: {
-      data: components['schemas']['OrganizationResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    CreateApiKeyDto: {
-      /**
-       * @description The principal to hold the key. Absent (or your own name): a key for yourself. Admins: any principal of the organization, created when it has none of that name. Publishers and licensees: a colleague invited as a new principal of your role (an existing name is a 409 principal-exists). Finance: only yourself (403 otherwise).
-       * @example Royalty reporting job
-       */
-      principalName?: string;
-      /**
-       * @description The principal's role. Defaults to your own role in your own organization, and to the organization's only role in a publisher's or licensee's; only admins name another role than their own.
-       * @example finance
-       * @enum {string}
-       */
-      role?: 'admin' | 'finance' | 'publisher' | 'licensee';
-    };
-    ApiKeyResponse: {
-      /**
-       * Format: uuid
-       * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8c
-       */
-      id: string;
-      /**
-       * @description The first characters of a generated key, to recognise it; `rlk:operator` for a key the operator chose (BOOTSTRAP_ADMIN_KEY), of which nothing is shown
-       * @example rlk_Q3xk9Tb0
-       */
-      prefix: string;
-      /** Format: uuid */
-      principalId: string;
-      /** Format: uuid */
-      organizationId: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @description Recorded to the minute
-       * @example null
-       */
-      lastUsedAt: string | null;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      revokedAt: string | null;
-    };
-    PageOfApiKeyResponse: {
-      data: components['schemas']['ApiKeyResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    MeApiKey: {
-      /** Format: uuid */
-      id: string;
-      /** @example rlk_Q3xk9Tb0 */
-      prefix: string;
-    };
-    MeResponse: {
-      principal: components['schemas']['PrincipalResponse'];
-      organization: components['schemas']['OrganizationResponse'];
-      apiKey: components['schemas']['MeApiKey'];
-    };
-    AuditEventResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      occurredAt: string;
-      /** Format: uuid */
-      principalId: string | null;
-      /**
-       * Format: uuid
-       * @description The API key the principal acted with (null for system actions and events recorded before keys were)
-       */
-      apiKeyId: string | null;
-      /** Format: uuid */
-      organizationId: string | null;
-      /** @example organization.create */
-      action: string;
-      /** @example organization */
-      resourceType: string;
-      /**
-       * @description Usually a uuid; the resource type decides
-       * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a
-       */
-      resourceId: string;
-      /** Format: uuid */
-      resourceOrganizationId: string | null;
-      /**
-       * @description The server's id of the request (its response's X-Request-Id); never the caller's
-       * @example 7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76
-       */
-      requestId: string | null;
-      /**
-       * @description The caller's own id for the request (X-Correlation-Id, or the X-Request-Id it sent), when valid: `[A-Za-z0-9._:-]{1,128}`
-       * @example checkout-7741.retry-2
-       */
-      correlationId: string | null;
-      /**
-       * @description What the action changed; its members depend on the action
-       * @example {
-       *       "kind": "publisher"
-       *     }
-       */
-      details: {
-        [key: string]: unknown;
-      };
-    };
-    PageOfAuditEventResponse: {
-      data: components['schemas']['AuditEventResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    CreatePayeeDto: {
-      /** @example Ada Lovelace */
-      name: string;
-      /**
-       * Format: email
-       * @example ada@example.com
-       */
-      email?: string | null;
-      /**
-       * @description ISO 3166-1 alpha-2
-       * @example GB
-       */
-      country?: string | null;
-      /**
-       * @description ISO 4217 currency the payee is paid in
-       * @example GBP
-       */
-      currency: string;
-    };
-    PayeeResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @example Ada Lovelace */
-      name: string;
-      /**
-       * Format: email
-       * @example ada@example.com
-       */
-      email: string | null;
-      /** @example GB */
-      country: string | null;
-      /**
-       * @description Null only on a default payee not yet given one
-       * @example GBP
-       */
-      currency: string | null;
-      /** @description The publisher itself; receives 100% of works registered without splits */
-      isDefault: boolean;
-      /** @example 1 */
-      version: number;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      updatedAt: string;
-    };
-    PageOfPayeeResponse: {
-      data: components['schemas']['PayeeResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    UpdatePayeeDto: {
-      /** @example Ada King */
-      name?: string;
-      /**
-       * Format: email
-       * @example ada@example.org
-       */
-      email?: string | null;
-      /**
-       * @description ISO 3166-1 alpha-2
-       * @example FR
-       */
-      country?: string | null;
-      /** @example EUR */
-      currency?: string;
-    };
-    IdentifierDto: {
-      /**
-       * @example isbn
-       * @enum {string}
-       */
-      scheme: 'isbn' | 'issn' | 'doi' | 'iswc' | 'isrc' | 'isni' | 'url' | 'sha256' | 'ext';
-      /**
-       * @description Validated and normalized (see docs/IDENTIFIERS.md)
-       * @example 978-0-306-40615-7
-       */
-      value: string;
-    };
-    SplitDto: {
-      /**
-       * Format: uuid
-       * @description One of the publisher's payees
-       */
-      payeeId: string;
-      /**
-       * @description Basis points; a work’s shares sum to exactly 10000
-       * @example 10000
-       */
-      shareBps: number;
-    };
-    CreateWorkDto: {
-      /**
-       * @description The publisher's own id, unique per publisher
-       * @example NWP-000123
-       */
-      externalId: string;
-      /** @example The Analytical Engine */
-      title: string;
-      /**
-       * @example book
-       * @enum {string}
-       */
-      kind:
-        | 'book'
-        | 'article'
-        | 'web-page'
-        | 'image'
-        | 'audio'
-        | 'video'
-        | 'code'
-        | 'dataset'
-        | 'other';
-      /**
-       * @example [
-       *       {
-       *         "scheme": "isbn",
-       *         "value": "978-0-306-40615-7"
-       *       },
-       *       {
-       *         "scheme": "doi",
-       *         "value": "10.1000/182"
-       *       }
-       *     ]
-       */
-      identifiers?: components['schemas']['IdentifierDto'][];
-      /**
-       * @description BCP 47 language tag
-       * @example en
-       */
-      language?: string;
-      /**
-       * Format: date
-       * @description YYYY-MM-DD
-       * @example 1843-09-01
-       */
-      publishedAt?: string;
-      /**
-       * @description Free JSON object, at most 16 KiB
-       * @example {
-       *       "series": "Notes"
-       *     }
-       */
-      metadata?: {
-        [key: string]: unknown;
-      };
-      /**
-       * @description Defaults to 100% to the publisher's default payee
-       * @example [
-       *       {
-       *         "payeeId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
-       *         "shareBps": 10000
-       *       }
-       *     ]
-       */
-      splits?: components['schemas']['SplitDto'][];
-    };
-    WorkIdentifierResponse: {
-      /**
-       * @example isbn
-       * @enum {string}
-       */
-      scheme: 'isbn' | 'issn' | 'doi' | 'iswc' | 'isrc' | 'isni' | 'url' | 'sha256' | 'ext';
-      /** @example 9780306406157 */
-      value: string;
-    };
-    SplitResponse: {
-      /** Format: uuid */
-      payeeId: string;
-      /** @example 10000 */
-      shareBps: number;
-    };
-    WorkResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @example NWP-000123 */
-      externalId: string;
-      /** @example The Analytical Engine */
-      title: string;
-      /**
-       * @example book
-       * @enum {string}
-       */
-      kind:
-        | 'book'
-        | 'article'
-        | 'web-page'
-        | 'image'
-        | 'audio'
-        | 'video'
-        | 'code'
-        | 'dataset'
-        | 'other';
-      identifiers: components['schemas']['WorkIdentifierResponse'][];
-      /** @example en */
-      language: string | null;
-      /**
-       * Format: date
-       * @example 1843-09-01
-       */
-      publishedAt: string | null;
-      /** @example {} */
-      metadata: {
-        [key: string]: unknown;
-      };
-      /** @description The split set in force now */
-      splits: components['schemas']['SplitResponse'][];
-      /** @example 1 */
-      splitVersion: number;
-      /**
-       * @example active
-       * @enum {string}
-       */
-      status: 'active' | 'withdrawn';
-      /**
-       * @description Send as If-Match to change the work
-       * @example 1
-       */
-      version: number;
-      /** @description Another publisher claims one of its identifiers: money for it is held */
-      conflict: boolean;
-      /**
-       * @description scheme:value
-       * @example []
-       */
-      conflictingIdentifiers: string[];
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      updatedAt: string;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      withdrawnAt: string | null;
-    };
-    PageOfWorkResponse: {
-      data: components['schemas']['WorkResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    UpdateWorkDto: {
-      /** @example NWP-000123 */
-      externalId?: string;
-      /** @example The Analytical Engine (2nd ed.) */
-      title?: string;
-      /** @enum {string} */
-      kind?:
-        | 'book'
-        | 'article'
-        | 'web-page'
-        | 'image'
-        | 'audio'
-        | 'video'
-        | 'code'
-        | 'dataset'
-        | 'other';
-      /** @description Replaces the whole set */
-      identifiers?: components['schemas']['IdentifierDto'][];
-      /** @example en */
-      language?: string | null;
-      /**
-       * Format: date
-       * @example 1843-09-01
-       */
-      publishedAt?: string | null;
-      /**
-       * @description Replaces the whole object
-       * @example {
-       *       "series": "Notes"
-       *     }
-       */
-      metadata?: {
-        [key: string]: unknown;
-      };
-      /** @description A new split version; earlier ones are kept */
-      splits?: components['schemas']['SplitDto'][];
-      /**
-       * Format: date
-       * @description When the new splits take effect (YYYY-MM-DD, default today, UTC); only with splits
-       * @example 2027-01-01
-       */
-      splitsEffectiveFrom?: string;
-    };
-    WorkSnapshotResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @example NWP-000123 */
-      externalId: string;
-      /** @example The Analytical Engine */
-      title: string;
-      /**
-       * @example book
-       * @enum {string}
-       */
-      kind:
-        | 'book'
-        | 'article'
-        | 'web-page'
-        | 'image'
-        | 'audio'
-        | 'video'
-        | 'code'
-        | 'dataset'
-        | 'other';
-      identifiers: components['schemas']['WorkIdentifierResponse'][];
-      /** @example en */
-      language: string | null;
-      /**
-       * Format: date
-       * @example 1843-09-01
-       */
-      publishedAt: string | null;
-      /** @example {} */
-      metadata: {
-        [key: string]: unknown;
-      };
-      /** @description The split set in force now */
-      splits: components['schemas']['SplitResponse'][];
-      /** @example 1 */
-      splitVersion: number;
-      /**
-       * @example active
-       * @enum {string}
-       */
-      status: 'active' | 'withdrawn';
-      /**
-       * @description Send as If-Match to change the work
-       * @example 1
-       */
-      version: number;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      createdAt: string;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      updatedAt: string;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      withdrawnAt: string | null;
-    };
-    WorkVersionResponse: {
-      /** @example 1 */
-      version: number;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      validFrom: string;
-      /**
-       * Format: date-time
-       * @description Null for the current version
-       */
-      validTo: string | null;
-      /** @description The work as it was */
-      work: components['schemas']['WorkSnapshotResponse'];
-    };
-    WorkVersionsResponse: {
-      /** @description Oldest first; the last page ends with the current version */
-      data: components['schemas']['WorkVersionResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    SplitVersionResponse: {
-      /** @example 2 */
-      splitVersion: number;
-      /**
-       * Format: date
-       * @description 0001-01-01 for the first version: it applies to all time before the next
-       * @example 2027-01-01
-       */
-      effectiveFrom: string;
-      splits: components['schemas']['SplitResponse'][];
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      recordedAt: string;
-    };
-    SplitVersionsResponse: {
-      /** @description Every split version, oldest first */
-      data: components['schemas']['SplitVersionResponse'][];
-    };
-    CatalogueImportResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @example ndjson
-       * @enum {string}
-       */
-      format: 'ndjson' | 'csv';
-      /**
-       * @example processing
-       * @enum {string}
-       */
-      status: 'queued' | 'processing' | 'completed' | 'failed';
-      /**
-       * Format: date
-       * @example 2027-01-01
-       */
-      splitsEffectiveFrom: string;
-      /**
-       * @description Lines received (blank lines included)
-       * @example 1000000
-       */
-      linesRead: number;
-      /**
-       * @description Lines the worker has gone through
-       * @example 400000
-       */
-      linesProcessed: number;
-      /** @example 399000 */
-      created: number;
-      /** @example 0 */
-      updated: number;
-      /**
-       * @description Lines identical to the work as stored: nothing to do
-       * @example 0
-       */
-      unchanged: number;
-      /** @example 1000 */
-      rejected: number;
-      /** @example null */
-      failure: string | null;
-      /**
-       * Format: date-time
-       * @example 2026-11-25T17:00:00.000Z
-       */
-      createdAt: string;
-      /** Format: date-time */
-      finishedAt: string | null;
-    };
-    ImportErrorResponse: {
-      /** @example 17 */
-      lineNo: number;
-      /** @example NWP-17 */
-      externalId: string | null;
-      /** @example isbn 9780306406158 has a wrong check digit (expected 7) */
-      reason: string;
-    };
-    ImportErrorsResponse: {
-      data: components['schemas']['ImportErrorResponse'][];
-      nextCursor: string | null;
-    };
-    OfferScopeDto: {
-      /**
-       * @example all
-       * @enum {string}
-       */
-      type: 'all' | 'works' | 'filter';
-      /** @description For type works */
-      workIds?: string[];
-      /** @description For type filter */
-      kinds?: (
-        'book' | 'article' | 'web-page' | 'image' | 'audio' | 'video' | 'code' | 'dataset' | 'other'
-      )[];
-      /** @description For type filter: works with an identifier of these schemes */
-      identifierSchemes?: (
-        'isbn' | 'issn' | 'doi' | 'iswc' | 'isrc' | 'isni' | 'url' | 'sha256' | 'ext'
-      )[];
-    };
-    OfferTermDto: {
-      /**
-       * Format: date
-       * @example 2027-01-01
-       */
-      start?: string;
-      /**
-       * Format: date
-       * @description Inclusive
-       * @example 2027-12-31
-       */
-      end?: string;
-      /**
-       * @description Instead of start/end: months from acceptance
-       * @example 12
-       */
-      durationMonths?: number;
-    };
-    RateDto: {
-      /** @example ai-train */
-      usage: string;
-      /**
-       * @example token
-       * @enum {string}
-       */
-      unit: 'token' | 'request' | 'retrieval' | 'crawl' | 'work' | 'byte';
-      /**
-       * @description The rate is for this many units
-       * @example 1000
-       */
-      per: number;
-      /**
-       * @description Decimal string in minor units per `per` units, ≤ 12 fractional digits
-       * @example 0.0125
-       */
-      rate: string;
-    };
-    PeriodAmountDto: {
-      /**
-       * @description Minor units
-       * @example 500000
-       */
-      amount: number;
-      /**
-       * @example month
-       * @enum {string}
-       */
-      period: 'month' | 'quarter' | 'year';
-    };
-    AmountDto: {
-      /**
-       * @description Minor units
-       * @example 1000000
-       */
-      amount: number;
-    };
-    PricingDto: {
-      rates?: components['schemas']['RateDto'][];
-      flatFee?: components['schemas']['PeriodAmountDto'];
-      /**
-       * @description Basis points of the revenue the licensee reports
-       * @example 1500
-       */
-      revenueShareBps?: number;
-      minimumGuarantee?: components['schemas']['PeriodAmountDto'];
-      /** @description Recoupable advance */
-      advance?: components['schemas']['AmountDto'];
-    };
-    LicenceOfferTermsDto: {
-      /** @example AI training licence, 2027 */
-      title: string;
-      /**
-       * @example {
-       *       "type": "all"
-       *     }
-       */
-      scope: components['schemas']['OfferScopeDto'];
-      /**
-       * @example [
-       *       "ai-train",
-       *       "ai-input"
-       *     ]
-       */
-      usages: string[];
-      /**
-       * @description A prohibition always wins over a permission
-       * @example [
-       *       "ai-index"
-       *     ]
-       */
-      prohibits?: string[];
-      /**
-       * @example [
-       *       "worldwide"
-       *     ]
-       */
-      territories: string[];
-      /**
-       * @example [
-       *       "commercial"
-       *     ]
-       */
-      userTypes?: ('commercial' | 'non-commercial' | 'education' | 'government' | 'personal')[];
-      /**
-       * @example {
-       *       "start": "2027-01-01",
-       *       "end": "2027-12-31"
-       *     }
-       */
-      term: components['schemas']['OfferTermDto'];
-      /** @example EUR */
-      currency: string;
-      /**
-       * @example {
-       *       "rates": [
-       *         {
-       *           "usage": "ai-train",
-       *           "unit": "token",
-       *           "per": 1000,
-       *           "rate": "0.0125"
-       *         }
-       *       ]
-       *     }
-       */
-      pricing: components['schemas']['PricingDto'];
-      /**
-       * @default false
-       * @example true
-       */
-      attributionRequired: boolean;
-    };
-    LicenceOfferResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      publisherId: string;
-      /** @enum {string} */
-      status: 'active' | 'retired';
-      /**
-       * @description Editing creates a new version; send it as If-Match
-       * @example 1
-       */
-      version: number;
-      terms: components['schemas']['LicenceOfferTermsDto'];
-      /**
-       * @description SHA-256 of the canonical terms
-       * @example b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c
-       */
-      termsHash: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** Format: date-time */
-      retiredAt: string | null;
-    };
-    RslImportWarning: {
-      /**
-       * @description Index into offers
-       * @example 0
-       */
-      offer: number;
-      /** @example early-draft usage "train-ai" read as "ai-train" */
-      message: string;
-    };
-    RslImportResponse: {
-      /** @description One set of offer terms per distinct <license>, ready to review and POST to /v1/licence-offers. Nothing is stored. */
-      offers: components['schemas']['LicenceOfferTermsDto'][];
-      warnings: components['schemas']['RslImportWarning'][];
-    };
-    PageOfLicenceOfferResponse: {
-      data: components['schemas']['LicenceOfferResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    LicenceOfferVersionResponse: {
-      /** @example 1 */
-      version: number;
-      terms: components['schemas']['LicenceOfferTermsDto'];
-      termsHash: string;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    LicenceOfferVersionsResponse: {
-      data: components['schemas']['LicenceOfferVersionResponse'][];
-    };
-    CreateAgreementDto: {
-      /**
-       * Format: uuid
-       * @description An active licence offer; its current version is taken
-       */
-      offerId: string;
-      /**
-       * Format: uuid
-       * @description Publishers only: propose the offer to this licensee, who then accepts it
-       */
-      licenseeId?: string;
-    };
-    AgreementResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @description expired: active, and the term has ended
-       * @enum {string}
-       */
-      status: 'proposed' | 'active' | 'terminated' | 'expired';
-      /** Format: uuid */
-      licenseeId: string;
-      /** Format: uuid */
-      publisherId: string;
-      /** Format: uuid */
-      offerId: string;
-      /**
-       * @description The offer version accepted
-       * @example 2
-       */
-      offerVersion: number;
-      /** @description The terms as accepted; never changed */
-      terms: components['schemas']['LicenceOfferTermsDto'];
-      /** @description SHA-256 of the terms snapshot */
-      termsHash: string;
-      /**
-       * Format: date
-       * @description Null while proposed
-       * @example 2027-01-01
-       */
-      startsOn: string | null;
-      /**
-       * Format: date
-       * @description Inclusive; null: open-ended
-       * @example 2027-12-31
-       */
-      endsOn: string | null;
-      /**
-       * Format: date
-       * @description Last day in scope after termination
-       */
-      terminatedOn: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    PageOfAgreementResponse: {
-      data: components['schemas']['AgreementResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    TerminateAgreementDto: {
-      /**
-       * Format: date
-       * @description Last day of use in scope (YYYY-MM-DD, default today, UTC); usage after it is out of scope
-       * @example 2027-06-30
-       */
-      effectiveOn?: string;
-    };
-    CreateAmendmentDto: {
-      /**
-       * Format: date
-       * @description First day the amended terms apply (YYYY-MM-DD, default today, UTC): not in the past, inside the agreement, after every earlier version
-       * @example 2027-07-01
-       */
-      effectiveOn?: string;
-    };
-    AgreementVersionResponse: {
-      /** Format: uuid */
-      agreementId: string;
-      /**
-       * @description 1: the terms the agreement was made on
-       * @example 2
-       */
-      version: number;
-      /** @enum {string} */
-      status: 'proposed' | 'accepted';
-      /**
-       * Format: date
-       * @description First day in force (version 1: the start; null while the agreement is proposed)
-       * @example 2027-07-01
-       */
-      effectiveOn: string | null;
-      /** Format: uuid */
-      offerId: string;
-      /**
-       * @description The offer version these terms were taken from
-       * @example 3
-       */
-      offerVersion: number;
-      terms: components['schemas']['LicenceOfferTermsDto'];
-      /** @description SHA-256 of the terms snapshot */
-      termsHash: string;
-      /**
-       * Format: date-time
-       * @description When an amendment was accepted (version 1: see the audit events)
-       */
-      acceptedAt: string | null;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    AgreementVersionsResponse: {
-      /** @description Oldest first */
-      data: components['schemas']['AgreementVersionResponse'][];
-    };
-    LicenceRateResponse: {
-      /**
-       * @example token
-       * @enum {string}
-       */
-      unit: 'token' | 'request' | 'retrieval' | 'crawl' | 'work' | 'byte';
-      /** @example 1000 */
-      per: number;
-      /**
-       * @description Minor units of currency per `per` units
-       * @example 0.0125
-       */
-      rate: string;
-      /** @example EUR */
-      currency: string;
-    };
-    LicenceAnswerResponse: {
-      /**
-       * @description The identifier as normalized
-       * @example isbn:9780306406157
-       */
-      identifier: string;
-      /** @example ai-train */
-      usage: string;
-      licensed: boolean;
-      /**
-       * @description Why not, when not licensed
-       * @enum {string}
-       */
-      reason?:
-        | 'unknown-work'
-        | 'withdrawn'
-        | 'no-agreement'
-        | 'prohibited'
-        | 'usage-not-permitted'
-        | 'outside-term'
-        | 'territory';
-      /** Format: uuid */
-      workId: string | null;
-      /** Format: uuid */
-      agreementId?: string;
-      rate?: components['schemas']['LicenceRateResponse'] | null;
-      attributionRequired?: boolean;
-    };
-    LicenceQuestionDto: {
-      /**
-       * @description scheme:value; or give url or sha256
-       * @example isbn:9780306406157
-       */
-      identifier?: string;
-      /**
-       * Format: uri
-       * @example https://example.com/articles/42
-       */
-      url?: string;
-      /**
-       * @description The content hash, 64 hexadecimal digits
-       * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-       */
-      sha256?: string;
-      /** @example ai-train */
-      usage: string;
-      /**
-       * @description ISO 3166-1 alpha-2 where the use happens; not checked when absent
-       * @example DE
-       */
-      territory?: string;
-      /**
-       * Format: date
-       * @description The day of use (default today, UTC)
-       * @example 2027-06-01
-       */
-      at?: string;
-    };
-    LicenceQuestionsDto: {
-      /** @description Up to 1000 questions */
-      questions: components['schemas']['LicenceQuestionDto'][];
-    };
-    LicenceAnswersResponse: {
-      /** @description In the order of the questions */
-      answers: components['schemas']['LicenceAnswerResponse'][];
-    };
-    UsageLineDto: {
-      /**
-       * @description Stable and unique within the report
-       * @example l1
-       */
-      lineId: string;
-      /**
-       * Format: uuid
-       * @description Exactly one of workId, identifier, url, sha256
-       */
-      workId?: string;
-      /** @example isbn:9780306406157 */
-      identifier?: string;
-      /**
-       * Format: uri
-       * @example https://news.example/story-1
-       */
-      url?: string;
-      /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
-      sha256?: string;
-      /**
-       * @description An RSL usage or an extension token
-       * @example ai-train
-       */
-      usage: string;
-      /** @example 1500000 */
-      units: number | string;
-      /**
-       * @example token
-       * @enum {string}
-       */
-      unit: 'token' | 'request' | 'retrieval' | 'crawl' | 'work' | 'byte';
-      /**
-       * Format: uuid
-       * @description The agreement the use falls under
-       */
-      agreementId?: string;
-      /** @example acme-llm-3 */
-      model?: string;
-      /**
-       * @description ISO 3166-1 alpha-2
-       * @example DE
-       */
-      territory?: string;
-      /**
-       * Format: date
-       * @description In the report's period
-       * @example 2027-06-03
-       */
-      occurredOn?: string;
-      /** @description Revenue in minor units (revenue share) */
-      revenue?: number | string;
-    };
-    UsageReportTotalsDto: {
-      /**
-       * @description A number, or a string of digits past 2^53
-       * @example 2
-       */
-      lineCount: number | string;
-      /**
-       * @description A number, or a string of digits past 2^53
-       * @example 1500000
-       */
-      units: number | string;
-    };
-    CreateUsageReportDto: {
-      /** @example acme-2027-06 */
-      reportId: string;
-      /**
-       * Format: date
-       * @example 2027-06-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-06-30
-       */
-      periodEnd: string;
-      /** @example EUR */
-      currency?: string;
-      /** Format: uuid */
-      supersedes?: string;
-      /**
-       * @description Up to 10,000 lines; larger reports are streamed as NDJSON or CSV
-       * @example [
-       *       {
-       *         "lineId": "l1",
-       *         "identifier": "isbn:9780306406157",
-       *         "usage": "ai-train",
-       *         "units": 1500000,
-       *         "unit": "token",
-       *         "occurredOn": "2027-06-03"
-       *       }
-       *     ]
-       */
-      lines: components['schemas']['UsageLineDto'][];
-      totals: components['schemas']['UsageReportTotalsDto'];
-    };
-    UsageReportHeaderQuery: {
-      /**
-       * @description The licensee's own id: never reused
-       * @example acme-2027-06
-       */
-      reportId: string;
-      /**
-       * Format: date
-       * @example 2027-06-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-06-30
-       */
-      periodEnd: string;
-      /**
-       * @description Currency of revenue figures
-       * @example EUR
-       */
-      currency?: string;
-      /**
-       * Format: uuid
-       * @description The id (ours) of an earlier accepted report of the same period this one corrects
-       */
-      supersedes?: string;
-      /**
-       * @description Declared number of lines
-       * @example 2
-       */
-      lineCount: string;
-      /**
-       * @description Declared sum of units over all lines
-       * @example 1500000
-       */
-      units: string;
-    };
-    UsageReportTotalsResponse: {
-      /** @example 2 */
-      lineCount: string;
-      /** @example 1500000 */
-      units: string;
-    };
-    UsageCountsResponse: {
-      /** @example 1 */
-      matched: number;
-      /** @example 0 */
-      unmatched: number;
-      /** @example 0 */
-      outOfScope: number;
-      /** @example 1 */
-      invalid: number;
-    };
-    UsageTotalResponse: {
-      /** @example ai-train */
-      usage: string;
-      /**
-       * @example token
-       * @enum {string}
-       */
-      unit: 'token' | 'request' | 'retrieval' | 'crawl' | 'work' | 'byte';
-      /**
-       * @description Valid lines
-       * @example 1
-       */
-      lines: number;
-      /** @example 1500000 */
-      units: string;
-      /** @example 1500000 */
-      matchedUnits: string;
-    };
-    UsageReportRejection: {
-      /** @enum {string} */
-      code: 'totals-mismatch' | 'too-many-invalid-lines';
-      /** @example Declared 2 lines and 1500000 units; received 1 lines and 1500000 units */
-      detail: string;
-      /** @description totals-mismatch */
-      declared?: components['schemas']['UsageReportTotalsResponse'];
-      /** @description totals-mismatch */
-      received?: components['schemas']['UsageReportTotalsResponse'];
-      /** @description too-many-invalid-lines */
-      invalidLines?: number;
-      /** @description too-many-invalid-lines */
-      lines?: number;
-      /** @description too-many-invalid-lines */
-      maxInvalidBps?: number;
-    };
-    UsageReportResponse: {
-      /** Format: uuid */
-      id: string;
-      /** @example acme-2027-06 */
-      reportId: string;
-      /** @enum {string} */
-      status: 'received' | 'processing' | 'accepted' | 'rejected';
-      /** @enum {string} */
-      format: 'json' | 'ndjson' | 'csv';
-      /**
-       * Format: date
-       * @example 2027-06-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-06-30
-       */
-      periodEnd: string;
-      /** @example EUR */
-      currency: string | null;
-      /** Format: uuid */
-      supersedes: string | null;
-      /** Format: uuid */
-      supersededBy: string | null;
-      declared: components['schemas']['UsageReportTotalsResponse'];
-      received: components['schemas']['UsageReportTotalsResponse'];
-      /** @description All zero until processed */
-      counts: components['schemas']['UsageCountsResponse'];
-      totalsByUsage: components['schemas']['UsageTotalResponse'][];
-      /**
-       * @description Why the whole report was rejected
-       * @example null
-       */
-      rejection: components['schemas']['UsageReportRejection'] | null;
-      /** @description Whether its lines count for royalties now */
-      counting: boolean;
-      /** Format: date-time */
-      receivedAt: string;
-      /** Format: date-time */
-      processedAt: string | null;
-      /** Format: date-time */
-      acceptedAt: string | null;
-      /** Format: date-time */
-      supersededAt: string | null;
-    };
-    PageOfUsageReportResponse: {
-      data: components['schemas']['UsageReportResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    UsageIssueResponse: {
-      /** @example 7 */
-      lineNo: number;
-      /** @example l7 */
-      lineId: string | null;
-      /** @enum {string} */
-      status: 'unmatched' | 'out-of-scope' | 'invalid';
-      /** @example unknown-work */
-      reason: string;
-      /** @example isbn:9780306406157 */
-      workRef: string | null;
-      /** @example ai-train */
-      usage: string | null;
-      /** @example 1500000 */
-      units: string | null;
-    };
-    UsageIssuesResponse: {
-      data: components['schemas']['UsageIssueResponse'][];
-      nextCursor: string | null;
-    };
-    PublisherUsageRow: {
-      /** Format: uuid */
-      workId: string;
-      /** Format: uuid */
-      licenseeId: string;
-      /** @example ai-train */
-      usage: string;
-      /**
-       * @example token
-       * @enum {string}
-       */
-      unit: 'token' | 'request' | 'retrieval' | 'crawl' | 'work' | 'byte';
-      /**
-       * @description out-of-scope: unlicensed use
-       * @enum {string}
-       */
-      status: 'matched' | 'out-of-scope';
-      /** @example 3 */
-      lines: number;
-      /** @example 4500000 */
-      units: string;
-    };
-    PublisherUsageResponse: {
-      data: components['schemas']['PublisherUsageRow'][];
-      nextCursor: string | null;
-    };
-    AccountBalanceResponse: {
-      /** Format: uuid */
-      accountId: string;
-      /** @enum {string} */
-      type:
-        | 'licensee-receivable'
-        | 'licence-advance'
-        | 'payee-payable'
-        | 'payee-awaiting-collection'
-        | 'payee-advance'
-        | 'payout-pending'
-        | 'platform-commission'
-        | 'platform-stripe-clearing';
-      /**
-       * Format: uuid
-       * @description Payee or licensee id
-       */
-      ownerId: string | null;
-      /** @example EUR */
-      currency: string;
-      /**
-       * @description Minor units, positive on the account’s normal side (what is owed or held)
-       * @example 12500
-       */
-      balance: number;
-      /** @enum {string} */
-      normalSide: 'debit' | 'credit';
-    };
-    BalancesResponse: {
-      data: components['schemas']['AccountBalanceResponse'][];
-      /**
-       * @description The cursor of the next page (`?cursor=`); null on the last
-       * @example null
-       */
-      nextCursor: string | null;
-    };
-    LedgerEntryResponse: {
-      /** Format: uuid */
-      transactionId: string;
-      /**
-       * @description Position in the journal
-       * @example 42
-       */
-      seq: string;
-      /** @example royalty run posted */
-      reason: string;
-      /**
-       * @description What the transaction is for: ids by name
-       * @example {
-       *       "royaltyRunId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d"
-       *     }
-       */
-      refs: {
-        [key: string]: string;
-      };
-      /**
-       * @description Signed: debit positive, credit negative
-       * @example -12500
-       */
-      amount: number;
-      /** Format: date-time */
-      createdAt: string;
-    };
-    LedgerEntriesResponse: {
-      data: components['schemas']['LedgerEntryResponse'][];
-      nextCursor: string | null;
-    };
-    TrialBalanceAccount: {
-      /** Format: uuid */
-      accountId: string;
-      /** @enum {string} */
-      type:
-        | 'licensee-receivable'
-        | 'licence-advance'
-        | 'payee-payable'
-        | 'payee-awaiting-collection'
-        | 'payee-advance'
-        | 'payout-pending'
-        | 'platform-commission'
-        | 'platform-stripe-clearing';
-      /**
-       * Format: uuid
-       * @description Payee or licensee id
-       */
-      ownerId: string | null;
-      /** @example EUR */
-      currency: string;
-      /**
-       * @description Minor units, positive on the account’s normal side (what is owed or held)
-       * @example 12500
-       */
-      balance: number;
-      /** @enum {string} */
-      normalSide: 'debit' | 'credit';
-      /**
-       * @description Signed: debit positive, credit negative
-       * @example -12500
-       */
-      signedBalance: number;
-    };
-    TrialBalanceTotal: {
-      /** @example EUR */
-      currency: string;
-      /**
-       * @description Minor units
-       * @example 12500
-       */
-      debits: number;
-      /**
-       * @description Minor units
-       * @example 12500
-       */
-      credits: number;
-      /**
-       * @description debits − credits
-       * @example 0
-       */
-      sum: number;
-    };
-    TrialBalanceResponse: {
-      accounts: components['schemas']['TrialBalanceAccount'][];
-      /** @description Per currency; sum is always zero in a sound ledger */
-      totals: components['schemas']['TrialBalanceTotal'][];
-      balanced: boolean;
-    };
-    LedgerChainBreak: {
-      /**
-       * @description Position in the journal
-       * @example 42
-       */
-      seq: string;
-      /** Format: uuid */
-      transactionId: string;
-      /** @example hash does not match the transaction and its postings */
-      problem: string;
-    };
-    LedgerBalanceMismatch: {
-      /** Format: uuid */
-      accountId: string;
-      /** @description The balance kept for the account */
-      kept: number;
-      /** @description The sum of its postings */
-      fromPostings: number;
-    };
-    LedgerVerificationResponse: {
-      /** @description The hash chain and every balance check out */
-      ok: boolean;
-      /** @example 120 */
-      transactions: number;
-      /**
-       * @description The first transaction whose hash or link does not recompute
-       * @example null
-       */
-      firstBreak: components['schemas']['LedgerChainBreak'] | null;
-      /**
-       * @description Accounts whose kept balance differs from the sum of their postings
-       * @example []
-       */
-      balanceMismatches: components['schemas']['LedgerBalanceMismatch'][];
-    };
-    AdjustmentReference: {
-      /**
-       * Format: uuid
-       * @description The posted run that settled the corrected period
-       */
-      runId: string;
-      /**
-       * Format: date
-       * @example 2027-05-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-05-31
-       */
-      periodEnd: string;
-      /**
-       * @description The usage reports whose counting changed: a superseded one and its successor, or a late one
-       * @example [
-       *       "0f0c8a52-4d6e-4c1f-9d0e-3b7f4f1f2a10",
-       *       "7a3e2c11-9b8d-4e5f-8a6b-1c2d3e4f5a6b"
-       *     ]
-       */
-      reportIds: string[];
-    };
-    StatementLineResponse: {
-      /** @example 1 */
-      lineNo: number;
-      /** Format: uuid */
-      invoiceId: string;
-      /**
-       * @description revenue-share: units is the revenue, rate the bps, per 10000. *-adjustment: a restatement of a posted period (signed units and amounts)
-       * @enum {string}
-       */
-      kind:
-        | 'per-unit'
-        | 'revenue-share'
-        | 'flat-fee'
-        | 'minimum-guarantee'
-        | 'advance'
-        | 'advance-repayment'
-        | 'per-unit-adjustment'
-        | 'revenue-share-adjustment';
-      /** Format: uuid */
-      agreementId: string;
-      /**
-       * Format: uuid
-       * @description Null: a fee with no usage to spread it over (the publisher’s default payee)
-       */
-      workId: string | null;
-      /** @example ai-train */
-      usage: string | null;
-      /**
-       * @example token
-       * @enum {string|null}
-       */
-      unit: 'token' | 'request' | 'retrieval' | 'crawl' | 'work' | 'byte' | null;
-      /** @example 1500000 */
-      units: string | null;
-      /**
-       * @description Minor units per `per` units
-       * @example 0.0125
-       */
-      rate: string | null;
-      /** @example 1000 */
-      per: number | null;
-      /**
-       * @description The payee's share of the work, in bps
-       * @example 5000
-       */
-      shareBps: number;
-      /**
-       * @description This payee's part of the line's invoiced amount
-       * @example 9
-       */
-      gross: number;
-      /** @example 1 */
-      commission: number;
-      /** @example 8 */
-      net: number;
-      /** @description On adjustment lines: the period, run and usage reports it corrects */
-      adjustment: components['schemas']['AdjustmentReference'] | null;
-    };
-    StatementResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      runId: string;
-      /**
-       * Format: date
-       * @example 2027-06-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-06-30
-       */
-      periodEnd: string;
-      /** Format: uuid */
-      payeeId: string;
-      /** @example EUR */
-      currency: string;
-      /** @example 9 */
-      gross: number;
-      /** @example 1 */
-      commission: number;
-      /**
-       * @description The sum of the lines’ net
-       * @example 8
-       */
-      net: number;
-      /** @description On GET /v1/statements/:id: the first 200 lines, in line order; the rest from GET /v1/statements/:id/lines?cursor=linesNextCursor */
-      lines?: components['schemas']['StatementLineResponse'][];
-      /**
-       * @description On GET /v1/statements/:id: null when `lines` holds every line; otherwise the cursor of GET /v1/statements/:id/lines for the next page
-       * @example bDIwMA
-       */
-      linesNextCursor?: string | null;
-    };
-    CreateRoyaltyRunDto: {
-      /**
-       * Format: date
-       * @example 2027-06-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-06-30
-       */
-      periodEnd: string;
-    };
-    RoyaltyRunCurrencySummary: {
-      /** @example EUR */
-      currency: string;
-      /** @example 1 */
-      invoices: number;
-      /**
-       * @description Minor units
-       * @example 1250
-       */
-      invoiced: number;
-      /**
-       * @description Minor units
-       * @example 125
-       */
-      commission: number;
-      /**
-       * @description Minor units
-       * @example 1125
-       */
-      payees: number;
-    };
-    RoyaltyRunSummary: {
-      /** @example 2 */
-      statements?: number;
-      byCurrency?: components['schemas']['RoyaltyRunCurrencySummary'][];
-    };
-    RoyaltyRunResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * Format: date
-       * @example 2027-06-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-06-30
-       */
-      periodEnd: string;
-      /** @enum {string} */
-      status: 'calculating' | 'calculated' | 'posted' | 'failed';
-      /** @example 1000 */
-      commissionBps: number;
-      /**
-       * @description Empty until the run is calculated
-       * @example {
-       *       "statements": 2,
-       *       "byCurrency": [
-       *         {
-       *           "currency": "EUR",
-       *           "invoices": 1,
-       *           "invoiced": 1250,
-       *           "commission": 125,
-       *           "payees": 1125
-       *         }
-       *       ]
-       *     }
-       */
-      summary: components['schemas']['RoyaltyRunSummary'];
-      /** @description SHA-256 of every statement line */
-      calculationHash: string | null;
-      failure: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      calculatedAt: string | null;
-      /** Format: date-time */
-      postedAt: string | null;
-    };
-    PageOfRoyaltyRunResponse: {
-      data: components['schemas']['RoyaltyRunResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    PageOfStatementResponse: {
-      data: components['schemas']['StatementResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    PageOfStatementLineResponse: {
-      data: components['schemas']['StatementLineResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    CreateInvoicePaymentDto: {
-      /**
-       * @description Minor units received; at most what is still owed
-       * @example 10000
-       */
-      amount: number;
-      /**
-       * Format: date
-       * @description Default today (UTC)
-       * @example 2027-07-15
-       */
-      receivedOn?: string;
-      /** @example SEPA 2027-07-15 ACME */
-      reference?: string;
-    };
-    ReleasedEarnings: {
-      /** Format: uuid */
-      payeeId: string;
-      /**
-       * @description Minor units
-       * @example 8999
-       */
-      amount: number;
-    };
-    InvoicePaymentResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      invoiceId: string;
-      /** @example 10000 */
-      amount: number;
-      /**
-       * Format: date
-       * @example 2027-07-15
-       */
-      receivedOn: string;
-      reference: string | null;
-      /**
-       * @description Still owed on the invoice after this payment
-       * @example 17932
-       */
-      outstanding: number;
-      /**
-       * @description Payees' earnings this payment moved from awaiting collection to payable
-       * @example [
-       *       {
-       *         "payeeId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
-       *         "amount": 8999
-       *       }
-       *     ]
-       */
-      released: components['schemas']['ReleasedEarnings'][];
-      /** Format: uuid */
-      ledgerTransactionId: string;
-    };
-    InvoiceResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      runId: string;
-      /**
-       * Format: date
-       * @example 2027-06-01
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @example 2027-06-30
-       */
-      periodEnd: string;
-      /** Format: uuid */
-      agreementId: string;
-      /** Format: uuid */
-      licenseeId: string;
-      /** Format: uuid */
-      publisherId: string;
-      /** @example EUR */
-      currency: string;
-      /**
-       * @description The exact sum of the charges, in minor units
-       * @example 18.75
-       */
-      exactTotal: string;
-      /**
-       * @description The period’s charges and the adjustments, each rounded half-even once; negative: a credit note
-       * @example 19
-       */
-      amount: number;
-      /** @example 2 */
-      commission: number;
-      /** @example 17 */
-      payeeTotal: number;
-      /**
-       * @description The licence advance invoiced here (first run)
-       * @example 50000
-       */
-      advanceInvoiced: string;
-      /**
-       * @description Charges recouped against the advance (exact)
-       * @example 30000
-       */
-      advanceRecouped: string;
-      /**
-       * @description What is left of the advance after this invoice
-       * @example 20000
-       */
-      advanceBalance: string;
-      /**
-       * @description The exact sum of the adjustment lines (restatements of posted periods), signed
-       * @example -62.5
-       */
-      adjustmentExact: string;
-      /**
-       * @description The adjustments rounded half-even once; included in amount
-       * @example -62
-       */
-      adjustmentAmount: number;
-      /**
-       * @description The commission on the adjustments; included in commission
-       * @example -6
-       */
-      adjustmentCommission: number;
-    };
-    PageOfInvoiceResponse: {
-      data: components['schemas']['InvoiceResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    CreatePayeeAdvanceDto: {
-      /**
-       * @description Minor units the publisher advanced the payee
-       * @example 500000
-       */
-      amount: number;
-      /** @example EUR */
-      currency: string;
-      /**
-       * Format: date
-       * @description Default today (UTC)
-       * @example 2027-01-15
-       */
-      paidOn?: string;
-      /** @example Signing advance, contract 2027-004 */
-      reference?: string;
-    };
-    PayeeAdvanceResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      payeeId: string;
-      /** @example 500000 */
-      amount: number;
-      /** @example EUR */
-      currency: string;
-      /**
-       * Format: date
-       * @example 2027-01-15
-       */
-      paidOn: string;
-      reference: string | null;
-      /**
-       * @description All of the payee's advances in this currency not yet repaid by its earnings
-       * @example 500000
-       */
-      outstanding: number;
-    };
-    CreateStripeAccountLinkDto: {
-      /**
-       * Format: uri
-       * @description Where Stripe sends the payee when onboarding is done (default from configuration)
-       * @example https://publisher.example/payees/onboarded
-       */
-      returnUrl?: string;
-      /**
-       * Format: uri
-       * @description Where Stripe sends the payee when the link has expired (default from configuration)
-       * @example https://publisher.example/payees/onboarding-expired
-       */
-      refreshUrl?: string;
-    };
-    StripeAccountResponse: {
-      /**
-       * Format: uuid
-       * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d
-       */
-      payeeId: string;
-      /** @example acct_1QfR2sLkd8Hn3Xy9 */
-      stripeAccountId: string;
-      /**
-       * @description The connected account can receive payouts
-       * @example false
-       */
-      payoutsEnabled: boolean;
-      /**
-       * @description Stripe's transfers capability status
-       * @example inactive
-       */
-      transfersCapability: string;
-      /** @example false */
-      detailsSubmitted: boolean;
-      /**
-       * Format: uri
-       * @description A fresh onboarding link (only when one was just made)
-       * @example https://connect.stripe.com/setup/e/acct_1QfR2sLkd8Hn3Xy9/Xh2k9
-       */
-      onboardingUrl?: string;
-      /**
-       * Format: date-time
-       * @example 2027-07-01T10:05:00.000Z
-       */
-      onboardingUrlExpiresAt?: string;
-    };
-    CreatePayeeHoldDto: {
-      /**
-       * @description Why payouts are held
-       * @example Tax form W-8BEN missing
-       */
-      reason: string;
-    };
-    PayeeHoldResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      payeeId: string;
-      /** @example Tax form W-8BEN missing */
-      reason: string;
-      /**
-       * Format: date-time
-       * @example 2027-07-01T09:00:00.000Z
-       */
-      heldAt: string;
-      /** Format: uuid */
-      heldBy: string;
-      /**
-       * Format: date-time
-       * @example null
-       */
-      releasedAt: string | null;
-      /**
-       * Format: uuid
-       * @example null
-       */
-      releasedBy: string | null;
-    };
-    CreatePayoutRunDto: {
-      /**
-       * @description ISO 4217 code; payees are paid in this currency
-       * @example EUR
-       */
-      currency: string;
-      /**
-       * @description Least payable balance (minor units) worth a transfer; default 1
-       * @example 5000
-       */
-      minimumAmount?: number;
-      /**
-       * @description Only these payees (default: every payee with a payable balance)
-       * @example [
-       *       "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d"
-       *     ]
-       */
-      payeeIds?: string[];
-    };
-    PayoutRunTotals: {
-      /** @example 2 */
-      items: number;
-      /** @example 250000 */
-      amount: number;
-      /** @example 0 */
-      draft: number;
-      /** @example 0 */
-      pending: number;
-      /** @example 2 */
-      paid: number;
-      /** @example 0 */
-      failed: number;
-      /** @example 0 */
-      cancelled: number;
-      /** @example 250000 */
-      paidAmount: number;
-    };
-    PayoutItemResponse: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      payeeId: string;
-      /** @example 125000 */
-      amount: number;
-      /** @example EUR */
-      currency: string;
-      /**
-       * @example paid
-       * @enum {string}
-       */
-      status: 'draft' | 'pending' | 'paid' | 'failed' | 'cancelled';
-      /** @example acct_1QfR2sLkd8Hn3Xy9 */
-      stripeAccountId: string;
-      /** @example tr_1QfS0aLkd8Hn3Xy9AbCdEfGh */
-      transferId: string | null;
-      /**
-       * @description Calls made to Stripe for this item
-       * @example 1
-       */
-      attempts: number;
-      /**
-       * @description Stripe's code
-       * @example null
-       */
-      errorCode: string | null;
-      /**
-       * @description Stripe's reason
-       * @example null
-       */
-      error: string | null;
-      /**
-       * @description Reversed since (minor units)
-       * @example 0
-       */
-      reversedAmount: number;
-      /**
-       * Format: date-time
-       * @example 2027-07-01T10:00:03.000Z
-       */
-      paidAt: string | null;
-    };
-    PayoutExclusionResponse: {
-      /** Format: uuid */
-      payeeId: string;
-      /**
-       * @description Payable balance (minor units)
-       * @example 1200
-       */
-      amount: number;
-      /**
-       * @example below-minimum
-       * @enum {string}
-       */
-      reason:
-        'below-minimum' | 'not-onboarded' | 'payouts-not-enabled' | 'on-hold' | 'nothing-payable';
-    };
-    PayoutRunResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @example executing
-       * @enum {string}
-       */
-      status: 'draft' | 'executing' | 'completed' | 'cancelled';
-      /** @example EUR */
-      currency: string;
-      /** @example 5000 */
-      minimumAmount: number;
-      /**
-       * @description The payees the run was limited to; null: every payee with a payable balance
-       * @example null
-       */
-      payeeIds: string[] | null;
-      /** Format: uuid */
-      createdBy: string;
-      /** Format: uuid */
-      approvedBy: string | null;
-      /**
-       * Format: date-time
-       * @example 2027-07-01T09:00:00.000Z
-       */
-      createdAt: string;
-      /** Format: date-time */
-      approvedAt: string | null;
-      /** Format: date-time */
-      cancelledAt: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-      totals: components['schemas']['PayoutRunTotals'];
-      /** @description The first 200 items, by id; the rest from GET /v1/payout-runs/{id}/items?cursor=itemsNextCursor */
-      items: components['schemas']['PayoutItemResponse'][];
-      /**
-       * @description null when `items` holds every item; otherwise the cursor of GET …/{id}/items
-       * @example null
-       */
-      itemsNextCursor: string | null;
-      /** @description The first 200 payees left out, by payee id; the rest from GET /v1/payout-runs/{id}/exclusions?cursor=excludedNextCursor */
-      excluded: components['schemas']['PayoutExclusionResponse'][];
-      /**
-       * @description null when `excluded` holds every exclusion; otherwise the cursor of GET …/{id}/exclusions
-       * @example null
-       */
-      excludedNextCursor: string | null;
-    };
-    PayoutRunSummaryResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @example executing
-       * @enum {string}
-       */
-      status: 'draft' | 'executing' | 'completed' | 'cancelled';
-      /** @example EUR */
-      currency: string;
-      /** @example 5000 */
-      minimumAmount: number;
-      /**
-       * @description The payees the run was limited to; null: every payee with a payable balance
-       * @example null
-       */
-      payeeIds: string[] | null;
-      /** Format: uuid */
-      createdBy: string;
-      /** Format: uuid */
-      approvedBy: string | null;
-      /**
-       * Format: date-time
-       * @example 2027-07-01T09:00:00.000Z
-       */
-      createdAt: string;
-      /** Format: date-time */
-      approvedAt: string | null;
-      /** Format: date-time */
-      cancelledAt: string | null;
-      /** Format: date-time */
-      completedAt: string | null;
-      totals: components['schemas']['PayoutRunTotals'];
-    };
-    PageOfPayoutRunSummaryResponse: {
-      data: components['schemas']['PayoutRunSummaryResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    PageOfPayoutItemResponse: {
-      data: components['schemas']['PayoutItemResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    PageOfPayoutExclusionResponse: {
-      data: components['schemas']['PayoutExclusionResponse'][];
-      /** @example null */
-      nextCursor: string | null;
-    };
-    StripeWebhookResponse: {
-      /** @example true */
-      received: boolean;
-      /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
-      eventId: string;
-      /**
-       * @description The event was processed before; nothing was done
-       * @example false
-       */
-      duplicate: boolean;
-    };
-    CreateReconciliationDto: {
-      /**
-       * Format: date-time
-       * @description Transfers made from (inclusive)
-       * @example 2027-07-01T00:00:00Z
-       */
-      from: string;
-      /**
-       * Format: date-time
-       * @description Until (exclusive)
-       * @example 2027-07-02T00:00:00Z
-       */
-      to: string;
-      /**
-       * @description Only this currency (default: all)
-       * @example EUR
-       */
-      currency?: string;
-    };
-    ReconciliationSummaryResponse: {
-      /** @example 120 */
-      ledgerTransfers: number;
-      /** @example 121 */
-      stripeTransfers: number;
-      /** @example 120 */
-      matched: number;
-      /** @example 2 */
-      differences: number;
-    };
-    ReconciledAmount: {
-      /**
-       * @description Minor units
-       * @example 5000
-       */
-      amount: number;
-      /** @example EUR */
-      currency: string;
-    };
-    ReconciliationDifferenceResponse: {
-      /**
-       * @example unknown-to-ledger
-       * @enum {string}
-       */
-      kind:
-        | 'missing-in-stripe'
-        | 'unknown-to-ledger'
-        | 'amount-mismatch'
-        | 'currency-mismatch'
-        | 'destination-mismatch'
-        | 'missing-balance-transaction'
-        | 'balance-transaction-mismatch';
-      /** @example tr_1QfS0aLkd8Hn3Xy9AbCdEfGh */
-      transferId: string;
-      /**
-       * Format: uuid
-       * @example null
-       */
-      itemId: string | null;
-      /**
-       * @description What the ledger paid
-       * @example null
-       */
-      ledger: components['schemas']['ReconciledAmount'] | null;
-      /**
-       * @description What Stripe transferred
-       * @example {
-       *       "amount": 5000,
-       *       "currency": "EUR"
-       *     }
-       */
-      stripe: components['schemas']['ReconciledAmount'] | null;
-    };
-    ReconciliationResponse: {
-      /** Format: uuid */
-      id: string;
-      /**
-       * @example completed
-       * @enum {string}
-       */
-      status: 'running' | 'completed' | 'failed';
-      /**
-       * Format: date-time
-       * @example 2027-07-01T00:00:00.000Z
-       */
-      from: string;
-      /**
-       * Format: date-time
-       * @example 2027-07-02T00:00:00.000Z
-       */
-      to: string;
-      /** @example EUR */
-      currency: string | null;
-      /**
-       * Format: uuid
-       * @description null: scheduled
-       */
-      requestedBy: string | null;
-      /**
-       * Format: date-time
-       * @example 2027-07-02T02:00:00.000Z
-       */
-      createdAt: string;
-      /** Format: date-time */
-      completedAt: string | null;
-      summary: components['schemas']['ReconciliationSummaryResponse'] | null;
-      differences: components['schemas']['ReconciliationDifferenceResponse'][];
-      /** @example null */
-      error: string | null;
-    };
-    Problem: {
-      /**
-       * Format: uri
-       * @example https://rights-ledger.dev/problems/not-found
-       */
-      type: string;
-      /** @example Resource not found */
-      title: string;
-      /** @example 404 */
-      status: number;
-      /** @example organization 019abc3e-… was not found */
-      detail: string;
-      requestId?: string;
-      /** @description For validation-failed: each offending field and why */
-      errors?: {
-        field?: string;
-        messages?: string[];
-      }[];
-    } & {
-      [key: string]: unknown;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: {
+        LiveResponse: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+        };
+        ReadyChecks: {
+            /**
+             * @example up
+             * @enum {string}
+             */
+            database: "up";
+            /**
+             * @example up
+             * @enum {string}
+             */
+            redis: "up";
+        };
+        HealthResponse: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+            checks: components["schemas"]["ReadyChecks"];
+        };
+        NewPrincipalDto: {
+            /**
+             * @description Who will hold the first key
+             * @example Catalogue integration
+             */
+            name: string;
+        };
+        CreateOrganizationDto: {
+            /** @example Northwind Press */
+            name: string;
+            /**
+             * @description The operator organization exists once, from bootstrap
+             * @example publisher
+             * @enum {string}
+             */
+            kind: "publisher" | "licensee";
+            /** @description The principal that receives the first API key */
+            principal: components["schemas"]["NewPrincipalDto"];
+        };
+        OrganizationResponse: {
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a
+             */
+            id: string;
+            /** @example Northwind Press */
+            name: string;
+            /**
+             * @example publisher
+             * @enum {string}
+             */
+            kind: "publisher" | "licensee" | "operator";
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+        };
+        PrincipalResponse: {
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8b
+             */
+            id: string;
+            /** @example Catalogue integration */
+            name: string;
+            /**
+             * @example publisher
+             * @enum {string}
+             */
+            role: "admin" | "finance" | "publisher" | "licensee";
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a
+             */
+            organizationId: string;
+        };
+        IssuedApiKeyResponse: {
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8c
+             */
+            id: string;
+            /**
+             * @description The first characters of a generated key, to recognise it; `rlk:operator` for a key the operator chose (BOOTSTRAP_ADMIN_KEY), of which nothing is shown
+             * @example rlk_Q3xk9Tb0
+             */
+            prefix: string;
+            /** Format: uuid */
+            principalId: string;
+            /** Format: uuid */
+            organizationId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Recorded to the minute
+             * @example null
+             */
+            lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            revokedAt: string | null;
+            /**
+             * @description The secret key. Shown only in this response; store it now.
+             * @example rlk_Q3xk9Tb0mJ0d7wqA4u2Zc1hYpE6sN8vLrKfXgTiBo5
+             */
+            key: string;
+            principal: components["schemas"]["PrincipalResponse"];
+        };
+        CreatedOrganizationResponse: {
+            organization: components["schemas"]["OrganizationResponse"];
+            apiKey: components["schemas"]["IssuedApiKeyResponse"];
+        };
+        PageOfOrganizationResponse: {
+            data: components["schemas"]["OrganizationResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        CreateApiKeyDto: {
+            /**
+             * @description The principal to hold the key. Absent (or your own name): a key for yourself. Admins: any principal of the organization, created when it has none of that name. Publishers and licensees: a colleague invited as a new principal of your role (an existing name is a 409 principal-exists). Finance: only yourself (403 otherwise).
+             * @example Royalty reporting job
+             */
+            principalName?: string;
+            /**
+             * @description The principal's role. Defaults to your own role in your own organization, and to the organization's only role in a publisher's or licensee's; only admins name another role than their own.
+             * @example finance
+             * @enum {string}
+             */
+            role?: "admin" | "finance" | "publisher" | "licensee";
+        };
+        ApiKeyResponse: {
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8c
+             */
+            id: string;
+            /**
+             * @description The first characters of a generated key, to recognise it; `rlk:operator` for a key the operator chose (BOOTSTRAP_ADMIN_KEY), of which nothing is shown
+             * @example rlk_Q3xk9Tb0
+             */
+            prefix: string;
+            /** Format: uuid */
+            principalId: string;
+            /** Format: uuid */
+            organizationId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Recorded to the minute
+             * @example null
+             */
+            lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            revokedAt: string | null;
+        };
+        PageOfApiKeyResponse: {
+            data: components["schemas"]["ApiKeyResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        MeApiKey: {
+            /** Format: uuid */
+            id: string;
+            /** @example rlk_Q3xk9Tb0 */
+            prefix: string;
+        };
+        MeResponse: {
+            principal: components["schemas"]["PrincipalResponse"];
+            organization: components["schemas"]["OrganizationResponse"];
+            apiKey: components["schemas"]["MeApiKey"];
+        };
+        AuditEventResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            occurredAt: string;
+            /** Format: uuid */
+            principalId: string | null;
+            /**
+             * Format: uuid
+             * @description The API key the principal acted with (null for system actions and events recorded before keys were)
+             */
+            apiKeyId: string | null;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** @example organization.create */
+            action: string;
+            /** @example organization */
+            resourceType: string;
+            /**
+             * @description Usually a uuid; the resource type decides
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a
+             */
+            resourceId: string;
+            /** Format: uuid */
+            resourceOrganizationId: string | null;
+            /**
+             * @description The server's id of the request (its response's X-Request-Id); never the caller's
+             * @example 7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76
+             */
+            requestId: string | null;
+            /**
+             * @description The caller's own id for the request (X-Correlation-Id, or the X-Request-Id it sent), when valid: `[A-Za-z0-9._:-]{1,128}`
+             * @example checkout-7741.retry-2
+             */
+            correlationId: string | null;
+            /**
+             * @description What the action changed; its members depend on the action
+             * @example {
+             *       "kind": "publisher"
+             *     }
+             */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        PageOfAuditEventResponse: {
+            data: components["schemas"]["AuditEventResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        CreatePayeeDto: {
+            /** @example Ada Lovelace */
+            name: string;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email?: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example GB
+             */
+            country?: string | null;
+            /**
+             * @description ISO 4217 currency the payee is paid in
+             * @example GBP
+             */
+            currency: string;
+        };
+        PayeeResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ada Lovelace */
+            name: string;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string | null;
+            /** @example GB */
+            country: string | null;
+            /**
+             * @description Null only on a default payee not yet given one
+             * @example GBP
+             */
+            currency: string | null;
+            /** @description The publisher itself; receives 100% of works registered without splits */
+            isDefault: boolean;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        PayeeHoldState: {
+            /** @example Tax form W-8BEN missing */
+            reason: string;
+            /**
+             * Format: date-time
+             * @example 2027-07-01T09:00:00.000Z
+             */
+            heldAt: string;
+        };
+        PayeeListItemResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ada Lovelace */
+            name: string;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string | null;
+            /** @example GB */
+            country: string | null;
+            /**
+             * @description Null only on a default payee not yet given one
+             * @example GBP
+             */
+            currency: string | null;
+            /** @description The publisher itself; receives 100% of works registered without splits */
+            isDefault: boolean;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            updatedAt: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** @example Analytical Press */
+            publisherName: string;
+            /**
+             * @description The open hold on the payee's payouts; null when none
+             * @example null
+             */
+            hold: components["schemas"]["PayeeHoldState"] | null;
+            /**
+             * @description null: not onboarded to Stripe
+             * @example acct_1QfR2sLkd8Hn3Xy9
+             */
+            stripeAccountId: string | null;
+            /**
+             * @description Stripe pays out to the account and its transfers capability is active
+             * @example true
+             */
+            payoutsEnabled: boolean;
+        };
+        PageOfPayeeListItemResponse: {
+            data: components["schemas"]["PayeeListItemResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        UpdatePayeeDto: {
+            /** @example Ada King */
+            name?: string;
+            /**
+             * Format: email
+             * @example ada@example.org
+             */
+            email?: string | null;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example FR
+             */
+            country?: string | null;
+            /** @example EUR */
+            currency?: string;
+        };
+        IdentifierDto: {
+            /**
+             * @example isbn
+             * @enum {string}
+             */
+            scheme: "isbn" | "issn" | "doi" | "iswc" | "isrc" | "isni" | "url" | "sha256" | "ext";
+            /**
+             * @description Validated and normalized (see docs/IDENTIFIERS.md)
+             * @example 978-0-306-40615-7
+             */
+            value: string;
+        };
+        SplitDto: {
+            /**
+             * Format: uuid
+             * @description One of the publisher's payees
+             */
+            payeeId: string;
+            /**
+             * @description Basis points; a work’s shares sum to exactly 10000
+             * @example 10000
+             */
+            shareBps: number;
+        };
+        CreateWorkDto: {
+            /**
+             * @description The publisher's own id, unique per publisher
+             * @example NWP-000123
+             */
+            externalId: string;
+            /** @example The Analytical Engine */
+            title: string;
+            /**
+             * @example book
+             * @enum {string}
+             */
+            kind: "book" | "article" | "web-page" | "image" | "audio" | "video" | "code" | "dataset" | "other";
+            /**
+             * @example [
+             *       {
+             *         "scheme": "isbn",
+             *         "value": "978-0-306-40615-7"
+             *       },
+             *       {
+             *         "scheme": "doi",
+             *         "value": "10.1000/182"
+             *       }
+             *     ]
+             */
+            identifiers?: components["schemas"]["IdentifierDto"][];
+            /**
+             * @description BCP 47 language tag
+             * @example en
+             */
+            language?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             * @example 1843-09-01
+             */
+            publishedAt?: string;
+            /**
+             * @description Free JSON object, at most 16 KiB
+             * @example {
+             *       "series": "Notes"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Defaults to 100% to the publisher's default payee
+             * @example [
+             *       {
+             *         "payeeId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
+             *         "shareBps": 10000
+             *       }
+             *     ]
+             */
+            splits?: components["schemas"]["SplitDto"][];
+        };
+        WorkIdentifierResponse: {
+            /**
+             * @example isbn
+             * @enum {string}
+             */
+            scheme: "isbn" | "issn" | "doi" | "iswc" | "isrc" | "isni" | "url" | "sha256" | "ext";
+            /** @example 9780306406157 */
+            value: string;
+        };
+        SplitResponse: {
+            /** Format: uuid */
+            payeeId: string;
+            /** @example 10000 */
+            shareBps: number;
+        };
+        WorkResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example NWP-000123 */
+            externalId: string;
+            /** @example The Analytical Engine */
+            title: string;
+            /**
+             * @example book
+             * @enum {string}
+             */
+            kind: "book" | "article" | "web-page" | "image" | "audio" | "video" | "code" | "dataset" | "other";
+            identifiers: components["schemas"]["WorkIdentifierResponse"][];
+            /** @example en */
+            language: string | null;
+            /**
+             * Format: date
+             * @example 1843-09-01
+             */
+            publishedAt: string | null;
+            /** @example {} */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description The split set in force now */
+            splits: components["schemas"]["SplitResponse"][];
+            /** @example 1 */
+            splitVersion: number;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "withdrawn";
+            /**
+             * @description Send as If-Match to change the work
+             * @example 1
+             */
+            version: number;
+            /** @description Another publisher claims one of its identifiers: money for it is held */
+            conflict: boolean;
+            /**
+             * @description scheme:value
+             * @example []
+             */
+            conflictingIdentifiers: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            withdrawnAt: string | null;
+        };
+        PageOfWorkResponse: {
+            data: components["schemas"]["WorkResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        UpdateWorkDto: {
+            /** @example NWP-000123 */
+            externalId?: string;
+            /** @example The Analytical Engine (2nd ed.) */
+            title?: string;
+            /** @enum {string} */
+            kind?: "book" | "article" | "web-page" | "image" | "audio" | "video" | "code" | "dataset" | "other";
+            /** @description Replaces the whole set */
+            identifiers?: components["schemas"]["IdentifierDto"][];
+            /** @example en */
+            language?: string | null;
+            /**
+             * Format: date
+             * @example 1843-09-01
+             */
+            publishedAt?: string | null;
+            /**
+             * @description Replaces the whole object
+             * @example {
+             *       "series": "Notes"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** @description A new split version; earlier ones are kept */
+            splits?: components["schemas"]["SplitDto"][];
+            /**
+             * Format: date
+             * @description When the new splits take effect (YYYY-MM-DD, default today, UTC); only with splits
+             * @example 2027-01-01
+             */
+            splitsEffectiveFrom?: string;
+        };
+        WorkSnapshotResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example NWP-000123 */
+            externalId: string;
+            /** @example The Analytical Engine */
+            title: string;
+            /**
+             * @example book
+             * @enum {string}
+             */
+            kind: "book" | "article" | "web-page" | "image" | "audio" | "video" | "code" | "dataset" | "other";
+            identifiers: components["schemas"]["WorkIdentifierResponse"][];
+            /** @example en */
+            language: string | null;
+            /**
+             * Format: date
+             * @example 1843-09-01
+             */
+            publishedAt: string | null;
+            /** @example {} */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description The split set in force now */
+            splits: components["schemas"]["SplitResponse"][];
+            /** @example 1 */
+            splitVersion: number;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "withdrawn";
+            /**
+             * @description Send as If-Match to change the work
+             * @example 1
+             */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            withdrawnAt: string | null;
+        };
+        WorkVersionResponse: {
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @description Null for the current version
+             */
+            validTo: string | null;
+            /** @description The work as it was */
+            work: components["schemas"]["WorkSnapshotResponse"];
+        };
+        WorkVersionsResponse: {
+            /** @description Oldest first; the last page ends with the current version */
+            data: components["schemas"]["WorkVersionResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        SplitVersionResponse: {
+            /** @example 2 */
+            splitVersion: number;
+            /**
+             * Format: date
+             * @description 0001-01-01 for the first version: it applies to all time before the next
+             * @example 2027-01-01
+             */
+            effectiveFrom: string;
+            splits: components["schemas"]["SplitResponse"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            recordedAt: string;
+        };
+        SplitVersionsResponse: {
+            /** @description Every split version, oldest first */
+            data: components["schemas"]["SplitVersionResponse"][];
+        };
+        CatalogueImportResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example ndjson
+             * @enum {string}
+             */
+            format: "ndjson" | "csv";
+            /**
+             * @example processing
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed";
+            /**
+             * Format: date
+             * @example 2027-01-01
+             */
+            splitsEffectiveFrom: string;
+            /**
+             * @description Lines received (blank lines included)
+             * @example 1000000
+             */
+            linesRead: number;
+            /**
+             * @description Lines the worker has gone through
+             * @example 400000
+             */
+            linesProcessed: number;
+            /** @example 399000 */
+            created: number;
+            /** @example 0 */
+            updated: number;
+            /**
+             * @description Lines identical to the work as stored: nothing to do
+             * @example 0
+             */
+            unchanged: number;
+            /** @example 1000 */
+            rejected: number;
+            /** @example null */
+            failure: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        ImportErrorResponse: {
+            /** @example 17 */
+            lineNo: number;
+            /** @example NWP-17 */
+            externalId: string | null;
+            /** @example isbn 9780306406158 has a wrong check digit (expected 7) */
+            reason: string;
+        };
+        ImportErrorsResponse: {
+            data: components["schemas"]["ImportErrorResponse"][];
+            nextCursor: string | null;
+        };
+        OfferScopeDto: {
+            /**
+             * @example all
+             * @enum {string}
+             */
+            type: "all" | "works" | "filter";
+            /** @description For type works */
+            workIds?: string[];
+            /** @description For type filter */
+            kinds?: ("book" | "article" | "web-page" | "image" | "audio" | "video" | "code" | "dataset" | "other")[];
+            /** @description For type filter: works with an identifier of these schemes */
+            identifierSchemes?: ("isbn" | "issn" | "doi" | "iswc" | "isrc" | "isni" | "url" | "sha256" | "ext")[];
+        };
+        OfferTermDto: {
+            /**
+             * Format: date
+             * @example 2027-01-01
+             */
+            start?: string;
+            /**
+             * Format: date
+             * @description Inclusive
+             * @example 2027-12-31
+             */
+            end?: string;
+            /**
+             * @description Instead of start/end: months from acceptance
+             * @example 12
+             */
+            durationMonths?: number;
+        };
+        RateDto: {
+            /** @example ai-train */
+            usage: string;
+            /**
+             * @example token
+             * @enum {string}
+             */
+            unit: "token" | "request" | "retrieval" | "crawl" | "work" | "byte";
+            /**
+             * @description The rate is for this many units
+             * @example 1000
+             */
+            per: number;
+            /**
+             * @description Decimal string in minor units per `per` units, ≤ 12 fractional digits
+             * @example 0.0125
+             */
+            rate: string;
+        };
+        PeriodAmountDto: {
+            /**
+             * @description Minor units
+             * @example 500000
+             */
+            amount: number;
+            /**
+             * @example month
+             * @enum {string}
+             */
+            period: "month" | "quarter" | "year";
+        };
+        AmountDto: {
+            /**
+             * @description Minor units
+             * @example 1000000
+             */
+            amount: number;
+        };
+        PricingDto: {
+            rates?: components["schemas"]["RateDto"][];
+            flatFee?: components["schemas"]["PeriodAmountDto"];
+            /**
+             * @description Basis points of the revenue the licensee reports
+             * @example 1500
+             */
+            revenueShareBps?: number;
+            minimumGuarantee?: components["schemas"]["PeriodAmountDto"];
+            /** @description Recoupable advance */
+            advance?: components["schemas"]["AmountDto"];
+        };
+        LicenceOfferTermsDto: {
+            /** @example AI training licence, 2027 */
+            title: string;
+            /**
+             * @example {
+             *       "type": "all"
+             *     }
+             */
+            scope: components["schemas"]["OfferScopeDto"];
+            /**
+             * @example [
+             *       "ai-train",
+             *       "ai-input"
+             *     ]
+             */
+            usages: string[];
+            /**
+             * @description A prohibition always wins over a permission
+             * @example [
+             *       "ai-index"
+             *     ]
+             */
+            prohibits?: string[];
+            /**
+             * @example [
+             *       "worldwide"
+             *     ]
+             */
+            territories: string[];
+            /**
+             * @example [
+             *       "commercial"
+             *     ]
+             */
+            userTypes?: ("commercial" | "non-commercial" | "education" | "government" | "personal")[];
+            /**
+             * @example {
+             *       "start": "2027-01-01",
+             *       "end": "2027-12-31"
+             *     }
+             */
+            term: components["schemas"]["OfferTermDto"];
+            /** @example EUR */
+            currency: string;
+            /**
+             * @example {
+             *       "rates": [
+             *         {
+             *           "usage": "ai-train",
+             *           "unit": "token",
+             *           "per": 1000,
+             *           "rate": "0.0125"
+             *         }
+             *       ]
+             *     }
+             */
+            pricing: components["schemas"]["PricingDto"];
+            /**
+             * @default false
+             * @example true
+             */
+            attributionRequired: boolean;
+        };
+        LicenceOfferResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** @enum {string} */
+            status: "active" | "retired";
+            /**
+             * @description Editing creates a new version; send it as If-Match
+             * @example 1
+             */
+            version: number;
+            terms: components["schemas"]["LicenceOfferTermsDto"];
+            /**
+             * @description SHA-256 of the canonical terms
+             * @example b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c
+             */
+            termsHash: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            retiredAt: string | null;
+        };
+        RslImportWarning: {
+            /**
+             * @description Index into offers
+             * @example 0
+             */
+            offer: number;
+            /** @example early-draft usage "train-ai" read as "ai-train" */
+            message: string;
+        };
+        RslImportResponse: {
+            /** @description One set of offer terms per distinct <license>, ready to review and POST to /v1/licence-offers. Nothing is stored. */
+            offers: components["schemas"]["LicenceOfferTermsDto"][];
+            warnings: components["schemas"]["RslImportWarning"][];
+        };
+        PageOfLicenceOfferResponse: {
+            data: components["schemas"]["LicenceOfferResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        LicenceOfferVersionResponse: {
+            /** @example 1 */
+            version: number;
+            terms: components["schemas"]["LicenceOfferTermsDto"];
+            termsHash: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LicenceOfferVersionsResponse: {
+            data: components["schemas"]["LicenceOfferVersionResponse"][];
+        };
+        CreateAgreementDto: {
+            /**
+             * Format: uuid
+             * @description An active licence offer; its current version is taken
+             */
+            offerId: string;
+            /**
+             * Format: uuid
+             * @description Publishers only: propose the offer to this licensee, who then accepts it
+             */
+            licenseeId?: string;
+        };
+        AgreementResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description expired: active, and the term has ended
+             * @enum {string}
+             */
+            status: "proposed" | "active" | "terminated" | "expired";
+            /** Format: uuid */
+            licenseeId: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** Format: uuid */
+            offerId: string;
+            /**
+             * @description The offer version accepted
+             * @example 2
+             */
+            offerVersion: number;
+            /** @description The terms as accepted; never changed */
+            terms: components["schemas"]["LicenceOfferTermsDto"];
+            /** @description SHA-256 of the terms snapshot */
+            termsHash: string;
+            /**
+             * Format: date
+             * @description Null while proposed
+             * @example 2027-01-01
+             */
+            startsOn: string | null;
+            /**
+             * Format: date
+             * @description Inclusive; null: open-ended
+             * @example 2027-12-31
+             */
+            endsOn: string | null;
+            /**
+             * Format: date
+             * @description Last day in scope after termination
+             */
+            terminatedOn: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PageOfAgreementResponse: {
+            data: components["schemas"]["AgreementResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        TerminateAgreementDto: {
+            /**
+             * Format: date
+             * @description Last day of use in scope (YYYY-MM-DD, default today, UTC); usage after it is out of scope
+             * @example 2027-06-30
+             */
+            effectiveOn?: string;
+        };
+        CreateAmendmentDto: {
+            /**
+             * Format: date
+             * @description First day the amended terms apply (YYYY-MM-DD, default today, UTC): not in the past, inside the agreement, after every earlier version
+             * @example 2027-07-01
+             */
+            effectiveOn?: string;
+        };
+        AgreementVersionResponse: {
+            /** Format: uuid */
+            agreementId: string;
+            /**
+             * @description 1: the terms the agreement was made on
+             * @example 2
+             */
+            version: number;
+            /** @enum {string} */
+            status: "proposed" | "accepted";
+            /**
+             * Format: date
+             * @description First day in force (version 1: the start; null while the agreement is proposed)
+             * @example 2027-07-01
+             */
+            effectiveOn: string | null;
+            /** Format: uuid */
+            offerId: string;
+            /**
+             * @description The offer version these terms were taken from
+             * @example 3
+             */
+            offerVersion: number;
+            terms: components["schemas"]["LicenceOfferTermsDto"];
+            /** @description SHA-256 of the terms snapshot */
+            termsHash: string;
+            /**
+             * Format: date-time
+             * @description When an amendment was accepted (version 1: see the audit events)
+             */
+            acceptedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AgreementVersionsResponse: {
+            /** @description Oldest first */
+            data: components["schemas"]["AgreementVersionResponse"][];
+        };
+        LicenceRateResponse: {
+            /**
+             * @example token
+             * @enum {string}
+             */
+            unit: "token" | "request" | "retrieval" | "crawl" | "work" | "byte";
+            /** @example 1000 */
+            per: number;
+            /**
+             * @description Minor units of currency per `per` units
+             * @example 0.0125
+             */
+            rate: string;
+            /** @example EUR */
+            currency: string;
+        };
+        LicenceAnswerResponse: {
+            /**
+             * @description The identifier as normalized
+             * @example isbn:9780306406157
+             */
+            identifier: string;
+            /** @example ai-train */
+            usage: string;
+            licensed: boolean;
+            /**
+             * @description Why not, when not licensed
+             * @enum {string}
+             */
+            reason?: "unknown-work" | "withdrawn" | "no-agreement" | "prohibited" | "usage-not-permitted" | "outside-term" | "territory";
+            /** Format: uuid */
+            workId: string | null;
+            /** Format: uuid */
+            agreementId?: string;
+            rate?: components["schemas"]["LicenceRateResponse"] | null;
+            attributionRequired?: boolean;
+        };
+        LicenceQuestionDto: {
+            /**
+             * @description scheme:value; or give url or sha256
+             * @example isbn:9780306406157
+             */
+            identifier?: string;
+            /**
+             * Format: uri
+             * @example https://example.com/articles/42
+             */
+            url?: string;
+            /**
+             * @description The content hash, 64 hexadecimal digits
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
+            sha256?: string;
+            /** @example ai-train */
+            usage: string;
+            /**
+             * @description ISO 3166-1 alpha-2 where the use happens; not checked when absent
+             * @example DE
+             */
+            territory?: string;
+            /**
+             * Format: date
+             * @description The day of use (default today, UTC)
+             * @example 2027-06-01
+             */
+            at?: string;
+        };
+        LicenceQuestionsDto: {
+            /** @description Up to 1000 questions */
+            questions: components["schemas"]["LicenceQuestionDto"][];
+        };
+        LicenceAnswersResponse: {
+            /** @description In the order of the questions */
+            answers: components["schemas"]["LicenceAnswerResponse"][];
+        };
+        UsageLineDto: {
+            /**
+             * @description Stable and unique within the report
+             * @example l1
+             */
+            lineId: string;
+            /**
+             * Format: uuid
+             * @description Exactly one of workId, identifier, url, sha256
+             */
+            workId?: string;
+            /** @example isbn:9780306406157 */
+            identifier?: string;
+            /**
+             * Format: uri
+             * @example https://news.example/story-1
+             */
+            url?: string;
+            /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
+            sha256?: string;
+            /**
+             * @description An RSL usage or an extension token
+             * @example ai-train
+             */
+            usage: string;
+            /** @example 1500000 */
+            units: number | string;
+            /**
+             * @example token
+             * @enum {string}
+             */
+            unit: "token" | "request" | "retrieval" | "crawl" | "work" | "byte";
+            /**
+             * Format: uuid
+             * @description The agreement the use falls under
+             */
+            agreementId?: string;
+            /** @example acme-llm-3 */
+            model?: string;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example DE
+             */
+            territory?: string;
+            /**
+             * Format: date
+             * @description In the report's period
+             * @example 2027-06-03
+             */
+            occurredOn?: string;
+            /** @description Revenue in minor units (revenue share) */
+            revenue?: number | string;
+        };
+        UsageReportTotalsDto: {
+            /**
+             * @description A number, or a string of digits past 2^53
+             * @example 2
+             */
+            lineCount: number | string;
+            /**
+             * @description A number, or a string of digits past 2^53
+             * @example 1500000
+             */
+            units: number | string;
+        };
+        CreateUsageReportDto: {
+            /** @example acme-2027-06 */
+            reportId: string;
+            /**
+             * Format: date
+             * @example 2027-06-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-06-30
+             */
+            periodEnd: string;
+            /** @example EUR */
+            currency?: string;
+            /** Format: uuid */
+            supersedes?: string;
+            /**
+             * @description Up to 10,000 lines; larger reports are streamed as NDJSON or CSV
+             * @example [
+             *       {
+             *         "lineId": "l1",
+             *         "identifier": "isbn:9780306406157",
+             *         "usage": "ai-train",
+             *         "units": 1500000,
+             *         "unit": "token",
+             *         "occurredOn": "2027-06-03"
+             *       }
+             *     ]
+             */
+            lines: components["schemas"]["UsageLineDto"][];
+            totals: components["schemas"]["UsageReportTotalsDto"];
+        };
+        UsageReportHeaderQuery: {
+            /**
+             * @description The licensee's own id: never reused
+             * @example acme-2027-06
+             */
+            reportId: string;
+            /**
+             * Format: date
+             * @example 2027-06-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-06-30
+             */
+            periodEnd: string;
+            /**
+             * @description Currency of revenue figures
+             * @example EUR
+             */
+            currency?: string;
+            /**
+             * Format: uuid
+             * @description The id (ours) of an earlier accepted report of the same period this one corrects
+             */
+            supersedes?: string;
+            /**
+             * @description Declared number of lines
+             * @example 2
+             */
+            lineCount: string;
+            /**
+             * @description Declared sum of units over all lines
+             * @example 1500000
+             */
+            units: string;
+        };
+        UsageReportTotalsResponse: {
+            /** @example 2 */
+            lineCount: string;
+            /** @example 1500000 */
+            units: string;
+        };
+        UsageCountsResponse: {
+            /** @example 1 */
+            matched: number;
+            /** @example 0 */
+            unmatched: number;
+            /** @example 0 */
+            outOfScope: number;
+            /** @example 1 */
+            invalid: number;
+        };
+        UsageTotalResponse: {
+            /** @example ai-train */
+            usage: string;
+            /**
+             * @example token
+             * @enum {string}
+             */
+            unit: "token" | "request" | "retrieval" | "crawl" | "work" | "byte";
+            /**
+             * @description Valid lines
+             * @example 1
+             */
+            lines: number;
+            /** @example 1500000 */
+            units: string;
+            /** @example 1500000 */
+            matchedUnits: string;
+        };
+        UsageReportRejection: {
+            /** @enum {string} */
+            code: "totals-mismatch" | "too-many-invalid-lines";
+            /** @example Declared 2 lines and 1500000 units; received 1 lines and 1500000 units */
+            detail: string;
+            /** @description totals-mismatch */
+            declared?: components["schemas"]["UsageReportTotalsResponse"];
+            /** @description totals-mismatch */
+            received?: components["schemas"]["UsageReportTotalsResponse"];
+            /** @description too-many-invalid-lines */
+            invalidLines?: number;
+            /** @description too-many-invalid-lines */
+            lines?: number;
+            /** @description too-many-invalid-lines */
+            maxInvalidBps?: number;
+        };
+        UsageReportResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example acme-2027-06 */
+            reportId: string;
+            /** @enum {string} */
+            status: "received" | "processing" | "accepted" | "rejected";
+            /** @enum {string} */
+            format: "json" | "ndjson" | "csv";
+            /**
+             * Format: date
+             * @example 2027-06-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-06-30
+             */
+            periodEnd: string;
+            /** @example EUR */
+            currency: string | null;
+            /** Format: uuid */
+            supersedes: string | null;
+            /** Format: uuid */
+            supersededBy: string | null;
+            declared: components["schemas"]["UsageReportTotalsResponse"];
+            received: components["schemas"]["UsageReportTotalsResponse"];
+            /** @description All zero until processed */
+            counts: components["schemas"]["UsageCountsResponse"];
+            totalsByUsage: components["schemas"]["UsageTotalResponse"][];
+            /**
+             * @description Why the whole report was rejected
+             * @example null
+             */
+            rejection: components["schemas"]["UsageReportRejection"] | null;
+            /** @description Whether its lines count for royalties now */
+            counting: boolean;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            processedAt: string | null;
+            /** Format: date-time */
+            acceptedAt: string | null;
+            /** Format: date-time */
+            supersededAt: string | null;
+        };
+        PageOfUsageReportResponse: {
+            data: components["schemas"]["UsageReportResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        UsageIssueResponse: {
+            /** @example 7 */
+            lineNo: number;
+            /** @example l7 */
+            lineId: string | null;
+            /** @enum {string} */
+            status: "unmatched" | "out-of-scope" | "invalid";
+            /** @example unknown-work */
+            reason: string;
+            /** @example isbn:9780306406157 */
+            workRef: string | null;
+            /** @example ai-train */
+            usage: string | null;
+            /** @example 1500000 */
+            units: string | null;
+        };
+        UsageIssuesResponse: {
+            data: components["schemas"]["UsageIssueResponse"][];
+            nextCursor: string | null;
+        };
+        PublisherUsageRow: {
+            /** Format: uuid */
+            workId: string;
+            /** Format: uuid */
+            licenseeId: string;
+            /** @example ai-train */
+            usage: string;
+            /**
+             * @example token
+             * @enum {string}
+             */
+            unit: "token" | "request" | "retrieval" | "crawl" | "work" | "byte";
+            /**
+             * @description out-of-scope: unlicensed use
+             * @enum {string}
+             */
+            status: "matched" | "out-of-scope";
+            /** @example 3 */
+            lines: number;
+            /** @example 4500000 */
+            units: string;
+        };
+        PublisherUsageResponse: {
+            data: components["schemas"]["PublisherUsageRow"][];
+            nextCursor: string | null;
+        };
+        AccountBalanceResponse: {
+            /** Format: uuid */
+            accountId: string;
+            /** @enum {string} */
+            type: "licensee-receivable" | "licence-advance" | "payee-payable" | "payee-awaiting-collection" | "payee-advance" | "payout-pending" | "platform-commission" | "platform-stripe-clearing";
+            /**
+             * Format: uuid
+             * @description Payee or licensee id
+             */
+            ownerId: string | null;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Minor units, positive on the account’s normal side (what is owed or held)
+             * @example 12500
+             */
+            balance: number;
+            /** @enum {string} */
+            normalSide: "debit" | "credit";
+        };
+        BalancesResponse: {
+            data: components["schemas"]["AccountBalanceResponse"][];
+            /**
+             * @description The cursor of the next page (`?cursor=`); null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        LedgerEntryResponse: {
+            /** Format: uuid */
+            transactionId: string;
+            /**
+             * @description Position in the journal
+             * @example 42
+             */
+            seq: string;
+            /** @example royalty run posted */
+            reason: string;
+            /**
+             * @description What the transaction is for: ids by name
+             * @example {
+             *       "royaltyRunId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d"
+             *     }
+             */
+            refs: {
+                [key: string]: string;
+            };
+            /**
+             * @description Signed: debit positive, credit negative
+             * @example -12500
+             */
+            amount: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LedgerEntriesResponse: {
+            data: components["schemas"]["LedgerEntryResponse"][];
+            nextCursor: string | null;
+        };
+        TrialBalanceAccount: {
+            /** Format: uuid */
+            accountId: string;
+            /** @enum {string} */
+            type: "licensee-receivable" | "licence-advance" | "payee-payable" | "payee-awaiting-collection" | "payee-advance" | "payout-pending" | "platform-commission" | "platform-stripe-clearing";
+            /**
+             * Format: uuid
+             * @description Payee or licensee id
+             */
+            ownerId: string | null;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Minor units, positive on the account’s normal side (what is owed or held)
+             * @example 12500
+             */
+            balance: number;
+            /** @enum {string} */
+            normalSide: "debit" | "credit";
+            /**
+             * @description Signed: debit positive, credit negative
+             * @example -12500
+             */
+            signedBalance: number;
+        };
+        TrialBalanceTotal: {
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description Minor units
+             * @example 12500
+             */
+            debits: number;
+            /**
+             * @description Minor units
+             * @example 12500
+             */
+            credits: number;
+            /**
+             * @description debits − credits
+             * @example 0
+             */
+            sum: number;
+        };
+        TrialBalanceResponse: {
+            accounts: components["schemas"]["TrialBalanceAccount"][];
+            /** @description Per currency; sum is always zero in a sound ledger */
+            totals: components["schemas"]["TrialBalanceTotal"][];
+            balanced: boolean;
+        };
+        LedgerChainBreak: {
+            /**
+             * @description Position in the journal
+             * @example 42
+             */
+            seq: string;
+            /** Format: uuid */
+            transactionId: string;
+            /** @example hash does not match the transaction and its postings */
+            problem: string;
+        };
+        LedgerBalanceMismatch: {
+            /** Format: uuid */
+            accountId: string;
+            /** @description The balance kept for the account */
+            kept: number;
+            /** @description The sum of its postings */
+            fromPostings: number;
+        };
+        LedgerVerificationResponse: {
+            /** @description The hash chain and every balance check out */
+            ok: boolean;
+            /** @example 120 */
+            transactions: number;
+            /**
+             * @description The first transaction whose hash or link does not recompute
+             * @example null
+             */
+            firstBreak: components["schemas"]["LedgerChainBreak"] | null;
+            /**
+             * @description Accounts whose kept balance differs from the sum of their postings
+             * @example []
+             */
+            balanceMismatches: components["schemas"]["LedgerBalanceMismatch"][];
+        };
+        AdjustmentReference: {
+            /**
+             * Format: uuid
+             * @description The posted run that settled the corrected period
+             */
+            runId: string;
+            /**
+             * Format: date
+             * @example 2027-05-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-05-31
+             */
+            periodEnd: string;
+            /**
+             * @description The usage reports whose counting changed: a superseded one and its successor, or a late one
+             * @example [
+             *       "0f0c8a52-4d6e-4c1f-9d0e-3b7f4f1f2a10",
+             *       "7a3e2c11-9b8d-4e5f-8a6b-1c2d3e4f5a6b"
+             *     ]
+             */
+            reportIds: string[];
+        };
+        StatementLineResponse: {
+            /** @example 1 */
+            lineNo: number;
+            /** Format: uuid */
+            invoiceId: string;
+            /**
+             * @description revenue-share: units is the revenue, rate the bps, per 10000. *-adjustment: a restatement of a posted period (signed units and amounts)
+             * @enum {string}
+             */
+            kind: "per-unit" | "revenue-share" | "flat-fee" | "minimum-guarantee" | "advance" | "advance-repayment" | "per-unit-adjustment" | "revenue-share-adjustment";
+            /** Format: uuid */
+            agreementId: string;
+            /**
+             * Format: uuid
+             * @description Null: a fee with no usage to spread it over (the publisher’s default payee)
+             */
+            workId: string | null;
+            /** @example ai-train */
+            usage: string | null;
+            /**
+             * @example token
+             * @enum {string|null}
+             */
+            unit: "token" | "request" | "retrieval" | "crawl" | "work" | "byte" | null;
+            /** @example 1500000 */
+            units: string | null;
+            /**
+             * @description Minor units per `per` units
+             * @example 0.0125
+             */
+            rate: string | null;
+            /** @example 1000 */
+            per: number | null;
+            /**
+             * @description The payee's share of the work, in bps
+             * @example 5000
+             */
+            shareBps: number;
+            /**
+             * @description This payee's part of the line's invoiced amount
+             * @example 9
+             */
+            gross: number;
+            /** @example 1 */
+            commission: number;
+            /** @example 8 */
+            net: number;
+            /** @description On adjustment lines: the period, run and usage reports it corrects */
+            adjustment: components["schemas"]["AdjustmentReference"] | null;
+        };
+        StatementResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            runId: string;
+            /**
+             * Format: date
+             * @example 2027-06-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-06-30
+             */
+            periodEnd: string;
+            /** Format: uuid */
+            payeeId: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 9 */
+            gross: number;
+            /** @example 1 */
+            commission: number;
+            /**
+             * @description The sum of the lines’ net
+             * @example 8
+             */
+            net: number;
+            /** @description On GET /v1/statements/:id: the first 200 lines, in line order; the rest from GET /v1/statements/:id/lines?cursor=linesNextCursor */
+            lines?: components["schemas"]["StatementLineResponse"][];
+            /**
+             * @description On GET /v1/statements/:id: null when `lines` holds every line; otherwise the cursor of GET /v1/statements/:id/lines for the next page
+             * @example bDIwMA
+             */
+            linesNextCursor?: string | null;
+        };
+        CreateRoyaltyRunDto: {
+            /**
+             * Format: date
+             * @example 2027-06-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-06-30
+             */
+            periodEnd: string;
+        };
+        RoyaltyRunCurrencySummary: {
+            /** @example EUR */
+            currency: string;
+            /** @example 1 */
+            invoices: number;
+            /**
+             * @description Minor units
+             * @example 1250
+             */
+            invoiced: number;
+            /**
+             * @description Minor units
+             * @example 125
+             */
+            commission: number;
+            /**
+             * @description Minor units
+             * @example 1125
+             */
+            payees: number;
+        };
+        RoyaltyRunSummary: {
+            /** @example 2 */
+            statements?: number;
+            byCurrency?: components["schemas"]["RoyaltyRunCurrencySummary"][];
+        };
+        RoyaltyRunResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date
+             * @example 2027-06-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-06-30
+             */
+            periodEnd: string;
+            /** @enum {string} */
+            status: "calculating" | "calculated" | "posted" | "failed";
+            /** @example 1000 */
+            commissionBps: number;
+            /**
+             * @description Empty until the run is calculated
+             * @example {
+             *       "statements": 2,
+             *       "byCurrency": [
+             *         {
+             *           "currency": "EUR",
+             *           "invoices": 1,
+             *           "invoiced": 1250,
+             *           "commission": 125,
+             *           "payees": 1125
+             *         }
+             *       ]
+             *     }
+             */
+            summary: components["schemas"]["RoyaltyRunSummary"];
+            /** @description SHA-256 of every statement line */
+            calculationHash: string | null;
+            failure: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            calculatedAt: string | null;
+            /** Format: date-time */
+            postedAt: string | null;
+        };
+        PageOfRoyaltyRunResponse: {
+            data: components["schemas"]["RoyaltyRunResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        PageOfStatementResponse: {
+            data: components["schemas"]["StatementResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        PageOfStatementLineResponse: {
+            data: components["schemas"]["StatementLineResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        CreateInvoicePaymentDto: {
+            /**
+             * @description Minor units received; at most what is still owed
+             * @example 10000
+             */
+            amount: number;
+            /**
+             * Format: date
+             * @description Default today (UTC)
+             * @example 2027-07-15
+             */
+            receivedOn?: string;
+            /** @example SEPA 2027-07-15 ACME */
+            reference?: string;
+        };
+        ReleasedEarnings: {
+            /** Format: uuid */
+            payeeId: string;
+            /**
+             * @description Minor units
+             * @example 8999
+             */
+            amount: number;
+        };
+        InvoicePaymentResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            /** @example 10000 */
+            amount: number;
+            /**
+             * Format: date
+             * @example 2027-07-15
+             */
+            receivedOn: string;
+            reference: string | null;
+            /**
+             * @description Still owed on the invoice after this payment
+             * @example 17932
+             */
+            outstanding: number;
+            /**
+             * @description Payees' earnings this payment moved from awaiting collection to payable
+             * @example [
+             *       {
+             *         "payeeId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
+             *         "amount": 8999
+             *       }
+             *     ]
+             */
+            released: components["schemas"]["ReleasedEarnings"][];
+            /** Format: uuid */
+            ledgerTransactionId: string;
+        };
+        InvoiceResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            runId: string;
+            /**
+             * Format: date
+             * @example 2027-06-01
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @example 2027-06-30
+             */
+            periodEnd: string;
+            /** Format: uuid */
+            agreementId: string;
+            /** Format: uuid */
+            licenseeId: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description The exact sum of the charges, in minor units
+             * @example 18.75
+             */
+            exactTotal: string;
+            /**
+             * @description The period’s charges and the adjustments, each rounded half-even once; negative: a credit note
+             * @example 19
+             */
+            amount: number;
+            /** @example 2 */
+            commission: number;
+            /** @example 17 */
+            payeeTotal: number;
+            /**
+             * @description The licence advance invoiced here (first run)
+             * @example 50000
+             */
+            advanceInvoiced: string;
+            /**
+             * @description Charges recouped against the advance (exact)
+             * @example 30000
+             */
+            advanceRecouped: string;
+            /**
+             * @description What is left of the advance after this invoice
+             * @example 20000
+             */
+            advanceBalance: string;
+            /**
+             * @description The exact sum of the adjustment lines (restatements of posted periods), signed
+             * @example -62.5
+             */
+            adjustmentExact: string;
+            /**
+             * @description The adjustments rounded half-even once; included in amount
+             * @example -62
+             */
+            adjustmentAmount: number;
+            /**
+             * @description The commission on the adjustments; included in commission
+             * @example -6
+             */
+            adjustmentCommission: number;
+        };
+        PageOfInvoiceResponse: {
+            data: components["schemas"]["InvoiceResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        CreatePayeeAdvanceDto: {
+            /**
+             * @description Minor units the publisher advanced the payee
+             * @example 500000
+             */
+            amount: number;
+            /** @example EUR */
+            currency: string;
+            /**
+             * Format: date
+             * @description Default today (UTC)
+             * @example 2027-01-15
+             */
+            paidOn?: string;
+            /** @example Signing advance, contract 2027-004 */
+            reference?: string;
+        };
+        PayeeAdvanceResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            payeeId: string;
+            /** @example 500000 */
+            amount: number;
+            /** @example EUR */
+            currency: string;
+            /**
+             * Format: date
+             * @example 2027-01-15
+             */
+            paidOn: string;
+            reference: string | null;
+            /**
+             * @description All of the payee's advances in this currency not yet repaid by its earnings
+             * @example 500000
+             */
+            outstanding: number;
+        };
+        CreateStripeAccountLinkDto: {
+            /**
+             * Format: uri
+             * @description Where Stripe sends the payee when onboarding is done (default from configuration)
+             * @example https://publisher.example/payees/onboarded
+             */
+            returnUrl?: string;
+            /**
+             * Format: uri
+             * @description Where Stripe sends the payee when the link has expired (default from configuration)
+             * @example https://publisher.example/payees/onboarding-expired
+             */
+            refreshUrl?: string;
+        };
+        StripeAccountResponse: {
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d
+             */
+            payeeId: string;
+            /** @example acct_1QfR2sLkd8Hn3Xy9 */
+            stripeAccountId: string;
+            /**
+             * @description The connected account can receive payouts
+             * @example false
+             */
+            payoutsEnabled: boolean;
+            /**
+             * @description Stripe's transfers capability status
+             * @example inactive
+             */
+            transfersCapability: string;
+            /** @example false */
+            detailsSubmitted: boolean;
+            /**
+             * Format: uri
+             * @description A fresh onboarding link (only when one was just made)
+             * @example https://connect.stripe.com/setup/e/acct_1QfR2sLkd8Hn3Xy9/Xh2k9
+             */
+            onboardingUrl?: string;
+            /**
+             * Format: date-time
+             * @example 2027-07-01T10:05:00.000Z
+             */
+            onboardingUrlExpiresAt?: string;
+        };
+        CreatePayeeHoldDto: {
+            /**
+             * @description Why payouts are held
+             * @example Tax form W-8BEN missing
+             */
+            reason: string;
+        };
+        PayeeHoldResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            payeeId: string;
+            /** @example Tax form W-8BEN missing */
+            reason: string;
+            /**
+             * Format: date-time
+             * @example 2027-07-01T09:00:00.000Z
+             */
+            heldAt: string;
+            /** Format: uuid */
+            heldBy: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            releasedAt: string | null;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            releasedBy: string | null;
+        };
+        CreatePayoutRunDto: {
+            /**
+             * @description ISO 4217 code; payees are paid in this currency
+             * @example EUR
+             */
+            currency: string;
+            /**
+             * @description Least payable balance (minor units) worth a transfer; default 1
+             * @example 5000
+             */
+            minimumAmount?: number;
+            /**
+             * @description Only these payees (default: every payee with a payable balance)
+             * @example [
+             *       "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d"
+             *     ]
+             */
+            payeeIds?: string[];
+        };
+        PayoutRunTotals: {
+            /** @example 2 */
+            items: number;
+            /** @example 250000 */
+            amount: number;
+            /** @example 0 */
+            draft: number;
+            /** @example 0 */
+            pending: number;
+            /** @example 2 */
+            paid: number;
+            /** @example 0 */
+            failed: number;
+            /** @example 0 */
+            cancelled: number;
+            /** @example 250000 */
+            paidAmount: number;
+        };
+        PayoutItemResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            payeeId: string;
+            /** @example Ada Lovelace */
+            payeeName: string;
+            /**
+             * Format: uuid
+             * @description The payee's publisher
+             */
+            publisherId: string;
+            /** @example Analytical Press */
+            publisherName: string;
+            /** @example 125000 */
+            amount: number;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @example paid
+             * @enum {string}
+             */
+            status: "draft" | "pending" | "paid" | "failed" | "cancelled";
+            /** @example acct_1QfR2sLkd8Hn3Xy9 */
+            stripeAccountId: string;
+            /** @example tr_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+            transferId: string | null;
+            /**
+             * @description Calls made to Stripe for this item
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description Stripe's code
+             * @example null
+             */
+            errorCode: string | null;
+            /**
+             * @description Stripe's reason
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description Reversed since (minor units)
+             * @example 0
+             */
+            reversedAmount: number;
+            /**
+             * Format: date-time
+             * @example 2027-07-01T10:00:03.000Z
+             */
+            paidAt: string | null;
+        };
+        PayoutExclusionResponse: {
+            /** Format: uuid */
+            payeeId: string;
+            /** @example Charles Babbage */
+            payeeName: string;
+            /** @example Analytical Press */
+            publisherName: string;
+            /**
+             * @description Payable balance (minor units)
+             * @example 1200
+             */
+            amount: number;
+            /**
+             * @example below-minimum
+             * @enum {string}
+             */
+            reason: "below-minimum" | "not-onboarded" | "payouts-not-enabled" | "on-hold" | "nothing-payable";
+        };
+        PayoutRunResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example executing
+             * @enum {string}
+             */
+            status: "draft" | "executing" | "completed" | "cancelled";
+            /** @example EUR */
+            currency: string;
+            /** @example 5000 */
+            minimumAmount: number;
+            /**
+             * @description The payees the run was limited to; null: every payee with a payable balance
+             * @example null
+             */
+            payeeIds: string[] | null;
+            /** Format: uuid */
+            createdBy: string;
+            /**
+             * @description The name of the principal who drafted the run
+             * @example Grace (finance)
+             */
+            createdByName: string | null;
+            /** Format: uuid */
+            approvedBy: string | null;
+            /** @example Edsger (finance) */
+            approvedByName: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-07-01T09:00:00.000Z
+             */
+            createdAt: string;
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            totals: components["schemas"]["PayoutRunTotals"];
+            /** @description The first 200 items, by id; the rest from GET /v1/payout-runs/{id}/items?cursor=itemsNextCursor */
+            items: components["schemas"]["PayoutItemResponse"][];
+            /**
+             * @description null when `items` holds every item; otherwise the cursor of GET …/{id}/items
+             * @example null
+             */
+            itemsNextCursor: string | null;
+            /** @description The first 200 payees left out, by payee id; the rest from GET /v1/payout-runs/{id}/exclusions?cursor=excludedNextCursor */
+            excluded: components["schemas"]["PayoutExclusionResponse"][];
+            /**
+             * @description null when `excluded` holds every exclusion; otherwise the cursor of GET …/{id}/exclusions
+             * @example null
+             */
+            excludedNextCursor: string | null;
+        };
+        PayoutRunSummaryResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example executing
+             * @enum {string}
+             */
+            status: "draft" | "executing" | "completed" | "cancelled";
+            /** @example EUR */
+            currency: string;
+            /** @example 5000 */
+            minimumAmount: number;
+            /**
+             * @description The payees the run was limited to; null: every payee with a payable balance
+             * @example null
+             */
+            payeeIds: string[] | null;
+            /** Format: uuid */
+            createdBy: string;
+            /**
+             * @description The name of the principal who drafted the run
+             * @example Grace (finance)
+             */
+            createdByName: string | null;
+            /** Format: uuid */
+            approvedBy: string | null;
+            /** @example Edsger (finance) */
+            approvedByName: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-07-01T09:00:00.000Z
+             */
+            createdAt: string;
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            totals: components["schemas"]["PayoutRunTotals"];
+        };
+        PageOfPayoutRunSummaryResponse: {
+            data: components["schemas"]["PayoutRunSummaryResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        PageOfPayoutItemResponse: {
+            data: components["schemas"]["PayoutItemResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        PageOfPayoutExclusionResponse: {
+            data: components["schemas"]["PayoutExclusionResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        StripeWebhookResponse: {
+            /** @example true */
+            received: boolean;
+            /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+            eventId: string;
+            /**
+             * @description The event was processed before; nothing was done
+             * @example false
+             */
+            duplicate: boolean;
+        };
+        CreateReconciliationDto: {
+            /**
+             * Format: date-time
+             * @description Transfers made from (inclusive)
+             * @example 2027-07-01T00:00:00Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Until (exclusive)
+             * @example 2027-07-02T00:00:00Z
+             */
+            to: string;
+            /**
+             * @description Only this currency (default: all)
+             * @example EUR
+             */
+            currency?: string;
+        };
+        ReconciliationSummaryResponse: {
+            /** @example 120 */
+            ledgerTransfers: number;
+            /** @example 121 */
+            stripeTransfers: number;
+            /** @example 120 */
+            matched: number;
+            /** @example 2 */
+            differences: number;
+        };
+        ReconciledAmount: {
+            /**
+             * @description Minor units
+             * @example 5000
+             */
+            amount: number;
+            /** @example EUR */
+            currency: string;
+        };
+        ReconciliationDifferenceResponse: {
+            /**
+             * @example unknown-to-ledger
+             * @enum {string}
+             */
+            kind: "missing-in-stripe" | "unknown-to-ledger" | "amount-mismatch" | "currency-mismatch" | "destination-mismatch" | "missing-balance-transaction" | "balance-transaction-mismatch";
+            /** @example tr_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+            transferId: string;
+            /**
+             * Format: uuid
+             * @example null
+             */
+            itemId: string | null;
+            /**
+             * @description What the ledger paid
+             * @example null
+             */
+            ledger: components["schemas"]["ReconciledAmount"] | null;
+            /**
+             * @description What Stripe transferred
+             * @example {
+             *       "amount": 5000,
+             *       "currency": "EUR"
+             *     }
+             */
+            stripe: components["schemas"]["ReconciledAmount"] | null;
+        };
+        ReconciliationResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example completed
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+            /**
+             * Format: date-time
+             * @example 2027-07-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2027-07-02T00:00:00.000Z
+             */
+            to: string;
+            /** @example EUR */
+            currency: string | null;
+            /**
+             * Format: uuid
+             * @description null: scheduled
+             */
+            requestedBy: string | null;
+            /**
+             * @description The requesting principal's name; null: scheduled
+             * @example Grace (finance)
+             */
+            requestedByName: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-07-02T02:00:00.000Z
+             */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            summary: components["schemas"]["ReconciliationSummaryResponse"] | null;
+            differences: components["schemas"]["ReconciliationDifferenceResponse"][];
+            /** @example null */
+            error: string | null;
+        };
+        ReconciliationSummaryItemResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example completed
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+            /**
+             * Format: date-time
+             * @example 2027-07-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2027-07-02T00:00:00.000Z
+             */
+            to: string;
+            /** @example EUR */
+            currency: string | null;
+            /**
+             * Format: uuid
+             * @description null: scheduled
+             */
+            requestedBy: string | null;
+            /**
+             * @description The requesting principal's name; null: scheduled
+             * @example Grace (finance)
+             */
+            requestedByName: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-07-02T02:00:00.000Z
+             */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            summary: components["schemas"]["ReconciliationSummaryResponse"] | null;
+            /** @example null */
+            error: string | null;
+        };
+        PageOfReconciliationSummaryItemResponse: {
+            data: components["schemas"]["ReconciliationSummaryItemResponse"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        Problem: {
+            /**
+             * Format: uri
+             * @example https://rights-ledger.dev/problems/not-found
+             */
+            type: string;
+            /** @example Resource not found */
+            title: string;
+            /** @example 404 */
+            status: number;
+            /** @example organization 019abc3e-… was not found */
+            detail: string;
+            requestId?: string;
+            /** @description For validation-failed: each offending field and why */
+            errors?: {
+                field?: string;
+                messages?: string[];
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LiveResponse'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  HealthController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HealthResponse'];
-        };
-      };
-      /** @description A dependency is down */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
-           *       "title": "A dependency is unavailable",
-           *       "status": 503,
-           *       "detail": "A dependency is down",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  OrganizationsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfOrganizationResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  OrganizationsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateOrganizationDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedOrganizationResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/payload-too-large",
-           *       "title": "Request body too large",
-           *       "status": 413,
-           *       "detail": "Body too large",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  OrganizationsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OrganizationResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  OrganizationsController_listApiKeys: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfApiKeyResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  OrganizationsController_issueApiKey: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApiKeyDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['IssuedApiKeyResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  ApiKeysController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  MeController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MeResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AuditEventsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        /** @description Events by principals of, or on resources of, this organization */
-        organizationId?: string;
-        principalId?: string;
-        /** @description Events done with this API key */
-        apiKeyId?: string;
-        action?: string;
-        resourceType?: string;
-        resourceId?: string;
-        /** @description Inclusive */
-        from?: string;
-        /** @description Exclusive */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfAuditEventResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayeesController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfPayeeResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayeesController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePayeeDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayeeResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayeesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayeeResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayeesController_update: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The version you read; 412 when the resource has changed since */
-        'If-Match'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdatePayeeDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayeeResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The resource changed since you read it */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/precondition-failed",
-           *       "title": "Precondition failed",
-           *       "status": 412,
-           *       "detail": "The resource changed since you read it",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  WorksController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        /** @description Any accepted form; normalized first */
-        identifier?: string;
-        status?: 'active' | 'withdrawn';
-        /** @description Case-insensitive text in the title */
-        q?: string;
-        /** @description Only works with (true) or without (false) an identifier another publisher also claims */
-        conflict?: 'true' | 'false';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfWorkResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  WorksController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateWorkDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WorkResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/payload-too-large",
-           *       "title": "Request body too large",
-           *       "status": 413,
-           *       "detail": "Body too large",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  WorksController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WorkResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  WorksController_update: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The version you read; 412 when the resource has changed since */
-        'If-Match'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateWorkDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WorkResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The resource changed since you read it */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/precondition-failed",
-           *       "title": "Precondition failed",
-           *       "status": 412,
-           *       "detail": "The resource changed since you read it",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  WorksController_withdraw: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The version you read; 412 when the resource has changed since */
-        'If-Match'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WorkResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The resource changed since you read it */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/precondition-failed",
-           *       "title": "Precondition failed",
-           *       "status": 412,
-           *       "detail": "The resource changed since you read it",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  WorksController_versions: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WorkVersionsResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  WorksController_splitVersions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SplitVersionsResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  CatalogueImportsController_start: {
-    parameters: {
-      query?: {
-        /** @description When split changes in this file take effect (YYYY-MM-DD; default today, UTC) */
-        splitsEffectiveFrom?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/x-ndjson': string;
-        'text/csv': string;
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CatalogueImportResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/payload-too-large",
-           *       "title": "Request body too large",
-           *       "status": 413,
-           *       "detail": "Body too large",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Unsupported media type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported media type",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  CatalogueImportsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CatalogueImportResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  CatalogueImportsController_errors: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ImportErrorsResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceOffersController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        status?: 'active' | 'retired';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfLicenceOfferResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceOffersController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LicenceOfferTermsDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LicenceOfferResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceOffersController_importRsl: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/rsl+xml': string;
-        'application/xml': string;
-        'text/xml': string;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RslImportResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/payload-too-large",
-           *       "title": "Request body too large",
-           *       "status": 413,
-           *       "detail": "Body too large",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Unsupported media type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported media type",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but not what this route reads */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unprocessable-content",
-           *       "title": "Unprocessable content",
-           *       "status": 422,
-           *       "detail": "Well-formed, but not what this route reads",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceOffersController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LicenceOfferResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceOffersController_revise: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The version you read; 412 when the resource has changed since */
-        'If-Match'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LicenceOfferTermsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LicenceOfferResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The resource changed since you read it */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/precondition-failed",
-           *       "title": "Precondition failed",
-           *       "status": 412,
-           *       "detail": "The resource changed since you read it",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceOffersController_retire: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LicenceOfferResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceOffersController_versions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LicenceOfferVersionsResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        status?: 'proposed' | 'active' | 'terminated' | 'expired';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfAgreementResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAgreementDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementsController_accept: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementsController_terminate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TerminateAgreementDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementAmendmentsController_amend: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAmendmentDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementVersionResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementAmendmentsController_accept: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        version: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementVersionResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  AgreementAmendmentsController_versions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgreementVersionsResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceCheckController_one: {
-    parameters: {
-      query: {
-        /** @description scheme:value; or give url or sha256 */
-        identifier?: string;
-        url?: string;
-        /** @description The content hash, 64 hexadecimal digits */
-        sha256?: string;
-        usage: string;
-        /** @description ISO 3166-1 alpha-2 where the use happens; not checked when absent */
-        territory?: string;
-        /** @description The day of use (default today, UTC) */
-        at?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LicenceAnswerResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LicenceCheckController_many: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LicenceQuestionsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LicenceAnswersResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/payload-too-large",
-           *       "title": "Request body too large",
-           *       "status": 413,
-           *       "detail": "Body too large",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RslController_document: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        publisherId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The RSL document */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example <?xml version="1.0" encoding="UTF-8"?>
-           *     <rsl xmlns="https://rslstandard.org/rsl" xmlns:rl="https://rights-ledger.dev/ns/rsl/1">
-           *       <content url="https://northwind.example/articles/engines">
-           *         <copyright type="organization">Northwind Press</copyright>
-           *         <license rl:offer="019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d" rl:version="1" rl:title="AI training, 2027" rl:scope="all" rl:start="2027-01-01" rl:end="2027-12-31">
-           *           <permits type="usage">ai-input ai-train</permits>
-           *           <payment type="training" rl:component="rate" rl:usage="ai-train" rl:unit="token" rl:per="1000">
-           *             <custom>https://api.rights-ledger.dev/v1/licence-offers/019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d</custom>
-           *             <amount currency="EUR">0.000125</amount>
-           *           </payment>
-           *         </license>
-           *       </content>
-           *     </rsl>
-           */
-          'application/rsl+xml': string;
-        };
-      };
-      /** @description Not modified: If-None-Match named the current ETag */
-      304: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  UsageReportsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        status?: 'received' | 'processing' | 'accepted' | 'rejected';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfUsageReportResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  UsageReportsController_create: {
-    parameters: {
-      query?: {
-        /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
-        reportId?: string;
-        /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
-        periodStart?: string;
-        /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
-        periodEnd?: string;
-        /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
-        currency?: string;
-        /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
-        supersedes?: string;
-        /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
-        lineCount?: string;
-        /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
-        units?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUsageReportDto'] | string;
-        'application/x-ndjson': components['schemas']['CreateUsageReportDto'] | string;
-        'text/csv': components['schemas']['CreateUsageReportDto'] | string;
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UsageReportResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Body too large */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/payload-too-large",
-           *       "title": "Request body too large",
-           *       "status": 413,
-           *       "detail": "Body too large",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Unsupported media type */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unsupported-media-type",
-           *       "title": "Unsupported media type",
-           *       "status": 415,
-           *       "detail": "Unsupported media type",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  UsageReportsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UsageReportResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  UsageReportsController_issues: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UsageIssuesResponse'];
-          'text/csv': components['schemas']['UsageIssuesResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  UsageController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        workId?: string;
-        /** @description Reports whose period starts in this month */
-        period?: string;
-        usage?: string;
-        status?: 'matched' | 'out-of-scope';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PublisherUsageResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LedgerController_balances: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        currency?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BalancesResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LedgerController_entries: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerEntriesResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LedgerController_trialBalance: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TrialBalanceResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  LedgerController_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerVerificationResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfRoyaltyRunResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRoyaltyRunDto'];
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RoyaltyRunResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RoyaltyRunResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_recalculate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RoyaltyRunResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_post: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RoyaltyRunResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_statements: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        runId?: string;
-        payeeId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfStatementResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_statement: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The statement */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StatementResponse'];
-          /**
-           * @example lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds
-           *     1,per-unit,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-8e2b-7c4d-8b62-3a5f6e7d8c9e,ai-train,token,1000000,0.0125,1000,7000,9,1,8,,,,
-           *     total,,,,,,,,,,9,1,8,,,,
-           */
-          'text/csv': string;
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description A dependency is down */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
-           *       "title": "A dependency is unavailable",
-           *       "status": 503,
-           *       "detail": "A dependency is down",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_statementLines: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfStatementLineResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_pay: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateInvoicePaymentDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InvoicePaymentResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  RoyaltyRunsController_invoices: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        runId?: string;
-        agreementId?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfInvoiceResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayeeAdvancesController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePayeeAdvanceDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayeeAdvanceResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  StripeAccountsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StripeAccountResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  StripeAccountsController_onboard: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateStripeAccountLinkDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['StripeAccountResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description A dependency is down */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
-           *       "title": "A dependency is unavailable",
-           *       "status": 503,
-           *       "detail": "A dependency is down",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayeeHoldsController_hold: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePayeeHoldDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayeeHoldResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayeeHoldsController_release: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayeeHoldResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_list: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        status?: 'draft' | 'executing' | 'completed' | 'cancelled';
-        currency?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfPayoutRunSummaryResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePayoutRunDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayoutRunResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_items: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-        status?: 'draft' | 'pending' | 'paid' | 'failed' | 'cancelled';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfPayoutItemResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_exclusions: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description The nextCursor of the previous page, as given */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PageOfPayoutExclusionResponse'];
-        };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayoutRunResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_approve: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayoutRunResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_cancel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayoutRunResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/conflict",
-           *       "title": "Conflict",
-           *       "status": 409,
-           *       "detail": "Conflicts with the current state",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  PayoutRunsController_resume: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayoutRunResponse'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  StripeWebhooksController_receive: {
-    parameters: {
-      query?: never;
-      header: {
-        'Stripe-Signature': string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
-          id: string;
-          /** @enum {string} */
-          object?: 'event';
-          /** @example account.updated */
-          type: string;
-          /** @description Unix seconds */
-          created?: number;
-          data?: {
-            object?: {
-              [key: string]: unknown;
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveResponse"];
+                };
             };
-          };
-        } & {
-          [key: string]: unknown;
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-      };
     };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['StripeWebhookResponse'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
+                     *       "title": "A dependency is unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description A dependency is down */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
-           *       "title": "A dependency is unavailable",
-           *       "status": 503,
-           *       "detail": "A dependency is down",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
     };
-  };
-  ReconciliationsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    OrganizationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfOrganizationResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateReconciliationDto'];
-      };
+    OrganizationsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrganizationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedOrganizationResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/payload-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
+    OrganizationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['ReconciliationResponse'];
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-      };
-      /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/validation-failed",
-           *       "title": "Request validation failed",
-           *       "status": 400,
-           *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-           *       "errors": [
-           *         {
-           *           "field": "name",
-           *           "messages": [
-           *             "name must be a string"
-           *           ]
-           *         }
-           *       ]
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
     };
-  };
-  ReconciliationsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
+    OrganizationsController_listApiKeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfApiKeyResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
     };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    OrganizationsController_issueApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['ReconciliationResponse'];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
         };
-      };
-      /** @description No API key, or an unknown or revoked one */
-      401: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedApiKeyResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/unauthenticated",
-           *       "title": "Authentication required",
-           *       "status": 401,
-           *       "detail": "No API key, or an unknown or revoked one",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description This role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/forbidden",
-           *       "title": "Forbidden",
-           *       "status": 403,
-           *       "detail": "This role may not do this",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not found, or not yours */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/not-found",
-           *       "title": "Resource not found",
-           *       "status": 404,
-           *       "detail": "Not found, or not yours",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rate limit reached; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "type": "https://rights-ledger.dev/problems/rate-limited",
-           *       "title": "Too many requests",
-           *       "status": 429,
-           *       "detail": "Rate limit reached; see Retry-After",
-           *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-           *     }
-           */
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
     };
-  };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MeController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuditEventsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                /** @description Events by principals of, or on resources of, this organization */
+                organizationId?: string;
+                principalId?: string;
+                /** @description Events done with this API key */
+                apiKeyId?: string;
+                action?: string;
+                resourceType?: string;
+                resourceId?: string;
+                /** @description Inclusive */
+                from?: string;
+                /** @description Exclusive */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfAuditEventResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayeesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                /** @description Only this publisher's payees (finance; a publisher sees only its own whatever it names) */
+                publisherId?: string;
+                /** @description Only payees on hold (true) or not (false) */
+                held?: "true" | "false";
+                /** @description Part of the name, any case */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfPayeeListItemResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayeesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePayeeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayeesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayeesController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version you read; 412 when the resource has changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePayeeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource changed since you read it",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WorksController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                /** @description Any accepted form; normalized first */
+                identifier?: string;
+                status?: "active" | "withdrawn";
+                /** @description Case-insensitive text in the title */
+                q?: string;
+                /** @description Only works with (true) or without (false) an identifier another publisher also claims */
+                conflict?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfWorkResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WorksController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWorkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/payload-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WorksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WorksController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version you read; 412 when the resource has changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWorkDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource changed since you read it",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WorksController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version you read; 412 when the resource has changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource changed since you read it",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WorksController_versions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkVersionsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    WorksController_splitVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitVersionsResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueImportsController_start: {
+        parameters: {
+            query?: {
+                /** @description When split changes in this file take effect (YYYY-MM-DD; default today, UTC) */
+                splitsEffectiveFrom?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueImportResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/payload-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueImportsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueImportResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CatalogueImportsController_errors: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportErrorsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceOffersController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                status?: "active" | "retired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfLicenceOfferResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceOffersController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenceOfferTermsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceOfferResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceOffersController_importRsl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/rsl+xml": string;
+                "application/xml": string;
+                "text/xml": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RslImportResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/payload-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but not what this route reads */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unprocessable-content",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed, but not what this route reads",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceOffersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceOfferResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceOffersController_revise: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version you read; 412 when the resource has changed since */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenceOfferTermsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceOfferResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource changed since you read it */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource changed since you read it",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceOffersController_retire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceOfferResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceOffersController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceOfferVersionsResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                status?: "proposed" | "active" | "terminated" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfAgreementResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgreementDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementsController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementsController_terminate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TerminateAgreementDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementAmendmentsController_amend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAmendmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementVersionResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementAmendmentsController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementVersionResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AgreementAmendmentsController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementVersionsResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceCheckController_one: {
+        parameters: {
+            query: {
+                /** @description scheme:value; or give url or sha256 */
+                identifier?: string;
+                url?: string;
+                /** @description The content hash, 64 hexadecimal digits */
+                sha256?: string;
+                usage: string;
+                /** @description ISO 3166-1 alpha-2 where the use happens; not checked when absent */
+                territory?: string;
+                /** @description The day of use (default today, UTC) */
+                at?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceAnswerResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceCheckController_many: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LicenceQuestionsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceAnswersResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/payload-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RslController_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                publisherId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The RSL document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example <?xml version="1.0" encoding="UTF-8"?>
+                     *     <rsl xmlns="https://rslstandard.org/rsl" xmlns:rl="https://rights-ledger.dev/ns/rsl/1">
+                     *       <content url="https://northwind.example/articles/engines">
+                     *         <copyright type="organization">Northwind Press</copyright>
+                     *         <license rl:offer="019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d" rl:version="1" rl:title="AI training, 2027" rl:scope="all" rl:start="2027-01-01" rl:end="2027-12-31">
+                     *           <permits type="usage">ai-input ai-train</permits>
+                     *           <payment type="training" rl:component="rate" rl:usage="ai-train" rl:unit="token" rl:per="1000">
+                     *             <custom>https://api.rights-ledger.dev/v1/licence-offers/019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d</custom>
+                     *             <amount currency="EUR">0.000125</amount>
+                     *           </payment>
+                     *         </license>
+                     *       </content>
+                     *     </rsl>
+                     */
+                    "application/rsl+xml": string;
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UsageReportsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                status?: "received" | "processing" | "accepted" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfUsageReportResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UsageReportsController_create: {
+        parameters: {
+            query?: {
+                /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
+                reportId?: string;
+                /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
+                periodStart?: string;
+                /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
+                periodEnd?: string;
+                /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
+                currency?: string;
+                /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
+                supersedes?: string;
+                /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
+                lineCount?: string;
+                /** @description NDJSON and CSV only (see UsageReportHeaderQuery) */
+                units?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUsageReportDto"] | string;
+                "application/x-ndjson": components["schemas"]["CreateUsageReportDto"] | string;
+                "text/csv": components["schemas"]["CreateUsageReportDto"] | string;
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReportResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/payload-too-large",
+                     *       "title": "Request body too large",
+                     *       "status": 413,
+                     *       "detail": "Body too large",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Unsupported media type",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UsageReportsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReportResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UsageReportsController_issues: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageIssuesResponse"];
+                    "text/csv": components["schemas"]["UsageIssuesResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    UsageController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                workId?: string;
+                /** @description Reports whose period starts in this month */
+                period?: string;
+                usage?: string;
+                status?: "matched" | "out-of-scope";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublisherUsageResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LedgerController_balances: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalancesResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LedgerController_entries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntriesResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LedgerController_trialBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialBalanceResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LedgerController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerVerificationResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfRoyaltyRunResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoyaltyRunDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoyaltyRunResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoyaltyRunResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_recalculate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoyaltyRunResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoyaltyRunResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_statements: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                runId?: string;
+                payeeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfStatementResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementResponse"];
+                    /**
+                     * @example lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds
+                     *     1,per-unit,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-8e2b-7c4d-8b62-3a5f6e7d8c9e,ai-train,token,1000000,0.0125,1000,7000,9,1,8,,,,
+                     *     total,,,,,,,,,,9,1,8,,,,
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
+                     *       "title": "A dependency is unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_statementLines: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfStatementLineResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_pay: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvoicePaymentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePaymentResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    RoyaltyRunsController_invoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                runId?: string;
+                agreementId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfInvoiceResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayeeAdvancesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePayeeAdvanceDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeAdvanceResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    StripeAccountsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeAccountResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    StripeAccountsController_onboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStripeAccountLinkDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeAccountResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
+                     *       "title": "A dependency is unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayeeHoldsController_hold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePayeeHoldDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeHoldResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayeeHoldsController_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayeeHoldResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                status?: "draft" | "executing" | "completed" | "cancelled";
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfPayoutRunSummaryResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation: the same key and body return the first result; another body answers 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePayoutRunDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRunResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_items: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                status?: "draft" | "pending" | "paid" | "failed" | "cancelled";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfPayoutItemResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_exclusions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfPayoutExclusionResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRunResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRunResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRunResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    PayoutRunsController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRunResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    StripeWebhooksController_receive: {
+        parameters: {
+            query?: never;
+            header: {
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+                    id: string;
+                    /** @enum {string} */
+                    object?: "event";
+                    /** @example account.updated */
+                    type: string;
+                    /** @description Unix seconds */
+                    created?: number;
+                    data?: {
+                        object?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeWebhookResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
+                     *       "title": "A dependency is unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReconciliationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                status?: "running" | "completed" | "failed";
+                /** @description Reconciliations of this currency only */
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfReconciliationSummaryItemResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReconciliationsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReconciliationDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReconciliationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
 }
