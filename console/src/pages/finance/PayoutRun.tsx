@@ -343,7 +343,7 @@ function ItemsTable({ run }: { run: PayoutRun }) {
         placeholder="Any status"
         data={ITEM_STATUSES}
         value={status}
-        onChange={(value) => setStatus(value as ItemStatus | null)}
+        onChange={(value) => setStatus(value)}
         clearable
         size="xs"
         w={160}
