@@ -173,6 +173,7 @@ describe('OpenAPI document', () => {
       'GET /v1/payout-runs/{id}',
       'GET /v1/payout-runs/{id}/exclusions',
       'GET /v1/payout-runs/{id}/items',
+      'GET /v1/reconciliations',
       'GET /v1/reconciliations/{id}',
       'GET /v1/royalty-runs',
       'GET /v1/royalty-runs/{id}',

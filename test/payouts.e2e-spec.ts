@@ -1,4 +1,5 @@
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
+import { ADMIN_KEY } from './support/test-app';
 import {
   balancesOf,
   financeKey,
@@ -104,6 +105,122 @@ describe('payouts', () => {
     });
   });
 
+  describe('payees as finance reads them', () => {
+    type Listed = {
+      id: string;
+      name: string;
+      publisherId: string;
+      publisherName: string;
+      hold: { reason: string; heldAt: string } | null;
+      stripeAccountId: string | null;
+      payoutsEnabled: boolean;
+    };
+    const list = async (key: string, query: string) => {
+      const response = await h.t.http.get(`/v1/payees?${query}`, key);
+      expect(response.status).toBe(200);
+      return response.body as { data: Listed[]; nextCursor: string | null };
+    };
+
+    it("lists every publisher's payees with hold and Stripe state, filtered; a publisher only its own", async () => {
+      const press = await createOrganization(h.t.http, { name: 'Hold Fast Press' });
+      const other = await createOrganization(h.t.http, { name: 'Elsewhere Books' });
+      const ada = await payee(h, press);
+      const grace = await payee(h, press, { onboard: 'started' });
+      const alan = await payee(h, press, { onboard: 'none' });
+      const foreign = await payee(h, other);
+      await h.t.http.post(`/v1/payees/${grace.id}/hold`, h.finance[0], {
+        reason: 'W-8BEN missing',
+      });
+
+      const all = await list(h.finance[0], `publisherId=${press.id}`);
+      expect(all.nextCursor).toBeNull();
+      // The publisher's default payee (itself) and its three authors, oldest first.
+      const byId = (id: string) => all.data.find((p) => p.id === id)!;
+      expect(
+        all.data
+          .map((p) => [p.name, p.publisherName, p.hold?.reason ?? null])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual(
+        [
+          ['Hold Fast Press', 'Hold Fast Press', null],
+          [ada.name, 'Hold Fast Press', null],
+          [grace.name, 'Hold Fast Press', 'W-8BEN missing'],
+          [alan.name, 'Hold Fast Press', null],
+        ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      );
+      expect(all.data.map((p) => p.id)).toEqual(all.data.map((p) => p.id).sort());
+      expect(byId(ada.id)).toMatchObject({
+        id: ada.id,
+        publisherId: press.id,
+        stripeAccountId: ada.stripeAccountId,
+        payoutsEnabled: true,
+        isDefault: false,
+      });
+      expect(byId(grace.id)).toMatchObject({
+        stripeAccountId: grace.stripeAccountId,
+        payoutsEnabled: false,
+        hold: { reason: 'W-8BEN missing', heldAt: expect.any(String) },
+      });
+      expect(byId(alan.id)).toMatchObject({ stripeAccountId: null, payoutsEnabled: false });
+
+      const held = await list(h.finance[0], `publisherId=${press.id}&held=true`);
+      expect(held.data.map((p) => p.id)).toEqual([grace.id]);
+      const free = await list(h.finance[0], `publisherId=${press.id}&held=false`);
+      expect(free.data.map((p) => p.id)).not.toContain(grace.id);
+      expect(free.data).toHaveLength(3);
+      const byName = await list(h.finance[0], `q=${encodeURIComponent(ada.name.toUpperCase())}`);
+      expect(byName.data.map((p) => p.id)).toEqual([ada.id]);
+      // % and _ are letters to q, not wildcards.
+      expect((await list(h.finance[0], `publisherId=${press.id}&q=%25`)).data).toEqual([]);
+      // Two at a time, by cursor.
+      const first = await list(h.finance[0], `publisherId=${press.id}&limit=2`);
+      const second = await list(
+        h.finance[0],
+        `publisherId=${press.id}&limit=2&cursor=${first.nextCursor}`,
+      );
+      expect([...first.data, ...second.data].map((p) => p.id)).toEqual(all.data.map((p) => p.id));
+      expect(second.nextCursor).toBeNull();
+      // Across publishers without a filter.
+      const everyone: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await list(h.finance[0], `limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+        everyone.push(...page.data.map((p) => p.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(everyone).toEqual(expect.arrayContaining([ada.id, foreign.id]));
+
+      // A publisher sees only its own, with the same fields, whatever publisher it names.
+      const own = await list(press.key, '');
+      expect(own.data.map((p) => p.id)).toEqual(all.data.map((p) => p.id));
+      expect(own.data.find((p) => p.id === grace.id)!.hold).toEqual(byId(grace.id).hold);
+      expect((await list(press.key, `publisherId=${other.id}`)).data).toEqual([]);
+      expect((await list(other.key, 'held=true')).data).toEqual([]);
+    });
+
+    it('refuses bad filters and other roles', async () => {
+      for (const query of [
+        'publisherId=nope',
+        'held=yes',
+        'q=',
+        `q=${'x'.repeat(201)}`,
+        'limit=0',
+        'cursor=bad',
+        'extra=1',
+      ]) {
+        const bad = await h.t.http.get(`/v1/payees?${query}`, h.finance[0]);
+        expect({ query, status: bad.status, type: bad.body.type }).toEqual({
+          query,
+          status: 400,
+          type: expect.stringMatching(/problems\/(validation-failed|invalid-cursor)$/),
+        });
+      }
+      const licensee = await createOrganization(h.t.http, { kind: 'licensee' });
+      expect((await h.t.http.get('/v1/payees', licensee.key)).status).toBe(403);
+      expect((await h.t.http.get('/v1/payees', ADMIN_KEY)).status).toBe(403);
+    });
+  });
+
   describe('a payout run', () => {
     it('drafts who is paid and who is left out, needs a second principal, and pays each once', async () => {
       const paid1 = await payee(h, pub);
@@ -132,15 +249,37 @@ describe('payouts', () => {
       const byPayee = (rows: { payeeId: string }[]) =>
         Object.fromEntries(rows.map((r) => [all.findIndex((p) => p.id === r.payeeId), r]));
       expect(byPayee(draft.body.items)).toEqual({
-        0: expect.objectContaining({ amount: 125_000, status: 'draft', transferId: null }),
-        1: expect.objectContaining({ amount: 5_000, status: 'draft' }),
+        0: expect.objectContaining({
+          amount: 125_000,
+          status: 'draft',
+          transferId: null,
+          payeeName: paid1.name,
+          publisherId: pub.id,
+          publisherName: pub.name,
+        }),
+        1: expect.objectContaining({ amount: 5_000, status: 'draft', payeeName: paid2.name }),
+      });
+      const left = (p: typeof below, amount: number, reason: string) => ({
+        payeeId: p.id,
+        payeeName: p.name,
+        publisherName: pub.name,
+        amount,
+        reason,
       });
       expect(byPayee(draft.body.excluded)).toEqual({
-        2: { payeeId: below.id, amount: 4_999, reason: 'below-minimum' },
-        3: { payeeId: held.id, amount: 9_000, reason: 'on-hold' },
-        4: { payeeId: notOnboarded.id, amount: 7_000, reason: 'not-onboarded' },
-        5: { payeeId: started.id, amount: 8_000, reason: 'payouts-not-enabled' },
-        6: { payeeId: nothing.id, amount: 0, reason: 'nothing-payable' },
+        2: left(below, 4_999, 'below-minimum'),
+        3: left(held, 9_000, 'on-hold'),
+        4: left(notOnboarded, 7_000, 'not-onboarded'),
+        5: left(started, 8_000, 'payouts-not-enabled'),
+        6: left(nothing, 0, 'nothing-payable'),
+      });
+      const drafter = (await h.t.http.get('/v1/me', h.finance[0])).body.principal;
+      const approver = (await h.t.http.get('/v1/me', h.finance[1])).body.principal;
+      expect(draft.body).toMatchObject({
+        createdBy: drafter.id,
+        createdByName: drafter.name,
+        approvedBy: null,
+        approvedByName: null,
       });
       expect(draft.body.totals).toMatchObject({ items: 2, amount: 130_000, draft: 2 });
       expect(draft.body).toMatchObject({ itemsNextCursor: null, excludedNextCursor: null });
@@ -178,6 +317,11 @@ describe('payouts', () => {
         h.finance[1],
       );
       expect(approved.status).toBe(200);
+      expect(approved.body).toMatchObject({
+        createdByName: drafter.name,
+        approvedBy: approver.id,
+        approvedByName: approver.name,
+      });
       expect(approved.body.approvedBy).not.toBe(approved.body.createdBy);
       const run = await settledRun(h, draft.body.id);
       expect(run.status).toBe('completed');

@@ -107,6 +107,58 @@ describe('reconciliation', () => {
     });
   });
 
+  it('lists reconciliations newest first with their summaries and who asked, by status and currency', async () => {
+    const asker = (await h.t.http.get('/v1/me', h.finance[0])).body.principal;
+    const ask = (from: string, to: string) =>
+      h.t.http.post('/v1/reconciliations', h.finance[0], { from, to, currency: 'NZD' });
+    const older = await ask('2040-01-01T00:00:00Z', '2040-01-02T00:00:00Z');
+    const newer = await ask('2040-01-02T00:00:00Z', '2040-01-03T00:00:00Z');
+    expect(newer.body.requestedByName).toBe(asker.name);
+    await finished(older.body.id);
+    await finished(newer.body.id);
+
+    const listed = await h.t.http.get('/v1/reconciliations?currency=NZD', h.finance[0]);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({
+      data: [
+        {
+          id: newer.body.id,
+          status: 'completed',
+          from: '2040-01-02T00:00:00.000Z',
+          to: '2040-01-03T00:00:00.000Z',
+          currency: 'NZD',
+          requestedBy: asker.id,
+          requestedByName: asker.name,
+          createdAt: newer.body.createdAt,
+          completedAt: expect.any(String),
+          summary: { ledgerTransfers: 0, stripeTransfers: 0, matched: 0, differences: 0 },
+          error: null,
+        },
+        expect.objectContaining({ id: older.body.id, from: '2040-01-01T00:00:00.000Z' }),
+      ],
+      nextCursor: null,
+    });
+    expect(listed.body.data[0]).not.toHaveProperty('differences');
+    const first = await h.t.http.get('/v1/reconciliations?currency=NZD&limit=1', h.finance[0]);
+    expect(first.body.data.map((r: { id: string }) => r.id)).toEqual([newer.body.id]);
+    const rest = await h.t.http.get(
+      `/v1/reconciliations?currency=NZD&limit=1&cursor=${first.body.nextCursor}`,
+      h.finance[0],
+    );
+    expect(rest.body).toEqual({ data: [listed.body.data[1]], nextCursor: null });
+    expect(
+      (await h.t.http.get('/v1/reconciliations?currency=NZD&status=running', h.finance[0])).body,
+    ).toEqual({ data: [], nextCursor: null });
+
+    for (const query of ['status=done', 'currency=nzd', 'limit=201', 'cursor=bad', 'extra=1']) {
+      const bad = await h.t.http.get(`/v1/reconciliations?${query}`, h.finance[0]);
+      expect({ query, status: bad.status }).toEqual({ query, status: 400 });
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+    }
+    const pub = await createOrganization(h.t.http);
+    expect((await h.t.http.get('/v1/reconciliations', pub.key)).status).toBe(403);
+  });
+
   it('validates the range and hides nothing from finance only', async () => {
     const pub = await createOrganization(h.t.http);
     const backwards = await h.t.http.post('/v1/reconciliations', h.finance[0], {

@@ -12,7 +12,13 @@ import { IfMatch } from '../common/concurrency/if-match';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
 import { Page, PageOf } from '../common/pagination/page';
-import { CreatePayeeDto, ListPayeesQuery, PayeeResponse, UpdatePayeeDto } from './dto/payee.dto';
+import {
+  CreatePayeeDto,
+  ListPayeesQuery,
+  PayeeListItemResponse,
+  PayeeResponse,
+  UpdatePayeeDto,
+} from './dto/payee.dto';
 import { PayeeService } from './payee.service';
 import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
 
@@ -36,13 +42,19 @@ export class PayeesController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The publisher's payees, oldest first" })
-  @ApiOkResponse({ type: PageOf(PayeeResponse) })
+  @Roles('publisher', 'finance')
+  @ApiOperation({
+    summary:
+      "Payees, oldest first, with their publisher, hold and Stripe state: a publisher's own; finance every publisher's",
+    description:
+      'Finance filters by `publisherId`, `held` and `q` (part of the name); a publisher sees only its own payees, whatever `publisherId` it names.',
+  })
+  @ApiOkResponse({ type: PageOf(PayeeListItemResponse) })
   @ApiProblems(400, 401, 403, 429)
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListPayeesQuery,
-  ): Promise<Page<PayeeResponse>> {
+  ): Promise<Page<PayeeListItemResponse>> {
     return this.payees.list(principal, query);
   }
 

@@ -20,6 +20,12 @@ export interface PayoutRunRow {
   completed_at: Date | null;
 }
 
+/** The run's principals by name, for the response (PAYOUT_RUN_NAMES_SQL). */
+export interface PayoutRunNamesRow {
+  created_by_name: string | null;
+  approved_by_name: string | null;
+}
+
 export interface PayoutItemRow {
   id: string;
   run_id: string;
@@ -39,11 +45,31 @@ export interface PayoutItemRow {
   paid_at: Date | null;
 }
 
+/** An item as the responses show it: with its payee's and publisher's names (PAYOUT_ITEM_SQL). */
+export interface PayoutItemViewRow extends PayoutItemRow {
+  payee_name: string;
+  publisher_name: string;
+}
+
 export interface PayoutExclusionRow {
   payee_id: string;
+  payee_name: string;
+  publisher_name: string;
   amount: string;
   reason: string;
 }
+
+/** Items with their payee's and publisher's names: the FROM clause, items aliased `i`. */
+export const PAYOUT_ITEM_SQL = `
+  SELECT i.*, p.name AS payee_name, o.name AS publisher_name
+    FROM payout_items i
+    JOIN payees p ON p.id = i.payee_id
+    JOIN organizations o ON o.id = i.organization_id`;
+
+/** The names of the principals who drafted and approved the run aliased `r`: a LATERAL select. */
+export const PAYOUT_RUN_NAMES_SQL = `
+  SELECT (SELECT name FROM principals WHERE id = r.created_by_principal_id) AS created_by_name,
+         (SELECT name FROM principals WHERE id = r.approved_by_principal_id) AS approved_by_name`;
 
 /** Minor units as a JSON number, refusing any that would lose precision. */
 export function money(value: string | bigint): number {
@@ -54,10 +80,13 @@ export function money(value: string | bigint): number {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function toPayoutItemResponse(row: PayoutItemRow): PayoutItemResponse {
+export function toPayoutItemResponse(row: PayoutItemViewRow): PayoutItemResponse {
   return {
     id: row.id,
     payeeId: row.payee_id,
+    payeeName: row.payee_name,
+    publisherId: row.organization_id,
+    publisherName: row.publisher_name,
     amount: money(row.amount),
     currency: row.currency,
     status: row.status,
@@ -95,7 +124,7 @@ export const PAYOUT_RUN_TOTALS_SQL = `
     FROM payout_items i WHERE i.run_id = r.id`;
 
 export function toPayoutRunSummary(
-  run: PayoutRunRow & PayoutRunTotalsRow,
+  run: PayoutRunRow & PayoutRunTotalsRow & PayoutRunNamesRow,
 ): PayoutRunSummaryResponse {
   return {
     id: run.id,
@@ -104,7 +133,9 @@ export function toPayoutRunSummary(
     minimumAmount: money(run.minimum_amount),
     payeeIds: run.payee_filter,
     createdBy: run.created_by_principal_id,
+    createdByName: run.created_by_name,
     approvedBy: run.approved_by_principal_id,
+    approvedByName: run.approved_by_name,
     createdAt: run.created_at.toISOString(),
     approvedAt: iso(run.approved_at),
     cancelledAt: iso(run.cancelled_at),
@@ -123,12 +154,18 @@ export function toPayoutRunSummary(
 }
 
 export function toPayoutExclusionResponse(e: PayoutExclusionRow): PayoutExclusionResponse {
-  return { payeeId: e.payee_id, amount: money(e.amount), reason: e.reason };
+  return {
+    payeeId: e.payee_id,
+    payeeName: e.payee_name,
+    publisherName: e.publisher_name,
+    amount: money(e.amount),
+    reason: e.reason,
+  };
 }
 
 /** The run with the first page of its items and of its exclusions (a run may have 100,000s). */
 export function toPayoutRunResponse(
-  run: PayoutRunRow & PayoutRunTotalsRow,
+  run: PayoutRunRow & PayoutRunTotalsRow & PayoutRunNamesRow,
   items: Page<PayoutItemResponse>,
   excluded: Page<PayoutExclusionResponse>,
 ): PayoutRunResponse {

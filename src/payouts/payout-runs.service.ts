@@ -30,9 +30,13 @@ import { PayoutCandidate, selectPayees } from './payout-eligibility';
 import { PayoutMoney, releaseEntry, reservationEntry } from './payout-ledger';
 import { PayoutQueue } from './payout-queue';
 import {
+  PAYOUT_ITEM_SQL,
+  PAYOUT_RUN_NAMES_SQL,
   PAYOUT_RUN_TOTALS_SQL,
   PayoutExclusionRow,
   PayoutItemRow,
+  PayoutItemViewRow,
+  PayoutRunNamesRow,
   PayoutRunRow,
   PayoutRunTotalsRow,
   toPayoutExclusionResponse,
@@ -246,8 +250,11 @@ export class PayoutRunsService {
   /** Runs, oldest first (ids are time-ordered), with their totals; by status and currency. */
   async list(query: ListPayoutRunsQuery): Promise<Page<PayoutRunSummaryResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.dataSource.query<(PayoutRunRow & PayoutRunTotalsRow)[]>(
-      `SELECT r.*, t.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
+    const rows = await this.dataSource.query<
+      (PayoutRunRow & PayoutRunTotalsRow & PayoutRunNamesRow)[]
+    >(
+      `SELECT r.*, t.*, n.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
+         CROSS JOIN LATERAL (${PAYOUT_RUN_NAMES_SQL}) n
         WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.currency = $2)
           AND ($3::uuid IS NULL OR r.id > $3)
         ORDER BY r.id LIMIT $4`,
@@ -279,10 +286,11 @@ export class PayoutRunsService {
     query: ListPayoutItemsQuery,
   ): Promise<Page<PayoutItemResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await manager.query<PayoutItemRow[]>(
-      `SELECT * FROM payout_items
-        WHERE run_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR id > $3)
-        ORDER BY id LIMIT $4`,
+    const rows = await manager.query<PayoutItemViewRow[]>(
+      `${PAYOUT_ITEM_SQL}
+        WHERE i.run_id = $1 AND ($2::text IS NULL OR i.status = $2)
+          AND ($3::uuid IS NULL OR i.id > $3)
+        ORDER BY i.id LIMIT $4`,
       [runId, query.status ?? null, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
     );
     return pageOf(rows.slice(0, limit).map(toPayoutItemResponse), rows.length > limit);
@@ -295,9 +303,12 @@ export class PayoutRunsService {
   ): Promise<Page<PayoutExclusionResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await manager.query<PayoutExclusionRow[]>(
-      `SELECT payee_id, amount, reason FROM payout_exclusions
-        WHERE run_id = $1 AND ($2::uuid IS NULL OR payee_id > $2)
-        ORDER BY payee_id LIMIT $3`,
+      `SELECT e.payee_id, p.name AS payee_name, o.name AS publisher_name, e.amount, e.reason
+         FROM payout_exclusions e
+         JOIN payees p ON p.id = e.payee_id
+         JOIN organizations o ON o.id = e.organization_id
+        WHERE e.run_id = $1 AND ($2::uuid IS NULL OR e.payee_id > $2)
+        ORDER BY e.payee_id LIMIT $3`,
       [runId, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
     );
     const data = rows.slice(0, limit);
@@ -395,8 +406,9 @@ export class PayoutRunsService {
 
   private async load(manager: EntityManager, id: string): Promise<PayoutRunResponse> {
     const [run] = isUuid(id)
-      ? await manager.query<(PayoutRunRow & PayoutRunTotalsRow)[]>(
-          `SELECT r.*, t.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
+      ? await manager.query<(PayoutRunRow & PayoutRunTotalsRow & PayoutRunNamesRow)[]>(
+          `SELECT r.*, t.*, n.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
+             CROSS JOIN LATERAL (${PAYOUT_RUN_NAMES_SQL}) n
             WHERE r.id = $1`,
           [id],
         )

@@ -7,8 +7,14 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
 import { isUuid, newId } from '../common/ids';
+import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../common/pagination/page';
 import { AuditService } from '../organizations/audit.service';
-import { CreateReconciliationDto, ReconciliationResponse } from './dto/reconciliation.dto';
+import {
+  CreateReconciliationDto,
+  ListReconciliationsQuery,
+  ReconciliationResponse,
+  ReconciliationSummaryItemResponse,
+} from './dto/reconciliation.dto';
 import { Difference, reconcile, StripeBalanceTransaction, StripeTransfer } from './reconcile';
 import {
   RECONCILE_JOB,
@@ -26,6 +32,7 @@ interface ReconciliationRow {
   currency: string | null;
   status: string;
   requested_by_principal_id: string | null;
+  requested_by_name: string | null;
   created_at: Date;
   completed_at: Date | null;
   summary: ReconciliationResponse['summary'];
@@ -113,12 +120,40 @@ export class ReconciliationService {
   async get(id: string): Promise<ReconciliationResponse> {
     const [row] = isUuid(id)
       ? await this.dataSource.query<ReconciliationRow[]>(
-          `SELECT * FROM reconciliations WHERE id = $1`,
+          `SELECT r.*, p.name AS requested_by_name
+             FROM reconciliations r LEFT JOIN principals p ON p.id = r.requested_by_principal_id
+            WHERE r.id = $1`,
           [id],
         )
       : [];
     if (!row) throw new ResourceNotFound('reconciliation', id);
     return toResponse(row);
+  }
+
+  /** Reconciliations, newest first, without their differences; by status and currency. */
+  async list(query: ListReconciliationsQuery): Promise<Page<ReconciliationSummaryItemResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.dataSource.query<Omit<ReconciliationRow, 'differences'>[]>(
+      `SELECT r.id, r.range_from, r.range_to, r.currency, r.status, r.requested_by_principal_id,
+              p.name AS requested_by_name, r.created_at, r.completed_at, r.summary, r.error
+         FROM reconciliations r LEFT JOIN principals p ON p.id = r.requested_by_principal_id
+        WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.currency = $2)
+          AND ($3::uuid IS NULL OR r.id < $3)
+        ORDER BY r.id DESC LIMIT $4`,
+      [
+        query.status ?? null,
+        query.currency ?? null,
+        query.cursor ? decodeCursor(query.cursor) : null,
+        limit + 1,
+      ],
+    );
+    return pageOf(
+      rows.slice(0, limit).map((row) => {
+        const { differences: _differences, ...summary } = toResponse({ ...row, differences: [] });
+        return summary;
+      }),
+      rows.length > limit,
+    );
   }
 
   /** Runs one reconciliation (the queue's job); a failure is stored on it. */
@@ -216,6 +251,7 @@ function toResponse(row: ReconciliationRow): ReconciliationResponse {
     to: row.range_to.toISOString(),
     currency: row.currency,
     requestedBy: row.requested_by_principal_id,
+    requestedByName: row.requested_by_name,
     createdAt: row.created_at.toISOString(),
     completedAt: row.completed_at?.toISOString() ?? null,
     summary: row.summary,

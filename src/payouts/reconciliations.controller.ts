@@ -1,9 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
-import { CreateReconciliationDto, ReconciliationResponse } from './dto/reconciliation.dto';
+import { Page, PageOf } from '../common/pagination/page';
+import {
+  CreateReconciliationDto,
+  ListReconciliationsQuery,
+  ReconciliationResponse,
+  ReconciliationSummaryItemResponse,
+} from './dto/reconciliation.dto';
 import { ReconciliationService } from './reconciliation.service';
 
 @ApiTags('payouts')
@@ -24,6 +30,16 @@ export class ReconciliationsController {
     @Body() dto: CreateReconciliationDto,
   ): Promise<ReconciliationResponse> {
     return this.reconciliations.request(principal, dto);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'Reconciliations, newest first, with their summaries; by status and currency',
+  })
+  @ApiOkResponse({ type: PageOf(ReconciliationSummaryItemResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(@Query() query: ListReconciliationsQuery): Promise<Page<ReconciliationSummaryItemResponse>> {
+    return this.reconciliations.list(query);
   }
 
   @Get(':id')

@@ -97,6 +97,7 @@ export async function makePayable(
 
 export interface PayeeFixture {
   id: string;
+  name: string;
   organizationId: string;
   publisherKey: string;
   stripeAccountId?: string;
@@ -111,6 +112,7 @@ export async function payee(
   const created = await createPayee(h.t.http, publisher.key);
   const fixture: PayeeFixture = {
     id: created.id,
+    name: created.name,
     organizationId: publisher.id,
     publisherKey: publisher.key,
   };

@@ -186,8 +186,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The publisher's payees, oldest first
-         * @description Roles: publisher.
+         * Payees, oldest first, with their publisher, hold and Stripe state: a publisher's own; finance every publisher's
+         * @description Finance filters by `publisherId`, `held` and `q` (part of the name); a publisher sees only its own payees, whatever `publisherId` it names.
+         *
+         *     Roles: publisher, finance.
          */
         get: operations["PayeesController_list"];
         put?: never;
@@ -1376,7 +1378,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Reconciliations, newest first, with their summaries; by status and currency
+         * @description Roles: finance.
+         */
+        get: operations["ReconciliationsController_list"];
         put?: never;
         /**
          * Compare paid items with Stripe's transfers and balance transactions for a range
@@ -1709,8 +1715,68 @@ export interface components {
              */
             updatedAt: string;
         };
-        PageOfPayeeResponse: {
-            data: components["schemas"]["PayeeResponse"][];
+        PayeeHoldState: {
+            /** @example Tax form W-8BEN missing */
+            reason: string;
+            /**
+             * Format: date-time
+             * @example 2027-07-01T09:00:00.000Z
+             */
+            heldAt: string;
+        };
+        PayeeListItemResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example Ada Lovelace */
+            name: string;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string | null;
+            /** @example GB */
+            country: string | null;
+            /**
+             * @description Null only on a default payee not yet given one
+             * @example GBP
+             */
+            currency: string | null;
+            /** @description The publisher itself; receives 100% of works registered without splits */
+            isDefault: boolean;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T17:00:00.000Z
+             */
+            updatedAt: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** @example Analytical Press */
+            publisherName: string;
+            /**
+             * @description The open hold on the payee's payouts; null when none
+             * @example null
+             */
+            hold: components["schemas"]["PayeeHoldState"] | null;
+            /**
+             * @description null: not onboarded to Stripe
+             * @example acct_1QfR2sLkd8Hn3Xy9
+             */
+            stripeAccountId: string | null;
+            /**
+             * @description Stripe pays out to the account and its transfers capability is active
+             * @example true
+             */
+            payoutsEnabled: boolean;
+        };
+        PageOfPayeeListItemResponse: {
+            data: components["schemas"]["PayeeListItemResponse"][];
             /** @example null */
             nextCursor: string | null;
         };
@@ -3586,6 +3652,15 @@ export interface components {
             id: string;
             /** Format: uuid */
             payeeId: string;
+            /** @example Ada Lovelace */
+            payeeName: string;
+            /**
+             * Format: uuid
+             * @description The payee's publisher
+             */
+            publisherId: string;
+            /** @example Analytical Press */
+            publisherName: string;
             /** @example 125000 */
             amount: number;
             /** @example EUR */
@@ -3628,6 +3703,10 @@ export interface components {
         PayoutExclusionResponse: {
             /** Format: uuid */
             payeeId: string;
+            /** @example Charles Babbage */
+            payeeName: string;
+            /** @example Analytical Press */
+            publisherName: string;
             /**
              * @description Payable balance (minor units)
              * @example 1200
@@ -3658,8 +3737,15 @@ export interface components {
             payeeIds: string[] | null;
             /** Format: uuid */
             createdBy: string;
+            /**
+             * @description The name of the principal who drafted the run
+             * @example Grace (finance)
+             */
+            createdByName: string | null;
             /** Format: uuid */
             approvedBy: string | null;
+            /** @example Edsger (finance) */
+            approvedByName: string | null;
             /**
              * Format: date-time
              * @example 2027-07-01T09:00:00.000Z
@@ -3706,8 +3792,15 @@ export interface components {
             payeeIds: string[] | null;
             /** Format: uuid */
             createdBy: string;
+            /**
+             * @description The name of the principal who drafted the run
+             * @example Grace (finance)
+             */
+            createdByName: string | null;
             /** Format: uuid */
             approvedBy: string | null;
+            /** @example Edsger (finance) */
+            approvedByName: string | null;
             /**
              * Format: date-time
              * @example 2027-07-01T09:00:00.000Z
@@ -3838,6 +3931,11 @@ export interface components {
              */
             requestedBy: string | null;
             /**
+             * @description The requesting principal's name; null: scheduled
+             * @example Grace (finance)
+             */
+            requestedByName: string | null;
+            /**
              * Format: date-time
              * @example 2027-07-02T02:00:00.000Z
              */
@@ -3848,6 +3946,52 @@ export interface components {
             differences: components["schemas"]["ReconciliationDifferenceResponse"][];
             /** @example null */
             error: string | null;
+        };
+        ReconciliationSummaryItemResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @example completed
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+            /**
+             * Format: date-time
+             * @example 2027-07-01T00:00:00.000Z
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @example 2027-07-02T00:00:00.000Z
+             */
+            to: string;
+            /** @example EUR */
+            currency: string | null;
+            /**
+             * Format: uuid
+             * @description null: scheduled
+             */
+            requestedBy: string | null;
+            /**
+             * @description The requesting principal's name; null: scheduled
+             * @example Grace (finance)
+             */
+            requestedByName: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-07-02T02:00:00.000Z
+             */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            summary: components["schemas"]["ReconciliationSummaryResponse"] | null;
+            /** @example null */
+            error: string | null;
+        };
+        PageOfReconciliationSummaryItemResponse: {
+            data: components["schemas"]["ReconciliationSummaryItemResponse"][];
+            /** @example null */
+            nextCursor: string | null;
         };
         Problem: {
             /**
@@ -4857,6 +5001,12 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page, as given */
                 cursor?: string;
+                /** @description Only this publisher's payees (finance; a publisher sees only its own whatever it names) */
+                publisherId?: string;
+                /** @description Only payees on hold (true) or not (false) */
+                held?: "true" | "false";
+                /** @description Part of the name, any case */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -4869,7 +5019,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PageOfPayeeResponse"];
+                    "application/json": components["schemas"]["PageOfPayeeListItemResponse"];
                 };
             };
             /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
@@ -13349,6 +13499,121 @@ export interface operations {
                      *       "title": "A dependency is unavailable",
                      *       "status": 503,
                      *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReconciliationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                status?: "running" | "completed" | "failed";
+                /** @description Reconciliations of this currency only */
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfReconciliationSummaryItemResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
                      *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
                      *     }
                      */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { IsNotBlank } from '../../common/validation/is-not-blank';
 import { IsCountryCode, IsCurrencyCode } from '../../common/validation/iso-codes';
 import { PageQuery } from '../../common/pagination/page';
@@ -74,7 +74,32 @@ export class UpdatePayeeDto {
   currency?: string;
 }
 
-export class ListPayeesQuery extends PageQuery {}
+export class ListPayeesQuery extends PageQuery {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "Only this publisher's payees (finance; a publisher sees only its own whatever it names)",
+  })
+  @IsOptional()
+  @IsUUID('all')
+  publisherId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    example: 'true',
+    description: 'Only payees on hold (true) or not (false)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  held?: 'true' | 'false';
+
+  @ApiPropertyOptional({ example: 'lovelace', description: 'Part of the name, any case' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsNotBlank()
+  q?: string;
+}
 
 export class PayeeResponse {
   @ApiProperty({ format: 'uuid' })
@@ -110,6 +135,77 @@ export class PayeeResponse {
 
   @ApiProperty({ format: 'date-time', example: '2026-11-25T17:00:00.000Z' })
   updatedAt!: string;
+}
+
+export class PayeeHoldState {
+  @ApiProperty({ example: 'Tax form W-8BEN missing' }) reason!: string;
+  @ApiProperty({ format: 'date-time', example: '2027-07-01T09:00:00.000Z' }) heldAt!: string;
+}
+
+/** A payee in a list: with its publisher and its payout state (hold, Stripe account). */
+export class PayeeListItemResponse extends PayeeResponse {
+  @ApiProperty({ format: 'uuid' }) publisherId!: string;
+  @ApiProperty({ example: 'Analytical Press' }) publisherName!: string;
+  @ApiProperty({
+    type: PayeeHoldState,
+    nullable: true,
+    example: null,
+    description: "The open hold on the payee's payouts; null when none",
+  })
+  hold!: PayeeHoldState | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'acct_1QfR2sLkd8Hn3Xy9',
+    description: 'null: not onboarded to Stripe',
+  })
+  stripeAccountId!: string | null;
+  @ApiProperty({
+    example: true,
+    description: 'Stripe pays out to the account and its transfers capability is active',
+  })
+  payoutsEnabled!: boolean;
+}
+
+export interface PayeeListRow {
+  id: string;
+  organization_id: string;
+  publisher_name: string;
+  name: string;
+  email: string | null;
+  country: string | null;
+  currency: string | null;
+  is_default: boolean;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  hold_reason: string | null;
+  held_at: Date | null;
+  stripe_account_id: string | null;
+  payouts_enabled: boolean | null;
+  transfers_capability: string | null;
+}
+
+export function toPayeeListItem(row: PayeeListRow): PayeeListItemResponse {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    country: row.country,
+    currency: row.currency,
+    isDefault: row.is_default,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    publisherId: row.organization_id,
+    publisherName: row.publisher_name,
+    hold:
+      row.hold_reason !== null && row.held_at
+        ? { reason: row.hold_reason, heldAt: row.held_at.toISOString() }
+        : null,
+    stripeAccountId: row.stripe_account_id,
+    payoutsEnabled: row.payouts_enabled === true && row.transfers_capability === 'active',
+  };
 }
 
 export function toPayeeResponse(payee: Payee): PayeeResponse {

@@ -51,6 +51,9 @@ export class CreatePayoutRunDto {
 export class PayoutItemResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
+  @ApiProperty({ example: 'Ada Lovelace' }) payeeName!: string;
+  @ApiProperty({ format: 'uuid', description: "The payee's publisher" }) publisherId!: string;
+  @ApiProperty({ example: 'Analytical Press' }) publisherName!: string;
   @ApiProperty({ type: 'integer', example: 125000 }) amount!: number;
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ enum: PAYOUT_ITEM_STATUSES, example: 'paid' }) status!: PayoutItemStatus;
@@ -76,6 +79,8 @@ export class PayoutItemResponse {
 
 export class PayoutExclusionResponse {
   @ApiProperty({ format: 'uuid' }) payeeId!: string;
+  @ApiProperty({ example: 'Charles Babbage' }) payeeName!: string;
+  @ApiProperty({ example: 'Analytical Press' }) publisherName!: string;
   @ApiProperty({ type: 'integer', example: 1200, description: 'Payable balance (minor units)' })
   amount!: number;
   @ApiProperty({
@@ -110,7 +115,16 @@ export class PayoutRunResponse {
   })
   payeeIds!: string[] | null;
   @ApiProperty({ format: 'uuid' }) createdBy!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Grace (finance)',
+    description: 'The name of the principal who drafted the run',
+  })
+  createdByName!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) approvedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Edsger (finance)' })
+  approvedByName!: string | null;
   @ApiProperty({ format: 'date-time', example: '2027-07-01T09:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) approvedAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) cancelledAt!: string | null;

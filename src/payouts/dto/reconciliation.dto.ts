@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/pagination/page';
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
 
 export class CreateReconciliationDto {
@@ -79,6 +80,13 @@ export class ReconciliationResponse {
   @ApiProperty({ type: String, nullable: true, example: 'EUR' }) currency!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null: scheduled' })
   requestedBy!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Grace (finance)',
+    description: "The requesting principal's name; null: scheduled",
+  })
+  requestedByName!: string | null;
   @ApiProperty({ format: 'date-time', example: '2027-07-02T02:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt!: string | null;
   @ApiProperty({ type: ReconciliationSummaryResponse, nullable: true })
@@ -86,4 +94,23 @@ export class ReconciliationResponse {
   @ApiProperty({ type: [ReconciliationDifferenceResponse] })
   differences!: ReconciliationDifferenceResponse[];
   @ApiProperty({ type: String, nullable: true, example: null }) error!: string | null;
+}
+
+export const RECONCILIATION_STATUSES = ['running', 'completed', 'failed'] as const;
+
+/** A reconciliation in a list: its summary, without its differences (GET …/{id} has them). */
+export class ReconciliationSummaryItemResponse extends OmitType(ReconciliationResponse, [
+  'differences',
+]) {}
+
+export class ListReconciliationsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: RECONCILIATION_STATUSES, example: 'completed' })
+  @IsOptional()
+  @IsIn(RECONCILIATION_STATUSES)
+  status?: (typeof RECONCILIATION_STATUSES)[number];
+
+  @ApiPropertyOptional({ example: 'EUR', description: 'Reconciliations of this currency only' })
+  @IsOptional()
+  @IsCurrencyCode()
+  currency?: string;
 }

@@ -1,0 +1,22 @@
+import { parseAmount } from './money';
+
+/**
+ * A typed amount in major units ("50", "1,250.00") → integer minor units for the API, exactly
+ * (parseAmount: integer arithmetic, never a float), or the reason it is not one.
+ */
+export type AmountInput =
+  { minor: number; error?: undefined } | { minor?: undefined; error: string };
+
+export function amountForApi(text: string, currency: string): AmountInput {
+  if (!/^[A-Z]{3}$/.test(currency)) return { error: 'Choose the currency first' };
+  let minor: bigint | null;
+  try {
+    minor = parseAmount(text, currency);
+  } catch {
+    return { error: `${currency} is not a currency` };
+  }
+  if (minor === null) return { error: `Not an amount of ${currency}` };
+  if (minor < 1n) return { error: 'At least the smallest unit of the currency' };
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return { error: 'Too large an amount' };
+  return { minor: Number(minor) };
+}
