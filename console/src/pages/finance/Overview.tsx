@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Chart } from '../../components/Chart';
+import { FigureGrid } from '../../components/FigureGrid';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -59,63 +60,30 @@ export default function Overview() {
   );
 }
 
-function Figure({
-  label,
-  minor,
-  currency,
-  note,
-}: {
-  label: string;
-  minor: number;
-  currency: string;
-  note: string;
-}) {
-  return (
-    <Paper withBorder p="sm" radius="sm" aria-label={label}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Money minor={minor} currency={currency} fw={700} size="lg" signed />
-      <Text size="xs" c="dimmed">
-        {note}
-      </Text>
-    </Paper>
-  );
-}
-
 function Figures({ figures: f }: { figures: CurrencyOverview }) {
   const c = f.currency;
+  const figure = (label: string, minor: number, hint: string) => ({
+    label,
+    value: <Money minor={minor} currency={c} signed />,
+    hint,
+  });
   return (
-    <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
-      <Figure label="Invoiced" minor={f.invoiced} currency={c} note="to licensees by posted runs" />
-      <Figure
-        label="Licensees owe"
-        minor={f.licenseesOwe}
-        currency={c}
-        note="invoiced, not yet collected"
-      />
-      <Figure
-        label="Collected"
-        minor={f.collected}
-        currency={c}
-        note="licensee payments received"
-      />
-      <Figure label="Commission" minor={f.commission} currency={c} note="the platform's share" />
-      <Figure label="Payees earned" minor={f.payeesEarned} currency={c} note="net of commission" />
-      <Figure
-        label="Payees are owed"
-        minor={f.payeesOwed}
-        currency={c}
-        note={`${formatMoney(f.payeesPayable, c)} payable · ${formatMoney(f.payeesAwaitingCollection, c)} awaiting collection · ${formatMoney(f.payoutsPending, c)} in payout`}
-      />
-      <Figure label="Paid out" minor={f.paidOut} currency={c} note="Stripe transfers settled" />
-      <Figure
-        label="Stripe balance"
-        minor={f.stripeClearing}
-        currency={c}
-        note="collected − paid out"
-      />
-    </SimpleGrid>
+    <FigureGrid
+      figures={[
+        figure('Invoiced', f.invoiced, 'to licensees by posted runs'),
+        figure('Licensees owe', f.licenseesOwe, 'invoiced, not yet collected'),
+        figure('Collected', f.collected, 'licensee payments received'),
+        figure('Commission', f.commission, "the platform's share"),
+        figure('Payees earned', f.payeesEarned, 'net of commission'),
+        figure(
+          'Payees are owed',
+          f.payeesOwed,
+          `${formatMoney(f.payeesPayable, c)} payable · ${formatMoney(f.payeesAwaitingCollection, c)} awaiting collection · ${formatMoney(f.payoutsPending, c)} in payout`,
+        ),
+        figure('Paid out', f.paidOut, 'Stripe transfers settled'),
+        figure('Stripe balance', f.stripeClearing, 'collected − paid out'),
+      ]}
+    />
   );
 }
 
