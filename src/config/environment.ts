@@ -58,6 +58,8 @@ export interface Environment {
   PUBLIC_BASE_URL: string;
   STATEMENT_CSV_CONCURRENCY: number;
   UPLOAD_QUOTA_BYTES_PER_DAY: number;
+  SESSION_IDLE_TIMEOUT_SECONDS: number;
+  SESSION_MAX_AGE_SECONDS: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -165,6 +167,19 @@ const schema = Joi.object<Environment, true>({
     .min(1024)
     .max(Number.MAX_SAFE_INTEGER)
     .default(256 * 1024 ** 3),
+  // Console sign-in sessions (cookie rl_session, docs/SECURITY.md): a session unused for the
+  // idle timeout (12 h) ends; none outlives the maximum age (7 days), which is also the cookie's
+  // Max-Age. The cookie is Secure whenever NODE_ENV is not development.
+  SESSION_IDLE_TIMEOUT_SECONDS: Joi.number()
+    .integer()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .default(12 * 3600),
+  SESSION_MAX_AGE_SECONDS: Joi.number()
+    .integer()
+    .min(60)
+    .max(400 * 24 * 3600)
+    .default(7 * 24 * 3600),
 });
 
 export class EnvironmentError extends Error {}
