@@ -7,7 +7,7 @@ import { CatalogueWorkersModule } from './catalogue/catalogue-workers.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { validationExceptionFactory } from './common/errors/validation-error';
-import { RateLimiter } from './common/rate-limit/rate-limiter';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfigModule } from './config/app-config.module';
 import { Environment } from './config/environment';
@@ -56,6 +56,7 @@ export class AppModule {
         DatabaseModule.forRoot({ runsJobs }),
         UploadsModule,
         RedisModule,
+        RateLimitModule,
         QueueModule,
         HealthModule,
         OrganizationsModule,
@@ -68,7 +69,6 @@ export class AppModule {
         ...(runsJobs ? WORKER_MODULES : []),
       ],
       providers: [
-        RateLimiter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {
