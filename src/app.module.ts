@@ -18,6 +18,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { SessionsModule } from './organizations/sessions.module';
 import { PayoutsModule } from './payouts/payouts.module';
 import { PayoutsWorkersModule } from './payouts/payouts-workers.module';
 import { QueueModule } from './queue/queue.module';
@@ -60,6 +61,7 @@ export class AppModule {
         QueueModule,
         HealthModule,
         OrganizationsModule,
+        SessionsModule,
         CatalogueModule,
         LicensingModule,
         UsageModule,

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PrincipalResolver } from '../common/auth/principal-resolver';
-import { SessionResolver } from '../common/auth/session-resolver';
 import { ApiKeyService } from './api-key.service';
 import { ApiKeysController } from './api-keys.controller';
 import { AuditEventsController } from './audit-events.controller';
@@ -11,27 +10,17 @@ import { MeController } from './me.controller';
 import { organizationEntities } from './organization.entities';
 import { OrganizationService } from './organization.service';
 import { OrganizationsController } from './organizations.controller';
-import { SessionService } from './session.service';
-import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature(organizationEntities)],
-  controllers: [
-    OrganizationsController,
-    ApiKeysController,
-    MeController,
-    AuditEventsController,
-    SessionsController,
-  ],
+  controllers: [OrganizationsController, ApiKeysController, MeController, AuditEventsController],
   providers: [
     AuditService,
     ApiKeyService,
     OrganizationService,
     BootstrapService,
-    SessionService,
     { provide: PrincipalResolver, useExisting: ApiKeyService },
-    { provide: SessionResolver, useExisting: SessionService },
   ],
-  exports: [AuditService, PrincipalResolver, SessionResolver, BootstrapService],
+  exports: [AuditService, PrincipalResolver, BootstrapService],
 })
 export class OrganizationsModule {}

@@ -4,13 +4,13 @@ import { DataSource } from 'typeorm';
 import type { RequestSession } from '../common/auth/decorators';
 import { principalForKey } from '../common/auth/key-authentication';
 import { Principal } from '../common/auth/principal';
+import { PrincipalResolver } from '../common/auth/principal-resolver';
 import { hashSessionToken, newSessionToken } from '../common/auth/session-cookie';
 import { ResolvedSession, SessionResolver } from '../common/auth/session-resolver';
 import { DomainError } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
-import { ApiKeyService } from './api-key.service';
 import { AuditService } from './audit.service';
 import { SessionResponse, toSessionResponse } from './dto/session.response';
 import {
@@ -41,7 +41,7 @@ export class SessionService implements SessionResolver {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly apiKeys: ApiKeyService,
+    private readonly principals: PrincipalResolver,
     private readonly rateLimiter: RateLimiter,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -55,7 +55,7 @@ export class SessionService implements SessionResolver {
     apiKey: string,
     client: SignInClient,
   ): Promise<{ session: SessionResponse; token: string }> {
-    const principal = await principalForKey(this.apiKeys, this.rateLimiter, apiKey, client);
+    const principal = await principalForKey(this.principals, this.rateLimiter, apiKey, client);
     const actor: Principal = { ...principal, correlationId: client.correlationId ?? null };
     const token = newSessionToken();
     const id = newId();
