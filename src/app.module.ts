@@ -7,7 +7,7 @@ import { CatalogueWorkersModule } from './catalogue/catalogue-workers.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { validationExceptionFactory } from './common/errors/validation-error';
-import { RateLimiter } from './common/rate-limit/rate-limiter';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfigModule } from './config/app-config.module';
 import { Environment } from './config/environment';
@@ -18,6 +18,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { SessionsModule } from './organizations/sessions.module';
 import { PayoutsModule } from './payouts/payouts.module';
 import { PayoutsWorkersModule } from './payouts/payouts-workers.module';
 import { QueueModule } from './queue/queue.module';
@@ -56,9 +57,11 @@ export class AppModule {
         DatabaseModule.forRoot({ runsJobs }),
         UploadsModule,
         RedisModule,
+        RateLimitModule,
         QueueModule,
         HealthModule,
         OrganizationsModule,
+        SessionsModule,
         CatalogueModule,
         LicensingModule,
         UsageModule,
@@ -68,7 +71,6 @@ export class AppModule {
         ...(runsJobs ? WORKER_MODULES : []),
       ],
       providers: [
-        RateLimiter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -43,6 +44,8 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     },
   );
   app.useLogger(app.get(Logger));
+  // request.cookies and reply.setCookie/clearCookie: the console's session cookie (rl_session).
+  await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify, [STRIPE_WEBHOOK_ROUTE]);
   registerStreamedBodies(fastify, [CATALOGUE_IMPORTS_ROUTE, USAGE_REPORTS_ROUTE]);

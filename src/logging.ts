@@ -16,7 +16,9 @@ export function loggerOptions(env: Environment): Params {
         const correlationId = correlationIdFromHeaders(request.headers);
         return correlationId ? { correlationId } : {};
       },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Credentials: API keys, the session cookie sent, and the one set at sign-in. (Bodies,
+      // where POST /v1/sessions carries its apiKey, are never logged.)
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
       customLogLevel: (_request, response, error) =>
         error || response.statusCode >= 500
           ? 'error'

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { ROLES_EXTENSION } from './common/auth/decorators';
 import { ROLES, type Role } from './common/auth/principal';
+import { SESSION_COOKIE } from './common/auth/session-cookie';
 import { PROBLEM_CONTENT_TYPE } from './common/errors/problem';
 
 const PROBLEM_SCHEMA = {
@@ -108,7 +109,8 @@ function typePathIds(document: OpenAPIObject): void {
 
 /**
  * Each operation's access, from the `x-roles` its @Roles/@AnyRole/@Public decorator wrote (the
- * metadata the guard reads): bearer security and a sentence naming the roles, or, for a public
+ * metadata the guard reads): bearer or session-cookie security (either one; a request with an
+ * Authorization header is judged by its key) and a sentence naming the roles, or, for a public
  * route, `security: []` (no key). An operation without `x-roles` is left as it is: the e2e test
  * refuses it.
  */
@@ -122,7 +124,7 @@ function documentAccess(document: OpenAPIObject): void {
         : roles.length === ROLES.length
           ? `Roles: any (${roles.join(', ')}).`
           : `Roles: ${roles.join(', ')}.`;
-    operation.security = roles.length === 0 ? [] : [{ bearer: [] }];
+    operation.security = roles.length === 0 ? [] : [{ bearer: [] }, { session: [] }];
     operation.description = operation.description
       ? `${operation.description}\n\n${sentence}`
       : sentence;
@@ -148,6 +150,16 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: rlk_…' })
+    .addCookieAuth(
+      SESSION_COOKIE,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'The console’s session cookie, set by POST /v1/sessions. Used only when no Authorization header is sent; a change (any method but GET, HEAD, OPTIONS) must also send the session’s csrfToken as X-CSRF-Token.',
+      },
+      'session',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config);
   document.components = {

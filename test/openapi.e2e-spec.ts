@@ -141,6 +141,7 @@ describe('OpenAPI document', () => {
       .sort();
     expect(routes).toEqual([
       'DELETE /v1/api-keys/{id}',
+      'DELETE /v1/session',
       'GET /health/live',
       'GET /health/ready',
       'GET /rsl/{publisherId}.xml',
@@ -177,6 +178,7 @@ describe('OpenAPI document', () => {
       'GET /v1/reconciliations/{id}',
       'GET /v1/royalty-runs',
       'GET /v1/royalty-runs/{id}',
+      'GET /v1/session',
       'GET /v1/statements',
       'GET /v1/statements/{id}',
       'GET /v1/statements/{id}/lines',
@@ -216,13 +218,20 @@ describe('OpenAPI document', () => {
       'POST /v1/royalty-runs',
       'POST /v1/royalty-runs/{id}/post',
       'POST /v1/royalty-runs/{id}/recalculate',
+      'POST /v1/sessions',
       'POST /v1/stripe/webhooks',
       'POST /v1/usage-reports',
       'POST /v1/works',
       'POST /v1/works/{id}/withdraw',
       'PUT /v1/licence-offers/{id}',
     ]);
-    expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }]);
+    expect(document.components.securitySchemes.session).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'rl_session',
+    });
+    // Either credential: an API key, or the console's session cookie.
+    expect(document.paths['/v1/me'].get.security).toEqual([{ bearer: [] }, { session: [] }]);
     expect(document.paths['/v1/me'].get['x-roles']).toEqual([
       'admin',
       'finance',
@@ -340,8 +349,8 @@ describe('OpenAPI document', () => {
           }
           continue;
         }
-        if (JSON.stringify(operation.security) !== '[{"bearer":[]}]') {
-          wrong.push(`${at}: not bearer security`);
+        if (JSON.stringify(operation.security) !== '[{"bearer":[]},{"session":[]}]') {
+          wrong.push(`${at}: not bearer or session security`);
         }
         if (!/Roles: (any \()?[a-z, ]+\)?\.$/.test(operation.description ?? '')) {
           wrong.push(`${at}: roles not said in its description`);
@@ -377,7 +386,9 @@ describe('OpenAPI document', () => {
             (media) => media.schema || media.example !== undefined || media.examples,
           ),
         );
-        if (!documented) wrong.push(`${at}: no success body documented`);
+        // 204 No Content (sign-out) has no body to document.
+        const bodiless = success.length > 0 && success.every(([status]) => status === '204');
+        if (!documented && !bodiless) wrong.push(`${at}: no success body documented`);
         for (const [status, response] of Object.entries(operation.responses)) {
           if (!/^[45]|^default$/.test(status)) continue;
           const problem = response.content?.['application/problem+json']?.schema;

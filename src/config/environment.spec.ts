@@ -51,6 +51,8 @@ describe('validateEnvironment', () => {
       PUBLIC_BASE_URL: 'http://localhost:3000',
       STATEMENT_CSV_CONCURRENCY: 4,
       UPLOAD_QUOTA_BYTES_PER_DAY: 274877906944,
+      SESSION_IDLE_TIMEOUT_SECONDS: 43200,
+      SESSION_MAX_AGE_SECONDS: 604800,
     });
   });
 

@@ -59,6 +59,8 @@ export interface Environment {
   STATEMENT_CSV_CONCURRENCY: number;
   UPLOAD_QUOTA_BYTES_PER_DAY: number;
   CONSOLE_DIR?: string;
+  SESSION_IDLE_TIMEOUT_SECONDS: number;
+  SESSION_MAX_AGE_SECONDS: number;
 }
 
 const schema = Joi.object<Environment, true>({
@@ -168,6 +170,19 @@ const schema = Joi.object<Environment, true>({
     .default(256 * 1024 ** 3),
   // The console's build (index.html, assets/), served at `/`; default console/dist in the project.
   CONSOLE_DIR: Joi.string(),
+  // Console sign-in sessions (cookie rl_session, docs/SECURITY.md): a session unused for the
+  // idle timeout (12 h) ends; none outlives the maximum age (7 days), which is also the cookie's
+  // Max-Age. The cookie is Secure whenever NODE_ENV is not development.
+  SESSION_IDLE_TIMEOUT_SECONDS: Joi.number()
+    .integer()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .default(12 * 3600),
+  SESSION_MAX_AGE_SECONDS: Joi.number()
+    .integer()
+    .min(60)
+    .max(400 * 24 * 3600)
+    .default(7 * 24 * 3600),
 });
 
 export class EnvironmentError extends Error {}

@@ -20,6 +20,7 @@ import { ApiKeyResponse, IssuedApiKeyResponse, toApiKeyResponse } from './dto/ap
 import { toPrincipalResponse } from './dto/principal.response';
 import { Organization } from './organization.entity';
 import { PrincipalRecord } from './principal.entity';
+import { endSessionsOfKey } from './session-queries';
 import { AppConfig } from '../config/app-config';
 import { ChangeAwareCache } from '../database/change-aware-cache';
 import { ChangeFeed } from '../database/change-feed';
@@ -265,7 +266,7 @@ export class ApiKeyService implements PrincipalResolver {
    * Admins revoke any key; everyone else only its own principal's keys (another organization's
    * key answers 404, a colleague's 403: a person's credentials are theirs, or an admin's, to
    * withdraw). Revoking twice answers the same revoked key; the last active admin key cannot be
-   * revoked.
+   * revoked. The key's console sessions end with it (reason key-revoked).
    */
   async revoke(actor: Principal, id: string): Promise<ApiKeyResponse> {
     const response = await this.dataSource.transaction(async (manager) => {
@@ -292,6 +293,8 @@ export class ApiKeyService implements PrincipalResolver {
         { id: key.id, revokedAt: IsNull() },
         { revokedAt: () => 'now()' },
       );
+      // The key's console sessions end with it (the guard's lookup refuses them already).
+      await endSessionsOfKey(manager, key.id);
       await this.audit.record(manager, actor, {
         action: 'api-key.revoke',
         resourceType: 'api-key',

@@ -7,15 +7,32 @@ import { clientAddress } from '../rate-limit/client-address';
 import { RATE_LIMIT_POLICY, RateLimitPolicy } from '../rate-limit/rate-limit-policy';
 import { RateLimitDecision, RateLimiter } from '../rate-limit/rate-limiter';
 import { AuthenticatedRequest, PUBLIC_ROUTE, ROUTE_ROLES } from './decorators';
-import { Role } from './principal';
+import {
+  failedAuthentication,
+  principalForKey,
+  tooManyFailures,
+  unauthenticated,
+} from './key-authentication';
+import { Principal, Role } from './principal';
 import { PrincipalResolver } from './principal-resolver';
+import {
+  clearedSessionCookieOptions,
+  cookieSettingsOf,
+  CSRF_HEADER,
+  isCsrfTokenOf,
+  isSessionTokenShaped,
+  SAFE_METHODS,
+  SESSION_COOKIE,
+} from './session-cookie';
+import { SessionResolver } from './session-resolver';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * The one gate every route passes. Public routes: a per-address limit (429). Others: an address
- * that failed authentication too often this minute (429, before its key is looked up), API key →
- * principal (401, counted against the address), per-principal rate limit — every key of the
+ * that failed authentication too often this minute (429, before its key is looked up), API key —
+ * or, without an Authorization header, the console's session cookie (CSRF token on changes, 403)
+ * — → principal (401, counted against the address), per-principal rate limit — every key of the
  * principal together (429; 503 on fail-closed routes when Redis cannot count), role (403).
  * Tenant scoping of data happens behind it, in the scoped queries.
  */
@@ -24,6 +41,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly principals: PrincipalResolver,
+    private readonly sessions: SessionResolver,
     private readonly rateLimiter: RateLimiter,
     private readonly config: AppConfig,
   ) {}
@@ -51,21 +69,8 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
 
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match) throw unauthenticated('Send an API key as "Authorization: Bearer <key>"');
-    const address = clientAddress(request.ip);
-    // A blocked address still uses the keys already known (cached: no lookup to spend), so an
-    // attacker behind the same NAT or /64 cannot lock out its neighbours' valid keys.
-    const blockedFor = this.rateLimiter.authenticationBlocked(address);
-    const principal = await this.principals.resolve(match[1], request.id, {
-      cachedOnly: blockedFor > 0,
-    });
-    if (!principal && blockedFor > 0) throw tooManyFailures(blockedFor);
-    if (!principal) {
-      const failures = await this.rateLimiter.failedAuthentication(address);
-      if (!failures.allowed) throw tooManyFailures(failures.resetSeconds);
-      throw unauthenticated('The API key is unknown or revoked');
-    }
+    const authenticated = await this.authenticate(request, reply);
+    const principal = authenticated.principal;
 
     const decision = await this.rateLimiter.consume(
       'principal',
@@ -88,7 +93,72 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     request.principal = { ...principal, correlationId: request.correlationId ?? null };
+    request.session = authenticated.session;
     return true;
+  }
+
+  /**
+   * A bearer key when the request sends an Authorization header (whatever cookie it also sends:
+   * machines and scripts are unchanged); otherwise the console's session cookie.
+   */
+  private async authenticate(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+  ): Promise<{ principal: Principal; session?: { id: string; token: string } }> {
+    const authorization = request.headers.authorization;
+    const token = request.cookies?.[SESSION_COOKIE];
+    if (authorization === undefined && token) {
+      return this.authenticateSession(request, reply, token);
+    }
+    const match = BEARER.exec(authorization ?? '');
+    if (!match) throw unauthenticated('Send an API key as "Authorization: Bearer <key>"');
+    return {
+      principal: await principalForKey(this.principals, this.rateLimiter, match[1], request),
+    };
+  }
+
+  /**
+   * The session cookie: a change (any method but GET, HEAD, OPTIONS) must carry the session's
+   * X-CSRF-Token, checked first — it is derived from the cookie, so a forged request costs no
+   * lookup. Then the session: unknown, ended, idle-expired, past its cap or of a revoked key →
+   * 401 session-expired, the cookie cleared, and the failure counted against the address as an
+   * unknown key is. An address past its failures is refused (429) before the lookup: a session
+   * has no in-process cache to answer a neighbour from, and the lookup is the cost the limit bounds.
+   */
+  private async authenticateSession(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    token: string,
+  ): Promise<{ principal: Principal; session: { id: string; token: string } }> {
+    if (!SAFE_METHODS.has(request.method) && !isCsrfTokenOf(request.headers[CSRF_HEADER], token)) {
+      throw new DomainError(
+        'csrf-token-invalid',
+        403,
+        "A change made with the session cookie must carry the session's csrfToken (from POST /v1/sessions or GET /v1/session) as the X-CSRF-Token header",
+      );
+    }
+    const address = clientAddress(request.ip);
+    const blockedFor = this.rateLimiter.authenticationBlocked(address);
+    if (blockedFor > 0) throw tooManyFailures(blockedFor);
+    const session = isSessionTokenShaped(token)
+      ? await this.sessions.resolve(token, request.id)
+      : null;
+    if (!session) {
+      void reply.clearCookie(
+        SESSION_COOKIE,
+        clearedSessionCookieOptions(cookieSettingsOf(this.config)),
+      );
+      throw await failedAuthentication(
+        this.rateLimiter,
+        address,
+        new DomainError(
+          'session-expired',
+          401,
+          'The session has ended, expired or is unknown: sign in again (POST /v1/sessions)',
+        ),
+      );
+    }
+    return { principal: session.principal, session: { id: session.id, token } };
   }
 }
 
@@ -105,18 +175,4 @@ function enforce(reply: FastifyReply, decision: RateLimitDecision, detail: strin
       { 'Retry-After': String(decision.resetSeconds) },
     );
   }
-}
-
-function tooManyFailures(retryAfter: number): DomainError {
-  return new DomainError(
-    'authentication-rate-limited',
-    429,
-    `Too many requests with unknown or revoked API keys from this address; retry in ${retryAfter} s`,
-    {},
-    { 'Retry-After': String(retryAfter) },
-  );
-}
-
-function unauthenticated(detail: string): DomainError {
-  return new DomainError('unauthenticated', 401, detail, {}, { 'WWW-Authenticate': 'Bearer' });
 }

@@ -33,7 +33,17 @@ export const Roles = (...roles: [Role, ...Role[]]) =>
 /** Any authenticated role may call the route (e.g. GET /v1/me); the service scopes what it sees. */
 export const AnyRole = () => Roles(...ROLES);
 
-export type AuthenticatedRequest = FastifyRequest & { principal?: PrincipalType };
+/** The console session a request was authenticated with (none for a bearer key). */
+export interface RequestSession {
+  id: string;
+  /** The cookie's token: the session's CSRF token is derived from it. */
+  token: string;
+}
+
+export type AuthenticatedRequest = FastifyRequest & {
+  principal?: PrincipalType;
+  session?: RequestSession;
+};
 
 /** The authenticated caller, set by the API key guard. */
 export const CurrentPrincipal = createParamDecorator(
@@ -44,4 +54,10 @@ export const CurrentPrincipal = createParamDecorator(
     }
     return principal;
   },
+);
+
+/** The console session the guard authenticated the request with; null for a bearer key. */
+export const CurrentSession = createParamDecorator(
+  (_: unknown, context: ExecutionContext): RequestSession | null =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().session ?? null,
 );
