@@ -178,6 +178,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the console
+         * @description Exchanges an API key for a session cookie (rl_session, HttpOnly, SameSite=Strict). Requests with the cookie and no Authorization header act as the key would; changes must also send X-CSRF-Token: the answer’s csrfToken. A wrong or revoked key is a 401 counted against the client address like a bad bearer key (429 authentication-rate-limited past AUTH_FAILURES_PER_MINUTE).
+         *
+         *     Public: no API key.
+         */
+        post: operations["SessionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current console session
+         * @description The session the rl_session cookie names, with its csrfToken (a reloaded page learns it here). A request made with a bearer key has no session: 404 no-session.
+         *
+         *     Roles: any (admin, finance, publisher, licensee).
+         */
+        get: operations["SessionsController_current"];
+        put?: never;
+        post?: never;
+        /**
+         * Sign out of the console
+         * @description Ends the session (its cookie stops working at once) and clears the cookie (Max-Age=0). Needs X-CSRF-Token like every change made with the cookie (403 csrf-token-invalid). A bearer key has no session: 404 no-session.
+         *
+         *     Roles: any (admin, finance, publisher, licensee).
+         */
+        delete: operations["SessionsController_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payees": {
         parameters: {
             query?: never;
@@ -1663,6 +1713,66 @@ export interface components {
             data: components["schemas"]["AuditEventResponse"][];
             /** @example null */
             nextCursor: string | null;
+        };
+        CreateSessionDto: {
+            /**
+             * @description Your principal's API key. Exchanged for a session cookie; never stored, logged or echoed.
+             * @example rlk_Q3xk9Tb0vF2mLr8sY1dWc4ZpJh6nKa7eUq5tGx0oBi9
+             */
+            apiKey: string;
+        };
+        SessionPrincipal: {
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8b
+             */
+            id: string;
+            /** @example Dana Whitfield */
+            name: string;
+            /**
+             * @example publisher
+             * @enum {string}
+             */
+            role: "admin" | "finance" | "publisher" | "licensee";
+        };
+        SessionOrganization: {
+            /**
+             * Format: uuid
+             * @example 019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8a
+             */
+            id: string;
+            /** @example Northwind Press */
+            name: string;
+            /**
+             * @example publisher
+             * @enum {string}
+             */
+            kind: "publisher" | "licensee" | "operator";
+        };
+        SessionResponse: {
+            /**
+             * Format: uuid
+             * @example 019abc3f-0c2e-7d41-8b3a-6e5f4d3c2b1a
+             */
+            id: string;
+            principal: components["schemas"]["SessionPrincipal"];
+            organization: components["schemas"]["SessionOrganization"];
+            /**
+             * @description Send it as the X-CSRF-Token header with every change (any method but GET, HEAD, OPTIONS) made with the session cookie; derived from the cookie, so it is the same for the whole session.
+             * @example p3Zq0m4V8bXc1sN7kL2rT9yW5uE6iO0aHgFdJ3vK8xQ
+             */
+            csrfToken: string;
+            /**
+             * @description The session ends after this many seconds without a request
+             * @example 43200
+             */
+            idleTimeoutSeconds: number;
+            /**
+             * Format: date-time
+             * @description The session ends at this time at the latest, however active
+             * @example 2026-12-02T17:00:00.000Z
+             */
+            expiresAt: string;
         };
         CreatePayeeDto: {
             /** @example Ada Lovelace */
@@ -4960,6 +5070,285 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SessionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description rl_session=<token>; Max-Age=<SESSION_MAX_AGE_SECONDS>; Path=/; HttpOnly; SameSite=Strict; Secure (Secure unless NODE_ENV=development) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SessionsController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No console session: the request was made with a bearer key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/no-session",
+                     *       "title": "No session",
+                     *       "status": 404,
+                     *       "detail": "This request was not made with a console session (an API key has none): sign in with POST /v1/sessions",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SessionsController_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    /** @description rl_session=<token>; Max-Age=<SESSION_MAX_AGE_SECONDS>; Path=/; HttpOnly; SameSite=Strict; Secure (Secure unless NODE_ENV=development) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No console session: the request was made with a bearer key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/no-session",
+                     *       "title": "No session",
+                     *       "status": 404,
+                     *       "detail": "This request was not made with a console session (an API key has none): sign in with POST /v1/sessions",
                      *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
                      *     }
                      */
