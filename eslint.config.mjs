@@ -6,7 +6,6 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
-      'console/**' /* until the session routes land (issue 17) */,
       'dist/**',
       'console/dist/**',
       'node_modules/**',

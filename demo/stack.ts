@@ -11,6 +11,8 @@ export interface Stack {
   base: string;
   emulator: StripeEmulator;
   adminKey: string;
+  /** The database it runs on (embedded or given), for tests that must reach past the API. */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     base,
     emulator,
     adminKey,
+    databaseUrl: database.url,
     stop: async () => {
       await app.close();
       await emulator.close();

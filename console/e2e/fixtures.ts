@@ -6,7 +6,7 @@ import { join } from 'node:path';
 /** What serve.ts seeded through the API (demo/story.ts): keys and ids. */
 export interface World {
   baseURL: string;
-  databaseUrl: string | null;
+  databaseUrl: string;
   stripeUrl: string;
   adminKey: string;
   operator: { operatorId: string; alice: string; bob: string };

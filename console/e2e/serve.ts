@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         baseURL: `http://localhost:${PORT}`,
-        databaseUrl: database?.url ?? null,
+        databaseUrl: stack.databaseUrl,
         stripeUrl: stack.emulator.url,
         adminKey: stack.adminKey,
         operator,

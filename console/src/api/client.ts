@@ -31,8 +31,14 @@ const session: Middleware = {
     return request;
   },
   onResponse({ request, response }) {
-    const signingIn = new URL(request.url).pathname === '/v1/sessions';
-    if (response.status === 401 && !signingIn) for (const listener of expiredListeners) listener();
+    // Only a session the console believed alive can expire: not a failed sign-in, nor the first
+    // look for a session when there is none.
+    const path = new URL(request.url).pathname;
+    const lookingForSession = path === '/v1/sessions' || path === '/v1/session';
+    if (response.status === 401 && csrfToken !== null && !lookingForSession) {
+      csrfToken = null;
+      for (const listener of expiredListeners) listener();
+    }
     return response;
   },
 };
@@ -51,7 +57,7 @@ export function unwrap<T>(result: Result<T>): T {
     const isDocument = typeof body === 'object' && body !== null && typeof body.title === 'string';
     throw new ApiProblem(
       result.response.status,
-      isDocument ? (body as never) : null,
+      isDocument ? body : null,
       result.response.headers.get('X-Request-Id'),
     );
   }

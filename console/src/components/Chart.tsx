@@ -25,7 +25,7 @@ export function Chart({
     void import('./echarts').then(({ echarts }) => {
       if (disposed || !element.current) return;
       chart = echarts.init(element.current, undefined, { renderer: 'svg' });
-      chart.setOption({ aria: { enabled: true }, animation: false, ...option });
+      chart.setOption({ animation: false, ...option });
       setLoaded(true);
       window.addEventListener('resize', resize);
     });
@@ -37,7 +37,10 @@ export function Chart({
   }, [option]);
   return (
     <Box pos="relative" h={height}>
-      <div ref={element} role="img" aria-label={label} style={{ width: '100%', height }} />
+      {/* The name is ours; ECharts draws inside a child it may label itself. */}
+      <div role="img" aria-label={label}>
+        <div ref={element} aria-hidden="true" style={{ width: '100%', height }} />
+      </div>
       {!loaded && (
         <Center pos="absolute" inset={0}>
           <Loader size="sm" aria-label="Loading chart" />

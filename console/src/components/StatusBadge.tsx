@@ -41,13 +41,21 @@ const COLOURS: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
+  const colour = COLOURS[status] ?? 'gray';
   return (
-    // Dark text on a light tint keeps WCAG AA contrast for every colour.
+    // The state's colour as tint and border, the word in near-black: Mantine's light variant
+    // (yellow on pale yellow) falls short of WCAG AA contrast.
     <Badge
       variant="light"
-      color={COLOURS[status] ?? 'gray'}
       radius="sm"
-      styles={{ label: { textTransform: 'none' } }}
+      styles={{
+        root: {
+          backgroundColor: `var(--mantine-color-${colour}-1)`,
+          border: `1px solid var(--mantine-color-${colour}-5)`,
+          color: 'var(--mantine-color-dark-8)',
+        },
+        label: { textTransform: 'none' },
+      }}
     >
       {status.replace(/-/g, ' ')}
     </Badge>

@@ -2,7 +2,6 @@
 // chart chunk stays small; loaded on demand by Chart.tsx, after the page around it is usable.
 import { BarChart, LineChart } from 'echarts/charts';
 import {
-  AriaComponent,
   DatasetComponent,
   GridComponent,
   LegendComponent,
@@ -14,7 +13,6 @@ import { SVGRenderer } from 'echarts/renderers';
 echarts.use([
   BarChart,
   LineChart,
-  AriaComponent,
   DatasetComponent,
   GridComponent,
   LegendComponent,

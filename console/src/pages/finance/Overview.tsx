@@ -232,7 +232,7 @@ function PayoutsChart({ currency }: { currency: string }) {
           size="xs"
           aria-label="Payouts interval"
           value={interval}
-          onChange={(value) => setInterval(value as 'day' | 'month')}
+          onChange={(value) => setInterval(value)}
           data={[
             { value: 'day', label: 'Last 30 days' },
             { value: 'month', label: 'Last 12 months' },

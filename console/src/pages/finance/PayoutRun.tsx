@@ -177,10 +177,10 @@ function LiveProgress({ run }: { run: PayoutRun }) {
           </Text>
         </Tooltip>
       </Group>
-      <Progress.Root size="lg" aria-label="Items done" mb="sm">
-        <Progress.Section value={share(totals.paid)} color="green" />
-        <Progress.Section value={share(totals.failed)} color="red" />
-        <Progress.Section value={share(totals.cancelled)} color="gray" />
+      <Progress.Root size="lg" role="group" aria-label="Items done" mb="sm">
+        <Progress.Section value={share(totals.paid)} color="green" aria-label="Paid" />
+        <Progress.Section value={share(totals.failed)} color="red" aria-label="Failed" />
+        <Progress.Section value={share(totals.cancelled)} color="gray" aria-label="Cancelled" />
       </Progress.Root>
       <SimpleGrid cols={4} spacing="xs">
         {(
@@ -336,6 +336,15 @@ function RunActions({ run, draftedByMe }: { run: PayoutRun; draftedByMe: boolean
 
 function ItemsTable({ run }: { run: PayoutRun }) {
   const [status, setStatus] = useState<ItemStatus | null>(null);
+  const queries = useQueryClient();
+  // The items are polled while the run executes; the poll that sees the run end may come before
+  // the items' last page was read again: read them once more when the run's state changes.
+  const seenStatus = useRef(run.status);
+  useEffect(() => {
+    if (seenStatus.current === run.status) return;
+    seenStatus.current = run.status;
+    void queries.invalidateQueries({ queryKey: ['payout-run', run.id, 'items'] });
+  }, [run.status, run.id, queries]);
   return (
     <Stack gap="xs">
       <Select

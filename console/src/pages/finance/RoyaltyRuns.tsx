@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, newIdempotencyKey, unwrap } from '../../api/client';
+import { isProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
 import { Money } from '../../components/Money';
@@ -114,14 +115,26 @@ function NewRunModal({ opened, onClose }: { opened: boolean; onClose: () => void
             placeholder="Pick a month"
             value={month}
             onChange={setMonth}
-            error={create.error && 'fieldMessages' in create.error ? undefined : undefined}
+            error={
+              isProblem(create.error)
+                ? (create.error.fieldMessages('periodStart') ??
+                  create.error.fieldMessages('periodEnd'))
+                : undefined
+            }
+            ariaLabels={{
+              previousYear: 'Previous year',
+              nextYear: 'Next year',
+              yearLevelControl: 'Choose another year',
+              previousDecade: 'Previous decade',
+              nextDecade: 'Next decade',
+            }}
           />
           {period && (
             <Text size="sm">
               {formatPeriod(period.start, period.end)}: {period.start} to {period.end}
             </Text>
           )}
-          <ProblemAlert error={create.error} />
+          <ProblemAlert error={create.error} shownFields={['periodStart', 'periodEnd']} />
           <Group justify="flex-end">
             <Button variant="default" onClick={closeAndReset}>
               Cancel
