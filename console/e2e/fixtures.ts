@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 /** What serve.ts seeded through the API (demo/story.ts): keys and ids. */
 export interface World {
@@ -60,4 +61,18 @@ export async function expectAccessible(page: Page): Promise<void> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.screenshot({ path: join(__dirname, '..', '..', 'docs', 'console', `${name}.png`) });
+}
+
+/** SQL on the service's database, for what no route may do (age a session, fill a big list). */
+export async function sql(
+  text: string,
+  values: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  const client = new Client({ connectionString: seeded().databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
 }

@@ -4,7 +4,7 @@ import { Shell } from './layout/Shell';
 import { NotFound } from './pages/NotFound';
 import { SignIn } from './pages/SignIn';
 import { WorkspaceHome } from './pages/WorkspaceHome';
-import { RequireSession } from './session/session-context';
+import { RequireRole, RequireSession } from './session/session-context';
 
 // Each page is its own chunk, loaded when first opened: the first page stays small.
 const Overview = lazy(() => import('./pages/finance/Overview'));
@@ -35,6 +35,7 @@ export const router = createBrowserRouter([
       { index: true, element: <WorkspaceHome /> },
       {
         path: 'finance',
+        element: <RequireRole role="finance" />,
         children: [
           { index: true, element: <Overview /> },
           { path: 'royalty-runs', element: <RoyaltyRuns /> },
@@ -52,7 +53,11 @@ export const router = createBrowserRouter([
         ],
       },
       { path: 'admin', element: <Navigate to="/admin/audit-events" replace /> },
-      { path: 'admin/audit-events', element: <AuditEvents /> },
+      {
+        path: 'admin/audit-events',
+        element: <RequireRole role="admin" />,
+        children: [{ index: true, element: <AuditEvents /> }],
+      },
       { path: 'publisher', element: <WorkspaceHome /> },
       { path: 'licensee', element: <WorkspaceHome /> },
       { path: '*', element: <NotFound /> },

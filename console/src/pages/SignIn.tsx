@@ -53,8 +53,9 @@ export function SignIn() {
               autoComplete="off"
               spellCheck={false}
               data-autofocus
-              error={keyError}
               {...form.getInputProps('apiKey')}
+              // After the form's props: the API's refusal is the field's error.
+              error={keyError}
             />
             {submit.error && !(isProblem(submit.error) && submit.error.status === 401) && (
               <ProblemAlert error={submit.error} shownFields={['apiKey']} />

@@ -1,8 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { Button, Center, Stack } from '@mantine/core';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { NotFound } from '../pages/NotFound';
 import { onSessionExpired } from '../api/client';
-import { loadSession, type Session } from './session';
+import { loadSession, type Role, type Session } from './session';
 
 export const SESSION_KEY = ['session'] as const;
 
@@ -40,11 +43,33 @@ export function RequireSession({ children }: { children: ReactNode }) {
     [navigate, queries],
   );
   useEffect(() => {
-    if (session.isSuccess && session.data === null) {
-      void navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
+    if (session.isSuccess && (session.data === null || session.data === 'expired')) {
+      const expired = session.data === 'expired' ? 'expired=1&' : '';
+      void navigate(`/sign-in?${expired}next=${encodeURIComponent(here)}`, { replace: true });
     }
   }, [session.isSuccess, session.data, navigate, here]);
 
-  if (!session.data) return null;
+  if (session.error) {
+    return (
+      <Center mih="100vh">
+        <Stack maw={520}>
+          <ProblemAlert error={session.error} />
+          <Button variant="default" onClick={() => void session.refetch()}>
+            Try again
+          </Button>
+        </Stack>
+      </Center>
+    );
+  }
+  if (!session.data || session.data === 'expired') return null;
   return <SessionContext.Provider value={session.data}>{children}</SessionContext.Provider>;
+}
+
+/**
+ * A workspace's pages only for its role: another principal opening one of their addresses finds
+ * no page there (the API would refuse every request of it anyway).
+ */
+export function RequireRole({ role }: { role: Role }) {
+  const session = useSession();
+  return session.principal.role === role ? <Outlet /> : <NotFound />;
 }

@@ -5,17 +5,19 @@ import type { components } from '../api/schema';
 export type Session = components['schemas']['SessionResponse'];
 export type Role = Session['principal']['role'];
 
-/** The signed-in session, or null when the browser holds none (or it ended). */
-export async function loadSession(): Promise<Session | null> {
+/**
+ * The signed-in session; null when the browser holds none, or `expired` when it held one that
+ * ended (idle, signed out elsewhere, key revoked: the API's `session-expired`).
+ */
+export async function loadSession(): Promise<Session | null | 'expired'> {
   try {
     const session = unwrap(await api.GET('/v1/session'));
     setCsrfToken(session.csrfToken);
     return session;
   } catch (error) {
-    if (isProblem(error) && (error.status === 401 || error.status === 404)) {
-      setCsrfToken(null);
-      return null;
-    }
+    setCsrfToken(null);
+    if (isProblem(error, 'session-expired')) return 'expired';
+    if (isProblem(error) && (error.status === 401 || error.status === 404)) return null;
     throw error;
   }
 }
