@@ -1,7 +1,8 @@
 import { ActionIcon, CopyButton, Group, Text, Tooltip } from '@mantine/core';
+import { shortForm } from '../format/ids';
 import { CheckIcon, CopyIcon } from './icons';
 
-/** An id shown short (its first 8 characters) with a button that copies the whole of it. */
+/** An id shown short (format/ids.ts) with a button that copies the whole of it. */
 export function ShortId({ id, label = 'id' }: { id: string | null | undefined; label?: string }) {
   if (!id)
     return (
@@ -11,8 +12,8 @@ export function ShortId({ id, label = 'id' }: { id: string | null | undefined; l
     );
   return (
     <Group gap={4} wrap="nowrap" component="span">
-      <Text span ff="monospace" size="sm" title={id}>
-        {id.slice(0, 8)}
+      <Text span ff="monospace" size="sm" title={id} style={{ whiteSpace: 'nowrap' }}>
+        {shortForm(id)}
       </Text>
       <CopyButton value={id} timeout={1500}>
         {({ copied, copy }) => (

@@ -47,7 +47,7 @@ export default function LedgerAccount() {
                 owned by <ShortId id={owner} label="owner id" />
               </>
             ) : type ? (
-              "the platform's"
+              <span>· the platform&apos;s own account ·</span>
             ) : null}
             <span>Entries newest first; amounts signed, debit positive.</span>
           </Group>
