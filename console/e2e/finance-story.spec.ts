@@ -137,6 +137,8 @@ test('an overpayment is refused in words and records nothing; the invoices are t
   await alice.getByRole('dialog').getByRole('button', { name: 'Record payment' }).click();
   await expect(alice.getByRole('dialog')).toBeHidden();
   await expect(alice.locator('tbody tr', { hasText: 'Acme AI' })).toHaveCount(0);
+  await alice.locator('label', { hasText: /^All$/ }).click();
+  await expect(alice.locator('tbody tr', { hasText: 'paid' })).toHaveCount(2);
   await expectAccessible(alice);
   await screenshot(alice, 'finance-invoices');
 });
