@@ -16,9 +16,14 @@ export function loggerOptions(env: Environment): Params {
         const correlationId = correlationIdFromHeaders(request.headers);
         return correlationId ? { correlationId } : {};
       },
-      // Credentials: API keys, the session cookie sent, and the one set at sign-in. (Bodies,
-      // where POST /v1/sessions carries its apiKey, are never logged.)
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      // Credentials: API keys, the session cookie sent and its CSRF token, and the cookie set at
+      // sign-in. (Bodies, where POST /v1/sessions carries its apiKey, are never logged.)
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
       customLogLevel: (_request, response, error) =>
         error || response.statusCode >= 500
           ? 'error'

@@ -146,7 +146,32 @@ describe('royalty runs', () => {
     const recalculated = await calculated(t, finance, created.body.id);
     expect(recalculated.body.calculationHash).toBe(run.body.calculationHash);
 
-    const posted = await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);
+    // Posting what was seen: figures confirmed from another calculation post nothing.
+    const path = `/v1/royalty-runs/${created.body.id as string}/post`;
+    const stale = await t.http.post(path, finance, { calculationHash: 'ab'.repeat(32) });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({
+      type: 'https://rights-ledger.dev/problems/calculation-changed',
+      calculationHash: run.body.calculationHash,
+      state: 'calculated',
+    });
+    const malformed = await t.http.post(path, finance, { calculationHash: 'not-a-hash' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors).toEqual([
+      { field: 'calculationHash', messages: ['calculationHash must be 64 lowercase hex digits'] },
+    ]);
+    const unknown = await t.http.post(path, finance, { hash: run.body.calculationHash });
+    expect(unknown.status).toBe(400);
+    const untouched = await t.sql(
+      `SELECT r.status, (SELECT count(*)::int FROM ledger_transactions WHERE refs->>'royaltyRunId' = r.id::text) AS postings
+         FROM royalty_runs r WHERE r.id = $1`,
+      [created.body.id],
+    );
+    expect(untouched).toEqual([{ status: 'calculated', postings: 0 }]);
+
+    const posted = await t.http.post(path, finance, {
+      calculationHash: run.body.calculationHash,
+    });
     expect(posted.status).toBe(200);
     expect(posted.body.status).toBe('posted');
     const twice = await t.http.post(`/v1/royalty-runs/${created.body.id as string}/post`, finance);

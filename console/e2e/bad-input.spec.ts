@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { expect, test } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { expectAccessible, screenshot, seeded, signIn, sql } from './fixtures';
@@ -35,11 +36,11 @@ test('an expired session returns to sign-in, then to the page the user was on', 
       RETURNING s.id`,
   );
   expect(aged.length).toBeGreaterThanOrEqual(1);
-  // The next request finds it ended: opening another page.
-  await page
-    .getByRole('navigation', { name: 'Workspace' })
-    .getByRole('link', { name: 'Statements' })
-    .click();
+  // The next request finds it ended: opening another page from the navigation (a DOM click:
+  // no waiting for the link to be 'stable' while the page may already be moving).
+  await page.evaluate(() =>
+    (document.querySelector('nav a[href="/finance/statements"]') as HTMLAnchorElement).click(),
+  );
   await expect(page).toHaveURL(/\/sign-in\?expired=1&next=%2Ffinance%2Fstatements$/);
   await expect(page.getByText('Your session ended')).toBeVisible();
   await expectAccessible(page);

@@ -11,7 +11,8 @@ const dist = join(import.meta.dirname, '..', 'dist');
 const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'));
 
 const entry = Object.keys(manifest).find((key) => manifest[key].isEntry);
-if (!entry) throw new Error('no entry chunk in console/dist/.vite/manifest.json: run npm run build:console');
+if (!entry)
+  throw new Error('no entry chunk in console/dist/.vite/manifest.json: run npm run build:console');
 const gzipped = new Map();
 const sizeOf = (key) => {
   if (!gzipped.has(key)) {

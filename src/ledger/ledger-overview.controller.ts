@@ -19,7 +19,7 @@ export class LedgerOverviewController {
   constructor(private readonly overview: LedgerOverviewService) {}
 
   @Get()
-  @Roles('finance', 'admin')
+  @Roles('finance')
   @ApiOperation({
     summary:
       'Per currency: invoiced, owed by licensees, collected, earned and owed by payees, paid out, commission',
@@ -54,7 +54,7 @@ export class LedgerOverviewController {
   }
 
   @Get('royalties')
-  @Roles('finance', 'admin')
+  @Roles('finance')
   @ApiOperation({
     summary: 'Royalties of posted runs in one currency, by month or by publisher',
     description:
@@ -85,7 +85,7 @@ export class LedgerOverviewController {
   }
 
   @Get('payouts')
-  @Roles('finance', 'admin')
+  @Roles('finance')
   @ApiOperation({
     summary: 'Payouts in one currency over time, by day or month',
     description:

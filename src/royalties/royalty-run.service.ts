@@ -135,9 +135,17 @@ export class RoyaltyRunService {
    * licensee's payment, or payable at once when so configured) are credited. Posting a posted
    * run answers it as it is; nothing is posted twice (the ledger's keys derive from the run).
    */
-  async post(actor: Principal, id: string): Promise<RoyaltyRunResponse> {
+  async post(actor: Principal, id: string, seenHash?: string): Promise<RoyaltyRunResponse> {
     const run = await this.dataSource.transaction(async (manager) => {
       const current = await this.read(manager, id, true);
+      const currentHash = current.calculation_hash?.toString('hex') ?? null;
+      if (seenHash !== undefined && seenHash !== currentHash) {
+        throw new Conflict(
+          'calculation-changed',
+          `Royalty run ${id} was recalculated since its figures were read: review them again before posting`,
+          { calculationHash: currentHash, state: current.status },
+        );
+      }
       if (current.status === 'posted') return current;
       if (current.status !== 'calculated') {
         throw new Conflict(

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBody,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiHeader,
@@ -24,6 +25,7 @@ import {
   InvoiceResponse,
   ListInvoicesQuery,
   ListStatementsQuery,
+  PostRoyaltyRunDto,
   RoyaltyRunResponse,
   StatementLineResponse,
   StatementQuery,
@@ -96,13 +98,15 @@ export class RoyaltyRunsController {
   @HttpCode(200)
   @Roles('finance')
   @ApiOperation({ summary: 'Post a calculated run to the ledger, once; it is final after' })
+  @ApiBody({ type: PostRoyaltyRunDto, required: false })
   @ApiOkResponse({ type: RoyaltyRunResponse })
-  @ApiProblems(401, 403, 404, 409, 429)
+  @ApiProblems(400, 401, 403, 404, 409, 429)
   post(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
+    @Body() dto: PostRoyaltyRunDto = {},
   ): Promise<RoyaltyRunResponse> {
-    return this.runs.post(principal, id);
+    return this.runs.post(principal, id, dto.calculationHash);
   }
 
   @Get('statements')

@@ -923,7 +923,7 @@ export interface paths {
          * Per currency: invoiced, owed by licensees, collected, earned and owed by payees, paid out, commission
          * @description All time, one entry per currency (never summed across currencies), integer minor units. Balances (licenseesOwe, licenseeCredit, payeesPayable, payeesAwaitingCollection, payoutsPending, commission, stripeClearing) are the ledger’s kept balances (`ledger_balances`) by account type; collected and paidOut are the postings to `platform-stripe-clearing` by invoice payments, payout settlements and transfer reversals; invoiced and payeesEarned are the invoices of posted royalty runs (what those runs posted). Each field says where it comes from. payeesEarned = payeesOwed + paidOut; invoiced = payeesEarned + commission.
          *
-         *     Roles: finance, admin.
+         *     Roles: finance.
          */
         get: operations["LedgerOverviewController_get"];
         put?: never;
@@ -945,7 +945,7 @@ export interface paths {
          * Royalties of posted runs in one currency, by month or by publisher
          * @description From the invoices of posted royalty runs (`invoices`, what each run posted to the ledger), by the month the run’s period starts in. groupBy=period: every month from `from` to `to` (at most 120), zeros where none; groupBy=publisher: the `top` publishers by invoiced (default 10, at most 50), then `others` together. 400 invalid-range if `from` is after `to` or the span is over 120 months.
          *
-         *     Roles: finance, admin.
+         *     Roles: finance.
          */
         get: operations["LedgerOverviewController_royalties"];
         put?: never;
@@ -967,7 +967,7 @@ export interface paths {
          * Payouts in one currency over time, by day or month
          * @description From `payout_items` paid by a Stripe transfer, by the transfer’s creation time (UTC): the amount sent and what was reversed of it since. Every bucket from `from` to `to` (at most 120), zeros where none. The overview’s paidOut counts a transfer once its settlement is posted to the ledger, moments after. 400 invalid-range if `from` is after `to` or the span is over 120 buckets.
          *
-         *     Roles: finance, admin.
+         *     Roles: finance.
          */
         get: operations["LedgerOverviewController_payouts"];
         put?: never;
@@ -3445,6 +3445,13 @@ export interface components {
             data: components["schemas"]["RoyaltyRunResponse"][];
             /** @example null */
             nextCursor: string | null;
+        };
+        PostRoyaltyRunDto: {
+            /**
+             * @description The run's calculationHash as the poster saw it; when it is no longer the run's, nothing is posted (409 calculation-changed)
+             * @example 9fb6db7a35218a3c0c1e4d2f7b8a9c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b
+             */
+            calculationHash?: string;
         };
         PageOfStatementResponse: {
             data: components["schemas"]["StatementResponse"][];
@@ -11376,7 +11383,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PostRoyaltyRunDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -11384,6 +11395,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoyaltyRunResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No API key, or an unknown or revoked one */

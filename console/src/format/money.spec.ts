@@ -34,6 +34,11 @@ describe('console money formatting', () => {
     expect(parseAmount('1.5', 'JPY')).toBeNull();
     expect(parseAmount('-1', 'EUR')).toBeNull();
     expect(parseAmount('abc', 'EUR')).toBeNull();
+    // A comma only groups thousands: a decimal comma is refused, not misread.
+    expect(parseAmount('1,5', 'EUR')).toBeNull();
+    expect(parseAmount('1,50', 'EUR')).toBeNull();
+    expect(parseAmount('12,34,567', 'EUR')).toBeNull();
+    expect(parseAmount('1,234,567.89', 'EUR')).toBe(123456789n);
     expect(parseAmount('', 'EUR')).toBeNull();
   });
 });

@@ -70,15 +70,15 @@ export function sumMinor(amounts: readonly MinorUnits[]): bigint {
 
 /**
  * A user's typed amount ("1,234.5" or "1234.50") → minor units, or null when it is not an amount
- * of this currency (more decimals than it has, letters, empty). Only "." is the decimal mark;
- * "," is a thousands separator.
+ * of this currency (more decimals than it has, letters, empty). Only "." is the decimal mark; ","
+ * only separates thousands, in groups of three — "1,5" is refused, never read as 15 or 1.5.
  */
 export function parseAmount(text: string, currency: string): bigint | null {
-  const cleaned = text.trim().replace(/[,\s]/g, '');
+  const cleaned = text.trim().replace(/\s/g, '');
   const exponent = currencyExponent(currency);
-  const match = /^(\d+)(?:\.(\d*))?$/.exec(cleaned);
+  const match = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/.exec(cleaned);
   if (!match) return null;
   const fraction = match[2] ?? '';
   if (fraction.length > exponent) return null;
-  return BigInt(match[1] + fraction.padEnd(exponent, '0'));
+  return BigInt(match[1].replace(/,/g, '') + fraction.padEnd(exponent, '0'));
 }

@@ -51,9 +51,13 @@ export function homeOf(role: Role): string {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const SAME_ORIGIN_PATH = /^\/(?![/\\])[^\\\u0000-\u001f]*$/;
+
 /** A `next` location is followed only when it is a path of this console (no open redirect). */
 export function safeNext(next: string | null): string | null {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/v1'))
-    return null;
+  // A path of this origin only: not `//host`, not `/\host` (browsers read `\` as `/`), no
+  // control characters, nothing of the API.
+  if (!next || !SAME_ORIGIN_PATH.test(next) || next.startsWith('/v1')) return null;
   return next;
 }

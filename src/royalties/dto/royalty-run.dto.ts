@@ -17,6 +17,21 @@ export class CreateRoyaltyRunDto {
 
 export const ROYALTY_RUN_STATES = ['calculating', 'calculated', 'posted', 'failed'] as const;
 
+/**
+ * Posting what was seen: the calculation the poster confirmed (its `calculationHash`). A run
+ * recalculated since (another principal's figures) answers 409 `calculation-changed`.
+ */
+export class PostRoyaltyRunDto {
+  @ApiPropertyOptional({
+    description:
+      "The run's calculationHash as the poster saw it; when it is no longer the run's, nothing is posted (409 calculation-changed)",
+    example: '9fb6db7a35218a3c0c1e4d2f7b8a9c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b',
+  })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'calculationHash must be 64 lowercase hex digits' })
+  calculationHash?: string;
+}
+
 export class RoyaltyRunCurrencySummary {
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({ type: 'integer', example: 1 }) invoices!: number;

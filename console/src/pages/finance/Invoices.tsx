@@ -1,3 +1,4 @@
+import { shortForm } from '../../format/ids';
 import {
   Alert,
   Anchor,
@@ -79,7 +80,7 @@ export default function Invoices() {
               <Text size="sm">
                 Run{' '}
                 <Anchor component={Link} to={`/finance/royalty-runs/${runId}`} size="sm">
-                  {runId.slice(0, 8)}
+                  {shortForm(runId)}
                 </Anchor>
               </Text>
               <Button
@@ -258,6 +259,7 @@ function RecordPaymentModal({
       ),
     onSuccess: (payment) => {
       void queries.invalidateQueries({ queryKey: ['invoices'] });
+      void queries.invalidateQueries({ queryKey: ['ledger-overview'] });
       onRecorded(payment);
     },
   });

@@ -1,3 +1,4 @@
+import { shortForm } from '../../format/ids';
 import { Alert, Button, Group, Paper, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -135,7 +136,7 @@ function Balances() {
           )
         }
         rowKey={(b) => b.accountId}
-        rowLabel={(b) => `Account ${b.type} ${b.currency} ${b.accountId.slice(0, 8)}`}
+        rowLabel={(b) => `Account ${b.type} ${b.currency} ${shortForm(b.accountId)}`}
         onRowClick={(b) => void navigate(accountLink(b))}
         empty={
           currency

@@ -1,3 +1,4 @@
+import { shortForm } from '../../format/ids';
 import {
   Anchor,
   Badge,
@@ -102,7 +103,7 @@ export default function PayeeHolds() {
               </Anchor>
             }
           >
-            Publisher: {publisherLabel ?? publisherId.slice(0, 8)}
+            Publisher: {publisherLabel ?? shortForm(publisherId)}
           </Badge>
         )}
       </Group>

@@ -233,6 +233,7 @@ function RunActions({ run, draftedByMe }: { run: PayoutRun; draftedByMe: boolean
       queries.setQueryData(['payout-run', run.id], updated);
       void queries.invalidateQueries({ queryKey: ['payout-run', run.id] });
       void queries.invalidateQueries({ queryKey: ['payout-runs'] });
+      void queries.invalidateQueries({ queryKey: ['ledger-overview'] });
       close();
     },
     onSettled: () => {

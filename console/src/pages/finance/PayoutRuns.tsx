@@ -1,3 +1,4 @@
+import { shortForm } from '../../format/ids';
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -83,7 +84,7 @@ export default function PayoutRuns() {
         }
         refetchInterval={(rows) => (rows.some((run) => run.status === 'executing') ? 2000 : false)}
         rowKey={(run) => run.id}
-        rowLabel={(run) => `Payout run ${run.currency} ${run.id.slice(0, 8)} (${run.status})`}
+        rowLabel={(run) => `Payout run ${run.currency} ${shortForm(run.id)} (${run.status})`}
         onRowClick={(run) => void navigate(`/finance/payout-runs/${run.id}`)}
         empty={
           status || currency

@@ -470,13 +470,26 @@ function PostModal({ run, onClose }: { run: RoyaltyRun; onClose: () => void }) {
   const queries = useQueryClient();
   const submit = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST('/v1/royalty-runs/{id}/post', { params: { path: { id: run.id } } })),
+      unwrap(
+        await api.POST('/v1/royalty-runs/{id}/post', {
+          params: { path: { id: run.id } },
+          // The figures confirmed are the ones posted: a recalculation since is refused (409).
+          body: run.calculationHash ? { calculationHash: run.calculationHash } : {},
+        }),
+      ),
     onSuccess: (posted) => {
       queries.setQueryData(runQueryKey(run.id), posted);
       void queries.invalidateQueries({ queryKey: ['royalty-runs'] });
       void queries.invalidateQueries({ queryKey: ['invoices'] });
       void queries.invalidateQueries({ queryKey: ['statements'] });
+      void queries.invalidateQueries({ queryKey: ['ledger-overview'] });
       onClose();
+    },
+    // Recalculated meanwhile: the run's figures are read again; the dialog shows the new ones.
+    onError: (error) => {
+      if (isProblem(error, 'calculation-changed')) {
+        void queries.invalidateQueries({ queryKey: runQueryKey(run.id) });
+      }
     },
   });
   return (

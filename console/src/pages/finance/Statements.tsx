@@ -1,3 +1,4 @@
+import { shortForm } from '../../format/ids';
 import {
   ActionIcon,
   Anchor,
@@ -187,7 +188,7 @@ function FilterBar({ filters, onApply }: { filters: Filters; onApply: (f: Filter
   });
   const runOptions = (runs.data?.data ?? []).map((run) => ({
     value: run.id,
-    label: `${formatPeriod(run.periodStart, run.periodEnd)} · ${run.status} · ${run.id.slice(0, 8)}`,
+    label: `${formatPeriod(run.periodStart, run.periodEnd)} · ${run.status} · ${shortForm(run.id)}`,
   }));
   if (draft.runId && !runOptions.some((option) => option.value === draft.runId)) {
     runOptions.unshift({ value: draft.runId, label: draft.runId });
