@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { expect, request, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { expectAccessible, personIn, screenshot, seeded, signIn } from './fixtures';
+import { expectAccessible, personIn, screenshot, seeded, signIn, openPage } from './fixtures';
 
 /**
  * Finance closes June 2027 in the browser, on the service serve.ts seeded through the API: an
@@ -27,15 +27,6 @@ const rowOf = (scope: Locator, name: string) =>
     .locator('tbody tr')
     .filter({ has: scope.page().locator('td:first-child', { hasText: new RegExp(`^${name}`) }) });
 
-/** Opens a page from the navigation and waits for it (its heading has the link's name). */
-async function open(page: Page, link: string, heading = link): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Workspace' })
-    .getByRole('link', { name: link })
-    .click();
-  await expect(page.getByRole('heading', { level: 2, name: heading, exact: true })).toBeVisible();
-}
-
 test.describe.configure({ mode: 'serial' });
 
 let alice: Page;
@@ -59,7 +50,7 @@ test('Alice signs in and lands on the finance overview', async () => {
 });
 
 test('she calculates June 2027, sees statements equal invoices minus commission, and posts it', async () => {
-  await open(alice, 'Royalty runs');
+  await openPage(alice, 'Royalty runs');
   await expect(alice.getByText('No royalty runs yet')).toBeVisible();
   await expectAccessible(alice);
   await alice.getByRole('button', { name: 'Calculate a run' }).click();
@@ -116,7 +107,7 @@ test('she calculates June 2027, sees statements equal invoices minus commission,
 });
 
 test('an overpayment is refused in words and records nothing; the invoices are then paid', async () => {
-  await open(alice, 'Invoices');
+  await openPage(alice, 'Invoices');
   const northwind = alice.locator('tbody tr', { hasText: 'Northwind Press' });
   await expect(northwind).toContainText(eur('6,000.00'));
   await northwind.getByRole('button', { name: /^Record payment from Acme AI/ }).click();
@@ -144,7 +135,7 @@ test('an overpayment is refused in words and records nothing; the invoices are t
 });
 
 test('she drafts a payout run and may not approve it herself', async () => {
-  await open(alice, 'Payout runs');
+  await openPage(alice, 'Payout runs');
   await alice.getByRole('button', { name: 'Draft a payout run' }).click();
   const dialog = alice.getByRole('dialog');
   await dialog.getByLabel('Currency').fill('EUR');
@@ -208,7 +199,7 @@ test('Bob approves in his own browser, once for a double click, and every item i
 });
 
 test("a payee's statement downloads as CSV with the figures on its page", async () => {
-  await open(alice, 'Statements');
+  await openPage(alice, 'Statements');
   await rowOf(alice.locator('body'), 'Mary Shelley').click();
   await expect(alice.getByRole('heading', { name: /Mary Shelley/ })).toBeVisible();
   await expect(alice.getByLabel('Statement', { exact: true })).toContainText(eur('8,820.00'));
@@ -238,7 +229,7 @@ test("a payee's statement downloads as CSV with the figures on its page", async 
 });
 
 test('a reconciliation of today finds no difference', async () => {
-  await open(alice, 'Reconciliation');
+  await openPage(alice, 'Reconciliation');
   await alice.getByRole('button', { name: 'Reconcile a range' }).click();
   const dialog = alice.getByRole('dialog');
   await dialog.getByLabel('Days (UTC)').click();
@@ -256,7 +247,7 @@ test('a reconciliation of today finds no difference', async () => {
 });
 
 test('the overview shows the month in the ledger', async () => {
-  await open(alice, 'Overview');
+  await openPage(alice, 'Overview');
   await expect(alice.getByRole('group', { name: 'Invoiced' })).toContainText(eur('20,000.00'));
   await expect(alice.getByRole('group', { name: 'Collected' })).toContainText(eur('20,000.00'));
   await expect(alice.getByRole('group', { name: 'Commission' })).toContainText(eur('2,000.00'));

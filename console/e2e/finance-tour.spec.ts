@@ -1,19 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, screenshot, seeded, signIn, sql } from './fixtures';
+import { expectAccessible, screenshot, seeded, signIn, sql, openPage } from './fixtures';
 
 /**
  * Every other page of the finance and admin workspaces, after the story (finance-story.spec.ts)
  * closed June 2027: each opened, checked with axe and photographed, and its own action tried.
  */
 const world = seeded();
-
-async function open(page: Page, link: string, heading = link): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Workspace' })
-    .getByRole('link', { name: link })
-    .click();
-  await expect(page.getByRole('heading', { level: 2, name: heading, exact: true })).toBeVisible();
-}
 
 test.describe.configure({ mode: 'serial' });
 
@@ -24,17 +16,17 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test('royalty runs, statements and payout runs list what the story did', async () => {
-  await open(page, 'Royalty runs');
+  await openPage(page, 'Royalty runs');
   await expect(page.getByRole('row', { name: 'Royalty run June 2027' })).toContainText('posted');
   await expectAccessible(page);
   await screenshot(page, 'finance-royalty-runs');
 
-  await open(page, 'Statements');
+  await openPage(page, 'Statements');
   await expect(page.locator('tbody tr')).toHaveCount(4);
   await expectAccessible(page);
   await screenshot(page, 'finance-statements');
 
-  await open(page, 'Payout runs');
+  await openPage(page, 'Payout runs');
   await expect(page.locator('tbody tr')).toHaveCount(1);
   await expect(page.locator('tbody tr')).toContainText('completed');
   await expectAccessible(page);
@@ -42,7 +34,7 @@ test('royalty runs, statements and payout runs list what the story did', async (
 });
 
 test('a payee is held with a reason, then released', async () => {
-  await open(page, 'Payee holds');
+  await openPage(page, 'Payee holds');
   await page.getByRole('button', { name: 'Hold payouts to Mary Shelley' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Reason').fill('Tax form W-8BEN missing');
@@ -65,14 +57,14 @@ test('a payee is held with a reason, then released', async () => {
 });
 
 test('the reconciliations list shows the clean one', async () => {
-  await open(page, 'Reconciliation');
+  await openPage(page, 'Reconciliation');
   await expect(page.locator('tbody tr')).toHaveCount(1);
   await expectAccessible(page);
   await screenshot(page, 'finance-reconciliations');
 });
 
 test('the ledger balances, its chain verifies, and an account shows its entries', async () => {
-  await open(page, 'Ledger');
+  await openPage(page, 'Ledger');
   // EUR: 20,000.00 invoiced and collected, 18,000.00 paid out — every posting's debit has its credit.
   await expect(page.getByRole('tabpanel')).toContainText(/EUR/);
   await expectAccessible(page);

@@ -76,3 +76,12 @@ export async function sql(
     await client.end();
   }
 }
+
+/** Opens a page from the workspace's navigation and waits for it (its heading, by default the link's name). */
+export async function openPage(page: Page, link: string, heading = link): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Workspace' })
+    .getByRole('link', { name: link })
+    .click();
+  await expect(page.getByRole('heading', { level: 2, name: heading, exact: true })).toBeVisible();
+}

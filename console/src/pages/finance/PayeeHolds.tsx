@@ -1,3 +1,4 @@
+import { useUrlFilters } from '../../components/use-url-filters';
 import { shortForm } from '../../format/ids';
 import {
   Anchor,
@@ -14,7 +15,6 @@ import {
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ApiProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
@@ -30,7 +30,7 @@ type Payee = components['schemas']['PayeeListItemResponse'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default function PayeeHolds() {
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useUrlFilters();
   const held =
     params.get('held') === 'true' || params.get('held') === 'false' ? params.get('held')! : 'all';
   const q = params.get('q')?.trim() || undefined;
@@ -38,16 +38,6 @@ export default function PayeeHolds() {
     ? params.get('publisherId')!
     : undefined;
   const [acting, setActing] = useState<{ payee: Payee; action: 'hold' | 'release' } | null>(null);
-  const setFilter = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
   const search = useDebouncedCallback((value: string) => setFilter('q', value.trim() || null), 300);
   // The name of the publisher filtered by, when chosen from a row (the URL holds only its id).
   const [publisherLabel, setPublisherLabel] = useState<string | null>(null);

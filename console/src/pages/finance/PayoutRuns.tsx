@@ -3,7 +3,8 @@ import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/c
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
+import { useUrlFilters } from '../../components/use-url-filters';
 import { api, newIdempotencyKey, unwrap } from '../../api/client';
 import { ApiProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
@@ -22,7 +23,7 @@ const STATUSES: RunStatus[] = ['draft', 'executing', 'completed', 'cancelled'];
 
 export default function PayoutRuns() {
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useUrlFilters();
   const [drafting, { open, close }] = useDisclosure(false);
   const status = (STATUSES as string[]).includes(params.get('status') ?? '')
     ? (params.get('status') as RunStatus)
@@ -30,16 +31,6 @@ export default function PayoutRuns() {
   const currency = /^[A-Z]{3}$/.test(params.get('currency') ?? '')
     ? params.get('currency')!
     : undefined;
-  const setFilter = (name: string, value: string | null) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value) next.set(name, value);
-        else next.delete(name);
-        return next;
-      },
-      { replace: true },
-    );
 
   return (
     <>

@@ -1,3 +1,4 @@
+import { statementFigureColumns } from '../../components/statement-figures';
 import {
   Alert,
   Anchor,
@@ -314,7 +315,7 @@ function Preview({ run }: { run: RoyaltyRun }) {
               },
               { key: 'publisher', header: 'Publisher', render: (s) => s.publisherName },
               { key: 'currency', header: 'Currency', render: (s) => s.currency },
-              ...statementFigures,
+              ...statementFigureColumns<Statement>(),
               {
                 key: 'id',
                 header: 'Statement',
@@ -438,27 +439,6 @@ const invoiceColumns: Column<Invoice>[] = [
     key: 'id',
     header: 'Invoice',
     render: (i) => <ShortId id={i.id} label="invoice id" />,
-  },
-];
-
-const statementFigures: Column<Statement>[] = [
-  {
-    key: 'gross',
-    header: 'Gross',
-    align: 'right',
-    render: (s) => <Money minor={s.gross} currency={s.currency} size="sm" signed />,
-  },
-  {
-    key: 'commission',
-    header: 'Commission',
-    align: 'right',
-    render: (s) => <Money minor={s.commission} currency={s.currency} size="sm" signed />,
-  },
-  {
-    key: 'net',
-    header: 'Net',
-    align: 'right',
-    render: (s) => <Money minor={s.net} currency={s.currency} size="sm" fw={600} signed />,
   },
 ];
 

@@ -1,3 +1,4 @@
+import { statementFigureColumns } from '../../components/statement-figures';
 import { shortForm } from '../../format/ids';
 import {
   ActionIcon,
@@ -15,7 +16,6 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
-import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { ShortId } from '../../components/ShortId';
 import { formatPeriod } from '../../format/dates';
@@ -127,24 +127,7 @@ export default function Statements() {
               </Anchor>
             ),
           },
-          {
-            key: 'gross',
-            header: 'Gross',
-            align: 'right',
-            render: (s) => <Money minor={s.gross} currency={s.currency} size="sm" signed />,
-          },
-          {
-            key: 'commission',
-            header: 'Commission',
-            align: 'right',
-            render: (s) => <Money minor={s.commission} currency={s.currency} size="sm" signed />,
-          },
-          {
-            key: 'net',
-            header: 'Net',
-            align: 'right',
-            render: (s) => <Money minor={s.net} currency={s.currency} size="sm" fw={600} signed />,
-          },
+          ...statementFigureColumns<Statement>(),
           {
             key: 'id',
             header: 'Statement',
