@@ -81,6 +81,13 @@ test("a publisher's session sees no finance data", async ({ page }) => {
   await expect(page).toHaveURL(/\/publisher$/);
   await expect(page.getByRole('navigation', { name: 'Workspace' }).getByRole('link')).toHaveText([
     'Home',
+    'Catalogue',
+    'Imports',
+    'Payees',
+    'Offers',
+    'Agreements',
+    'Usage',
+    'Statements',
   ]);
   await page.goto('/finance/invoices');
   await expect(page.getByText('There is no page at this address.')).toBeVisible();

@@ -22,6 +22,37 @@ const Ledger = lazy(() => import('./pages/finance/Ledger'));
 const LedgerAccount = lazy(() => import('./pages/finance/LedgerAccount'));
 const AuditEvents = lazy(() => import('./pages/admin/AuditEvents'));
 
+// The publisher's workspace.
+const PublisherHome = lazy(() => import('./pages/publisher/Home'));
+const PublisherStatements = lazy(() => import('./pages/publisher/Statements'));
+const PublisherStatement = lazy(() => import('./pages/publisher/Statement'));
+const PublisherUsage = lazy(() => import('./pages/publisher/Usage'));
+
+const Works = lazy(() => import('./pages/publisher/Works'));
+const Work = lazy(() => import('./pages/publisher/Work'));
+const WorkForm = lazy(() => import('./pages/publisher/WorkForm'));
+const Imports = lazy(() => import('./pages/publisher/Imports'));
+const Import = lazy(() => import('./pages/publisher/Import'));
+
+const Payees = lazy(() => import('./pages/publisher/Payees'));
+const Payee = lazy(() => import('./pages/publisher/Payee'));
+const PublisherOffers = lazy(() => import('./pages/publisher/Offers'));
+const PublisherOffer = lazy(() => import('./pages/publisher/Offer'));
+const OfferForm = lazy(() => import('./pages/publisher/OfferForm'));
+const PublisherAgreements = lazy(() => import('./pages/publisher/Agreements'));
+const PublisherAgreement = lazy(() => import('./pages/publisher/Agreement'));
+
+// The licensee's workspace.
+const LicenseeAgreements = lazy(() => import('./pages/licensee/Agreements'));
+const LicenseeAgreement = lazy(() => import('./pages/licensee/Agreement'));
+const LicenseeOffers = lazy(() => import('./pages/licensee/Offers'));
+const LicenseeOffer = lazy(() => import('./pages/licensee/Offer'));
+const LicenceCheck = lazy(() => import('./pages/licensee/LicenceCheck'));
+const UsageReports = lazy(() => import('./pages/licensee/UsageReports'));
+const UsageReport = lazy(() => import('./pages/licensee/UsageReport'));
+const UsageReportUpload = lazy(() => import('./pages/licensee/UsageReportUpload'));
+const LicenseeInvoices = lazy(() => import('./pages/licensee/Invoices'));
+
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignIn /> },
   {
@@ -58,8 +89,47 @@ export const router = createBrowserRouter([
         element: <RequireRole role="admin" />,
         children: [{ index: true, element: <AuditEvents /> }],
       },
-      { path: 'publisher', element: <WorkspaceHome /> },
-      { path: 'licensee', element: <WorkspaceHome /> },
+      {
+        path: 'publisher',
+        element: <RequireRole role="publisher" />,
+        children: [
+          { index: true, element: <PublisherHome /> },
+          { path: 'statements', element: <PublisherStatements /> },
+          { path: 'statements/:id', element: <PublisherStatement /> },
+          { path: 'usage', element: <PublisherUsage /> },
+
+          { path: 'works', element: <Works /> },
+          { path: 'works/new', element: <WorkForm /> },
+          { path: 'works/:id', element: <Work /> },
+          { path: 'works/:id/edit', element: <WorkForm /> },
+          { path: 'imports', element: <Imports /> },
+          { path: 'imports/:id', element: <Import /> },
+
+          { path: 'payees', element: <Payees /> },
+          { path: 'payees/:id', element: <Payee /> },
+          { path: 'offers', element: <PublisherOffers /> },
+          { path: 'offers/new', element: <OfferForm /> },
+          { path: 'offers/:id', element: <PublisherOffer /> },
+          { path: 'agreements', element: <PublisherAgreements /> },
+          { path: 'agreements/:id', element: <PublisherAgreement /> },
+        ],
+      },
+      {
+        path: 'licensee',
+        element: <RequireRole role="licensee" />,
+        children: [
+          { index: true, element: <Navigate to="/licensee/agreements" replace /> },
+          { path: 'agreements', element: <LicenseeAgreements /> },
+          { path: 'agreements/:id', element: <LicenseeAgreement /> },
+          { path: 'offers', element: <LicenseeOffers /> },
+          { path: 'offers/:id', element: <LicenseeOffer /> },
+          { path: 'licence-check', element: <LicenceCheck /> },
+          { path: 'usage-reports', element: <UsageReports /> },
+          { path: 'usage-reports/new', element: <UsageReportUpload /> },
+          { path: 'usage-reports/:id', element: <UsageReport /> },
+          { path: 'invoices', element: <LicenseeInvoices /> },
+        ],
+      },
       { path: '*', element: <NotFound /> },
     ],
   },

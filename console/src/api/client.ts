@@ -24,6 +24,18 @@ export function onSessionExpired(listener: () => void): () => void {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The session's CSRF header, for the few requests made outside `api` (file uploads). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
+/** A request outside `api` was refused with 401: the session ended. */
+export function sessionEnded(): void {
+  if (csrfToken === null) return;
+  csrfToken = null;
+  for (const listener of expiredListeners) listener();
+}
+
 const session: Middleware = {
   onRequest({ request }) {
     if (!SAFE_METHODS.has(request.method) && csrfToken)
@@ -35,10 +47,7 @@ const session: Middleware = {
     // look for a session when there is none.
     const path = new URL(request.url).pathname;
     const lookingForSession = path === '/v1/sessions' || path === '/v1/session';
-    if (response.status === 401 && csrfToken !== null && !lookingForSession) {
-      csrfToken = null;
-      for (const listener of expiredListeners) listener();
-    }
+    if (response.status === 401 && !lookingForSession) sessionEnded();
     return response;
   },
 };

@@ -18,6 +18,21 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     { label: 'Ledger', to: '/finance/ledger' },
   ],
   admin: [{ label: 'Audit log', to: '/admin/audit-events' }],
-  publisher: [{ label: 'Home', to: '/publisher' }],
-  licensee: [{ label: 'Home', to: '/licensee' }],
+  publisher: [
+    { label: 'Home', to: '/publisher' },
+    { label: 'Catalogue', to: '/publisher/works' },
+    { label: 'Imports', to: '/publisher/imports' },
+    { label: 'Payees', to: '/publisher/payees' },
+    { label: 'Offers', to: '/publisher/offers' },
+    { label: 'Agreements', to: '/publisher/agreements' },
+    { label: 'Usage', to: '/publisher/usage' },
+    { label: 'Statements', to: '/publisher/statements' },
+  ],
+  licensee: [
+    { label: 'Agreements', to: '/licensee/agreements' },
+    { label: 'Offers', to: '/licensee/offers' },
+    { label: 'Licence check', to: '/licensee/licence-check' },
+    { label: 'Usage reports', to: '/licensee/usage-reports' },
+    { label: 'Invoices', to: '/licensee/invoices' },
+  ],
 };

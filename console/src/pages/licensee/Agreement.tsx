@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/PageHeader';
+
+export default function Agreement() {
+  return <PageHeader title="Agreement" description="This page is being built (issue 18)." />;
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/PageHeader';
+
+export default function Imports() {
+  return <PageHeader title="Imports" description="This page is being built (issue 18)." />;
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../components/PageHeader';
+
+export default function Payee() {
+  return <PageHeader title="Payee" description="This page is being built (issue 18)." />;
+}
