@@ -6,9 +6,11 @@
  * an operator with two finance principals, two publishers with works and payees, an AI firm
  * accepting their offers and reporting usage, a royalty run posted, statements, the AI firm's
  * invoices paid, payees onboarded to Stripe, a payout run drafted by one finance principal and
- * approved by the other, paid; it prints each step and the final balances, and exits non-zero
+ * approved by the other, paid; a July report with unlicensed use and a July run calculated but
+ * not posted (accrued); it prints each step and the final balances, and exits non-zero
  * unless every payee was paid and the trial balance is zero. `npm run demo -- --keep` leaves the
- * service running afterwards (port 3100, or DEMO_PORT) and prints the console's address and keys.
+ * service running afterwards (port 3100, or DEMO_PORT) and prints the console's address and every
+ * principal's key (finance, admin, the publishers, the licensee).
  */
 import { StripeEmulator } from '../emulator/stripe/server';
 import { ApiClient, Json } from './api-client';
@@ -16,6 +18,7 @@ import { startStack } from './stack';
 import {
   createOperator,
   createPublishers,
+  licenseeReportsJuly,
   licenseeReportsUsage,
   offerCatalogues,
   onboardPayees,
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
     say(`Alice (finance, drafted the payout run): ${result.alice}`);
     say(`Bob (finance, approved it):              ${result.bob}`);
     say(`admin:                                   ${stack.adminKey}`);
+    for (const p of result.publishers) say(`${`${p.name} (publisher):`.padEnd(41)} ${p.key}`);
+    say(`${`${result.licensee.name} (licensee):`.padEnd(41)} ${result.licensee.key}`);
     const stop = () => void stack.stop().then(() => process.exit(result?.ok ? 0 : 1));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -67,6 +72,8 @@ interface StoryResult {
   ok: boolean;
   alice: string;
   bob: string;
+  publishers: { name: string; key: string }[];
+  licensee: { name: string; key: string };
 }
 
 async function story(
@@ -144,6 +151,21 @@ async function story(
     say(`${payee?.name ?? item.payeeId}: ${eur(item.amount)} ${item.status} by ${item.transferId}`);
   }
 
+  step('July: Acme AI reports again, some of it outside its licence; finance calculates the run');
+  await licenseeReportsJuly(api, firm, publishers, say);
+  const july = await api.ok('POST', '/v1/royalty-runs', alice, {
+    periodStart: '2027-07-01',
+    periodEnd: '2027-07-31',
+  });
+  const calculated = await api.until(
+    `/v1/royalty-runs/${july.id}`,
+    alice,
+    (r) => r.status !== 'calculating',
+  );
+  say(
+    `royalty run ${july.id}: ${calculated.status}, not posted — the publishers see it as accrued`,
+  );
+
   step('Final balances and the trial balance');
   const names = new Map<string, string>([[firm.organizationId, firm.name]]);
   for (const payee of publishers.flatMap((p) => p.payees))
@@ -160,7 +182,13 @@ async function story(
     `Stripe: ${emulator.transfers().length} transfers, platform balance ${JSON.stringify(emulator.state.balanceObject().available)}`,
   );
   const allPaid = paid.status === 'completed' && paid.items.every((i: Json) => i.status === 'paid');
-  return { ok: allPaid && trial.balanced === true, alice, bob };
+  return {
+    ok: allPaid && trial.balanced === true,
+    alice,
+    bob,
+    publishers: publishers.map((p) => ({ name: p.name, key: p.key })),
+    licensee: { name: firm.name, key: firm.key },
+  };
 }
 
 main().catch((error) => {

@@ -187,3 +187,49 @@ export async function onboardPayees(
     }
   }
 }
+
+/**
+ * A month later (July 2027) Acme AI reports licensed training again and, on the same works, uses
+ * outside its licence (`ai-input`, which no offer grants): matched as out-of-scope, the
+ * unlicensed use the publishers' Usage page highlights as a claim to pursue.
+ */
+export async function licenseeReportsJuly(
+  api: ApiClient,
+  licensee: Licensee,
+  publishers: Publisher[],
+  say: Say,
+): Promise<Json> {
+  const works = publishers.flatMap((p) => p.works);
+  const licensed = works.map((w, i) => ({
+    lineId: `train-${i + 1}`,
+    workId: w.id,
+    usage: 'ai-train',
+    units: String((i + 1) * 500_000),
+    unit: 'token',
+  }));
+  const unlicensed = works.slice(0, 3).map((w, i) => ({
+    lineId: `input-${i + 1}`,
+    workId: w.id,
+    usage: 'ai-input',
+    units: String((i + 1) * 20_000),
+    unit: 'token',
+  }));
+  const lines = [...licensed, ...unlicensed];
+  const units = lines.reduce((sum, l) => sum + BigInt(l.units), 0n);
+  const report = await api.ok('POST', '/v1/usage-reports', licensee.key, {
+    reportId: 'acme-2027-07',
+    periodStart: '2027-07-01',
+    periodEnd: '2027-07-31',
+    lines,
+    totals: { lineCount: lines.length, units: String(units) },
+  });
+  const settled = await api.until(
+    `/v1/usage-reports/${report.id}`,
+    licensee.key,
+    (r) => r.status !== 'received' && r.status !== 'processing',
+  );
+  say(
+    `usage report ${report.id}: ${settled.status}; ${settled.counts.matched} lines licensed, ${settled.counts.outOfScope} out of scope (unlicensed ai-input)`,
+  );
+  return settled;
+}
