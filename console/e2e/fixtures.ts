@@ -3,6 +3,7 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { ApiClient, type Json } from '../../demo/api-client';
 
 /** What serve.ts seeded through the API (demo/story.ts): keys and ids. */
 export interface World {
@@ -84,4 +85,37 @@ export async function openPage(page: Page, link: string, heading = link): Promis
     .getByRole('link', { name: link })
     .click();
   await expect(page.getByRole('heading', { level: 2, name: heading, exact: true })).toBeVisible();
+}
+
+/** The API outside the browser (the demo's client): to set a scene or check a figure. */
+export function api(): ApiClient {
+  return new ApiClient(seeded().baseURL);
+}
+
+/**
+ * The seeded June 2027 royalty run, posted: by the finance story when it ran first, else here
+ * through the API (so a spec that needs statements stands alone).
+ */
+export async function postedJuneRun(): Promise<string> {
+  const alice = seeded().operator.alice;
+  const runs = await api().ok('GET', '/v1/royalty-runs?limit=200', alice);
+  const june = (runs.data as Json[]).find(
+    (r) => r.periodStart === '2027-06-01' && r.periodEnd === '2027-06-30',
+  );
+  if (june?.status === 'posted') return june.id as string;
+  const run =
+    june ??
+    (await api().ok('POST', '/v1/royalty-runs', alice, {
+      periodStart: '2027-06-01',
+      periodEnd: '2027-06-30',
+    }));
+  const calculated = await api().until(
+    `/v1/royalty-runs/${run.id}`,
+    alice,
+    (r) => r.status !== 'calculating',
+  );
+  await api().ok('POST', `/v1/royalty-runs/${run.id}/post`, alice, {
+    calculationHash: calculated.calculationHash as string,
+  });
+  return run.id as string;
 }
