@@ -42,6 +42,7 @@ describe('agreements', () => {
       startsOn: '2030-01-01',
       endsOn: '2030-12-31',
       terminatedOn: null,
+      latestVersion: 1,
       pendingAmendment: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),

@@ -23,12 +23,18 @@ export interface AgreementRow {
   licensee_name?: string;
   publisher_name?: string;
   pending_amendment?: number | null;
+  latest_version?: number | null;
 }
 
-/** An agreement with its parties' names and the version of the amendment waiting, if any (alias a). */
+/**
+ * An agreement with its parties' names, its latest accepted version and the version of the
+ * amendment waiting, if any (alias a).
+ */
 export const AGREEMENT_COLUMNS = `a.*, licensee.name AS licensee_name, publisher.name AS publisher_name,
   (SELECT m.version FROM agreement_amendments m
-    WHERE m.agreement_id = a.id AND m.status = 'proposed' ORDER BY m.version DESC LIMIT 1) AS pending_amendment
+    WHERE m.agreement_id = a.id AND m.status = 'proposed' ORDER BY m.version DESC LIMIT 1) AS pending_amendment,
+  (SELECT m.version FROM agreement_amendments m
+    WHERE m.agreement_id = a.id AND m.status = 'accepted' ORDER BY m.version DESC LIMIT 1) AS latest_version
   FROM agreements a
   JOIN organizations licensee ON licensee.id = a.licensee_id
   JOIN organizations publisher ON publisher.id = a.publisher_id`;
@@ -51,6 +57,7 @@ export function toAgreementResponse(row: AgreementRow, today = todayUtc()): Agre
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     terminatedOn: row.terminated_on,
+    latestVersion: row.latest_version ?? 1,
     pendingAmendment: row.pending_amendment ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

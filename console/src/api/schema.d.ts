@@ -2517,6 +2517,11 @@ export interface components {
              */
             terminatedOn: string | null;
             /**
+             * @description The latest accepted version of the terms: 1 as made, then each accepted amendment (which may take effect later: see /versions)
+             * @example 2
+             */
+            latestVersion: number;
+            /**
              * @description The version of the publisher's proposed amendment awaiting the licensee, if any
              * @example 2
              */

@@ -100,6 +100,14 @@ export class AgreementResponse {
 
   @ApiProperty({
     type: 'integer',
+    example: 2,
+    description:
+      'The latest accepted version of the terms: 1 as made, then each accepted amendment (which may take effect later: see /versions)',
+  })
+  latestVersion!: number;
+
+  @ApiProperty({
+    type: 'integer',
     nullable: true,
     example: 2,
     description: "The version of the publisher's proposed amendment awaiting the licensee, if any",

@@ -42,7 +42,9 @@ export function AgreementView({
       </Text>
       <PageHeader
         title={`Agreement with ${party}`}
-        description={`${a.terms.title} · offer version ${a.offerVersion}`}
+        description={`${a.terms.title} · terms version ${a.latestVersion}${
+          a.latestVersion > 1 ? ` (made on offer version ${a.offerVersion})` : ''
+        }`}
         actions={actions}
       />
       <Stack gap="md">

@@ -69,7 +69,7 @@ export function AgreementsTable({ workspace }: { workspace: 'publisher' | 'licen
             render: (a) => (
               <Group gap={6} wrap="nowrap">
                 <Text span size="sm">
-                  offer v{a.offerVersion}
+                  version {a.latestVersion}
                 </Text>
                 {a.pendingAmendment !== null && (
                   <Badge color="yellow" variant="light" radius="sm" tt="none" c="dark.8">

@@ -1,4 +1,5 @@
 import { Anchor, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { CursorTable, type Column } from '../CursorTable';
@@ -6,6 +7,14 @@ import { ShortId } from '../ShortId';
 import { StatusBadge } from '../StatusBadge';
 import { formatTimestamp } from '../../format/dates';
 import { listWords, pricingLines, termWords, type Offer } from './terms';
+
+function Nowrap({ children }: { children: ReactNode }) {
+  return (
+    <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
+      {children}
+    </Text>
+  );
+}
 
 /**
  * Licence offers a page at a time: a publisher's own (with their state), or, for a licensee,
@@ -41,6 +50,7 @@ export function OffersTable({
       render: (o) => (
         <Anchor
           component={Link}
+          style={{ whiteSpace: 'nowrap' }}
           to={`/licensee/offers?publisherId=${o.publisherId}`}
           size="sm"
           onClick={(event) => event.stopPropagation()}
@@ -52,8 +62,12 @@ export function OffersTable({
     });
   }
   columns.push(
-    { key: 'uses', header: 'Uses', render: (o) => listWords(o.terms.usages, '—') },
-    { key: 'term', header: 'Term', render: (o) => termWords(o.terms.term) },
+    {
+      key: 'uses',
+      header: 'Uses',
+      render: (o) => <Nowrap>{listWords(o.terms.usages, '—')}</Nowrap>,
+    },
+    { key: 'term', header: 'Term', render: (o) => <Nowrap>{termWords(o.terms.term)}</Nowrap> },
     {
       key: 'pricing',
       header: 'Pricing',
@@ -75,7 +89,11 @@ export function OffersTable({
     });
   }
   columns.push(
-    { key: 'updated', header: 'Updated', render: (o) => formatTimestamp(o.updatedAt) },
+    {
+      key: 'updated',
+      header: 'Updated',
+      render: (o) => <Nowrap>{formatTimestamp(o.updatedAt)}</Nowrap>,
+    },
     { key: 'id', header: 'Offer id', render: (o) => <ShortId id={o.id} label="offer id" /> },
   );
   return (
