@@ -209,9 +209,10 @@ describe('agreement amendments', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ version: 2, status: 'accepted' });
     expect((await check(isbn, '2027-04-01')).body.rate.rate).toBe('0.02');
-    expect(
-      (await t.http.get(`/v1/agreements/${agreementId}`, publisher.key)).body,
-    ).toMatchObject({ pendingAmendment: null, latestVersion: 2 });
+    expect((await t.http.get(`/v1/agreements/${agreementId}`, publisher.key)).body).toMatchObject({
+      pendingAmendment: null,
+      latestVersion: 2,
+    });
     const twice = await t.http.post(url, licensee.key);
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({

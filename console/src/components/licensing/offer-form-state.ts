@@ -128,7 +128,9 @@ export type FieldErrors = Record<string, string>;
 export function termsFromForm(form: OfferFormState): { terms: Terms; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const currency = form.currency.trim().toUpperCase();
-  const amount = (field: string, text: string): number | undefined => {
+  /** Minor units of a typed amount; a fee or guarantee may be zero (the API allows it), an advance not. */
+  const amount = (field: string, text: string, zeroAllowed = false): number | undefined => {
+    if (zeroAllowed && /^\s*0*(\.0*)?\s*$/.test(text) && /0/.test(text)) return 0;
     const parsed = amountForApi(text, currency);
     if (parsed.error !== undefined) {
       errors[field] = parsed.error;
@@ -185,13 +187,13 @@ export function termsFromForm(form: OfferFormState): { terms: Terms; errors: Fie
   }
   if (form.flatFee.enabled) {
     pricing.flatFee = {
-      amount: amount('pricing.flatFee.amount', form.flatFee.amount) ?? 0,
+      amount: amount('pricing.flatFee.amount', form.flatFee.amount, true) ?? 0,
       period: form.flatFee.period,
     };
   }
   if (form.minimumGuarantee.enabled) {
     pricing.minimumGuarantee = {
-      amount: amount('pricing.minimumGuarantee.amount', form.minimumGuarantee.amount) ?? 0,
+      amount: amount('pricing.minimumGuarantee.amount', form.minimumGuarantee.amount, true) ?? 0,
       period: form.minimumGuarantee.period,
     };
   }
