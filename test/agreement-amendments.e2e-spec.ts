@@ -178,6 +178,20 @@ describe('agreement amendments', () => {
     expect(proposed.status).toBe(201);
     expect(proposed.body).toMatchObject({ version: 2, status: 'proposed', acceptedAt: null });
     expect((await check(isbn, '2027-04-01')).body.rate.rate).toBe('0.0125');
+    // Both parties see what waits for the licensee, on the agreement and in their lists.
+    for (const key of [publisher.key, licensee.key]) {
+      expect((await t.http.get(`/v1/agreements/${agreementId}`, key)).body).toMatchObject({
+        pendingAmendment: 2,
+        latestVersion: 1,
+        licenseeName: licensee.name,
+        publisherName: publisher.name,
+      });
+      const listed = (await t.http.get('/v1/agreements?limit=200', key)).body.data as {
+        id: string;
+        pendingAmendment: number | null;
+      }[];
+      expect(listed.find((a) => a.id === agreementId)?.pendingAmendment).toBe(2);
+    }
 
     const again = await t.http.post(`/v1/agreements/${agreementId}/amendments`, licensee.key, {
       effectiveOn: '2027-05-01',
@@ -195,6 +209,10 @@ describe('agreement amendments', () => {
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ version: 2, status: 'accepted' });
     expect((await check(isbn, '2027-04-01')).body.rate.rate).toBe('0.02');
+    expect((await t.http.get(`/v1/agreements/${agreementId}`, publisher.key)).body).toMatchObject({
+      pendingAmendment: null,
+      latestVersion: 2,
+    });
     const twice = await t.http.post(url, licensee.key);
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({

@@ -32,7 +32,9 @@ describe('agreements', () => {
       id: expect.any(String),
       status: 'active',
       licenseeId: licensee.id,
+      licenseeName: licensee.name,
       publisherId: publisher.id,
+      publisherName: publisher.name,
       offerId: published.id,
       offerVersion: 1,
       terms: published.terms,
@@ -40,6 +42,8 @@ describe('agreements', () => {
       startsOn: '2030-01-01',
       endsOn: '2030-12-31',
       terminatedOn: null,
+      latestVersion: 1,
+      pendingAmendment: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

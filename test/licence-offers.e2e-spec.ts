@@ -26,6 +26,7 @@ describe('licence offers', () => {
     expect(response.body).toEqual({
       id: expect.any(String),
       publisherId: publisher.id,
+      publisherName: publisher.name,
       status: 'active',
       version: 1,
       terms: {
@@ -168,7 +169,29 @@ describe('licence offers', () => {
     const listed = await t.http.get('/v1/licence-offers?limit=200', licensee.key);
     expect(listed.body.data.map((o: { id: string }) => o.id)).toContain(offer.id);
 
+    // A licensee sees whose offer it is, and can ask for one publisher's offers only.
     const otherPublisher = await createOrganization(t.http);
+    const theirs = (await t.http.post('/v1/licence-offers', otherPublisher.key, offerTerms())).body;
+    const byPublisher = await t.http.get(
+      `/v1/licence-offers?limit=200&publisherId=${publisher.id}`,
+      licensee.key,
+    );
+    expect(byPublisher.status).toBe(200);
+    const found = byPublisher.body.data as { id: string; publisherName: string }[];
+    expect(found.map((o) => o.id)).toContain(offer.id);
+    expect(found.map((o) => o.id)).not.toContain(theirs.id);
+    expect(new Set(found.map((o) => o.publisherName))).toEqual(new Set([publisher.name]));
+    expect(
+      (await t.http.get(`/v1/licence-offers/${theirs.id as string}`, licensee.key)).body,
+    ).toMatchObject({ publisherId: otherPublisher.id, publisherName: otherPublisher.name });
+    expect(
+      (await t.http.get('/v1/licence-offers?publisherId=not-a-uuid', licensee.key)).status,
+    ).toBe(400);
+    // A publisher filtering by another publisher's id sees none of theirs.
+    expect(
+      (await t.http.get(`/v1/licence-offers?publisherId=${otherPublisher.id}`, publisher.key)).body
+        .data,
+    ).toEqual([]);
     expect(
       (await t.http.get(`/v1/licence-offers/${offer.id as string}`, otherPublisher.key)).status,
     ).toBe(404);

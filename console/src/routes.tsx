@@ -110,6 +110,7 @@ export const router = createBrowserRouter([
           { path: 'offers', element: <PublisherOffers /> },
           { path: 'offers/new', element: <OfferForm /> },
           { path: 'offers/:id', element: <PublisherOffer /> },
+          { path: 'offers/:id/edit', element: <OfferForm /> },
           { path: 'agreements', element: <PublisherAgreements /> },
           { path: 'agreements/:id', element: <PublisherAgreement /> },
         ],

@@ -19,7 +19,25 @@ export interface AgreementRow {
   terminated_on: string | null;
   created_at: Date;
   updated_at: Date;
+  /** Read with AGREEMENT_COLUMNS: the parties' names and the amendment awaiting the licensee. */
+  licensee_name?: string;
+  publisher_name?: string;
+  pending_amendment?: number | null;
+  latest_version?: number | null;
 }
+
+/**
+ * An agreement with its parties' names, its latest accepted version and the version of the
+ * amendment waiting, if any (alias a).
+ */
+export const AGREEMENT_COLUMNS = `a.*, licensee.name AS licensee_name, publisher.name AS publisher_name,
+  (SELECT m.version FROM agreement_amendments m
+    WHERE m.agreement_id = a.id AND m.status = 'proposed' ORDER BY m.version DESC LIMIT 1) AS pending_amendment,
+  (SELECT m.version FROM agreement_amendments m
+    WHERE m.agreement_id = a.id AND m.status = 'accepted' ORDER BY m.version DESC LIMIT 1) AS latest_version
+  FROM agreements a
+  JOIN organizations licensee ON licensee.id = a.licensee_id
+  JOIN organizations publisher ON publisher.id = a.publisher_id`;
 
 export function toAgreementResponse(row: AgreementRow, today = todayUtc()): AgreementResponse {
   return {
@@ -29,7 +47,9 @@ export function toAgreementResponse(row: AgreementRow, today = todayUtc()): Agre
         ? 'expired'
         : row.status,
     licenseeId: row.licensee_id,
+    licenseeName: row.licensee_name ?? '',
     publisherId: row.publisher_id,
+    publisherName: row.publisher_name ?? '',
     offerId: row.offer_id,
     offerVersion: row.offer_version,
     terms: row.terms,
@@ -37,6 +57,8 @@ export function toAgreementResponse(row: AgreementRow, today = todayUtc()): Agre
     startsOn: row.starts_on,
     endsOn: row.ends_on,
     terminatedOn: row.terminated_on,
+    latestVersion: row.latest_version ?? 1,
+    pendingAmendment: row.pending_amendment ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -52,7 +74,8 @@ export async function readAgreement(
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const [row] = uuid.test(id)
     ? await manager.query<AgreementRow[]>(
-        `SELECT * FROM agreements WHERE id = $1 AND (licensee_id = $2 OR publisher_id = $2)${lock ? ' FOR UPDATE' : ''}`,
+        `SELECT ${AGREEMENT_COLUMNS}
+          WHERE a.id = $1 AND (a.licensee_id = $2 OR a.publisher_id = $2)${lock ? ' FOR UPDATE OF a' : ''}`,
         [id, actor.organizationId],
       )
     : [];

@@ -20,7 +20,12 @@ import {
 import { LicenseeAgreements } from './licensee-agreements';
 import { OfferTerms } from './offer-terms';
 import { refuseOverlap } from './agreement-overlap';
-import { AgreementRow, readAgreement, toAgreementResponse } from './agreement-row';
+import {
+  AGREEMENT_COLUMNS,
+  AgreementRow,
+  readAgreement,
+  toAgreementResponse,
+} from './agreement-row';
 
 /** Agreements: a licensee accepts an offer; either party may terminate it. */
 @Injectable()
@@ -191,7 +196,7 @@ export class AgreementService {
           : ` AND a.status = 'active' AND (a.ends_on IS NULL OR a.ends_on >= ${day})`;
     }
     const rows = await this.dataSource.query<AgreementRow[]>(
-      `SELECT a.* FROM agreements a WHERE ${where} ORDER BY a.id DESC LIMIT $2`,
+      `SELECT ${AGREEMENT_COLUMNS} WHERE ${where} ORDER BY a.id DESC LIMIT $2`,
       params,
     );
     const data = rows.slice(0, limit);

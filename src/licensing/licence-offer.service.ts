@@ -53,10 +53,11 @@ export function hashTerms(terms: OfferTerms): Buffer {
   return createHash('sha256').update(canonicalJson(terms)).digest();
 }
 
-function toResponse(offer: LicenceOffer): LicenceOfferResponse {
+function toResponse(offer: LicenceOffer, publisherName = ''): LicenceOfferResponse {
   return {
     id: offer.id,
     publisherId: offer.organizationId,
+    publisherName,
     status: offer.status,
     version: offer.version,
     terms: offer.terms,
@@ -106,22 +107,52 @@ export class LicenceOfferService {
       });
       return {
         status: 201,
-        body: toResponse(await manager.findOneByOrFail(LicenceOffer, { id })),
+        body: await this.withName(await manager.findOneByOrFail(LicenceOffer, { id }), manager),
       };
     });
     return result.body;
   }
 
   /** Publishers see their own offers; licensees every publisher's active ones. */
-  list(actor: Principal, query: ListLicenceOffersQuery): Promise<Page<LicenceOfferResponse>> {
+  async list(actor: Principal, query: ListLicenceOffersQuery): Promise<Page<LicenceOfferResponse>> {
     const offers = this.offers.query(this.readScope(actor), 'offer');
     if (actor.role === 'licensee') offers.andWhere(`offer.status = 'active'`);
     if (query.status) offers.andWhere('offer.status = :status', { status: query.status });
-    return paginate(offers, query, toResponse);
+    if (query.publisherId) {
+      offers.andWhere('offer.organizationId = :publisherId', { publisherId: query.publisherId });
+    }
+    const page = await paginate(offers, query, (offer) => offer);
+    const names = await this.publisherNames(page.data.map((offer) => offer.organizationId));
+    return {
+      data: page.data.map((offer) => toResponse(offer, names.get(offer.organizationId))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async get(actor: Principal, id: string): Promise<LicenceOfferResponse> {
-    return toResponse(await this.visible(this.dataSource.manager, actor, id));
+    const offer = await this.visible(this.dataSource.manager, actor, id);
+    return this.withName(offer);
+  }
+
+  /** The publishers' names, by id: a licensee choosing an offer sees whose it is. */
+  private async publisherNames(
+    ids: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await manager.query<{ id: string; name: string }[]>(
+      `SELECT id, name FROM organizations WHERE id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  private async withName(
+    offer: LicenceOffer,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<LicenceOfferResponse> {
+    const names = await this.publisherNames([offer.organizationId], manager);
+    return toResponse(offer, names.get(offer.organizationId));
   }
 
   /** A new version of the terms; agreements keep the version they accepted. */
@@ -143,7 +174,7 @@ export class LicenceOfferService {
         );
       }
       const hash = hashTerms(terms);
-      if (hash.equals(current.termsHash)) return toResponse(current);
+      if (hash.equals(current.termsHash)) return this.withName(current, manager);
       await this.assertScopeWorks(manager, current.organizationId, terms);
       const version = current.version + 1;
       await manager.query(
@@ -161,7 +192,7 @@ export class LicenceOfferService {
         resourceOrganizationId: current.organizationId,
         details: { version, termsHash: hash.toString('hex') },
       });
-      return toResponse(await manager.findOneByOrFail(LicenceOffer, { id }));
+      return this.withName(await manager.findOneByOrFail(LicenceOffer, { id }), manager);
     });
   }
 
@@ -169,7 +200,7 @@ export class LicenceOfferService {
   async retire(actor: Principal, id: string): Promise<LicenceOfferResponse> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.lock(manager, actor, id);
-      if (current.status === 'retired') return toResponse(current);
+      if (current.status === 'retired') return this.withName(current, manager);
       await manager.query(
         `UPDATE licence_offers SET status = 'retired', retired_at = now(), updated_at = now() WHERE id = $1`,
         [id],
@@ -180,7 +211,7 @@ export class LicenceOfferService {
         resourceId: id,
         resourceOrganizationId: current.organizationId,
       });
-      return toResponse(await manager.findOneByOrFail(LicenceOffer, { id }));
+      return this.withName(await manager.findOneByOrFail(LicenceOffer, { id }), manager);
     });
   }
 

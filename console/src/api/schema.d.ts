@@ -2408,6 +2408,8 @@ export interface components {
             id: string;
             /** Format: uuid */
             publisherId: string;
+            /** @example Northwind Press */
+            publisherName: string;
             /** @enum {string} */
             status: "active" | "retired";
             /**
@@ -2480,8 +2482,12 @@ export interface components {
             status: "proposed" | "active" | "terminated" | "expired";
             /** Format: uuid */
             licenseeId: string;
+            /** @example Acme AI */
+            licenseeName: string;
             /** Format: uuid */
             publisherId: string;
+            /** @example Northwind Press */
+            publisherName: string;
             /** Format: uuid */
             offerId: string;
             /**
@@ -2510,6 +2516,16 @@ export interface components {
              * @description Last day in scope after termination
              */
             terminatedOn: string | null;
+            /**
+             * @description The latest accepted version of the terms: 1 as made, then each accepted amendment (which may take effect later: see /versions)
+             * @example 2
+             */
+            latestVersion: number;
+            /**
+             * @description The version of the publisher's proposed amendment awaiting the licensee, if any
+             * @example 2
+             */
+            pendingAmendment: number | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -7190,6 +7206,8 @@ export interface operations {
                 /** @description The nextCursor of the previous page, as given */
                 cursor?: string;
                 status?: "active" | "retired";
+                /** @description One publisher's offers */
+                publisherId?: string;
             };
             header?: never;
             path?: never;

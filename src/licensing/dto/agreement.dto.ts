@@ -51,8 +51,14 @@ export class AgreementResponse {
   @ApiProperty({ format: 'uuid' })
   licenseeId!: string;
 
+  @ApiProperty({ example: 'Acme AI' })
+  licenseeName!: string;
+
   @ApiProperty({ format: 'uuid' })
   publisherId!: string;
+
+  @ApiProperty({ example: 'Northwind Press' })
+  publisherName!: string;
 
   @ApiProperty({ format: 'uuid' })
   offerId!: string;
@@ -91,6 +97,22 @@ export class AgreementResponse {
     description: 'Last day in scope after termination',
   })
   terminatedOn!: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 2,
+    description:
+      'The latest accepted version of the terms: 1 as made, then each accepted amendment (which may take effect later: see /versions)',
+  })
+  latestVersion!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    example: 2,
+    description: "The version of the publisher's proposed amendment awaiting the licensee, if any",
+  })
+  pendingAmendment!: number | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt!: string;

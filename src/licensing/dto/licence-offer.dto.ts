@@ -253,6 +253,11 @@ export class ListLicenceOffersQuery extends PageQuery {
   @IsOptional()
   @IsIn(['active', 'retired'])
   status?: 'active' | 'retired';
+
+  @ApiPropertyOptional({ format: 'uuid', description: "One publisher's offers" })
+  @IsOptional()
+  @IsUUID()
+  publisherId?: string;
 }
 
 export class LicenceOfferResponse {
@@ -261,6 +266,9 @@ export class LicenceOfferResponse {
 
   @ApiProperty({ format: 'uuid' })
   publisherId!: string;
+
+  @ApiProperty({ example: 'Northwind Press' })
+  publisherName!: string;
 
   @ApiProperty({ enum: ['active', 'retired'] })
   status!: string;

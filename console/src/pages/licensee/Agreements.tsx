@@ -1,5 +1,14 @@
+import { AgreementsTable } from '../../components/licensing/AgreementsTable';
 import { PageHeader } from '../../components/PageHeader';
 
 export default function Agreements() {
-  return <PageHeader title="Agreements" description="This page is being built (issue 18)." />;
+  return (
+    <>
+      <PageHeader
+        title="Agreements"
+        description="Your licences: the terms you accepted, amendments waiting for you, and when each ends."
+      />
+      <AgreementsTable workspace="licensee" />
+    </>
+  );
 }
