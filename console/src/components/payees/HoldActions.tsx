@@ -73,7 +73,6 @@ export function HoldModal({ payee, onClose }: { payee: Payee; onClose: () => voi
             </Button>
             <Button
               type="submit"
-              color="yellow"
               loading={hold.isPending}
               disabled={!reason.trim() || hold.isPending}
             >

@@ -70,12 +70,10 @@ export function PayeeForm({
             label="Country"
             description="ISO 3166-1 alpha-2, e.g. GB; optional"
             value={fields.country}
-            onChange={(event) =>
-              setFields((current) => ({
-                ...current,
-                country: event.currentTarget.value.toUpperCase(),
-              }))
-            }
+            onChange={(event) => {
+              const value = event.currentTarget.value.toUpperCase();
+              setFields((current) => ({ ...current, country: value }));
+            }}
             maxLength={2}
             autoComplete="off"
             error={problem?.fieldMessages('country')}
@@ -84,12 +82,10 @@ export function PayeeForm({
             label="Currency"
             description="ISO 4217 the payee is paid in, e.g. EUR"
             value={fields.currency}
-            onChange={(event) =>
-              setFields((current) => ({
-                ...current,
-                currency: event.currentTarget.value.toUpperCase(),
-              }))
-            }
+            onChange={(event) => {
+              const value = event.currentTarget.value.toUpperCase();
+              setFields((current) => ({ ...current, currency: value }));
+            }}
             maxLength={3}
             required
             autoComplete="off"

@@ -13,8 +13,9 @@ export function payoutState(payee: {
   return payee.payoutsEnabled ? 'payouts-enabled' : 'onboarding-incomplete';
 }
 
+/** What each state means, beside its badge (which names the state itself). */
 export const PAYOUT_STATE_WORDS: Record<PayoutState, string> = {
-  'not-onboarded': 'Not onboarded to Stripe',
-  'onboarding-incomplete': 'Onboarding incomplete',
+  'not-onboarded': 'Cannot be paid until onboarded to Stripe',
+  'onboarding-incomplete': 'Stripe onboarding not finished',
   'payouts-enabled': 'Can receive payouts',
 };

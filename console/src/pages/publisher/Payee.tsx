@@ -77,7 +77,7 @@ function PayeeDetail({ payee }: { payee: Payee }) {
                 Release hold
               </Button>
             ) : (
-              <Button color="yellow" variant="outline" onClick={() => setDialog('hold')}>
+              <Button variant="default" onClick={() => setDialog('hold')}>
                 Hold payouts
               </Button>
             )}
