@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, newIdempotencyKey, unwrap } from '../../api/client';
 import { isProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
+import { typedAmountError } from '../../format/amount-input';
 import { currencyExponent, formatMoney, parseAmount } from '../../format/money';
 import { ProblemAlert } from '../ProblemAlert';
 
@@ -76,19 +77,10 @@ export function AdvanceModal({
   const problem = isProblem(record.error) ? record.error : null;
 
   const typedError =
-    amountText.trim() === '' || exponent === null
-      ? touched && amountText.trim() === ''
-        ? 'Enter the amount advanced'
-        : undefined
-      : minor === null
-        ? exponent === 0
-          ? `Enter a whole amount of ${currency}, without decimals`
-          : `Enter an amount of ${currency} with at most ${exponent} decimals, e.g. 1,234.${'5'.padEnd(exponent, '0')}`
-        : tooLarge
-          ? 'This amount is too large'
-          : minor === 0n
-            ? 'Enter an amount above zero'
-            : undefined;
+    exponent === null
+      ? undefined
+      : (typedAmountError(amountText, currency, touched) ??
+        (touched && amountText.trim() === '' ? 'Enter the amount advanced' : undefined));
   const currencyError =
     touched && exponent === null ? 'Enter a three-letter currency code, e.g. EUR' : undefined;
 

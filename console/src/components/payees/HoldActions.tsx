@@ -16,8 +16,29 @@ function useRefreshPayees() {
   return () => void queries.invalidateQueries({ queryKey: ['payees'] });
 }
 
-/** Hold a payee's payouts, with the reason the API records and audits. */
-export function HoldModal({ payee, onClose }: { payee: Payee; onClose: () => void }) {
+/** Who is looking: finance (any publisher's payee) or the payee's own publisher. */
+export type HoldAudience = 'finance' | 'publisher';
+
+/** Who placed a hold, as the audience reads it. */
+export function heldByWords(heldByRole: 'finance' | 'publisher', audience: HoldAudience): string {
+  if (heldByRole === audience) return audience === 'finance' ? 'finance' : 'you';
+  return heldByRole === 'finance' ? 'finance' : 'the publisher';
+}
+
+/**
+ * Hold a payee's payouts, with the reason the API records and audits: finance any payee, a
+ * publisher its own.
+ */
+export function HoldModal({
+  payee,
+  audience,
+  onClose,
+}: {
+  payee: Payee;
+  audience: HoldAudience;
+  onClose: () => void;
+}) {
+  const who = audience === 'finance' ? `${payee.name} (${payee.publisherName})` : payee.name;
   const refresh = useRefreshPayees();
   const [reason, setReason] = useState('');
   const hold = useMutation({
@@ -50,13 +71,19 @@ export function HoldModal({ payee, onClose }: { payee: Payee; onClose: () => voi
       >
         <Stack>
           <Text size="sm">
-            {payee.name} will be left out of new payout runs, and payouts not yet sent to Stripe are
-            cancelled: the money stays payable. You can release the hold later; finance sees it too.
+            {who} will be left out of new payout runs; items of approved runs not yet sent to Stripe
+            are cancelled and their money stays payable.
           </Text>
           <Textarea
             label="Reason"
-            description="Kept with the hold and in the audit log"
-            placeholder="Contract under review"
+            description={
+              audience === 'finance'
+                ? 'Shown to finance and the publisher, and kept in the audit log'
+                : 'Shown to you and finance, and kept in the audit log'
+            }
+            placeholder={
+              audience === 'finance' ? 'Tax form W-8BEN missing' : 'Contract under review'
+            }
             value={reason}
             onChange={(event) => setReason(event.currentTarget.value)}
             maxLength={500}
@@ -85,8 +112,20 @@ export function HoldModal({ payee, onClose }: { payee: Payee; onClose: () => voi
   );
 }
 
-/** Release a hold, after restating it. A hold finance placed is refused by the API (409), in its words. */
-export function ReleaseModal({ payee, onClose }: { payee: Payee; onClose: () => void }) {
+/**
+ * Release a hold, after restating it. A publisher releasing a hold finance placed is refused by
+ * the API (409 `payee-hold-placed-by-finance`), shown in its words.
+ */
+export function ReleaseModal({
+  payee,
+  audience,
+  onClose,
+}: {
+  payee: Payee;
+  audience: HoldAudience;
+  onClose: () => void;
+}) {
+  const who = audience === 'finance' ? `${payee.name} (${payee.publisherName})` : payee.name;
   const refresh = useRefreshPayees();
   const release = useMutation({
     mutationFn: async () =>
@@ -106,10 +145,10 @@ export function ReleaseModal({ payee, onClose }: { payee: Payee; onClose: () => 
       error={release.error}
       onConfirm={() => release.mutate()}
     >
-      <Text size="sm">{payee.name} will be included in the next payout runs again.</Text>
+      <Text size="sm">{who} will be included in the next payout runs again.</Text>
       {payee.hold && (
         <Text size="sm" c="dimmed">
-          Held by {payee.hold.heldByRole === 'finance' ? 'finance' : 'you'} since{' '}
+          Held by {heldByWords(payee.hold.heldByRole, audience)} since{' '}
           {formatTimestamp(payee.hold.heldAt)}: {payee.hold.reason}
         </Text>
       )}

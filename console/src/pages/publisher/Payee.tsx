@@ -11,7 +11,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { ShortId } from '../../components/ShortId';
 import { StatusBadge } from '../../components/StatusBadge';
 import { AdvanceModal, type Advance } from '../../components/payees/AdvanceModal';
-import { HoldModal, ReleaseModal } from '../../components/payees/HoldActions';
+import { HoldModal, heldByWords, ReleaseModal } from '../../components/payees/HoldActions';
 import { PayeeBalances } from '../../components/payees/PayeeBalances';
 import { PayeeForm, payeeBody, type PayeeFields } from '../../components/payees/PayeeForm';
 import { StripeOnboarding } from '../../components/payees/StripeOnboarding';
@@ -102,7 +102,7 @@ function PayeeDetail({ payee }: { payee: Payee }) {
           <Alert
             color="yellow"
             variant="light"
-            title={`On hold — placed by ${payee.hold.heldByRole === 'finance' ? 'finance' : 'you'}`}
+            title={`On hold — placed by ${heldByWords(payee.hold.heldByRole, 'publisher')}`}
           >
             <Stack gap={4}>
               <Text size="sm">
@@ -136,8 +136,8 @@ function PayeeDetail({ payee }: { payee: Payee }) {
         <PayeeBalances payeeId={payee.id} />
       </Stack>
       {dialog === 'edit' && <EditPayee payee={payee} onClose={close} />}
-      {dialog === 'hold' && <HoldModal payee={payee} onClose={close} />}
-      {dialog === 'release' && <ReleaseModal payee={payee} onClose={close} />}
+      {dialog === 'hold' && <HoldModal payee={payee} audience="publisher" onClose={close} />}
+      {dialog === 'release' && <ReleaseModal payee={payee} audience="publisher" onClose={close} />}
       {dialog === 'advance' && (
         <AdvanceModal
           payee={payee}

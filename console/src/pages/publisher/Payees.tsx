@@ -1,5 +1,4 @@
-import { Button, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
+import { Button, Group, Modal, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -7,22 +6,18 @@ import { api, newIdempotencyKey, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
 import { PageHeader } from '../../components/PageHeader';
-import { ShortId } from '../../components/ShortId';
 import { StatusBadge } from '../../components/StatusBadge';
+import { HoldCell, PayeeNameCell } from '../../components/payees/PayeeCells';
 import { PayeeForm, payeeBody } from '../../components/payees/PayeeForm';
 import { PAYOUT_STATE_WORDS, payoutState } from '../../components/payees/payout-state';
-import { useUrlFilters } from '../../components/use-url-filters';
-import { formatTimestamp } from '../../format/dates';
+import { heldQuery, PayeeFilters, usePayeeFilters } from '../../components/payees/PayeeFilters';
 
 type Payee = components['schemas']['PayeeListItemResponse'];
 
 export default function Payees() {
   const navigate = useNavigate();
-  const [params, setFilter] = useUrlFilters();
-  const held =
-    params.get('held') === 'true' || params.get('held') === 'false' ? params.get('held')! : 'all';
-  const q = params.get('q')?.trim() || undefined;
-  const search = useDebouncedCallback((value: string) => setFilter('q', value.trim() || null), 300);
+  const filters = usePayeeFilters();
+  const { held, q } = filters;
   const [registering, setRegistering] = useState(false);
 
   return (
@@ -33,30 +28,7 @@ export default function Payees() {
         actions={<Button onClick={() => setRegistering(true)}>Register a payee</Button>}
       />
       <Group mb="sm" gap="sm" align="flex-end">
-        <TextInput
-          label="Name"
-          placeholder="Part of a payee's name"
-          defaultValue={q ?? ''}
-          onChange={(event) => search(event.currentTarget.value)}
-          size="xs"
-          w={240}
-        />
-        <Stack gap={2}>
-          <Text size="xs" fw={500} id="hold-filter-label">
-            Hold
-          </Text>
-          <SegmentedControl
-            size="xs"
-            aria-labelledby="hold-filter-label"
-            value={held}
-            onChange={(value) => setFilter('held', value === 'all' ? null : value)}
-            data={[
-              { value: 'all', label: 'All' },
-              { value: 'true', label: 'On hold' },
-              { value: 'false', label: 'Not held' },
-            ]}
-          />
-        </Stack>
+        <PayeeFilters filters={filters} />
       </Group>
       <CursorTable<Payee>
         caption="Payees"
@@ -69,7 +41,7 @@ export default function Payees() {
                   cursor,
                   limit: 50,
                   q,
-                  held: held === 'all' ? undefined : (held as 'true' | 'false'),
+                  held: heldQuery(held),
                 },
               },
             }),
@@ -88,18 +60,7 @@ export default function Payees() {
             key: 'name',
             header: 'Payee',
             render: (payee) => (
-              <Stack gap={0}>
-                <Text size="sm">
-                  {payee.name}
-                  {payee.isDefault && (
-                    <Text span size="xs" c="dimmed">
-                      {' '}
-                      (you, the default payee)
-                    </Text>
-                  )}
-                </Text>
-                <ShortId id={payee.id} label="payee id" />
-              </Stack>
+              <PayeeNameCell payee={payee} defaultLabel="you, the default payee" />
             ),
           },
           {
@@ -130,25 +91,7 @@ export default function Payees() {
           {
             key: 'hold',
             header: 'Hold',
-            render: (payee) =>
-              payee.hold ? (
-                <Stack gap={2}>
-                  <Group gap={6}>
-                    <StatusBadge status="held" />
-                    <Text size="xs" c="dimmed">
-                      by {payee.hold.heldByRole === 'finance' ? 'finance' : 'you'}
-                    </Text>
-                  </Group>
-                  <Text size="xs">{payee.hold.reason}</Text>
-                  <Text size="xs" c="dimmed">
-                    since {formatTimestamp(payee.hold.heldAt)}
-                  </Text>
-                </Stack>
-              ) : (
-                <Text size="sm" c="dimmed">
-                  —
-                </Text>
-              ),
+            render: (payee) => <HoldCell payee={payee} audience="publisher" />,
           },
         ]}
       />
