@@ -109,15 +109,18 @@ describe("payee holds by the payee's publisher", () => {
     expect(await t.sql(`SELECT id FROM payee_holds WHERE payee_id = $1`, [payee.id])).toEqual([]);
   });
 
-  it('refuses a licensee with 403', async () => {
+  it('refuses a licensee and an admin with 403', async () => {
     const payee = await createPayee(t.http, publisher.key);
-    for (const path of ['hold', 'release']) {
-      const response = await t.http.post(`/v1/payees/${payee.id}/${path}`, licensee.key, {
-        reason: 'x',
-      });
-      expect(response.status).toBe(403);
-      expect(response.body.type).toBe(`${PROBLEM}forbidden`);
+    for (const key of [licensee.key, ADMIN_KEY]) {
+      for (const path of ['hold', 'release']) {
+        const response = await t.http.post(`/v1/payees/${payee.id}/${path}`, key, {
+          reason: 'x',
+        });
+        expect(response.status).toBe(403);
+        expect(response.body.type).toBe(`${PROBLEM}forbidden`);
+      }
     }
+    expect(await t.sql(`SELECT id FROM payee_holds WHERE payee_id = $1`, [payee.id])).toEqual([]);
   });
 
   it("refuses a publisher releasing finance's hold (409), which finance then releases", async () => {
