@@ -40,9 +40,14 @@ describe('payees', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
-    expect((await t.http.get(`/v1/payees/${created.body.id}`, publisher.key)).body).toEqual(
-      created.body,
-    );
+    expect((await t.http.get(`/v1/payees/${created.body.id}`, publisher.key)).body).toEqual({
+      ...created.body,
+      publisherId: publisher.id,
+      publisherName: 'Payee Press',
+      hold: null,
+      stripeAccountId: null,
+      payoutsEnabled: false,
+    });
   });
 
   it('names each bad field', async () => {

@@ -82,7 +82,7 @@ describe('payouts', () => {
   });
 
   describe('holds', () => {
-    it('holds and releases once each; publishers may not', async () => {
+    it("holds and releases once each; another publisher's payee is 404", async () => {
       const p = await payee(h, pub, { onboard: 'none' });
       const held = await h.t.http.post(`/v1/payees/${p.id}/hold`, h.finance[0], {
         reason: 'KYC review',
@@ -94,9 +94,10 @@ describe('payouts', () => {
       });
       expect(again.status).toBe(409);
       expect(again.body.type).toBe('https://rights-ledger.dev/problems/payee-already-on-hold');
+      const stranger = await createOrganization(h.t.http);
       expect(
-        (await h.t.http.post(`/v1/payees/${p.id}/hold`, pub.key, { reason: 'x' })).status,
-      ).toBe(403);
+        (await h.t.http.post(`/v1/payees/${p.id}/hold`, stranger.key, { reason: 'x' })).status,
+      ).toBe(404);
       expect((await h.t.http.post(`/v1/payees/${p.id}/hold`, h.finance[0], {})).status).toBe(400);
       const released = await h.t.http.post(`/v1/payees/${p.id}/release`, h.finance[1]);
       expect(released.status).toBe(200);

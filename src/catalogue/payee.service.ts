@@ -7,6 +7,7 @@ import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempote
 import { isUuid, newId } from '../common/ids';
 import { DEFAULT_PAGE_SIZE, decodeCursor, Page, pageOf } from '../common/pagination/page';
 import { ScopedRepository, scopeOf } from '../common/tenancy/tenant-scope';
+import { ResourceNotFound } from '../common/errors/domain-error';
 import { AuditService } from '../organizations/audit.service';
 import {
   CreatePayeeDto,
@@ -68,13 +69,52 @@ export class PayeeService {
    * module's (docs/PAYOUTS.md), read here so that one page of payees costs one query.
    */
   async list(actor: Principal, query: ListPayeesQuery): Promise<Page<PayeeListItemResponse>> {
-    const scope = scopeOf(actor);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const pattern = query.q ? `%${query.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-    const rows = await this.dataSource.query<PayeeListRow[]>(
+    const rows = await this.listRows(actor, {
+      publisherId: query.publisherId ?? null,
+      held: query.held === undefined ? null : query.held === 'true',
+      pattern,
+      after: query.cursor ? decodeCursor(query.cursor) : null,
+      id: null,
+      limit: limit + 1,
+    });
+    return pageOf(rows.slice(0, limit).map(toPayeeListItem), rows.length > limit);
+  }
+
+  /** One payee with its publisher, open hold and Stripe state, as the list shows it (404 when not theirs). */
+  async get(actor: Principal, id: string): Promise<PayeeListItemResponse> {
+    const [row] = isUuid(id)
+      ? await this.listRows(actor, {
+          publisherId: null,
+          held: null,
+          pattern: null,
+          after: null,
+          id,
+          limit: 1,
+        })
+      : [];
+    if (!row) throw new ResourceNotFound('payee', id);
+    return toPayeeListItem(row);
+  }
+
+  /** The list's one query (filters null when unused), in the principal's scope. */
+  private listRows(
+    actor: Principal,
+    filter: {
+      publisherId: string | null;
+      held: boolean | null;
+      pattern: string | null;
+      after: string | null;
+      id: string | null;
+      limit: number;
+    },
+  ): Promise<PayeeListRow[]> {
+    const scope = scopeOf(actor);
+    return this.dataSource.query<PayeeListRow[]>(
       `SELECT p.id, p.organization_id, o.name AS publisher_name, p.name, p.email, p.country,
               p.currency, p.is_default, p.version, p.created_at, p.updated_at,
-              h.reason AS hold_reason, h.held_at,
+              h.reason AS hold_reason, h.held_at, h.held_by_role,
               s.stripe_account_id, s.payouts_enabled, s.transfers_capability
          FROM payees p
          JOIN organizations o ON o.id = p.organization_id
@@ -85,21 +125,18 @@ export class PayeeService {
           AND ($3::boolean IS NULL OR (h.id IS NOT NULL) = $3)
           AND ($4::text IS NULL OR p.name ILIKE $4)
           AND ($5::uuid IS NULL OR p.id > $5)
-        ORDER BY p.id LIMIT $6`,
+          AND ($6::uuid IS NULL OR p.id = $6)
+        ORDER BY p.id LIMIT $7`,
       [
         scope.kind === 'organization' ? scope.organizationId : null,
-        query.publisherId ?? null,
-        query.held === undefined ? null : query.held === 'true',
-        pattern,
-        query.cursor ? decodeCursor(query.cursor) : null,
-        limit + 1,
+        filter.publisherId,
+        filter.held,
+        filter.pattern,
+        filter.after,
+        filter.id,
+        filter.limit,
       ],
     );
-    return pageOf(rows.slice(0, limit).map(toPayeeListItem), rows.length > limit);
-  }
-
-  async get(actor: Principal, id: string): Promise<PayeeResponse> {
-    return toPayeeResponse(await this.payees.get(scopeOf(actor), id));
   }
 
   async update(

@@ -59,9 +59,15 @@ export class PayeesController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: PayeeResponse })
+  @ApiOperation({
+    summary: 'A payee with its hold (and who placed it) and whether it can receive payouts',
+  })
+  @ApiOkResponse({ type: PayeeListItemResponse })
   @ApiProblems(401, 403, 404, 429)
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<PayeeResponse> {
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<PayeeListItemResponse> {
     return this.payees.get(principal, id);
   }
 

@@ -67,6 +67,7 @@ export class LedgerReportsService {
       `SELECT a.id, a.type, a.owner_id, a.organization_id, a.currency, COALESCE(b.balance, 0) AS balance
          FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id
         WHERE ($1::boolean OR a.organization_id = $2) AND ($3::text IS NULL OR a.currency = $3)
+          AND ($6::uuid IS NULL OR a.owner_id = $6)
           AND ($4::uuid IS NULL OR ${key} > (
                 SELECT c.currency, c.type, c.owner_id IS NULL, COALESCE(c.owner_id, '${NIL_UUID}'), c.id
                   FROM ledger_accounts c WHERE c.id = $4))
@@ -78,6 +79,7 @@ export class LedgerReportsService {
         query.currency ?? null,
         query.cursor ? decodeCursor(query.cursor) : null,
         limit + 1,
+        query.ownerId ?? null,
       ],
     );
     const data = rows.slice(0, limit);

@@ -8,13 +8,17 @@ import { CreatePayeeHoldDto, PayeeHoldResponse } from './dto/payee-hold.dto';
 import { PayeeHoldsService } from './payee-holds.service';
 
 @ApiTags('payouts')
-@Roles('finance')
+@Roles('finance', 'publisher')
 @Controller('v1/payees/:id')
 export class PayeeHoldsController {
   constructor(private readonly holds: PayeeHoldsService) {}
 
   @Post('hold')
-  @ApiOperation({ summary: "Hold a payee's payouts (left out of runs; unsent items cancelled)" })
+  @ApiOperation({
+    summary: "Hold a payee's payouts (left out of runs; unsent items cancelled)",
+    description:
+      "Finance holds any payee; a publisher its own (another publisher's payee is 404). The hold records who placed it (`heldByRole`).",
+  })
   @ApiCreatedResponse({ type: PayeeHoldResponse })
   @ApiProblems(400, 401, 403, 404, 409, 429)
   hold(
@@ -28,7 +32,11 @@ export class PayeeHoldsController {
   @Post('release')
   @FailClosed()
   @HttpCode(200)
-  @ApiOperation({ summary: "Release a payee's hold" })
+  @ApiOperation({
+    summary: "Release a payee's hold",
+    description:
+      'Finance releases any hold; a publisher releases holds on its own payees that a publisher placed — a hold finance placed answers 409 `payee-hold-placed-by-finance`.',
+  })
   @ApiOkResponse({ type: PayeeHoldResponse })
   @ApiProblems(401, 403, 404, 409, 429)
   release(

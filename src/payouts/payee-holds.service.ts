@@ -8,6 +8,7 @@ import { newId } from '../common/ids';
 import { AuditService } from '../organizations/audit.service';
 import {
   CreatePayeeHoldDto,
+  HoldRole,
   PayeeHoldResponse,
   PayeeHoldRow,
   toPayeeHoldResponse,
@@ -16,7 +17,9 @@ import {
 /**
  * Holds stop a payee's payouts: a held payee is left out of new payout runs, and an item of an
  * approved run whose payee is held before it is sent is cancelled (its money payable again).
- * One open hold per payee (a partial unique index).
+ * One open hold per payee (a partial unique index). Finance holds and releases any payee; a
+ * publisher its own (another's is 404, through the catalogue's scoped lookup), but never releases
+ * a hold finance placed (409 `payee-hold-placed-by-finance`): finance's brake stays finance's.
  */
 @Injectable()
 export class PayeeHoldsService {
@@ -34,9 +37,10 @@ export class PayeeHoldsService {
     const payee = await this.payees.reference(actor, payeeId);
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query<PayeeHoldRow[]>(
-        `INSERT INTO payee_holds (id, payee_id, organization_id, reason, held_by_principal_id)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *`,
-        [newId(), payee.id, payee.organizationId, dto.reason.trim(), actor.id],
+        `INSERT INTO payee_holds (id, payee_id, organization_id, reason, held_by_principal_id,
+                held_by_role)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *`,
+        [newId(), payee.id, payee.organizationId, dto.reason.trim(), actor.id, holdRole(actor)],
       );
       if (!row) throw new Conflict('payee-already-on-hold', `Payee ${payee.id} is already on hold`);
       await this.audit.record(manager, actor, {
@@ -44,7 +48,7 @@ export class PayeeHoldsService {
         resourceType: 'payee',
         resourceId: payee.id,
         resourceOrganizationId: payee.organizationId,
-        details: { holdId: row.id, reason: row.reason },
+        details: { holdId: row.id, reason: row.reason, heldByRole: row.held_by_role },
       });
       return toPayeeHoldResponse(row);
     });
@@ -53,21 +57,40 @@ export class PayeeHoldsService {
   async release(actor: Principal, payeeId: string): Promise<PayeeHoldResponse> {
     const payee = await this.payees.reference(actor, payeeId);
     return this.dataSource.transaction(async (manager) => {
+      const [open] = await manager.query<PayeeHoldRow[]>(
+        `SELECT * FROM payee_holds WHERE payee_id = $1 AND released_at IS NULL FOR UPDATE`,
+        [payee.id],
+      );
+      if (!open) throw new Conflict('payee-not-on-hold', `Payee ${payee.id} is not on hold`);
+      const role = holdRole(actor);
+      if (role === 'publisher' && open.held_by_role === 'finance') {
+        throw new Conflict(
+          'payee-hold-placed-by-finance',
+          `Payee ${payee.id} was put on hold by finance; only finance can release it`,
+          { holdId: open.id, heldAt: open.held_at.toISOString(), heldByRole: open.held_by_role },
+        );
+      }
       const [rows] = await manager.query<[PayeeHoldRow[], number]>(
-        `UPDATE payee_holds SET released_at = now(), released_by_principal_id = $2
-          WHERE payee_id = $1 AND released_at IS NULL RETURNING *`,
-        [payee.id, actor.id],
+        `UPDATE payee_holds
+            SET released_at = now(), released_by_principal_id = $2, released_by_role = $3
+          WHERE id = $1 RETURNING *`,
+        [open.id, actor.id, role],
       );
       const row = rows[0];
-      if (!row) throw new Conflict('payee-not-on-hold', `Payee ${payee.id} is not on hold`);
       await this.audit.record(manager, actor, {
         action: 'payee.release',
         resourceType: 'payee',
         resourceId: payee.id,
         resourceOrganizationId: payee.organizationId,
-        details: { holdId: row.id },
+        details: { holdId: row.id, heldByRole: row.held_by_role },
       });
       return toPayeeHoldResponse(row);
     });
   }
+}
+
+/** The route admits finance and publishers only (`@Roles`); anything else is a programming error. */
+function holdRole(actor: Principal): HoldRole {
+  if (actor.role === 'finance' || actor.role === 'publisher') return actor.role;
+  throw new TypeError(`role ${actor.role} cannot hold payees`);
 }

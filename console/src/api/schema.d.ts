@@ -261,7 +261,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: publisher. */
+        /**
+         * A payee with its hold (and who placed it) and whether it can receive payouts
+         * @description Roles: publisher.
+         */
         get: operations["PayeesController_get"];
         put?: never;
         post?: never;
@@ -1222,7 +1225,9 @@ export interface paths {
         put?: never;
         /**
          * Hold a payee's payouts (left out of runs; unsent items cancelled)
-         * @description Roles: finance.
+         * @description Finance holds any payee; a publisher its own (another publisher's payee is 404). The hold records who placed it (`heldByRole`).
+         *
+         *     Roles: finance, publisher.
          */
         post: operations["PayeeHoldsController_hold"];
         delete?: never;
@@ -1242,7 +1247,9 @@ export interface paths {
         put?: never;
         /**
          * Release a payee's hold
-         * @description Roles: finance.
+         * @description Finance releases any hold; a publisher releases holds on its own payees that a publisher placed — a hold finance placed answers 409 `payee-hold-placed-by-finance`.
+         *
+         *     Roles: finance, publisher.
          */
         post: operations["PayeeHoldsController_release"];
         delete?: never;
@@ -1833,6 +1840,12 @@ export interface components {
              * @example 2027-07-01T09:00:00.000Z
              */
             heldAt: string;
+            /**
+             * @description Who placed it: finance, or the payee's publisher (a publisher cannot release finance's)
+             * @example publisher
+             * @enum {string}
+             */
+            heldByRole: "finance" | "publisher";
         };
         PayeeListItemResponse: {
             /** Format: uuid */
@@ -3730,8 +3743,17 @@ export interface components {
              * @example 2027-07-01T09:00:00.000Z
              */
             heldAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The principal who placed the hold
+             */
             heldBy: string;
+            /**
+             * @description Who placed the hold: finance, or the payee's publisher (only finance releases a hold finance placed)
+             * @example publisher
+             * @enum {string}
+             */
+            heldByRole: "finance" | "publisher";
             /**
              * Format: date-time
              * @example null
@@ -3742,6 +3764,11 @@ export interface components {
              * @example null
              */
             releasedBy: string | null;
+            /**
+             * @example null
+             * @enum {string|null}
+             */
+            releasedByRole: "finance" | "publisher" | null;
         };
         CreatePayoutRunDto: {
             /**
@@ -5674,7 +5701,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PayeeResponse"];
+                    "application/json": components["schemas"]["PayeeListItemResponse"];
                 };
             };
             /** @description No API key, or an unknown or revoked one */
@@ -10105,6 +10132,8 @@ export interface operations {
                 /** @description The nextCursor of the previous page, as given */
                 cursor?: string;
                 currency?: string;
+                /** @description Only the accounts of this owner (a payee or licensee id); another organization's owner gives an empty page */
+                ownerId?: string;
             };
             header?: never;
             path?: never;

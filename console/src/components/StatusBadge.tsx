@@ -17,6 +17,7 @@ const COLOURS: Record<string, string> = {
   'awaiting-approval': 'yellow',
   proposed: 'yellow',
   held: 'yellow',
+  'onboarding-incomplete': 'yellow',
   'partially-paid': 'yellow',
   outstanding: 'yellow',
   open: 'yellow',
@@ -27,6 +28,7 @@ const COLOURS: Record<string, string> = {
   active: 'green',
   matched: 'green',
   balanced: 'green',
+  'payouts-enabled': 'green',
   failed: 'red',
   refused: 'red',
   rejected: 'red',
@@ -38,6 +40,7 @@ const COLOURS: Record<string, string> = {
   expired: 'gray',
   retired: 'gray',
   released: 'gray',
+  'not-onboarded': 'gray',
 };
 
 export function StatusBadge({ status }: { status: string }) {

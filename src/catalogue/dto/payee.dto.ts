@@ -140,9 +140,19 @@ export class PayeeResponse {
 export class PayeeHoldState {
   @ApiProperty({ example: 'Tax form W-8BEN missing' }) reason!: string;
   @ApiProperty({ format: 'date-time', example: '2027-07-01T09:00:00.000Z' }) heldAt!: string;
+  @ApiProperty({
+    enum: ['finance', 'publisher'],
+    example: 'publisher',
+    description:
+      "Who placed it: finance, or the payee's publisher (a publisher cannot release finance's)",
+  })
+  heldByRole!: 'finance' | 'publisher';
 }
 
-/** A payee in a list: with its publisher and its payout state (hold, Stripe account). */
+/**
+ * A payee in a list, and `GET /v1/payees/:id`: with its publisher and its payout state (hold,
+ * Stripe account).
+ */
 export class PayeeListItemResponse extends PayeeResponse {
   @ApiProperty({ format: 'uuid' }) publisherId!: string;
   @ApiProperty({ example: 'Analytical Press' }) publisherName!: string;
@@ -181,6 +191,7 @@ export interface PayeeListRow {
   updated_at: Date;
   hold_reason: string | null;
   held_at: Date | null;
+  held_by_role: 'finance' | 'publisher' | null;
   stripe_account_id: string | null;
   payouts_enabled: boolean | null;
   transfers_capability: string | null;
@@ -200,8 +211,12 @@ export function toPayeeListItem(row: PayeeListRow): PayeeListItemResponse {
     publisherId: row.organization_id,
     publisherName: row.publisher_name,
     hold:
-      row.hold_reason !== null && row.held_at
-        ? { reason: row.hold_reason, heldAt: row.held_at.toISOString() }
+      row.hold_reason !== null && row.held_at && row.held_by_role
+        ? {
+            reason: row.hold_reason,
+            heldAt: row.held_at.toISOString(),
+            heldByRole: row.held_by_role,
+          }
         : null,
     stripeAccountId: row.stripe_account_id,
     payoutsEnabled: row.payouts_enabled === true && row.transfers_capability === 'active',

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
+import { IsOptional, IsUUID } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
 import { ACCOUNT_TYPES } from '../ledger-accounts';
@@ -9,6 +9,15 @@ export class BalancesQuery extends PageQuery {
   @IsOptional()
   @IsCurrencyCode()
   currency?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      "Only the accounts of this owner (a payee or licensee id); another organization's owner gives an empty page",
+  })
+  @IsOptional()
+  @IsUUID('all')
+  ownerId?: string;
 }
 
 export class AccountBalanceResponse {

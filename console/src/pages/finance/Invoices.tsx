@@ -26,6 +26,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { ShortId } from '../../components/ShortId';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatPeriod } from '../../format/dates';
+import { typedAmountError } from '../../format/amount-input';
 import { currencyExponent, formatMoney, parseAmount } from '../../format/money';
 
 type Invoice = components['schemas']['InvoiceResponse'];
@@ -270,16 +271,7 @@ function RecordPaymentModal({
     ? (problem.fieldMessages('amount') ??
       (overpaid ? overpaymentWords(problem, currency) : undefined))
     : undefined;
-  const typedError =
-    amountText.trim() !== '' && minor === null
-      ? exponent === 0
-        ? `Enter a whole amount of ${currency}, without decimals`
-        : `Enter an amount of ${currency} with at most ${exponent} decimals, e.g. 1,234.${'5'.padEnd(exponent, '0')}`
-      : tooLarge
-        ? 'This amount is too large'
-        : touched && minor === 0n
-          ? 'Enter an amount above zero'
-          : undefined;
+  const typedError = typedAmountError(amountText, currency, touched);
   const amountError = typedError ?? apiAmountError;
   const shownFields = ['amount', 'receivedOn', 'reference'];
 
