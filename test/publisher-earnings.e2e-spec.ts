@@ -177,6 +177,7 @@ describe('a publisher’s earnings', () => {
       payable: 4590,
       inPayment: 0,
       paidOut: 7560,
+      lastPostedPeriod: '2027-06',
     });
     const payeeOf = (c: any, id: string) => c.payees.find((p: any) => p.payeeId === id);
     expect(eur.payees).toHaveLength(2);
@@ -224,6 +225,7 @@ describe('a publisher’s earnings', () => {
           payable: 0,
           inPayment: 0,
           paidOut: 0,
+          lastPostedPeriod: null,
           payees: [],
         },
       ],

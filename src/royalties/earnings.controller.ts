@@ -37,6 +37,7 @@ export class EarningsController {
           payable: 4590,
           inPayment: 0,
           paidOut: 7560,
+          lastPostedPeriod: '2027-06',
           payees: [
             {
               payeeId: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d',

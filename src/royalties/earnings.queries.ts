@@ -10,7 +10,8 @@
 
 /**
  * Per payee of publisher $1 and currency ($2 or null: every one): the net of its statements in
- * posted runs (earned) and in runs calculated and not yet posted (accrued); the signed balances
+ * posted runs (earned) and in runs calculated and not yet posted (accrued), and the latest posted run's month;
+ * the signed balances
  * (debit positive) of its awaiting-collection, payable and payout-pending accounts; and what its
  * settled payout items sent, less what was reversed of them. One row per payee and currency with
  * any of these, by currency, payee name and id.
@@ -22,7 +23,8 @@ export const PAYEE_EARNINGS = `
   WITH stated AS (
     SELECT s.payee_id, s.currency,
            COALESCE(sum(s.net) FILTER (WHERE r.status = 'posted'), 0) AS earned,
-           COALESCE(sum(s.net) FILTER (WHERE r.status = 'calculated'), 0) AS accrued
+           COALESCE(sum(s.net) FILTER (WHERE r.status = 'calculated'), 0) AS accrued,
+           to_char(max(r.period_start) FILTER (WHERE r.status = 'posted'), 'YYYY-MM') AS last_posted
       FROM statements s
       JOIN royalty_runs r ON r.id = s.run_id
      WHERE s.publisher_id = $1 AND ($2::text IS NULL OR s.currency = $2)
@@ -49,7 +51,7 @@ export const PAYEE_EARNINGS = `
     UNION SELECT payee_id, currency FROM balances
     UNION SELECT payee_id, currency FROM paid)
   SELECT k.payee_id, p.name AS payee_name, k.currency,
-         COALESCE(s.earned, 0) AS earned, COALESCE(s.accrued, 0) AS accrued,
+         COALESCE(s.earned, 0) AS earned, COALESCE(s.accrued, 0) AS accrued, s.last_posted,
          COALESCE(b.awaiting, 0) AS awaiting, COALESCE(b.payable, 0) AS payable,
          COALESCE(b.pending, 0) AS pending, COALESCE(x.paid_out, 0) AS paid_out
     FROM keys k
@@ -65,6 +67,8 @@ export interface PayeeEarningsRow {
   currency: string;
   earned: string;
   accrued: string;
+  /** The month (YYYY-MM) the latest posted run with a statement of the payee's starts in. */
+  last_posted: string | null;
   awaiting: string;
   payable: string;
   pending: string;

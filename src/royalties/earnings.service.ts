@@ -87,14 +87,17 @@ export class EarningsService {
     return {
       currencies: codes.sort().map((code): CurrencyEarnings => {
         const sum = zero();
+        let lastPostedPeriod: string | null = null;
         const payees = rows
           .filter((row) => row.currency === code)
           .map((row) => {
+            if (row.last_posted && (!lastPostedPeriod || row.last_posted > lastPostedPeriod))
+              lastPostedPeriod = row.last_posted;
             const totals = totalsOf(row);
             for (const f of FIGURES) sum[f] += totals[f];
             return { payeeId: row.payee_id, payeeName: row.payee_name, ...figures(totals) };
           });
-        return { currency: code, ...figures(sum), payees };
+        return { currency: code, ...figures(sum), lastPostedPeriod, payees };
       }),
     };
   }

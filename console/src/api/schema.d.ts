@@ -3772,6 +3772,11 @@ export interface components {
             paidOut: number;
             /** @example EUR */
             currency: string;
+            /**
+             * @description The month (YYYY-MM) the latest posted run that earned you something in this currency starts in; null if none — where a chart of the breakdown can end
+             * @example 2027-06
+             */
+            lastPostedPeriod: string | null;
             /** @description Each payee of yours with a statement, a balance or a payout in this currency, by name; their figures add up to the currency’s */
             payees: components["schemas"]["PayeeEarnings"][];
         };
@@ -12586,6 +12591,7 @@ export interface operations {
                      *           "payable": 4590,
                      *           "inPayment": 0,
                      *           "paidOut": 7560,
+                     *           "lastPostedPeriod": "2027-06",
                      *           "payees": [
                      *             {
                      *               "payeeId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",

@@ -56,6 +56,14 @@ export class PayeeEarnings extends EarningsFigures {
 export class CurrencyEarnings extends EarningsFigures {
   @ApiProperty({ example: 'EUR' }) currency!: string;
   @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2027-06',
+    description:
+      'The month (YYYY-MM) the latest posted run that earned you something in this currency starts in; null if none — where a chart of the breakdown can end',
+  })
+  lastPostedPeriod!: string | null;
+  @ApiProperty({
     type: [PayeeEarnings],
     description:
       'Each payee of yours with a statement, a balance or a payout in this currency, by name; their figures add up to the currency’s',
