@@ -85,7 +85,7 @@ export default function Usage() {
       header: 'Licensee',
       render: (r: UsageRow) => (
         <Group gap={4} wrap="nowrap">
-          <Text span size="sm">
+          <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
             {r.licenseeName}
           </Text>
           {filters.licenseeId !== r.licenseeId && (
@@ -101,9 +101,15 @@ export default function Usage() {
       key: 'usage',
       header: 'Usage',
       render: (r: UsageRow) => (
-        <Badge variant="light" color={status === 'matched' ? 'blue' : 'red'} tt="none">
+        <Text
+          span
+          size="sm"
+          fw={500}
+          c={status === 'matched' ? undefined : 'red.9'}
+          style={{ whiteSpace: 'nowrap' }}
+        >
           {r.usage}
-        </Badge>
+        </Text>
       ),
     },
     {
@@ -259,7 +265,7 @@ function FilterBar({
         <TextInput
           type="month"
           label="Period"
-          description="Reports whose period starts in this month"
+          title="Reports whose period starts in this month"
           value={filters.period ?? ''}
           onChange={(event) => setFilter('period', event.currentTarget.value || null)}
           error={invalidPeriod ? 'A month, YYYY-MM' : undefined}
