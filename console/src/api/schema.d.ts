@@ -10837,12 +10837,12 @@ export interface operations {
             query: {
                 /** @description The series is in one currency */
                 currency: string;
-                /** @description `period`: one bucket per month (by the month each posted run's period starts in), every month from `from` to `to`; `publisher`: the `top` publishers by invoiced, then the others together */
-                groupBy?: "period" | "publisher";
                 /** @description First month (YYYY-MM) of the posted runs counted; default 11 months before `to` */
                 from?: string;
                 /** @description Last month (YYYY-MM), inclusive; default the current month (UTC). At most 120 months from `from` */
                 to?: string;
+                /** @description `period`: one bucket per month (by the month each posted run's period starts in), every month from `from` to `to`; `publisher`: the `top` publishers by invoiced, then the others together */
+                groupBy?: "period" | "publisher";
                 /** @description groupBy=publisher: how many publishers are named */
                 top?: number;
             };
@@ -12705,7 +12705,7 @@ export interface operations {
     EarningsController_breakdown: {
         parameters: {
             query: {
-                /** @description The breakdown is in one currency */
+                /** @description The series is in one currency */
                 currency: string;
                 /** @description First month (YYYY-MM) of the posted runs counted; default 11 months before `to` */
                 from?: string;

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsCurrencyCode } from '../../common/validation/iso-codes';
-import { MAX_BUCKETS, MONTH } from '../../ledger/dto/ledger-overview.dto';
+import { MonthWindowQuery } from '../../ledger/dto/ledger-overview.dto';
 
 export const DEFAULT_EARNINGS_TOP = 10;
 export const MAX_EARNINGS_TOP = 50;
@@ -80,27 +80,7 @@ export class EarningsResponse {
   currencies!: CurrencyEarnings[];
 }
 
-export class EarningsBreakdownQuery {
-  @ApiProperty({ example: 'EUR', description: 'The breakdown is in one currency' })
-  @IsCurrencyCode()
-  currency!: string;
-
-  @ApiPropertyOptional({
-    example: '2027-01',
-    description: 'First month (YYYY-MM) of the posted runs counted; default 11 months before `to`',
-  })
-  @IsOptional()
-  @Matches(MONTH, { message: 'from must be a month, YYYY-MM' })
-  from?: string;
-
-  @ApiPropertyOptional({
-    example: '2027-12',
-    description: `Last month (YYYY-MM), inclusive; default the current month (UTC). At most ${MAX_BUCKETS} months from \`from\``,
-  })
-  @IsOptional()
-  @Matches(MONTH, { message: 'to must be a month, YYYY-MM' })
-  to?: string;
-
+export class EarningsBreakdownQuery extends MonthWindowQuery {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,

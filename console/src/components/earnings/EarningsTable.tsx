@@ -1,6 +1,6 @@
 import { Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { Column } from '../CursorTable';
+import { TableHead, type Column } from '../CursorTable';
 
 /**
  * A short table of rows the API answered whole (a publisher's payees, the top works): the same
@@ -29,19 +29,7 @@ export function EarningsTable<T>({
   return (
     <Table.ScrollContainer minWidth={0}>
       <Table captionSide="top">
-        <Table.Caption style={{ position: 'absolute', left: -10000 }}>{caption}</Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            {columns.map((column) => (
-              <Table.Th
-                key={column.key}
-                style={{ textAlign: column.align ?? 'left', width: column.width }}
-              >
-                {column.header}
-              </Table.Th>
-            ))}
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead caption={caption} columns={columns} />
         <Table.Tbody>
           {rows.map((row) => (
             <Table.Tr key={rowKey(row)}>

@@ -1,6 +1,5 @@
-import { Anchor, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
@@ -9,6 +8,7 @@ import { EarningsTable } from '../../components/earnings/EarningsTable';
 import { FigureGrid } from '../../components/FigureGrid';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
+import { useCurrencyChoice } from '../../components/CurrencyChoice';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { PageLoader } from '../../layout/PageLoader';
 import { addMonths, bucketLabel, laterMonth } from '../../format/months';
@@ -21,27 +21,16 @@ export default function Home() {
     queryKey: ['earnings'],
     queryFn: async () => unwrap(await api.GET('/v1/earnings')),
   });
-  const [chosen, setChosen] = useState<string | null>(null);
+  const [figures, currencyPicker] = useCurrencyChoice(earnings.data?.currencies);
   if (earnings.error) return <ProblemAlert error={earnings.error} />;
   if (!earnings.data) return <PageLoader />;
-  const currencies = earnings.data.currencies;
-  const figures = currencies.find((c) => c.currency === chosen) ?? currencies[0];
 
   return (
     <>
       <PageHeader
         title="Home"
         description="What your works earned, net of the platform's commission, and where that money is now — for you and each payee, per currency."
-        actions={
-          currencies.length > 1 && (
-            <SegmentedControl
-              aria-label="Currency"
-              data={currencies.map((c) => c.currency)}
-              value={figures?.currency}
-              onChange={setChosen}
-            />
-          )
-        }
+        actions={currencyPicker}
       />
       {!figures ? (
         <Text c="dimmed">
