@@ -152,6 +152,8 @@ describe('OpenAPI document', () => {
       'GET /v1/balances',
       'GET /v1/catalogue-imports/{id}',
       'GET /v1/catalogue-imports/{id}/errors',
+      'GET /v1/earnings',
+      'GET /v1/earnings/breakdown',
       'GET /v1/invoices',
       'GET /v1/ledger/accounts/{id}/entries',
       'GET /v1/ledger/overview',

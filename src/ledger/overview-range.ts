@@ -9,9 +9,10 @@ export interface BucketRange {
   count: number;
 }
 
-const monthIndex = (month: string) =>
+/** A month (`YYYY-MM`) as months since year 0, and back. */
+export const monthIndex = (month: string) =>
   Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-const monthOf = (index: number) =>
+export const monthOf = (index: number) =>
   `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 const DAY_MS = 86_400_000;
 const dayIndex = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '../catalogue/catalogue.module';
+import { EarningsController } from './earnings.controller';
+import { EarningsService } from './earnings.service';
 import { LedgerModule } from '../ledger/ledger.module';
 import { PayeeAdvanceService } from './payee-advance.service';
 import { PayeeAdvancesController } from './payee-advances.controller';
@@ -22,7 +24,7 @@ import { StatementsService } from './statements.service';
     LedgerModule,
     BullModule.registerQueue({ name: ROYALTY_RUN_QUEUE }),
   ],
-  controllers: [RoyaltyRunsController, PayeeAdvancesController],
+  controllers: [RoyaltyRunsController, PayeeAdvancesController, EarningsController],
   providers: [
     RoyaltyRunService,
     RoyaltyCalculator,
@@ -30,6 +32,7 @@ import { StatementsService } from './statements.service';
     StatementCsvExport,
     InvoicePaymentService,
     PayeeAdvanceService,
+    EarningsService,
   ],
   exports: [RoyaltyRunService, RoyaltyCalculator],
 })

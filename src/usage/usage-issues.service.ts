@@ -134,6 +134,10 @@ export class UsageIssuesService {
       params.push(query.usage);
       where.push(`a.usage = $${params.length}`);
     }
+    if (query.licenseeId) {
+      params.push(query.licenseeId);
+      where.push(`a.licensee_id = $${params.length}`);
+    }
     if (query.status) {
       params.push(query.status);
       where.push(`a.status = $${params.length}`);
@@ -167,23 +171,32 @@ export class UsageIssuesService {
         status: string;
         lines: string;
         units: string;
+        work_title: string | null;
+        licensee_name: string | null;
       }[]
     >(
-      `SELECT a.work_id, a.usage, a.unit, a.licensee_id, a.status,
-              sum(a.lines) AS lines, sum(a.units) AS units
-         FROM usage_aggregates a
-         JOIN usage_reports r ON r.id = a.report_id
-        WHERE a.publisher_id = $1 AND a.status IN ('matched', 'out-of-scope')
-          AND r.status = 'accepted' AND r.superseded_by_id IS NULL
-          ${where.map((condition) => `AND ${condition}`).join(' ')}
-        GROUP BY a.work_id, a.usage, a.unit, a.licensee_id, a.status
-        ORDER BY a.work_id::text, a.usage, a.unit, a.licensee_id::text, a.status
-        LIMIT $2`,
+      // The page's names joined on after the grouping and the limit: one lookup per row shown.
+      `SELECT g.*, w.title AS work_title, o.name AS licensee_name
+         FROM (SELECT a.work_id, a.usage, a.unit, a.licensee_id, a.status,
+                      sum(a.lines) AS lines, sum(a.units) AS units
+                 FROM usage_aggregates a
+                 JOIN usage_reports r ON r.id = a.report_id
+                WHERE a.publisher_id = $1 AND a.status IN ('matched', 'out-of-scope')
+                  AND r.status = 'accepted' AND r.superseded_by_id IS NULL
+                  ${where.map((condition) => `AND ${condition}`).join(' ')}
+                GROUP BY a.work_id, a.usage, a.unit, a.licensee_id, a.status
+                ORDER BY a.work_id::text, a.usage, a.unit, a.licensee_id::text, a.status
+                LIMIT $2) g
+         LEFT JOIN works w ON w.id = g.work_id AND w.organization_id = $1
+         LEFT JOIN organizations o ON o.id = g.licensee_id
+        ORDER BY g.work_id::text, g.usage, g.unit, g.licensee_id::text, g.status`,
       params,
     );
     const page = rows.slice(0, limit).map((row) => ({
       workId: row.work_id,
+      workTitle: row.work_title ?? '',
       licenseeId: row.licensee_id,
+      licenseeName: row.licensee_name ?? '',
       usage: row.usage,
       unit: row.unit,
       status: row.status,

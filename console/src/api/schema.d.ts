@@ -1190,6 +1190,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per currency: what your payees earned and where it is now — accrued, awaiting the licensee's payment, payable, in payment, paid out
+         * @description All time, one entry per currency (never summed across currencies), integer minor units, for you and for each of your payees. earned: the net of your payees’ statements in posted runs; accrued: in runs calculated and not yet posted (finance may still recalculate them); awaitingCollection, payable, inPayment: the payees’ `payee-awaiting-collection`, `payee-payable` and `payout-pending` balances; paidOut: settled Stripe transfers less reversals. earned = awaitingCollection + payable + inPayment + paidOut.
+         *
+         *     Roles: publisher.
+         */
+        get: operations["EarningsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/earnings/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What you earned in one currency by month and usage type, and the top works and licensees
+         * @description From the runs posted for periods starting in the window (default the 12 months to the current one, at most 120), net of commission: the sums of your payees’ statement lines. Every month from `from` to `to`, zeros included, split by usage type (null: fees tied to no usage type); the `top` works and licensees (default 10, at most 50) by what they earned you. 400 invalid-range if `from` is after `to` or the span is over 120 months.
+         *
+         *     Roles: publisher.
+         */
+        get: operations["EarningsController_breakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payees/{id}/stripe-account": {
         parameters: {
             query?: never;
@@ -2937,8 +2981,18 @@ export interface components {
         PublisherUsageRow: {
             /** Format: uuid */
             workId: string;
+            /**
+             * @description The work's current title
+             * @example The Analytical Engine
+             */
+            workTitle: string;
             /** Format: uuid */
             licenseeId: string;
+            /**
+             * @description The licensee's name
+             * @example Acme AI
+             */
+            licenseeName: string;
             /** @example ai-train */
             usage: string;
             /**
@@ -3677,6 +3731,161 @@ export interface components {
              * @example 500000
              */
             outstanding: number;
+        };
+        PayeeEarnings: {
+            /**
+             * @description Minor units. Earned in posted royalty runs, net of the platform's commission: the sum of the statements' net (what posting credited to the payees). earned = awaitingCollection + payable + inPayment + paidOut.
+             * @example 540000
+             */
+            earned: number;
+            /**
+             * @description Minor units. In royalty runs calculated but not yet posted (a preview that finance may still recalculate): the sum of their statements’ net. Not in `earned`.
+             * @example 0
+             */
+            accrued: number;
+            /**
+             * @description Minor units. Posted, awaiting the licensee’s payment (pay-when-paid): the `payee-awaiting-collection` balances.
+             * @example 162000
+             */
+            awaitingCollection: number;
+            /**
+             * @description Minor units. Collected and free to pay out: the `payee-payable` balances (negative where a restatement took back more than was payable).
+             * @example 378000
+             */
+            payable: number;
+            /**
+             * @description Minor units. Reserved by approved payout runs, not yet settled: the `payout-pending` balances.
+             * @example 0
+             */
+            inPayment: number;
+            /**
+             * @description Minor units. Paid out by Stripe transfers whose settlement is posted, less what was reversed of them (payout items).
+             * @example 0
+             */
+            paidOut: number;
+            /** Format: uuid */
+            payeeId: string;
+            /** @example Ada Lovelace */
+            payeeName: string;
+        };
+        CurrencyEarnings: {
+            /**
+             * @description Minor units. Earned in posted royalty runs, net of the platform's commission: the sum of the statements' net (what posting credited to the payees). earned = awaitingCollection + payable + inPayment + paidOut.
+             * @example 540000
+             */
+            earned: number;
+            /**
+             * @description Minor units. In royalty runs calculated but not yet posted (a preview that finance may still recalculate): the sum of their statements’ net. Not in `earned`.
+             * @example 0
+             */
+            accrued: number;
+            /**
+             * @description Minor units. Posted, awaiting the licensee’s payment (pay-when-paid): the `payee-awaiting-collection` balances.
+             * @example 162000
+             */
+            awaitingCollection: number;
+            /**
+             * @description Minor units. Collected and free to pay out: the `payee-payable` balances (negative where a restatement took back more than was payable).
+             * @example 378000
+             */
+            payable: number;
+            /**
+             * @description Minor units. Reserved by approved payout runs, not yet settled: the `payout-pending` balances.
+             * @example 0
+             */
+            inPayment: number;
+            /**
+             * @description Minor units. Paid out by Stripe transfers whose settlement is posted, less what was reversed of them (payout items).
+             * @example 0
+             */
+            paidOut: number;
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description The month (YYYY-MM) the latest posted run that earned you something in this currency starts in; null if none — where a chart of the breakdown can end
+             * @example 2027-06
+             */
+            lastPostedPeriod: string | null;
+            /** @description Each payee of yours with a statement, a balance or a payout in this currency, by name; their figures add up to the currency’s */
+            payees: components["schemas"]["PayeeEarnings"][];
+        };
+        EarningsResponse: {
+            /** @description One entry per currency you earned in, by code (never summed across currencies); with `?currency=`, that one, zeros if none */
+            currencies: components["schemas"]["CurrencyEarnings"][];
+        };
+        UsageAmount: {
+            /**
+             * @description The usage type; null for fees tied to no usage type (a flat fee, a minimum guarantee or an advance without usage to spread over)
+             * @example ai-train
+             */
+            usage: string | null;
+            /**
+             * @description Minor units. Net earned
+             * @example 540000
+             */
+            amount: number;
+        };
+        EarningsBucket: {
+            /**
+             * @description The month the runs’ periods start in
+             * @example 2027-06
+             */
+            key: string;
+            /**
+             * @description Minor units. Net earned in the month, every usage type
+             * @example 540000
+             */
+            total: number;
+            /** @description One entry per usage type of the response’s `usages`, in that order, zeros included */
+            byUsage: components["schemas"]["UsageAmount"][];
+        };
+        WorkEarnings: {
+            /** Format: uuid */
+            workId: string;
+            /** @example The Analytical Engine */
+            title: string;
+            /**
+             * @description Minor units. Net earned in the window
+             * @example 378000
+             */
+            amount: number;
+        };
+        LicenseeEarnings: {
+            /** Format: uuid */
+            licenseeId: string;
+            /** @example Acme AI */
+            name: string;
+            /**
+             * @description Minor units. Net earned in the window from this licensee’s invoices
+             * @example 540000
+             */
+            amount: number;
+        };
+        EarningsBreakdownResponse: {
+            /** @example EUR */
+            currency: string;
+            /** @example 2027-01 */
+            from: string;
+            /** @example 2027-12 */
+            to: string;
+            /**
+             * @description Minor units. Net earned in the window: the sum of the buckets
+             * @example 540000
+             */
+            total: number;
+            /**
+             * @description The usage types earned on in the window, by name (null, the fees, last)
+             * @example [
+             *       "ai-train"
+             *     ]
+             */
+            usages: (string | null)[];
+            /** @description Every month from `from` to `to`, oldest first, zeros where nothing was posted */
+            buckets: components["schemas"]["EarningsBucket"][];
+            /** @description The `top` works by net earned in the window, most first (then by id) */
+            works: components["schemas"]["WorkEarnings"][];
+            /** @description The `top` licensees by net earned in the window, most first (then by id) */
+            licensees: components["schemas"]["LicenseeEarnings"][];
         };
         CreateStripeAccountLinkDto: {
             /**
@@ -10018,6 +10227,8 @@ export interface operations {
                 /** @description Reports whose period starts in this month */
                 period?: string;
                 usage?: string;
+                /** @description Only the use this licensee reported */
+                licenseeId?: string;
                 status?: "matched" | "out-of-scope";
             };
             header?: never;
@@ -10673,12 +10884,12 @@ export interface operations {
             query: {
                 /** @description The series is in one currency */
                 currency: string;
-                /** @description `period`: one bucket per month (by the month each posted run's period starts in), every month from `from` to `to`; `publisher`: the `top` publishers by invoiced, then the others together */
-                groupBy?: "period" | "publisher";
                 /** @description First month (YYYY-MM) of the posted runs counted; default 11 months before `to` */
                 from?: string;
                 /** @description Last month (YYYY-MM), inclusive; default the current month (UTC). At most 120 months from `from` */
                 to?: string;
+                /** @description `period`: one bucket per month (by the month each posted run's period starts in), every month from `from` to `to`; `publisher`: the `top` publishers by invoiced, then the others together */
+                groupBy?: "period" | "publisher";
                 /** @description groupBy=publisher: how many publishers are named */
                 top?: number;
             };
@@ -12364,6 +12575,318 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EarningsController_get: {
+        parameters: {
+            query?: {
+                /** @description Only this currency (default: every one) */
+                currency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currencies": [
+                     *         {
+                     *           "currency": "EUR",
+                     *           "earned": 16200,
+                     *           "accrued": 900,
+                     *           "awaitingCollection": 4050,
+                     *           "payable": 4590,
+                     *           "inPayment": 0,
+                     *           "paidOut": 7560,
+                     *           "lastPostedPeriod": "2027-06",
+                     *           "payees": [
+                     *             {
+                     *               "payeeId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
+                     *               "payeeName": "Ada Lovelace",
+                     *               "earned": 8820,
+                     *               "accrued": 630,
+                     *               "awaitingCollection": 1260,
+                     *               "payable": 0,
+                     *               "inPayment": 0,
+                     *               "paidOut": 7560
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EarningsResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EarningsController_breakdown: {
+        parameters: {
+            query: {
+                /** @description The series is in one currency */
+                currency: string;
+                /** @description First month (YYYY-MM) of the posted runs counted; default 11 months before `to` */
+                from?: string;
+                /** @description Last month (YYYY-MM), inclusive; default the current month (UTC). At most 120 months from `from` */
+                to?: string;
+                /** @description How many works and licensees are listed */
+                top?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "EUR",
+                     *       "from": "2027-05",
+                     *       "to": "2027-06",
+                     *       "total": 16200,
+                     *       "usages": [
+                     *         "ai-input",
+                     *         "ai-train"
+                     *       ],
+                     *       "buckets": [
+                     *         {
+                     *           "key": "2027-05",
+                     *           "total": 9000,
+                     *           "byUsage": [
+                     *             {
+                     *               "usage": "ai-input",
+                     *               "amount": 0
+                     *             },
+                     *             {
+                     *               "usage": "ai-train",
+                     *               "amount": 9000
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "key": "2027-06",
+                     *           "total": 7200,
+                     *           "byUsage": [
+                     *             {
+                     *               "usage": "ai-input",
+                     *               "amount": 3600
+                     *             },
+                     *             {
+                     *               "usage": "ai-train",
+                     *               "amount": 3600
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "works": [
+                     *         {
+                     *           "workId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
+                     *           "title": "The Analytical Engine",
+                     *           "amount": 12600
+                     *         }
+                     *       ],
+                     *       "licensees": [
+                     *         {
+                     *           "licenseeId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8e",
+                     *           "name": "Acme AI",
+                     *           "amount": 15300
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EarningsBreakdownResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
                      *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
                      *     }
                      */

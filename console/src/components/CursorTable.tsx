@@ -31,6 +31,27 @@ interface CursorTableProps<T> {
   refetchInterval?: number | false | ((rows: T[]) => number | false);
 }
 
+/** A table's caption (for screen readers) and its column headers, figures right-aligned. */
+export function TableHead<T>({ caption, columns }: { caption: string; columns: Column<T>[] }) {
+  return (
+    <>
+      <Table.Caption style={{ position: 'absolute', left: -10000 }}>{caption}</Table.Caption>
+      <Table.Thead>
+        <Table.Tr>
+          {columns.map((column) => (
+            <Table.Th
+              key={column.key}
+              style={{ textAlign: column.align ?? 'left', width: column.width }}
+            >
+              {column.header}
+            </Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+    </>
+  );
+}
+
 /**
  * A list read one page at a time through the API's cursors: only the page on screen is held, so
  * a list of 100,000 rows is as fast as one of ten. Previous pages are remembered as their cursors.
@@ -65,19 +86,7 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
       ) : (
         <ScrollArea.Autosize mah="calc(100vh - 260px)" type="auto" offsetScrollbars="x">
           <Table stickyHeader captionSide="top" aria-busy={page.isFetching}>
-            <Table.Caption style={{ position: 'absolute', left: -10000 }}>{caption}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                {columns.map((column) => (
-                  <Table.Th
-                    key={column.key}
-                    style={{ textAlign: column.align ?? 'left', width: column.width }}
-                  >
-                    {column.header}
-                  </Table.Th>
-                ))}
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead caption={caption} columns={columns} />
             <Table.Tbody>
               {rows.map((row) => (
                 <Table.Tr

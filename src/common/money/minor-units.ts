@@ -48,3 +48,11 @@ export function majorToMinor(major: string, exponent: number): string | null {
   const rest = fraction.slice(exponent).replace(/0+$/, '');
   return rest === '' ? whole : `${whole}.${rest}`;
 }
+
+/** An integer amount of minor units as a JSON number, as this API answers; past 2^53 it would not be exact. */
+export function safeMinor(value: bigint | string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number))
+    throw new Error(`amount ${String(value)} is not a safe integer`);
+  return number;
+}

@@ -90,20 +90,11 @@ export class LedgerOverviewResponse {
   currencies!: CurrencyOverview[];
 }
 
-export class RoyaltiesOverviewQuery {
+/** A chart's window of months in one currency: `from` and `to` (YYYY-MM), both optional. */
+export class MonthWindowQuery {
   @ApiProperty({ example: 'EUR', description: 'The series is in one currency' })
   @IsCurrencyCode()
   currency!: string;
-
-  @ApiPropertyOptional({
-    enum: ['period', 'publisher'],
-    default: 'period',
-    description:
-      "`period`: one bucket per month (by the month each posted run's period starts in), every month from `from` to `to`; `publisher`: the `top` publishers by invoiced, then the others together",
-  })
-  @IsOptional()
-  @IsIn(['period', 'publisher'])
-  groupBy?: 'period' | 'publisher';
 
   @ApiPropertyOptional({
     example: '2027-01',
@@ -120,6 +111,18 @@ export class RoyaltiesOverviewQuery {
   @IsOptional()
   @Matches(MONTH, { message: 'to must be a month, YYYY-MM' })
   to?: string;
+}
+
+export class RoyaltiesOverviewQuery extends MonthWindowQuery {
+  @ApiPropertyOptional({
+    enum: ['period', 'publisher'],
+    default: 'period',
+    description:
+      "`period`: one bucket per month (by the month each posted run's period starts in), every month from `from` to `to`; `publisher`: the `top` publishers by invoiced, then the others together",
+  })
+  @IsOptional()
+  @IsIn(['period', 'publisher'])
+  groupBy?: 'period' | 'publisher';
 
   @ApiPropertyOptional({
     type: 'integer',

@@ -295,6 +295,11 @@ export class PublisherUsageQuery extends PageQuery {
   @IsString()
   usage?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the use this licensee reported' })
+  @IsOptional()
+  @IsUUID()
+  licenseeId?: string;
+
   @ApiPropertyOptional({ enum: ['matched', 'out-of-scope'] })
   @IsOptional()
   @IsIn(['matched', 'out-of-scope'])
@@ -303,7 +308,11 @@ export class PublisherUsageQuery extends PageQuery {
 
 export class PublisherUsageRow {
   @ApiProperty({ format: 'uuid' }) workId!: string;
+  @ApiProperty({ example: 'The Analytical Engine', description: "The work's current title" })
+  workTitle!: string;
   @ApiProperty({ format: 'uuid' }) licenseeId!: string;
+  @ApiProperty({ example: 'Acme AI', description: "The licensee's name" })
+  licenseeName!: string;
   @ApiProperty({ example: 'ai-train' }) usage!: string;
   @ApiProperty({ enum: RATE_UNITS, example: 'token' }) unit!: string;
   @ApiProperty({ enum: ['matched', 'out-of-scope'], description: 'out-of-scope: unlicensed use' })

@@ -7,6 +7,7 @@ import { Chart } from '../../components/Chart';
 import { FigureGrid } from '../../components/FigureGrid';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
+import { useCurrencyChoice } from '../../components/CurrencyChoice';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { PageLoader } from '../../layout/PageLoader';
 import { formatMoney } from '../../format/money';
@@ -20,27 +21,16 @@ export default function Overview() {
     queryKey: ['ledger-overview'],
     queryFn: async () => unwrap(await api.GET('/v1/ledger/overview')),
   });
-  const [chosen, setChosen] = useState<string | null>(null);
+  const [figures, currencyPicker] = useCurrencyChoice(overview.data?.currencies);
   if (overview.error) return <ProblemAlert error={overview.error} />;
   if (!overview.data) return <PageLoader />;
-  const currencies = overview.data.currencies;
-  const figures = currencies.find((c) => c.currency === chosen) ?? currencies[0];
 
   return (
     <>
       <PageHeader
         title="Overview"
         description="What licensees owe and paid, what payees earned and were paid, and the platform's commission — from the ledger, per currency."
-        actions={
-          currencies.length > 1 && (
-            <SegmentedControl
-              aria-label="Currency"
-              data={currencies.map((c) => c.currency)}
-              value={figures?.currency}
-              onChange={setChosen}
-            />
-          )
-        }
+        actions={currencyPicker}
       />
       {!figures ? (
         <Text c="dimmed">

@@ -1,21 +1,13 @@
 import { statementFigureColumns } from '../../components/statement-figures';
 import { shortForm } from '../../format/ids';
-import {
-  ActionIcon,
-  Anchor,
-  Button,
-  Group,
-  Paper,
-  Select,
-  TextInput,
-  Tooltip,
-} from '@mantine/core';
+import { Anchor, Button, Group, Paper, Select, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
+import { FilterButton } from '../../components/FilterButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ShortId } from '../../components/ShortId';
 import { formatPeriod } from '../../format/dates';
@@ -136,27 +128,6 @@ export default function Statements() {
         ]}
       />
     </>
-  );
-}
-
-function FilterButton({ label, onClick }: { label: string; onClick: () => void }) {
-  return (
-    <Tooltip label={label} withArrow>
-      <ActionIcon
-        variant="subtle"
-        color="gray"
-        size="xs"
-        aria-label={label}
-        onClick={(event) => {
-          event.stopPropagation();
-          onClick();
-        }}
-      >
-        <svg width="12" height="12" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-          <path d="M3 4h18l-7 8v6l-4 2v-8z" fill="none" stroke="currentColor" strokeWidth="2" />
-        </svg>
-      </ActionIcon>
-    </Tooltip>
   );
 }
 

@@ -1,5 +1,6 @@
-import { PageHeader } from '../../components/PageHeader';
+import { StatementView } from '../../components/earnings/StatementView';
 
+/** One of the publisher's payees' statements (posted runs only), line by line, with its CSV. */
 export default function Statement() {
-  return <PageHeader title="Statement" description="This page is being built (issue 18)." />;
+  return <StatementView workspace="publisher" />;
 }
