@@ -7,6 +7,7 @@ import { Badge } from '@mantine/core';
 const COLOURS: Record<string, string> = {
   draft: 'gray',
   received: 'blue',
+  queued: 'blue',
   processing: 'blue',
   calculating: 'blue',
   pending: 'blue',
@@ -16,6 +17,7 @@ const COLOURS: Record<string, string> = {
   calculated: 'yellow',
   'awaiting-approval': 'yellow',
   proposed: 'yellow',
+  upcoming: 'yellow',
   held: 'yellow',
   'partially-paid': 'yellow',
   outstanding: 'yellow',
@@ -25,11 +27,14 @@ const COLOURS: Record<string, string> = {
   completed: 'green',
   accepted: 'green',
   active: 'green',
+  'in-force': 'green',
+  licensed: 'green',
   matched: 'green',
   balanced: 'green',
   failed: 'red',
   refused: 'red',
   rejected: 'red',
+  'out-of-scope': 'red',
   difference: 'red',
   'completed-with-failures': 'orange',
   cancelled: 'gray',
@@ -37,6 +42,7 @@ const COLOURS: Record<string, string> = {
   terminated: 'gray',
   expired: 'gray',
   retired: 'gray',
+  withdrawn: 'gray',
   released: 'gray',
 };
 
