@@ -14,7 +14,8 @@ const publisher = world.publishers[0];
 const [ada, house] = publisher.payees;
 const run = Date.now().toString(36);
 
-test.describe.configure({ mode: 'serial' });
+// Axe and screenshots on a shared, busy machine: a test may take minutes.
+test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 /** The API's answer with the publisher's key: the figures the pages must show. */
 async function apiCall<T = Record<string, unknown>>(
@@ -60,7 +61,7 @@ test.beforeAll(async ({ browser }) => {
 
 async function search(text: string): Promise<void> {
   await page.getByLabel('Find a work').fill(text);
-  await expect(page).toHaveURL(new RegExp(`search=${encodeURIComponent(text).slice(0, 8)}`));
+  await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe(text);
 }
 
 test('registers a work with two payees: refused while the shares do not add up, kept as typed', async () => {
@@ -74,14 +75,14 @@ test('registers a work with two payees: refused while the shares do not add up, 
   await page.getByLabel(/^Title/).fill(title);
   await page.getByLabel(/^External id/).fill(externalId);
   await page.getByRole('button', { name: 'Add an identifier' }).click();
-  await page.getByLabel('Identifier 1').fill(isbn13);
+  await page.getByLabel('Identifier 1', { exact: true }).fill(isbn13);
 
   await page.getByRole('button', { name: 'Add a payee' }).click();
-  await page.getByLabel('Payee 1').fill('Ada');
+  await page.getByRole('combobox', { name: 'Payee 1', exact: true }).fill('Ada');
   await page.getByRole('option', { name: ada.name }).click();
   await page.getByLabel('Share of payee 1 (bps)').fill('6000');
   await page.getByRole('button', { name: 'Add a payee' }).click();
-  await page.getByLabel('Payee 2').click();
+  await page.getByRole('combobox', { name: 'Payee 2', exact: true }).click();
   await page.getByRole('option', { name: `${house.name} (the publisher itself)` }).click();
   await page.getByLabel('Share of payee 2 (bps)').fill('3000');
   await expect(page.getByRole('status', { name: 'Sum of shares' })).toHaveText(
@@ -98,10 +99,16 @@ test('registers a work with two payees: refused while the shares do not add up, 
   ).toBeVisible();
   await expect(page.getByLabel(/^Title/)).toHaveValue(title);
   await expect(page.getByLabel(/^External id/)).toHaveValue(externalId);
-  await expect(page.getByLabel('Identifier 1')).toHaveValue(isbn13);
+  await expect(page.getByLabel('Identifier 1', { exact: true })).toHaveValue(isbn13);
   await expect(page.getByLabel('Share of payee 1 (bps)')).toHaveValue('6000');
-  await expect(page.getByLabel('Payee 2')).toHaveValue(`${house.name} (the publisher itself)`);
+  await expect(page.getByRole('combobox', { name: 'Payee 2', exact: true })).toHaveValue(
+    `${house.name} (the publisher itself)`,
+  );
   await expectAccessible(page);
+  await page
+    .getByRole('alert')
+    .filter({ hasText: 'Request validation failed' })
+    .scrollIntoViewIfNeeded();
   await screenshot(page, 'publisher-work-form-refused');
   const none = await apiCall<{ data: unknown[] }>(
     'GET',
@@ -113,8 +120,6 @@ test('registers a work with two payees: refused while the shares do not add up, 
   await expect(page.getByRole('status', { name: 'Sum of shares' })).toHaveText(
     'Sum of shares: 10,000 bps (100.00 %)',
   );
-  await expectAccessible(page);
-  await screenshot(page, 'publisher-work-form');
   await page.getByRole('button', { name: 'Register the work' }).click();
   await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
   workId = page.url().split('/').pop()!;
@@ -163,15 +168,22 @@ test('edits the work: a new title and a new split version from a date', async ()
   await page.goto(`/publisher/works/${workId}`);
   await page.getByRole('link', { name: 'Edit' }).click();
   await expect(page.getByRole('heading', { level: 2, name: `Edit ${title}` })).toBeVisible();
-  await expect(page.getByLabel('Payee 1')).not.toHaveValue('');
+  await expect(page.getByRole('combobox', { name: 'Payee 1', exact: true })).not.toHaveValue('');
   await expectAccessible(page);
   await page.getByLabel(/^Title/).fill(`${title} (2nd ed.)`);
   const shares = { [ada.id]: '7000', [house.id]: '3000' };
   const current = await apiCall<{ splits: { payeeId: string }[] }>('GET', `/v1/works/${workId}`);
   for (const [index, split] of current.splits.entries()) {
-    await page.getByLabel(`Share of payee ${index + 1} (bps)`).fill(shares[split.payeeId]);
+    await page
+      .getByLabel(`Share of payee ${index + 1} (bps)`, { exact: true })
+      .fill(shares[split.payeeId]);
   }
   await page.getByLabel('New splits take effect from').fill('2027-01-01');
+  await expect(page.getByRole('status', { name: 'Sum of shares' })).toHaveText(
+    'Sum of shares: 10,000 bps (100.00 %)',
+  );
+  await page.getByRole('heading', { level: 2 }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'publisher-work-form');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('heading', { level: 2, name: `${title} (2nd ed.)` })).toBeVisible();
 
@@ -191,7 +203,9 @@ test('edits the work: a new title and a new split version from a date', async ()
     splits.getByRole('row', { name: new RegExp(`${ada.name}.*70\\.00 %`) }),
   ).toBeVisible();
   await expect(
-    page.getByRole('table', { name: `Versions of ${title} (2nd ed.)` }).locator('tbody tr'),
+    page
+      .getByRole('table', { name: `Versions of ${title} (2nd ed.)`, exact: true })
+      .locator('tbody tr'),
   ).toHaveCount(2);
 });
 
@@ -220,7 +234,6 @@ test('withdraws another fresh work after a confirmation', async () => {
 });
 
 test('imports a file of 10,000 lines: 9,975 created, 25 rejected and listed page by page', async () => {
-  test.setTimeout(120_000);
   const directory = mkdtempSync(join(tmpdir(), 'catalogue-'));
   const file = join(directory, `catalogue-${run}.ndjson`);
   // Every 400th line (from the 7th) carries an ISBN with a wrong check digit: 25 of 10,000.

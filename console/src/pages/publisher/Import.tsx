@@ -158,9 +158,16 @@ function ImportDetail({ run }: { run: CatalogueImport }) {
             width: 220,
             render: (row) =>
               row.externalId ? (
-                <Text span size="sm" ff="monospace">
+                // The catalogue searched for it: an update that was refused finds its work.
+                <Anchor
+                  component={Link}
+                  to={`/publisher/works?search=${encodeURIComponent(row.externalId)}`}
+                  size="sm"
+                  ff="monospace"
+                  title={`Find ${row.externalId} in the catalogue`}
+                >
                   {row.externalId}
-                </Text>
+                </Anchor>
               ) : (
                 <Text span size="sm" c="dimmed">
                   —

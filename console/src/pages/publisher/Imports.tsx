@@ -83,7 +83,12 @@ export default function Imports() {
             header: 'Uploaded',
             render: (row) => formatTimestamp(row.createdAt),
           },
-          { key: 'status', header: 'Status', render: (row) => <StatusBadge status={row.status} /> },
+          {
+            key: 'status',
+            header: 'Status',
+            width: 120,
+            render: (row) => <StatusBadge status={row.status} />,
+          },
           { key: 'format', header: 'Format', render: (row) => row.format.toUpperCase() },
           ...(
             [
@@ -107,7 +112,11 @@ export default function Imports() {
           {
             key: 'splits',
             header: 'Splits from',
-            render: (row) => row.splitsEffectiveFrom,
+            render: (row) => (
+              <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
+                {row.splitsEffectiveFrom}
+              </Text>
+            ),
           },
           {
             key: 'finished',
@@ -214,7 +223,7 @@ function UploadForm() {
             <Select
               label="Format"
               value={format}
-              onChange={(value) => setFormat((value) ?? 'auto')}
+              onChange={(value) => setFormat(value ?? 'auto')}
               allowDeselect={false}
               data={[
                 { value: 'auto', label: 'From the file name' },

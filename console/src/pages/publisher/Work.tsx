@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
+import { ConflictBadge } from '../../components/catalogue/ConflictBadge';
 import { usePayeeNames } from '../../components/catalogue/payee-names';
 import { ConfirmAction } from '../../components/ConfirmAction';
 import { CursorTable } from '../../components/CursorTable';
@@ -177,17 +178,7 @@ function WorkDetail({ work }: { work: Work }) {
                             {i.value}
                           </Text>
                           {conflicting.has(`${i.scheme}:${i.value}`) && (
-                            <Badge
-                              variant="outline"
-                              color="red"
-                              radius="sm"
-                              styles={{
-                                label: { textTransform: 'none' },
-                                root: { color: 'var(--mantine-color-red-9)' },
-                              }}
-                            >
-                              also claimed by another publisher
-                            </Badge>
+                            <ConflictBadge>also claimed by another publisher</ConflictBadge>
                           )}
                         </Group>
                       </Table.Td>
@@ -307,6 +298,7 @@ function WorkDetail({ work }: { work: Work }) {
               {
                 key: 'status',
                 header: 'Status',
+                width: 120,
                 render: (v) => <StatusBadge status={v.work.status} />,
               },
             ]}

@@ -166,7 +166,7 @@ function WorkForm({ work }: { work?: Work }) {
                 required
                 data={KINDS}
                 value={draft.kind}
-                onChange={(kind) => set({ kind: (kind) ?? 'book' })}
+                onChange={(kind) => set({ kind: kind ?? 'book' })}
                 allowDeselect={false}
                 error={fieldError('kind')}
               />
@@ -333,7 +333,7 @@ function WorkForm({ work }: { work?: Work }) {
                     className="figure"
                     role="status"
                     aria-label="Sum of shares"
-                    c={sum === 10_000 ? 'green.9' : 'orange.9'}
+                    c={sum === 10_000 ? undefined : 'red.9'}
                     fw={600}
                   >
                     Sum of shares: {sum === null ? '—' : `${sum.toLocaleString('en-GB')} bps`}

@@ -1,19 +1,11 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Group,
-  SegmentedControl,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Anchor, Button, Group, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { isProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
+import { ConflictBadge } from '../../components/catalogue/ConflictBadge';
 import { workSearch } from '../../components/catalogue/work-search';
 import { CursorTable } from '../../components/CursorTable';
 import { PageHeader } from '../../components/PageHeader';
@@ -190,18 +182,11 @@ export default function Works() {
               <Group gap={4} wrap="nowrap">
                 <StatusBadge status={work.status} />
                 {work.conflict && (
-                  <Badge
-                    variant="outline"
-                    color="red"
-                    radius="sm"
-                    styles={{
-                      label: { textTransform: 'none' },
-                      root: { color: 'var(--mantine-color-red-9)' },
-                    }}
+                  <ConflictBadge
                     title={`Another publisher claims ${work.conflictingIdentifiers.join(', ')}`}
                   >
                     conflict
-                  </Badge>
+                  </ConflictBadge>
                 )}
               </Group>
             ),
