@@ -144,6 +144,30 @@ test('registers a work with two payees: refused while the shares do not add up, 
   ).toBeVisible();
   await expect(page.getByRole('table', { name: `Identifiers of ${title}` })).toContainText(isbn13);
   await expectAccessible(page);
+});
+
+test("a seeded work's page shows its splits and the usage the API reports for it", async () => {
+  const seededWork = publisher.works[0];
+  const usage = await apiCall<{
+    data: { usage: string; unit: string; status: string; units: string; lines: number }[];
+  }>('GET', `/v1/usage?workId=${seededWork.id}`);
+  expect(usage.data.length).toBeGreaterThan(0);
+  await page.goto(`/publisher/works/${seededWork.id}`);
+  await expect(page.getByRole('heading', { level: 2, name: seededWork.title })).toBeVisible();
+  const rows = page
+    .getByRole('table', { name: `Usage of ${seededWork.title}` })
+    .locator('tbody tr');
+  await expect(rows).toHaveCount(usage.data.length);
+  for (const [index, row] of usage.data.entries()) {
+    const units = `${BigInt(row.units).toLocaleString('en-GB')} ${row.unit}`;
+    await expect(rows.nth(index)).toContainText(row.usage);
+    await expect(rows.nth(index)).toContainText(units);
+  }
+  const splits = page.getByRole('table', { name: `Split versions of ${seededWork.title}` });
+  await expect(
+    splits.getByRole('row', { name: new RegExp(`${ada.name}.*70\\.00 %`) }),
+  ).toBeVisible();
+  await expectAccessible(page);
   await screenshot(page, 'publisher-work');
 });
 
@@ -156,6 +180,11 @@ test('finds the work by its title, its external id, and the ISBN-10 of its ISBN-
     await expect(rows.first()).toHaveAccessibleName(`Work ${title} (${externalId})`);
   }
   await expect(page.getByText(`Searching by identifier isbn:${isbn10}`)).toBeVisible();
+  // Ten digits with a wrong check digit are no ISBN: the API says why, and the text is searched
+  // as a title or external id instead.
+  await search('0306406153');
+  await expect(page.getByText(/^Not a valid identifier \(.*check digit/)).toBeVisible();
+  await expect(page.getByText('No work matches')).toBeVisible();
   // The ISBN-10 typed with hyphens is the same identifier.
   await search(
     `${isbn10.slice(0, 1)}-${isbn10.slice(1, 4)}-${isbn10.slice(4, 9)}-${isbn10.slice(9)}`,
