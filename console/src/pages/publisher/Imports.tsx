@@ -14,7 +14,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { api, newIdempotencyKey, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { uploadFile, type UploadProgress } from '../../api/upload';
 import { contentTypeOf, formatBytes, formatUploadProgress } from '../../components/catalogue/bytes';
@@ -143,7 +143,6 @@ function UploadForm() {
   const [format, setFormat] = useState<Format>('auto');
   const [splitsEffectiveFrom, setSplitsEffectiveFrom] = useState('');
   const [progress, setProgress] = useState<UploadProgress | null>(null);
-  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const abort = useRef<AbortController | null>(null);
   const limits = useQuery({
     queryKey: ['catalogue-imports', 'limits'],
@@ -162,7 +161,8 @@ function UploadForm() {
         query: { splitsEffectiveFrom: splitsEffectiveFrom || undefined },
         file: file!,
         contentType: contentType!,
-        idempotencyKey,
+        // No Idempotency-Key: the route takes none, and needs none — its lines are upserts by
+        // external id, so sending the same file again changes nothing (docs/CATALOGUE-IMPORTS.md).
         onProgress: setProgress,
         signal: abort.current.signal,
       });
@@ -205,8 +205,6 @@ function UploadForm() {
                 setFile(chosen);
                 setProgress(null);
                 upload.reset();
-                // A new file is a new upload: a fresh key.
-                setIdempotencyKey(newIdempotencyKey());
               }}
               accept=".ndjson,.jsonl,.csv,application/x-ndjson,text/csv"
               clearable
