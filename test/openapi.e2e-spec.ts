@@ -150,6 +150,8 @@ describe('OpenAPI document', () => {
       'GET /v1/agreements/{id}/versions',
       'GET /v1/audit-events',
       'GET /v1/balances',
+      'GET /v1/catalogue-imports',
+      'GET /v1/catalogue-imports/limits',
       'GET /v1/catalogue-imports/{id}',
       'GET /v1/catalogue-imports/{id}/errors',
       'GET /v1/earnings',

@@ -146,9 +146,13 @@ export class WorkService {
       );
     }
     if (query.status) works.andWhere('work.status = :status', { status: query.status });
+    // Served by the unique (organization_id, external_id) index.
+    if (query.externalId)
+      works.andWhere('work.externalId = :externalId', { externalId: query.externalId });
     if (query.q) {
-      works.andWhere(`work.title ILIKE :pattern ESCAPE '\\'`, {
+      works.andWhere(`(work.title ILIKE :pattern ESCAPE '\\' OR work.externalId = :text)`, {
         pattern: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        text: query.q,
       });
     }
     if (query.conflict)

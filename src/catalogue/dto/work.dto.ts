@@ -217,7 +217,19 @@ export class ListWorksQuery extends PageQuery {
   @IsIn(WORK_STATUSES)
   status?: WorkStatus;
 
-  @ApiPropertyOptional({ example: 'engine', description: 'Case-insensitive text in the title' })
+  @ApiPropertyOptional({
+    example: 'NWP-000123',
+    description: 'Exactly this externalId (case-sensitive): at most one work',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, EXTERNAL_ID_MAX)
+  externalId?: string;
+
+  @ApiPropertyOptional({
+    example: 'engine',
+    description: 'Case-insensitive text in the title, or exactly the externalId',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)

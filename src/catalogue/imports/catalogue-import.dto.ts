@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 
 export class StartCatalogueImportQuery {
@@ -16,6 +16,32 @@ export class StartCatalogueImportQuery {
 export class ListImportErrorsQuery extends PageQuery {}
 
 export const IMPORT_STATUSES = ['queued', 'processing', 'completed', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export class ListCatalogueImportsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: IMPORT_STATUSES, example: 'completed' })
+  @IsOptional()
+  @IsIn(IMPORT_STATUSES)
+  status?: ImportStatus;
+}
+
+export class CatalogueImportLimitsResponse {
+  @ApiProperty({
+    type: 'integer',
+    example: 4294967296,
+    description:
+      'The largest catalogue file accepted, in bytes (IMPORT_MAX_BYTES); larger is a 413',
+  })
+  maxBytes!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    example: 274877906944,
+    description:
+      'Bytes an organization may upload in any 24 hours, usage reports and imports together (UPLOAD_QUOTA_BYTES_PER_DAY)',
+  })
+  quotaBytesPerDay!: number;
+}
 
 export class CatalogueImportResponse {
   @ApiProperty({ format: 'uuid' })

@@ -18,10 +18,13 @@ import { isCalendarDate } from '../work-rules';
 import { uploadBody } from '../../common/uploads/upload-body';
 import { UploadQuota } from '../../common/uploads/upload-quota';
 import { UploadSlots } from '../../common/uploads/upload-slots';
+import { decodeCursor, Page, pageOf } from '../../common/pagination/page';
 import {
+  CatalogueImportLimitsResponse,
   CatalogueImportResponse,
   ImportErrorsResponse,
   ImportRow,
+  ListCatalogueImportsQuery,
   ListImportErrorsQuery,
   StartCatalogueImportQuery,
   toImportResponse,
@@ -184,6 +187,32 @@ export class CatalogueImportService {
         'could not queue the import; it will be picked up again',
       );
     }
+  }
+
+  /** catalogue_imports: the organization's imports, newest first (index catalogue_imports_organization). */
+  async list(
+    actor: Principal,
+    query: ListCatalogueImportsQuery,
+  ): Promise<Page<CatalogueImportResponse>> {
+    const limit = query.limit ?? 50;
+    const before = query.cursor ? decodeCursor(query.cursor) : null;
+    const rows = await this.dataSource.query<ImportRow[]>(
+      `SELECT * FROM catalogue_imports
+        WHERE organization_id = $1
+          AND ($2::text IS NULL OR status = $2)
+          AND ($3::uuid IS NULL OR id < $3)
+        ORDER BY id DESC
+        LIMIT $4`,
+      [actor.organizationId, query.status ?? null, before, limit + 1],
+    );
+    return pageOf(rows.slice(0, limit).map(toImportResponse), rows.length > limit);
+  }
+
+  limits(): CatalogueImportLimitsResponse {
+    return {
+      maxBytes: this.config.get('IMPORT_MAX_BYTES'),
+      quotaBytesPerDay: this.config.get('UPLOAD_QUOTA_BYTES_PER_DAY'),
+    };
   }
 
   async get(actor: Principal, id: string): Promise<CatalogueImportResponse> {

@@ -11,9 +11,12 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiProblems } from '../../common/errors/api-problems';
+import { Page, PageOf } from '../../common/pagination/page';
 import {
+  CatalogueImportLimitsResponse,
   CatalogueImportResponse,
   ImportErrorsResponse,
+  ListCatalogueImportsQuery,
   ListImportErrorsQuery,
   StartCatalogueImportQuery,
 } from './catalogue-import.dto';
@@ -60,6 +63,25 @@ export class CatalogueImportsController {
     @Query() query: StartCatalogueImportQuery,
   ): Promise<CatalogueImportResponse> {
     return this.imports.start(principal, request.headers['content-type'], request.body, query);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The publisher's imports, newest first, optionally of one status" })
+  @ApiOkResponse({ type: PageOf(CatalogueImportResponse) })
+  @ApiProblems(400, 401, 403, 429)
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListCatalogueImportsQuery,
+  ): Promise<Page<CatalogueImportResponse>> {
+    return this.imports.list(principal, query);
+  }
+
+  @Get('limits')
+  @ApiOperation({ summary: 'How large a catalogue file may be, and the daily upload quota' })
+  @ApiOkResponse({ type: CatalogueImportLimitsResponse })
+  @ApiProblems(401, 403, 429)
+  limits(): CatalogueImportLimitsResponse {
+    return this.imports.limits();
   }
 
   @Get(':id')
