@@ -315,13 +315,14 @@ function UploadForm({
                   description="NDJSON (one line object per line) or CSV with a header row; fields in docs/USAGE.md"
                   required
                   error={errors.file}
-                  id="usage-file-wrapper"
+                  id="usage-file"
                 >
                   <input
                     id="usage-file"
                     type="file"
                     accept=".ndjson,.jsonl,.json,.csv,application/x-ndjson,text/csv"
-                    aria-describedby="usage-file-wrapper-description"
+                    aria-describedby="usage-file-description"
+                    aria-invalid={errors.file ? true : undefined}
                     style={{ display: 'block', marginTop: 4, fontSize: 14 }}
                     onChange={(event) => {
                       const chosen = event.currentTarget.files?.[0] ?? null;
