@@ -235,6 +235,7 @@ function UploadForm({
                               component={Link}
                               to={`/licensee/usage-reports/${existingId}`}
                               size="xs"
+                              underline="always"
                             >
                               Open the report sent under this id
                             </Anchor>
