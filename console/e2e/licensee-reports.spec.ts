@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { expectAccessible, openPage, screenshot, seeded, signIn } from './fixtures';
 
 /**
- * The licensee (Acme AI, seeded with an agreement on each publisher's "AI training 2027" offer:
- * ai-train, worldwide, 2027, 200 EUR minor units per 1,000 tokens) checks licences, uploads a
+ * The licensee (Acme AI) accepts an offer of a publisher made here (ai-train, worldwide, 2027,
+ * 200 EUR minor units per 1,000 tokens, four works), checks licences, uploads a
  * usage report of 100,000 lines for September 2027 (June 2027 is the other specs' period),
  * corrects a small one, and reads its invoices. Expected figures come from the inputs made here or
  * from the API's own answers, never from the page.
@@ -15,11 +15,14 @@ import { expectAccessible, openPage, screenshot, seeded, signIn } from './fixtur
 const world = seeded();
 const run = Date.now().toString(36);
 const PERIOD = { periodStart: '2027-09-01', periodEnd: '2027-09-30' };
-const works = world.publishers.flatMap((p) => p.works);
-/** The seeded works' identifiers (demo/story.ts: ext:<first word of the publisher>-<n>). */
-const known = ['ext:Northwind-1', 'ext:Northwind-2', 'ext:Harbour-1', 'ext:Harbour-2'];
+/**
+ * Works and an agreement of this spec's own — a publisher of its own, whose offer the seeded
+ * licensee accepts — so that what other specs do to the seeded agreements (or the seeded
+ * publishers' figures) and what this one does never meet.
+ */
+let works: { id: string }[] = [];
+const known = [1, 2, 3, 4].map((n) => `ext:reports-${run}-${n}`);
 
-// A 100,000-line upload on a shared two-core machine takes its time.
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 let page: Page;
@@ -65,6 +68,37 @@ test.beforeAll(async ({ browser }) => {
   page = await (await browser.newContext()).newPage();
   api = await request.newContext({ baseURL: world.baseURL });
   dir = mkdtempSync(join(tmpdir(), 'licensee-reports-'));
+  const press = await apiJson<{ apiKey: { key: string } }>(
+    'POST',
+    '/v1/organizations',
+    world.adminKey,
+    { name: `Reports Press ${run}`, kind: 'publisher', principal: { name: 'Reports desk' } },
+  );
+  const key = press.apiKey.key;
+  const house = (await apiJson<{ data: { id: string }[] }>('GET', '/v1/payees', key)).data[0];
+  works = [];
+  for (const identifier of known) {
+    const value = identifier.slice('ext:'.length);
+    works.push(
+      await apiJson<{ id: string }>('POST', '/v1/works', key, {
+        externalId: value,
+        title: `Report fixture ${value}`,
+        kind: 'book',
+        identifiers: [{ scheme: 'ext', value }],
+        splits: [{ payeeId: house.id, shareBps: 10000 }],
+      }),
+    );
+  }
+  const offer = await apiJson<{ id: string }>('POST', '/v1/licence-offers', key, {
+    title: 'AI training 2027 (reports)',
+    scope: { type: 'all' },
+    usages: ['ai-train'],
+    territories: ['worldwide'],
+    term: { start: '2027-01-01', end: '2027-12-31' },
+    currency: 'EUR',
+    pricing: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '200' }] },
+  });
+  await apiJson('POST', '/v1/agreements', world.licensee.key, { offerId: offer.id });
   await signIn(page, world.licensee.key);
 });
 
@@ -135,11 +169,12 @@ test('a pasted list of 300 identifiers: each answered, counts equal the API’s;
   const rows = page.getByRole('table', { name: 'Licence answers' }).locator('tbody tr');
   await expect(rows).toHaveCount(100);
   await expect(page.getByText('Lines 1–100 of 300')).toBeVisible();
+  await expect(rows.first()).toContainText('EUR 2.00 per 1,000 tokens');
+  await expectAccessible(page);
+  await screenshot(page, 'licensee-licence-check');
   await page.getByLabel('Answers to show').getByText('Not licensed', { exact: true }).click();
   await expect(page.getByText('Lines 1–100 of 200')).toBeVisible();
   await expect(rows.first()).toContainText('No work in the catalogue carries this identifier');
-  await expectAccessible(page);
-  await screenshot(page, 'licensee-licence-check');
 
   // 1,001 lines: refused in the form, nothing sent.
   let sent = 0;
@@ -306,6 +341,17 @@ test('a 100,000-line report uploads with progress, is accepted with exact counts
   await expect(page.getByText('Page 3 · 20 rows')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
   await expect(issues.last()).toContainText(`ext:unknown-${run}-59500`);
+
+  // One kind at a time: the 40 invalid lines, 7, 1007, …, 39007.
+  await page.getByLabel('Issues to show').getByText('Invalid (40)').click();
+  await expect(page).toHaveURL(/issues=invalid/);
+  await expect(page.getByText('Page 1 · 40 rows')).toBeVisible();
+  await expect(issues.first()).toContainText('l7');
+  await expect(issues.last()).toContainText('l39007');
+  await expect(issues.filter({ hasText: 'unmatched' })).toHaveCount(0);
+  await page.getByLabel('Issues to show').getByText('Out of scope (20)').click();
+  await expect(page.getByText('Page 1 · 20 rows')).toBeVisible();
+  await expect(issues.last()).toContainText('l19900');
 
   // The list shows it with the same counts.
   await openPage(page, 'Usage reports');

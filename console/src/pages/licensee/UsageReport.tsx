@@ -1,4 +1,15 @@
-import { Alert, Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { Link, useParams } from 'react-router';
@@ -13,6 +24,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { ShortId } from '../../components/ShortId';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatCount } from '../../components/usage/counts';
+import { useUrlFilters } from '../../components/use-url-filters';
 import { ReportStatus } from '../../components/usage/ReportStatus';
 import { formatPeriod, formatTimestamp } from '../../format/dates';
 import { shortForm } from '../../format/ids';
@@ -32,6 +44,21 @@ const ISSUE_REASONS: Record<string, string> = {
   withdrawn: 'Used on or after the work’s withdrawal',
   'agreement-does-not-cover': 'The agreement the line names does not cover it',
 };
+
+const ISSUE_KINDS: {
+  value: 'all' | 'unmatched' | 'out-of-scope' | 'invalid';
+  label: string;
+  count: (r: Report) => number;
+}[] = [
+  {
+    value: 'all',
+    label: 'All',
+    count: (r) => r.counts.unmatched + r.counts.outOfScope + r.counts.invalid,
+  },
+  { value: 'unmatched', label: 'Unmatched', count: (r) => r.counts.unmatched },
+  { value: 'out-of-scope', label: 'Out of scope', count: (r) => r.counts.outOfScope },
+  { value: 'invalid', label: 'Invalid', count: (r) => r.counts.invalid },
+];
 
 export default function UsageReportPage() {
   const { id = '' } = useParams();
@@ -72,6 +99,8 @@ function ReportDetail({ report: r }: { report: Report }) {
   const period = formatPeriod(r.periodStart, r.periodEnd);
   const canCorrect = r.status === 'accepted' && !r.supersededBy;
   const issues = r.counts.unmatched + r.counts.outOfScope + r.counts.invalid;
+  const [filters, setFilter] = useUrlFilters();
+  const kind = ISSUE_KINDS.find((k) => k.value === filters.get('issues'))?.value ?? 'all';
 
   return (
     <>
@@ -216,22 +245,41 @@ function ReportDetail({ report: r }: { report: Report }) {
             <Title order={3} size="h4">
               Issues
             </Title>
-            <Text size="sm" c="dimmed">
-              Every line that did not match cleanly ({formatCount(issues)}), in line order.
-            </Text>
+            <Group justify="space-between">
+              <Text size="sm" c="dimmed">
+                Every line that did not match cleanly ({formatCount(issues)}), in line order.
+              </Text>
+              <SegmentedControl
+                aria-label="Issues to show"
+                size="sm"
+                value={kind}
+                onChange={(value) => setFilter('issues', value === 'all' ? null : value)}
+                data={ISSUE_KINDS.map((k) => ({
+                  value: k.value,
+                  label: `${k.label} (${formatCount(k.count(r))})`,
+                }))}
+              />
+            </Group>
             <CursorTable<Issue>
               caption="Issues of this report"
-              queryKey={['usage-report-issues', r.id]}
+              queryKey={['usage-report-issues', r.id, kind]}
               fetchPage={async (cursor) =>
                 unwrap(
                   await api.GET('/v1/usage-reports/{id}/issues', {
-                    params: { path: { id: r.id }, query: { cursor, limit: 50 } },
+                    params: {
+                      path: { id: r.id },
+                      query: { cursor, limit: 50, status: kind === 'all' ? undefined : kind },
+                    },
                     headers: { Accept: 'application/json' },
                   }),
                 )
               }
               rowKey={(i) => String(i.lineNo)}
-              empty="No issues: every line matched an agreement."
+              empty={
+                kind === 'all'
+                  ? 'No issues: every line matched an agreement.'
+                  : `No ${ISSUE_KINDS.find((k) => k.value === kind)?.label.toLowerCase()} lines.`
+              }
               columns={[
                 {
                   key: 'line',
@@ -243,6 +291,7 @@ function ReportDetail({ report: r }: { report: Report }) {
                 {
                   key: 'status',
                   header: 'Outcome',
+                  width: 130,
                   render: (i) => <StatusBadge status={i.status} />,
                 },
                 {
