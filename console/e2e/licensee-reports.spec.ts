@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectAccessible, openPage, screenshot, seeded, signIn } from './fixtures';
@@ -402,10 +402,31 @@ test('a small report is superseded by a correction sent from its page', async ()
   await expect(page.getByRole('textbox', { name: 'Units', exact: true })).toHaveValue('1500');
   await expectAccessible(page);
 
+  // The answer to the first send is lost on the way back (the report was stored): the page
+  // says so, the form is kept, and sending again returns the same report, not a second one.
   await page.getByRole('textbox', { name: 'Report ID' }).fill(`${reportId}-correction`);
+  let lost = '';
+  await page.route('**/v1/usage-reports?*', async (route) => {
+    // Playwright does not pass on a File body by itself: the same bytes, from the same file.
+    const answer = await route.fetch({ postData: readFileSync(file) });
+    lost = ((await answer.json()) as { id: string }).id;
+    await route.abort('connectionreset');
+  });
+  await page.getByRole('button', { name: 'Send the correction' }).click();
+  await expect(page.getByText('The service cannot be reached')).toBeVisible();
+  await page.unrouteAll();
+  expect(lost).toMatch(/^[0-9a-f-]{36}$/);
+  await expect(page.getByRole('textbox', { name: 'Units', exact: true })).toHaveValue('1500');
   await page.getByRole('button', { name: 'Send the correction' }).click();
   await expect(page).toHaveURL(/\/licensee\/usage-reports\/[0-9a-f-]{36}$/);
   const correctionId = page.url().split('/').pop()!;
+  expect(correctionId).toBe(lost);
+  const mine = await apiJson<{ data: { reportId: string }[] }>(
+    'GET',
+    '/v1/usage-reports?limit=100',
+    world.licensee.key,
+  );
+  expect(mine.data.filter((r) => r.reportId === `${reportId}-correction`)).toHaveLength(1);
   expect(correctionId).not.toBe(small.id);
   await expect(
     page.getByRole('heading', { name: `Usage report ${reportId}-correction` }),

@@ -274,7 +274,7 @@ function Answers({ checked }: { checked: Checked }) {
             <Table.Tr>
               <Table.Th style={{ textAlign: 'right', width: 60 }}>Line</Table.Th>
               <Table.Th>Identifier</Table.Th>
-              <Table.Th>Licence</Table.Th>
+              <Table.Th style={{ width: 140 }}>Licence</Table.Th>
               <Table.Th>Work</Table.Th>
               <Table.Th>Agreement</Table.Th>
               <Table.Th>Rate</Table.Th>
@@ -299,7 +299,7 @@ function Answers({ checked }: { checked: Checked }) {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <StatusBadge status={answer.licensed ? 'licensed' : 'not-licensed'} />
                   </Table.Td>
                   <Table.Td>
