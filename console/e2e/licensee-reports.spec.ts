@@ -3,6 +3,8 @@ import { expect, request, test, type APIRequestContext, type Page } from '@playw
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiClient } from '../../demo/api-client';
+import { offerCatalogues } from '../../demo/story';
 import { expectAccessible, openPage, screenshot, seeded, signIn } from './fixtures';
 
 /**
@@ -89,16 +91,13 @@ test.beforeAll(async ({ browser }) => {
       }),
     );
   }
-  const offer = await apiJson<{ id: string }>('POST', '/v1/licence-offers', key, {
-    title: 'AI training 2027 (reports)',
-    scope: { type: 'all' },
-    usages: ['ai-train'],
-    territories: ['worldwide'],
-    term: { start: '2027-01-01', end: '2027-12-31' },
-    currency: 'EUR',
-    pricing: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '200' }] },
-  });
-  await apiJson('POST', '/v1/agreements', world.licensee.key, { offerId: offer.id });
+  // The demo's offer (ai-train, worldwide, 2027, 200 EUR minor units per 1,000 tokens).
+  const [offer] = await offerCatalogues(
+    new ApiClient(world.baseURL),
+    [{ name: `Reports Press ${run}`, key, organizationId: '', payees: [], works: [] }],
+    () => undefined,
+  );
+  await apiJson('POST', '/v1/agreements', world.licensee.key, { offerId: offer.id as string });
   await signIn(page, world.licensee.key);
 });
 

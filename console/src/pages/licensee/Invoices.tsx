@@ -3,10 +3,9 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
-import { Money } from '../../components/Money';
+import { invoiceFigureColumns } from '../../components/invoice-figures';
 import { PageHeader } from '../../components/PageHeader';
 import { ShortId } from '../../components/ShortId';
-import { StatusBadge } from '../../components/StatusBadge';
 import { useUrlFilters } from '../../components/use-url-filters';
 import { formatPeriod } from '../../format/dates';
 import { shortForm } from '../../format/ids';
@@ -78,29 +77,7 @@ export default function Invoices() {
               </Anchor>
             ),
           },
-          {
-            key: 'amount',
-            header: 'Amount',
-            align: 'right',
-            render: (i) => <Money minor={i.amount} currency={i.currency} size="sm" signed />,
-          },
-          {
-            key: 'paid',
-            header: 'Paid',
-            align: 'right',
-            render: (i) => <Money minor={i.paid} currency={i.currency} size="sm" />,
-          },
-          {
-            key: 'outstanding',
-            header: 'Outstanding',
-            align: 'right',
-            render: (i) => <Money minor={i.outstanding} currency={i.currency} size="sm" fw={600} />,
-          },
-          {
-            key: 'status',
-            header: 'Status',
-            render: (i) => <StatusBadge status={i.paymentStatus} />,
-          },
+          ...invoiceFigureColumns<Invoice>(),
           { key: 'id', header: 'Invoice', render: (i) => <ShortId id={i.id} label="invoice id" /> },
         ]}
       />
