@@ -49,7 +49,13 @@ export class UsageIssuesService {
       if (!match) throw invalidCursor();
       after = Number(match[1]);
     }
-    const data = await this.page(report.id, periodMonth(report.period_start), after, limit + 1);
+    const data = await this.page(
+      report.id,
+      periodMonth(report.period_start),
+      after,
+      limit + 1,
+      query.status ?? null,
+    );
     const page = data.slice(0, limit);
     return {
       data: page,
@@ -87,6 +93,7 @@ export class UsageIssuesService {
     month: string,
     after: number,
     limit: number,
+    status: string | null = null,
   ): Promise<UsageIssueResponse[]> {
     const rows = await this.dataSource.query<
       {
@@ -101,8 +108,9 @@ export class UsageIssuesService {
     >(
       `SELECT line_no, line_id, status, reason, work_ref, usage, units FROM usage_line_issues
         WHERE period_month = $1 AND report_id = $2 AND status <> 'matched' AND line_no > $3
+          AND ($5::text IS NULL OR status = $5)
         ORDER BY line_no LIMIT $4`,
-      [month, reportId, after, limit],
+      [month, reportId, after, limit, status],
     );
     return rows.map((row) => ({
       lineNo: Number(row.line_no),

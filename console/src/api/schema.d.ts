@@ -10328,6 +10328,8 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page, as given */
                 cursor?: string;
+                /** @description Only the issues of this kind (default every kind) */
+                status?: "unmatched" | "out-of-scope" | "invalid";
             };
             header?: never;
             path: {

@@ -84,7 +84,13 @@ export function CursorTable<T>(props: CursorTableProps<T>) {
       {page.error ? (
         <ProblemAlert error={page.error} />
       ) : (
-        <ScrollArea.Autosize mah="calc(100vh - 260px)" type="auto" offsetScrollbars="x">
+        <ScrollArea.Autosize
+          mah="calc(100vh - 260px)"
+          type="auto"
+          offsetScrollbars="x"
+          // A long list scrolls inside its frame: the keyboard can reach and scroll it too.
+          viewportProps={{ tabIndex: 0, 'aria-label': caption }}
+        >
           <Table stickyHeader captionSide="top" aria-busy={page.isFetching}>
             <TableHead caption={caption} columns={columns} />
             <Table.Tbody>

@@ -27,6 +27,9 @@ const COUNT_SCHEMA = {
   ],
 };
 
+/** The outcomes of the lines that did not match cleanly: a report's issues. */
+export const USAGE_ISSUE_KINDS = ['unmatched', 'out-of-scope', 'invalid'] as const;
+
 /** The header of a streamed report, as query parameters. */
 export class UsageReportHeaderQuery {
   @ApiProperty({ example: 'acme-2027-06', description: "The licensee's own id: never reused" })
@@ -254,7 +257,7 @@ export class UsageReportResponse {
 export class UsageIssueResponse {
   @ApiProperty({ type: 'integer', example: 7 }) lineNo!: number;
   @ApiProperty({ type: String, nullable: true, example: 'l7' }) lineId!: string | null;
-  @ApiProperty({ enum: ['unmatched', 'out-of-scope', 'invalid'] }) status!: string;
+  @ApiProperty({ enum: USAGE_ISSUE_KINDS }) status!: string;
   @ApiProperty({ example: 'unknown-work' }) reason!: string;
   @ApiProperty({ type: String, nullable: true, example: 'isbn:9780306406157' })
   workRef!: string | null;
@@ -267,7 +270,15 @@ export class UsageIssuesResponse {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
-export class ListUsageIssuesQuery extends PageQuery {}
+export class ListUsageIssuesQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: USAGE_ISSUE_KINDS,
+    description: 'Only the issues of this kind (default every kind)',
+  })
+  @IsOptional()
+  @IsIn(USAGE_ISSUE_KINDS)
+  status?: (typeof USAGE_ISSUE_KINDS)[number];
+}
 
 export class ListUsageReportsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['received', 'processing', 'accepted', 'rejected'] })

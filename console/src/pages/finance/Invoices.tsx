@@ -19,12 +19,12 @@ import { api, newIdempotencyKey, unwrap } from '../../api/client';
 import { isProblem, type ApiProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
+import { invoiceFigureColumns } from '../../components/invoice-figures';
 import { FactGrid } from '../../components/FactGrid';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { ShortId } from '../../components/ShortId';
-import { StatusBadge } from '../../components/StatusBadge';
 import { formatPeriod } from '../../format/dates';
 import { typedAmountError } from '../../format/amount-input';
 import { currencyExponent, formatMoney, parseAmount } from '../../format/money';
@@ -140,29 +140,7 @@ export default function Invoices() {
               </Anchor>
             ),
           },
-          {
-            key: 'amount',
-            header: 'Amount',
-            align: 'right',
-            render: (i) => <Money minor={i.amount} currency={i.currency} size="sm" signed />,
-          },
-          {
-            key: 'paid',
-            header: 'Paid',
-            align: 'right',
-            render: (i) => <Money minor={i.paid} currency={i.currency} size="sm" />,
-          },
-          {
-            key: 'outstanding',
-            header: 'Outstanding',
-            align: 'right',
-            render: (i) => <Money minor={i.outstanding} currency={i.currency} size="sm" fw={600} />,
-          },
-          {
-            key: 'status',
-            header: 'Status',
-            render: (i) => <StatusBadge status={i.paymentStatus} />,
-          },
+          ...invoiceFigureColumns<Invoice>(),
           {
             key: 'id',
             header: 'Invoice',
