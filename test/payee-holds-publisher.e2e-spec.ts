@@ -158,6 +158,43 @@ describe("payee holds by the payee's publisher", () => {
     expect(released.body).toMatchObject({ heldByRole: 'finance', releasedByRole: 'finance' });
   });
 
+  it("makes a publisher's open hold finance's when finance holds the payee too", async () => {
+    const payee = await createPayee(t.http, publisher.key);
+    const first = await t.http.post(`/v1/payees/${payee.id}/hold`, publisher.key, {
+      reason: 'Dispute',
+    });
+    expect(first.status).toBe(201);
+    const taken = await t.http.post(`/v1/payees/${payee.id}/hold`, finance, {
+      reason: 'Sanctions screening',
+    });
+    expect(taken.status).toBe(201);
+    expect(taken.body).toMatchObject({
+      id: first.body.id,
+      reason: 'Sanctions screening',
+      heldByRole: 'finance',
+      releasedAt: null,
+    });
+    // The publisher can no longer lift it; finance's second hold is refused as before.
+    const release = await t.http.post(`/v1/payees/${payee.id}/release`, publisher.key);
+    expect(release.status).toBe(409);
+    expect(release.body.type).toBe(`${PROBLEM}payee-hold-placed-by-finance`);
+    const twice = await t.http.post(`/v1/payees/${payee.id}/hold`, finance, { reason: 'Again' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.type).toBe(`${PROBLEM}payee-already-on-hold`);
+    expect(
+      await t.sql(`SELECT held_by_role, reason, released_at FROM payee_holds WHERE payee_id = $1`, [
+        payee.id,
+      ]),
+    ).toEqual([{ held_by_role: 'finance', reason: 'Sanctions screening', released_at: null }]);
+    const audit = await t.sql<{ details: Record<string, unknown> }>(
+      `SELECT details FROM audit_events WHERE action = 'payee.hold' AND resource_id = $1
+        ORDER BY occurred_at, id`,
+      [payee.id],
+    );
+    expect(audit.map((a) => a.details.heldByRole)).toEqual(['publisher', 'finance']);
+    expect(audit[1].details.takenOverFrom).toBe('publisher');
+  });
+
   it("lets finance release a publisher's hold", async () => {
     const payee = await createPayee(t.http, publisher.key);
     expect(
@@ -174,11 +211,11 @@ describe("payee holds by the payee's publisher", () => {
     expect(
       (await t.http.post(`/v1/payees/${payee.id}/hold`, publisher.key, { reason: 'First' })).status,
     ).toBe(201);
-    for (const key of [publisher.key, finance]) {
-      const again = await t.http.post(`/v1/payees/${payee.id}/hold`, key, { reason: 'Again' });
-      expect(again.status).toBe(409);
-      expect(again.body.type).toBe(`${PROBLEM}payee-already-on-hold`);
-    }
+    const again = await t.http.post(`/v1/payees/${payee.id}/hold`, publisher.key, {
+      reason: 'Again',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.type).toBe(`${PROBLEM}payee-already-on-hold`);
     expect((await t.http.post(`/v1/payees/${payee.id}/release`, publisher.key)).status).toBe(200);
     const notHeld = await t.http.post(`/v1/payees/${payee.id}/release`, publisher.key);
     expect(notHeld.status).toBe(409);

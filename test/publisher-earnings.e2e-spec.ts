@@ -403,4 +403,27 @@ describe('a publisher’s earnings', () => {
     const longest = await get('/v1/earnings/breakdown?currency=EUR&from=2017-01&to=2026-12');
     expect(longest.body.buckets).toHaveLength(120);
   });
+
+  // Last: it posts July, which the tests above read as calculated only.
+  it('counts one calculation per period as accrued, and none once the period is posted', async () => {
+    const accrued = async () =>
+      ((await get('/v1/earnings?currency=EUR')).body.currencies[0] as any).accrued as number;
+    expect(await accrued()).toBe(900);
+    // July calculated again: two drafts of one period, the latest counts (not 1,800).
+    const again = await calculatedRun(h.t, finance, '2027-07-01', '2027-07-31');
+    expect(again.body.status).toBe('calculated');
+    expect(await accrued()).toBe(900);
+    // The second is posted: the first draft can never be, and its 900 is in earned now.
+    const posted = await h.t.http.post(
+      `/v1/royalty-runs/${again.body.id as string}/post`,
+      finance,
+      {
+        calculationHash: again.body.calculationHash,
+      },
+    );
+    expect(posted.body.status).toBe('posted');
+    expect(await accrued()).toBe(0);
+    const eur = (await get('/v1/earnings?currency=EUR')).body.currencies[0];
+    expect(eur.earned).toBe(16200 + 900);
+  });
 });

@@ -82,6 +82,11 @@ test("a licensee opens another licensee's report and agreement: Not found", asyn
     'acme-2027-06',
   ]);
   await expectNotFound(page, `/licensee/agreements/${agreements.data[0].id}`, ['Acme AI']);
+  // Nor can it correct another's report: no form to send a second report with.
+  await expectNotFound(page, `/licensee/usage-reports/new?supersedes=${world.licensee.reportId}`, [
+    'acme-2027-06',
+  ]);
+  await expect(page.getByRole('button', { name: 'Upload report' })).toHaveCount(0);
 
   const acme = await personIn(browser, world.licensee.key);
   await expectNotFound(acme, `/licensee/usage-reports/${report.id}`, ['isolation-secret-report']);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PayeeService } from '../catalogue/payee.service';
 import { Principal } from '../common/auth/principal';
 import { Conflict } from '../common/errors/domain-error';
@@ -42,16 +42,46 @@ export class PayeeHoldsService {
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *`,
         [newId(), payee.id, payee.organizationId, dto.reason.trim(), actor.id, holdRole(actor)],
       );
-      if (!row) throw new Conflict('payee-already-on-hold', `Payee ${payee.id} is already on hold`);
+      const held = row ?? (await this.takeOverForFinance(manager, actor, payee.id, dto.reason));
+      if (!held)
+        throw new Conflict('payee-already-on-hold', `Payee ${payee.id} is already on hold`);
       await this.audit.record(manager, actor, {
         action: 'payee.hold',
         resourceType: 'payee',
         resourceId: payee.id,
         resourceOrganizationId: payee.organizationId,
-        details: { holdId: row.id, reason: row.reason, heldByRole: row.held_by_role },
+        details: {
+          holdId: held.id,
+          reason: held.reason,
+          heldByRole: held.held_by_role,
+          ...(row ? {} : { takenOverFrom: 'publisher' }),
+        },
       });
-      return toPayeeHoldResponse(row);
+      return toPayeeHoldResponse(held);
     });
+  }
+
+  /**
+   * Finance holding a payee its publisher already holds: the one open hold becomes finance's
+   * (its reason, its principal), so the publisher can no longer release it. Otherwise a
+   * publisher's hold would shield the payee from finance's: refused as already on hold, then
+   * released by the publisher. Nothing for a publisher, nor over finance's own hold.
+   */
+  private async takeOverForFinance(
+    manager: EntityManager,
+    actor: Principal,
+    payeeId: string,
+    reason: string,
+  ): Promise<PayeeHoldRow | null> {
+    if (holdRole(actor) !== 'finance') return null;
+    const [rows] = await manager.query<[PayeeHoldRow[], number]>(
+      `UPDATE payee_holds
+          SET held_by_role = 'finance', held_by_principal_id = $2, reason = $3
+        WHERE payee_id = $1 AND released_at IS NULL AND held_by_role = 'publisher'
+        RETURNING *`,
+      [payeeId, actor.id, reason.trim()],
+    );
+    return rows[0] ?? null;
   }
 
   async release(actor: Principal, payeeId: string): Promise<PayeeHoldResponse> {

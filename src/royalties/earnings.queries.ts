@@ -10,7 +10,8 @@
 
 /**
  * Per payee of publisher $1 and currency ($2 or null: every one): the net of its statements in
- * posted runs (earned) and in runs calculated and not yet posted (accrued), and the latest posted run's month;
+ * posted runs (earned) and in the latest calculation of each period not yet posted (accrued), and
+ * the latest posted run's month;
  * the signed balances
  * (debit positive) of its awaiting-collection, payable and payout-pending accounts; and what its
  * settled payout items sent, less what was reversed of them. One row per payee and currency with
@@ -20,10 +21,25 @@
  * payout_items_organization_paid (organization_id, currency; partial: paid).
  */
 export const PAYEE_EARNINGS = `
-  WITH stated AS (
+  WITH drafts AS (
+    -- The calculated runs that can still be posted, one per period: a draft whose period a posted
+    -- run overlaps can never be posted (its money is in earned already), and of drafts that
+    -- overlap each other only the latest calculation counts. Runs are one per period: few rows.
+    SELECT r.id FROM royalty_runs r
+     WHERE r.status = 'calculated'
+       AND NOT EXISTS (
+             SELECT 1 FROM royalty_runs p
+              WHERE p.status = 'posted'
+                AND p.period_start <= r.period_end AND p.period_end >= r.period_start)
+       AND NOT EXISTS (
+             SELECT 1 FROM royalty_runs n
+              WHERE n.status = 'calculated' AND n.id <> r.id
+                AND n.period_start <= r.period_end AND n.period_end >= r.period_start
+                AND (n.calculated_at, n.id) > (r.calculated_at, r.id))),
+  stated AS (
     SELECT s.payee_id, s.currency,
            COALESCE(sum(s.net) FILTER (WHERE r.status = 'posted'), 0) AS earned,
-           COALESCE(sum(s.net) FILTER (WHERE r.status = 'calculated'), 0) AS accrued,
+           COALESCE(sum(s.net) FILTER (WHERE r.id IN (SELECT id FROM drafts)), 0) AS accrued,
            to_char(max(r.period_start) FILTER (WHERE r.status = 'posted'), 'YYYY-MM') AS last_posted
       FROM statements s
       JOIN royalty_runs r ON r.id = s.run_id
@@ -85,8 +101,8 @@ export interface PayeeEarningsRow {
  *   part 'month'    one row per month and usage type (key: YYYY-MM, label: the usage or null);
  *   part 'work'     the $5 works earning most (then by id), key: work id, label: its title;
  *   part 'licensee' the $5 licensees paying most (then by id), key: id, label: its name.
- * Posted runs by a range scan of royalty_runs_one_posted (period_start leads); their invoices by
- * invoices_run_id_agreement_id_key (run_id leads); each invoice's charges by its run's partition
+ * Posted runs by a range scan of royalty_runs_one_posted (period_start leads); the publisher's
+ * invoices of them by invoices_publisher_run (publisher_id, run_id); each invoice's charges by its run's partition
  * of royalty_charges and its primary key (run_id, invoice_id, …); names by primary keys.
  */
 export const EARNINGS_BREAKDOWN = `

@@ -13,7 +13,7 @@ export function RslAddress({ publisherId }: { publisherId: string }) {
           <Text size="xs" c="dimmed">
             Your active offers in RSL 1.0, for crawlers and AI firms to read (cached for 5 minutes)
           </Text>
-          <Anchor href={address} target="_blank" rel="noreferrer" size="sm" ff="monospace">
+          <Anchor href={address} target="_blank" rel="noopener noreferrer" size="sm" ff="monospace">
             {address}
           </Anchor>
         </div>

@@ -20,9 +20,16 @@ export function useOfferVersions(id: string, enabled = true) {
   });
 }
 
+/**
+ * An agreement changes under the other party's hand (an amendment proposed, a termination):
+ * opening its page always asks again, showing what is cached meanwhile.
+ */
+const PARTIES_CHANGE_IT = { staleTime: 0 } as const;
+
 /** One agreement the organization is a party to (404 otherwise). */
 export function useAgreement(id: string) {
   return useQuery({
+    ...PARTIES_CHANGE_IT,
     queryKey: ['agreement', id],
     queryFn: async (): Promise<Agreement> =>
       unwrap(await api.GET('/v1/agreements/{id}', { params: { path: { id } } })),
@@ -31,6 +38,7 @@ export function useAgreement(id: string) {
 
 export function useAgreementVersions(id: string, enabled = true) {
   return useQuery({
+    ...PARTIES_CHANGE_IT,
     queryKey: ['agreement', id, 'versions'],
     enabled,
     queryFn: async (): Promise<AgreementVersion[]> =>

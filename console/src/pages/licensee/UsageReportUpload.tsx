@@ -26,6 +26,7 @@ import { describeProgress, formatBytes, percentSent } from '../../components/usa
 import { formatPeriod } from '../../format/dates';
 import { shortForm } from '../../format/ids';
 import { PageLoader } from '../../layout/PageLoader';
+import { NotFound } from '../NotFound';
 
 type Report = components['schemas']['UsageReportResponse'];
 type Format = 'ndjson' | 'csv';
@@ -66,23 +67,23 @@ export default function UsageReportUpload() {
       ),
   });
   if (supersedes !== null && earlier.isPending) return <PageLoader />;
+  // A correction of a report that cannot be read is no correction: no form, so nothing is sent
+  // that would count beside the report it meant to replace.
+  if (earlier.error) {
+    if (isProblem(earlier.error) && earlier.error.status === 404)
+      return <NotFound what="usage report" />;
+    return <ProblemAlert error={earlier.error} />;
+  }
   return (
     <UploadForm
       // A new form (and its fields prefilled) for each report it corrects.
       key={supersedes ?? 'new'}
       supersedes={earlier.data ?? null}
-      supersedesError={earlier.error}
     />
   );
 }
 
-function UploadForm({
-  supersedes,
-  supersedesError,
-}: {
-  supersedes: Report | null;
-  supersedesError: unknown;
-}) {
+function UploadForm({ supersedes }: { supersedes: Report | null }) {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const [header, setHeader] = useState<Header>(() => ({
@@ -186,11 +187,6 @@ function UploadForm({
         title={supersedes ? 'Submit a correction' : 'Upload a usage report'}
         description="An NDJSON or CSV file of usage lines, sent straight from disk (gigabytes are fine) with the header below. A worker matches every line against your agreements; the report's page shows its progress and its issues."
       />
-      {supersedesError ? (
-        <Stack mb="md">
-          <ProblemAlert error={supersedesError} />
-        </Stack>
-      ) : null}
       <form
         aria-label="Usage report"
         noValidate
