@@ -407,7 +407,7 @@ describe('a publisher’s earnings', () => {
   // Last: it posts July, which the tests above read as calculated only.
   it('counts one calculation per period as accrued, and none once the period is posted', async () => {
     const accrued = async () =>
-      ((await get('/v1/earnings?currency=EUR')).body.currencies[0] as any).accrued as number;
+      (await get('/v1/earnings?currency=EUR')).body.currencies[0].accrued as number;
     expect(await accrued()).toBe(900);
     // July calculated again: two drafts of one period, the latest counts (not 1,800).
     const again = await calculatedRun(h.t, finance, '2027-07-01', '2027-07-31');
