@@ -32,7 +32,11 @@ export function RequireSession({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onSessionExpired(() => {
+        // Forget every answer of the ended session, and that it ended: the session query is
+        // set, not refetched — a refetch would answer "no session" and race this navigation to
+        // a sign-in page that no longer says the session ended.
         queries.clear();
+        queries.setQueryData(SESSION_KEY, 'expired');
         void navigate(
           `/sign-in?expired=1&next=${encodeURIComponent(window.location.pathname + window.location.search)}`,
           {
