@@ -58,8 +58,8 @@ async function main(): Promise<void> {
     say(`Alice (finance, drafted the payout run): ${result.alice}`);
     say(`Bob (finance, approved it):              ${result.bob}`);
     say(`admin:                                   ${stack.adminKey}`);
-    for (const p of result.publishers) say(`${`${p.name} (publisher):`.padEnd(41)} ${p.key}`);
-    say(`${`${result.licensee.name} (licensee):`.padEnd(41)} ${result.licensee.key}`);
+    for (const p of result.publishers) say(`${`${p.name} (publisher):`.padEnd(40)} ${p.key}`);
+    say(`${`${result.licensee.name} (licensee):`.padEnd(40)} ${result.licensee.key}`);
     const stop = () => void stack.stop().then(() => process.exit(result?.ok ? 0 : 1));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
