@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { canonicalSplits, sameSplits } from './work-inputs';
-import { isCalendarDate, splitsProblem } from './work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
+import { splitsProblem } from './work-rules';
 
 const payeeIds = fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 8 });
 

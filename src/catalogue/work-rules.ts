@@ -28,8 +28,6 @@ export const TOTAL_BPS = 10_000;
 
 /** BCP 47 language tag, simplified: `en`, `pt-BR`, `zh-Hant-TW`. */
 export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-/** A calendar date, `YYYY-MM-DD`. */
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface SplitShare {
   payeeId: string;
@@ -53,17 +51,4 @@ export function splitsProblem(splits: SplitShare[]): string | null {
   if (total !== TOTAL_BPS)
     return `shares sum to ${total} bps; they must sum to exactly ${TOTAL_BPS}`;
   return null;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** A real calendar date in `YYYY-MM-DD` (arithmetic, no Date: it runs for every import line). */
-export function isCalendarDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1 || year < 1) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
 }

@@ -15,8 +15,7 @@ import {
 } from './dto/ledger.dto';
 import { AccountType, displayBalance, NORMAL_SIDE } from './ledger-accounts';
 import { TRANSACTION_HASH_SQL } from './ledger.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 /** Amounts leave as JSON numbers; past 2^53 minor units they would not be exact. */
 function safe(value: bigint | string): number {
@@ -95,7 +94,7 @@ export class LedgerReportsService {
     query: ListEntriesQuery,
   ): Promise<LedgerEntriesResponse> {
     const everyone = actor.role === 'finance' || actor.role === 'admin';
-    const [account] = UUID.test(accountId)
+    const [account] = isUuid(accountId)
       ? await this.dataSource.query<{ id: string }[]>(
           `SELECT id FROM ledger_accounts WHERE id = $1 AND ($2::boolean OR organization_id = $3)`,
           [accountId, everyone, actor.organizationId],

@@ -6,7 +6,7 @@ import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { todayUtc } from '../catalogue/work-inputs';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { AuditService } from '../organizations/audit.service';
 import { refuseOverlap } from './agreement-overlap';
 import { AgreementRow, readAgreement, toAgreementResponse } from './agreement-row';

@@ -4,6 +4,7 @@ import { ResourceNotFound } from '../common/errors/domain-error';
 import { todayUtc } from '../catalogue/work-inputs';
 import { AgreementResponse } from './dto/agreement.dto';
 import { OfferTerms } from './offer-terms';
+import { isUuid } from '../common/ids';
 
 export interface AgreementRow {
   id: string;
@@ -71,8 +72,7 @@ export async function readAgreement(
   id: string,
   lock = false,
 ): Promise<AgreementRow> {
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const [row] = uuid.test(id)
+  const [row] = isUuid(id)
     ? await manager.query<AgreementRow[]>(
         `SELECT ${AGREEMENT_COLUMNS}
           WHERE a.id = $1 AND (a.licensee_id = $2 OR a.publisher_id = $2)${lock ? ' FOR UPDATE OF a' : ''}`,

@@ -9,7 +9,7 @@ import { newId } from '../common/ids';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
 import { AuditService } from '../organizations/audit.service';
 import { todayUtc } from '../catalogue/work-inputs';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { agreementPeriod } from './agreement-rules';
 import {
   AgreementResponse,

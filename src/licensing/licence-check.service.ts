@@ -8,7 +8,7 @@ import {
   parseIdentifier,
 } from '../catalogue/identifiers/identifier';
 import { todayUtc } from '../catalogue/work-inputs';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { LicenceAnswerResponse, LicenceQuestionDto } from './dto/licence-check.dto';
 import { CandidateAgreement, checkLicence } from './licence-check';
 import { IdentifiedWorks } from './identified-works';

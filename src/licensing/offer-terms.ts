@@ -1,5 +1,5 @@
 import { PERIODS, RATE_UNITS, TERRITORY_ALL } from './offer-vocabulary';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { coveredByAny } from './usage-types';
 
 export type RateUnit = (typeof RATE_UNITS)[number];

@@ -2,20 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { todayUtc } from '../catalogue/work-inputs';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { Principal } from '../common/auth/principal';
 import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { Posting } from '../ledger/journal-entry';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import { releaseOnPayment } from './allocate';
 import { CreateInvoicePaymentDto, InvoicePaymentResponse } from './dto/invoice-payment.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface InvoiceRow {
   id: string;
@@ -162,7 +160,7 @@ export class InvoicePaymentService {
   }
 
   private async lockPostedInvoice(manager: EntityManager, invoiceId: string): Promise<InvoiceRow> {
-    const [invoice] = UUID.test(invoiceId)
+    const [invoice] = isUuid(invoiceId)
       ? await manager.query<(InvoiceRow & { run_status: string })[]>(
           `SELECT i.id, i.licensee_id, i.currency, i.amount, i.payee_total, r.status AS run_status
              FROM invoices i JOIN royalty_runs r ON r.id = i.run_id WHERE i.id = $1`,

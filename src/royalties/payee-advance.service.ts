@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { todayUtc } from '../catalogue/work-inputs';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { PayeeService } from '../catalogue/payee.service';
 import { Principal } from '../common/auth/principal';
 import { RequestValidationFailed } from '../common/errors/validation-error';

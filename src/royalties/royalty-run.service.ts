@@ -4,13 +4,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { logQueueErrors } from '../queue/queue-errors';
 import { DataSource, EntityManager } from 'typeorm';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { Principal } from '../common/auth/principal';
 import { decodeCursor, pageOf } from '../common/pagination/page';
 import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
 import { Posting } from '../ledger/journal-entry';
 import { AccountKey } from '../ledger/ledger-accounts';
@@ -18,8 +18,6 @@ import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import { CreateRoyaltyRunDto, RoyaltyRunResponse } from './dto/royalty-run.dto';
 import { CALCULATE_RUN_JOB, CalculateRunJob, ROYALTY_RUN_QUEUE } from './royalty-run.queue';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface RunRow {
   id: string;
@@ -374,7 +372,7 @@ export class RoyaltyRunService {
   }
 
   private async read(manager: EntityManager, id: string, lock = false): Promise<RunRow> {
-    const [row] = UUID.test(id)
+    const [row] = isUuid(id)
       ? await manager.query<RunRow[]>(
           `SELECT * FROM royalty_runs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
           [id],

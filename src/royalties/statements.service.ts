@@ -18,8 +18,8 @@ import {
   StatementLineResponse,
   StatementResponse,
 } from './dto/royalty-run.dto';
+import { isUuid } from '../common/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FINANCE = new Set(['finance', 'admin']);
 
 /** A numeric as PostgreSQL prints it, without the trailing zeros its scale adds. */
@@ -354,7 +354,7 @@ export class StatementsService {
   }
 
   private async header(actor: Principal, id: string): Promise<StatementRow> {
-    const [row] = UUID.test(id)
+    const [row] = isUuid(id)
       ? await this.dataSource.query<StatementRow[]>(
           `SELECT ${STATEMENT_COLUMNS} ${STATEMENT_FROM}
             WHERE s.id = $1 AND ($2::boolean OR (s.publisher_id = $3 AND r.status = 'posted'))`,

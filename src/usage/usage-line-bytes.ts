@@ -1,5 +1,5 @@
 import { CopyRows } from '../common/bulk/copy-rows';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { isCountryCode } from '../common/validation/iso-codes';
 import { RATE_UNITS } from '../licensing/offer-vocabulary';
 import { RSL_USAGES } from '../licensing/usage-types';

@@ -1,8 +1,9 @@
 import { normalizeIdentifier, parseIdentifier } from '../catalogue/identifiers/identifier';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { isCountryCode } from '../common/validation/iso-codes';
 import { RATE_UNITS } from '../licensing/offer-vocabulary';
 import { isUsageToken } from '../licensing/usage-types';
+import { isUuid } from '../common/ids';
 
 /** A usage line after validation, as it is staged for matching. */
 export interface UsageLine {
@@ -51,10 +52,9 @@ export const USAGE_LINE_FIELDS = [
 ] as const;
 const FIELDS: ReadonlySet<string> = new Set(USAGE_LINE_FIELDS);
 const UNITS: ReadonlySet<string> = new Set<string>(RATE_UNITS);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The nil UUID names nothing (and the matcher uses it for "no agreement named"). */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-const isId = (value: string) => UUID.test(value) && value !== NIL_UUID;
+const isId = (value: string) => isUuid(value) && value !== NIL_UUID;
 /** A UTF-16 surrogate without its pair: PostgreSQL would store U+FFFD, merging distinct texts. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Up to 18 digits: bigint in the database, and no sum of a report's lines can overflow numeric. */

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { isCalendarDate } from '../catalogue/work-rules';
+import { isCalendarDate } from '../common/validation/calendar-date';
 import { Principal } from '../common/auth/principal';
 import { decodeCursor, pageOf } from '../common/pagination/page';
 import { UploadBody, uploadBody } from '../common/uploads/upload-body';
@@ -22,7 +22,7 @@ import { ImportFormat, ImportLine, readCsv, streamedFormat } from '../common/bul
 import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
 import { canonicalJson } from '../common/idempotency/idempotency';
-import { newId } from '../common/ids';
+import { isUuid, newId } from '../common/ids';
 import { validateInput } from '../common/validation/validate-input';
 import { AppConfig } from '../config/app-config';
 import { AuditService } from '../organizations/audit.service';
@@ -41,8 +41,6 @@ import {
 import { toUsageReportResponse, UsageReportRow } from './usage-report-response';
 import { usageCsvHeaderProblem, usageCsvRecordToInput } from './usage-line';
 import { STAGING_COLUMNS, STAGING_COPY_COLUMNS, stagingTable } from './usage-staging';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Header {
   reportId: string;
@@ -384,7 +382,7 @@ export class UsageReportService {
     actor: Principal,
     id: string,
   ): Promise<UsageReportRow | undefined> {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [row] = await manager.query<UsageReportRow[]>(
       `SELECT * FROM usage_reports WHERE id = $1 AND licensee_id = $2`,
       [id, actor.organizationId],

@@ -10,11 +10,11 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { BadRequest, DomainError, ResourceNotFound } from '../../common/errors/domain-error';
 import { RequestValidationFailed } from '../../common/errors/validation-error';
-import { newId } from '../../common/ids';
+import { isUuid, newId } from '../../common/ids';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../../organizations/audit.service';
 import { todayUtc } from '../work-inputs';
-import { isCalendarDate } from '../work-rules';
+import { isCalendarDate } from '../../common/validation/calendar-date';
 import { uploadBody } from '../../common/uploads/upload-body';
 import { UploadQuota } from '../../common/uploads/upload-quota';
 import { UploadSlots } from '../../common/uploads/upload-slots';
@@ -246,8 +246,7 @@ export class CatalogueImportService {
   }
 
   private async find(actor: Principal, id: string): Promise<ImportRow> {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    const [row] = uuid.test(id)
+    const [row] = isUuid(id)
       ? await this.dataSource.query<ImportRow[]>(
           `SELECT * FROM catalogue_imports WHERE id = $1 AND organization_id = $2`,
           [id, actor.organizationId],

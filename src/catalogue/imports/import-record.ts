@@ -1,8 +1,8 @@
 import { formatIdentifier, normalizeIdentifier, parseIdentifier } from '../identifiers/identifier';
+import { isCalendarDate } from '../../common/validation/calendar-date';
 import {
   EXTERNAL_ID_MAX,
   IDENTIFIERS_MAX,
-  isCalendarDate,
   LANGUAGE_TAG,
   METADATA_MAX_BYTES,
   SPLITS_MAX,
@@ -12,6 +12,7 @@ import {
   WORK_KINDS,
   WorkKind,
 } from '../work-rules';
+import { isUuid } from '../../common/ids';
 
 /** One import line, valid and normalized, ready for the database. */
 export interface ImportedWork {
@@ -41,7 +42,6 @@ const FIELDS = new Set([
   'splits',
 ]);
 const KINDS: ReadonlySet<string> = new Set(WORK_KINDS);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class LineRejected extends Error {}
 
@@ -152,7 +152,7 @@ function splitsOf(value: unknown): SplitShare[] | null {
   if (!Array.isArray(value)) reject('splits must be a list');
   if (value.length > SPLITS_MAX) reject(`at most ${SPLITS_MAX} splits`);
   const splits = value.map((item): SplitShare => {
-    if (!isObject(item) || typeof item.payeeId !== 'string' || !UUID.test(item.payeeId)) {
+    if (!isObject(item) || typeof item.payeeId !== 'string' || !isUuid(item.payeeId)) {
       reject('each split needs a payeeId (UUID) and a shareBps');
     }
     return { payeeId: item.payeeId.toLowerCase(), shareBps: item.shareBps as number };

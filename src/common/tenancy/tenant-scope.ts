@@ -1,6 +1,7 @@
 import { EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { ResourceNotFound } from '../errors/domain-error';
 import { isPlatformRole, Principal } from '../auth/principal';
+import { isUuid } from '../ids';
 
 /**
  * What a principal may see: the platform (operator roles) or one organization. Data access goes
@@ -16,8 +17,6 @@ export function scopeOf(principal: Pick<Principal, 'role' | 'organizationId'>): 
     ? { kind: 'platform' }
     : { kind: 'organization', organizationId: principal.organizationId };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ScopedRepository<E extends ObjectLiteral & { id: string }> {
   /**
@@ -45,7 +44,7 @@ export class ScopedRepository<E extends ObjectLiteral & { id: string }> {
   }
 
   async find(scope: TenantScope, id: string, manager?: EntityManager): Promise<E | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.query(scope, 'scoped', manager).andWhere('scoped.id = :id', { id }).getOne();
   }
 
