@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
-import { PayoutWorker } from '../src/payouts/payout.worker';
+import { PayoutProcessor } from '../src/payouts/payout.processor';
 import { createOrganization } from './factories/organization.factory';
 import {
   balancesOf,
@@ -52,7 +52,7 @@ describe('a payout worker killed mid-run', () => {
 
   /** As a SIGKILL would: jobs abandoned where they are, no database write after this moment. */
   async function kill(context: INestApplicationContext): Promise<void> {
-    const worker = Reflect.get(context.get(PayoutWorker), 'worker') as Worker;
+    const worker = Reflect.get(context.get(PayoutProcessor), 'worker') as Worker;
     await worker.close(true);
     await context.get(DataSource).destroy();
   }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PayoutQueue } from './payout-queue';
+import { PayoutDispatcher } from './payout-dispatcher';
 import { PayoutSender } from './payout-sender';
 
 const SWEEP_EVERY_MS = 60_000;
@@ -18,7 +18,7 @@ export class PayoutRecovery implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly queue: PayoutQueue,
+    private readonly queue: PayoutDispatcher,
     private readonly sender: PayoutSender,
   ) {}
 

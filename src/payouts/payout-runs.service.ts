@@ -28,7 +28,7 @@ import {
 } from './dto/payout-run.dto';
 import { PayoutCandidate, selectPayees } from './payout-eligibility';
 import { PayoutMoney, releaseEntry, reservationEntry } from './payout-ledger';
-import { PayoutQueue } from './payout-queue';
+import { PayoutDispatcher } from './payout-dispatcher';
 import {
   PAYOUT_ITEM_SQL,
   PAYOUT_RUN_NAMES_SQL,
@@ -61,7 +61,7 @@ export class PayoutRunsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ledger: LedgerService,
     private readonly payees: PayeeService,
-    private readonly queue: PayoutQueue,
+    private readonly queue: PayoutDispatcher,
     private readonly audit: AuditService,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PayoutRecovery } from './payout-recovery';
 import { PayoutSettlerLoop } from './payout-settler.loop';
-import { PayoutWorker } from './payout.worker';
+import { PayoutProcessor } from './payout.processor';
 import { PayoutsModule } from './payouts.module';
 import { ReconciliationProcessor, ReconciliationSchedule } from './reconciliation.processor';
 
@@ -9,7 +9,7 @@ import { ReconciliationProcessor, ReconciliationSchedule } from './reconciliatio
 @Module({
   imports: [PayoutsModule],
   providers: [
-    PayoutWorker,
+    PayoutProcessor,
     PayoutSettlerLoop,
     PayoutRecovery,
     ReconciliationProcessor,

@@ -5,7 +5,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PayeeHoldsController } from './payee-holds.controller';
 import { PayeeHoldsService } from './payee-holds.service';
-import { PayoutQueue } from './payout-queue';
+import { PayoutDispatcher } from './payout-dispatcher';
 import { PayoutReversals } from './payout-reversals';
 import { PayoutRunsController } from './payout-runs.controller';
 import { PayoutRunsService } from './payout-runs.service';
@@ -40,7 +40,7 @@ import { ReconciliationsController } from './reconciliations.controller';
     StripeClient,
     StripeAccountsService,
     PayeeHoldsService,
-    PayoutQueue,
+    PayoutDispatcher,
     PayoutRunsService,
     PayoutSender,
     PayoutSettler,
@@ -48,6 +48,6 @@ import { ReconciliationsController } from './reconciliations.controller';
     StripeWebhooksService,
     ReconciliationService,
   ],
-  exports: [PayoutSender, PayoutSettler, PayoutQueue, StripeClient, ReconciliationService],
+  exports: [PayoutSender, PayoutSettler, PayoutDispatcher, StripeClient, ReconciliationService],
 })
 export class PayoutsModule {}

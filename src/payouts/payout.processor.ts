@@ -16,8 +16,8 @@ const THROTTLE_PAUSE_MS = 1000;
  * other failures retry with exponential backoff. The job is thin: the sender does the work.
  */
 @Injectable()
-export class PayoutWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(PayoutWorker.name);
+export class PayoutProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PayoutProcessor.name);
   private worker?: Worker<SendPayoutJob>;
 
   constructor(

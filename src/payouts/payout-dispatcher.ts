@@ -13,7 +13,7 @@ const BATCH = 1000;
  * again by the recovery sweep or a resume; a job still on the queue is not added twice.
  */
 @Injectable()
-export class PayoutQueue {
+export class PayoutDispatcher {
   constructor(
     @InjectQueue(PAYOUT_QUEUE) private readonly queue: Queue<SendPayoutJob>,
     private readonly config: AppConfig,
