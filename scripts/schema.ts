@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { describeSchema } from '../src/database/describe-schema';
+import { describeSchema, queryOf } from '../src/database/describe-schema';
 import { migrate } from '../src/database/prepare-database';
 
 const SCHEMA_FILE = join(__dirname, '..', 'docs', 'schema.sql');
@@ -23,9 +23,7 @@ async function main(): Promise<void> {
     const client = new Client({ connectionString: url.toString() });
     await client.connect();
     try {
-      const text = await describeSchema(
-        async (sql, values) => (await client.query(sql, values)).rows,
-      );
+      const text = await describeSchema(queryOf(client));
       writeFileSync(SCHEMA_FILE, text);
       process.stdout.write(`wrote ${SCHEMA_FILE} (${text.split('\n').length} lines)\n`);
     } finally {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeSchema } from '../src/database/describe-schema';
+import { describeSchema, queryOf } from '../src/database/describe-schema';
 import { Table } from '../src/database/table';
 import { databaseUrl, withClient } from './support/test-database';
 
@@ -28,9 +28,7 @@ function tableDeclarations(): Table[] {
 
 describe('the schema as written down', () => {
   it('docs/schema.sql describes the migrated schema (npm run schema writes it again)', async () => {
-    const described = await withClient(templateUrl(), (client) =>
-      describeSchema(async (text, values) => (await client.query(text, values)).rows),
-    );
+    const described = await withClient(templateUrl(), (client) => describeSchema(queryOf(client)));
     const committed = readFileSync(join(__dirname, '..', 'docs', 'schema.sql'), 'utf8');
     expect(described).toBe(committed);
     expect(committed).toContain('CREATE TABLE usage_aggregates (');

@@ -6,7 +6,15 @@
  * `test/schema.e2e-spec.ts` fails when a migration changed the schema and the file was not
  * written again.
  */
+import { ClientBase } from 'pg';
+
 export type Query = <T>(text: string, values?: unknown[]) => Promise<T[]>;
+
+/** A pg client as the Query describeSchema reads through. */
+export function queryOf(client: ClientBase): Query {
+  return async <T>(text: string, values?: unknown[]) =>
+    (await client.query(text, values)).rows as T[];
+}
 
 interface Relation {
   oid: number;
