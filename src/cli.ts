@@ -6,7 +6,10 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { CliModule } from './cli/cli.module';
 import { validateEnvironment } from './config/environment';
+import { catalogueEntities } from './catalogue/catalogue.entities';
 import { dataSourceOptions } from './database/data-source-options';
+import { LicenceOffer } from './licensing/licence-offer.entity';
+import { organizationEntities } from './organizations/organization.entities';
 import { migrate } from './database/prepare-database';
 import { resolveDatabase } from './database/resolve-database';
 import { BootstrapService } from './organizations/bootstrap.service';
@@ -93,7 +96,11 @@ async function main(): Promise<number> {
 }
 
 async function generateMigration(url: string, name: string): Promise<number> {
-  const dataSource = await new DataSource(dataSourceOptions(url, 2)).initialize();
+  // Every module's entities: the draft is the difference between them all and the schema.
+  const entities = [...organizationEntities, ...catalogueEntities, LicenceOffer];
+  const dataSource = await new DataSource(
+    dataSourceOptions(url, 2, undefined, entities),
+  ).initialize();
   try {
     const sql = await dataSource.driver.createSchemaBuilder().log();
     const { up, down, skipped } = withoutDatabaseOnlyDrops(sql.upQueries, sql.downQueries);

@@ -1,13 +1,7 @@
 import { join } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
-import { catalogueEntities } from '../catalogue/catalogue.entities';
-import { LicenceOffer } from '../licensing/licence-offer.entity';
-import { organizationEntities } from '../organizations/organization.entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 import './pg-types';
-
-/** Every entity the service maps; each module exports its own list. */
-export const entities = [...organizationEntities, ...catalogueEntities, LicenceOffer];
 
 /** Compiled or not, migrations sit in <root>/migrations beside src/. */
 export const migrationsGlob = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
@@ -32,10 +26,17 @@ const NO_LIMITS: ConnectionLimits = {
   idleInTransactionTimeoutMs: 0,
 };
 
+/**
+ * The connection, pool and migrations. No entities: each module registers its own
+ * (`TypeOrmModule.forFeature`, collected by `autoLoadEntities` in database.module.ts), so the
+ * database layer imports no feature module; a DataSource built outside Nest that maps entities
+ * (the CLI's migration:generate) passes them.
+ */
 export function dataSourceOptions(
   url: string,
   poolSize = 10,
   limits: ConnectionLimits = NO_LIMITS,
+  entities: DataSourceOptions['entities'] = [],
 ): DataSourceOptions {
   return {
     type: 'postgres',

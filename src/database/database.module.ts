@@ -30,12 +30,15 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) =>
-            dataSourceOptions(
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(
               config.databaseUrl,
               config.get('DATABASE_POOL_SIZE'),
               connectionLimits(config, options.runsJobs),
             ),
+            // Each module's entities, as it registers them with TypeOrmModule.forFeature.
+            autoLoadEntities: true,
+          }),
         }),
       ],
       providers: [ChangeFeed],
