@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse } from '@nestjs/swagger';
 import { ApiProblems } from '../errors/api-problems';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../openapi-headers';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from './headers';
 import { ApiCreated, ApiOk, ApiPage } from './answers';
 
 class Thing {}

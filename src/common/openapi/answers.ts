@@ -2,7 +2,7 @@ import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse } from '@nestjs/swagger';
 import { ApiProblems } from '../errors/api-problems';
 import { PageOf } from '../pagination/page';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../openapi-headers';
+import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from './headers';
 
 /**
  * How a route answers, for the OpenAPI document: the problem+json statuses it may answer instead
