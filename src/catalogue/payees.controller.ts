@@ -1,17 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { IfMatch } from '../common/concurrency/if-match';
-import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { Page, PageOf } from '../common/pagination/page';
+import { ApiCreated, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page } from '../common/pagination/page';
 import {
   CreatePayeeDto,
   ListPayeesQuery,
@@ -20,7 +14,6 @@ import {
   UpdatePayeeDto,
 } from './dto/payee.dto';
 import { PayeeService } from './payee.service';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
 
 @ApiTags('catalogue')
 @Roles('publisher')
@@ -30,9 +23,7 @@ export class PayeesController {
 
   @Post()
   @ApiOperation({ summary: 'Register a payee (an author, an agent) to pay for works' })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: PayeeResponse })
-  @ApiProblems(400, 401, 403, 409, 429)
+  @ApiCreated(PayeeResponse, { idempotencyKey: true, problems: [400, 401, 403, 409, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreatePayeeDto,
@@ -49,8 +40,7 @@ export class PayeesController {
     description:
       'Finance filters by `publisherId`, `held` and `q` (part of the name); a publisher sees only its own payees, whatever `publisherId` it names.',
   })
-  @ApiOkResponse({ type: PageOf(PayeeListItemResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(PayeeListItemResponse, { problems: [400, 401, 403, 429] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListPayeesQuery,
@@ -62,8 +52,7 @@ export class PayeesController {
   @ApiOperation({
     summary: 'A payee with its hold (and who placed it) and whether it can receive payouts',
   })
-  @ApiOkResponse({ type: PayeeListItemResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(PayeeListItemResponse, { problems: [401, 403, 404, 429] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -73,9 +62,7 @@ export class PayeesController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a payee' })
-  @ApiHeader(IF_MATCH_HEADER_DOC)
-  @ApiOkResponse({ type: PayeeResponse })
-  @ApiProblems(400, 401, 403, 404, 412, 429)
+  @ApiOk(PayeeResponse, { ifMatch: true, problems: [400, 401, 403, 404, 412, 429] })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

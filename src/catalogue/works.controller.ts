@@ -1,17 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { IfMatch } from '../common/concurrency/if-match';
-import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { Page, PageOf, PageQuery } from '../common/pagination/page';
+import { ApiCreated, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page, PageQuery } from '../common/pagination/page';
 import {
   CreateWorkDto,
   ListWorksQuery,
@@ -20,7 +14,6 @@ import {
   WorkResponse,
   WorkVersionsResponse,
 } from './dto/work.dto';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
 import { WorkService } from './work.service';
 
 @ApiTags('catalogue')
@@ -31,9 +24,7 @@ export class WorksController {
 
   @Post()
   @ApiOperation({ summary: 'Register a work with its identifiers and splits' })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: WorkResponse })
-  @ApiProblems(400, 401, 403, 409, 413, 429)
+  @ApiCreated(WorkResponse, { idempotencyKey: true, problems: [400, 401, 403, 409, 413, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateWorkDto,
@@ -44,8 +35,7 @@ export class WorksController {
 
   @Get()
   @ApiOperation({ summary: "The publisher's works, oldest first, filtered" })
-  @ApiOkResponse({ type: PageOf(WorkResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(WorkResponse, { problems: [400, 401, 403, 429] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListWorksQuery,
@@ -54,8 +44,7 @@ export class WorksController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: WorkResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(WorkResponse, { problems: [401, 403, 404, 429] })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<WorkResponse> {
     return this.works.get(principal, id);
   }
@@ -66,9 +55,7 @@ export class WorksController {
     description:
       'Changing splits adds a split version effective from splitsEffectiveFrom (default today).',
   })
-  @ApiHeader(IF_MATCH_HEADER_DOC)
-  @ApiOkResponse({ type: WorkResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 412, 429)
+  @ApiOk(WorkResponse, { ifMatch: true, problems: [400, 401, 403, 404, 409, 412, 429] })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -81,9 +68,7 @@ export class WorksController {
   @Post(':id/withdraw')
   @HttpCode(200)
   @ApiOperation({ summary: 'Withdraw a work: no new licensed use; its history stays. Idempotent.' })
-  @ApiHeader(IF_MATCH_HEADER_DOC)
-  @ApiOkResponse({ type: WorkResponse })
-  @ApiProblems(401, 403, 404, 412, 429)
+  @ApiOk(WorkResponse, { ifMatch: true, problems: [401, 403, 404, 412, 429] })
   withdraw(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -94,8 +79,7 @@ export class WorksController {
 
   @Get(':id/versions')
   @ApiOperation({ summary: 'Every version of the work, oldest first' })
-  @ApiOkResponse({ type: WorkVersionsResponse })
-  @ApiProblems(400, 401, 403, 404, 429)
+  @ApiOk(WorkVersionsResponse, { problems: [400, 401, 403, 404, 429] })
   versions(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -108,8 +92,7 @@ export class WorksController {
   @ApiOperation({
     summary: 'Every split version of the work with its effective date, oldest first',
   })
-  @ApiOkResponse({ type: SplitVersionsResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(SplitVersionsResponse, { problems: [401, 403, 404, 429] })
   splitVersions(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

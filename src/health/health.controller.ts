@@ -4,7 +4,7 @@ import { HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus'
 import { Public } from '../common/auth/decorators';
 import { RateLimit } from '../common/rate-limit/rate-limit-policy';
 import { DomainError } from '../common/errors/domain-error';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiOk } from '../common/openapi/answers';
 import { RedisHealthIndicator } from './redis.health';
 
 class LiveResponse {
@@ -41,8 +41,7 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ summary: 'PostgreSQL and Redis answer; 503 names the one that does not' })
-  @ApiOkResponse({ type: HealthResponse })
-  @ApiProblems(503)
+  @ApiOk(HealthResponse, { problems: [503] })
   async ready(): Promise<HealthResponse> {
     const results: HealthIndicatorResult[] = await Promise.all([
       this.database.pingCheck('database', { timeout: 1000 }).catch((error: unknown) => ({

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiOk } from '../common/openapi/answers';
 import {
   LedgerOverviewQuery,
   LedgerOverviewResponse,
@@ -26,8 +26,8 @@ export class LedgerOverviewController {
     description:
       'All time, one entry per currency (never summed across currencies), integer minor units. Balances (licenseesOwe, licenseeCredit, payeesPayable, payeesAwaitingCollection, payoutsPending, commission, stripeClearing) are the ledger’s kept balances (`ledger_balances`) by account type; collected and paidOut are the postings to `platform-stripe-clearing` by invoice payments, payout settlements and transfer reversals; invoiced and payeesEarned are the invoices of posted royalty runs (what those runs posted). Each field says where it comes from. payeesEarned = payeesOwed + paidOut; invoiced = payeesEarned + commission.',
   })
-  @ApiOkResponse({
-    type: LedgerOverviewResponse,
+  @ApiOk(LedgerOverviewResponse, {
+    problems: [400, 401, 403, 429],
     example: {
       currencies: [
         {
@@ -48,7 +48,6 @@ export class LedgerOverviewController {
       ],
     },
   })
-  @ApiProblems(400, 401, 403, 429)
   get(@Query() query: LedgerOverviewQuery): Promise<LedgerOverviewResponse> {
     return this.overview.overview(query);
   }
@@ -60,8 +59,8 @@ export class LedgerOverviewController {
     description:
       'From the invoices of posted royalty runs (`invoices`, what each run posted to the ledger), by the month the run’s period starts in. groupBy=period: every month from `from` to `to` (at most 120), zeros where none; groupBy=publisher: the `top` publishers by invoiced (default 10, at most 50), then `others` together. 400 invalid-range if `from` is after `to` or the span is over 120 months.',
   })
-  @ApiOkResponse({
-    type: RoyaltiesOverviewResponse,
+  @ApiOk(RoyaltiesOverviewResponse, {
+    problems: [400, 401, 403, 429],
     example: {
       currency: 'EUR',
       groupBy: 'publisher',
@@ -79,7 +78,6 @@ export class LedgerOverviewController {
       others: { publishers: 1, invoiced: 5000, commission: 500, payeesEarned: 4500 },
     },
   })
-  @ApiProblems(400, 401, 403, 429)
   royalties(@Query() query: RoyaltiesOverviewQuery): Promise<RoyaltiesOverviewResponse> {
     return this.overview.royalties(query);
   }
@@ -91,8 +89,8 @@ export class LedgerOverviewController {
     description:
       'From `payout_items` paid by a Stripe transfer, by the transfer’s creation time (UTC): the amount sent and what was reversed of it since. Every bucket from `from` to `to` (at most 120), zeros where none. The overview’s paidOut counts a transfer once its settlement is posted to the ledger, moments after. 400 invalid-range if `from` is after `to` or the span is over 120 buckets.',
   })
-  @ApiOkResponse({
-    type: PayoutsOverviewResponse,
+  @ApiOk(PayoutsOverviewResponse, {
+    problems: [400, 401, 403, 429],
     example: {
       currency: 'EUR',
       interval: 'month',
@@ -105,7 +103,6 @@ export class LedgerOverviewController {
       ],
     },
   })
-  @ApiProblems(400, 401, 403, 429)
   payouts(@Query() query: PayoutsOverviewQuery): Promise<PayoutsOverviewResponse> {
     return this.overview.payouts(query);
   }

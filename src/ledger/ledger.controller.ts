@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiOk } from '../common/openapi/answers';
 import {
   BalancesQuery,
   BalancesResponse,
@@ -25,8 +25,7 @@ export class LedgerController {
     description:
       "Paged (`limit`, default 50, up to 200; `cursor` = the last page's `nextCursor`), by currency, account type, owner and id.",
   })
-  @ApiOkResponse({ type: BalancesResponse })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiOk(BalancesResponse, { problems: [400, 401, 403, 429] })
   async balances(
     @CurrentPrincipal() principal: Principal,
     @Query() query: BalancesQuery,
@@ -37,8 +36,7 @@ export class LedgerController {
   @Get('ledger/accounts/:id/entries')
   @Roles('publisher', 'licensee', 'finance')
   @ApiOperation({ summary: "An account's entries, newest first" })
-  @ApiOkResponse({ type: LedgerEntriesResponse })
-  @ApiProblems(400, 401, 403, 404, 429)
+  @ApiOk(LedgerEntriesResponse, { problems: [400, 401, 403, 404, 429] })
   entries(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -50,8 +48,7 @@ export class LedgerController {
   @Get('ledger/trial-balance')
   @Roles('finance')
   @ApiOperation({ summary: 'Every account and the per-currency sum, which must be zero' })
-  @ApiOkResponse({ type: TrialBalanceResponse })
-  @ApiProblems(401, 403, 429)
+  @ApiOk(TrialBalanceResponse, { problems: [401, 403, 429] })
   trialBalance(): Promise<TrialBalanceResponse> {
     return this.ledger.trialBalance();
   }
@@ -61,8 +58,7 @@ export class LedgerController {
   @ApiOperation({
     summary: 'Recompute the hash chain and every balance; report the first break',
   })
-  @ApiOkResponse({ type: LedgerVerificationResponse })
-  @ApiProblems(401, 403, 429)
+  @ApiOk(LedgerVerificationResponse, { problems: [401, 403, 429] })
   verify(): Promise<LedgerVerificationResponse> {
     return this.ledger.verify();
   }

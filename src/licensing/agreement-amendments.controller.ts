@@ -1,17 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
+import { ApiCreated, ApiOk } from '../common/openapi/answers';
 import { PositiveInt4Pipe } from '../common/validation/int4-param.pipe';
 import { AgreementAmendmentService } from './agreement-amendment.service';
 import {
@@ -33,9 +25,10 @@ export class AgreementAmendmentsController {
       'A licensee adopts the new version at once; a publisher proposes it and the licensee ' +
       'accepts. Never retroactive; the earlier versions stay readable.',
   })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: AgreementVersionResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiCreated(AgreementVersionResponse, {
+    idempotencyKey: true,
+    problems: [400, 401, 403, 404, 409, 429],
+  })
   amend(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -50,8 +43,7 @@ export class AgreementAmendmentsController {
   @Roles('licensee')
   @ApiOperation({ summary: "Accept the publisher's proposed amendment" })
   @ApiParam({ name: 'version', type: 'integer', example: 2 })
-  @ApiOkResponse({ type: AgreementVersionResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiOk(AgreementVersionResponse, { problems: [400, 401, 403, 404, 409, 429] })
   accept(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -62,8 +54,7 @@ export class AgreementAmendmentsController {
 
   @Get('versions')
   @ApiOperation({ summary: 'Every version of the agreement, oldest first (both parties)' })
-  @ApiOkResponse({ type: AgreementVersionsResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(AgreementVersionsResponse, { problems: [401, 403, 404, 429] })
   async versions(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

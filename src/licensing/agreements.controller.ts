@@ -1,17 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { Page, PageOf } from '../common/pagination/page';
-import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
+import { ApiCreated, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page } from '../common/pagination/page';
 import { AgreementService } from './agreement.service';
 import {
   AgreementResponse,
@@ -30,9 +23,7 @@ export class AgreementsController {
   @ApiOperation({
     summary: "Accept an offer: an agreement on a snapshot of the offer's current terms",
   })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: AgreementResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiCreated(AgreementResponse, { idempotencyKey: true, problems: [400, 401, 403, 404, 409, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateAgreementDto,
@@ -45,8 +36,7 @@ export class AgreementsController {
   @HttpCode(200)
   @Roles('licensee')
   @ApiOperation({ summary: 'Accept a proposed agreement' })
-  @ApiOkResponse({ type: AgreementResponse })
-  @ApiProblems(401, 403, 404, 409, 429)
+  @ApiOk(AgreementResponse, { problems: [401, 403, 404, 409, 429] })
   accept(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -56,8 +46,7 @@ export class AgreementsController {
 
   @Get()
   @ApiOperation({ summary: 'Agreements you are a party to, newest first' })
-  @ApiOkResponse({ type: PageOf(AgreementResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(AgreementResponse, { problems: [400, 401, 403, 429] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListAgreementsQuery,
@@ -66,8 +55,7 @@ export class AgreementsController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: AgreementResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(AgreementResponse, { problems: [401, 403, 404, 429] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -78,8 +66,7 @@ export class AgreementsController {
   @Post(':id/terminate')
   @HttpCode(200)
   @ApiOperation({ summary: 'End an agreement from a date on (either party)' })
-  @ApiOkResponse({ type: AgreementResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiOk(AgreementResponse, { problems: [400, 401, 403, 404, 409, 429] })
   terminate(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiOk } from '../common/openapi/answers';
 import {
   LicenceAnswerResponse,
   LicenceAnswersResponse,
@@ -22,8 +22,7 @@ export class LicenceCheckController {
     summary: 'Do I hold a licence for this use of this work?',
     description: 'The agreement and rate when licensed; otherwise why not.',
   })
-  @ApiOkResponse({ type: LicenceAnswerResponse })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiOk(LicenceAnswerResponse, { problems: [400, 401, 403, 429] })
   async one(
     @CurrentPrincipal() principal: Principal,
     @Query() question: LicenceQuestionDto,
@@ -35,8 +34,7 @@ export class LicenceCheckController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Up to 1000 licence questions at once' })
-  @ApiOkResponse({ type: LicenceAnswersResponse })
-  @ApiProblems(400, 401, 403, 413, 429)
+  @ApiOk(LicenceAnswersResponse, { problems: [400, 401, 403, 413, 429] })
   async many(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: LicenceQuestionsDto,

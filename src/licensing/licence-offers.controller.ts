@@ -1,22 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import { DomainError } from '../common/errors/domain-error';
 import type { Principal } from '../common/auth/principal';
 import { IfMatch } from '../common/concurrency/if-match';
-import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { Page, PageOf } from '../common/pagination/page';
-import { IDEMPOTENCY_KEY_HEADER_DOC, IF_MATCH_HEADER_DOC } from '../common/openapi-headers';
+import { ApiCreated, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page } from '../common/pagination/page';
 import {
   LicenceOfferResponse,
   LicenceOfferTermsDto,
@@ -51,9 +42,7 @@ export class LicenceOffersController {
   @ApiOperation({
     summary: 'Publish a licence offer: which works, which uses, where, when, at what price',
   })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: LicenceOfferResponse })
-  @ApiProblems(400, 401, 403, 409, 429)
+  @ApiCreated(LicenceOfferResponse, { idempotencyKey: true, problems: [400, 401, 403, 409, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: LicenceOfferTermsDto,
@@ -72,8 +61,7 @@ export class LicenceOffersController {
   })
   @ApiConsumes(...RSL_BODY_TYPES)
   @ApiBody({ schema: { type: 'string' }, examples: { rsl: { value: RSL_IMPORT_EXAMPLE } } })
-  @ApiOkResponse({ type: RslImportResponse })
-  @ApiProblems(400, 401, 403, 413, 415, 422, 429)
+  @ApiOk(RslImportResponse, { problems: [400, 401, 403, 413, 415, 422, 429] })
   importRsl(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -91,8 +79,7 @@ export class LicenceOffersController {
   @Get()
   @Roles('publisher', 'licensee')
   @ApiOperation({ summary: "A publisher's own offers; for a licensee, every active offer" })
-  @ApiOkResponse({ type: PageOf(LicenceOfferResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(LicenceOfferResponse, { problems: [400, 401, 403, 429] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListLicenceOffersQuery,
@@ -102,8 +89,7 @@ export class LicenceOffersController {
 
   @Get(':id')
   @Roles('publisher', 'licensee')
-  @ApiOkResponse({ type: LicenceOfferResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(LicenceOfferResponse, { problems: [401, 403, 404, 429] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -116,9 +102,7 @@ export class LicenceOffersController {
   @ApiOperation({
     summary: 'Revise the terms: a new version; agreements keep the version they accepted',
   })
-  @ApiHeader(IF_MATCH_HEADER_DOC)
-  @ApiOkResponse({ type: LicenceOfferResponse })
-  @ApiProblems(400, 401, 403, 404, 412, 429)
+  @ApiOk(LicenceOfferResponse, { ifMatch: true, problems: [400, 401, 403, 404, 412, 429] })
   revise(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -132,8 +116,7 @@ export class LicenceOffersController {
   @HttpCode(200)
   @Roles('publisher')
   @ApiOperation({ summary: 'Retire an offer: no new agreements on it. Idempotent.' })
-  @ApiOkResponse({ type: LicenceOfferResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(LicenceOfferResponse, { problems: [401, 403, 404, 429] })
   retire(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -144,8 +127,7 @@ export class LicenceOffersController {
   @Get(':id/versions')
   @Roles('publisher', 'licensee')
   @ApiOperation({ summary: 'Every version of the terms, oldest first' })
-  @ApiOkResponse({ type: LicenceOfferVersionsResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(LicenceOfferVersionsResponse, { problems: [401, 403, 404, 429] })
   versions(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

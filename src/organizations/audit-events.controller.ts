@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/errors/api-problems';
-import { Page, PageOf } from '../common/pagination/page';
+import { ApiPage } from '../common/openapi/answers';
+import { Page } from '../common/pagination/page';
 import { AuditService } from './audit.service';
 import { AuditEventResponse } from './dto/audit-event.response';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
@@ -15,8 +15,7 @@ export class AuditEventsController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'The audit trail, newest first, filtered' })
-  @ApiOkResponse({ type: PageOf(AuditEventResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(AuditEventResponse, { problems: [400, 401, 403, 429] })
   list(@Query() query: ListAuditEventsQuery): Promise<Page<AuditEventResponse>> {
     return this.audit.list(query);
   }

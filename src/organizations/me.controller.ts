@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyRole, CurrentPrincipal } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiOk } from '../common/openapi/answers';
 import { MeResponse } from './dto/me.response';
 import { OrganizationService } from './organization.service';
 
@@ -14,8 +14,7 @@ export class MeController {
   @Get()
   @AnyRole()
   @ApiOperation({ summary: 'Who this API key belongs to' })
-  @ApiOkResponse({ type: MeResponse })
-  @ApiProblems(401, 429)
+  @ApiOk(MeResponse, { problems: [401, 429] })
   me(@CurrentPrincipal() principal: Principal): Promise<MeResponse> {
     return this.organizations.me(principal);
   }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnyRole, CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
-import { Page, PageOf, PageQuery } from '../common/pagination/page';
+import { ApiCreated, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page, PageQuery } from '../common/pagination/page';
 import { ApiKeyResponse, IssuedApiKeyResponse } from './dto/api-key.response';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
@@ -19,8 +19,7 @@ export class OrganizationsController {
   @Post()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a publisher or licensee organization and its first API key' })
-  @ApiCreatedResponse({ type: CreatedOrganizationResponse })
-  @ApiProblems(400, 401, 403, 413, 429)
+  @ApiCreated(CreatedOrganizationResponse, { problems: [400, 401, 403, 413, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateOrganizationDto,
@@ -31,8 +30,7 @@ export class OrganizationsController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'List organizations, oldest first' })
-  @ApiOkResponse({ type: PageOf(OrganizationResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(OrganizationResponse, { problems: [400, 401, 403, 429] })
   list(@Query() page: PageQuery): Promise<Page<OrganizationResponse>> {
     return this.organizations.list(page);
   }
@@ -40,8 +38,7 @@ export class OrganizationsController {
   @Get(':id')
   @AnyRole()
   @ApiOperation({ summary: 'One organization: any for operator roles, otherwise only your own' })
-  @ApiOkResponse({ type: OrganizationResponse })
-  @ApiProblems(401, 404, 429)
+  @ApiOk(OrganizationResponse, { problems: [401, 404, 429] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -57,8 +54,7 @@ export class OrganizationsController {
     description:
       'A principal is a person (or one system) and its keys are its own. Admins issue keys in any organization, to a new or an existing principal of any role the organization can hold; only admins create finance and admin principals. Every other role issues keys in its own organization only, for its own role: without `principalName` (or with its own name) a key for itself; publishers and licensees may also invite a colleague as a new principal of their role (a name that exists already: 409 `principal-exists`); finance may not name another principal (403). No one but an admin obtains a key of another existing principal, so a payout run’s two finance principals are two people an admin created. A principal holds at most `API_KEYS_PER_PRINCIPAL` active keys (default 10; 409 `api-key-limit-reached`). The key is shown once.',
   })
-  @ApiCreatedResponse({ type: IssuedApiKeyResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiCreated(IssuedApiKeyResponse, { problems: [400, 401, 403, 404, 409, 429] })
   issueApiKey(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -70,8 +66,7 @@ export class OrganizationsController {
   @Get(':id/api-keys')
   @AnyRole()
   @ApiOperation({ summary: "List an organization's API keys (never their secrets)" })
-  @ApiOkResponse({ type: PageOf(ApiKeyResponse) })
-  @ApiProblems(400, 401, 404, 429)
+  @ApiPage(ApiKeyResponse, { problems: [400, 401, 404, 429] })
   listApiKeys(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
@@ -24,6 +23,7 @@ import {
 } from '../common/auth/session-cookie';
 import { ApiProblems } from '../common/errors/api-problems';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../common/errors/problem';
+import { ApiOk } from '../common/openapi/answers';
 import { RateLimit } from '../common/rate-limit/rate-limit-policy';
 import { AppConfig } from '../config/app-config';
 import { CreateSessionDto } from './dto/create-session.dto';
@@ -93,9 +93,8 @@ export class SessionsController {
     description:
       'The session the rl_session cookie names, with its csrfToken (a reloaded page learns it here). A request made with a bearer key has no session: 404 no-session.',
   })
-  @ApiOkResponse({ type: SessionResponse })
+  @ApiOk(SessionResponse, { problems: [401, 429] })
   @ApiResponse(noSessionResponse())
-  @ApiProblems(401, 429)
   current(@CurrentSession() session: RequestSession | null): Promise<SessionResponse> {
     return this.sessions.current(session);
   }

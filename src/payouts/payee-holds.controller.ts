@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiCreated, ApiOk } from '../common/openapi/answers';
 import { CreatePayeeHoldDto, PayeeHoldResponse } from './dto/payee-hold.dto';
 import { PayeeHoldsService } from './payee-holds.service';
 
@@ -19,8 +19,7 @@ export class PayeeHoldsController {
     description:
       "Finance holds any payee; a publisher its own (another publisher's payee is 404). The hold records who placed it (`heldByRole`).",
   })
-  @ApiCreatedResponse({ type: PayeeHoldResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiCreated(PayeeHoldResponse, { problems: [400, 401, 403, 404, 409, 429] })
   hold(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -37,8 +36,7 @@ export class PayeeHoldsController {
     description:
       'Finance releases any hold; a publisher releases holds on its own payees that a publisher placed — a hold finance placed answers 409 `payee-hold-placed-by-finance`.',
   })
-  @ApiOkResponse({ type: PayeeHoldResponse })
-  @ApiProblems(401, 403, 404, 409, 429)
+  @ApiOk(PayeeHoldResponse, { problems: [401, 403, 404, 409, 429] })
   release(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,18 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
-import { Page, PageOf, PageQuery } from '../common/pagination/page';
+import { ApiCreated, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page, PageQuery } from '../common/pagination/page';
 import {
   CreatePayoutRunDto,
   ListPayoutItemsQuery,
@@ -34,9 +27,7 @@ export class PayoutRunsController {
   @ApiOperation({
     summary: 'Draft a payout run: who would be paid, and who is left out and why',
   })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: PayoutRunResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiCreated(PayoutRunResponse, { idempotencyKey: true, problems: [400, 401, 403, 404, 409, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreatePayoutRunDto,
@@ -47,16 +38,14 @@ export class PayoutRunsController {
 
   @Get()
   @ApiOperation({ summary: 'Payout runs with their totals, oldest first; by status and currency' })
-  @ApiOkResponse({ type: PageOf(PayoutRunSummaryResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(PayoutRunSummaryResponse, { problems: [400, 401, 403, 429] })
   list(@Query() query: ListPayoutRunsQuery): Promise<Page<PayoutRunSummaryResponse>> {
     return this.runs.list(query);
   }
 
   @Get(':id/items')
   @ApiOperation({ summary: "A payout run's items a page at a time, by state" })
-  @ApiOkResponse({ type: PageOf(PayoutItemResponse) })
-  @ApiProblems(400, 401, 403, 404, 429)
+  @ApiPage(PayoutItemResponse, { problems: [400, 401, 403, 404, 429] })
   items(
     @Param('id') id: string,
     @Query() query: ListPayoutItemsQuery,
@@ -66,8 +55,7 @@ export class PayoutRunsController {
 
   @Get(':id/exclusions')
   @ApiOperation({ summary: 'The payees a payout run left out, and why, a page at a time' })
-  @ApiOkResponse({ type: PageOf(PayoutExclusionResponse) })
-  @ApiProblems(400, 401, 403, 404, 429)
+  @ApiPage(PayoutExclusionResponse, { problems: [400, 401, 403, 404, 429] })
   exclusions(
     @Param('id') id: string,
     @Query() query: PageQuery,
@@ -81,8 +69,7 @@ export class PayoutRunsController {
     description:
       "Each item's state, amount, transfer and error. A run may have 100,000s of items: `items` and `excluded` hold the first 200 (by id, by payee id); `itemsNextCursor` and `excludedNextCursor` continue at GET …/{id}/items and …/{id}/exclusions.",
   })
-  @ApiOkResponse({ type: PayoutRunResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(PayoutRunResponse, { problems: [401, 403, 404, 429] })
   get(@Param('id') id: string): Promise<PayoutRunResponse> {
     return this.runs.get(id);
   }
@@ -95,8 +82,7 @@ export class PayoutRunsController {
     description:
       'Reserves every amount in the ledger (payable → payout pending) and sends one Stripe transfer per item, each at most once.',
   })
-  @ApiOkResponse({ type: PayoutRunResponse })
-  @ApiProblems(401, 403, 404, 409, 429)
+  @ApiOk(PayoutRunResponse, { problems: [401, 403, 404, 409, 429] })
   approve(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -109,8 +95,7 @@ export class PayoutRunsController {
   @ApiOperation({
     summary: 'Cancel a draft, or the items of an approved run not yet sent to Stripe',
   })
-  @ApiOkResponse({ type: PayoutRunResponse })
-  @ApiProblems(401, 403, 404, 409, 429)
+  @ApiOk(PayoutRunResponse, { problems: [401, 403, 404, 409, 429] })
   cancel(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -122,8 +107,7 @@ export class PayoutRunsController {
   @FailClosed()
   @HttpCode(200)
   @ApiOperation({ summary: 'Queue again every item of the run still pending' })
-  @ApiOkResponse({ type: PayoutRunResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(PayoutRunResponse, { problems: [401, 403, 404, 429] })
   resume(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
-import { Page, PageOf } from '../common/pagination/page';
+import { ApiAccepted, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page } from '../common/pagination/page';
 import {
   CreateReconciliationDto,
   ListReconciliationsQuery,
@@ -23,8 +23,7 @@ export class ReconciliationsController {
   @ApiOperation({
     summary: "Compare paid items with Stripe's transfers and balance transactions for a range",
   })
-  @ApiAcceptedResponse({ type: ReconciliationResponse })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiAccepted(ReconciliationResponse, { problems: [400, 401, 403, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateReconciliationDto,
@@ -36,16 +35,14 @@ export class ReconciliationsController {
   @ApiOperation({
     summary: 'Reconciliations, newest first, with their summaries; by status and currency',
   })
-  @ApiOkResponse({ type: PageOf(ReconciliationSummaryItemResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(ReconciliationSummaryItemResponse, { problems: [400, 401, 403, 429] })
   list(@Query() query: ListReconciliationsQuery): Promise<Page<ReconciliationSummaryItemResponse>> {
     return this.reconciliations.list(query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A reconciliation and every difference it found' })
-  @ApiOkResponse({ type: ReconciliationResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(ReconciliationResponse, { problems: [401, 403, 404, 429] })
   get(@Param('id') id: string): Promise<ReconciliationResponse> {
     return this.reconciliations.get(id);
   }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiCreated, ApiOk } from '../common/openapi/answers';
 import { CreateStripeAccountLinkDto, StripeAccountResponse } from './dto/stripe-account.dto';
 import { StripeAccountsService } from './stripe-accounts.service';
 
@@ -17,8 +17,7 @@ export class StripeAccountsController {
     summary:
       'Onboard a payee to Stripe: its Express account (made once) and a fresh onboarding link',
   })
-  @ApiCreatedResponse({ type: StripeAccountResponse })
-  @ApiProblems(400, 401, 403, 404, 429, 503)
+  @ApiCreated(StripeAccountResponse, { problems: [400, 401, 403, 404, 429, 503] })
   onboard(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -30,8 +29,7 @@ export class StripeAccountsController {
   @Get()
   @Roles('publisher', 'finance')
   @ApiOperation({ summary: "A payee's Stripe account and whether it can receive payouts" })
-  @ApiOkResponse({ type: StripeAccountResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(StripeAccountResponse, { problems: [401, 403, 404, 429] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

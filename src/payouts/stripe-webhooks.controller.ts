@@ -1,8 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/decorators';
+import { ApiOk } from '../common/openapi/answers';
 import { RateLimit } from '../common/rate-limit/rate-limit-policy';
-import { ApiProblems } from '../common/errors/api-problems';
 import { StripeWebhookResponse } from './dto/stripe-webhook.dto';
 import { StripeWebhooksService } from './stripe-webhooks.service';
 
@@ -52,8 +52,7 @@ export class StripeWebhooksController {
       },
     },
   })
-  @ApiOkResponse({ type: StripeWebhookResponse })
-  @ApiProblems(400, 503)
+  @ApiOk(StripeWebhookResponse, { problems: [400, 503] })
   receive(
     @Body() body: unknown,
     @Headers('stripe-signature') signature: string | undefined,

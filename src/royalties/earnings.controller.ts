@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiOk } from '../common/openapi/answers';
 import {
   EarningsBreakdownQuery,
   EarningsBreakdownResponse,
@@ -25,8 +25,8 @@ export class EarningsController {
     description:
       'All time, one entry per currency (never summed across currencies), integer minor units, for you and for each of your payees. earned: the net of your payees’ statements in posted runs; accrued: in runs calculated and not yet posted (finance may still recalculate them); awaitingCollection, payable, inPayment: the payees’ `payee-awaiting-collection`, `payee-payable` and `payout-pending` balances; paidOut: settled Stripe transfers less reversals. earned = awaitingCollection + payable + inPayment + paidOut.',
   })
-  @ApiOkResponse({
-    type: EarningsResponse,
+  @ApiOk(EarningsResponse, {
+    problems: [400, 401, 403, 429],
     example: {
       currencies: [
         {
@@ -54,7 +54,6 @@ export class EarningsController {
       ],
     },
   })
-  @ApiProblems(400, 401, 403, 429)
   get(
     @CurrentPrincipal() principal: Principal,
     @Query() query: EarningsQuery,
@@ -69,8 +68,8 @@ export class EarningsController {
     description:
       'From the runs posted for periods starting in the window (default the 12 months to the current one, at most 120), net of commission: the sums of your payees’ statement lines. Every month from `from` to `to`, zeros included, split by usage type (null: fees tied to no usage type); the `top` works and licensees (default 10, at most 50) by what they earned you. 400 invalid-range if `from` is after `to` or the span is over 120 months.',
   })
-  @ApiOkResponse({
-    type: EarningsBreakdownResponse,
+  @ApiOk(EarningsBreakdownResponse, {
+    problems: [400, 401, 403, 429],
     example: {
       currency: 'EUR',
       from: '2027-05',
@@ -107,7 +106,6 @@ export class EarningsController {
       ],
     },
   })
-  @ApiProblems(400, 401, 403, 429)
   breakdown(
     @CurrentPrincipal() principal: Principal,
     @Query() query: EarningsBreakdownQuery,

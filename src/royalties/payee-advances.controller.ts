@@ -1,11 +1,10 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
+import { ApiCreated } from '../common/openapi/answers';
 import { CreatePayeeAdvanceDto, PayeeAdvanceResponse } from './dto/payee-advance.dto';
 import { PayeeAdvanceService } from './payee-advance.service';
 
@@ -22,9 +21,10 @@ export class PayeeAdvancesController {
     description:
       "The payee's earnings repay it first, to your default payee, before they become the payee's.",
   })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: PayeeAdvanceResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiCreated(PayeeAdvanceResponse, {
+    idempotencyKey: true,
+    problems: [400, 401, 403, 404, 409, 429],
+  })
   create(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

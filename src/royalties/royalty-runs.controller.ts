@@ -1,10 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiAcceptedResponse,
   ApiBody,
-  ApiCreatedResponse,
   ApiExtraModels,
-  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -18,8 +15,8 @@ import { FailClosed } from '../common/rate-limit/rate-limit-policy';
 import type { Principal } from '../common/auth/principal';
 import { ApiProblems } from '../common/errors/api-problems';
 import { Idempotency, type IdempotentRequest } from '../common/idempotency/idempotency';
-import { IDEMPOTENCY_KEY_HEADER_DOC } from '../common/openapi-headers';
-import { Page, PageOf, PageQuery } from '../common/pagination/page';
+import { ApiAccepted, ApiCreated, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page, PageQuery } from '../common/pagination/page';
 import {
   CreateRoyaltyRunDto,
   InvoiceResponse,
@@ -52,9 +49,7 @@ export class RoyaltyRunsController {
   @HttpCode(202)
   @Roles('finance')
   @ApiOperation({ summary: 'Calculate the royalties of a period (a preview until posted)' })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiAcceptedResponse({ type: RoyaltyRunResponse })
-  @ApiProblems(400, 401, 403, 409, 429)
+  @ApiAccepted(RoyaltyRunResponse, { idempotencyKey: true, problems: [400, 401, 403, 409, 429] })
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateRoyaltyRunDto,
@@ -66,16 +61,14 @@ export class RoyaltyRunsController {
   @Get('royalty-runs')
   @Roles('finance')
   @ApiOperation({ summary: 'Every royalty run, newest first' })
-  @ApiOkResponse({ type: PageOf(RoyaltyRunResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(RoyaltyRunResponse, { problems: [400, 401, 403, 429] })
   list(@Query() query: PageQuery) {
     return this.runs.list(query.limit, query.cursor);
   }
 
   @Get('royalty-runs/:id')
   @Roles('finance')
-  @ApiOkResponse({ type: RoyaltyRunResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(RoyaltyRunResponse, { problems: [401, 403, 404, 429] })
   get(@Param('id') id: string): Promise<RoyaltyRunResponse> {
     return this.runs.get(id);
   }
@@ -84,8 +77,7 @@ export class RoyaltyRunsController {
   @HttpCode(202)
   @Roles('finance')
   @ApiOperation({ summary: 'Calculate a run again (until it is posted)' })
-  @ApiAcceptedResponse({ type: RoyaltyRunResponse })
-  @ApiProblems(401, 403, 404, 409, 429)
+  @ApiAccepted(RoyaltyRunResponse, { problems: [401, 403, 404, 409, 429] })
   recalculate(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -99,8 +91,7 @@ export class RoyaltyRunsController {
   @Roles('finance')
   @ApiOperation({ summary: 'Post a calculated run to the ledger, once; it is final after' })
   @ApiBody({ type: PostRoyaltyRunDto, required: false })
-  @ApiOkResponse({ type: RoyaltyRunResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiOk(RoyaltyRunResponse, { problems: [400, 401, 403, 404, 409, 429] })
   post(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -112,8 +103,7 @@ export class RoyaltyRunsController {
   @Get('statements')
   @Roles('publisher', 'finance')
   @ApiOperation({ summary: "Statements: a publisher's payees' (posted runs); finance all" })
-  @ApiOkResponse({ type: PageOf(StatementResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(StatementResponse, { problems: [400, 401, 403, 429] })
   statements(@CurrentPrincipal() principal: Principal, @Query() query: ListStatementsQuery) {
     return this.statementsService.statements(principal, query);
   }
@@ -167,8 +157,7 @@ export class RoyaltyRunsController {
     description:
       'The first page is also in GET /v1/statements/{id} (up to 200 lines, with `linesNextCursor`).',
   })
-  @ApiOkResponse({ type: PageOf(StatementLineResponse) })
-  @ApiProblems(400, 401, 403, 404, 429)
+  @ApiPage(StatementLineResponse, { problems: [400, 401, 403, 404, 429] })
   statementLines(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -185,9 +174,10 @@ export class RoyaltyRunsController {
     description:
       "Moves the matching share of each payee's earnings on the invoice from awaiting collection to payable.",
   })
-  @ApiHeader(IDEMPOTENCY_KEY_HEADER_DOC)
-  @ApiCreatedResponse({ type: InvoicePaymentResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 429)
+  @ApiCreated(InvoicePaymentResponse, {
+    idempotencyKey: true,
+    problems: [400, 401, 403, 404, 409, 429],
+  })
   pay(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -200,8 +190,7 @@ export class RoyaltyRunsController {
   @Get('invoices')
   @Roles('licensee', 'finance')
   @ApiOperation({ summary: "Invoices by agreement: a licensee's own (posted runs); finance all" })
-  @ApiOkResponse({ type: PageOf(InvoiceResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(InvoiceResponse, { problems: [400, 401, 403, 429] })
   invoices(@CurrentPrincipal() principal: Principal, @Query() query: ListInvoicesQuery) {
     return this.statementsService.invoices(principal, query);
   }

@@ -11,11 +11,9 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import {
-  ApiAcceptedResponse,
   ApiBody,
   ApiConsumes,
   ApiExtraModels,
-  ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiQuery,
@@ -27,8 +25,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
-import { Page, PageOf } from '../common/pagination/page';
+import { ApiAccepted, ApiOk, ApiPage } from '../common/openapi/answers';
+import { Page } from '../common/pagination/page';
 import {
   CreateUsageReportDto,
   ListUsageIssuesQuery,
@@ -122,8 +120,7 @@ export class UsageReportsController {
       csv: { summary: 'CSV (header in the query)', value: CSV_EXAMPLE },
     },
   })
-  @ApiAcceptedResponse({ type: UsageReportResponse })
-  @ApiProblems(400, 401, 403, 404, 409, 413, 415, 429)
+  @ApiAccepted(UsageReportResponse, { problems: [400, 401, 403, 404, 409, 413, 415, 429] })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -140,8 +137,7 @@ export class UsageReportsController {
 
   @Get()
   @ApiOperation({ summary: 'Your usage reports, newest first' })
-  @ApiOkResponse({ type: PageOf(UsageReportResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(UsageReportResponse, { problems: [400, 401, 403, 429] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListUsageReportsQuery,
@@ -151,8 +147,7 @@ export class UsageReportsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Status, counts and totals of a report' })
-  @ApiOkResponse({ type: UsageReportResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(UsageReportResponse, { problems: [401, 403, 404, 429] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -165,8 +160,7 @@ export class UsageReportsController {
     summary: 'Every line not matched cleanly, with its reason (JSON pages, or all as CSV)',
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: UsageIssuesResponse })
-  @ApiProblems(400, 401, 403, 404, 429)
+  @ApiOk(UsageIssuesResponse, { problems: [400, 401, 403, 404, 429] })
   async issues(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

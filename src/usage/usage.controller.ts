@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
-import { ApiProblems } from '../common/errors/api-problems';
+import { ApiOk } from '../common/openapi/answers';
 import { PublisherUsageQuery, PublisherUsageResponse } from './dto/usage-report.dto';
 import { UsageIssuesService } from './usage-issues.service';
 
@@ -18,8 +18,7 @@ export class UsageController {
       'Usage of your works by work, usage type and licensee: licensed, and out-of-scope (unlicensed)',
     description: 'From the reports that count now: accepted and not superseded.',
   })
-  @ApiOkResponse({ type: PublisherUsageResponse })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiOk(PublisherUsageResponse, { problems: [400, 401, 403, 429] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: PublisherUsageQuery,

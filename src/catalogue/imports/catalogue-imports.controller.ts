@@ -1,17 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../../common/auth/decorators';
 import type { Principal } from '../../common/auth/principal';
-import { ApiProblems } from '../../common/errors/api-problems';
-import { Page, PageOf } from '../../common/pagination/page';
+import { ApiAccepted, ApiOk, ApiPage } from '../../common/openapi/answers';
+import { Page } from '../../common/pagination/page';
 import {
   CatalogueImportLimitsResponse,
   CatalogueImportResponse,
@@ -55,8 +48,7 @@ export class CatalogueImportsController {
       csv: { summary: 'CSV', value: CSV_EXAMPLE },
     },
   })
-  @ApiAcceptedResponse({ type: CatalogueImportResponse })
-  @ApiProblems(400, 401, 403, 413, 415, 429)
+  @ApiAccepted(CatalogueImportResponse, { problems: [400, 401, 403, 413, 415, 429] })
   start(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,
@@ -67,8 +59,7 @@ export class CatalogueImportsController {
 
   @Get()
   @ApiOperation({ summary: "The publisher's imports, newest first, optionally of one status" })
-  @ApiOkResponse({ type: PageOf(CatalogueImportResponse) })
-  @ApiProblems(400, 401, 403, 429)
+  @ApiPage(CatalogueImportResponse, { problems: [400, 401, 403, 429] })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListCatalogueImportsQuery,
@@ -78,16 +69,14 @@ export class CatalogueImportsController {
 
   @Get('limits')
   @ApiOperation({ summary: 'How large a catalogue file may be, and the daily upload quota' })
-  @ApiOkResponse({ type: CatalogueImportLimitsResponse })
-  @ApiProblems(401, 403, 429)
+  @ApiOk(CatalogueImportLimitsResponse, { problems: [401, 403, 429] })
   limits(): CatalogueImportLimitsResponse {
     return this.imports.limits();
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Status and progress of an import' })
-  @ApiOkResponse({ type: CatalogueImportResponse })
-  @ApiProblems(401, 403, 404, 429)
+  @ApiOk(CatalogueImportResponse, { problems: [401, 403, 404, 429] })
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -97,8 +86,7 @@ export class CatalogueImportsController {
 
   @Get(':id/errors')
   @ApiOperation({ summary: 'Each rejected line, with its line number and reason' })
-  @ApiOkResponse({ type: ImportErrorsResponse })
-  @ApiProblems(400, 401, 403, 404, 429)
+  @ApiOk(ImportErrorsResponse, { problems: [400, 401, 403, 404, 429] })
   errors(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
