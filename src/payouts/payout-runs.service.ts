@@ -26,7 +26,8 @@ import {
   PayoutRunResponse,
   PayoutRunSummaryResponse,
 } from './dto/payout-run.dto';
-import { PayoutCandidate, selectPayees } from './payout-eligibility';
+import { loadCandidates } from './payout-candidates';
+import { selectPayees } from './payout-eligibility';
 import { moneyOf, releaseEntry, reservationEntry } from './payout-ledger';
 import { PayoutDispatcher } from './payout-dispatcher';
 import {
@@ -46,7 +47,6 @@ import {
   CANCEL_RUN,
   CANCEL_UNSENT_ITEMS,
   EXCLUSIONS_PAGE,
-  HELD_PAYEES_OF,
   INSERT_DRAFT_ITEMS,
   INSERT_EXCLUSIONS,
   INSERT_RUN,
@@ -58,12 +58,7 @@ import {
   RUN_WITH_TOTALS,
   RUNS_PAGE,
   SET_RELEASE,
-  STRIPE_ACCOUNTS_OF,
 } from './payout-runs.queries';
-
-/** An account receives payouts when Stripe says both its transfers and its payouts are on. */
-const payable = (account: { payouts_enabled: boolean; transfers_capability: string }) =>
-  account.payouts_enabled && account.transfers_capability === 'active';
 
 /**
  * Payout runs: a draft lists who would be paid and who is left out; a second finance principal
@@ -95,7 +90,7 @@ export class PayoutRunsService {
     }
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
       const id = newId();
-      const candidates = await this.candidates(manager, dto.currency, filter, known);
+      const candidates = await loadCandidates(manager, this.ledger, dto.currency, filter, known);
       const selection = selectPayees(candidates, minimum);
       await manager.query(INSERT_RUN, [id, dto.currency, minimum.toString(), filter, actor.id]);
       const itemIds = selection.items.map(() => newId());
@@ -299,55 +294,6 @@ export class PayoutRunsService {
     const pending = await this.dataSource.query<{ id: string }[]>(PENDING_ITEM_IDS, [run.id]);
     await this.queue.requeue(pending.map((p) => p.id));
     return this.get(id);
-  }
-
-  private async candidates(
-    manager: EntityManager,
-    currency: string,
-    filter: string[] | null,
-    known: { id: string; organizationId: string }[],
-  ): Promise<PayoutCandidate[]> {
-    const balances = await this.ledger.balancesOf(
-      manager,
-      'payee-payable',
-      currency,
-      filter ?? undefined,
-    );
-    const byPayee = new Map<string, PayoutCandidate>();
-    for (const b of balances) {
-      byPayee.set(b.ownerId, {
-        payeeId: b.ownerId,
-        organizationId: b.organizationId!,
-        payable: b.balance,
-        stripeAccount: null,
-        onHold: false,
-      });
-    }
-    for (const p of known) {
-      if (!byPayee.has(p.id))
-        byPayee.set(p.id, {
-          payeeId: p.id,
-          organizationId: p.organizationId,
-          payable: 0n,
-          stripeAccount: null,
-          onHold: false,
-        });
-    }
-    const ids = [...byPayee.keys()];
-    const accounts = await manager.query<
-      {
-        payee_id: string;
-        stripe_account_id: string;
-        payouts_enabled: boolean;
-        transfers_capability: string;
-      }[]
-    >(STRIPE_ACCOUNTS_OF, [ids]);
-    for (const a of accounts) {
-      byPayee.get(a.payee_id)!.stripeAccount = { id: a.stripe_account_id, canReceive: payable(a) };
-    }
-    const holds = await manager.query<{ payee_id: string }[]>(HELD_PAYEES_OF, [ids]);
-    for (const h of holds) byPayee.get(h.payee_id)!.onHold = true;
-    return [...byPayee.values()];
   }
 
   private async lockRun(manager: EntityManager, id: string, lock = true): Promise<PayoutRunRow> {
