@@ -1,3 +1,7 @@
+import { ORGANIZATIONS } from '../organizations/organizations.tables';
+import { PAYOUT_ITEMS } from '../payouts/payouts.tables';
+import { INVOICES, ROYALTY_RUNS } from '../royalties/royalties.tables';
+
 /**
  * The finance overview's SQL (GET /v1/ledger/overview…): aggregates only, each bounded by what it
  * reads — never a scan of ledger_postings as a whole, the ledger's largest table.
@@ -66,8 +70,8 @@ export interface ClearingFlowRow {
  */
 export const POSTED_INVOICE_TOTALS = `
   SELECT i.currency, sum(i.amount) AS invoiced, sum(i.commission) AS commission
-    FROM royalty_runs r
-    JOIN invoices i ON i.run_id = r.id
+    FROM ${ROYALTY_RUNS.name} r
+    JOIN ${INVOICES.name} i ON i.run_id = r.id
    WHERE r.status = 'posted' AND ($1::text IS NULL OR i.currency = $1)
    GROUP BY i.currency`;
 
@@ -89,10 +93,10 @@ export const ROYALTIES_BY_MONTH = `
          COALESCE(sum(i.commission), 0) AS commission
     FROM generate_series($2::date, $2::date + ($3::int - 1) * interval '1 month', interval '1 month')
          AS m(month)
-    LEFT JOIN royalty_runs r
+    LEFT JOIN ${ROYALTY_RUNS.name} r
            ON r.status = 'posted' AND r.period_start >= m.month
           AND r.period_start < m.month + interval '1 month'
-    LEFT JOIN invoices i ON i.run_id = r.id AND i.currency = $1
+    LEFT JOIN ${INVOICES.name} i ON i.run_id = r.id AND i.currency = $1
    GROUP BY m.month
    ORDER BY m.month`;
 
@@ -111,8 +115,8 @@ export interface RoyaltyMonthRow {
 export const ROYALTIES_BY_PUBLISHER = `
   WITH per AS (
     SELECT i.publisher_id, sum(i.amount) AS invoiced, sum(i.commission) AS commission
-      FROM royalty_runs r
-      JOIN invoices i ON i.run_id = r.id
+      FROM ${ROYALTY_RUNS.name} r
+      JOIN ${INVOICES.name} i ON i.run_id = r.id
      WHERE r.status = 'posted' AND r.period_start >= $2::date AND r.period_start < $3::date
        AND i.currency = $1
      GROUP BY i.publisher_id),
@@ -125,7 +129,7 @@ export const ROYALTIES_BY_PUBLISHER = `
          sum(ranked.invoiced) AS invoiced,
          sum(ranked.commission) AS commission
     FROM ranked
-    LEFT JOIN organizations o ON o.id = ranked.publisher_id
+    LEFT JOIN ${ORGANIZATIONS.name} o ON o.id = ranked.publisher_id
    GROUP BY 1
    ORDER BY 1`;
 
@@ -151,7 +155,7 @@ export const PAYOUTS_BY_BUCKET = `
          COALESCE(sum(p.reversed_amount), 0) AS reversed,
          count(p.id) AS transfers
     FROM generate_series($2::timestamp, $3::timestamp, $4::interval) AS b(bucket)
-    LEFT JOIN payout_items p
+    LEFT JOIN ${PAYOUT_ITEMS.name} p
            ON p.transfer_id IS NOT NULL AND p.currency = $1
           AND p.transfer_created_at >= b.bucket AT TIME ZONE 'UTC'
           AND p.transfer_created_at < (b.bucket + $4::interval) AT TIME ZONE 'UTC'

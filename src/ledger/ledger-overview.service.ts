@@ -28,14 +28,7 @@ import {
   RoyaltyPublisherRow,
 } from './ledger-overview.queries';
 import { dayRange, monthAfter, monthRange } from './overview-range';
-
-/** Amounts leave as JSON numbers, as everywhere in this API; past 2^53 they would not be exact. */
-function safe(value: bigint | string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number))
-    throw new Error(`amount ${String(value)} is not a safe integer`);
-  return number;
-}
+import { safeMinor as safe } from '../common/money/minor-units';
 
 function royaltyFigures(invoiced: string, commission: string): RoyaltyFigures {
   return {

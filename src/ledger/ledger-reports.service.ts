@@ -14,19 +14,16 @@ import {
   TrialBalanceResponse,
 } from './dto/ledger.dto';
 import { AccountType, displayBalance, NORMAL_SIDE } from './ledger-accounts';
-import { TRANSACTION_HASH_SQL } from './ledger.service';
+import {
+  ALL_BALANCES,
+  BALANCE_MISMATCHES,
+  BALANCES_PAGE,
+  CHAIN_CHECK,
+  ENTRIES_PAGE,
+  READABLE_ACCOUNT,
+} from './ledger-reports.queries';
 import { isUuid } from '../common/ids';
-
-/** Amounts leave as JSON numbers; past 2^53 minor units they would not be exact. */
-function safe(value: bigint | string): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number))
-    throw new Error(`amount ${String(value)} is not a safe integer`);
-  return number;
-}
-
-/** Sorts accounts without an owner (the platform's) after every owner, as NULLS LAST did. */
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+import { safeMinor as safe } from '../common/money/minor-units';
 
 interface AccountRow {
   id: string;
@@ -61,26 +58,14 @@ export class LedgerReportsService {
   async balances(actor: Principal, query: BalancesQuery): Promise<BalancesResponse> {
     const everyone = actor.role === 'finance' || actor.role === 'admin';
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const key = `(a.currency, a.type, a.owner_id IS NULL, COALESCE(a.owner_id, '${NIL_UUID}'), a.id)`;
-    const rows = await this.dataSource.query<AccountRow[]>(
-      `SELECT a.id, a.type, a.owner_id, a.organization_id, a.currency, COALESCE(b.balance, 0) AS balance
-         FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id
-        WHERE ($1::boolean OR a.organization_id = $2) AND ($3::text IS NULL OR a.currency = $3)
-          AND ($6::uuid IS NULL OR a.owner_id = $6)
-          AND ($4::uuid IS NULL OR ${key} > (
-                SELECT c.currency, c.type, c.owner_id IS NULL, COALESCE(c.owner_id, '${NIL_UUID}'), c.id
-                  FROM ledger_accounts c WHERE c.id = $4))
-        ORDER BY a.currency, a.type, a.owner_id IS NULL, COALESCE(a.owner_id, '${NIL_UUID}'), a.id
-        LIMIT $5`,
-      [
-        everyone,
-        actor.organizationId,
-        query.currency ?? null,
-        query.cursor ? decodeCursor(query.cursor) : null,
-        limit + 1,
-        query.ownerId ?? null,
-      ],
-    );
+    const rows = await this.dataSource.query<AccountRow[]>(BALANCES_PAGE, [
+      everyone,
+      actor.organizationId,
+      query.currency ?? null,
+      query.cursor ? decodeCursor(query.cursor) : null,
+      limit + 1,
+      query.ownerId ?? null,
+    ]);
     const data = rows.slice(0, limit);
     return {
       data: data.map(toBalance),
@@ -95,10 +80,11 @@ export class LedgerReportsService {
   ): Promise<LedgerEntriesResponse> {
     const everyone = actor.role === 'finance' || actor.role === 'admin';
     const [account] = isUuid(accountId)
-      ? await this.dataSource.query<{ id: string }[]>(
-          `SELECT id FROM ledger_accounts WHERE id = $1 AND ($2::boolean OR organization_id = $3)`,
-          [accountId, everyone, actor.organizationId],
-        )
+      ? await this.dataSource.query<{ id: string }[]>(READABLE_ACCOUNT, [
+          accountId,
+          everyone,
+          actor.organizationId,
+        ])
       : [];
     if (!account) throw new ResourceNotFound('ledger-account', accountId);
     const limit = query.limit ?? 50;
@@ -121,13 +107,7 @@ export class LedgerReportsService {
         amount: string;
         created_at: Date;
       }[]
-    >(
-      `SELECT t.id, t.seq, t.reason, t.refs, sum(p.amount) AS amount, t.created_at
-         FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
-        WHERE p.account_id = $1 AND ($2::bigint IS NULL OR t.seq < $2)
-        GROUP BY t.id ORDER BY t.seq DESC LIMIT $3`,
-      [account.id, before, limit + 1],
-    );
+    >(ENTRIES_PAGE, [account.id, before, limit + 1]);
     const data = rows.slice(0, limit).map((row) => ({
       transactionId: row.id,
       seq: row.seq,
@@ -146,11 +126,7 @@ export class LedgerReportsService {
   }
 
   async trialBalance(): Promise<TrialBalanceResponse> {
-    const rows = await this.dataSource.query<AccountRow[]>(
-      `SELECT a.id, a.type, a.owner_id, a.organization_id, a.currency, COALESCE(b.balance, 0) AS balance
-         FROM ledger_accounts a LEFT JOIN ledger_balances b ON b.account_id = a.id
-        ORDER BY a.currency, a.type, a.owner_id, a.id`,
-    );
+    const rows = await this.dataSource.query<AccountRow[]>(ALL_BALANCES);
     const totals = new Map<string, { debits: bigint; credits: bigint }>();
     for (const row of rows) {
       const total = totals.get(row.currency) ?? { debits: 0n, credits: 0n };
@@ -174,33 +150,14 @@ export class LedgerReportsService {
 
   /** Recomputes every transaction's hash and link in order, and every kept balance. */
   async verify(): Promise<LedgerVerificationResponse> {
-    const [chain] = await this.dataSource.query<
-      { transactions: string; seq: string | null; id: string | null; problem: string | null }[]
-    >(
-      `WITH checked AS (
-         SELECT t.seq, t.id,
-                CASE WHEN t.prev_hash <> COALESCE(lag(t.hash) OVER (ORDER BY t.seq), '\\x${'00'.repeat(32)}'::bytea)
-                       THEN 'prev_hash does not match the previous transaction''s hash'
-                     WHEN t.hash <> ${TRANSACTION_HASH_SQL('t', 'ledger_postings')}
-                       THEN 'hash does not match the transaction and its postings'
-                     WHEN t.seq <> row_number() OVER (ORDER BY t.seq)
-                       THEN 'a transaction is missing before this one' END AS problem
-           FROM ledger_transactions t)
-       SELECT (SELECT count(*) FROM ledger_transactions) AS transactions, c.seq, c.id, c.problem
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (SELECT * FROM checked WHERE problem IS NOT NULL ORDER BY seq LIMIT 1) c ON true`,
-    );
-    const mismatches = await this.dataSource.query<
-      { account_id: string; kept: string; from_postings: string }[]
-    >(
-      `SELECT a.id AS account_id, COALESCE(b.balance, 0) AS kept, COALESCE(p.total, 0) AS from_postings
-         FROM ledger_accounts a
-         LEFT JOIN ledger_balances b ON b.account_id = a.id
-         LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ledger_postings GROUP BY account_id) p
-           ON p.account_id = a.id
-        WHERE COALESCE(b.balance, 0) <> COALESCE(p.total, 0)
-        ORDER BY a.id`,
-    );
+    const [chain] =
+      await this.dataSource.query<
+        { transactions: string; seq: string | null; id: string | null; problem: string | null }[]
+      >(CHAIN_CHECK);
+    const mismatches =
+      await this.dataSource.query<{ account_id: string; kept: string; from_postings: string }[]>(
+        BALANCE_MISMATCHES,
+      );
     const firstBreak =
       chain.seq !== null && chain.id !== null && chain.problem !== null
         ? { seq: chain.seq, transactionId: chain.id, problem: chain.problem }

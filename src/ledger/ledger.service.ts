@@ -6,6 +6,23 @@ import { Conflict } from '../common/errors/domain-error';
 import { newId } from '../common/ids';
 import { AccountKey, AccountType, displayBalance } from './ledger-accounts';
 import { entryFingerprint, JournalEntry, journalEntryProblem } from './journal-entry';
+import {
+  ACCOUNT_IDS,
+  APPLY_POSTINGS,
+  BALANCES_OF,
+  CLEAR_PENDING_POSTINGS,
+  CREATE_ACCOUNTS,
+  CREATE_BALANCES,
+  CREATE_PENDING_POSTINGS,
+  INSERT_POSTINGS,
+  INSERT_TRANSACTION,
+  LAST_TRANSACTION,
+  LOCK_BALANCES,
+  LOCK_LEDGER,
+  OUTSTANDING_PAYEE_ADVANCES,
+  STAGE_POSTINGS,
+  TRANSACTION_BY_KEY,
+} from './ledger.queries';
 
 export interface PostedTransaction {
   id: string;
@@ -15,18 +32,6 @@ export interface PostedTransaction {
 }
 
 const GENESIS = Buffer.alloc(32);
-
-/**
- * The SQL that hashes one transaction from its stored fields and postings: verification
- * recomputes exactly this. $prev is the previous transaction's hash (32 zero bytes first).
- */
-export const TRANSACTION_HASH_SQL = (t: string, postings: string) => `
-  sha256(${t}.prev_hash || convert_to(
-    ${t}.id::text || '|' || ${t}.seq::text || '|' || ${t}.idempotency_key || '|' || ${t}.reason
-    || '|' || ${t}.refs::text || '|' ||
-    (SELECT string_agg(p.n::text || ':' || p.account_id::text || ':' || p.currency || ':' || p.amount::text,
-                       ',' ORDER BY p.n)
-       FROM ${postings} p WHERE p.transaction_id = ${t}.id), 'UTF8'))`;
 
 /**
  * The double-entry ledger: balanced, append-only journal transactions with a hash chain, and
@@ -58,26 +63,12 @@ export class LedgerService {
       columns.organizations,
       columns.currencies,
     ];
-    await manager.query(
-      `INSERT INTO ledger_accounts (id, type, owner_id, organization_id, currency)
-       SELECT DISTINCT ON (type, owner_id, currency) id, type, owner_id, organization_id, currency
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
-              AS k(id, type, owner_id, organization_id, currency)
-       ORDER BY type, owner_id, currency
-       ON CONFLICT (type, owner_id, currency) DO NOTHING`,
-      params,
-    );
-    const rows = await manager.query<{ n: string; id: string }[]>(
-      `SELECT k.n, a.id
-         FROM unnest($1::text[], $2::uuid[], $3::text[]) WITH ORDINALITY AS k(type, owner_id, currency, n)
-         JOIN ledger_accounts a
-           ON a.type = k.type AND a.currency = k.currency
-          -- An equality (not IS NOT DISTINCT FROM), so thousands of keys join by hash.
-          AND COALESCE(a.owner_id, '00000000-0000-0000-0000-000000000000')
-            = COALESCE(k.owner_id, '00000000-0000-0000-0000-000000000000')
-        ORDER BY k.n`,
-      [columns.types, columns.owners, columns.currencies],
-    );
+    await manager.query(CREATE_ACCOUNTS, params);
+    const rows = await manager.query<{ n: string; id: string }[]>(ACCOUNT_IDS, [
+      columns.types,
+      columns.owners,
+      columns.currencies,
+    ]);
     return rows.map((row) => row.id);
   }
 
@@ -86,7 +77,7 @@ export class LedgerService {
    * read until the caller commits (every posting takes the same lock first).
    */
   async lockForPosting(manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('ledger-chain'))`);
+    await manager.query(LOCK_LEDGER);
   }
 
   /**
@@ -101,14 +92,7 @@ export class LedgerService {
   ): Promise<{ ownerId: string; organizationId: string | null; balance: bigint }[]> {
     const rows = await manager.query<
       { owner_id: string; organization_id: string | null; balance: string }[]
-    >(
-      `SELECT a.owner_id, a.organization_id, b.balance
-         FROM ledger_accounts a JOIN ledger_balances b ON b.account_id = a.id
-        WHERE a.type = $1 AND a.currency = $2 AND b.balance <> 0
-          AND ($3::uuid[] IS NULL OR a.owner_id = ANY ($3::uuid[]))
-        ORDER BY a.owner_id`,
-      [type, currency, ownerIds ?? null],
-    );
+    >(BALANCES_OF, [type, currency, ownerIds ?? null]);
     return rows.map((row) => ({
       ownerId: row.owner_id,
       organizationId: row.organization_id,
@@ -125,9 +109,9 @@ export class LedgerService {
     if (problem) throw new Error(`refusing an unbalanced ledger entry: ${problem}`);
     const requestHash = createHash('sha256').update(entryFingerprint(entry)).digest();
     // One writer at a time extends the chain; it also orders every balance update.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('ledger-chain'))`);
+    await manager.query(LOCK_LEDGER);
     const [existing] = await manager.query<{ id: string; seq: string; request_hash: Buffer }[]>(
-      `SELECT id, seq, request_hash FROM ledger_transactions WHERE idempotency_key = $1`,
+      TRANSACTION_BY_KEY,
       [entry.idempotencyKey],
     );
     if (existing) {
@@ -149,59 +133,27 @@ export class LedgerService {
       manager,
       entry.postings.map((posting) => posting.account),
     );
-    const [last] = await manager.query<{ seq: string; hash: Buffer }[]>(
-      `SELECT seq, hash FROM ledger_transactions ORDER BY seq DESC LIMIT 1`,
-    );
+    const [last] = await manager.query<{ seq: string; hash: Buffer }[]>(LAST_TRANSACTION);
     const seq = last ? (BigInt(last.seq) + 1n).toString() : '1';
     const id = newId();
-    await manager.query(
-      `INSERT INTO ledger_balances (account_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`,
-      [accounts],
-    );
-    await manager.query(
-      `SELECT account_id FROM ledger_balances WHERE account_id = ANY ($1::uuid[])
-        ORDER BY account_id FOR UPDATE`,
-      [accounts],
-    );
-    await manager.query(
-      `CREATE TEMP TABLE IF NOT EXISTS pending_postings
-         (transaction_id uuid, n int, account_id uuid, currency text, amount bigint) ON COMMIT DROP`,
-    );
-    await manager.query(`DELETE FROM pending_postings`);
+    await manager.query(CREATE_BALANCES, [accounts]);
+    await manager.query(LOCK_BALANCES, [accounts]);
+    await manager.query(CREATE_PENDING_POSTINGS);
+    await manager.query(CLEAR_PENDING_POSTINGS);
     const currencies = entry.postings.map((posting) => posting.account.currency);
     const amounts = entry.postings.map((posting) => posting.amount.toString());
-    await manager.query(
-      `INSERT INTO pending_postings
-       SELECT $1::uuid, n::int, account_id, currency, amount
-         FROM unnest($2::uuid[], $3::text[], $4::bigint[]) WITH ORDINALITY AS p(account_id, currency, amount, n)`,
-      [id, accounts, currencies, amounts],
-    );
-    await manager.query(
-      `INSERT INTO ledger_transactions (id, seq, idempotency_key, request_hash, reason, refs, prev_hash, hash)
-       SELECT t.id, t.seq, t.idempotency_key, t.request_hash, t.reason, t.refs, t.prev_hash,
-              ${TRANSACTION_HASH_SQL('t', 'pending_postings')}
-         FROM (SELECT $1::uuid AS id, $2::bigint AS seq, $3::text AS idempotency_key,
-                      $4::bytea AS request_hash, $5::text AS reason, $6::jsonb AS refs,
-                      $7::bytea AS prev_hash) t`,
-      [
-        id,
-        seq,
-        entry.idempotencyKey,
-        requestHash,
-        entry.reason,
-        JSON.stringify(entry.refs),
-        last?.hash ?? GENESIS,
-      ],
-    );
-    await manager.query(
-      `INSERT INTO ledger_postings (transaction_id, n, account_id, currency, amount)
-       SELECT transaction_id, n, account_id, currency, amount FROM pending_postings ORDER BY n`,
-    );
-    await manager.query(
-      `UPDATE ledger_balances b SET balance = b.balance + d.delta, updated_at = now()
-         FROM (SELECT account_id, sum(amount) AS delta FROM pending_postings GROUP BY account_id) d
-        WHERE b.account_id = d.account_id`,
-    );
+    await manager.query(STAGE_POSTINGS, [id, accounts, currencies, amounts]);
+    await manager.query(INSERT_TRANSACTION, [
+      id,
+      seq,
+      entry.idempotencyKey,
+      requestHash,
+      entry.reason,
+      JSON.stringify(entry.refs),
+      last?.hash ?? GENESIS,
+    ]);
+    await manager.query(INSERT_POSTINGS);
+    await manager.query(APPLY_POSTINGS);
     return { id, seq, idempotencyKey: entry.idempotencyKey, replayed: false };
   }
 
@@ -210,10 +162,7 @@ export class LedgerService {
     manager: EntityManager,
   ): Promise<{ payeeId: string; currency: string; outstanding: string }[]> {
     const rows = await manager.query<{ owner_id: string; currency: string; balance: string }[]>(
-      `SELECT a.owner_id, a.currency, b.balance FROM ledger_accounts a
-         JOIN ledger_balances b ON b.account_id = a.id
-        WHERE a.type = 'payee-advance' AND b.balance > 0
-        ORDER BY a.owner_id, a.currency`,
+      OUTSTANDING_PAYEE_ADVANCES,
     );
     return rows.map((row) => ({
       payeeId: row.owner_id,

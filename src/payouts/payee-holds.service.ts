@@ -13,6 +13,12 @@ import {
   PayeeHoldRow,
   toPayeeHoldResponse,
 } from './dto/payee-hold.dto';
+import {
+  LOCK_OPEN_HOLD,
+  PLACE_HOLD,
+  RELEASE_HOLD,
+  TAKE_OVER_FOR_FINANCE,
+} from './payee-holds.queries';
 
 /**
  * Holds stop a payee's payouts: a held payee is left out of new payout runs, and an item of an
@@ -36,12 +42,14 @@ export class PayeeHoldsService {
   ): Promise<PayeeHoldResponse> {
     const payee = await this.payees.reference(actor, payeeId);
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query<PayeeHoldRow[]>(
-        `INSERT INTO payee_holds (id, payee_id, organization_id, reason, held_by_principal_id,
-                held_by_role)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *`,
-        [newId(), payee.id, payee.organizationId, dto.reason.trim(), actor.id, holdRole(actor)],
-      );
+      const [row] = await manager.query<PayeeHoldRow[]>(PLACE_HOLD, [
+        newId(),
+        payee.id,
+        payee.organizationId,
+        dto.reason.trim(),
+        actor.id,
+        holdRole(actor),
+      ]);
       const held = row ?? (await this.takeOverForFinance(manager, actor, payee.id, dto.reason));
       if (!held)
         throw new Conflict('payee-already-on-hold', `Payee ${payee.id} is already on hold`);
@@ -74,23 +82,18 @@ export class PayeeHoldsService {
     reason: string,
   ): Promise<PayeeHoldRow | null> {
     if (holdRole(actor) !== 'finance') return null;
-    const [rows] = await manager.query<[PayeeHoldRow[], number]>(
-      `UPDATE payee_holds
-          SET held_by_role = 'finance', held_by_principal_id = $2, reason = $3
-        WHERE payee_id = $1 AND released_at IS NULL AND held_by_role = 'publisher'
-        RETURNING *`,
-      [payeeId, actor.id, reason.trim()],
-    );
+    const [rows] = await manager.query<[PayeeHoldRow[], number]>(TAKE_OVER_FOR_FINANCE, [
+      payeeId,
+      actor.id,
+      reason.trim(),
+    ]);
     return rows[0] ?? null;
   }
 
   async release(actor: Principal, payeeId: string): Promise<PayeeHoldResponse> {
     const payee = await this.payees.reference(actor, payeeId);
     return this.dataSource.transaction(async (manager) => {
-      const [open] = await manager.query<PayeeHoldRow[]>(
-        `SELECT * FROM payee_holds WHERE payee_id = $1 AND released_at IS NULL FOR UPDATE`,
-        [payee.id],
-      );
+      const [open] = await manager.query<PayeeHoldRow[]>(LOCK_OPEN_HOLD, [payee.id]);
       if (!open) throw new Conflict('payee-not-on-hold', `Payee ${payee.id} is not on hold`);
       const role = holdRole(actor);
       if (role === 'publisher' && open.held_by_role === 'finance') {
@@ -100,12 +103,11 @@ export class PayeeHoldsService {
           { holdId: open.id, heldAt: open.held_at.toISOString(), heldByRole: open.held_by_role },
         );
       }
-      const [rows] = await manager.query<[PayeeHoldRow[], number]>(
-        `UPDATE payee_holds
-            SET released_at = now(), released_by_principal_id = $2, released_by_role = $3
-          WHERE id = $1 RETURNING *`,
-        [open.id, actor.id, role],
-      );
+      const [rows] = await manager.query<[PayeeHoldRow[], number]>(RELEASE_HOLD, [
+        open.id,
+        actor.id,
+        role,
+      ]);
       const row = rows[0];
       await this.audit.record(manager, actor, {
         action: 'payee.release',

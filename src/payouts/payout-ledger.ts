@@ -1,5 +1,6 @@
 import { AccountKey } from '../ledger/ledger-accounts';
 import { JournalEntry } from '../ledger/journal-entry';
+import { PayoutItemRow } from './payouts.tables';
 
 /** The money of one payout item, as the ledger needs it. */
 export interface PayoutMoney {
@@ -10,6 +11,23 @@ export interface PayoutMoney {
   organizationId: string;
   currency: string;
   amount: bigint;
+}
+
+/** A payout item's money, from its row. */
+export function moneyOf(
+  item: Pick<
+    PayoutItemRow,
+    'id' | 'run_id' | 'payee_id' | 'organization_id' | 'currency' | 'amount'
+  >,
+): PayoutMoney {
+  return {
+    itemId: item.id,
+    runId: item.run_id,
+    payeeId: item.payee_id,
+    organizationId: item.organization_id,
+    currency: item.currency,
+    amount: BigInt(item.amount),
+  };
 }
 
 const payee = (m: PayoutMoney, type: 'payee-payable' | 'payout-pending'): AccountKey => ({

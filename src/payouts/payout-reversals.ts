@@ -3,9 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
-import { reversalEntry } from './payout-ledger';
+import {
+  ADD_REVERSED,
+  LOCK_ITEM_OF_TRANSFER,
+  RECORD_REVERSAL,
+  RECORDED_REVERSALS,
+} from './payout-items.queries';
+import { moneyOf, reversalEntry } from './payout-ledger';
 import { PayoutItemRow } from './payout-run-response';
-import { moneyOf } from './payout-runs.service';
 import { StripeClient } from './stripe/stripe-client';
 
 /**
@@ -29,21 +34,13 @@ export class PayoutReversals {
     }))
       reversals.push(reversal);
     await this.dataSource.transaction(async (manager) => {
-      const [item] = await manager.query<PayoutItemRow[]>(
-        `SELECT * FROM payout_items WHERE transfer_id = $1 FOR UPDATE`,
-        [transferId],
-      );
+      const [item] = await manager.query<PayoutItemRow[]>(LOCK_ITEM_OF_TRANSFER, [transferId]);
       if (!item) {
         this.logger.warn({ transferId }, 'reversal of a transfer no payout item knows');
         return;
       }
       const known = new Set(
-        (
-          await manager.query<{ id: string }[]>(
-            `SELECT id FROM stripe_transfer_reversals WHERE transfer_id = $1`,
-            [transferId],
-          )
-        ).map((r) => r.id),
+        (await manager.query<{ id: string }[]>(RECORDED_REVERSALS, [transferId])).map((r) => r.id),
       );
       let added = 0n;
       for (const reversal of reversals.filter((r) => !known.has(r.id))) {
@@ -52,18 +49,18 @@ export class PayoutReversals {
           manager,
           reversalEntry(moneyOf(item), reversal.id, amount),
         );
-        await manager.query(
-          `INSERT INTO stripe_transfer_reversals (id, transfer_id, item_id, amount, currency, ledger_transaction_id)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          [reversal.id, transferId, item.id, amount.toString(), item.currency, posted.id],
-        );
+        await manager.query(RECORD_REVERSAL, [
+          reversal.id,
+          transferId,
+          item.id,
+          amount.toString(),
+          item.currency,
+          posted.id,
+        ]);
         added += amount;
       }
       if (added > 0n) {
-        await manager.query(
-          `UPDATE payout_items SET reversed_amount = reversed_amount + $2 WHERE id = $1`,
-          [item.id, added.toString()],
-        );
+        await manager.query(ADD_REVERSED, [item.id, added.toString()]);
       }
     });
   }

@@ -1,10 +1,12 @@
 import { Page } from '../common/pagination/page';
+import { safeMinor as money } from '../common/money/minor-units';
 import {
   PayoutExclusionResponse,
   PayoutItemResponse,
   PayoutRunResponse,
   PayoutRunSummaryResponse,
 } from './dto/payout-run.dto';
+import { PayoutItemRow as PayoutItemTableRow } from './payouts.tables';
 
 export interface PayoutRunRow {
   id: string;
@@ -26,23 +28,9 @@ export interface PayoutRunNamesRow {
   approved_by_name: string | null;
 }
 
-export interface PayoutItemRow {
-  id: string;
-  run_id: string;
-  payee_id: string;
-  organization_id: string;
-  currency: string;
-  amount: string;
-  stripe_account_id: string;
-  idempotency_key: string;
+/** A payout item as `SELECT *` returns it, its status one of those the API names. */
+export interface PayoutItemRow extends Omit<PayoutItemTableRow, 'status'> {
   status: PayoutItemResponse['status'];
-  attempts: number;
-  first_sent_at: Date | null;
-  transfer_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  reversed_amount: string;
-  paid_at: Date | null;
 }
 
 /** An item as the responses show it: with its payee's and publisher's names (PAYOUT_ITEM_SQL). */
@@ -57,25 +45,6 @@ export interface PayoutExclusionRow {
   publisher_name: string;
   amount: string;
   reason: string;
-}
-
-/** Items with their payee's and publisher's names: the FROM clause, items aliased `i`. */
-export const PAYOUT_ITEM_SQL = `
-  SELECT i.*, p.name AS payee_name, o.name AS publisher_name
-    FROM payout_items i
-    JOIN payees p ON p.id = i.payee_id
-    JOIN organizations o ON o.id = i.organization_id`;
-
-/** The names of the principals who drafted and approved the run aliased `r`: a LATERAL select. */
-export const PAYOUT_RUN_NAMES_SQL = `
-  SELECT (SELECT name FROM principals WHERE id = r.created_by_principal_id) AS created_by_name,
-         (SELECT name FROM principals WHERE id = r.approved_by_principal_id) AS approved_by_name`;
-
-/** Minor units as a JSON number, refusing any that would lose precision. */
-export function money(value: string | bigint): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`amount ${String(value)} is beyond a safe integer`);
-  return n;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -111,17 +80,6 @@ export interface PayoutRunTotalsRow {
   cancelled: string;
   paid_amount: string;
 }
-
-/** The totals of the run aliased `r`, from its items: a LATERAL subquery's select list. */
-export const PAYOUT_RUN_TOTALS_SQL = `
-  SELECT count(*) AS items, COALESCE(sum(i.amount), 0) AS amount,
-         count(*) FILTER (WHERE i.status = 'draft') AS draft,
-         count(*) FILTER (WHERE i.status = 'pending') AS pending,
-         count(*) FILTER (WHERE i.status = 'paid') AS paid,
-         count(*) FILTER (WHERE i.status = 'failed') AS failed,
-         count(*) FILTER (WHERE i.status = 'cancelled') AS cancelled,
-         COALESCE(sum(i.amount) FILTER (WHERE i.status = 'paid'), 0) AS paid_amount
-    FROM payout_items i WHERE i.run_id = r.id`;
 
 export function toPayoutRunSummary(
   run: PayoutRunRow & PayoutRunTotalsRow & PayoutRunNamesRow,

@@ -26,13 +26,11 @@ import {
   PayoutRunResponse,
   PayoutRunSummaryResponse,
 } from './dto/payout-run.dto';
-import { PayoutCandidate, selectPayees } from './payout-eligibility';
-import { PayoutMoney, releaseEntry, reservationEntry } from './payout-ledger';
+import { loadCandidates } from './payout-candidates';
+import { selectPayees } from './payout-eligibility';
+import { moneyOf, releaseEntry, reservationEntry } from './payout-ledger';
 import { PayoutDispatcher } from './payout-dispatcher';
 import {
-  PAYOUT_ITEM_SQL,
-  PAYOUT_RUN_NAMES_SQL,
-  PAYOUT_RUN_TOTALS_SQL,
   PayoutExclusionRow,
   PayoutItemRow,
   PayoutItemViewRow,
@@ -44,10 +42,23 @@ import {
   toPayoutRunResponse,
   toPayoutRunSummary,
 } from './payout-run-response';
-
-/** An account receives payouts when Stripe says both its transfers and its payouts are on. */
-const payable = (account: { payouts_enabled: boolean; transfers_capability: string }) =>
-  account.payouts_enabled && account.transfers_capability === 'active';
+import {
+  APPROVE_RUN,
+  CANCEL_RUN,
+  CANCEL_UNSENT_ITEMS,
+  EXCLUSIONS_PAGE,
+  INSERT_DRAFT_ITEMS,
+  INSERT_EXCLUSIONS,
+  INSERT_RUN,
+  ITEMS_PAGE,
+  MARK_ITEMS_PENDING,
+  PENDING_ITEM_IDS,
+  RUN,
+  RUN_ITEMS,
+  RUN_WITH_TOTALS,
+  RUNS_PAGE,
+  SET_RELEASE,
+} from './payout-runs.queries';
 
 /**
  * Payout runs: a draft lists who would be paid and who is left out; a second finance principal
@@ -79,44 +90,26 @@ export class PayoutRunsService {
     }
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
       const id = newId();
-      const candidates = await this.candidates(manager, dto.currency, filter, known);
+      const candidates = await loadCandidates(manager, this.ledger, dto.currency, filter, known);
       const selection = selectPayees(candidates, minimum);
-      await manager.query(
-        `INSERT INTO payout_runs (id, currency, minimum_amount, payee_filter, status, created_by_principal_id)
-           VALUES ($1, $2, $3, $4, 'draft', $5)`,
-        [id, dto.currency, minimum.toString(), filter, actor.id],
-      );
+      await manager.query(INSERT_RUN, [id, dto.currency, minimum.toString(), filter, actor.id]);
       const itemIds = selection.items.map(() => newId());
-      await manager.query(
-        `INSERT INTO payout_items (id, run_id, payee_id, organization_id, currency, amount,
-                  stripe_account_id, idempotency_key, status)
-           SELECT i.id, $1, i.payee_id, i.organization_id, $2, i.amount, i.account,
-                  'payout-item-' || i.id, 'draft'
-             FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::bigint[], $7::text[])
-                  AS i(id, payee_id, organization_id, amount, account)`,
-        [
-          id,
-          dto.currency,
-          itemIds,
-          selection.items.map((i) => i.payeeId),
-          selection.items.map((i) => i.organizationId),
-          selection.items.map((i) => i.amount.toString()),
-          selection.items.map((i) => i.stripeAccountId),
-        ],
-      );
-      await manager.query(
-        `INSERT INTO payout_exclusions (run_id, payee_id, organization_id, amount, reason)
-           SELECT $1, e.payee_id, e.organization_id, e.amount, e.reason
-             FROM unnest($2::uuid[], $3::uuid[], $4::bigint[], $5::text[])
-                  AS e(payee_id, organization_id, amount, reason)`,
-        [
-          id,
-          selection.excluded.map((e) => e.payeeId),
-          selection.excluded.map((e) => e.organizationId),
-          selection.excluded.map((e) => e.amount.toString()),
-          selection.excluded.map((e) => e.reason),
-        ],
-      );
+      await manager.query(INSERT_DRAFT_ITEMS, [
+        id,
+        dto.currency,
+        itemIds,
+        selection.items.map((i) => i.payeeId),
+        selection.items.map((i) => i.organizationId),
+        selection.items.map((i) => i.amount.toString()),
+        selection.items.map((i) => i.stripeAccountId),
+      ]);
+      await manager.query(INSERT_EXCLUSIONS, [
+        id,
+        selection.excluded.map((e) => e.payeeId),
+        selection.excluded.map((e) => e.organizationId),
+        selection.excluded.map((e) => e.amount.toString()),
+        selection.excluded.map((e) => e.reason),
+      ]);
       await this.audit.record(manager, actor, {
         action: 'payout-run.create',
         resourceType: 'payout-run',
@@ -183,13 +176,13 @@ export class PayoutRunsService {
         reservation = (await this.ledger.post(manager, reservationEntry(id, items.map(moneyOf))))
           .id;
       }
-      await manager.query(`UPDATE payout_items SET status = 'pending' WHERE run_id = $1`, [id]);
-      await manager.query(
-        `UPDATE payout_runs SET status = $2, approved_by_principal_id = $3, approved_at = now(),
-                reservation_transaction_id = $4, completed_at = CASE WHEN $2 = 'completed' THEN now() END
-          WHERE id = $1`,
-        [id, items.length > 0 ? 'executing' : 'completed', actor.id, reservation],
-      );
+      await manager.query(MARK_ITEMS_PENDING, [id]);
+      await manager.query(APPROVE_RUN, [
+        id,
+        items.length > 0 ? 'executing' : 'completed',
+        actor.id,
+        reservation,
+      ]);
       await this.audit.record(manager, actor, {
         action: 'payout-run.approve',
         resourceType: 'payout-run',
@@ -215,27 +208,15 @@ export class PayoutRunsService {
           state: run.status,
         });
       }
-      const [cancelled] = await manager.query<[PayoutItemRow[], number]>(
-        `UPDATE payout_items SET status = 'cancelled', cancelled_at = now()
-          WHERE run_id = $1 AND status IN ('draft', 'pending') AND first_sent_at IS NULL
-          RETURNING *`,
-        [id],
-      );
+      const [cancelled] = await manager.query<[PayoutItemRow[], number]>(CANCEL_UNSENT_ITEMS, [id]);
       for (const item of run.status === 'executing' ? cancelled : []) {
         const released = await this.ledger.post(
           manager,
           releaseEntry(moneyOf(item), 'run cancelled'),
         );
-        await manager.query(`UPDATE payout_items SET released_transaction_id = $2 WHERE id = $1`, [
-          item.id,
-          released.id,
-        ]);
+        await manager.query(SET_RELEASE, [item.id, released.id]);
       }
-      await manager.query(
-        `UPDATE payout_runs SET status = 'cancelled', cancelled_at = now(),
-                cancelled_by_principal_id = $2 WHERE id = $1`,
-        [id, actor.id],
-      );
+      await manager.query(CANCEL_RUN, [id, actor.id]);
       await this.audit.record(manager, actor, {
         action: 'payout-run.cancel',
         resourceType: 'payout-run',
@@ -252,19 +233,12 @@ export class PayoutRunsService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.dataSource.query<
       (PayoutRunRow & PayoutRunTotalsRow & PayoutRunNamesRow)[]
-    >(
-      `SELECT r.*, t.*, n.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
-         CROSS JOIN LATERAL (${PAYOUT_RUN_NAMES_SQL}) n
-        WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.currency = $2)
-          AND ($3::uuid IS NULL OR r.id > $3)
-        ORDER BY r.id LIMIT $4`,
-      [
-        query.status ?? null,
-        query.currency ?? null,
-        query.cursor ? decodeCursor(query.cursor) : null,
-        limit + 1,
-      ],
-    );
+    >(RUNS_PAGE, [
+      query.status ?? null,
+      query.currency ?? null,
+      query.cursor ? decodeCursor(query.cursor) : null,
+      limit + 1,
+    ]);
     return pageOf(rows.slice(0, limit).map(toPayoutRunSummary), rows.length > limit);
   }
 
@@ -286,13 +260,12 @@ export class PayoutRunsService {
     query: ListPayoutItemsQuery,
   ): Promise<Page<PayoutItemResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await manager.query<PayoutItemViewRow[]>(
-      `${PAYOUT_ITEM_SQL}
-        WHERE i.run_id = $1 AND ($2::text IS NULL OR i.status = $2)
-          AND ($3::uuid IS NULL OR i.id > $3)
-        ORDER BY i.id LIMIT $4`,
-      [runId, query.status ?? null, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
-    );
+    const rows = await manager.query<PayoutItemViewRow[]>(ITEMS_PAGE, [
+      runId,
+      query.status ?? null,
+      query.cursor ? decodeCursor(query.cursor) : null,
+      limit + 1,
+    ]);
     return pageOf(rows.slice(0, limit).map(toPayoutItemResponse), rows.length > limit);
   }
 
@@ -302,15 +275,11 @@ export class PayoutRunsService {
     query: PageQuery,
   ): Promise<Page<PayoutExclusionResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await manager.query<PayoutExclusionRow[]>(
-      `SELECT e.payee_id, p.name AS payee_name, o.name AS publisher_name, e.amount, e.reason
-         FROM payout_exclusions e
-         JOIN payees p ON p.id = e.payee_id
-         JOIN organizations o ON o.id = e.organization_id
-        WHERE e.run_id = $1 AND ($2::uuid IS NULL OR e.payee_id > $2)
-        ORDER BY e.payee_id LIMIT $3`,
-      [runId, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
-    );
+    const rows = await manager.query<PayoutExclusionRow[]>(EXCLUSIONS_PAGE, [
+      runId,
+      query.cursor ? decodeCursor(query.cursor) : null,
+      limit + 1,
+    ]);
     const data = rows.slice(0, limit);
     const last = data[data.length - 1];
     return {
@@ -322,94 +291,25 @@ export class PayoutRunsService {
   /** Queues again every item still pending (e.g. after a worker outage or exhausted retries). */
   async resume(_actor: Principal, id: string): Promise<PayoutRunResponse> {
     const run = await this.lockRun(this.dataSource.manager, id, false);
-    const pending = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM payout_items WHERE run_id = $1 AND status = 'pending' ORDER BY id`,
-      [run.id],
-    );
+    const pending = await this.dataSource.query<{ id: string }[]>(PENDING_ITEM_IDS, [run.id]);
     await this.queue.requeue(pending.map((p) => p.id));
     return this.get(id);
   }
 
-  private async candidates(
-    manager: EntityManager,
-    currency: string,
-    filter: string[] | null,
-    known: { id: string; organizationId: string }[],
-  ): Promise<PayoutCandidate[]> {
-    const balances = await this.ledger.balancesOf(
-      manager,
-      'payee-payable',
-      currency,
-      filter ?? undefined,
-    );
-    const byPayee = new Map<string, PayoutCandidate>();
-    for (const b of balances) {
-      byPayee.set(b.ownerId, {
-        payeeId: b.ownerId,
-        organizationId: b.organizationId!,
-        payable: b.balance,
-        stripeAccount: null,
-        onHold: false,
-      });
-    }
-    for (const p of known) {
-      if (!byPayee.has(p.id))
-        byPayee.set(p.id, {
-          payeeId: p.id,
-          organizationId: p.organizationId,
-          payable: 0n,
-          stripeAccount: null,
-          onHold: false,
-        });
-    }
-    const ids = [...byPayee.keys()];
-    const accounts = await manager.query<
-      {
-        payee_id: string;
-        stripe_account_id: string;
-        payouts_enabled: boolean;
-        transfers_capability: string;
-      }[]
-    >(
-      `SELECT payee_id, stripe_account_id, payouts_enabled, transfers_capability
-         FROM payee_stripe_accounts WHERE payee_id = ANY ($1::uuid[])`,
-      [ids],
-    );
-    for (const a of accounts) {
-      byPayee.get(a.payee_id)!.stripeAccount = { id: a.stripe_account_id, canReceive: payable(a) };
-    }
-    const holds = await manager.query<{ payee_id: string }[]>(
-      `SELECT payee_id FROM payee_holds WHERE payee_id = ANY ($1::uuid[]) AND released_at IS NULL`,
-      [ids],
-    );
-    for (const h of holds) byPayee.get(h.payee_id)!.onHold = true;
-    return [...byPayee.values()];
-  }
-
   private async lockRun(manager: EntityManager, id: string, lock = true): Promise<PayoutRunRow> {
-    const [run] = isUuid(id)
-      ? await manager.query<PayoutRunRow[]>(
-          `SELECT * FROM payout_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
-          [id],
-        )
-      : [];
+    const [run] = isUuid(id) ? await manager.query<PayoutRunRow[]>(RUN(lock), [id]) : [];
     if (!run) throw new ResourceNotFound('payout-run', id);
     return run;
   }
 
   private items(manager: EntityManager, runId: string): Promise<PayoutItemRow[]> {
-    return manager.query<PayoutItemRow[]>(
-      `SELECT * FROM payout_items WHERE run_id = $1 ORDER BY payee_id`,
-      [runId],
-    );
+    return manager.query<PayoutItemRow[]>(RUN_ITEMS, [runId]);
   }
 
   private async load(manager: EntityManager, id: string): Promise<PayoutRunResponse> {
     const [run] = isUuid(id)
       ? await manager.query<(PayoutRunRow & PayoutRunTotalsRow & PayoutRunNamesRow)[]>(
-          `SELECT r.*, t.*, n.* FROM payout_runs r CROSS JOIN LATERAL (${PAYOUT_RUN_TOTALS_SQL}) t
-             CROSS JOIN LATERAL (${PAYOUT_RUN_NAMES_SQL}) n
-            WHERE r.id = $1`,
+          RUN_WITH_TOTALS,
           [id],
         )
       : [];
@@ -421,15 +321,4 @@ export class PayoutRunsService {
       await this.exclusionPage(manager, id, first),
     );
   }
-}
-
-export function moneyOf(item: PayoutItemRow): PayoutMoney {
-  return {
-    itemId: item.id,
-    runId: item.run_id,
-    payeeId: item.payee_id,
-    organizationId: item.organization_id,
-    currency: item.currency,
-    amount: BigInt(item.amount),
-  };
 }

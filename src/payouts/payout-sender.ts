@@ -3,10 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { LedgerService } from '../ledger/ledger.service';
-import { releaseEntry } from './payout-ledger';
+import {
+  CLAIM_ITEM,
+  FINISH_UNPAID,
+  LOCK_ITEM,
+  MARK_ATTEMPT,
+  NOTE_UNKNOWN_OUTCOME,
+  OPEN_HOLD_REASON,
+  RECORD_PAID,
+  RUN_STATUS,
+  UNMARK_SENT,
+} from './payout-items.queries';
+import { moneyOf, releaseEntry } from './payout-ledger';
 import { PayoutSettler } from './payout-settler';
 import { PayoutItemRow } from './payout-run-response';
-import { moneyOf } from './payout-runs.service';
 import { StripeClient } from './stripe/stripe-client';
 import { classifyStripeError } from './stripe/stripe-outcome';
 
@@ -74,18 +84,15 @@ export class PayoutSender {
           // A 429 did nothing; if no earlier attempt reached Stripe either, the item is unsent
           // again (and so may still be cancelled), unless another attempt has started since.
           if (!claim.sentBefore) {
-            await this.dataSource.query(
-              `UPDATE payout_items SET first_sent_at = NULL
-                WHERE id = $1 AND status = 'pending' AND attempts = $2`,
-              [item.id, item.attempts + 1],
-            );
+            await this.dataSource.query(UNMARK_SENT, [item.id, item.attempts + 1]);
           }
           throw new StripeThrottled(failure.message);
         case 'unknown':
-          await this.dataSource.query(
-            `UPDATE payout_items SET error_code = $2, error_message = $3 WHERE id = $1 AND status = 'pending'`,
-            [item.id, failure.code, failure.message],
-          );
+          await this.dataSource.query(NOTE_UNKNOWN_OUTCOME, [
+            item.id,
+            failure.code,
+            failure.message,
+          ]);
           throw new PayoutOutcomeUnknown(`payout ${item.id}: ${failure.message}`);
       }
     }
@@ -122,13 +129,7 @@ export class PayoutSender {
     }
     // The ledger entry (payout pending → Stripe clearing) is posted by the settler, batched;
     // this row is its outbox: paid and not yet settled.
-    await this.dataSource.query(
-      `UPDATE payout_items SET status = 'paid', transfer_id = $2,
-              transfer_created_at = to_timestamp($3), paid_at = now(),
-              error_code = NULL, error_message = NULL
-        WHERE id = $1 AND status = 'pending'`,
-      [item.id, transfer.id, transfer.created],
-    );
+    await this.dataSource.query(RECORD_PAID, [item.id, transfer.id, transfer.created]);
     this.settler.nudge();
   }
 
@@ -149,14 +150,7 @@ export class PayoutSender {
     message: string,
   ): Promise<void> {
     const released = await this.ledger.post(manager, releaseEntry(moneyOf(item), code));
-    await manager.query(
-      `UPDATE payout_items SET status = $2, error_code = $3, error_message = $4,
-              released_transaction_id = $5,
-              failed_at = CASE WHEN $2 = 'failed' THEN now() END,
-              cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() END
-        WHERE id = $1`,
-      [item.id, status, code, message, released.id],
-    );
+    await manager.query(FINISH_UNPAID, [item.id, status, code, message, released.id]);
   }
 
   /**
@@ -168,21 +162,7 @@ export class PayoutSender {
     // (An UPDATE answers [rows, count] through TypeORM.)
     const [[claimed]] = await this.dataSource.query<
       [(PayoutItemRow & { previously_sent_at: Date | null })[], number]
-    >(
-      `WITH old AS (
-         SELECT i.id, i.first_sent_at FROM payout_items i
-          WHERE i.id = $1 AND i.status = 'pending'
-            AND (i.first_sent_at IS NOT NULL OR (
-                 (SELECT r.status FROM payout_runs r WHERE r.id = i.run_id) <> 'cancelled'
-                 AND NOT EXISTS (SELECT 1 FROM payee_holds h
-                                  WHERE h.payee_id = i.payee_id AND h.released_at IS NULL)))
-          FOR UPDATE OF i)
-       UPDATE payout_items p SET attempts = p.attempts + 1, last_attempt_at = now(),
-              first_sent_at = COALESCE(p.first_sent_at, now())
-         FROM old WHERE p.id = old.id
-       RETURNING p.*, old.first_sent_at AS previously_sent_at`,
-      [itemId],
-    );
+    >(CLAIM_ITEM, [itemId]);
     if (claimed) {
       return {
         kind: 'send',
@@ -199,10 +179,7 @@ export class PayoutSender {
       const item = await this.lock(manager, itemId);
       if (item?.status !== 'pending') return { kind: 'done' };
       if (!item.first_sent_at) {
-        const [run] = await manager.query<{ status: string }[]>(
-          `SELECT status FROM payout_runs WHERE id = $1`,
-          [item.run_id],
-        );
+        const [run] = await manager.query<{ status: string }[]>(RUN_STATUS, [item.run_id]);
         if (run.status === 'cancelled') {
           await this.finishUnpaid(
             manager,
@@ -213,21 +190,13 @@ export class PayoutSender {
           );
           return { kind: 'cancelled', runId: item.run_id };
         }
-        const [hold] = await manager.query<{ reason: string }[]>(
-          `SELECT reason FROM payee_holds WHERE payee_id = $1 AND released_at IS NULL`,
-          [item.payee_id],
-        );
+        const [hold] = await manager.query<{ reason: string }[]>(OPEN_HOLD_REASON, [item.payee_id]);
         if (hold) {
           await this.finishUnpaid(manager, item, 'cancelled', 'payee-on-hold', hold.reason);
           return { kind: 'cancelled', runId: item.run_id };
         }
       }
-      await manager.query(
-        `UPDATE payout_items SET attempts = attempts + 1, last_attempt_at = now(),
-                first_sent_at = COALESCE(first_sent_at, now())
-          WHERE id = $1`,
-        [itemId],
-      );
+      await manager.query(MARK_ATTEMPT, [itemId]);
       return { kind: 'send', item, sentBefore: item.first_sent_at !== null };
     });
     if (claim.kind === 'cancelled') await this.completeRun(claim.runId);
@@ -235,10 +204,7 @@ export class PayoutSender {
   }
 
   private async lock(manager: EntityManager, itemId: string): Promise<PayoutItemRow | undefined> {
-    const [item] = await manager.query<PayoutItemRow[]>(
-      `SELECT * FROM payout_items WHERE id = $1 FOR UPDATE`,
-      [itemId],
-    );
+    const [item] = await manager.query<PayoutItemRow[]>(LOCK_ITEM, [itemId]);
     return item;
   }
 

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newId } from '../common/ids';
 import { LedgerService } from '../ledger/ledger.service';
-import { settlementEntry } from './payout-ledger';
+import { COMPLETE_RUN, MARK_SETTLED, UNSETTLED_PAID_ITEMS } from './payout-items.queries';
+import { moneyOf, settlementEntry } from './payout-ledger';
 import { PayoutItemRow } from './payout-run-response';
-import { moneyOf } from './payout-runs.service';
 
 const BATCH = 2000;
 
@@ -70,16 +70,10 @@ export class PayoutSettler {
   /** One round: settles up to BATCH paid items; returns how many. */
   async settle(): Promise<number> {
     const { count, runs } = await this.dataSource.transaction(async (manager) => {
-      const items = await manager.query<PayoutItemRow[]>(
-        `SELECT * FROM payout_items WHERE status = 'paid' AND settled_transaction_id IS NULL
-          ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      );
+      const items = await manager.query<PayoutItemRow[]>(UNSETTLED_PAID_ITEMS(BATCH));
       if (items.length === 0) return { count: 0, runs: [] };
       const posted = await this.ledger.post(manager, settlementEntry(newId(), items.map(moneyOf)));
-      await manager.query(
-        `UPDATE payout_items SET settled_transaction_id = $1 WHERE id = ANY ($2::uuid[])`,
-        [posted.id, items.map((i) => i.id)],
-      );
+      await manager.query(MARK_SETTLED, [posted.id, items.map((i) => i.id)]);
       return { count: items.length, runs: [...new Set(items.map((i) => i.run_id))] };
     });
     for (const runId of runs) await this.completeRun(runId);
@@ -91,12 +85,6 @@ export class PayoutSettler {
    * each commit that may finish one, so of two finishing together the later check sees both.
    */
   async completeRun(runId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE payout_runs SET status = 'completed', completed_at = now()
-        WHERE id = $1 AND status = 'executing'
-          AND NOT EXISTS (SELECT 1 FROM payout_items WHERE run_id = $1
-                           AND (status = 'pending' OR (status = 'paid' AND settled_transaction_id IS NULL)))`,
-      [runId],
-    );
+    await this.dataSource.query(COMPLETE_RUN, [runId]);
   }
 }

@@ -23,6 +23,16 @@ import {
   ReconcileJob,
   SCHEDULED_RECONCILIATION_JOB,
 } from './reconciliation.queue';
+import {
+  COMPLETE_RECONCILIATION,
+  FAIL_RECONCILIATION,
+  INSERT_RECONCILIATION,
+  INSERT_SCHEDULED_RECONCILIATION,
+  RECONCILIATION,
+  RECONCILIATIONS_PAGE,
+  RUNNING_RECONCILIATION,
+  TRANSFERRED_ITEMS,
+} from './reconciliations.queries';
 import { StripeClient } from './stripe/stripe-client';
 
 interface ReconciliationRow {
@@ -69,11 +79,13 @@ export class ReconciliationService {
     }
     const id = newId();
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO reconciliations (id, range_from, range_to, currency, status, requested_by_principal_id)
-         VALUES ($1, $2, $3, $4, 'running', $5)`,
-        [id, from, to, dto.currency ?? null, actor?.id ?? null],
-      );
+      await manager.query(INSERT_RECONCILIATION, [
+        id,
+        from,
+        to,
+        dto.currency ?? null,
+        actor?.id ?? null,
+      ]);
       if (actor) {
         await this.audit.record(manager, actor, {
           action: 'reconciliation.create',
@@ -109,22 +121,17 @@ export class ReconciliationService {
   async scheduled(now = new Date()): Promise<void> {
     const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const from = new Date(to.getTime() - 86_400_000);
-    const [row] = await this.dataSource.query<{ id: string }[]>(
-      `INSERT INTO reconciliations (id, range_from, range_to, status)
-       VALUES ($1, $2, $3, 'running') ON CONFLICT DO NOTHING RETURNING id`,
-      [newId(), from, to],
-    );
+    const [row] = await this.dataSource.query<{ id: string }[]>(INSERT_SCHEDULED_RECONCILIATION, [
+      newId(),
+      from,
+      to,
+    ]);
     if (row) await this.enqueue(row.id);
   }
 
   async get(id: string): Promise<ReconciliationResponse> {
     const [row] = isUuid(id)
-      ? await this.dataSource.query<ReconciliationRow[]>(
-          `SELECT r.*, p.name AS requested_by_name
-             FROM reconciliations r LEFT JOIN principals p ON p.id = r.requested_by_principal_id
-            WHERE r.id = $1`,
-          [id],
-        )
+      ? await this.dataSource.query<ReconciliationRow[]>(RECONCILIATION, [id])
       : [];
     if (!row) throw new ResourceNotFound('reconciliation', id);
     return toResponse(row);
@@ -134,12 +141,7 @@ export class ReconciliationService {
   async list(query: ListReconciliationsQuery): Promise<Page<ReconciliationSummaryItemResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.dataSource.query<Omit<ReconciliationRow, 'differences'>[]>(
-      `SELECT r.id, r.range_from, r.range_to, r.currency, r.status, r.requested_by_principal_id,
-              p.name AS requested_by_name, r.created_at, r.completed_at, r.summary, r.error
-         FROM reconciliations r LEFT JOIN principals p ON p.id = r.requested_by_principal_id
-        WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR r.currency = $2)
-          AND ($3::uuid IS NULL OR r.id < $3)
-        ORDER BY r.id DESC LIMIT $4`,
+      RECONCILIATIONS_PAGE,
       [
         query.status ?? null,
         query.currency ?? null,
@@ -158,10 +160,7 @@ export class ReconciliationService {
 
   /** Runs one reconciliation (the queue's job); a failure is stored on it. */
   async run(id: string): Promise<void> {
-    const [row] = await this.dataSource.query<ReconciliationRow[]>(
-      `SELECT * FROM reconciliations WHERE id = $1 AND status = 'running'`,
-      [id],
-    );
+    const [row] = await this.dataSource.query<ReconciliationRow[]>(RUNNING_RECONCILIATION, [id]);
     if (!row) return;
     const gte = Math.floor(row.range_from.getTime() / 1000);
     const lt = Math.floor(row.range_to.getTime() / 1000);
@@ -197,14 +196,7 @@ export class ReconciliationService {
           currency: string;
           stripe_account_id: string;
         }[]
-      >(
-        `SELECT id, transfer_id, amount, currency, stripe_account_id FROM payout_items
-          WHERE transfer_id IS NOT NULL
-            AND transfer_created_at >= to_timestamp($1) AND transfer_created_at < to_timestamp($2)
-            AND ($3::text IS NULL OR currency = $3)
-          ORDER BY transfer_id`,
-        [gte, lt, row.currency],
-      );
+      >(TRANSFERRED_ITEMS, [gte, lt, row.currency]);
       const result = reconcile(
         ledger.map((l) => ({
           itemId: l.id,
@@ -216,16 +208,16 @@ export class ReconciliationService {
         transfers,
         balance,
       );
-      await this.dataSource.query(
-        `UPDATE reconciliations SET status = 'completed', completed_at = now(), summary = $2, differences = $3
-          WHERE id = $1`,
-        [id, JSON.stringify(result.summary), JSON.stringify(result.differences)],
-      );
+      await this.dataSource.query(COMPLETE_RECONCILIATION, [
+        id,
+        JSON.stringify(result.summary),
+        JSON.stringify(result.differences),
+      ]);
     } catch (error) {
-      await this.dataSource.query(
-        `UPDATE reconciliations SET status = 'failed', completed_at = now(), error = $2 WHERE id = $1`,
-        [id, error instanceof Error ? error.message : String(error)],
-      );
+      await this.dataSource.query(FAIL_RECONCILIATION, [
+        id,
+        error instanceof Error ? error.message : String(error),
+      ]);
     }
   }
 

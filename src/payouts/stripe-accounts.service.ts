@@ -13,9 +13,12 @@ import {
   StripeAccountRow,
   toStripeAccountResponse,
 } from './dto/stripe-account.dto';
+import {
+  INSERT_STRIPE_ACCOUNT,
+  STRIPE_ACCOUNT_OF,
+  SYNC_STRIPE_ACCOUNT,
+} from './stripe-accounts.queries';
 import { StripeClient } from './stripe/stripe-client';
-
-const COLUMNS = `payee_id, stripe_account_id, payouts_enabled, transfers_capability, details_submitted`;
 
 /**
  * Payees' Stripe Express accounts: created once per payee (the same idempotency key for every
@@ -51,12 +54,11 @@ export class StripeAccountsService {
         { idempotencyKey: `payee-stripe-account-${payee.id}` },
       );
       await this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `INSERT INTO payee_stripe_accounts (payee_id, organization_id, stripe_account_id,
-                  payouts_enabled, transfers_capability, details_submitted)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (payee_id) DO NOTHING`,
-          [payee.id, payee.organizationId, ...accountState(account)],
-        );
+        await manager.query(INSERT_STRIPE_ACCOUNT, [
+          payee.id,
+          payee.organizationId,
+          ...accountState(account),
+        ]);
         await this.audit.record(manager, actor, {
           action: 'payee.stripe-account.create',
           resourceType: 'payee',
@@ -87,19 +89,11 @@ export class StripeAccountsService {
   async sync(stripeAccountId: string): Promise<void> {
     const account = await this.stripe.sdk.accounts.retrieve(stripeAccountId);
     const [, payouts, transfers, details] = accountState(account);
-    await this.dataSource.query(
-      `UPDATE payee_stripe_accounts
-          SET payouts_enabled = $2, transfers_capability = $3, details_submitted = $4, synced_at = now()
-        WHERE stripe_account_id = $1`,
-      [account.id, payouts, transfers, details],
-    );
+    await this.dataSource.query(SYNC_STRIPE_ACCOUNT, [account.id, payouts, transfers, details]);
   }
 
   private async find(payeeId: string): Promise<StripeAccountRow | undefined> {
-    const [row] = await this.dataSource.query<StripeAccountRow[]>(
-      `SELECT ${COLUMNS} FROM payee_stripe_accounts WHERE payee_id = $1`,
-      [payeeId],
-    );
+    const [row] = await this.dataSource.query<StripeAccountRow[]>(STRIPE_ACCOUNT_OF, [payeeId]);
     return row;
   }
 }

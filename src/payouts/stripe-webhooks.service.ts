@@ -10,6 +10,12 @@ import { PayoutSender } from './payout-sender';
 import { PayoutItemRow } from './payout-run-response';
 import { StripeAccountsService } from './stripe-accounts.service';
 import { StripeClient } from './stripe/stripe-client';
+import {
+  PENDING_ITEM,
+  PENDING_ITEM_ID,
+  STORE_PROCESSED_EVENT,
+  STORED_EVENT,
+} from './stripe-webhooks.queries';
 
 const TOLERANCE_SECONDS = 300;
 
@@ -44,10 +50,9 @@ export class StripeWebhooksService {
         'The Stripe-Signature header does not match the body, or is older than 300 seconds',
       );
     }
-    const [stored] = await this.dataSource.query<{ processed_at: Date | null }[]>(
-      `SELECT processed_at FROM stripe_webhook_events WHERE id = $1`,
-      [event.id],
-    );
+    const [stored] = await this.dataSource.query<{ processed_at: Date | null }[]>(STORED_EVENT, [
+      event.id,
+    ]);
     if (stored?.processed_at) return { received: true, eventId: event.id, duplicate: true };
     try {
       await this.handle(event);
@@ -66,11 +71,13 @@ export class StripeWebhooksService {
     // Stripe sends it again. Two deliveries at once may both apply it: every effect is keyed by
     // Stripe's own ids (reversal id, item state), so the second changes nothing.
     const object = event.data.object as { id?: string };
-    await this.dataSource.query(
-      `INSERT INTO stripe_webhook_events (id, type, object_id, created_at_stripe, payload, processed_at)
-       VALUES ($1, $2, $3, to_timestamp($4), $5, now()) ON CONFLICT (id) DO NOTHING`,
-      [event.id, event.type, object.id ?? null, event.created, body],
-    );
+    await this.dataSource.query(STORE_PROCESSED_EVENT, [
+      event.id,
+      event.type,
+      object.id ?? null,
+      event.created,
+      body,
+    ]);
     return { received: true, eventId: event.id, duplicate: false };
   }
 
@@ -92,16 +99,12 @@ export class StripeWebhooksService {
   private async transferMade(hint: Stripe.Transfer): Promise<void> {
     const hintedItem = hint.metadata?.payoutItemId;
     if (!hintedItem || !isUuid(hintedItem)) return;
-    const [pending] = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM payout_items WHERE id = $1 AND status = 'pending'`,
-      [hintedItem],
-    );
+    const [pending] = await this.dataSource.query<{ id: string }[]>(PENDING_ITEM_ID, [hintedItem]);
     if (!pending) return;
     const transfer = await this.stripe.sdk.transfers.retrieve(hint.id);
-    const [item] = await this.dataSource.query<PayoutItemRow[]>(
-      `SELECT * FROM payout_items WHERE id = $1 AND status = 'pending'`,
-      [transfer.metadata?.payoutItemId ?? ''],
-    );
+    const [item] = await this.dataSource.query<PayoutItemRow[]>(PENDING_ITEM, [
+      transfer.metadata?.payoutItemId ?? '',
+    ]);
     if (item && transfer.transfer_group === item.idempotency_key) {
       await this.sender.recordPaid(item, transfer);
     }

@@ -1,9 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ChangeFeed } from '../database/change-feed';
+import { RecoverySweeper, requeueEach } from '../queue/recovery-sweeper';
 import { UsageReportMatcher } from './usage-report-matcher';
 import { UsageReportService } from './usage-report.service';
 
-const SWEEP_EVERY_MS = 60_000;
 const REMATCH_EVERY_MS = 15 * 60_000;
 const REMATCH_DEBOUNCE_MS = 1000;
 
@@ -14,9 +14,7 @@ const REMATCH_DEBOUNCE_MS = 1000;
  * database, debounced) and every fifteen minutes in case a notification was missed.
  */
 @Injectable()
-export class UsageReportRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(UsageReportRecovery.name);
-  private timer?: NodeJS.Timeout;
+export class UsageReportRecovery extends RecoverySweeper {
   private rematchTimer?: NodeJS.Timeout;
   private debounce?: NodeJS.Timeout;
 
@@ -25,20 +23,26 @@ export class UsageReportRecovery implements OnApplicationBootstrap, OnApplicatio
     private readonly reports: UsageReportService,
     private readonly changes: ChangeFeed,
   ) {
+    super({ everyMs: 60_000, failure: 'usage report recovery sweep failed' });
     changes.subscribe('work_identifiers_added', () => this.rematchSoon());
   }
 
-  onApplicationBootstrap(): void {
-    void this.sweep();
+  protected recover(): Promise<void> {
+    return requeueEach(
+      () => this.matcher.unfinished(),
+      (id) => this.reports.enqueue(id),
+    );
+  }
+
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
     void this.changes.ensureListening();
-    this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
-    this.timer.unref();
     this.rematchTimer = setInterval(() => void this.reports.enqueueRematch(), REMATCH_EVERY_MS);
     this.rematchTimer.unref();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  override onApplicationShutdown(): void {
+    super.onApplicationShutdown();
     clearInterval(this.rematchTimer);
     clearTimeout(this.debounce);
   }
@@ -50,13 +54,5 @@ export class UsageReportRecovery implements OnApplicationBootstrap, OnApplicatio
       void this.reports.enqueueRematch();
     }, REMATCH_DEBOUNCE_MS);
     this.debounce.unref();
-  }
-
-  async sweep(): Promise<void> {
-    try {
-      for (const id of await this.matcher.unfinished()) await this.reports.enqueue(id);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'usage report recovery sweep failed');
-    }
   }
 }

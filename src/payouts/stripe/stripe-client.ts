@@ -37,14 +37,10 @@ export class StripeClient {
 
   get sdk(): Stripe {
     if (!this.client) {
-      const key = this.config.get('STRIPE_SECRET_KEY');
-      if (!key) {
-        throw new DomainError(
-          'stripe-not-configured',
-          503,
-          'Payouts need STRIPE_SECRET_KEY; this deployment has none',
-        );
-      }
+      const key = configured(
+        this.config.get('STRIPE_SECRET_KEY'),
+        'Payouts need STRIPE_SECRET_KEY; this deployment has none',
+      );
       this.client = new Stripe(
         key,
         stripeOptions({
@@ -57,14 +53,15 @@ export class StripeClient {
   }
 
   get webhookSecret(): string {
-    const secret = this.config.get('STRIPE_WEBHOOK_SECRET');
-    if (!secret) {
-      throw new DomainError(
-        'stripe-not-configured',
-        503,
-        'Stripe webhooks need STRIPE_WEBHOOK_SECRET; this deployment has none',
-      );
-    }
-    return secret;
+    return configured(
+      this.config.get('STRIPE_WEBHOOK_SECRET'),
+      'Stripe webhooks need STRIPE_WEBHOOK_SECRET; this deployment has none',
+    );
   }
+}
+
+/** A setting Stripe needs, or a 503 saying which one this deployment lacks. */
+function configured(value: string | undefined, missing: string): string {
+  if (!value) throw new DomainError('stripe-not-configured', 503, missing);
+  return value;
 }
