@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { ROYALTY_RUNS } from '../royalties.tables';
+import { lockPostings } from '../royalty-run.queries';
 
 /**
  * The run's own row: which runs are still calculating, the one being calculated locked, and the
@@ -43,7 +44,7 @@ export async function lockRun(manager: EntityManager, runId: string): Promise<Ru
   if (!run || run.status !== 'calculating') return null;
   // Not beside a posting: the settled state the adjustments are taken against holds still,
   // and a run posted later has a later posted_at than this calculated_at.
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('royalty-run-posting'))`);
+  await lockPostings(manager);
   return run;
 }
 
