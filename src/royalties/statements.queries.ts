@@ -4,6 +4,7 @@ import { ORGANIZATIONS } from '../organizations/organizations.tables';
 import { InvoiceResponse } from './dto/royalty-run.dto';
 import {
   InvoiceRow as InvoiceTableRow,
+  RoyaltyChargeRow,
   StatementRow as StatementTableRow,
 } from './royalties.tables';
 
@@ -21,25 +22,28 @@ export interface StatementRow extends StatementTableRow {
   publisher_name: string;
 }
 
-export interface StatementLineRow {
+/** A statement line: its charge's columns, its share of the charge, and its number. */
+export interface StatementLineRow extends Pick<
+  RoyaltyChargeRow,
+  | 'invoice_id'
+  | 'kind'
+  | 'agreement_id'
+  | 'work_id'
+  | 'usage'
+  | 'unit'
+  | 'units'
+  | 'rate'
+  | 'per'
+  | 'gross'
+  | 'commission'
+  | 'adjusts_run_id'
+  | 'adjusts_period_start'
+  | 'adjusts_period_end'
+  | 'adjusts_report_ids'
+> {
   line_no: number;
-  invoice_id: string;
-  kind: string;
-  agreement_id: string;
-  work_id: string | null;
-  usage: string | null;
-  unit: string | null;
-  units: string | null;
-  rate: string | null;
-  per: string | null;
   share_bps: number;
-  gross: string;
-  commission: string;
   net: string;
-  adjusts_run_id: string | null;
-  adjusts_period_start: string | null;
-  adjusts_period_end: string | null;
-  adjusts_report_ids: string[] | null;
 }
 
 /**
