@@ -11,7 +11,9 @@ import { INVOICES } from '../royalties.tables';
  * plus for the default payee), so pay-when-paid releases follow the money.
  */
 export const reads = [
-  `${LEDGER_ACCOUNTS}, ${LEDGER_BALANCES} (LedgerService.outstandingPayeeAdvances)`,
+  // The ledger's, through LedgerService.outstandingPayeeAdvances.
+  LEDGER_ACCOUNTS,
+  LEDGER_BALANCES,
   'run_payee_invoices (temp)',
   INVOICES,
   PAYEES,
