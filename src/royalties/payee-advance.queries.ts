@@ -10,7 +10,7 @@ export function defaultPayee(
   publisherId: string,
 ): Promise<{ id: string }[]> {
   return manager.query<{ id: string }[]>(
-    `SELECT id FROM ${PAYEES} WHERE organization_id = $1 AND is_default`,
+    `SELECT id FROM ${PAYEES.name} WHERE organization_id = $1 AND is_default`,
     [publisherId],
   );
 }
@@ -54,8 +54,8 @@ export async function outstandingAdvance(
   currency: string,
 ): Promise<string> {
   const [{ outstanding }] = await manager.query<{ outstanding: string }[]>(
-    `SELECT COALESCE(b.balance, 0) AS outstanding FROM ${LEDGER_ACCOUNTS} a
-           LEFT JOIN ${LEDGER_BALANCES} b ON b.account_id = a.id
+    `SELECT COALESCE(b.balance, 0) AS outstanding FROM ${LEDGER_ACCOUNTS.name} a
+           LEFT JOIN ${LEDGER_BALANCES.name} b ON b.account_id = a.id
           WHERE a.type = 'payee-advance' AND a.owner_id = $1 AND a.currency = $2`,
     [payeeId, currency],
   );

@@ -150,7 +150,7 @@ export function postingRepayments(manager: EntityManager, runId: string): Promis
     `SELECT l.invoice_id, s.payee_id, s.publisher_id, d.id AS default_payee_id, -l.net AS amount
          FROM statement_lines l
          JOIN statements s ON s.id = l.statement_id
-         JOIN ${PAYEES} d ON d.organization_id = s.publisher_id AND d.is_default
+         JOIN ${PAYEES.name} d ON d.organization_id = s.publisher_id AND d.is_default
         WHERE s.run_id = $1 AND l.kind = 'advance-repayment' AND l.net < 0
         ORDER BY l.invoice_id, s.payee_id`,
     [runId],

@@ -60,7 +60,7 @@ const DERIVED_LINES_SQL = `
     SELECT c.invoice_id, c.line_no, c.work_id, c.split_version, c.gross, c.commission
       FROM royalty_charges c
       JOIN invoices i ON i.id = c.invoice_id
-      JOIN ${WORK_SPLITS} me
+      JOIN ${WORK_SPLITS.name} me
         ON me.work_id = c.work_id AND me.split_version = c.split_version AND me.payee_id = $3
      WHERE c.run_id = $2 AND i.currency = $4),
   shares AS (
@@ -80,7 +80,7 @@ const DERIVED_LINES_SQL = `
                                                      OVER (PARTITION BY m.invoice_id, m.line_no)
                        THEN 1 ELSE 0 END) AS commission
       FROM mine m
-      JOIN ${WORK_SPLITS} s ON s.work_id = m.work_id AND s.split_version = m.split_version),
+      JOIN ${WORK_SPLITS.name} s ON s.work_id = m.work_id AND s.split_version = m.split_version),
   lines AS (
     SELECT c.invoice_id, c.line_no AS charge_line_no, c.kind, c.agreement_id, c.work_id, c.usage,
            c.unit, c.units, c.rate, c.per, x.share_bps, x.gross, x.commission, c.adjusts_run_id,
@@ -94,7 +94,7 @@ const DERIVED_LINES_SQL = `
            c.adjusts_period_end, c.adjusts_report_ids, 0
       FROM royalty_charges c
       JOIN invoices i ON i.id = c.invoice_id
-      JOIN ${PAYEES} p ON p.organization_id = i.publisher_id AND p.is_default AND p.id = $3
+      JOIN ${PAYEES.name} p ON p.organization_id = i.publisher_id AND p.is_default AND p.id = $3
      WHERE c.run_id = $2 AND c.work_id IS NULL AND i.currency = $4
     UNION ALL
     SELECT invoice_id, charge_line_no, kind, agreement_id, work_id, usage, unit, units, rate, per,
@@ -115,7 +115,7 @@ const DERIVED_LINES_SQL = `
 const STATEMENT_COLUMNS = `s.*, r.period_start, r.period_end, r.lines_stored, p.name AS payee_name,
   o.name AS publisher_name`;
 const STATEMENT_FROM = `FROM statements s JOIN royalty_runs r ON r.id = s.run_id
-  JOIN ${PAYEES} p ON p.id = s.payee_id JOIN ${ORGANIZATIONS} o ON o.id = s.publisher_id`;
+  JOIN ${PAYEES.name} p ON p.id = s.payee_id JOIN ${ORGANIZATIONS.name} o ON o.id = s.publisher_id`;
 
 /** The statement's lines: stored (runs before DerivedStatementLines) or derived. */
 function linesSql(row: StatementRow): { sql: string; params: string[] } {
@@ -235,8 +235,8 @@ export function listInvoices(db: DataSource, f: InvoiceFilter): Promise<InvoiceR
                 l.name AS licensee_name, o.name AS publisher_name, pay.paid,
                 ${PAYMENT_STATUS_SQL} AS payment_status
            FROM invoices i JOIN royalty_runs r ON r.id = i.run_id
-           JOIN ${ORGANIZATIONS} l ON l.id = i.licensee_id
-           JOIN ${ORGANIZATIONS} o ON o.id = i.publisher_id
+           JOIN ${ORGANIZATIONS.name} l ON l.id = i.licensee_id
+           JOIN ${ORGANIZATIONS.name} o ON o.id = i.publisher_id
            CROSS JOIN LATERAL (SELECT COALESCE(sum(p.amount), 0) AS paid
                                  FROM invoice_payments p WHERE p.invoice_id = i.id) pay
           WHERE ($1::boolean OR (i.licensee_id = $2 AND r.status = 'posted'))

@@ -74,7 +74,7 @@ export async function allocateCharges(manager: EntityManager, run: RunRow): Prom
            FROM run_charges rc
            JOIN run_section_plan s
              ON s.agreement_id = rc.agreement_id AND s.adj = (rc.adjusts_run_id IS NOT NULL)
-           LEFT JOIN ${WORKS} w ON w.id = rc.work_id AND w.split_version = 1
+           LEFT JOIN ${WORKS.name} w ON w.id = rc.work_id AND w.split_version = 1
                             AND w.split_shape_id IS NOT NULL),
        g AS (
          -- A line's number is its place in its invoice: the period's own charges, then the

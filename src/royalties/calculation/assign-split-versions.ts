@@ -32,7 +32,7 @@ export async function assignSplitVersions(manager: EntityManager, run: RunRow): 
          SELECT w.work_id, w.split_version, min(w.effective_from) AS effective_from,
                 jsonb_agg(jsonb_build_object('payeeId', w.payee_id, 'shareBps', w.share_bps)
                           ORDER BY w.payee_id) AS splits
-           FROM ${WORK_SPLITS} w
+           FROM ${WORK_SPLITS.name} w
           WHERE w.work_id IN (SELECT work_id FROM days)
           GROUP BY w.work_id, w.split_version),
        chosen AS (

@@ -19,7 +19,7 @@ export async function countReports(manager: EntityManager, run: RunRow): Promise
     await manager.query(`DELETE FROM royalty_run_reports WHERE run_id = $1`, [run.id]);
     await manager.query(
       `WITH counting AS (
-           SELECT id, aggregate_generation FROM ${USAGE_REPORTS}
+           SELECT id, aggregate_generation FROM ${USAGE_REPORTS.name}
             WHERE status = 'accepted' AND superseded_by_id IS NULL
               AND period_start >= $2 AND period_end <= $3
             ORDER BY id
@@ -30,7 +30,7 @@ export async function countReports(manager: EntityManager, run: RunRow): Promise
     );
     const [{ missing }] = await manager.query<{ missing: boolean }[]>(
       `SELECT EXISTS (
-           SELECT 1 FROM ${USAGE_REPORTS} r
+           SELECT 1 FROM ${USAGE_REPORTS.name} r
             WHERE r.status = 'accepted' AND r.superseded_by_id IS NULL
               AND r.period_start >= $2 AND r.period_end <= $3
               AND NOT EXISTS (SELECT 1 FROM royalty_run_reports c

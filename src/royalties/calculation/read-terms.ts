@@ -43,7 +43,7 @@ export async function readTerms(
   // Every licensee with usage, or with an agreement in force during the run (fees accrue
   // without usage).
   const inForce = await manager.query<{ licensee_id: string }[]>(
-    `SELECT DISTINCT licensee_id FROM ${AGREEMENTS}
+    `SELECT DISTINCT licensee_id FROM ${AGREEMENTS.name}
         WHERE status <> 'proposed' AND starts_on <= $2
           AND (LEAST(ends_on, terminated_on) IS NULL OR LEAST(ends_on, terminated_on) >= $1)`,
     [run.period_start, run.period_end],

@@ -73,7 +73,7 @@ export async function repayAdvances(manager: EntityManager, ledger: LedgerServic
          CROSS JOIN LATERAL (
            SELECT p.payee_id, -1 AS sign
            UNION ALL
-           SELECT d.id, 1 FROM ${PAYEES} d WHERE d.organization_id = p.publisher_id AND d.is_default
+           SELECT d.id, 1 FROM ${PAYEES.name} d WHERE d.organization_id = p.publisher_id AND d.is_default
          ) x
         WHERE p.piece > 0`,
   );

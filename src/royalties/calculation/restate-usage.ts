@@ -22,8 +22,8 @@ export async function restateUsage(manager: EntityManager, run: RunRow): Promise
          SELECT p.id AS period_run_id, a.report_id, a.agreement_id, a.agreement_version,
                 a.licensee_id, a.publisher_id, a.work_id, a.usage, a.unit, a.units, a.revenue
            FROM posted p
-           JOIN ${USAGE_REPORTS} r ON r.period_start >= p.period_start AND r.period_end <= p.period_end
-           JOIN ${USAGE_AGGREGATES} a ON a.report_id = r.id
+           JOIN ${USAGE_REPORTS.name} r ON r.period_start >= p.period_start AND r.period_end <= p.period_end
+           JOIN ${USAGE_AGGREGATES.name} a ON a.report_id = r.id
           WHERE a.status = 'matched' AND r.status = 'accepted' AND r.superseded_by_id IS NULL),
        settled AS (
          SELECT u.period_run_id, u.report_id, u.agreement_id, u.agreement_version, u.licensee_id,

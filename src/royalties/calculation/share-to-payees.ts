@@ -35,7 +35,7 @@ export async function shareToPayees(manager: EntityManager, run: RunRow): Promis
                 abs(n.commission) * u.bps / 10000 AS c_base,
                 abs(n.commission) * u.bps % 10000 AS c_rem
            FROM numbered n
-           JOIN ${SPLIT_SHAPES} s ON s.id = n.shape_id
+           JOIN ${SPLIT_SHAPES.name} s ON s.id = n.shape_id
            CROSS JOIN LATERAL (SELECT (e->>'payeeId')::uuid AS payee_id, (e->>'shareBps')::int AS bps
                                  FROM jsonb_array_elements(s.splits) e) u),
        shares AS (
@@ -56,7 +56,7 @@ export async function shareToPayees(manager: EntityManager, run: RunRow): Promis
                SELECT p.id, c.invoice_id, c.n * c.gross, c.n * c.commission
                  FROM every c
                  JOIN invoices i ON i.id = c.invoice_id
-                 JOIN ${PAYEES} p ON p.organization_id = i.publisher_id AND p.is_default
+                 JOIN ${PAYEES.name} p ON p.organization_id = i.publisher_id AND p.is_default
                 WHERE c.publisher_line) x
         GROUP BY x.payee_id, x.invoice_id`,
     [run.id],

@@ -28,10 +28,10 @@ export async function sumUsage(manager: EntityManager, run: RunRow): Promise<Run
   >(
     `SELECT (SELECT bool_and(n = 1)
                  FROM (SELECT count(*) AS n
-                         FROM royalty_run_reports c JOIN ${USAGE_REPORTS} r ON r.id = c.report_id
+                         FROM royalty_run_reports c JOIN ${USAGE_REPORTS.name} r ON r.id = c.report_id
                         WHERE c.run_id = $1
                         GROUP BY r.licensee_id) r) AS "oneReportEach",
-              EXISTS (SELECT 1 FROM ${USAGE_AGGREGATES} a
+              EXISTS (SELECT 1 FROM ${USAGE_AGGREGATES.name} a
                        WHERE a.rematched_at IS NOT NULL
                          AND a.report_id IN (SELECT report_id FROM royalty_run_reports
                                               WHERE run_id = $1)) AS rematched`,
@@ -43,7 +43,7 @@ export async function sumUsage(manager: EntityManager, run: RunRow): Promise<Run
     ? {
         from: `(SELECT a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id, a.work_id,
                  a.usage, a.unit, a.units, a.revenue
-            FROM ${USAGE_AGGREGATES} a
+            FROM ${USAGE_AGGREGATES.name} a
            WHERE a.status = 'matched' AND (a.units <> 0 OR a.revenue <> 0)
              AND a.report_id IN (SELECT report_id FROM royalty_run_reports WHERE run_id = $1))`,
         params: [run.id],
@@ -69,13 +69,13 @@ async function summedUsage(
        delta_keys AS MATERIALIZED (
          SELECT DISTINCT a.report_id, a.agreement_id, a.agreement_version, a.publisher_id,
                 a.work_id, a.usage, a.unit
-           FROM ${USAGE_AGGREGATES} a
+           FROM ${USAGE_AGGREGATES.name} a
           WHERE a.rematched_at IS NOT NULL AND a.status = 'matched'
             AND a.report_id IN (SELECT id FROM counting)),
        counted AS (
        SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
               a.work_id, a.usage, a.unit, a.units, a.revenue
-         FROM ${USAGE_AGGREGATES} a
+         FROM ${USAGE_AGGREGATES.name} a
         WHERE a.status = 'matched' AND a.report_id IN (SELECT id FROM counting)
           AND (a.units <> 0 OR a.revenue <> 0)
           AND NOT EXISTS (
@@ -87,7 +87,7 @@ async function summedUsage(
        UNION ALL
        SELECT a.report_id, a.agreement_id, a.agreement_version, a.licensee_id, a.publisher_id,
               a.work_id, a.usage, a.unit, sum(a.units), sum(a.revenue)
-         FROM ${USAGE_AGGREGATES} a
+         FROM ${USAGE_AGGREGATES.name} a
          JOIN delta_keys d
            ON (d.report_id, d.agreement_id, d.agreement_version, d.publisher_id, d.work_id,
                d.usage, d.unit)

@@ -32,7 +32,7 @@ export async function writeStatements(manager: EntityManager, run: RunRow): Prom
               s.payee_id, p.organization_id, s.currency, sum(s.gross), sum(s.commission),
               sum(s.gross) - sum(s.commission)
          FROM run_statement_invoices s
-         JOIN ${PAYEES} p ON p.id = s.payee_id
+         JOIN ${PAYEES.name} p ON p.id = s.payee_id
         GROUP BY s.payee_id, p.organization_id, s.currency`,
     [run.id],
   );
