@@ -107,3 +107,12 @@ export interface PayeeRow {
   created_at: Date;
   updated_at: Date;
 }
+
+/** Each distinct set of shares stored once (split_shape_id() finds or stores one). Written by the catalogue; read by royalties (a run shares its charges by shape). */
+export const SPLIT_SHAPES = table('split_shapes', ['id', 'splits']);
+
+/** A row of split_shapes as `SELECT *` returns it. */
+export interface SplitShapeRow {
+  id: number;
+  splits: unknown;
+}

@@ -1,8 +1,8 @@
 /**
  * Splits an integer amount by integer weights so the pieces add up exactly: each piece is the
  * floor of its exact share, and the minor units left go one each to the largest remainders
- * (ties to the earlier weight). The SQL of a royalty run does the same (royalty-calculator.ts);
- * this is the reference its tests hold it to.
+ * (ties to the earlier weight). The SQL of a royalty run does the same (calculation/:
+ * allocate-charges, share-to-payees, repay-advances); this is the reference its tests hold it to.
  */
 export function allocateByLargestRemainder(amount: bigint, weights: bigint[]): bigint[] {
   if (amount < 0n) throw new Error('allocate a non-negative amount');

@@ -1,3 +1,8 @@
+import { PAYEES, WORKS } from '../catalogue/catalogue.tables';
+import { LEDGER_ACCOUNTS, LEDGER_BALANCES } from '../ledger/ledger.tables';
+import { ORGANIZATIONS } from '../organizations/organizations.tables';
+import { PAYOUT_ITEMS } from '../payouts/payouts.tables';
+
 /**
  * A publisher's earnings (GET /v1/earnings…): what its payees earned, where that money is now,
  * and what it was earned on. Every statement is bound to the publisher ($1, the principal's
@@ -51,14 +56,14 @@ export const PAYEE_EARNINGS = `
            COALESCE(sum(b.balance) FILTER (WHERE a.type = 'payee-awaiting-collection'), 0) AS awaiting,
            COALESCE(sum(b.balance) FILTER (WHERE a.type = 'payee-payable'), 0) AS payable,
            COALESCE(sum(b.balance) FILTER (WHERE a.type = 'payout-pending'), 0) AS pending
-      FROM ledger_accounts a
-      LEFT JOIN ledger_balances b ON b.account_id = a.id
+      FROM ${LEDGER_ACCOUNTS.name} a
+      LEFT JOIN ${LEDGER_BALANCES.name} b ON b.account_id = a.id
      WHERE a.organization_id = $1 AND ($2::text IS NULL OR a.currency = $2)
        AND a.type IN ('payee-awaiting-collection', 'payee-payable', 'payout-pending')
      GROUP BY a.owner_id, a.currency),
   paid AS (
     SELECT payee_id, currency, sum(amount - reversed_amount) AS paid_out
-      FROM payout_items
+      FROM ${PAYOUT_ITEMS.name}
      WHERE organization_id = $1 AND status = 'paid' AND settled_transaction_id IS NOT NULL
        AND ($2::text IS NULL OR currency = $2)
      GROUP BY payee_id, currency),
@@ -71,7 +76,7 @@ export const PAYEE_EARNINGS = `
          COALESCE(b.awaiting, 0) AS awaiting, COALESCE(b.payable, 0) AS payable,
          COALESCE(b.pending, 0) AS pending, COALESCE(x.paid_out, 0) AS paid_out
     FROM keys k
-    JOIN payees p ON p.id = k.payee_id AND p.organization_id = $1
+    JOIN ${PAYEES.name} p ON p.id = k.payee_id AND p.organization_id = $1
     LEFT JOIN stated s ON s.payee_id = k.payee_id AND s.currency = k.currency
     LEFT JOIN balances b ON b.payee_id = k.payee_id AND b.currency = k.currency
     LEFT JOIN paid x ON x.payee_id = k.payee_id AND x.currency = k.currency
@@ -125,10 +130,10 @@ export const EARNINGS_BREAKDOWN = `
     FROM charged GROUP BY month, usage
   UNION ALL
   SELECT 'work', t.work_id::text, w.title, t.amount
-    FROM top_works t JOIN works w ON w.id = t.work_id AND w.organization_id = $1
+    FROM top_works t JOIN ${WORKS.name} w ON w.id = t.work_id AND w.organization_id = $1
   UNION ALL
   SELECT 'licensee', t.licensee_id::text, o.name, t.amount
-    FROM top_licensees t JOIN organizations o ON o.id = t.licensee_id`;
+    FROM top_licensees t JOIN ${ORGANIZATIONS.name} o ON o.id = t.licensee_id`;
 
 export interface EarningsBreakdownRow {
   part: 'month' | 'work' | 'licensee';

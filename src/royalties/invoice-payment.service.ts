@@ -14,14 +14,15 @@ import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import { releaseOnPayment } from './allocate';
 import { CreateInvoicePaymentDto, InvoicePaymentResponse } from './dto/invoice-payment.dto';
-
-interface InvoiceRow {
-  id: string;
-  licensee_id: string;
-  currency: string;
-  amount: string;
-  payee_total: string;
-}
+import {
+  insertPayment,
+  insertReleases,
+  invoicePayees,
+  InvoiceRow,
+  invoiceWithRun,
+  lockInvoicePayments,
+  paidOn,
+} from './invoice-payment.queries';
 
 /**
  * Pay when paid: money received against a posted invoice (partial payments allowed, more than is
@@ -54,10 +55,7 @@ export class InvoicePaymentService {
     }
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
       const invoice = await this.lockPostedInvoice(manager, invoiceId);
-      const [{ paid }] = await manager.query<{ paid: string }[]>(
-        `SELECT COALESCE(sum(amount), 0) AS paid FROM invoice_payments WHERE invoice_id = $1`,
-        [invoice.id],
-      );
+      const paid = await paidOn(manager, invoice.id);
       const amount = BigInt(invoice.amount);
       const before = BigInt(paid);
       const payment = BigInt(dto.amount);
@@ -116,25 +114,21 @@ export class InvoicePaymentService {
         refs: { invoiceId: invoice.id, paymentId: id },
         postings,
       });
-      await manager.query(
-        `INSERT INTO invoice_payments (id, invoice_id, amount, received_on, reference,
-                  ledger_transaction_id, recorded_by_principal_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          id,
-          invoice.id,
-          String(payment),
-          receivedOn,
-          dto.reference ?? null,
-          transaction.id,
-          actor.id,
-        ],
-      );
+      await insertPayment(manager, {
+        id,
+        invoiceId: invoice.id,
+        amount: String(payment),
+        receivedOn,
+        reference: dto.reference ?? null,
+        transactionId: transaction.id,
+        recordedBy: actor.id,
+      });
       if (released.length) {
-        await manager.query(
-          `INSERT INTO invoice_payment_releases (payment_id, payee_id, amount)
-             SELECT $1, payee_id, amount FROM unnest($2::uuid[], $3::bigint[]) AS r(payee_id, amount)`,
-          [id, released.map((r) => r.payeeId), released.map((r) => String(r.amount))],
+        await insertReleases(
+          manager,
+          id,
+          released.map((r) => r.payeeId),
+          released.map((r) => String(r.amount)),
         );
       }
       await this.audit.record(manager, actor, {
@@ -160,13 +154,7 @@ export class InvoicePaymentService {
   }
 
   private async lockPostedInvoice(manager: EntityManager, invoiceId: string): Promise<InvoiceRow> {
-    const [invoice] = isUuid(invoiceId)
-      ? await manager.query<(InvoiceRow & { run_status: string })[]>(
-          `SELECT i.id, i.licensee_id, i.currency, i.amount, i.payee_total, r.status AS run_status
-             FROM invoices i JOIN royalty_runs r ON r.id = i.run_id WHERE i.id = $1`,
-          [invoiceId],
-        )
-      : [];
+    const [invoice] = isUuid(invoiceId) ? await invoiceWithRun(manager, invoiceId) : [];
     if (!invoice) throw new ResourceNotFound('invoice', invoiceId);
     if (invoice.run_status !== 'posted') {
       throw new Conflict(
@@ -176,9 +164,7 @@ export class InvoicePaymentService {
       );
     }
     // Payments on one invoice one at a time.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('invoice-payments:' || $1))`, [
-      invoice.id,
-    ]);
+    await lockInvoicePayments(manager, invoice.id);
     return invoice;
   }
 
@@ -189,18 +175,7 @@ export class InvoicePaymentService {
     paidBefore: bigint,
     paidAfter: bigint,
   ): Promise<{ payeeId: string; publisherId: string; amount: bigint }[]> {
-    const payees = await manager.query<
-      { payee_id: string; publisher_id: string; earned: string; released: string }[]
-    >(
-      `SELECT s.payee_id, s.publisher_id, l.net AS earned,
-              COALESCE((SELECT sum(r.amount) FROM invoice_payment_releases r
-                          JOIN invoice_payments p ON p.id = r.payment_id
-                         WHERE p.invoice_id = $1 AND r.payee_id = s.payee_id), 0) AS released
-         FROM statement_invoices l JOIN statements s ON s.id = l.statement_id
-        WHERE l.invoice_id = $1
-        ORDER BY s.payee_id`,
-      [invoice.id],
-    );
+    const payees = await invoicePayees(manager, invoice.id);
     // Only positive earnings wait for the payment (a restatement's negative net on the invoice
     // was taken from the payee's payable when the run was posted).
     const waiting = payees.map((p) => (BigInt(p.earned) > 0n ? BigInt(p.earned) : 0n));

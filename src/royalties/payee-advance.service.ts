@@ -11,12 +11,17 @@ import { newId } from '../common/ids';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import { CreatePayeeAdvanceDto, PayeeAdvanceResponse } from './dto/payee-advance.dto';
+import {
+  defaultPayee as findDefaultPayee,
+  insertPayeeAdvance,
+  outstandingAdvance,
+} from './payee-advance.queries';
 
 /**
  * A publisher records an advance it paid an author outside the platform. The ledger carries the
  * author's debt as a memo pair — the author's payee-advance account debited, the publisher's
  * default payee's credited — which royalty runs unwind as the author's earnings repay it to the
- * default payee (royalty-calculator.ts).
+ * default payee (calculation/repay-advances.ts).
  */
 @Injectable()
 export class PayeeAdvanceService {
@@ -46,10 +51,7 @@ export class PayeeAdvanceService {
     }
     if (errors.length) throw new RequestValidationFailed(errors);
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
-      const [defaultPayee] = await manager.query<{ id: string }[]>(
-        `SELECT id FROM payees WHERE organization_id = $1 AND is_default`,
-        [actor.organizationId],
-      );
+      const [defaultPayee] = await findDefaultPayee(manager, actor.organizationId);
       const id = newId();
       const amount = BigInt(dto.amount);
       const transaction = await this.ledger.post(manager, {
@@ -77,22 +79,17 @@ export class PayeeAdvanceService {
           },
         ],
       });
-      await manager.query(
-        `INSERT INTO payee_advances (id, payee_id, publisher_id, currency, amount, paid_on, reference,
-                ledger_transaction_id, recorded_by_principal_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          id,
-          payee.id,
-          actor.organizationId,
-          dto.currency,
-          String(amount),
-          paidOn,
-          dto.reference ?? null,
-          transaction.id,
-          actor.id,
-        ],
-      );
+      await insertPayeeAdvance(manager, {
+        id,
+        payeeId: payee.id,
+        publisherId: actor.organizationId,
+        currency: dto.currency,
+        amount: String(amount),
+        paidOn,
+        reference: dto.reference ?? null,
+        transactionId: transaction.id,
+        recordedBy: actor.id,
+      });
       await this.audit.record(manager, actor, {
         action: 'payee-advance.create',
         resourceType: 'payee',
@@ -100,12 +97,7 @@ export class PayeeAdvanceService {
         resourceOrganizationId: actor.organizationId,
         details: { advanceId: id, amount: String(amount), currency: dto.currency },
       });
-      const [{ outstanding }] = await manager.query<{ outstanding: string }[]>(
-        `SELECT COALESCE(b.balance, 0) AS outstanding FROM ledger_accounts a
-           LEFT JOIN ledger_balances b ON b.account_id = a.id
-          WHERE a.type = 'payee-advance' AND a.owner_id = $1 AND a.currency = $2`,
-        [payee.id, dto.currency],
-      );
+      const outstanding = await outstandingAdvance(manager, payee.id, dto.currency);
       const body: PayeeAdvanceResponse = {
         id,
         payeeId: payee.id,

@@ -18,20 +18,21 @@ import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import { CreateRoyaltyRunDto, RoyaltyRunResponse } from './dto/royalty-run.dto';
 import { CALCULATE_RUN_JOB, CalculateRunJob, ROYALTY_RUN_QUEUE } from './royalty-run.queue';
-
-interface RunRow {
-  id: string;
-  period_start: string;
-  period_end: string;
-  status: RoyaltyRunResponse['status'];
-  commission_bps: number;
-  summary: Record<string, unknown>;
-  calculation_hash: Buffer | null;
-  failure: string | null;
-  created_at: Date;
-  calculated_at: Date | null;
-  posted_at: Date | null;
-}
+import {
+  insertRun,
+  listRuns,
+  lockPostings,
+  markCalculating,
+  markFailed,
+  markPosted,
+  postedOverlapping,
+  postingInvoices,
+  postingRepayments,
+  postingShares,
+  readRun,
+  RunRow,
+  staleAdjustments,
+} from './royalty-run.queries';
 
 function toResponse(row: RunRow): RoyaltyRunResponse {
   return {
@@ -84,11 +85,13 @@ export class RoyaltyRunService {
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
       await this.refusePosted(manager, dto.periodStart, dto.periodEnd);
       const id = newId();
-      await manager.query(
-        `INSERT INTO royalty_runs (id, period_start, period_end, status, commission_bps, created_by_principal_id)
-         VALUES ($1, $2, $3, 'calculating', $4, $5)`,
-        [id, dto.periodStart, dto.periodEnd, this.config.get('PLATFORM_COMMISSION_BPS'), actor.id],
-      );
+      await insertRun(manager, {
+        id,
+        start: dto.periodStart,
+        end: dto.periodEnd,
+        commissionBps: this.config.get('PLATFORM_COMMISSION_BPS'),
+        createdBy: actor.id,
+      });
       await this.audit.record(manager, actor, {
         action: 'royalty-run.create',
         resourceType: 'royalty-run',
@@ -113,7 +116,7 @@ export class RoyaltyRunService {
           { state: current.status },
         );
       }
-      await manager.query(`UPDATE royalty_runs SET status = 'calculating' WHERE id = $1`, [id]);
+      await markCalculating(manager, id);
       await this.audit.record(manager, actor, {
         action: 'royalty-run.recalculate',
         resourceType: 'royalty-run',
@@ -155,11 +158,7 @@ export class RoyaltyRunService {
       await this.refusePosted(manager, current.period_start, current.period_end);
       await this.refuseStaleAdjustments(manager, current);
       await this.postToLedger(manager, current);
-      await manager.query(
-        `UPDATE royalty_runs SET status = 'posted', posted_at = clock_timestamp(), posted_by_principal_id = $2
-          WHERE id = $1`,
-        [id, actor.id],
-      );
+      await markPosted(manager, id, actor.id);
       await this.audit.record(manager, actor, {
         action: 'royalty-run.post',
         resourceType: 'royalty-run',
@@ -178,10 +177,7 @@ export class RoyaltyRunService {
     cursor?: string,
   ): Promise<{ data: RoyaltyRunResponse[]; nextCursor: string | null }> {
     const before = cursor ? decodeCursor(cursor) : null;
-    const rows = await this.dataSource.query<RunRow[]>(
-      `SELECT * FROM royalty_runs WHERE ($1::uuid IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
-      [before, limit + 1],
-    );
+    const rows = await listRuns(this.dataSource, before, limit + 1);
     const data = rows.slice(0, limit).map(toResponse);
     return pageOf(data, rows.length > limit);
   }
@@ -209,49 +205,16 @@ export class RoyaltyRunService {
   }
 
   async fail(runId: string, reason: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE royalty_runs SET status = 'failed', failure = $2 WHERE id = $1 AND status = 'calculating'`,
-      [runId, reason.slice(0, 1000)],
-    );
+    await markFailed(this.dataSource, runId, reason.slice(0, 1000));
   }
 
   private async postToLedger(manager: EntityManager, run: RunRow): Promise<void> {
     const earnings = this.config.get('EARNINGS_PAYABLE_AT_ONCE')
       ? 'payee-payable'
       : 'payee-awaiting-collection';
-    const invoices = await manager.query<
-      { id: string; licensee_id: string; currency: string; amount: string; commission: string }[]
-    >(
-      `SELECT id, licensee_id, currency, amount, commission FROM invoices
-        WHERE run_id = $1 ORDER BY id`,
-      [run.id],
-    );
-    const shares = await manager.query<
-      { invoice_id: string; payee_id: string; publisher_id: string; net: string }[]
-    >(
-      `SELECT l.invoice_id, s.payee_id, s.publisher_id, l.net
-         FROM statement_invoices l JOIN statements s ON s.id = l.statement_id
-        WHERE s.run_id = $1
-        ORDER BY l.invoice_id, s.payee_id`,
-      [run.id],
-    );
-    const repayments = await manager.query<
-      {
-        invoice_id: string;
-        payee_id: string;
-        publisher_id: string;
-        default_payee_id: string;
-        amount: string;
-      }[]
-    >(
-      `SELECT l.invoice_id, s.payee_id, s.publisher_id, d.id AS default_payee_id, -l.net AS amount
-         FROM statement_lines l
-         JOIN statements s ON s.id = l.statement_id
-         JOIN payees d ON d.organization_id = s.publisher_id AND d.is_default
-        WHERE s.run_id = $1 AND l.kind = 'advance-repayment' AND l.net < 0
-        ORDER BY l.invoice_id, s.payee_id`,
-      [run.id],
-    );
+    const invoices = await postingInvoices(manager, run.id);
+    const shares = await postingShares(manager, run.id);
+    const repayments = await postingRepayments(manager, run.id);
     for (const invoice of invoices) {
       const receivable: AccountKey = {
         type: 'licensee-receivable',
@@ -332,18 +295,8 @@ export class RoyaltyRunService {
    */
   private async refuseStaleAdjustments(manager: EntityManager, run: RunRow): Promise<void> {
     // Posting runs one at a time: the check and the posting see the same settled state.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('royalty-run-posting'))`);
-    const [other] = await manager.query<{ id: string }[]>(
-      `SELECT DISTINCT x.id FROM royalty_run_usage mine
-         JOIN royalty_run_usage theirs ON theirs.period_run_id = mine.period_run_id
-         JOIN royalty_runs x ON x.id = theirs.run_id
-        WHERE mine.run_id = $1 AND mine.period_run_id <> $1 AND x.id <> $1
-          AND x.status = 'posted'
-          -- Compared in the database: microseconds, not a JavaScript Date's milliseconds.
-          AND x.posted_at > (SELECT calculated_at FROM royalty_runs WHERE id = $1)
-        LIMIT 1`,
-      [run.id],
-    );
+    await lockPostings(manager);
+    const [other] = await staleAdjustments(manager, run.id);
     if (other) {
       throw new Conflict(
         'adjustments-stale',
@@ -355,13 +308,7 @@ export class RoyaltyRunService {
 
   /** One posted run per period: a period that overlaps a posted one is refused. */
   private async refusePosted(manager: EntityManager, start: string, end: string): Promise<void> {
-    const [posted] = await manager.query<
-      { id: string; period_start: string; period_end: string }[]
-    >(
-      `SELECT id, period_start, period_end FROM royalty_runs
-        WHERE status = 'posted' AND period_start <= $2 AND period_end >= $1 LIMIT 1`,
-      [start, end],
-    );
+    const [posted] = await postedOverlapping(manager, start, end);
     if (posted) {
       throw new Conflict(
         'period-already-posted',
@@ -372,12 +319,7 @@ export class RoyaltyRunService {
   }
 
   private async read(manager: EntityManager, id: string, lock = false): Promise<RunRow> {
-    const [row] = isUuid(id)
-      ? await manager.query<RunRow[]>(
-          `SELECT * FROM royalty_runs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
-          [id],
-        )
-      : [];
+    const [row] = isUuid(id) ? await readRun(manager, id, lock) : [];
     if (!row) throw new ResourceNotFound('royalty-run', id);
     return row;
   }
