@@ -1,6 +1,6 @@
 /**
  * A table as the module that writes it declares it: its name and its columns. SQL in another
- * module that reads the table names it through this declaration (`FROM ${USAGE_AGGREGATES} a`),
+ * module that reads the table names it through this declaration (`FROM ${USAGE_AGGREGATES.name} a`),
  * so that the dependency between the modules is an import a reader or a tool can follow, not a
  * word inside a string. `test/table-declarations.e2e-spec.ts` checks every declaration against
  * the migrated schema, and `src/database/table-owners.spec.ts` that no other module writes the
@@ -9,13 +9,11 @@
 export interface Table<Column extends string = string> {
   readonly name: string;
   readonly columns: readonly Column[];
-  /** The table's name, so that a declaration stands for it in an SQL template. */
-  toString(): string;
 }
 
 export function table<const Column extends string>(
   name: string,
   columns: readonly Column[],
 ): Table<Column> {
-  return Object.freeze({ name, columns: Object.freeze([...columns]), toString: () => name });
+  return Object.freeze({ name, columns: Object.freeze([...columns]) });
 }
