@@ -80,11 +80,8 @@ const NOT_YET_IMPORTED = new Set<string>([
   "royalties/statements.service.ts: payees (catalogue's)",
   "royalties/statements.service.ts: work_splits (catalogue's)",
   "royalties/statements.service.ts: organizations (organizations's)",
-  "usage/match-questions.ts: works (catalogue's)",
-  "usage/match-questions.ts: work_identifiers (catalogue's)",
   "usage/usage-issues.service.ts: works (catalogue's)",
   "usage/usage-issues.service.ts: organizations (organizations's)",
-  "usage/usage-report-matcher.ts: works (catalogue's)",
 ]);
 
 describe('table declarations', () => {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
-import { matchQuestions, NO_AGREEMENT } from './match-questions';
+import { matchQuestions, NO_AGREEMENT } from './matching/match-questions';
 import { refreshReportCounts } from './report-counts';
 import { periodMonth } from './usage-staging';
 
