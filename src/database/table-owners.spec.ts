@@ -80,8 +80,6 @@ const NOT_YET_IMPORTED = new Set<string>([
   "royalties/statements.service.ts: payees (catalogue's)",
   "royalties/statements.service.ts: work_splits (catalogue's)",
   "royalties/statements.service.ts: organizations (organizations's)",
-  "usage/usage-issues.service.ts: works (catalogue's)",
-  "usage/usage-issues.service.ts: organizations (organizations's)",
 ]);
 
 describe('table declarations', () => {

@@ -9,12 +9,12 @@ import { USAGE_REPORTS } from '../usage.tables';
 export const reads = [USAGE_REPORTS];
 export const writes: string[] = [];
 
-const LOCK = `SELECT pg_advisory_xact_lock(hashtext('usage-report:' || $1))`;
+export const REPORT_LOCK = `SELECT pg_advisory_xact_lock(hashtext('usage-report:' || $1))`;
 
 const STATUS = `SELECT status FROM usage_reports WHERE id = $1 FOR UPDATE`;
 
 export async function lockReport(manager: EntityManager, reportId: string): Promise<boolean> {
-  await manager.query(LOCK, [reportId]);
+  await manager.query(REPORT_LOCK, [reportId]);
   const [current] = await manager.query<{ status: string }[]>(STATUS, [reportId]);
   return current.status === 'processing';
 }
