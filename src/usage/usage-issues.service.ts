@@ -129,21 +129,16 @@ export class UsageIssuesService {
     const limit = query.limit ?? 50;
     const params: unknown[] = [actor.organizationId, limit + 1];
     const where: string[] = [];
-    if (query.workId) {
-      params.push(query.workId);
-      where.push(`a.work_id = $${params.length}`);
-    }
-    if (query.usage) {
-      params.push(query.usage);
-      where.push(`a.usage = $${params.length}`);
-    }
-    if (query.licenseeId) {
-      params.push(query.licenseeId);
-      where.push(`a.licensee_id = $${params.length}`);
-    }
-    if (query.status) {
-      params.push(query.status);
-      where.push(`a.status = $${params.length}`);
+    const filters: [string | undefined, string][] = [
+      [query.workId, 'a.work_id'],
+      [query.usage, 'a.usage'],
+      [query.licenseeId, 'a.licensee_id'],
+      [query.status, 'a.status'],
+    ];
+    for (const [value, column] of filters) {
+      if (!value) continue;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
     }
     if (query.period) {
       params.push(`${query.period}-01`);
