@@ -23,3 +23,43 @@ export const IMPORT_BY_ID = `SELECT * FROM catalogue_imports WHERE id = $1 AND o
 /** catalogue_import_errors: an import's rejected lines, a page after line $2. */
 export const IMPORT_ERRORS = `SELECT line_no, external_id, reason FROM catalogue_import_errors
         WHERE import_id = $1 AND line_no > $2 ORDER BY line_no LIMIT $3`;
+
+// The loader (CatalogueImportLoader).
+
+/** The import, as its loading starts (or resumes). TypeORM hands back UPDATE results as [rows, count]; a CTE makes it a plain SELECT. */
+export const START_LOAD = `WITH started AS (UPDATE catalogue_imports SET status = 'processing'
+                         WHERE id = $1 AND status IN ('queued', 'processing') RETURNING *)
+       SELECT * FROM started`;
+
+/** catalogue_import_rows: the import's last staged line (none: loaded, or lost). */
+export const LAST_STAGED = `SELECT max(line_no) AS last_line FROM catalogue_import_rows WHERE import_id = $1`;
+
+/** payees: the publisher's default payee, for works imported without splits. */
+export const DEFAULT_PAYEE = `SELECT id FROM payees WHERE organization_id = $1 AND is_default`;
+
+/** catalogue_imports: how far the load got. */
+export const MARK_PROCESSED = `UPDATE catalogue_imports SET lines_processed = $2 WHERE id = $1`;
+
+/** catalogue_imports: the import, completed (with its counts). */
+export const COMPLETE = `WITH done AS (UPDATE catalogue_imports
+                          SET status = 'completed', lines_processed = lines_read, finished_at = now()
+                        WHERE id = $1 RETURNING *)
+         SELECT * FROM done`;
+
+/** Fresh statistics for the tables a load changes. */
+export const ANALYZE_CATALOGUE = 'ANALYZE works, work_identifiers, work_splits';
+
+/** One loader per publisher (a session lock, held across the batches' transactions). */
+export const PUBLISHER_LOCK = `SELECT pg_advisory_lock(hashtext('catalogue-import:' || $1))`;
+
+export const PUBLISHER_UNLOCK = `SELECT pg_advisory_unlock(hashtext('catalogue-import:' || $1))`;
+
+/** catalogue_imports: the import, failed. */
+export const FAIL = `UPDATE catalogue_imports SET status = 'failed', failure = $2, finished_at = now()
+        WHERE id = $1 AND status IN ('queued', 'processing')`;
+
+/** catalogue_import_rows: a failed import's staged lines. */
+export const DROP_STAGED_ROWS = `DELETE FROM catalogue_import_rows WHERE import_id = $1`;
+
+/** catalogue_imports: the imports not finished. */
+export const UNFINISHED_IMPORTS = `SELECT id FROM catalogue_imports WHERE status IN ('queued', 'processing') ORDER BY id`;
