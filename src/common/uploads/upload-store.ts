@@ -98,7 +98,10 @@ export class UploadTransaction {
   }
 
   /** `COPY … FROM STDIN`, fed the rows (COPY text) as they are made from the body. */
-  async copy(copySql: string, rows: Iterable<string | Buffer> | AsyncIterable<string | Buffer>) {
+  async copy(
+    copySql: string,
+    rows: Iterable<string | Buffer> | AsyncIterable<string | Buffer>,
+  ): Promise<void> {
     const client = (this.runner as unknown as { databaseConnection: PoolClient })
       .databaseConnection;
     await pipeline(Readable.from(rows), client.query(copyFrom(copySql)));
