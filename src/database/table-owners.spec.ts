@@ -51,11 +51,6 @@ const NOT_YET_IMPORTED = new Set<string>([
   "licensing/rsl/rsl.service.ts: works (catalogue's)",
   "licensing/rsl/rsl.service.ts: work_identifiers (catalogue's)",
   "licensing/rsl/rsl.service.ts: organizations (organizations's)",
-  "usage/match-questions.ts: works (catalogue's)",
-  "usage/match-questions.ts: work_identifiers (catalogue's)",
-  "usage/usage-issues.service.ts: works (catalogue's)",
-  "usage/usage-issues.service.ts: organizations (organizations's)",
-  "usage/usage-report-matcher.ts: works (catalogue's)",
 ]);
 
 describe('table declarations', () => {

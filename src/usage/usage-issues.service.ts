@@ -11,6 +11,7 @@ import {
   UsageIssuesResponse,
 } from './dto/usage-report.dto';
 import { periodMonth } from './usage-staging';
+import { ISSUES_PAGE, publisherUsageSql } from './usage-issues.queries';
 import { UsageReportService } from './usage-report.service';
 
 const CSV_BATCH = 5000;
@@ -105,13 +106,7 @@ export class UsageIssuesService {
         usage: string | null;
         units: string | null;
       }[]
-    >(
-      `SELECT line_no, line_id, status, reason, work_ref, usage, units FROM usage_line_issues
-        WHERE period_month = $1 AND report_id = $2 AND status <> 'matched' AND line_no > $3
-          AND ($5::text IS NULL OR status = $5)
-        ORDER BY line_no LIMIT $4`,
-      [month, reportId, after, limit, status],
-    );
+    >(ISSUES_PAGE, [month, reportId, after, limit, status]);
     return rows.map((row) => ({
       lineNo: Number(row.line_no),
       lineId: row.line_id,
@@ -134,21 +129,16 @@ export class UsageIssuesService {
     const limit = query.limit ?? 50;
     const params: unknown[] = [actor.organizationId, limit + 1];
     const where: string[] = [];
-    if (query.workId) {
-      params.push(query.workId);
-      where.push(`a.work_id = $${params.length}`);
-    }
-    if (query.usage) {
-      params.push(query.usage);
-      where.push(`a.usage = $${params.length}`);
-    }
-    if (query.licenseeId) {
-      params.push(query.licenseeId);
-      where.push(`a.licensee_id = $${params.length}`);
-    }
-    if (query.status) {
-      params.push(query.status);
-      where.push(`a.status = $${params.length}`);
+    const filters: [string | undefined, string][] = [
+      [query.workId, 'a.work_id'],
+      [query.usage, 'a.usage'],
+      [query.licenseeId, 'a.licensee_id'],
+      [query.status, 'a.status'],
+    ];
+    for (const [value, column] of filters) {
+      if (!value) continue;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
     }
     if (query.period) {
       params.push(`${query.period}-01`);
@@ -182,24 +172,7 @@ export class UsageIssuesService {
         work_title: string | null;
         licensee_name: string | null;
       }[]
-    >(
-      // The page's names joined on after the grouping and the limit: one lookup per row shown.
-      `SELECT g.*, w.title AS work_title, o.name AS licensee_name
-         FROM (SELECT a.work_id, a.usage, a.unit, a.licensee_id, a.status,
-                      sum(a.lines) AS lines, sum(a.units) AS units
-                 FROM usage_aggregates a
-                 JOIN usage_reports r ON r.id = a.report_id
-                WHERE a.publisher_id = $1 AND a.status IN ('matched', 'out-of-scope')
-                  AND r.status = 'accepted' AND r.superseded_by_id IS NULL
-                  ${where.map((condition) => `AND ${condition}`).join(' ')}
-                GROUP BY a.work_id, a.usage, a.unit, a.licensee_id, a.status
-                ORDER BY a.work_id::text, a.usage, a.unit, a.licensee_id::text, a.status
-                LIMIT $2) g
-         LEFT JOIN works w ON w.id = g.work_id AND w.organization_id = $1
-         LEFT JOIN organizations o ON o.id = g.licensee_id
-        ORDER BY g.work_id::text, g.usage, g.unit, g.licensee_id::text, g.status`,
-      params,
-    );
+    >(publisherUsageSql(where), params);
     const page = rows.slice(0, limit).map((row) => ({
       workId: row.work_id,
       workTitle: row.work_title ?? '',

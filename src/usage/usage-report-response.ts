@@ -3,34 +3,17 @@ import {
   UsageReportResponse,
   UsageTotalResponse,
 } from './dto/usage-report.dto';
+import { UsageReportRow as UsageReportTableRow } from './usage.tables';
 
-export interface UsageReportRow {
-  id: string;
-  licensee_id: string;
-  report_id: string;
-  format: string;
-  period_start: string;
-  period_end: string;
-  currency: string | null;
-  supersedes_id: string | null;
-  superseded_by_id: string | null;
+/** A row of usage_reports (usage.tables.ts) with its status and JSON columns typed as the API shows them. */
+export type UsageReportRow = Omit<
+  UsageReportTableRow,
+  'status' | 'totals_by_usage' | 'rejection'
+> & {
   status: UsageReportResponse['status'];
-  declared_line_count: string;
-  declared_units: string;
-  lines_received: string;
-  units_received: string;
-  lines_matched: string;
-  lines_unmatched: string;
-  lines_out_of_scope: string;
-  lines_invalid: string;
   totals_by_usage: UsageTotalResponse[];
   rejection: UsageReportRejection | null;
-  content_hash: Buffer;
-  received_at: Date;
-  processed_at: Date | null;
-  accepted_at: Date | null;
-  superseded_at: Date | null;
-}
+};
 
 export function toUsageReportResponse(row: UsageReportRow): UsageReportResponse {
   return {

@@ -2,66 +2,50 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { logQueueErrors } from '../queue/queue-errors';
-import { createHash, Hash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { Hash } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { isCalendarDate } from '../common/validation/calendar-date';
 import { Principal } from '../common/auth/principal';
-import { decodeCursor, pageOf } from '../common/pagination/page';
-import { UploadBody, uploadBody } from '../common/uploads/upload-body';
-import { UploadQuota } from '../common/uploads/upload-quota';
-import { uploadQuotaExceeded } from '../common/uploads/upload-quota-rules';
-import { UploadSlots } from '../common/uploads/upload-slots';
-import { RepeatWatch } from './repeat-watch';
-import { Lines, Received, stageLines, stageNdjson } from './stage-lines';
-import { ImportFormat, ImportLine, readCsv, streamedFormat } from '../common/bulk/line-reader';
-import { BadRequest, Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
-import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
-import { canonicalJson } from '../common/idempotency/idempotency';
+import { ImportFormat, readCsv } from '../common/bulk/line-reader';
+import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { RequestValidationFailed } from '../common/errors/validation-error';
 import { isUuid, newId } from '../common/ids';
-import { validateInput } from '../common/validation/validate-input';
+import { decodeCursor, pageOf } from '../common/pagination/page';
+import { UploadBody } from '../common/uploads/upload-body';
+import { queueUploadJob } from '../common/uploads/upload-job';
+import { uploadQuotaExceeded } from '../common/uploads/upload-quota-rules';
+import { UploadStore, UploadTransaction } from '../common/uploads/upload-store';
 import { AppConfig } from '../config/app-config';
 import { AuditService } from '../organizations/audit.service';
-import {
-  CreateUsageReportDto,
-  ListUsageReportsQuery,
-  UsageReportHeaderQuery,
-  UsageReportResponse,
-} from './dto/usage-report.dto';
+import { logQueueErrors } from '../queue/queue-errors';
+import { ListUsageReportsQuery, UsageReportResponse } from './dto/usage-report.dto';
+import { RepeatWatch } from './repeat-watch';
+import { Lines, Received, stageLines, stageNdjson } from './stage-lines';
+import { usageCsvHeaderProblem, usageCsvRecordToInput } from './usage-line';
 import {
   PROCESS_REPORT_JOB,
   ProcessReportJob,
   REMATCH_JOB,
   USAGE_REPORT_QUEUE,
 } from './usage-report.queue';
+import {
+  copyIntoStage,
+  createStage,
+  dropStage,
+  INSERT_REPORT,
+  LIST_REPORTS,
+  REPORT_BY_ID,
+  REPORT_BY_REPORT_ID,
+} from './usage-report.queries';
 import { toUsageReportResponse, UsageReportRow } from './usage-report-response';
-import { usageCsvHeaderProblem, usageCsvRecordToInput } from './usage-line';
-import { STAGING_COLUMNS, STAGING_COPY_COLUMNS, stagingTable } from './usage-staging';
-
-interface Header {
-  reportId: string;
-  periodStart: string;
-  periodEnd: string;
-  currency: string | null;
-  supersedes: string | null;
-  lineCount: string;
-  units: string;
-}
-
-function formatOf(contentType: string | undefined): ImportFormat | 'json' {
-  if ((contentType ?? '').split(';')[0].trim().toLowerCase() === 'application/json') return 'json';
-  const streamed = streamedFormat(contentType);
-  if (streamed) return streamed;
-  throw new DomainError(
-    'unsupported-media-type',
-    415,
-    'Send a usage report as application/json, application/x-ndjson (a line per usage line) or text/csv',
-  );
-}
+import {
+  drain,
+  formatOf,
+  Header,
+  readUpload,
+  refusePeriod,
+  totalsMismatch,
+} from './usage-report-upload';
+import { stagingTable } from './usage-staging';
 
 /**
  * Receives usage reports: validates every line as it streams in, stages the lines (COPY, one
@@ -77,8 +61,7 @@ export class UsageReportService {
     @InjectQueue(USAGE_REPORT_QUEUE) private readonly queue: Queue<ProcessReportJob>,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-    private readonly slots: UploadSlots,
-    private readonly quota: UploadQuota,
+    private readonly uploads: UploadStore,
   ) {
     logQueueErrors(queue);
   }
@@ -97,12 +80,9 @@ export class UsageReportService {
   ): Promise<{ status: number; report: UsageReportResponse }> {
     const format = formatOf(contentType);
     if (format === 'json') return this.receiveReport(actor, format, body, query);
-    const release = this.slots.take(actor.organizationId);
-    try {
-      return await this.receiveReport(actor, format, body, query);
-    } finally {
-      release();
-    }
+    return this.uploads.holdingSlot(actor.organizationId, () =>
+      this.receiveReport(actor, format, body, query),
+    );
   }
 
   private async receiveReport(
@@ -111,189 +91,125 @@ export class UsageReportService {
     body: unknown,
     query: Record<string, unknown>,
   ): Promise<{ status: number; report: UsageReportResponse }> {
-    let header: Header;
-    let lines: Lines = [];
-    let raw: Readable | null = null;
-    /** A JSON report's size for the quota: its canonical JSON (hashed anyway), in bytes. */
-    let jsonBytes = 0;
-    const hash = createHash('sha256').update(`${format}\n`);
-    if (format === 'json') {
-      if (Object.keys(query).length) {
-        throw new BadRequest('unexpected-query', 'A JSON report carries its header in the body');
-      }
-      const dto = await validateInput(CreateUsageReportDto, body);
-      header = {
-        reportId: dto.reportId,
-        periodStart: dto.periodStart,
-        periodEnd: dto.periodEnd,
-        currency: dto.currency ?? null,
-        supersedes: dto.supersedes?.toLowerCase() ?? null,
-        lineCount: dto.totals.lineCount,
-        units: dto.totals.units,
-      };
-      const canonical = canonicalJson(body);
-      hash.update(canonical);
-      jsonBytes = Buffer.byteLength(canonical);
-      lines = jsonLines(dto.lines);
-    } else {
-      if (!(body instanceof Readable))
-        throw new BadRequest('empty-report', 'The report has no body');
-      const dto = await validateInput(UsageReportHeaderQuery, query);
-      header = {
-        reportId: dto.reportId,
-        periodStart: dto.periodStart,
-        periodEnd: dto.periodEnd,
-        currency: dto.currency ?? null,
-        supersedes: dto.supersedes?.toLowerCase() ?? null,
-        lineCount: dto.lineCount,
-        units: dto.units,
-      };
-      hash.update(canonicalJson(header)).update('\n');
-      raw = body;
-    }
+    const upload = await readUpload(format, body, query);
+    const { header, raw, jsonBytes, hash } = upload;
     refusePeriod(header);
     const read = (quotaBytes?: number): UploadBody | null =>
       raw &&
-      uploadBody(raw, {
-        maxBytes: this.config.get('USAGE_MAX_BYTES'),
-        quotaBytes,
-        idleTimeoutMs: this.config.get('UPLOAD_IDLE_TIMEOUT_MS'),
-        minBytesPerSecond: this.config.get('UPLOAD_MIN_BYTES_PER_SECOND'),
-        hash,
-      });
+      this.uploads.body(raw, { maxBytes: this.config.get('USAGE_MAX_BYTES'), quotaBytes, hash });
 
     // A replay stores nothing: it is read for its hash, whatever the quota has left.
     const existing = await this.findByReportId(actor, header.reportId);
     if (existing) return this.replay(existing, await drain(read(), hash));
     if (header.supersedes) await this.refuseSupersession(actor, header);
-    const remaining = await this.quota.remaining(actor.organizationId);
+    const remaining = await this.uploads.remaining(actor.organizationId);
     if (jsonBytes > remaining) throw uploadQuotaExceeded(remaining);
     const streamed = read(remaining);
-    if (streamed && format === 'csv') {
-      lines = readCsv(streamed, {
-        headerProblem: usageCsvHeaderProblem,
-        toInput: usageCsvRecordToInput,
-      });
-    }
+    const lines =
+      streamed && format === 'csv'
+        ? readCsv(streamed, {
+            headerProblem: usageCsvHeaderProblem,
+            toInput: usageCsvRecordToInput,
+          })
+        : upload.lines;
 
     const id = newId();
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    let outcome: UsageReportRow;
-    let contentHash: Buffer | null = null;
+    const stored: { contentHash?: Buffer } = {};
     try {
-      await runner.startTransaction();
-      // The COPY lasts as long as the body (UPLOAD_IDLE_TIMEOUT_MS bounds a stalled one).
-      await runner.query(`SET LOCAL statement_timeout = 0`);
-      const stage = stagingTable(id);
-      await runner.query(`CREATE TABLE ${stage} (${STAGING_COLUMNS})`);
-      const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-      const received: Received = {
-        lines: 0n,
-        units: 0n,
-        invalid: 0n,
-        lineIds: new RepeatWatch(Number(header.lineCount)),
-      };
-      const staged =
-        format === 'ndjson' && streamed
-          ? stageNdjson(streamed, header, received)
-          : stageLines(lines, header, received);
-      await pipeline(
-        Readable.from(staged),
-        client.query(copyFrom(`COPY ${stage} (${STAGING_COPY_COLUMNS}) FROM STDIN`)),
+      await this.uploads.inTransaction((tx) =>
+        this.store(tx, actor, id, { format, header, lines, streamed, jsonBytes, hash }, stored),
       );
-      contentHash = hash.digest();
-      const mismatch =
-        received.lines !== BigInt(header.lineCount) || received.units !== BigInt(header.units);
-      const rejection = mismatch
-        ? {
-            code: 'totals-mismatch',
-            detail: `Declared ${header.lineCount} lines and ${header.units} units; received ${received.lines} lines and ${received.units} units`,
-            declared: { lineCount: header.lineCount, units: header.units },
-            received: { lineCount: String(received.lines), units: String(received.units) },
-          }
-        : null;
-      await runner.query(
-        `INSERT INTO usage_reports (id, licensee_id, report_id, content_hash, format, period_start,
-                period_end, currency, supersedes_id, status, declared_line_count, declared_units,
-                lines_received, units_received, lines_invalid, rejection, processed_at,
-                created_by_principal_id, repeat_suspects)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                 CASE WHEN $10 = 'rejected' THEN now() END, $17, $18)`,
-        [
-          id,
-          actor.organizationId,
-          header.reportId,
-          contentHash,
-          format,
-          header.periodStart,
-          header.periodEnd,
-          header.currency,
-          header.supersedes,
-          rejection ? 'rejected' : 'received',
-          header.lineCount,
-          header.units,
-          String(received.lines),
-          String(received.units),
-          rejection ? String(received.invalid) : '0',
-          rejection ? JSON.stringify(rejection) : null,
-          actor.id,
-          received.lineIds.suspected(),
-        ],
-      );
-      await this.quota.record(
-        runner.manager,
-        actor.organizationId,
-        streamed ? streamed.bytes : jsonBytes,
-        { usageReportId: id },
-      );
-      if (rejection) await runner.query(`DROP TABLE ${stage}`);
-      await this.audit.record(runner.manager, actor, {
-        action: 'usage-report.create',
-        resourceType: 'usage-report',
-        resourceId: id,
-        resourceOrganizationId: actor.organizationId,
-        details: {
-          reportId: header.reportId,
-          format,
-          lines: String(received.lines),
-          status: rejection ? 'rejected' : 'received',
-        },
-      });
-      await runner.commitTransaction();
-      outcome = (await this.read(this.dataSource.manager, actor, id))!;
     } catch (error) {
-      await runner.rollbackTransaction().catch(() => undefined);
       if (isUniqueViolation(error)) {
         // Another upload of this reportId committed first.
         const first = await this.findByReportId(actor, header.reportId);
-        if (first && contentHash) return this.replay(first, contentHash);
+        if (first && stored.contentHash) return this.replay(first, stored.contentHash);
       }
       throw error;
-    } finally {
-      await runner.release();
     }
+    const outcome = (await this.read(this.dataSource.manager, actor, id))!;
     if (outcome.status === 'received') await this.enqueue(id);
     return { status: 202, report: toUsageReportResponse(outcome) };
   }
 
+  /**
+   * In the upload's transaction: the lines into the report's staging table as they stream in,
+   * then the report (received, or rejected when its totals are not what it declared, its lines
+   * dropped), its bytes counted against the quota, and its audit event.
+   */
+  private async store(
+    tx: UploadTransaction,
+    actor: Principal,
+    id: string,
+    upload: {
+      format: ImportFormat | 'json';
+      header: Header;
+      lines: Lines;
+      streamed: UploadBody | null;
+      jsonBytes: number;
+      hash: Hash;
+    },
+    stored: { contentHash?: Buffer },
+  ): Promise<void> {
+    const { format, header, lines, streamed, jsonBytes, hash } = upload;
+    const stage = stagingTable(id);
+    await tx.query(createStage(stage));
+    const received: Received = {
+      lines: 0n,
+      units: 0n,
+      invalid: 0n,
+      lineIds: new RepeatWatch(Number(header.lineCount)),
+    };
+    const staged =
+      format === 'ndjson' && streamed
+        ? stageNdjson(streamed, header, received)
+        : stageLines(lines, header, received);
+    await tx.copy(copyIntoStage(stage), staged);
+    stored.contentHash = hash.digest();
+    const rejection = totalsMismatch(header, received);
+    await tx.query(INSERT_REPORT, [
+      id,
+      actor.organizationId,
+      header.reportId,
+      stored.contentHash,
+      format,
+      header.periodStart,
+      header.periodEnd,
+      header.currency,
+      header.supersedes,
+      rejection ? 'rejected' : 'received',
+      header.lineCount,
+      header.units,
+      String(received.lines),
+      String(received.units),
+      rejection ? String(received.invalid) : '0',
+      rejection ? JSON.stringify(rejection) : null,
+      actor.id,
+      received.lineIds.suspected(),
+    ]);
+    await tx.countBytes(actor.organizationId, streamed ? streamed.bytes : jsonBytes, {
+      usageReportId: id,
+    });
+    if (rejection) await tx.query(dropStage(stage));
+    await this.audit.record(tx.manager, actor, {
+      action: 'usage-report.create',
+      resourceType: 'usage-report',
+      resourceId: id,
+      resourceOrganizationId: actor.organizationId,
+      details: {
+        reportId: header.reportId,
+        format,
+        lines: String(received.lines),
+        status: rejection ? 'rejected' : 'received',
+      },
+    });
+  }
+
   /** The id makes a second add a no-op; failure is logged: recovery adds it again. */
   async enqueue(reportId: string): Promise<void> {
-    try {
-      await this.queue.add(
-        PROCESS_REPORT_JOB,
-        { reportId },
-        {
-          jobId: reportId,
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 2000 },
-          removeOnComplete: true,
-          removeOnFail: 1000,
-        },
-      );
-    } catch (error) {
-      this.logger.warn({ err: error, reportId }, 'could not queue the report; recovery will');
-    }
+    await queueUploadJob(this.queue, PROCESS_REPORT_JOB, { reportId }, reportId, (error) =>
+      this.logger.warn({ err: error, reportId }, 'could not queue the report; recovery will'),
+    );
   }
 
   /** A re-match of suspended lines; triggers within the same five seconds share one job. */
@@ -322,12 +238,12 @@ export class UsageReportService {
   ): Promise<{ data: UsageReportResponse[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
     const before = query.cursor ? decodeCursor(query.cursor) : null;
-    const rows = await this.dataSource.query<UsageReportRow[]>(
-      `SELECT * FROM usage_reports
-        WHERE licensee_id = $1 AND ($2::uuid IS NULL OR id < $2) AND ($3::text IS NULL OR status = $3)
-        ORDER BY id DESC LIMIT $4`,
-      [actor.organizationId, before, query.status ?? null, limit + 1],
-    );
+    const rows = await this.dataSource.query<UsageReportRow[]>(LIST_REPORTS, [
+      actor.organizationId,
+      before,
+      query.status ?? null,
+      limit + 1,
+    ]);
     const data = rows.slice(0, limit).map(toUsageReportResponse);
     return pageOf(data, rows.length > limit);
   }
@@ -353,10 +269,10 @@ export class UsageReportService {
   }
 
   private async refuseSupersession(actor: Principal, header: Header): Promise<void> {
-    const [earlier] = await this.dataSource.query<UsageReportRow[]>(
-      `SELECT * FROM usage_reports WHERE id = $1 AND licensee_id = $2`,
-      [header.supersedes, actor.organizationId],
-    );
+    const [earlier] = await this.dataSource.query<UsageReportRow[]>(REPORT_BY_ID, [
+      header.supersedes,
+      actor.organizationId,
+    ]);
     if (!earlier) throw new ResourceNotFound('usage-report', header.supersedes!);
     if (earlier.status !== 'accepted' || earlier.superseded_by_id) {
       throw new Conflict(
@@ -383,10 +299,7 @@ export class UsageReportService {
     id: string,
   ): Promise<UsageReportRow | undefined> {
     if (!isUuid(id)) return undefined;
-    const [row] = await manager.query<UsageReportRow[]>(
-      `SELECT * FROM usage_reports WHERE id = $1 AND licensee_id = $2`,
-      [id, actor.organizationId],
-    );
+    const [row] = await manager.query<UsageReportRow[]>(REPORT_BY_ID, [id, actor.organizationId]);
     return row;
   }
 
@@ -394,39 +307,12 @@ export class UsageReportService {
     actor: Principal,
     reportId: string,
   ): Promise<UsageReportRow | undefined> {
-    const [row] = await this.dataSource.query<UsageReportRow[]>(
-      `SELECT * FROM usage_reports WHERE licensee_id = $1 AND report_id = $2`,
-      [actor.organizationId, reportId],
-    );
+    const [row] = await this.dataSource.query<UsageReportRow[]>(REPORT_BY_REPORT_ID, [
+      actor.organizationId,
+      reportId,
+    ]);
     return row;
   }
-}
-
-function refusePeriod(header: Header): void {
-  const errors: FieldError[] = [];
-  for (const field of ['periodStart', 'periodEnd'] as const) {
-    if (!isCalendarDate(header[field])) {
-      errors.push({ field, messages: [`${field} is not a calendar date`] });
-    }
-  }
-  if (!errors.length && header.periodEnd < header.periodStart) {
-    errors.push({ field: 'periodEnd', messages: ['periodEnd is before periodStart'] });
-  }
-  if (errors.length) throw new RequestValidationFailed(errors);
-}
-
-function* jsonLines(lines: unknown[]): Generator<ImportLine[]> {
-  yield lines.map((input, index) => ({ lineNo: index + 1, input }));
-}
-
-/**
- * Reads a replayed upload to its end, for its content hash: the bytes only (the stream hashes
- * them as they pass), not parsed — the same content as the first upload was read then, and
- * other content is refused as a reused reportId whatever it holds.
- */
-async function drain(streamed: Readable | null, hash: Hash): Promise<Buffer> {
-  if (streamed) for await (const chunk of streamed) void chunk;
-  return hash.digest();
 }
 
 function isUniqueViolation(error: unknown): boolean {

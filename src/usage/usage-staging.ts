@@ -33,3 +33,8 @@ export function nextMonth(month: string): string {
   const next = Number(month.slice(5, 7)) + 1;
   return next > 12 ? `${year + 1}-01-01` : `${year}-${String(next).padStart(2, '0')}-01`;
 }
+
+/** A value PostgreSQL reads as a string constant, for DDL, which takes no parameters. */
+export function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

@@ -4,6 +4,19 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../../organizations/audit.service';
 import { ImportRow } from './catalogue-import.dto';
+import {
+  ANALYZE_CATALOGUE,
+  COMPLETE,
+  DEFAULT_PAYEE,
+  DROP_STAGED_ROWS,
+  FAIL,
+  LAST_STAGED,
+  MARK_PROCESSED,
+  PUBLISHER_LOCK,
+  PUBLISHER_UNLOCK,
+  START_LOAD,
+  UNFINISHED_IMPORTS,
+} from './catalogue-import.queries';
 import { deduplicateIdentifiers, loadImportBatch } from './load-import-batch';
 
 /**
@@ -21,16 +34,10 @@ export class CatalogueImportLoader {
   ) {}
 
   async load(importId: string): Promise<void> {
-    const [started] = await this.dataSource.query<ImportRow[]>(
-      // (TypeORM hands back UPDATE results as [rows, count]; a CTE makes it a plain SELECT.)
-      `WITH started AS (UPDATE catalogue_imports SET status = 'processing'
-                         WHERE id = $1 AND status IN ('queued', 'processing') RETURNING *)
-       SELECT * FROM started`,
-      [importId],
-    );
+    const [started] = await this.dataSource.query<ImportRow[]>(START_LOAD, [importId]);
     if (!started) return; // finished already, or unknown
     const [{ last_line: lastStaged }] = await this.dataSource.query<{ last_line: number | null }[]>(
-      `SELECT max(line_no) AS last_line FROM catalogue_import_rows WHERE import_id = $1`,
+      LAST_STAGED,
       [importId],
     );
     if (lastStaged === null && started.lines_processed < started.lines_read) {
@@ -41,10 +48,9 @@ export class CatalogueImportLoader {
       );
       return;
     }
-    const [payee] = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM payees WHERE organization_id = $1 AND is_default`,
-      [started.organization_id],
-    );
+    const [payee] = await this.dataSource.query<{ id: string }[]>(DEFAULT_PAYEE, [
+      started.organization_id,
+    ]);
     const batchLines = this.config.get('IMPORT_BATCH_LINES');
     const partitions = this.config.get('IMPORT_LOAD_PARALLELISM');
     await this.withPublisherLock(started.organization_id, async () => {
@@ -73,20 +79,11 @@ export class CatalogueImportLoader {
         );
         // A crash before this line re-runs the range: the partitions that committed deleted
         // their staged lines, so only the others load again, and no count is doubled.
-        await this.dataSource.query(
-          `UPDATE catalogue_imports SET lines_processed = $2 WHERE id = $1`,
-          [importId, range.toLine],
-        );
+        await this.dataSource.query(MARK_PROCESSED, [importId, range.toLine]);
       }
     });
     await this.dataSource.transaction(async (manager) => {
-      const [done] = await manager.query<ImportRow[]>(
-        `WITH done AS (UPDATE catalogue_imports
-                          SET status = 'completed', lines_processed = lines_read, finished_at = now()
-                        WHERE id = $1 RETURNING *)
-         SELECT * FROM done`,
-        [importId],
-      );
+      const [done] = await manager.query<ImportRow[]>(COMPLETE, [importId]);
       await this.audit.record(manager, null, {
         action: 'catalogue-import.complete',
         resourceType: 'catalogue-import',
@@ -102,7 +99,7 @@ export class CatalogueImportLoader {
     });
     // A big load changes the tables' shape; fresh statistics keep lookups on their indexes even
     // where autovacuum is slow or off. ANALYZE samples, so this takes a moment, not a scan.
-    await this.dataSource.query('ANALYZE works, work_identifiers, work_splits');
+    await this.dataSource.query(ANALYZE_CATALOGUE);
     this.logger.log(`catalogue import ${importId} completed`);
   }
 
@@ -117,15 +114,11 @@ export class CatalogueImportLoader {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.query(`SELECT pg_advisory_lock(hashtext('catalogue-import:' || $1))`, [
-        organizationId,
-      ]);
+      await runner.query(PUBLISHER_LOCK, [organizationId]);
       try {
         await work();
       } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('catalogue-import:' || $1))`, [
-          organizationId,
-        ]);
+        await runner.query(PUBLISHER_UNLOCK, [organizationId]);
       }
     } finally {
       await runner.release();
@@ -133,21 +126,13 @@ export class CatalogueImportLoader {
   }
 
   async fail(importId: string, failure: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE catalogue_imports SET status = 'failed', failure = $2, finished_at = now()
-        WHERE id = $1 AND status IN ('queued', 'processing')`,
-      [importId, failure.slice(0, 1000)],
-    );
-    await this.dataSource.query(`DELETE FROM catalogue_import_rows WHERE import_id = $1`, [
-      importId,
-    ]);
+    await this.dataSource.query(FAIL, [importId, failure.slice(0, 1000)]);
+    await this.dataSource.query(DROP_STAGED_ROWS, [importId]);
   }
 
   /** Imports the database says are unfinished: their jobs are re-derived from this after a Redis loss. */
   async unfinished(): Promise<string[]> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM catalogue_imports WHERE status IN ('queued', 'processing') ORDER BY id`,
-    );
+    const rows = await this.dataSource.query<{ id: string }[]>(UNFINISHED_IMPORTS);
     return rows.map((row) => row.id);
   }
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { CandidateAgreement } from '../licensing/licence-check';
-import { coverageRows } from './usage-coverage';
+import { WORK_IDENTIFIERS, WORKS } from '../../catalogue/catalogue.tables';
+import { CandidateAgreement } from '../../licensing/licence-check';
+import { coverageRows } from '../usage-coverage';
 
 export const NO_AGREEMENT = '00000000-0000-0000-0000-000000000000';
 
@@ -9,8 +10,17 @@ export const NO_AGREEMENT = '00000000-0000-0000-0000-000000000000';
  * occurred_on, agreement_id, invalid_reason) to works and the licensee's agreement versions.
  * Leaves two temporary tables for the caller's statement: `report_identifiers` (each named
  * identifier with its work and how many publishers claim it) and `key_matches` (each distinct
- * question the lines ask, with its publisher, agreement version or refusal reason).
+ * question the lines ask, with its publisher, agreement version or refusal reason). Used by the
+ * report's matching and by re-matching suspended lines (UsageRematcher).
  */
+export const reads = ['<table> (staged lines)', WORK_IDENTIFIERS, WORKS];
+export const writes = [
+  'coverage (temp)',
+  'report_identifiers (temp)',
+  'match_keys (temp)',
+  'key_matches (temp)',
+];
+
 export async function matchQuestions(
   manager: EntityManager,
   agreements: CandidateAgreement[],
@@ -67,7 +77,7 @@ export async function matchQuestions(
       SELECT wi.scheme, wi.value, min(wi.work_id::text)::uuid AS work_id, count(*) AS claims
         FROM (SELECT DISTINCT scheme, value FROM ${table}
                WHERE scheme IS NOT NULL AND invalid_reason IS NULL) named
-        JOIN work_identifiers wi ON wi.scheme = named.scheme AND wi.value = named.value
+        JOIN ${WORK_IDENTIFIERS.name} wi ON wi.scheme = named.scheme AND wi.value = named.value
        GROUP BY wi.scheme, wi.value`);
   await manager.query(`ANALYZE report_identifiers`);
   // Each distinct question the lines ask is matched once, then every line takes its answer.
@@ -94,7 +104,7 @@ export async function matchQuestions(
                   WHEN k.agreement_hint <> '${NO_AGREEMENT}' THEN 'agreement-does-not-cover'
                   ELSE 'no-agreement' END AS reason
         FROM match_keys k
-        LEFT JOIN works w ON w.id = k.work_id
+        LEFT JOIN ${WORKS.name} w ON w.id = k.work_id
         LEFT JOIN coverage c
           ON c.publisher_id = w.organization_id
          AND c.usage = k.usage

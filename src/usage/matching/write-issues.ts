@@ -1,0 +1,59 @@
+import { EntityManager } from 'typeorm';
+import { ReportRow } from './claim-report';
+import { NO_AGREEMENT } from './match-questions';
+
+/**
+ * The lines that did not match cleanly (invalid, unmatched, out of scope), with their outcome:
+ * the issues list and suspense read them. Matched lines are not written again.
+ */
+export const reads = [
+  'usage_staging.r_<report>',
+  'answered_questions (temp)',
+  'report_stretches (temp)',
+];
+export const writes = ['open_questions (temp)', 'usage_line_issues'];
+
+const OPEN_QUESTIONS = `CREATE TEMP TABLE open_questions ON COMMIT DROP AS
+       SELECT * FROM answered_questions WHERE status <> 'matched'`;
+
+const issues = (stage: string) =>
+  `INSERT INTO usage_line_issues (period_month, licensee_id, report_id, line_no, line_id,
+              status, reason, work_ref, work_id, publisher_id, agreement_id, agreement_version,
+              usage, unit, units, territory, model, occurred_on, revenue, named_work_id, scheme,
+              value, named_agreement_id)
+       SELECT $1::date, $2::uuid, $3::uuid, s.line_no, s.line_id,
+              CASE WHEN s.invalid_reason IS NOT NULL THEN 'invalid' ELSE o.status END,
+              COALESCE(s.invalid_reason, o.reason), s.work_ref,
+              CASE WHEN s.invalid_reason IS NULL THEN o.work_id END,
+              CASE WHEN s.invalid_reason IS NULL THEN o.publisher_id END,
+              CASE WHEN s.invalid_reason IS NULL THEN o.agreement_id END,
+              CASE WHEN s.invalid_reason IS NULL THEN o.version END,
+              s.usage, s.unit, s.units, s.territory, s.model, s.occurred_on, s.revenue,
+              -- What re-matching a suspended line needs, kept on those lines only.
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.work_id END,
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.scheme END,
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.value END,
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.agreement_id END
+         FROM ${stage} s
+         LEFT JOIN open_questions o
+           ON o.k_work_id = COALESCE(s.work_id, '${NO_AGREEMENT}'::uuid)
+          AND o.k_scheme = COALESCE(s.scheme, '')
+          AND o.k_value = COALESCE(s.value, '')
+          AND o.usage = s.usage
+          AND o.unit = s.unit
+          AND o.k_territory = COALESCE(s.territory, '')
+          AND o.k_stretch = COALESCE(
+                width_bucket(s.occurred_on, (SELECT boundaries FROM report_stretches)), -1)
+          AND o.k_agreement_id = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)
+        WHERE s.invalid_reason IS NOT NULL OR o.status IS NOT NULL`;
+
+export async function writeIssues(
+  manager: EntityManager,
+  report: ReportRow,
+  stage: string,
+  month: string,
+): Promise<void> {
+  await manager.query(OPEN_QUESTIONS);
+  await manager.query(`ANALYZE open_questions`);
+  await manager.query(issues(stage), [month, report.licensee_id, report.id]);
+}
