@@ -54,6 +54,20 @@ export function conflictingIdentifiers(
   return db.query(CONFLICTING_IDENTIFIERS, [workIds]);
 }
 
+/** external_id … splits, in the order both statements below take them. */
+function fieldParams(work: WorkFields, splits: SplitShare[]): unknown[] {
+  return [
+    work.externalId,
+    work.title,
+    work.kind,
+    work.language,
+    work.publishedAt,
+    JSON.stringify(work.metadata),
+    work.identifiers,
+    JSON.stringify(splits),
+  ];
+}
+
 export async function insertWork(
   db: Runner,
   id: string,
@@ -65,18 +79,7 @@ export async function insertWork(
     `INSERT INTO works (id, organization_id, external_id, title, kind, language, published_at, metadata,
                             identifiers, splits, split_version, split_shape_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, split_shape_id($10::jsonb))`,
-    [
-      id,
-      organizationId,
-      work.externalId,
-      work.title,
-      work.kind,
-      work.language,
-      work.publishedAt,
-      JSON.stringify(work.metadata),
-      work.identifiers,
-      JSON.stringify(splits),
-    ],
+    [id, organizationId, ...fieldParams(work, splits)],
   );
 }
 
@@ -93,18 +96,7 @@ export async function updateWork(
                           split_shape_id = split_shape_id($9::jsonb), version = version + 1,
                           updated_at = now()
           WHERE id = $1`,
-    [
-      id,
-      work.externalId,
-      work.title,
-      work.kind,
-      work.language,
-      work.publishedAt,
-      JSON.stringify(work.metadata),
-      work.identifiers,
-      JSON.stringify(splits),
-      splitVersion,
-    ],
+    [id, ...fieldParams(work, splits), splitVersion],
   );
 }
 
