@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
+import { insertAndRead } from '../common/insert-and-read';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { isUuid, newId } from '../common/ids';
 import { DEFAULT_PAGE_SIZE, decodeCursor, Page, pageOf } from '../common/pagination/page';
@@ -41,7 +42,7 @@ export class PayeeService {
     idempotency?: IdempotentRequest,
   ): Promise<PayeeResponse> {
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
-      const payee = manager.create(Payee, {
+      const stored = await insertAndRead(manager, Payee, {
         id: newId(),
         organizationId: actor.organizationId,
         name: dto.name.trim(),
@@ -51,8 +52,6 @@ export class PayeeService {
         isDefault: false,
         version: 1,
       });
-      await manager.insert(Payee, payee);
-      const stored = await manager.findOneByOrFail(Payee, { id: payee.id });
       await this.audit.record(manager, actor, {
         action: 'payee.create',
         resourceType: 'payee',

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { BadRequest } from '../common/errors/domain-error';
+import { decodeNumberCursor, encodeNumberCursor } from '../common/pagination/number-cursor';
 import { PageQuery } from '../common/pagination/page';
 import { SplitVersionsResponse, WorkVersionResponse, WorkVersionsResponse } from './dto/work.dto';
 import { currentSnapshot, earlierVersions, splitRows } from './work.queries';
@@ -17,7 +17,7 @@ export async function workVersionPage(
   page: PageQuery,
 ): Promise<WorkVersionsResponse> {
   const limit = page.limit ?? 50;
-  const after = page.cursor ? decodeVersionCursor(page.cursor) : 0;
+  const after = page.cursor ? decodeNumberCursor('v', 9, page.cursor) : 0;
   const earlier = await earlierVersions(manager, work.id, after, limit + 1);
   const versions: WorkVersionResponse[] = earlier.map((row) => ({
     version: row.version,
@@ -36,7 +36,8 @@ export async function workVersionPage(
   const data = versions.slice(0, limit);
   return {
     data,
-    nextCursor: versions.length > limit ? encodeVersionCursor(data[data.length - 1].version) : null,
+    nextCursor:
+      versions.length > limit ? encodeNumberCursor('v', data[data.length - 1].version) : null,
   };
 }
 
@@ -58,18 +59,4 @@ export async function splitVersionsOf(
     versions.set(row.split_version, version);
   }
   return { data: [...versions.values()] };
-}
-
-function encodeVersionCursor(version: number): string {
-  return Buffer.from(`v${version}`).toString('base64url');
-}
-
-function decodeVersionCursor(cursor: string): number {
-  const match = /^v(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) {
-    throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-      errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-    });
-  }
-  return Number(match[1]);
 }

@@ -6,7 +6,7 @@ import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { decodeCursor, Page, pageOf } from '../common/pagination/page';
 import { AuditService } from '../organizations/audit.service';
 import { todayUtc } from '../catalogue/work-inputs';
 import { isCalendarDate } from '../common/validation/calendar-date';
@@ -146,11 +146,8 @@ export class AgreementService {
       status: query.status,
       today,
     });
-    const data = rows.slice(0, limit);
-    return {
-      data: data.map((row) => toAgreementResponse(row, today)),
-      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
-    };
+    const data = rows.slice(0, limit).map((row) => toAgreementResponse(row, today));
+    return pageOf(data, rows.length > limit);
   }
 
   /** Either party ends it from a date on; ending it again answers 409 naming the state. */

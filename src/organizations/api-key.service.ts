@@ -4,6 +4,7 @@ import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { Principal, Role } from '../common/auth/principal';
 import { PrincipalResolver } from '../common/auth/principal-resolver';
 import { Conflict, DomainError } from '../common/errors/domain-error';
+import { insertAndRead } from '../common/insert-and-read';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
 import { ScopedRepository, TenantScope } from '../common/tenancy/tenant-scope';
@@ -134,7 +135,7 @@ export class ApiKeyService implements PrincipalResolver {
   ): Promise<IssuedApiKeyResponse> {
     const { principal, created } = await this.holderOf(manager, organization, holder);
     await this.refuseOverLimit(manager, principal);
-    const apiKey = manager.create(ApiKey, {
+    const stored = await insertAndRead(manager, ApiKey, {
       id: newId(),
       organizationId: organization.id,
       principalId: principal.id,
@@ -144,12 +145,10 @@ export class ApiKeyService implements PrincipalResolver {
       lastUsedAt: null,
       revokedAt: null,
     });
-    await manager.insert(ApiKey, apiKey);
-    const stored = await manager.findOneByOrFail(ApiKey, { id: apiKey.id });
     await this.audit.record(manager, actor, {
       action: 'api-key.create',
       resourceType: 'api-key',
-      resourceId: apiKey.id,
+      resourceId: stored.id,
       resourceOrganizationId: organization.id,
       details: {
         principalId: principal.id,
