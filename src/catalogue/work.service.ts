@@ -4,7 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
 import { RequestValidationFailed } from '../common/errors/validation-error';
-import { canonicalJson, IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
 import { lockScoped } from '../common/tenancy/lock-scoped';
@@ -29,9 +29,11 @@ import {
 import {
   assertMetadataSize,
   canonicalSplits,
+  changedFields,
   normalizeIdentifierList,
   sameSplits,
   todayUtc,
+  updatedFields,
 } from './work-inputs';
 import {
   deleteIdentifiers,
@@ -143,19 +145,8 @@ export class WorkService {
       assertVersion('work', id, expectedVersion, current.version);
       const organizationId = current.organizationId;
       const splits = dto.splits ? canonicalSplits(dto.splits) : current.splits;
-      const next = {
-        externalId: dto.externalId ?? current.externalId,
-        title: dto.title ?? current.title,
-        kind: dto.kind ?? current.kind,
-        language: dto.language === undefined ? current.language : dto.language,
-        publishedAt: dto.publishedAt === undefined ? current.publishedAt : dto.publishedAt,
-        metadata: dto.metadata ?? current.metadata,
-        identifiers: identifiers ?? current.identifiers,
-      };
-      // Canonical JSON: metadata with its keys in another order is the same metadata.
-      const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
-        (field) => canonicalJson(next[field]) !== canonicalJson(current[field]),
-      );
+      const next = updatedFields(current, dto, identifiers);
+      const changed = changedFields(current, next);
       const splitsChanged = !sameSplits(splits, current.splits);
       if (changed.length === 0 && !splitsChanged) return this.read(manager, scope, id);
 
