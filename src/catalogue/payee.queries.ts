@@ -33,9 +33,9 @@ export function payeeListRows(db: Runner, filter: PayeeListFilter): Promise<Paye
               h.reason AS hold_reason, h.held_at, h.held_by_role,
               s.stripe_account_id, s.payouts_enabled, s.transfers_capability
          FROM payees p
-         JOIN ${ORGANIZATIONS} o ON o.id = p.organization_id
-         LEFT JOIN ${PAYEE_HOLDS} h ON h.payee_id = p.id AND h.released_at IS NULL
-         LEFT JOIN ${PAYEE_STRIPE_ACCOUNTS} s ON s.payee_id = p.id
+         JOIN ${ORGANIZATIONS.name} o ON o.id = p.organization_id
+         LEFT JOIN ${PAYEE_HOLDS.name} h ON h.payee_id = p.id AND h.released_at IS NULL
+         LEFT JOIN ${PAYEE_STRIPE_ACCOUNTS.name} s ON s.payee_id = p.id
         WHERE ($1::uuid IS NULL OR p.organization_id = $1)
           AND ($2::uuid IS NULL OR p.organization_id = $2)
           AND ($3::boolean IS NULL OR (h.id IS NOT NULL) = $3)

@@ -21,8 +21,8 @@ export const AGREEMENT_COLUMNS = `a.*, licensee.name AS licensee_name, publisher
   (SELECT m.version FROM agreement_amendments m
     WHERE m.agreement_id = a.id AND m.status = 'accepted' ORDER BY m.version DESC LIMIT 1) AS latest_version
   FROM agreements a
-  JOIN ${ORGANIZATIONS} licensee ON licensee.id = a.licensee_id
-  JOIN ${ORGANIZATIONS} publisher ON publisher.id = a.publisher_id`;
+  JOIN ${ORGANIZATIONS.name} licensee ON licensee.id = a.licensee_id
+  JOIN ${ORGANIZATIONS.name} publisher ON publisher.id = a.publisher_id`;
 
 /** The agreement if the organization is a party to it, optionally locked for update. */
 export async function agreementOfParty(
@@ -63,7 +63,7 @@ export async function offerToAccept(
 
 export async function isLicensee(db: Runner, organizationId: string): Promise<boolean> {
   const [licensee] = await db.query<{ id: string }[]>(
-    `SELECT id FROM ${ORGANIZATIONS} WHERE id = $1 AND kind = 'licensee'`,
+    `SELECT id FROM ${ORGANIZATIONS.name} WHERE id = $1 AND kind = 'licensee'`,
     [organizationId],
   );
   return licensee !== undefined;

@@ -13,8 +13,8 @@ type Runner = Pick<EntityManager, 'query'>;
 /** Run as the prepared statement `licence-check-works`: $1 schemes, $2 values, pairwise. */
 export const WORKS_BY_IDENTIFIER = `SELECT wi.scheme, wi.value, w.id, w.organization_id, w.kind, w.status, w.identifiers
          FROM unnest($1::text[], $2::text[]) AS q(scheme, value)
-         JOIN ${WORK_IDENTIFIERS} wi ON wi.scheme = q.scheme AND wi.value = q.value
-         JOIN ${WORKS} w ON w.id = wi.work_id
+         JOIN ${WORK_IDENTIFIERS.name} wi ON wi.scheme = q.scheme AND wi.value = q.value
+         JOIN ${WORKS.name} w ON w.id = wi.work_id
         ORDER BY w.id`;
 
 export interface WorkByIdentifierRow {

@@ -73,7 +73,7 @@ export function organizationNames(
   ids: string[],
 ): Promise<{ id: string; name: string }[]> {
   return db.query<{ id: string; name: string }[]>(
-    `SELECT id, name FROM ${ORGANIZATIONS} WHERE id = ANY($1::uuid[])`,
+    `SELECT id, name FROM ${ORGANIZATIONS.name} WHERE id = ANY($1::uuid[])`,
     [ids],
   );
 }
@@ -85,7 +85,7 @@ export function worksOfPublisherAmong(
   workIds: string[],
 ): Promise<{ id: string }[]> {
   return db.query<{ id: string }[]>(
-    `SELECT id FROM ${WORKS} WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+    `SELECT id FROM ${WORKS.name} WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
     [organizationId, workIds],
   );
 }

@@ -14,7 +14,7 @@ type Runner = Pick<EntityManager, 'query'>;
 
 export async function publisherName(db: Runner, id: string): Promise<string | undefined> {
   const [publisher] = await db.query<{ name: string }[]>(
-    `SELECT name FROM ${ORGANIZATIONS} WHERE id = $1 AND kind = 'publisher'`,
+    `SELECT name FROM ${ORGANIZATIONS.name} WHERE id = $1 AND kind = 'publisher'`,
     [id],
   );
   return publisher?.name;
@@ -59,7 +59,7 @@ export function coveredUrlWorks(
   }
   return db.query<RslUrlWork[]>(
     `SELECT w.id, w.kind, w.identifiers, wi.value AS url
-         FROM ${WORK_IDENTIFIERS} wi JOIN ${WORKS} w ON w.id = wi.work_id
+         FROM ${WORK_IDENTIFIERS.name} wi JOIN ${WORKS.name} w ON w.id = wi.work_id
         WHERE wi.organization_id = $1 AND wi.scheme = 'url' AND w.status = 'active'
           AND (${all ? 'true' : conditions.join(' OR ')})
         ORDER BY wi.value COLLATE "C"
@@ -75,7 +75,7 @@ export function activeWorksByUrl(
   urls: string[],
 ): Promise<{ value: string; work_id: string }[]> {
   return db.query<{ value: string; work_id: string }[]>(
-    `SELECT wi.value, wi.work_id FROM ${WORK_IDENTIFIERS} wi JOIN ${WORKS} w ON w.id = wi.work_id
+    `SELECT wi.value, wi.work_id FROM ${WORK_IDENTIFIERS.name} wi JOIN ${WORKS.name} w ON w.id = wi.work_id
         WHERE wi.organization_id = $1 AND wi.scheme = 'url' AND wi.value = ANY($2::text[])
           AND w.status = 'active'`,
     [publisherId, urls],
