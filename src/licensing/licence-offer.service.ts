@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -6,7 +5,7 @@ import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
 import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
-import { canonicalJson, IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
 import { Page, paginate } from '../common/pagination/page';
 import { lockScoped } from '../common/tenancy/lock-scoped';
@@ -27,40 +26,8 @@ import {
   reviseOffer,
   worksOfPublisherAmong,
 } from './licence-offer.queries';
-import { OfferTerms, termsProblems } from './offer-terms';
-
-/** Terms as stored: defaults filled in, lists without duplicates, so equal terms hash equal. */
-export function normalizeTerms(dto: LicenceOfferTermsDto): OfferTerms {
-  const unique = (values: string[] | undefined) => [...new Set(values ?? [])].sort();
-  const scope: OfferTerms['scope'] =
-    dto.scope.type === 'works'
-      ? { type: 'works', workIds: unique(dto.scope.workIds?.map((id) => id.toLowerCase())) }
-      : dto.scope.type === 'filter'
-        ? {
-            type: 'filter',
-            ...(dto.scope.kinds ? { kinds: unique(dto.scope.kinds) } : {}),
-            ...(dto.scope.identifierSchemes
-              ? { identifierSchemes: unique(dto.scope.identifierSchemes) }
-              : {}),
-          }
-        : { type: 'all' };
-  return {
-    title: dto.title.trim(),
-    scope,
-    usages: unique(dto.usages),
-    prohibits: unique(dto.prohibits),
-    territories: unique(dto.territories),
-    userTypes: unique(dto.userTypes),
-    term: { ...dto.term },
-    currency: dto.currency,
-    pricing: JSON.parse(JSON.stringify(dto.pricing)) as OfferTerms['pricing'],
-    attributionRequired: dto.attributionRequired ?? false,
-  };
-}
-
-export function hashTerms(terms: OfferTerms): Buffer {
-  return createHash('sha256').update(canonicalJson(terms)).digest();
-}
+import { OfferTerms } from './offer-terms';
+import { hashTerms, validTerms } from './offer-terms-input';
 
 function toResponse(offer: LicenceOffer, publisherName = ''): LicenceOfferResponse {
   return {
@@ -94,7 +61,7 @@ export class LicenceOfferService {
     dto: LicenceOfferTermsDto,
     idempotency?: IdempotentRequest,
   ): Promise<LicenceOfferResponse> {
-    const terms = this.validTerms(dto);
+    const terms = validTerms(dto);
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
       await this.assertScopeWorks(manager, actor.organizationId, terms);
       const id = newId();
@@ -161,7 +128,7 @@ export class LicenceOfferService {
     dto: LicenceOfferTermsDto,
     expectedVersion?: number,
   ): Promise<LicenceOfferResponse> {
-    const terms = this.validTerms(dto);
+    const terms = validTerms(dto);
     return this.dataSource.transaction(async (manager) => {
       const current = await this.lock(manager, actor, id);
       assertVersion('licence-offer', id, expectedVersion, current.version);
@@ -215,17 +182,6 @@ export class LicenceOfferService {
         createdAt: row.created_at.toISOString(),
       })),
     };
-  }
-
-  private validTerms(dto: LicenceOfferTermsDto): OfferTerms {
-    const terms = normalizeTerms(dto);
-    const problems = termsProblems(terms);
-    if (problems.length) {
-      throw new RequestValidationFailed(
-        problems.map((problem) => ({ field: problem.field, messages: [problem.message] })),
-      );
-    }
-    return terms;
   }
 
   private readScope(actor: Principal): TenantScope {
