@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
+import { insertAndRead } from '../common/insert-and-read';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { isUuid, newId } from '../common/ids';
 import { DEFAULT_PAGE_SIZE, decodeCursor, Page, pageOf } from '../common/pagination/page';
+import { lockScoped } from '../common/tenancy/lock-scoped';
 import { ScopedRepository, scopeOf } from '../common/tenancy/tenant-scope';
 import { ResourceNotFound } from '../common/errors/domain-error';
 import { AuditService } from '../organizations/audit.service';
@@ -20,6 +22,7 @@ import {
   UpdatePayeeDto,
 } from './dto/payee.dto';
 import { Payee } from './payee.entity';
+import { PayeeListFilter, payeeListRows, payeesByIds } from './payee.queries';
 
 @Injectable()
 export class PayeeService {
@@ -39,7 +42,7 @@ export class PayeeService {
     idempotency?: IdempotentRequest,
   ): Promise<PayeeResponse> {
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
-      const payee = manager.create(Payee, {
+      const stored = await insertAndRead(manager, Payee, {
         id: newId(),
         organizationId: actor.organizationId,
         name: dto.name.trim(),
@@ -49,8 +52,6 @@ export class PayeeService {
         isDefault: false,
         version: 1,
       });
-      await manager.insert(Payee, payee);
-      const stored = await manager.findOneByOrFail(Payee, { id: payee.id });
       await this.audit.record(manager, actor, {
         action: 'payee.create',
         resourceType: 'payee',
@@ -101,42 +102,13 @@ export class PayeeService {
   /** The list's one query (filters null when unused), in the principal's scope. */
   private listRows(
     actor: Principal,
-    filter: {
-      publisherId: string | null;
-      held: boolean | null;
-      pattern: string | null;
-      after: string | null;
-      id: string | null;
-      limit: number;
-    },
+    filter: Omit<PayeeListFilter, 'scopeOrganizationId'>,
   ): Promise<PayeeListRow[]> {
     const scope = scopeOf(actor);
-    return this.dataSource.query<PayeeListRow[]>(
-      `SELECT p.id, p.organization_id, o.name AS publisher_name, p.name, p.email, p.country,
-              p.currency, p.is_default, p.version, p.created_at, p.updated_at,
-              h.reason AS hold_reason, h.held_at, h.held_by_role,
-              s.stripe_account_id, s.payouts_enabled, s.transfers_capability
-         FROM payees p
-         JOIN organizations o ON o.id = p.organization_id
-         LEFT JOIN payee_holds h ON h.payee_id = p.id AND h.released_at IS NULL
-         LEFT JOIN payee_stripe_accounts s ON s.payee_id = p.id
-        WHERE ($1::uuid IS NULL OR p.organization_id = $1)
-          AND ($2::uuid IS NULL OR p.organization_id = $2)
-          AND ($3::boolean IS NULL OR (h.id IS NOT NULL) = $3)
-          AND ($4::text IS NULL OR p.name ILIKE $4)
-          AND ($5::uuid IS NULL OR p.id > $5)
-          AND ($6::uuid IS NULL OR p.id = $6)
-        ORDER BY p.id LIMIT $7`,
-      [
-        scope.kind === 'organization' ? scope.organizationId : null,
-        filter.publisherId,
-        filter.held,
-        filter.pattern,
-        filter.after,
-        filter.id,
-        filter.limit,
-      ],
-    );
+    return payeeListRows(this.dataSource, {
+      scopeOrganizationId: scope.kind === 'organization' ? scope.organizationId : null,
+      ...filter,
+    });
   }
 
   async update(
@@ -146,7 +118,7 @@ export class PayeeService {
     expectedVersion?: number,
   ): Promise<PayeeResponse> {
     return this.dataSource.transaction(async (manager) => {
-      const current = await this.lockForUpdate(manager, actor, id);
+      const current = await lockScoped(manager, this.payees, Payee, scopeOf(actor), id);
       assertVersion('payee', id, expectedVersion, current.version);
       const changes: Partial<Payee> = {};
       if (dto.name !== undefined) changes.name = dto.name.trim();
@@ -196,22 +168,7 @@ export class PayeeService {
   async existing(ids: string[]): Promise<{ id: string; organizationId: string }[]> {
     const valid = ids.filter((id) => isUuid(id));
     if (valid.length === 0) return [];
-    const rows = await this.dataSource.query<{ id: string; organization_id: string }[]>(
-      `SELECT id, organization_id FROM payees WHERE id = ANY ($1::uuid[]) ORDER BY id`,
-      [valid],
-    );
+    const rows = await payeesByIds(this.dataSource, valid);
     return rows.map((row) => ({ id: row.id, organizationId: row.organization_id }));
-  }
-
-  private async lockForUpdate(
-    manager: EntityManager,
-    actor: Principal,
-    id: string,
-  ): Promise<Payee> {
-    const found = await this.payees.get(scopeOf(actor), id, manager);
-    return manager.findOneOrFail(Payee, {
-      where: { id: found.id },
-      lock: { mode: 'pessimistic_write' },
-    });
   }
 }

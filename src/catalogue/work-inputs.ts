@@ -1,5 +1,9 @@
 import { FieldError, RequestValidationFailed } from '../common/errors/validation-error';
+import { canonicalJson } from '../common/idempotency/idempotency';
+import type { UpdateWorkDto } from './dto/work.dto';
 import { formatIdentifier, normalizeIdentifier } from './identifiers/identifier';
+import type { Work } from './work.entity';
+import type { WorkFields } from './work.queries';
 import { METADATA_MAX_BYTES, SplitShare, splitsProblem } from './work-rules';
 
 /**
@@ -52,4 +56,29 @@ export function sameSplits(a: SplitShare[], b: SplitShare[]): boolean {
 
 export function todayUtc(now = new Date()): string {
   return now.toISOString().slice(0, 10);
+}
+
+/** The work's fields after an update: what the update gives (identifiers normalized), the current value otherwise. */
+export function updatedFields(
+  current: Work,
+  dto: UpdateWorkDto,
+  identifiers: string[] | undefined,
+): WorkFields {
+  return {
+    externalId: dto.externalId ?? current.externalId,
+    title: dto.title ?? current.title,
+    kind: dto.kind ?? current.kind,
+    language: dto.language === undefined ? current.language : dto.language,
+    publishedAt: dto.publishedAt === undefined ? current.publishedAt : dto.publishedAt,
+    metadata: dto.metadata ?? current.metadata,
+    identifiers: identifiers ?? current.identifiers,
+  };
+}
+
+/** The fields whose value the update changes, in WorkFields' order. */
+export function changedFields(current: Work, next: WorkFields): (keyof WorkFields)[] {
+  // Canonical JSON: metadata with its keys in another order is the same metadata.
+  return (Object.keys(next) as (keyof WorkFields)[]).filter(
+    (field) => canonicalJson(next[field]) !== canonicalJson(current[field]),
+  );
 }

@@ -8,24 +8,22 @@ import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempote
 import { todayUtc } from '../catalogue/work-inputs';
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { AuditService } from '../organizations/audit.service';
-import { refuseOverlap } from './agreement-overlap';
+import { lockAndRefuseOverlap } from './agreement-overlap';
+import {
+  amendment,
+  amendmentsOf,
+  AmendmentRow,
+  insertAmendment,
+  lastAcceptedEffectiveOn,
+  latestAmendment,
+  markAmendmentAccepted,
+  offerNow,
+  pendingAmendment,
+} from './agreement-amendment.queries';
 import { AgreementRow, readAgreement, toAgreementResponse } from './agreement-row';
 import { AgreementVersionResponse, CreateAmendmentDto } from './dto/agreement-amendment.dto';
 import { LicenseeAgreements } from './licensee-agreements';
 import { OfferTerms } from './offer-terms';
-
-interface AmendmentRow {
-  agreement_id: string;
-  version: number;
-  offer_id: string;
-  offer_version: number;
-  terms: OfferTerms;
-  terms_hash: Buffer;
-  effective_on: string;
-  status: 'proposed' | 'accepted';
-  created_at: Date;
-  accepted_at: Date | null;
-}
 
 function toVersionResponse(row: AmendmentRow): AgreementVersionResponse {
   return {
@@ -73,10 +71,7 @@ export class AgreementAmendmentService {
 
   async versions(actor: Principal, agreementId: string): Promise<AgreementVersionResponse[]> {
     const agreement = await readAgreement(this.dataSource.manager, actor, agreementId);
-    const amendments = await this.dataSource.query<AmendmentRow[]>(
-      `SELECT * FROM agreement_amendments WHERE agreement_id = $1 ORDER BY version`,
-      [agreement.id],
-    );
+    const amendments = await amendmentsOf(this.dataSource, agreement.id);
     return [originalVersion(agreement), ...amendments.map(toVersionResponse)];
   }
 
@@ -96,10 +91,7 @@ export class AgreementAmendmentService {
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
       const agreement = await this.lockActive(manager, actor, agreementId);
       changedLicensee = agreement.licensee_id;
-      const [pending] = await manager.query<{ version: number }[]>(
-        `SELECT version FROM agreement_amendments WHERE agreement_id = $1 AND status = 'proposed'`,
-        [agreement.id],
-      );
+      const pending = await pendingAmendment(manager, agreement.id);
       if (pending) {
         throw new Conflict(
           'amendment-pending',
@@ -107,11 +99,7 @@ export class AgreementAmendmentService {
           { version: pending.version },
         );
       }
-      const [offer] = await manager.query<
-        { version: number; status: string; terms: OfferTerms; terms_hash: Buffer }[]
-      >(`SELECT version, status, terms, terms_hash FROM licence_offers WHERE id = $1`, [
-        agreement.offer_id,
-      ]);
+      const offer = await offerNow(manager, agreement.offer_id);
       if (offer.status !== 'active') {
         throw new Conflict('offer-retired', `Offer ${agreement.offer_id} is retired`, {
           offerId: agreement.offer_id,
@@ -130,26 +118,17 @@ export class AgreementAmendmentService {
       const version = latest.version + 1;
       const accepted = actor.role === 'licensee';
       if (accepted) await this.refuseOverlapFrom(manager, agreement, offer.terms, effectiveOn);
-      await manager.query(
-        `INSERT INTO agreement_amendments (agreement_id, version, licensee_id, publisher_id, offer_id,
-                  offer_version, terms, terms_hash, effective_on, status, proposed_by_principal_id,
-                  accepted_by_principal_id, accepted_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $10 = 'accepted' THEN now() END)`,
-        [
-          agreement.id,
-          version,
-          agreement.licensee_id,
-          agreement.publisher_id,
-          agreement.offer_id,
-          offer.version,
-          JSON.stringify(offer.terms),
-          offer.terms_hash,
-          effectiveOn,
-          accepted ? 'accepted' : 'proposed',
-          accepted ? null : actor.id,
-          accepted ? actor.id : null,
-        ],
-      );
+      await insertAmendment(manager, {
+        agreementId: agreement.id,
+        version,
+        licenseeId: agreement.licensee_id,
+        publisherId: agreement.publisher_id,
+        offerId: agreement.offer_id,
+        offer,
+        effectiveOn,
+        accepted,
+        principalId: actor.id,
+      });
       await this.audit.record(manager, actor, {
         action: accepted ? 'agreement.amend' : 'agreement.propose-amendment',
         resourceType: 'agreement',
@@ -179,31 +158,24 @@ export class AgreementAmendmentService {
       if (agreement.licensee_id !== actor.organizationId) {
         throw new ResourceNotFound('agreement', agreementId);
       }
-      const [amendment] = await manager.query<AmendmentRow[]>(
-        `SELECT * FROM agreement_amendments WHERE agreement_id = $1 AND version = $2`,
-        [agreement.id, version],
-      );
-      if (!amendment) throw new ResourceNotFound('agreement-amendment', String(version));
-      if (amendment.status !== 'proposed') {
+      const proposed = await amendment(manager, agreement.id, version);
+      if (!proposed) throw new ResourceNotFound('agreement-amendment', String(version));
+      if (proposed.status !== 'proposed') {
         throw new Conflict(
           'invalid-transition',
-          `Amendment ${version} of agreement ${agreement.id} is ${amendment.status}; only a proposed amendment can be accepted`,
-          { state: amendment.status },
+          `Amendment ${version} of agreement ${agreement.id} is ${proposed.status}; only a proposed amendment can be accepted`,
+          { state: proposed.status },
         );
       }
-      await this.refuseEffectiveDate(manager, agreement, amendment.effective_on);
-      await this.refuseOverlapFrom(manager, agreement, amendment.terms, amendment.effective_on);
-      await manager.query(
-        `UPDATE agreement_amendments SET status = 'accepted', accepted_at = now(), accepted_by_principal_id = $3
-          WHERE agreement_id = $1 AND version = $2`,
-        [agreement.id, version, actor.id],
-      );
+      await this.refuseEffectiveDate(manager, agreement, proposed.effective_on);
+      await this.refuseOverlapFrom(manager, agreement, proposed.terms, proposed.effective_on);
+      await markAmendmentAccepted(manager, agreement.id, version, actor.id);
       await this.audit.record(manager, actor, {
         action: 'agreement.accept-amendment',
         resourceType: 'agreement',
         resourceId: agreement.id,
         resourceOrganizationId: agreement.publisher_id,
-        details: { version, effectiveOn: amendment.effective_on },
+        details: { version, effectiveOn: proposed.effective_on },
       });
       return this.readVersion(manager, agreement.id, version);
     });
@@ -233,13 +205,7 @@ export class AgreementAmendmentService {
     manager: EntityManager,
     agreement: AgreementRow,
   ): Promise<{ version: number; offerVersion: number; effectiveOn: string }> {
-    const [last] = await manager.query<
-      { version: number; offer_version: number; effective_on: string }[]
-    >(
-      `SELECT version, offer_version, effective_on FROM agreement_amendments
-        WHERE agreement_id = $1 ORDER BY version DESC LIMIT 1`,
-      [agreement.id],
-    );
+    const last = await latestAmendment(manager, agreement.id);
     return last
       ? { version: last.version, offerVersion: last.offer_version, effectiveOn: last.effective_on }
       : {
@@ -258,11 +224,7 @@ export class AgreementAmendmentService {
     const today = todayUtc();
     const startsOn = agreement.starts_on as string;
     const lastDay = agreement.ends_on;
-    const [{ after }] = await manager.query<{ after: string | null }[]>(
-      `SELECT max(effective_on) AS after FROM agreement_amendments
-        WHERE agreement_id = $1 AND status = 'accepted'`,
-      [agreement.id],
-    );
+    const after = await lastAcceptedEffectiveOn(manager, agreement.id);
     const problem =
       effectiveOn < today
         ? `effectiveOn is in the past (today is ${today}): amendments are never retroactive`
@@ -276,23 +238,15 @@ export class AgreementAmendmentService {
     if (problem) throw new RequestValidationFailed([{ field: 'effectiveOn', messages: [problem] }]);
   }
 
-  private async refuseOverlapFrom(
+  /** From the effective date to the agreement's last day, against the licensee's other agreements. */
+  private refuseOverlapFrom(
     manager: EntityManager,
     agreement: AgreementRow,
     terms: OfferTerms,
     effectiveOn: string,
   ): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('agreements:' || $1))`, [
-      agreement.licensee_id,
-    ]);
-    await refuseOverlap(
-      manager,
-      agreement.licensee_id,
-      agreement.publisher_id,
-      terms,
-      { startsOn: effectiveOn, endsOn: agreement.ends_on },
-      agreement.id,
-    );
+    const period = { startsOn: effectiveOn, endsOn: agreement.ends_on };
+    return lockAndRefuseOverlap(manager, agreement, terms, period, agreement.id);
   }
 
   private async readVersion(
@@ -300,10 +254,7 @@ export class AgreementAmendmentService {
     agreementId: string,
     version: number,
   ): Promise<AgreementVersionResponse> {
-    const [row] = await manager.query<AmendmentRow[]>(
-      `SELECT * FROM agreement_amendments WHERE agreement_id = $1 AND version = $2`,
-      [agreementId, version],
-    );
-    return toVersionResponse(row);
+    const row = await amendment(manager, agreementId, version);
+    return toVersionResponse(row!);
   }
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Conflict } from '../common/errors/domain-error';
 import { periodsOverlap, pricedUsages, scopesOverlap, usagesOverlap } from './agreement-rules';
+import { activeAgreementVersions, lockLicenseeAgreements } from './agreement.queries';
 import { OfferTerms } from './offer-terms';
 
 /**
@@ -17,27 +18,11 @@ export async function refuseOverlap(
   period: { startsOn: string; endsOn: string | null },
   exceptAgreementId: string | null = null,
 ): Promise<void> {
-  const versions = await manager.query<
-    { id: string; terms: OfferTerms; starts_on: string; ends_on: string | null }[]
-  >(
-    `SELECT a.id, v.terms, v.starts_on, LEAST(v.ends_on, a.ends_on, a.terminated_on) AS ends_on
-       FROM agreements a
-       CROSS JOIN LATERAL (
-         SELECT a.terms, a.starts_on,
-                (SELECT min(m.effective_on) - 1 FROM agreement_amendments m
-                  WHERE m.agreement_id = a.id AND m.status = 'accepted') AS ends_on
-         UNION ALL
-         SELECT m.terms, m.effective_on,
-                (SELECT min(n.effective_on) - 1 FROM agreement_amendments n
-                  WHERE n.agreement_id = a.id AND n.status = 'accepted'
-                    AND n.effective_on > m.effective_on)
-           FROM agreement_amendments m
-          WHERE m.agreement_id = a.id AND m.status = 'accepted'
-       ) v
-      WHERE a.licensee_id = $1 AND a.publisher_id = $2 AND a.status = 'active'
-        AND a.id IS DISTINCT FROM $3::uuid
-      ORDER BY a.id`,
-    [licenseeId, publisherId, exceptAgreementId],
+  const versions = await activeAgreementVersions(
+    manager,
+    licenseeId,
+    publisherId,
+    exceptAgreementId,
   );
   const priced = pricedUsages(terms);
   const clash = versions.find(
@@ -54,4 +39,26 @@ export async function refuseOverlap(
       { existingAgreementId: clash.id },
     );
   }
+}
+
+/**
+ * refuseOverlap under the licensee's advisory lock, taken first: what accepting an agreement or
+ * an amendment checks. `parties` is the agreement accepted.
+ */
+export async function lockAndRefuseOverlap(
+  manager: EntityManager,
+  parties: { licensee_id: string; publisher_id: string },
+  terms: OfferTerms,
+  period: { startsOn: string; endsOn: string | null },
+  exceptAgreementId: string | null = null,
+): Promise<void> {
+  await lockLicenseeAgreements(manager, parties.licensee_id);
+  await refuseOverlap(
+    manager,
+    parties.licensee_id,
+    parties.publisher_id,
+    terms,
+    period,
+    exceptAgreementId,
+  );
 }

@@ -5,40 +5,19 @@ import { todayUtc } from '../catalogue/work-inputs';
 import { AgreementResponse } from './dto/agreement.dto';
 import { OfferTerms } from './offer-terms';
 import { isUuid } from '../common/ids';
+import { agreementOfParty } from './agreement.queries';
+import type { AgreementRow as AgreementTableRow } from './licensing.tables';
 
-export interface AgreementRow {
-  id: string;
-  licensee_id: string;
-  publisher_id: string;
-  offer_id: string;
-  offer_version: number;
+/** An agreement as the API reads it: the table's row, its terms typed. */
+export interface AgreementRow extends Omit<AgreementTableRow, 'terms' | 'status'> {
   terms: OfferTerms;
-  terms_hash: Buffer;
   status: 'proposed' | 'active' | 'terminated';
-  starts_on: string | null;
-  ends_on: string | null;
-  terminated_on: string | null;
-  created_at: Date;
-  updated_at: Date;
   /** Read with AGREEMENT_COLUMNS: the parties' names and the amendment awaiting the licensee. */
   licensee_name?: string;
   publisher_name?: string;
   pending_amendment?: number | null;
   latest_version?: number | null;
 }
-
-/**
- * An agreement with its parties' names, its latest accepted version and the version of the
- * amendment waiting, if any (alias a).
- */
-export const AGREEMENT_COLUMNS = `a.*, licensee.name AS licensee_name, publisher.name AS publisher_name,
-  (SELECT m.version FROM agreement_amendments m
-    WHERE m.agreement_id = a.id AND m.status = 'proposed' ORDER BY m.version DESC LIMIT 1) AS pending_amendment,
-  (SELECT m.version FROM agreement_amendments m
-    WHERE m.agreement_id = a.id AND m.status = 'accepted' ORDER BY m.version DESC LIMIT 1) AS latest_version
-  FROM agreements a
-  JOIN organizations licensee ON licensee.id = a.licensee_id
-  JOIN organizations publisher ON publisher.id = a.publisher_id`;
 
 export function toAgreementResponse(row: AgreementRow, today = todayUtc()): AgreementResponse {
   return {
@@ -72,13 +51,9 @@ export async function readAgreement(
   id: string,
   lock = false,
 ): Promise<AgreementRow> {
-  const [row] = isUuid(id)
-    ? await manager.query<AgreementRow[]>(
-        `SELECT ${AGREEMENT_COLUMNS}
-          WHERE a.id = $1 AND (a.licensee_id = $2 OR a.publisher_id = $2)${lock ? ' FOR UPDATE OF a' : ''}`,
-        [id, actor.organizationId],
-      )
-    : [];
+  const row = isUuid(id)
+    ? await agreementOfParty(manager, id, actor.organizationId, lock)
+    : undefined;
   if (!row) throw new ResourceNotFound('agreement', id);
   return row;
 }

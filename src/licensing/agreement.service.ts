@@ -6,7 +6,7 @@ import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination/page';
+import { decodeCursor, Page, pageOf } from '../common/pagination/page';
 import { AuditService } from '../organizations/audit.service';
 import { todayUtc } from '../catalogue/work-inputs';
 import { isCalendarDate } from '../common/validation/calendar-date';
@@ -18,14 +18,17 @@ import {
   TerminateAgreementDto,
 } from './dto/agreement.dto';
 import { LicenseeAgreements } from './licensee-agreements';
-import { OfferTerms } from './offer-terms';
-import { refuseOverlap } from './agreement-overlap';
+import { lockAndRefuseOverlap } from './agreement-overlap';
+import { readAgreement, toAgreementResponse } from './agreement-row';
 import {
-  AGREEMENT_COLUMNS,
-  AgreementRow,
-  readAgreement,
-  toAgreementResponse,
-} from './agreement-row';
+  agreementById,
+  agreementPage,
+  insertProposedAgreement,
+  isLicensee,
+  markActive,
+  markTerminated,
+  offerToAccept,
+} from './agreement.queries';
 
 /** Agreements: a licensee accepts an offer; either party may terminate it. */
 @Injectable()
@@ -63,44 +66,19 @@ export class AgreementService {
       ]);
     }
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
-      const [offer] = await manager.query<
-        {
-          id: string;
-          organization_id: string;
-          version: number;
-          terms: OfferTerms;
-          terms_hash: Buffer;
-        }[]
-      >(
-        `SELECT id, organization_id, version, terms, terms_hash FROM licence_offers
-          WHERE id = $1 AND status = 'active' AND ($2::uuid IS NULL OR organization_id = $2) FOR SHARE`,
-        [dto.offerId, actor.role === 'publisher' ? actor.organizationId : null],
+      const offer = await offerToAccept(
+        manager,
+        dto.offerId,
+        actor.role === 'publisher' ? actor.organizationId : null,
       );
       if (!offer) throw new ResourceNotFound('licence-offer', dto.offerId);
       const licenseeId = dto.licenseeId ?? actor.organizationId;
-      if (dto.licenseeId !== undefined) {
-        const [licensee] = await manager.query<{ id: string }[]>(
-          `SELECT id FROM organizations WHERE id = $1 AND kind = 'licensee'`,
-          [dto.licenseeId],
-        );
-        if (!licensee) throw new ResourceNotFound('licensee', dto.licenseeId);
+      if (dto.licenseeId !== undefined && !(await isLicensee(manager, dto.licenseeId))) {
+        throw new ResourceNotFound('licensee', dto.licenseeId);
       }
       const id = newId();
-      await manager.query(
-        `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms, terms_hash, status,
-                                 proposed_by_principal_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8)`,
-        [
-          id,
-          licenseeId,
-          offer.organization_id,
-          offer.id,
-          offer.version,
-          JSON.stringify(offer.terms),
-          offer.terms_hash,
-          actor.role === 'publisher' ? actor.id : null,
-        ],
-      );
+      const proposedBy = actor.role === 'publisher' ? actor.id : null;
+      await insertProposedAgreement(manager, id, licenseeId, offer, proposedBy);
       await this.audit.record(manager, actor, {
         action: actor.role === 'publisher' ? 'agreement.propose' : 'agreement.create',
         resourceType: 'agreement',
@@ -140,28 +118,10 @@ export class AgreementService {
 
   /** proposed → active: the period is fixed from today, after the overlap check. */
   private async activate(manager: EntityManager, actor: Principal, id: string): Promise<void> {
-    const [agreement] = await manager.query<AgreementRow[]>(
-      `SELECT * FROM agreements WHERE id = $1`,
-      [id],
-    );
+    const agreement = await agreementById(manager, id);
     const period = agreementPeriod(agreement.terms.term, todayUtc());
-    // One licensee's agreements are checked one at a time, so two acceptances cannot both pass.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('agreements:' || $1))`, [
-      agreement.licensee_id,
-    ]);
-    await refuseOverlap(
-      manager,
-      agreement.licensee_id,
-      agreement.publisher_id,
-      agreement.terms,
-      period,
-    );
-    await manager.query(
-      `UPDATE agreements SET status = 'active', starts_on = $2, ends_on = $3, accepted_by_principal_id = $4,
-                             updated_at = now()
-        WHERE id = $1`,
-      [id, period.startsOn, period.endsOn, actor.id],
-    );
+    await lockAndRefuseOverlap(manager, agreement, agreement.terms, period);
+    await markActive(manager, id, period, actor.id);
     await this.audit.record(manager, actor, {
       action: 'agreement.accept',
       resourceType: 'agreement',
@@ -179,31 +139,15 @@ export class AgreementService {
   async list(actor: Principal, query: ListAgreementsQuery): Promise<Page<AgreementResponse>> {
     const limit = query.limit ?? 50;
     const today = todayUtc();
-    const params: unknown[] = [actor.organizationId, limit + 1];
-    let where = `(a.licensee_id = $1 OR a.publisher_id = $1)`;
-    if (query.cursor) {
-      params.push(decodeCursor(query.cursor));
-      where += ` AND a.id < $${params.length}`;
-    }
-    if (query.status === 'terminated' || query.status === 'proposed') {
-      where += ` AND a.status = '${query.status}'`;
-    } else if (query.status) {
-      params.push(today);
-      const day = `$${params.length}::date`;
-      where +=
-        query.status === 'expired'
-          ? ` AND a.status = 'active' AND a.ends_on < ${day}`
-          : ` AND a.status = 'active' AND (a.ends_on IS NULL OR a.ends_on >= ${day})`;
-    }
-    const rows = await this.dataSource.query<AgreementRow[]>(
-      `SELECT ${AGREEMENT_COLUMNS} WHERE ${where} ORDER BY a.id DESC LIMIT $2`,
-      params,
-    );
-    const data = rows.slice(0, limit);
-    return {
-      data: data.map((row) => toAgreementResponse(row, today)),
-      nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1].id) : null,
-    };
+    const rows = await agreementPage(this.dataSource, {
+      organizationId: actor.organizationId,
+      limit: limit + 1,
+      before: query.cursor ? decodeCursor(query.cursor) : null,
+      status: query.status,
+      today,
+    });
+    const data = rows.slice(0, limit).map((row) => toAgreementResponse(row, today));
+    return pageOf(data, rows.length > limit);
   }
 
   /** Either party ends it from a date on; ending it again answers 409 naming the state. */
@@ -238,11 +182,7 @@ export class AgreementService {
       }
       const lastDay =
         current.ends_on !== null && current.ends_on < effectiveOn ? current.ends_on : effectiveOn;
-      await manager.query(
-        `UPDATE agreements SET status = 'terminated', terminated_on = $2, terminated_by_principal_id = $3, updated_at = now()
-          WHERE id = $1`,
-        [id, lastDay, actor.id],
-      );
+      await markTerminated(manager, id, lastDay, actor.id);
       await this.audit.record(manager, actor, {
         action: 'agreement.terminate',
         resourceType: 'agreement',

@@ -6,6 +6,7 @@ import { ChangeAwareCache } from '../database/change-aware-cache';
 import { ChangeFeed } from '../database/change-feed';
 import { preparedQuery } from '../database/prepared-query';
 import { CandidateWork } from './licence-check';
+import { WorkByIdentifierRow, WORKS_BY_IDENTIFIER } from './licence-check.queries';
 
 /**
  * Every publisher's works carrying an identifier (none: unknown), cached per identifier in the
@@ -38,22 +39,10 @@ export class IdentifiedWorks {
   }
 
   private async load(identifiers: Identifier[]): Promise<Map<string, CandidateWork[]>> {
-    const rows = await preparedQuery<{
-      scheme: string;
-      value: string;
-      id: string;
-      organization_id: string;
-      kind: string;
-      status: 'active' | 'withdrawn';
-      identifiers: string[];
-    }>(
+    const rows = await preparedQuery<WorkByIdentifierRow>(
       this.dataSource,
       'licence-check-works',
-      `SELECT wi.scheme, wi.value, w.id, w.organization_id, w.kind, w.status, w.identifiers
-         FROM unnest($1::text[], $2::text[]) AS q(scheme, value)
-         JOIN work_identifiers wi ON wi.scheme = q.scheme AND wi.value = q.value
-         JOIN works w ON w.id = wi.work_id
-        ORDER BY w.id`,
+      WORKS_BY_IDENTIFIER,
       [identifiers.map((k) => k.scheme), identifiers.map((k) => k.value)],
     );
     const found = new Map<string, CandidateWork[]>(

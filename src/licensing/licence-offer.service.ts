@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -6,9 +5,10 @@ import { Principal } from '../common/auth/principal';
 import { assertVersion } from '../common/concurrency/if-match';
 import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
-import { canonicalJson, IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
+import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
 import { Page, paginate } from '../common/pagination/page';
+import { lockScoped } from '../common/tenancy/lock-scoped';
 import { ScopedRepository, scopeOf, TenantScope } from '../common/tenancy/tenant-scope';
 import { AuditService } from '../organizations/audit.service';
 import {
@@ -18,40 +18,16 @@ import {
   ListLicenceOffersQuery,
 } from './dto/licence-offer.dto';
 import { LicenceOffer } from './licence-offer.entity';
-import { OfferTerms, termsProblems } from './offer-terms';
-
-/** Terms as stored: defaults filled in, lists without duplicates, so equal terms hash equal. */
-export function normalizeTerms(dto: LicenceOfferTermsDto): OfferTerms {
-  const unique = (values: string[] | undefined) => [...new Set(values ?? [])].sort();
-  const scope: OfferTerms['scope'] =
-    dto.scope.type === 'works'
-      ? { type: 'works', workIds: unique(dto.scope.workIds?.map((id) => id.toLowerCase())) }
-      : dto.scope.type === 'filter'
-        ? {
-            type: 'filter',
-            ...(dto.scope.kinds ? { kinds: unique(dto.scope.kinds) } : {}),
-            ...(dto.scope.identifierSchemes
-              ? { identifierSchemes: unique(dto.scope.identifierSchemes) }
-              : {}),
-          }
-        : { type: 'all' };
-  return {
-    title: dto.title.trim(),
-    scope,
-    usages: unique(dto.usages),
-    prohibits: unique(dto.prohibits),
-    territories: unique(dto.territories),
-    userTypes: unique(dto.userTypes),
-    term: { ...dto.term },
-    currency: dto.currency,
-    pricing: JSON.parse(JSON.stringify(dto.pricing)) as OfferTerms['pricing'],
-    attributionRequired: dto.attributionRequired ?? false,
-  };
-}
-
-export function hashTerms(terms: OfferTerms): Buffer {
-  return createHash('sha256').update(canonicalJson(terms)).digest();
-}
+import {
+  insertOffer,
+  offerVersions,
+  organizationNames,
+  retireOffer,
+  reviseOffer,
+  worksOfPublisherAmong,
+} from './licence-offer.queries';
+import { OfferTerms } from './offer-terms';
+import { hashTerms, validTerms } from './offer-terms-input';
 
 function toResponse(offer: LicenceOffer, publisherName = ''): LicenceOfferResponse {
   return {
@@ -85,19 +61,12 @@ export class LicenceOfferService {
     dto: LicenceOfferTermsDto,
     idempotency?: IdempotentRequest,
   ): Promise<LicenceOfferResponse> {
-    const terms = this.validTerms(dto);
+    const terms = validTerms(dto);
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
       await this.assertScopeWorks(manager, actor.organizationId, terms);
       const id = newId();
       const hash = hashTerms(terms);
-      await manager.query(
-        `INSERT INTO licence_offers (id, organization_id, terms, terms_hash) VALUES ($1, $2, $3, $4)`,
-        [id, actor.organizationId, JSON.stringify(terms), hash],
-      );
-      await manager.query(
-        `INSERT INTO licence_offer_versions (offer_id, version, terms, terms_hash) VALUES ($1, 1, $2, $3)`,
-        [id, JSON.stringify(terms), hash],
-      );
+      await insertOffer(manager, id, actor.organizationId, terms, hash);
       await this.audit.record(manager, actor, {
         action: 'licence-offer.create',
         resourceType: 'licence-offer',
@@ -140,10 +109,7 @@ export class LicenceOfferService {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await manager.query<{ id: string; name: string }[]>(
-      `SELECT id, name FROM organizations WHERE id = ANY($1::uuid[])`,
-      [[...new Set(ids)]],
-    );
+    const rows = await organizationNames(manager, [...new Set(ids)]);
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 
@@ -162,7 +128,7 @@ export class LicenceOfferService {
     dto: LicenceOfferTermsDto,
     expectedVersion?: number,
   ): Promise<LicenceOfferResponse> {
-    const terms = this.validTerms(dto);
+    const terms = validTerms(dto);
     return this.dataSource.transaction(async (manager) => {
       const current = await this.lock(manager, actor, id);
       assertVersion('licence-offer', id, expectedVersion, current.version);
@@ -177,14 +143,7 @@ export class LicenceOfferService {
       if (hash.equals(current.termsHash)) return this.withName(current, manager);
       await this.assertScopeWorks(manager, current.organizationId, terms);
       const version = current.version + 1;
-      await manager.query(
-        `UPDATE licence_offers SET terms = $2, terms_hash = $3, version = $4, updated_at = now() WHERE id = $1`,
-        [id, JSON.stringify(terms), hash, version],
-      );
-      await manager.query(
-        `INSERT INTO licence_offer_versions (offer_id, version, terms, terms_hash) VALUES ($1, $2, $3, $4)`,
-        [id, version, JSON.stringify(terms), hash],
-      );
+      await reviseOffer(manager, id, version, terms, hash);
       await this.audit.record(manager, actor, {
         action: 'licence-offer.revise',
         resourceType: 'licence-offer',
@@ -201,10 +160,7 @@ export class LicenceOfferService {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.lock(manager, actor, id);
       if (current.status === 'retired') return this.withName(current, manager);
-      await manager.query(
-        `UPDATE licence_offers SET status = 'retired', retired_at = now(), updated_at = now() WHERE id = $1`,
-        [id],
-      );
+      await retireOffer(manager, id);
       await this.audit.record(manager, actor, {
         action: 'licence-offer.retire',
         resourceType: 'licence-offer',
@@ -217,12 +173,7 @@ export class LicenceOfferService {
 
   async versions(actor: Principal, id: string): Promise<LicenceOfferVersionsResponse> {
     await this.visible(this.dataSource.manager, actor, id);
-    const rows = await this.dataSource.query<
-      { version: number; terms: LicenceOfferTermsDto; terms_hash: Buffer; created_at: Date }[]
-    >(
-      `SELECT version, terms, terms_hash, created_at FROM licence_offer_versions WHERE offer_id = $1 ORDER BY version`,
-      [id],
-    );
+    const rows = await offerVersions(this.dataSource, id);
     return {
       data: rows.map((row) => ({
         version: row.version,
@@ -231,17 +182,6 @@ export class LicenceOfferService {
         createdAt: row.created_at.toISOString(),
       })),
     };
-  }
-
-  private validTerms(dto: LicenceOfferTermsDto): OfferTerms {
-    const terms = normalizeTerms(dto);
-    const problems = termsProblems(terms);
-    if (problems.length) {
-      throw new RequestValidationFailed(
-        problems.map((problem) => ({ field: problem.field, messages: [problem.message] })),
-      );
-    }
-    return terms;
   }
 
   private readScope(actor: Principal): TenantScope {
@@ -260,12 +200,8 @@ export class LicenceOfferService {
     return offer;
   }
 
-  private async lock(manager: EntityManager, actor: Principal, id: string): Promise<LicenceOffer> {
-    const found = await this.offers.get(scopeOf(actor), id, manager);
-    return manager.findOneOrFail(LicenceOffer, {
-      where: { id: found.id },
-      lock: { mode: 'pessimistic_write' },
-    });
+  private lock(manager: EntityManager, actor: Principal, id: string): Promise<LicenceOffer> {
+    return lockScoped(manager, this.offers, LicenceOffer, scopeOf(actor), id);
   }
 
   private async assertScopeWorks(
@@ -274,10 +210,7 @@ export class LicenceOfferService {
     terms: OfferTerms,
   ): Promise<void> {
     if (terms.scope.type !== 'works') return;
-    const found = await manager.query<{ id: string }[]>(
-      `SELECT id FROM works WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
-      [organizationId, terms.scope.workIds],
-    );
+    const found = await worksOfPublisherAmong(manager, organizationId, terms.scope.workIds);
     const known = new Set(found.map((row) => row.id));
     const unknown = terms.scope.workIds.filter((workId) => !known.has(workId));
     if (unknown.length) {

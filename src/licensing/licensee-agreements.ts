@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ChangeAwareCache } from '../database/change-aware-cache';
 import { ChangeFeed } from '../database/change-feed';
 import { CandidateAgreement } from './licence-check';
+import { licenseeAgreementRows, licenseeAmendmentRows } from './licence-check.queries';
 import { OfferTerms } from './offer-terms';
 
 /** A licensee's accepted agreements (any state but proposed) with their amendments, by publisher. */
@@ -46,29 +47,8 @@ export class LicenseeAgreements {
   }
 
   private async load(licenseeId: string): Promise<AgreementsByPublisher> {
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        publisher_id: string;
-        terms: OfferTerms;
-        starts_on: string;
-        last_day: string | null;
-      }[]
-    >(
-      `SELECT id, publisher_id, terms, starts_on, LEAST(ends_on, terminated_on) AS last_day
-         FROM agreements
-        WHERE licensee_id = $1 AND status <> 'proposed'
-        ORDER BY id`,
-      [licenseeId],
-    );
-    const amendments = await this.dataSource.query<
-      { agreement_id: string; effective_on: string; terms: OfferTerms }[]
-    >(
-      `SELECT agreement_id, effective_on, terms FROM agreement_amendments
-        WHERE licensee_id = $1 AND status = 'accepted'
-        ORDER BY agreement_id, effective_on`,
-      [licenseeId],
-    );
+    const rows = await licenseeAgreementRows(this.dataSource, licenseeId);
+    const amendments = await licenseeAmendmentRows(this.dataSource, licenseeId);
     const amendmentsOf = new Map<string, { effectiveOn: string; terms: OfferTerms }[]>();
     for (const row of amendments) {
       const list = amendmentsOf.get(row.agreement_id) ?? [];

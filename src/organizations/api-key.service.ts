@@ -4,10 +4,22 @@ import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { Principal, Role } from '../common/auth/principal';
 import { PrincipalResolver } from '../common/auth/principal-resolver';
 import { Conflict, DomainError } from '../common/errors/domain-error';
+import { insertAndRead } from '../common/insert-and-read';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
 import { ScopedRepository, TenantScope } from '../common/tenancy/tenant-scope';
 import { ApiKey } from './api-key.entity';
+import {
+  activeKeysWithPrefix,
+  countActiveKeys,
+  countOtherActiveAdminKeys,
+  countPrincipals,
+  insertPrincipalIfNew,
+  KeyRow,
+  lockAdminKeyRevocations,
+  lockPrincipal,
+  recordKeyUsed,
+} from './api-key.queries';
 import {
   generateApiKeySecret,
   hashApiKey,
@@ -19,6 +31,7 @@ import { AuditService } from './audit.service';
 import { ApiKeyResponse, IssuedApiKeyResponse, toApiKeyResponse } from './dto/api-key.response';
 import { toPrincipalResponse } from './dto/principal.response';
 import { Organization } from './organization.entity';
+import { lockOrganization } from './organization.queries';
 import { PrincipalRecord } from './principal.entity';
 import { endSessionsOfKey } from './session-queries';
 import { AppConfig } from '../config/app-config';
@@ -36,18 +49,6 @@ const LAST_USED_PRECISION_MS = 60_000;
  */
 export type KeyHolder =
   { principalId: string } | { name: string; role: Role; existing: 'attach' | 'refuse' };
-
-interface KeyRow {
-  id: string;
-  prefix: string;
-  key_hash: Buffer;
-  last_used_at: Date | null;
-  principal_id: string;
-  principal_name: string;
-  role: Principal['role'];
-  organization_id: string;
-  organization_kind: Principal['organizationKind'];
-}
 
 @Injectable()
 export class ApiKeyService implements PrincipalResolver {
@@ -87,14 +88,7 @@ export class ApiKeyService implements PrincipalResolver {
         ? (this.keysByPrefix.peek(prefix) ?? [])
         : await this.keysByPrefix.get(
             prefix,
-            () =>
-              this.dataSource.query<KeyRow[]>(
-                `SELECT k.id, k.prefix, k.key_hash, k.last_used_at, p.id AS principal_id,
-                    p.name AS principal_name, p.role, p.organization_id, p.organization_kind
-               FROM api_keys k JOIN principals p ON p.id = k.principal_id
-              WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-                [prefix],
-              ),
+            () => activeKeysWithPrefix(this.dataSource, prefix),
             (found) => found.length > 0,
           );
       row = rows.find((candidate) => sameHash(candidate.key_hash, presented));
@@ -120,9 +114,7 @@ export class ApiKeyService implements PrincipalResolver {
     // The row may be a cached one: mark it first, so concurrent requests write once.
     row.last_used_at = new Date();
     try {
-      await this.dataSource.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [
-        row.id,
-      ]);
+      await recordKeyUsed(this.dataSource, row.id);
     } catch (error) {
       // Bookkeeping only: a failed write must not fail the request.
       this.logger.warn({ err: error, apiKeyId: row.id }, 'could not record lastUsedAt');
@@ -143,7 +135,7 @@ export class ApiKeyService implements PrincipalResolver {
   ): Promise<IssuedApiKeyResponse> {
     const { principal, created } = await this.holderOf(manager, organization, holder);
     await this.refuseOverLimit(manager, principal);
-    const apiKey = manager.create(ApiKey, {
+    const stored = await insertAndRead(manager, ApiKey, {
       id: newId(),
       organizationId: organization.id,
       principalId: principal.id,
@@ -153,12 +145,10 @@ export class ApiKeyService implements PrincipalResolver {
       lastUsedAt: null,
       revokedAt: null,
     });
-    await manager.insert(ApiKey, apiKey);
-    const stored = await manager.findOneByOrFail(ApiKey, { id: apiKey.id });
     await this.audit.record(manager, actor, {
       action: 'api-key.create',
       resourceType: 'api-key',
-      resourceId: apiKey.id,
+      resourceId: stored.id,
       resourceOrganizationId: organization.id,
       details: {
         principalId: principal.id,
@@ -187,16 +177,17 @@ export class ApiKeyService implements PrincipalResolver {
       return { principal, created: false };
     }
     if (holder.existing === 'refuse') await this.refuseOverPrincipalLimit(manager, organization);
-    const inserted: { id: string }[] = await manager.query(
-      `INSERT INTO principals (id, organization_id, organization_kind, name, role)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organization_id, name) DO NOTHING RETURNING id`,
-      [newId(), organization.id, organization.kind, holder.name, holder.role],
+    const created = await insertPrincipalIfNew(
+      manager,
+      newId(),
+      organization,
+      holder.name,
+      holder.role,
     );
     const principal = await manager.findOneByOrFail(PrincipalRecord, {
       organizationId: organization.id,
       name: holder.name,
     });
-    const created = inserted.length > 0;
     if (!created && holder.existing === 'refuse') {
       throw new Conflict(
         'principal-exists',
@@ -224,11 +215,8 @@ export class ApiKeyService implements PrincipalResolver {
     organization: Organization,
   ): Promise<void> {
     const limit = this.config.get('PRINCIPALS_PER_ORGANIZATION');
-    await manager.query(`SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE`, [organization.id]);
-    const [{ principals }]: [{ principals: number }] = await manager.query(
-      `SELECT count(*)::int AS principals FROM principals WHERE organization_id = $1`,
-      [organization.id],
-    );
+    await lockOrganization(manager, organization.id);
+    const principals = await countPrincipals(manager, organization.id);
     if (principals >= limit) {
       throw new Conflict(
         'principal-limit-reached',
@@ -241,11 +229,8 @@ export class ApiKeyService implements PrincipalResolver {
   /** Locks the principal's row, so two concurrent issues cannot both take the last place. */
   private async refuseOverLimit(manager: EntityManager, principal: PrincipalRecord): Promise<void> {
     const limit = this.config.get('API_KEYS_PER_PRINCIPAL');
-    await manager.query(`SELECT 1 FROM principals WHERE id = $1 FOR UPDATE`, [principal.id]);
-    const [{ active }]: [{ active: number }] = await manager.query(
-      `SELECT count(*)::int AS active FROM api_keys WHERE principal_id = $1 AND revoked_at IS NULL`,
-      [principal.id],
-    );
+    await lockPrincipal(manager, principal.id);
+    const active = await countActiveKeys(manager, principal.id);
     if (active >= limit) {
       throw new Conflict(
         'api-key-limit-reached',
@@ -314,14 +299,8 @@ export class ApiKeyService implements PrincipalResolver {
       where: { id: key.principalId, role: 'admin' },
     });
     if (!isAdminKey) return;
-    // Serialize admin-key revocations so two concurrent ones cannot each leave the other last.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('api-keys:admin-revocation'))`);
-    const [{ others }]: [{ others: number }] = await manager.query(
-      `SELECT count(*)::int AS others
-         FROM api_keys k JOIN principals p ON p.id = k.principal_id
-        WHERE p.role = 'admin' AND k.revoked_at IS NULL AND k.id <> $1`,
-      [key.id],
-    );
+    await lockAdminKeyRevocations(manager);
+    const others = await countOtherActiveAdminKeys(manager, key.id);
     if (others === 0) {
       throw new DomainError(
         'last-admin-key',

@@ -5,6 +5,7 @@ import { Principal } from '../common/auth/principal';
 import { newId } from '../common/ids';
 import { Page, paginate } from '../common/pagination/page';
 import { AuditEvent } from './audit-event.entity';
+import { insertAuditEvent } from './audit-event.queries';
 import { AuditEventResponse, toAuditEventResponse } from './dto/audit-event.response';
 import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 
@@ -27,25 +28,19 @@ export class AuditService {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
   async record(manager: EntityManager, actor: Principal | null, entry: AuditEntry): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_events (id, occurred_at, principal_id, api_key_id, organization_id, action,
-                                 resource_type, resource_id, resource_organization_id, request_id,
-                                 details, correlation_id)
-       VALUES ($1, now(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        newId(),
-        actor?.id ?? null,
-        actor?.apiKeyId ?? null,
-        actor?.organizationId ?? null,
-        entry.action,
-        entry.resourceType,
-        entry.resourceId,
-        entry.resourceOrganizationId,
-        actor?.requestId || null,
-        JSON.stringify(entry.details ?? {}),
-        actor?.correlationId ?? null,
-      ],
-    );
+    await insertAuditEvent(manager, {
+      id: newId(),
+      principalId: actor?.id ?? null,
+      apiKeyId: actor?.apiKeyId ?? null,
+      organizationId: actor?.organizationId ?? null,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      resourceOrganizationId: entry.resourceOrganizationId,
+      requestId: actor?.requestId || null,
+      details: entry.details ?? {},
+      correlationId: actor?.correlationId ?? null,
+    });
   }
 
   /** Newest first. */

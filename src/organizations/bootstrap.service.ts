@@ -7,6 +7,7 @@ import { ApiKeyService } from './api-key.service';
 import { generateApiKeySecret, secretFromChosenKey } from './api-key-secret';
 import { AuditService } from './audit.service';
 import { Organization } from './organization.entity';
+import { lockBootstrap } from './organization.queries';
 import { PrincipalRecord } from './principal.entity';
 
 export type BootstrapOutcome =
@@ -48,8 +49,7 @@ export class BootstrapService implements OnApplicationBootstrap {
 
   async bootstrap(options: BootstrapOptions = {}): Promise<BootstrapOutcome> {
     return this.dataSource.transaction(async (manager) => {
-      // api and worker may start together: one of them bootstraps, the other then sees the admin.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('organizations:bootstrap'))`);
+      await lockBootstrap(manager);
       if (await manager.exists(PrincipalRecord, { where: { role: 'admin' } })) {
         return { created: false, reason: 'admin-exists' } as const;
       }

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { isPlatformRole, Principal, ROLES_BY_KIND } from '../common/auth/principal';
 import { BadRequest, DomainError } from '../common/errors/domain-error';
+import { insertAndRead } from '../common/insert-and-read';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
 import { ScopedRepository, scopeOf } from '../common/tenancy/tenant-scope';
@@ -33,13 +34,11 @@ export class OrganizationService {
 
   async create(actor: Principal, dto: CreateOrganizationDto): Promise<CreatedOrganizationResponse> {
     return this.dataSource.transaction(async (manager) => {
-      const organization = manager.create(Organization, {
+      const stored = await insertAndRead(manager, Organization, {
         id: newId(),
         name: dto.name.trim(),
         kind: dto.kind,
       });
-      await manager.insert(Organization, organization);
-      const stored = await manager.findOneByOrFail(Organization, { id: organization.id });
       await this.audit.record(manager, actor, {
         action: 'organization.create',
         resourceType: 'organization',

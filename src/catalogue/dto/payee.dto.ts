@@ -3,6 +3,7 @@ import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 
 import { IsNotBlank } from '../../common/validation/is-not-blank';
 import { IsCountryCode, IsCurrencyCode } from '../../common/validation/iso-codes';
 import { PageQuery } from '../../common/pagination/page';
+import type { PayeeRow } from '../catalogue.tables';
 import { Payee } from '../payee.entity';
 
 export class CreatePayeeDto {
@@ -177,18 +178,9 @@ export class PayeeListItemResponse extends PayeeResponse {
   payoutsEnabled!: boolean;
 }
 
-export interface PayeeListRow {
-  id: string;
-  organization_id: string;
+/** A payee with its publisher's name, open hold and Stripe state (payee.queries' list). */
+export interface PayeeListRow extends PayeeRow {
   publisher_name: string;
-  name: string;
-  email: string | null;
-  country: string | null;
-  currency: string | null;
-  is_default: boolean;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
   hold_reason: string | null;
   held_at: Date | null;
   held_by_role: 'finance' | 'publisher' | null;

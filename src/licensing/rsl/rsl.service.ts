@@ -10,7 +10,8 @@ import { LicenceOfferTermsDto } from '../dto/licence-offer.dto';
 import { OfferTerms, termsProblems } from '../offer-terms';
 import { RslImportResponse, RslImportWarning } from './rsl.dto';
 import { ImportedLicense, parseRsl, RslDocumentError } from './parse-rsl';
-import { renderRsl, RslOffer, RslUrlWork } from './render-rsl';
+import { renderRsl } from './render-rsl';
+import { activeOffers, activeWorksByUrl, coveredUrlWorks, publisherName } from './rsl.queries';
 import { RSL_MAX_CONTENT } from './rsl-vocabulary';
 
 export interface RslDocument {
@@ -27,61 +28,18 @@ export class RslService {
   async document(publisherId: string, offerLinkBase: string): Promise<RslDocument> {
     const id = publisherId.toLowerCase();
     if (!isUUID(id)) throw new ResourceNotFound('publisher', publisherId);
-    const [publisher] = await this.dataSource.query<{ name: string }[]>(
-      `SELECT name FROM organizations WHERE id = $1 AND kind = 'publisher'`,
-      [id],
-    );
-    if (!publisher) throw new ResourceNotFound('publisher', publisherId);
-    const offers = await this.dataSource.query<RslOffer[]>(
-      `SELECT id, version, terms FROM licence_offers
-        WHERE organization_id = $1 AND status = 'active' ORDER BY created_at, id`,
-      [id],
-    );
-    const urlWorks = offers.length ? await this.coveredUrlWorks(id, offers) : [];
+    const name = await publisherName(this.dataSource, id);
+    if (name === undefined) throw new ResourceNotFound('publisher', publisherId);
+    const offers = await activeOffers(this.dataSource, id);
+    const urlWorks = offers.length ? await coveredUrlWorks(this.dataSource, id, offers) : [];
     const body = renderRsl({
-      publisherName: publisher.name,
+      publisherName: name,
       offers,
       urlWorks: urlWorks.slice(0, RSL_MAX_CONTENT),
       moreUrlWorks: urlWorks.length > RSL_MAX_CONTENT,
       offerLinkBase,
     });
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
-  }
-
-  /**
-   * The publisher's active works with a URL that some offer may cover, in URL order, at most one
-   * past the bound. The SQL narrows; `renderRsl` decides coverage with the licence check's rule.
-   */
-  private coveredUrlWorks(publisherId: string, offers: RslOffer[]): Promise<RslUrlWork[]> {
-    const values: unknown[] = [publisherId];
-    const param = (value: unknown) => `$${values.push(value)}`;
-    const conditions: string[] = [];
-    const all = offers.some(({ terms }) => terms.scope.type === 'all');
-    for (const { terms } of all ? [] : offers) {
-      const scope = terms.scope;
-      if (scope.type === 'all') continue;
-      if (scope.type === 'works') {
-        conditions.push(`w.id = ANY(${param(scope.workIds)}::uuid[])`);
-      } else {
-        const parts = ['true'];
-        if (scope.kinds) parts.push(`w.kind = ANY(${param(scope.kinds)}::text[])`);
-        if (scope.identifierSchemes) {
-          parts.push(
-            `EXISTS (SELECT 1 FROM unnest(w.identifiers) AS i WHERE split_part(i, ':', 1) = ANY(${param(scope.identifierSchemes)}::text[]))`,
-          );
-        }
-        conditions.push(`(${parts.join(' AND ')})`);
-      }
-    }
-    return this.dataSource.query<RslUrlWork[]>(
-      `SELECT w.id, w.kind, w.identifiers, wi.value AS url
-         FROM work_identifiers wi JOIN works w ON w.id = wi.work_id
-        WHERE wi.organization_id = $1 AND wi.scheme = 'url' AND w.status = 'active'
-          AND (${all ? 'true' : conditions.join(' OR ')})
-        ORDER BY wi.value COLLATE "C"
-        LIMIT ${RSL_MAX_CONTENT + 1}`,
-      values,
-    );
   }
 
   /** Offer inputs for the publisher to review and POST; nothing is stored. */
@@ -154,12 +112,7 @@ export class RslService {
       }
     }
     if (!urls.size) return new Map();
-    const rows = await this.dataSource.query<{ value: string; work_id: string }[]>(
-      `SELECT wi.value, wi.work_id FROM work_identifiers wi JOIN works w ON w.id = wi.work_id
-        WHERE wi.organization_id = $1 AND wi.scheme = 'url' AND wi.value = ANY($2::text[])
-          AND w.status = 'active'`,
-      [publisherId, [...urls]],
-    );
+    const rows = await activeWorksByUrl(this.dataSource, publisherId, [...urls]);
     return new Map(rows.map((row) => [row.value, row.work_id]));
   }
 }
