@@ -20,7 +20,7 @@
  * client in that same process.
  *
  * Data: bench/catalogue/data.ts, seeded; files in .data/bench/, written once and reused.
- * Prints a markdown section (stdout); progress on stderr.
+ * Prints a markdown section (stdout) for docs/benchmarks-history.md; progress on stderr.
  *
  * Environment: DATABASE_URL (any database on the server to use; default
  * postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its own

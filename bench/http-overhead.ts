@@ -12,7 +12,8 @@
  *   live        GET /health/live (routing, hooks, serialization; no dependency)
  *   me          GET /v1/me with a bearer key (API key lookup in PostgreSQL + rate limit in Redis)
  * Prints min/median/max requests/s, median p50/p99 latency, each target's ratio of median req/s
- * to the baseline's, and the peak RSS of the api child (VmHWM) as a markdown table.
+ * to the baseline's, and the peak RSS of the api child (VmHWM): a markdown section for
+ * docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; migrations are
  * applied by the api at start-up), REDIS_URL (the api's default), BENCH_API_KEY (default: a fixed

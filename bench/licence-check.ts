@@ -22,7 +22,8 @@
  * REQUEST_TARGETS seeded ISBNs of loaded works; a WARMUP_SECONDS warm-up per target, then RUNS
  * rounds of RUN_SECONDS per target, the order swapped every round. Before the load, a sample of the
  * identifiers is asked of both: every answer must be 200 and both must agree on licensed, workId and
- * agreementId. Prints a markdown section (stdout); progress on stderr.
+ * agreementId. Prints a markdown section (stdout) for docs/benchmarks-history.md; progress on
+ * stderr.
  *
  * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys

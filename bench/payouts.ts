@@ -23,7 +23,8 @@
  * (dist/src/worker.js, PAYOUT_REQUESTS_PER_SECOND=BENCH_PAYOUT_RATE, default 98: 49 per 500 ms). Timed: from the
  * approval's request to the run's completed_at (same machine clock; polled every 250 ms). Checked:
  * every item paid, one transfer per item in the emulator, no 429 failure, trial balance zero.
- * Peak RSS of the api and the worker from /proc. Prints a markdown section.
+ * Peak RSS of the api and the worker from /proc. Prints a markdown section (stdout) for
+ * docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (a database on the server used for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379),

@@ -33,7 +33,8 @@
  * calculated → posted, invoices and statements exist, statement nets + commissions = invoice
  * amounts (SQL), the per-unit charges' exact amounts = the baseline's, GET
  * /v1/ledger/trial-balance says balanced. pg_stat_activity is sampled during the calculation and
- * the posting (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section.
+ * the posting (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section
+ * (stdout) for docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys

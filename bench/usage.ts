@@ -26,7 +26,8 @@
  * One warm-up at WARMUP_LINES lines, then RUNS measured rounds (baseline and service, the order
  * swapped every round). Each run is checked: accepted, matched + unmatched + outOfScope + invalid
  * = lines, and every count as the generator expects. pg_stat_activity is sampled during each run
- * (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section (stdout).
+ * (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section (stdout) for
+ * docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
