@@ -20,7 +20,7 @@
  * client in that same process.
  *
  * Data: bench/catalogue/data.ts, seeded; files in .data/bench/, written once and reused.
- * Prints a markdown section (stdout); progress on stderr.
+ * Prints a markdown section (stdout) for docs/benchmarks-history.md; progress on stderr.
  *
  * Environment: DATABASE_URL (any database on the server to use; default
  * postgres://postgres@127.0.0.1:5432/postgres; the bench creates and drops its own
@@ -35,8 +35,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import * as http from 'node:http';
-import * as os from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -54,18 +52,26 @@ import {
   worksCopyText,
 } from './catalogue/data';
 import { BASELINE_SQL, LookupResult } from './catalogue/lookup-shared';
-import {
-  assertLoopback,
-  gitRevision,
-  ROOT,
-  snapshotDist as snapshotDistTo,
-} from './support/environment';
-import { freePort, jsonRequester } from './support/http';
+import { DEFAULT_REDIS_URL, DEFAULT_SERVER_URL, PostgresServer } from './support/database';
+import { assertLoopback, gitRevision, ROOT, snapshotDist } from './support/environment';
+import { jsonRequester, streamRequest } from './support/http';
 import { log } from './support/log';
 import { deleteRedisKeys } from './support/redis-keys';
 import { ChildProcesses, exited, peakRssKiB, sleep } from './support/processes';
-import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
-import { apiNodeFlags } from './support/node-flags';
+import {
+  baselineQueryAndPlan,
+  busyMachineNote,
+  machine,
+  minutesFromEnv,
+  Notes,
+  requirePositiveIntegers,
+  sizedCommand,
+  spreadCells,
+  verdict,
+  writeReport,
+} from './support/report';
+import { createOrganization, startApi, startWorker } from './support/service';
+import { fixed, grouped, median, mib, spreadTooWide } from './support/stats';
 
 const DATA_DIR = join(ROOT, '.data', 'bench');
 const SNAPSHOT = join(DATA_DIR, 'catalogue-dist');
@@ -80,7 +86,7 @@ const WARMUP_WORKS = Math.min(100_000, WORKS);
 const REQUESTED_RUNS = Number(process.env.BENCH_RUNS || 3);
 /** Above this, 3 measured runs are cut to 2. */
 const BUDGET_MS = 25 * 60_000;
-const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 60) * 60_000;
+const OVERALL_TIMEOUT_MS = minutesFromEnv('BENCH_TIMEOUT_MINUTES', 60);
 const IMPORT_TIMEOUT_MS = 15 * 60_000;
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
@@ -92,8 +98,6 @@ const TARGET_RATIO = 0.25;
 const TARGET_RSS_MIB = 300;
 const TARGET_LOOKUP_MS = 5;
 
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const ADMIN_KEY = 'rlk_bench_catalogue_admin_000000000000000000'; // ≥ 32 characters
 const TEMPLATE_DB = 'rl_bench_catalogue_template';
 const SERVICE_DB = 'rl_bench_catalogue_api';
@@ -144,36 +148,30 @@ const children = new ChildProcesses({
   startTimeoutMs: START_TIMEOUT_MS,
   reportExits: 'failed',
 });
-let serverUrl = DEFAULT_DATABASE_URL;
-let redisUrl = DEFAULT_REDIS_URL;
+const server = new PostgresServer(process.env.DATABASE_URL || DEFAULT_SERVER_URL, 'bench-admin');
+const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 const redisPrefixes: string[] = [];
-const notes: string[] = [];
+const notes = new Notes();
+const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  assertLoopback('DATABASE_URL', serverUrl);
+  assertLoopback('DATABASE_URL', server.url);
   assertLoopback('REDIS_URL', redisUrl);
-  if (!Number.isInteger(WORKS) || WORKS < 1)
-    throw new Error('BENCH_WORKS must be a positive integer');
-  if (!Number.isInteger(REQUESTED_RUNS) || REQUESTED_RUNS < 1) {
-    throw new Error('BENCH_RUNS must be a positive integer');
-  }
+  requirePositiveIntegers({ BENCH_WORKS: WORKS, BENCH_RUNS: REQUESTED_RUNS });
 
   mkdirSync(DATA_DIR, { recursive: true });
   const warmupFile = prepareFile(WARMUP_WORKS);
   const file = WARMUP_WORKS === WORKS ? warmupFile : prepareFile(WORKS);
   const copyTextRate = await measureCopyText(WORKS);
 
-  const build = snapshotDist();
+  const build = snapshotDist(SNAPSHOT, notes.warn);
   const serviceAvailable = existsSync(join(SNAPSHOT, IMPORTS_CONTROLLER));
   if (!serviceAvailable) {
-    notes.push(
+    notes.addAndLog(
       `dist/ has no ${IMPORTS_CONTROLLER}: the import API is not built yet, so only the data ` +
         'generator and the COPY baseline ran.',
     );
-    log(notes[notes.length - 1]);
   }
   await createTemplate();
 
@@ -220,13 +218,14 @@ async function main(): Promise<void> {
       lookup = await runLookup(lookupTarget.publisher, lookupTarget.databaseUrl);
     } catch (error) {
       // The import figures stand without it: report them, and why this part is missing.
-      notes.push(`The lookup failed: ${error instanceof Error ? error.message : String(error)}.`);
-      log(notes[notes.length - 1]);
+      notes.addAndLog(
+        `The lookup failed: ${error instanceof Error ? error.message : String(error)}.`,
+      );
     } finally {
-      if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase(SERVICE_DB);
+      if (process.env.BENCH_KEEP_DATABASES !== '1') await server.drop(SERVICE_DB);
     }
   }
-  await dropDatabase(TEMPLATE_DB);
+  await server.drop(TEMPLATE_DB);
   await deleteRedisKeys(
     redisUrl,
     redisPrefixes.map((prefix) => `${prefix}:*`),
@@ -285,66 +284,69 @@ async function measureCopyText(works: number): Promise<number> {
 // --- baseline: bare COPY ------------------------------------------------------------------------
 
 async function runCopy(works: number): Promise<CopyRun> {
-  await recreateDatabase(COPY_DB);
-  const client = new Client({
-    connectionString: databaseUrl(COPY_DB),
-    application_name: 'bench-copy',
-  });
-  await client.connect();
+  await server.recreate(COPY_DB, TEMPLATE_DB);
   try {
-    // A publisher (its trigger adds the default payee) and the payee the splits name.
-    await client.query(
-      `INSERT INTO organizations (id, name, kind) VALUES ($1, 'Bench Press', 'publisher')`,
-      [COPY_ORGANIZATION_ID],
+    return await server.withClient(
+      server.databaseUrl(COPY_DB),
+      (client) => copyRows(client, works),
+      'bench-copy',
     );
-    await client.query(
-      `INSERT INTO payees (id, organization_id, name, currency) VALUES ($1, $2, 'Author', 'EUR')`,
-      [COPY_PAYEE_ID, COPY_ORGANIZATION_ID],
-    );
-    const started = process.hrtime.bigint();
-    const stepSeconds: number[] = [];
-    let stepStarted = started;
-    const step = () => {
-      const now = process.hrtime.bigint();
-      stepSeconds.push(Number(now - stepStarted) / 1e9);
-      stepStarted = now;
-    };
-    await client.query('BEGIN');
-    const copy = async (table: string, columns: string, text: NodeJS.ReadableStream) => {
-      const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
-      await pipeline(text, stream);
-      step();
-      return stream.rowCount;
-    };
-    const counts = [
-      await copy(
-        'works',
-        WORKS_COPY_COLUMNS,
-        worksCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID),
-      ),
-      await copy(
-        'work_identifiers',
-        IDENTIFIERS_COPY_COLUMNS,
-        identifiersCopyText(works, COPY_ORGANIZATION_ID),
-      ),
-      await copy(
-        'work_splits',
-        SPLITS_COPY_COLUMNS,
-        splitsCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID),
-      ),
-    ];
-    await client.query('COMMIT');
-    step();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const expected = [works, 2 * works, works];
-    if (counts.some((count, k) => count !== expected[k])) {
-      throw new Error(`COPY wrote ${counts.join('/')} rows, expected ${expected.join('/')}`);
-    }
-    return { works, seconds, worksPerSecond: works / seconds, stepSeconds };
   } finally {
-    await client.end().catch(() => undefined);
-    await dropDatabase(COPY_DB);
+    await server.drop(COPY_DB);
   }
+}
+
+/** The baseline's publisher and payee, then the timed COPYs and COMMIT. */
+async function copyRows(client: Client, works: number): Promise<CopyRun> {
+  // A publisher (its trigger adds the default payee) and the payee the splits name.
+  await client.query(
+    `INSERT INTO organizations (id, name, kind) VALUES ($1, 'Bench Press', 'publisher')`,
+    [COPY_ORGANIZATION_ID],
+  );
+  await client.query(
+    `INSERT INTO payees (id, organization_id, name, currency) VALUES ($1, $2, 'Author', 'EUR')`,
+    [COPY_PAYEE_ID, COPY_ORGANIZATION_ID],
+  );
+  const started = process.hrtime.bigint();
+  const stepSeconds: number[] = [];
+  let stepStarted = started;
+  const step = () => {
+    const now = process.hrtime.bigint();
+    stepSeconds.push(Number(now - stepStarted) / 1e9);
+    stepStarted = now;
+  };
+  await client.query('BEGIN');
+  const copy = async (table: string, columns: string, text: NodeJS.ReadableStream) => {
+    const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN`));
+    await pipeline(text, stream);
+    step();
+    return stream.rowCount;
+  };
+  const counts = [
+    await copy(
+      'works',
+      WORKS_COPY_COLUMNS,
+      worksCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID),
+    ),
+    await copy(
+      'work_identifiers',
+      IDENTIFIERS_COPY_COLUMNS,
+      identifiersCopyText(works, COPY_ORGANIZATION_ID),
+    ),
+    await copy(
+      'work_splits',
+      SPLITS_COPY_COLUMNS,
+      splitsCopyText(works, COPY_ORGANIZATION_ID, COPY_PAYEE_ID),
+    ),
+  ];
+  await client.query('COMMIT');
+  step();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const expected = [works, 2 * works, works];
+  if (counts.some((count, k) => count !== expected[k])) {
+    throw new Error(`COPY wrote ${counts.join('/')} rows, expected ${expected.join('/')}`);
+  }
+  return { works, seconds, worksPerSecond: works / seconds, stepSeconds };
 }
 
 // --- the service ----------------------------------------------------------------------------------
@@ -355,42 +357,23 @@ async function runService(
   keepDatabase: boolean,
 ): Promise<{ run: ServiceRun; publisher: Publisher; databaseUrl: string }> {
   const overheadStarted = process.hrtime.bigint();
-  await recreateDatabase(SERVICE_DB);
-  const url = databaseUrl(SERVICE_DB);
-  const prefix = redisPrefix(label);
-  const port = await freePort();
+  await server.recreate(SERVICE_DB, TEMPLATE_DB);
+  const url = server.databaseUrl(SERVICE_DB);
   const common: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
     DATABASE_URL: url,
     REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
+    REDIS_PREFIX: redisPrefix(label),
     RATE_LIMIT_PER_MINUTE: '100000000',
     SHUTDOWN_GRACE_MS: '8000',
   };
   let keep = false;
   try {
-    // As deployed (docker-compose.yml): the api serves HTTP, the worker loads.
-    const api = children.start(`api ${label}`, [...apiNodeFlags(), API_ENTRY], {
+    const { api, base } = await startApi(children, `api ${label}`, API_ENTRY, {
       ...common,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      RUN_WORKERS: 'false',
       MIGRATIONS_RUN: 'true',
       BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     });
-    const base = `http://127.0.0.1:${port}`;
-    await children.waitForOk(api, `${base}/health/live`);
-    // info: the one way to see it is ready ("worker started"); its other info lines are dropped.
-    const worker = children.start(`worker ${label}`, [WORKER_ENTRY], {
-      ...common,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      MIGRATIONS_RUN: 'false',
-    });
-    await children.waitForLine(worker, /worker started/, 'the worker');
+    const worker = await startWorker(children, `worker ${label}`, WORKER_ENTRY, common);
 
     const publisher = await createPublisher(base);
     const overheadBefore = Number(process.hrtime.bigint() - overheadStarted) / 1e9;
@@ -431,70 +414,49 @@ async function runService(
     };
   } finally {
     await children.stop();
-    if (!keep) await dropDatabase(SERVICE_DB);
+    if (!keep) await server.drop(SERVICE_DB);
   }
 }
 
 async function createPublisher(base: string): Promise<Publisher> {
-  const created = await requestJson<{ organization: { id: string }; apiKey: { key: string } }>(
+  const created = await createOrganization(
+    requestJson,
     base,
-    'POST',
-    '/v1/organizations',
     ADMIN_KEY,
-    { name: 'Bench Press', kind: 'publisher', principal: { name: 'bench' } },
-    201,
+    'Bench Press',
+    'publisher',
+    'bench',
   );
   const payee = await requestJson<{ id: string }>(
     base,
     'POST',
     '/v1/payees',
-    created.apiKey.key,
+    created.key,
     { name: 'Author', currency: 'EUR' },
     201,
   );
-  return { organizationId: created.organization.id, key: created.apiKey.key, payeeId: payee.id };
+  return { ...created, payeeId: payee.id };
 }
 
 /** Streams the file (placeholder payee replaced) as the request body; resolves on the 202. */
-function upload(base: string, publisher: Publisher, file: DataFile): Promise<ImportStatus> {
-  return new Promise<ImportStatus>((resolve, reject) => {
-    const request = http.request(`${base}/v1/catalogue-imports`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${publisher.key}`,
-        'content-type': 'application/x-ndjson',
-        'content-length': String(file.bytes),
-      },
-    });
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (response.statusCode !== 202) {
-          reject(
-            new Error(
-              `POST /v1/catalogue-imports answered ${response.statusCode}: ${body.slice(0, 500)}`,
-            ),
-          );
-          return;
-        }
-        resolve(JSON.parse(body) as ImportStatus);
-      });
-    });
-    request.setTimeout(5 * 60_000, () => request.destroy(new Error('no progress for 5 minutes')));
-    pipeline(
-      createReadStream(file.path, { highWaterMark: 1 << 20 }),
-      new PayeeSubstitution(publisher.payeeId),
-      request,
-    ).catch((error: unknown) => {
-      // An early answer (e.g. 413) may cut the upload short: give the response handler above a
-      // moment to report it first (the first of the two settles the promise).
-      const message = error instanceof Error ? error.message : String(error);
-      setTimeout(() => reject(new Error(`upload failed: ${message}`)), 1000);
-    });
+async function upload(base: string, publisher: Publisher, file: DataFile): Promise<ImportStatus> {
+  const answer = await streamRequest('POST', `${base}/v1/catalogue-imports`, {
+    headers: {
+      authorization: `Bearer ${publisher.key}`,
+      'content-type': 'application/x-ndjson',
+      'content-length': String(file.bytes),
+    },
+    body: createReadStream(file.path, { highWaterMark: 1 << 20 }),
+    through: new PayeeSubstitution(publisher.payeeId),
+    // No progress for this long fails the upload.
+    timeoutMs: 5 * 60_000,
   });
+  if (answer.status !== 202) {
+    throw new Error(
+      `POST /v1/catalogue-imports answered ${answer.status}: ${answer.body.slice(0, 500)}`,
+    );
+  }
+  return JSON.parse(answer.body) as ImportStatus;
 }
 
 async function waitForImport(
@@ -537,24 +499,24 @@ async function waitForImport(
 
 /** What the import wrote, counted after it said completed. */
 async function checkServiceRows(url: string, works: number): Promise<void> {
-  const client = new Client({ connectionString: url, application_name: 'bench-check' });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ works: string; identifiers: string; splits: string }>(
-      `SELECT (SELECT count(*) FROM works) AS works,
+  await server.withClient(
+    url,
+    async (client) => {
+      const { rows } = await client.query<{ works: string; identifiers: string; splits: string }>(
+        `SELECT (SELECT count(*) FROM works) AS works,
               (SELECT count(*) FROM work_identifiers) AS identifiers,
               (SELECT count(*) FROM work_splits) AS splits`,
-    );
-    const found = [rows[0].works, rows[0].identifiers, rows[0].splits].map(Number);
-    const expected = [works, 2 * works, works];
-    if (found.some((count, k) => count !== expected[k])) {
-      throw new Error(
-        `after the import: ${found.join('/')} works/identifiers/splits, expected ${expected.join('/')}`,
       );
-    }
-  } finally {
-    await client.end();
-  }
+      const found = [rows[0].works, rows[0].identifiers, rows[0].splits].map(Number);
+      const expected = [works, 2 * works, works];
+      if (found.some((count, k) => count !== expected[k])) {
+        throw new Error(
+          `after the import: ${found.join('/')} works/identifiers/splits, expected ${expected.join('/')}`,
+        );
+      }
+    },
+    'bench-check',
+  );
 }
 
 // --- lookup -------------------------------------------------------------------------------------
@@ -599,11 +561,10 @@ function plannedRuns(startedAt: number, copy: CopyRun, service: ServiceRun | und
   const projected = elapsed + 3 * perRound + lookupSeconds;
   log(`  projected: ${fixed(projected / 60, 1)} min for 3 measured runs`);
   if (projected * 1000 > BUDGET_MS) {
-    notes.push(
+    notes.addAndLog(
       `Measured runs cut to 2: 3 were projected at ${fixed(projected / 60, 1)} min from the ` +
         `warm-up, above the ${BUDGET_MS / 60_000}-minute budget.`,
     );
-    log(notes[notes.length - 1]);
     return 2;
   }
   return 3;
@@ -628,14 +589,13 @@ interface Report {
 function printReport(report: Report): void {
   const { copies, services, lookup } = report;
   const lines: string[] = [];
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const pg = postgresSettings;
   lines.push('');
   lines.push(`### Catalogue import and identifier lookup, ${new Date().toISOString()}`);
   lines.push('');
   lines.push(
-    `\`${process.env.BENCH_WORKS ? `BENCH_WORKS=${WORKS} ` : ''}npm run bench:catalogue\` at ` +
-      `${gitRevision()}, ${report.build}; node ${process.version}, ${os.cpus().length} × ${cpu}; ` +
+    `\`${sizedCommand('bench:catalogue', { BENCH_WORKS: WORKS })}\` at ` +
+      `${gitRevision()}, ${report.build}; node ${process.version}, ${machine()}; ` +
       `PostgreSQL ${pg}. Data: ${grouped(WORKS)} works (${fixed(report.file.bytes / 2 ** 20, 1)} ` +
       `MiB NDJSON, seeded, ${report.file.path.replace(`${ROOT}/`, '')}). One warm-up at ` +
       `${grouped(WARMUP_WORKS)} works, then ${report.runs} measured run${report.runs === 1 ? '' : 's'} of ` +
@@ -778,15 +738,9 @@ function printReport(report: Report): void {
         `${fixed(before.service.medianMs / before.baseline.medianMs, 2)} | — | — |`,
     );
     lines.push('');
-    lines.push('Baseline query and its plan for one identifier:');
-    lines.push('');
-    lines.push('```');
-    lines.push(BASELINE_SQL);
-    lines.push('');
-    lines.push(lookup.explain);
-    lines.push('```');
+    lines.push(...baselineQueryAndPlan(BASELINE_SQL, lookup.explain));
     if (spreadTooWide(serviceMedians) || spreadTooWide(baselineMedians)) {
-      notes.push('Lookup medians spread more than 15 %: the machine was busy; run again.');
+      notes.add('Lookup medians spread more than 15 %: the machine was busy; run again.');
     }
   } else {
     lines.push(
@@ -797,25 +751,9 @@ function printReport(report: Report): void {
   }
 
   if (spreadTooWide(copyRates) || spreadTooWide(serviceRates)) {
-    notes.push(
-      `Import rates spread more than ${WIDE_SPREAD * 100} % of the median: the machine was busy; ` +
-        'run again before believing these figures.',
-    );
+    notes.add(busyMachineNote('Import rates'));
   }
-  if (notes.length > 0) {
-    lines.push('');
-    for (const note of notes) lines.push(`Note: ${note}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-function spreadCells(values: number[], format: (value: number) => string): string {
-  if (values.length === 0) return 'n/a | n/a | n/a';
-  return `${format(Math.min(...values))} | ${format(median(values))} | ${format(Math.max(...values))}`;
-}
-
-function verdict(pass: boolean): string {
-  return pass ? '**pass**' : '**FAIL**';
+  writeReport(lines, notes);
 }
 
 function describeCopy(run: CopyRun): string {
@@ -838,38 +776,10 @@ function describeService(run: ServiceRun): string {
 
 let postgresSettings = 'unknown';
 
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl, application_name: 'bench-admin' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-}
-
-async function recreateDatabase(name: string): Promise<void> {
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
-  });
-}
-
 /** A database holding the built migrations; every run's database is a copy of it. */
 async function createTemplate(): Promise<void> {
-  postgresSettings = await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  await server.recreate(TEMPLATE_DB);
+  postgresSettings = await server.admin(async (client) => {
     const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
       `SELECT name, setting, unit FROM pg_settings
         WHERE name IN ('server_version', 'shared_buffers', 'max_wal_size', 'synchronous_commit',
@@ -893,7 +803,7 @@ async function createTemplate(): Promise<void> {
   log(`migrating ${TEMPLATE_DB} with the built cli`);
   const migrate = spawnSync(process.execPath, [CLI_ENTRY, 'migrate'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl(TEMPLATE_DB), LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: server.databaseUrl(TEMPLATE_DB), LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     timeout: START_TIMEOUT_MS,
   });
@@ -911,23 +821,9 @@ function redisPrefix(label: string): string {
   return prefix;
 }
 
-// --- build --------------------------------------------------------------------------------------
-
-/** dist/ as the bench's processes run it, copied aside (notes say when it is older than src/). */
-function snapshotDist(): string {
-  return snapshotDistTo(SNAPSHOT, (note) => {
-    notes.push(note);
-    log(`warning: ${note}`);
-  });
-}
-
-// --- HTTP ---------------------------------------------------------------------------------------
-
-const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
-
 // --- entry --------------------------------------------------------------------------------------
 
-children.guard('the children', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
+children.guard('the children', OVERALL_TIMEOUT_MS);
 
 children.exitWhenDone('bench:catalogue', main(), async () => {
   await deleteRedisKeys(
@@ -936,7 +832,7 @@ children.exitWhenDone('bench:catalogue', main(), async () => {
   );
   if (process.env.BENCH_KEEP_DATABASES !== '1') {
     for (const name of [COPY_DB, SERVICE_DB, TEMPLATE_DB]) {
-      await dropDatabase(name).catch(() => undefined);
+      await server.drop(name).catch(() => undefined);
     }
   }
 });

@@ -12,37 +12,29 @@
  *   live        GET /health/live (routing, hooks, serialization; no dependency)
  *   me          GET /v1/me with a bearer key (API key lookup in PostgreSQL + rate limit in Redis)
  * Prints min/median/max requests/s, median p50/p99 latency, each target's ratio of median req/s
- * to the baseline's, and the peak RSS of the api child (VmHWM) as a markdown table.
+ * to the baseline's, and the peak RSS of the api child (VmHWM): a markdown section for
+ * docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; migrations are
  * applied by the api at start-up), REDIS_URL (the api's default), BENCH_API_KEY (default: a fixed
  * 40-character key, given to the api as BOOTSTRAP_ADMIN_KEY, which creates the first admin only
  * in a database that has none). Only loopback addresses are accepted.
  */
-import { existsSync, statSync } from 'node:fs';
-import * as os from 'node:os';
-import { inspect } from 'node:util';
-import autocannon from 'autocannon';
 import {
   assertLoopback,
-  buildIfMissing,
   DIST_MAIN as API_ENTRY,
+  distBuiltAt,
+  ensureBuilt,
   gitRevision,
   redactUrl,
-  sourcesChangedSince,
 } from './support/environment';
 import { freePort, request } from './support/http';
+import { describeSample, load, LoadSample } from './support/load';
 import { log } from './support/log';
 import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
-import { apiNodeFlags } from './support/node-flags';
-import {
-  fixed,
-  formatKiB,
-  median,
-  percentileOfSorted,
-  spreadTooWide,
-  WIDE_SPREAD,
-} from './support/stats';
+import { machine } from './support/report';
+import { startApi } from './support/service';
+import { fixed, formatKiB, median, spreadTooWide, WIDE_SPREAD } from './support/stats';
 
 const CONNECTIONS = 10;
 const WARMUP_SECONDS = 3;
@@ -82,12 +74,6 @@ interface Target {
   headers?: Record<string, string>;
 }
 
-interface Sample {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
 const children = new ChildProcesses({
   stopGraceMs: STOP_GRACE_MS,
   startTimeoutMs: START_TIMEOUT_MS,
@@ -102,27 +88,19 @@ async function main(): Promise<void> {
 
   ensureBuilt();
 
-  const [apiPort, baselinePort] = await Promise.all([freePort(), freePort()]);
-  const api = children.start('api', [...apiNodeFlags(), API_ENTRY], {
-    ...process.env,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(apiPort),
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    REDIS_PREFIX: 'bench',
-    // As deployed (docker-compose.yml): the api serves HTTP, the worker runs the queues.
-    RUN_WORKERS: 'false',
-    BOOTSTRAP_ADMIN_KEY: apiKey,
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    SHUTDOWN_GRACE_MS: '5000',
-  });
+  const baselinePort = await freePort();
   const baseline = children.start('baseline', ['-e', BASELINE_SOURCE], {
     PATH: process.env.PATH,
     PORT: String(baselinePort),
   });
+  const { api, base: apiBase } = await startApi(children, 'api', API_ENTRY, {
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: 'bench',
+    BOOTSTRAP_ADMIN_KEY: apiKey,
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    SHUTDOWN_GRACE_MS: '5000',
+  });
 
-  const apiBase = `http://127.0.0.1:${apiPort}`;
   const targets: Target[] = [
     {
       key: 'baseline',
@@ -138,24 +116,21 @@ async function main(): Promise<void> {
     },
   ];
 
-  await Promise.all([
-    children.waitForOk(api, `${apiBase}/health/live`),
-    children.waitForOk(baseline, targets[0].url),
-  ]);
+  await children.waitForOk(baseline, targets[0].url);
   await checkTargets(targets);
 
   log(`warm-up: ${WARMUP_SECONDS} s per target, ${CONNECTIONS} connections`);
   for (const target of targets) {
-    const sample = await load(target, WARMUP_SECONDS);
-    log(`  warm-up ${target.key}: ${describe(sample)}`);
+    const sample = await loadTarget(target, WARMUP_SECONDS);
+    log(`  warm-up ${target.key}: ${describeSample(sample)}`);
   }
 
-  const samples = new Map<Target['key'], Sample[]>(targets.map((target) => [target.key, []]));
+  const samples = new Map<Target['key'], LoadSample[]>(targets.map((target) => [target.key, []]));
   for (let run = 1; run <= RUNS; run += 1) {
     for (const target of targets) {
-      const sample = await load(target, RUN_SECONDS);
+      const sample = await loadTarget(target, RUN_SECONDS);
       samples.get(target.key)?.push(sample);
-      log(`  run ${run}/${RUNS} ${target.key}: ${describe(sample)}`);
+      log(`  run ${run}/${RUNS} ${target.key}: ${describeSample(sample)}`);
     }
   }
 
@@ -168,52 +143,14 @@ async function main(): Promise<void> {
   printReport(targets, samples, apiPeakRss, baselinePeakRss, databaseUrl);
 }
 
-/** One bounded autocannon run; fails on any connection error or non-2xx answer. */
-function load(target: Target, seconds: number): Promise<Sample> {
-  return new Promise<Sample>((resolve, reject) => {
-    const latencies: number[] = [];
-    const errorKinds = new Map<string, number>();
-    const instance = autocannon(
-      {
-        url: target.url,
-        connections: CONNECTIONS,
-        duration: seconds,
-        headers: target.headers,
-        timeout: 10,
-      },
-      (error: unknown, result: autocannon.Result) => {
-        if (error) {
-          reject(error instanceof Error ? error : new Error(inspect(error)));
-          return;
-        }
-        if (result.errors > 0 || result.non2xx > 0) {
-          reject(
-            new Error(
-              `${target.label}: ${result.errors} connection errors (${result.timeouts} timeouts) ` +
-                `${JSON.stringify(Object.fromEntries(errorKinds))}, ${result.non2xx} non-2xx ` +
-                `answers ${JSON.stringify(result.statusCodeStats ?? {})}`,
-            ),
-          );
-          return;
-        }
-        // autocannon's own histogram keeps whole milliseconds; these are exact.
-        const sorted = Float64Array.from(latencies).sort();
-        resolve({
-          requestsPerSecond: result['2xx'] / result.duration,
-          p50: percentileOfSorted(sorted, 0.5),
-          p99: percentileOfSorted(sorted, 0.99),
-        });
-      },
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-    });
-    instance.on('reqError', (error: unknown) => {
-      const kind =
-        (error as NodeJS.ErrnoException | undefined)?.code ??
-        (error instanceof Error ? error.message : 'unknown');
-      errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-    });
+/** One bounded autocannon run against `target`. */
+function loadTarget(target: Target, seconds: number): Promise<LoadSample> {
+  return load({
+    label: target.label,
+    url: target.url,
+    connections: CONNECTIONS,
+    seconds,
+    headers: target.headers,
   });
 }
 
@@ -237,7 +174,7 @@ async function checkTargets(targets: Target[]): Promise<void> {
 
 function printReport(
   targets: Target[],
-  samples: Map<Target['key'], Sample[]>,
+  samples: Map<Target['key'], LoadSample[]>,
   apiPeakRss: number | undefined,
   baselinePeakRss: number | undefined,
   databaseUrl: string,
@@ -250,8 +187,8 @@ function printReport(
   lines.push(`### HTTP overhead, ${new Date().toISOString()}`);
   lines.push('');
   lines.push(
-    `\`npm run bench:http\` at ${gitRevision()}, dist/ built ${builtAt()}; node ${process.version}, ` +
-      `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}; ` +
+    `\`npm run bench:http\` at ${gitRevision()}, dist/ built ${distBuiltAt()}; node ${process.version}, ` +
+      `${machine()}; ` +
       `${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${RUNS} × ${RUN_SECONDS} s ` +
       `per target, alternating; autocannon in the bench process, servers in child processes; ` +
       `database ${redactUrl(databaseUrl)}; api LOG_LEVEL=warn, RUN_WORKERS=false.`,
@@ -288,28 +225,6 @@ function printReport(
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-// --- build --------------------------------------------------------------------------------------
-
-/** Builds when dist/ is missing; warns when src/ or migrations/ changed after the last build. */
-function ensureBuilt(): void {
-  if (buildIfMissing()) return;
-  const newer = sourcesChangedSince(statSync(API_ENTRY).mtimeMs);
-  if (newer) log('warning: src/ or migrations/ changed after dist/ was built; measuring dist/');
-}
-
-function builtAt(): string {
-  return existsSync(API_ENTRY) ? statSync(API_ENTRY).mtime.toISOString() : 'never';
-}
-
-// --- numbers ------------------------------------------------------------------------------------
-
-function describe(sample: Sample): string {
-  return (
-    `${fixed(sample.requestsPerSecond, 0)} req/s, ` +
-    `p50 ${fixed(sample.p50, 2)} ms, p99 ${fixed(sample.p99, 2)} ms`
-  );
 }
 
 // --- entry --------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@
  * REQUEST_TARGETS seeded ISBNs of loaded works; a WARMUP_SECONDS warm-up per target, then RUNS
  * rounds of RUN_SECONDS per target, the order swapped every round. Before the load, a sample of the
  * identifiers is asked of both: every answer must be 200 and both must agree on licensed, workId and
- * agreementId. Prints a markdown section (stdout); progress on stderr.
+ * agreementId. Prints a markdown section (stdout) for docs/benchmarks-history.md; progress on
+ * stderr.
  *
  * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
@@ -31,20 +32,12 @@
  * Only loopback addresses are accepted.
  */
 
-import * as os from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { inspect } from 'node:util';
-import autocannon from 'autocannon';
-import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { isbnOf } from './catalogue/data';
 import {
   AT,
   BASELINE_SQL,
   coveringTokens,
-  identifiersCopyText,
-  IDENTIFIERS_COPY,
   LICENSEES,
   OFFERS_PER_PUBLISHER,
   offerBody,
@@ -52,32 +45,40 @@ import {
   planWorks,
   PUBLISHERS,
   PublisherRow,
-  SPLITS_COPY,
-  splitsCopyText,
   USAGE,
-  WORKS_COPY,
-  worksCopyText,
 } from './licence-check/shared';
+import { copyPlannedWorks } from './licence-check/copy-works';
 import {
-  assertLoopback,
-  gitRevision,
-  ROOT,
-  snapshotDist as snapshotDistTo,
-} from './support/environment';
+  DEFAULT_REDIS_URL,
+  DEFAULT_SERVER_URL,
+  defaultPayees,
+  PostgresServer,
+} from './support/database';
+import { assertLoopback, gitRevision, ROOT, snapshotDist } from './support/environment';
 import { freePort, jsonRequester, request } from './support/http';
+import { describeSample, load, LoadSample } from './support/load';
 import { log } from './support/log';
 import { deleteRedisKeys } from './support/redis-keys';
 import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
-import { apiNodeFlags } from './support/node-flags';
 import {
-  fixed,
-  grouped,
-  median,
-  mib,
-  percentileOfSorted,
-  spreadTooWide,
-  WIDE_SPREAD,
-} from './support/stats';
+  baselineQueryAndPlan,
+  busyMachineNote,
+  machine,
+  minutesFromEnv,
+  Notes,
+  requirePositiveIntegers,
+  sizedCommand,
+  verdict,
+  writeReport,
+} from './support/report';
+import {
+  createPublishers,
+  organizationMaker,
+  Organization,
+  publishOffers as publishEveryOffer,
+  startSetupApi,
+} from './support/service';
+import { fixed, grouped, median, mib, spreadTooWide } from './support/stats';
 
 const SNAPSHOT = join(ROOT, '.data', 'bench', 'licence-dist');
 const API_ENTRY = join(SNAPSHOT, 'src', 'main.js');
@@ -98,21 +99,14 @@ const TARGET_RPS = 3000;
 const TARGET_P99_MS = 20;
 const TARGET_RATIO = 0.5;
 
-const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 15) * 60_000;
+const OVERALL_TIMEOUT_MS = minutesFromEnv('BENCH_TIMEOUT_MINUTES', 15);
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 8_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const SETTLE_MS = 1_000;
 
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const ADMIN_KEY = 'rlk_bench_licence_admin_0000000000000000'; // 40 characters
 const DB = 'rl_bench_licence';
-
-interface Organization {
-  organizationId: string;
-  key: string;
-}
 
 interface Target {
   key: 'baseline' | 'service';
@@ -120,13 +114,6 @@ interface Target {
   base: string;
   path: (identifier: string) => string;
   headers?: Record<string, string>;
-}
-
-interface Sample {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  requests: number;
 }
 
 interface Answer {
@@ -142,72 +129,41 @@ const children = new ChildProcesses({
   startTimeoutMs: START_TIMEOUT_MS,
   reportExits: 'any',
 });
-let serverUrl = DEFAULT_DATABASE_URL;
-let redisUrl = DEFAULT_REDIS_URL;
+const server = new PostgresServer(process.env.DATABASE_URL || DEFAULT_SERVER_URL, 'bench-licence');
+const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 const redisPrefix = `blic-${process.pid}`;
-const notes: string[] = [];
+const notes = new Notes();
+const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  assertLoopback('DATABASE_URL', serverUrl);
+  assertLoopback('DATABASE_URL', server.url);
   assertLoopback('REDIS_URL', redisUrl);
-  if (!Number.isInteger(WORKS) || WORKS < 1 || WORKS > 999_999_999) {
-    throw new Error('BENCH_WORKS must be a positive integer');
-  }
+  requirePositiveIntegers({ BENCH_WORKS: WORKS });
 
-  const build = snapshotDist();
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${DB}`);
-  });
-  const url = databaseUrl(DB);
+  const build = snapshotDist(SNAPSHOT, notes.warn);
+  await server.recreate(DB);
+  const url = server.databaseUrl(DB);
 
-  const apiPort = await freePort();
-  const api = children.start('api', [...apiNodeFlags(), API_ENTRY], {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    HOST: '127.0.0.1',
-    PORT: String(apiPort),
-    LOG_LEVEL: 'warn',
-    RUN_WORKERS: 'false',
-    MIGRATIONS_RUN: 'true',
-    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    DATABASE_POOL_SIZE: String(POOL_SIZE),
-    SHUTDOWN_GRACE_MS: '5000',
-  });
-  const apiBase = `http://127.0.0.1:${apiPort}`;
   log(`api: migrating ${DB} and starting`);
-  await children.waitForOk(api, `${apiBase}/health/live`);
+  const { api, base: apiBase } = await startSetupApi(
+    children,
+    'api',
+    API_ENTRY,
+    { databaseUrl: url, redisUrl, redisPrefix, adminKey: ADMIN_KEY },
+    { DATABASE_POOL_SIZE: String(POOL_SIZE) },
+  );
 
   // --- data ---
   const setupStarted = Date.now();
   log(`organizations: ${PUBLISHERS} publishers, ${LICENSEES} licensees through the API`);
-  const publishers: Organization[] = [];
+  const organization = organizationMaker(requestJson, apiBase, ADMIN_KEY);
+  const publishers = await createPublishers(organization, PUBLISHERS);
   const licensees: Organization[] = [];
-  for (let p = 0; p < PUBLISHERS; p++) {
-    publishers.push(await createOrganization(apiBase, `Bench Publisher ${p}`, 'publisher'));
-  }
   for (let l = 0; l < LICENSEES; l++) {
-    licensees.push(await createOrganization(apiBase, `Bench Licensee ${l}`, 'licensee'));
+    licensees.push(await organization(`Bench Licensee ${l}`, 'licensee'));
   }
-  const publisherRows = await withClient(url, async (client) => {
-    const rows: PublisherRow[] = [];
-    for (const publisher of publishers) {
-      const { rows: payees } = await client.query<{ id: string }>(
-        'SELECT id FROM payees WHERE organization_id = $1 AND is_default',
-        [publisher.organizationId],
-      );
-      if (payees.length !== 1) throw new Error('a publisher has no default payee');
-      rows.push({ organizationId: publisher.organizationId, payeeId: payees[0].id });
-    }
-    return rows;
-  });
+  const publisherRows: PublisherRow[] = await defaultPayees(server, url, publishers);
 
   const copySeconds = await copyWorks(url, publisherRows);
   const offerSeconds = await publishOffers(apiBase, publishers);
@@ -269,15 +225,17 @@ async function main(): Promise<void> {
   // --- load ---
   log(`warm-up: ${WARMUP_SECONDS} s per target, ${CONNECTIONS} connections`);
   for (const target of targets) {
-    log(`  warm-up ${target.key}: ${describe(await load(target, identifiers, WARMUP_SECONDS))}`);
+    log(
+      `  warm-up ${target.key}: ${describeSample(await loadTarget(target, identifiers, WARMUP_SECONDS))}`,
+    );
   }
-  const samples = new Map<Target['key'], Sample[]>(targets.map((target) => [target.key, []]));
+  const samples = new Map<Target['key'], LoadSample[]>(targets.map((target) => [target.key, []]));
   for (let run = 1; run <= RUNS; run++) {
     const order = run % 2 === 1 ? targets : [...targets].reverse();
     for (const target of order) {
-      const sample = await load(target, identifiers, RUN_SECONDS);
+      const sample = await loadTarget(target, identifiers, RUN_SECONDS);
       samples.get(target.key)?.push(sample);
-      log(`  run ${run}/${RUNS} ${target.key}: ${describe(sample)}`);
+      log(`  run ${run}/${RUNS} ${target.key}: ${describeSample(sample)}`);
     }
   }
   await sleep(SETTLE_MS);
@@ -285,7 +243,7 @@ async function main(): Promise<void> {
   const baselinePeakKiB = peakRssKiB(baseline.pid);
   await children.stop();
   await deleteRedisKeys(redisUrl, [`${redisPrefix}:*`]);
-  if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase();
+  if (process.env.BENCH_KEEP_DATABASES !== '1') await server.drop(DB);
 
   printReport({
     build,
@@ -304,43 +262,12 @@ async function main(): Promise<void> {
 
 // --- set-up -------------------------------------------------------------------------------------
 
-async function createOrganization(
-  base: string,
-  name: string,
-  kind: 'publisher' | 'licensee',
-): Promise<Organization> {
-  const created = await requestJson<{ organization: { id: string }; apiKey: { key: string } }>(
-    base,
-    'POST',
-    '/v1/organizations',
-    ADMIN_KEY,
-    { name, kind, principal: { name: `${name} bench` } },
-    201,
-  );
-  return { organizationId: created.organization.id, key: created.apiKey.key };
-}
-
 /** Works straight into the three tables, checks off (the data is consistent by construction). */
 async function copyWorks(url: string, publishers: PublisherRow[]): Promise<number> {
   log(`works: planning and COPYing ${grouped(WORKS)} works`);
   const plan = planWorks(WORKS);
   const started = Date.now();
-  const copy = (sql: string, text: NodeJS.ReadableStream) =>
-    withClient(url, async (client) => {
-      // The statement-level reference checks and foreign keys are triggers: skipped here.
-      await client.query(`SET session_replication_role = replica`);
-      const stream = client.query(copyFrom(sql));
-      await pipeline(text, stream);
-      return stream.rowCount;
-    });
-  const written = await Promise.all([
-    copy(WORKS_COPY, worksCopyText(plan, publishers)),
-    copy(IDENTIFIERS_COPY, identifiersCopyText(plan, publishers)),
-    copy(SPLITS_COPY, splitsCopyText(plan, publishers)),
-  ]);
-  if (written.some((count) => count !== WORKS)) {
-    throw new Error(`COPY wrote ${written.join('/')} rows, expected ${WORKS} each`);
-  }
+  await copyPlannedWorks(server, url, plan, publishers);
   const seconds = (Date.now() - started) / 1000;
   log(`  COPY done in ${fixed(seconds, 1)} s`);
   return seconds;
@@ -349,25 +276,13 @@ async function copyWorks(url: string, publishers: PublisherRow[]): Promise<numbe
 async function publishOffers(base: string, publishers: Organization[]): Promise<number> {
   log(`offers: ${grouped(PUBLISHERS * OFFERS_PER_PUBLISHER)} through POST /v1/licence-offers`);
   const started = Date.now();
-  const jobs: [number, number][] = [];
-  for (let p = 0; p < publishers.length; p++) {
-    for (let j = 0; j < OFFERS_PER_PUBLISHER; j++) jobs.push([p, j]);
-  }
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const [p, j] = jobs[next++];
-      await requestJson(
-        base,
-        'POST',
-        '/v1/licence-offers',
-        publishers[p].key,
-        offerBody(p, j),
-        201,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
+  await publishEveryOffer(
+    requestJson,
+    base,
+    publishers.map((publisher) => publisher.key),
+    OFFERS_PER_PUBLISHER,
+    offerBody,
+  );
   const seconds = (Date.now() - started) / 1000;
   log(`  published in ${fixed(seconds, 1)} s`);
   return seconds;
@@ -381,7 +296,7 @@ async function publishOffers(base: string, publishers: Organization[]): Promise<
 async function insertAgreements(url: string, licensees: Organization[]): Promise<number> {
   log(`agreements: ${grouped(licensees.length * PUBLISHERS * OFFERS_PER_PUBLISHER)} with SQL`);
   const started = Date.now();
-  await withClient(url, (client) =>
+  await server.withClient(url, (client) =>
     client.query(
       `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms,
                                terms_hash, status, starts_on, ends_on, accepted_by_principal_id)
@@ -406,7 +321,7 @@ interface Counts {
 }
 
 async function analyzeAndCount(url: string): Promise<Counts> {
-  return withClient(url, async (client) => {
+  return server.withClient(url, async (client) => {
     await client.query(
       'ANALYZE works, work_identifiers, work_splits, licence_offers, agreements, api_keys',
     );
@@ -483,7 +398,7 @@ function formatReasons(reasons: Map<string, number>): string {
 }
 
 async function explainBaseline(url: string, identifier: string, licensee: string): Promise<string> {
-  return withClient(url, async (client) => {
+  return server.withClient(url, async (client) => {
     const colon = identifier.indexOf(':');
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${BASELINE_SQL}`,
@@ -508,7 +423,7 @@ async function explainService(
   identifier: string,
   licensee: string,
 ): Promise<{ rows: number; kib: number; ms: number }> {
-  return withClient(url, async (client) => {
+  return server.withClient(url, async (client) => {
     const colon = identifier.indexOf(':');
     const { rows: works } = await client.query<{ organization_id: string }>(
       `SELECT w.organization_id FROM work_identifiers wi JOIN works w ON w.id = wi.work_id
@@ -536,72 +451,26 @@ async function explainService(
 
 // --- load ---------------------------------------------------------------------------------------
 
-/** One bounded autocannon run, each request the next identifier; fails on any error or non-2xx. */
-function load(target: Target, identifiers: string[], seconds: number): Promise<Sample> {
-  return new Promise<Sample>((resolve, reject) => {
-    const latencies: number[] = [];
-    const errorKinds = new Map<string, number>();
-    let next = 0;
-    const instance = autocannon(
+/** One bounded autocannon run against `target`, each request the next identifier. */
+function loadTarget(target: Target, identifiers: string[], seconds: number): Promise<LoadSample> {
+  let next = 0;
+  return load({
+    label: target.label,
+    url: target.base,
+    connections: CONNECTIONS,
+    seconds,
+    headers: target.headers,
+    requests: [
       {
-        url: target.base,
-        connections: CONNECTIONS,
-        duration: seconds,
-        headers: target.headers,
-        timeout: 10,
-        requests: [
-          {
-            method: 'GET',
-            path: target.path(identifiers[0]),
-            setupRequest: (req) => {
-              req.path = target.path(identifiers[next++ % identifiers.length]);
-              return req;
-            },
-          },
-        ],
+        method: 'GET',
+        path: target.path(identifiers[0]),
+        setupRequest: (req) => {
+          req.path = target.path(identifiers[next++ % identifiers.length]);
+          return req;
+        },
       },
-      (error: unknown, result: autocannon.Result) => {
-        if (error) {
-          reject(error instanceof Error ? error : new Error(inspect(error)));
-          return;
-        }
-        if (result.errors > 0 || result.non2xx > 0) {
-          reject(
-            new Error(
-              `${target.label}: ${result.errors} connection errors (${result.timeouts} timeouts) ` +
-                `${JSON.stringify(Object.fromEntries(errorKinds))}, ${result.non2xx} non-2xx ` +
-                `answers ${JSON.stringify(result.statusCodeStats ?? {})}`,
-            ),
-          );
-          return;
-        }
-        // autocannon's own histogram keeps whole milliseconds; these are exact.
-        const sorted = Float64Array.from(latencies).sort();
-        resolve({
-          requestsPerSecond: result['2xx'] / result.duration,
-          p50: percentileOfSorted(sorted, 0.5),
-          p99: percentileOfSorted(sorted, 0.99),
-          requests: result['2xx'],
-        });
-      },
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
-    });
-    instance.on('reqError', (error: unknown) => {
-      const kind =
-        (error as NodeJS.ErrnoException | undefined)?.code ??
-        (error instanceof Error ? error.message : 'unknown');
-      errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
-    });
+    ],
   });
-}
-
-function describe(sample: Sample): string {
-  return (
-    `${fixed(sample.requestsPerSecond, 0)} req/s, p50 ${fixed(sample.p50, 2)} ms, ` +
-    `p99 ${fixed(sample.p99, 2)} ms`
-  );
 }
 
 // --- report -------------------------------------------------------------------------------------
@@ -616,7 +485,7 @@ interface Report {
     agreementSeconds: number;
   };
   check: Check;
-  samples: Map<Target['key'], Sample[]>;
+  samples: Map<Target['key'], LoadSample[]>;
   targets: Target[];
   apiPeakKiB?: number;
   baselinePeakKiB?: number;
@@ -634,14 +503,13 @@ function printReport(report: Report): void {
   const serviceRate = median(serviceRates);
   const serviceP99 = median(service.map((s) => s.p99));
   const ratio = serviceRate / median(baselineRates);
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const lines: string[] = [];
   lines.push('');
   lines.push(`### Licence check over HTTP, ${new Date().toISOString()}`);
   lines.push('');
   lines.push(
-    `\`${process.env.BENCH_WORKS ? `BENCH_WORKS=${WORKS} ` : ''}npm run bench:licence-check\` at ` +
-      `${gitRevision()}, ${report.build}; node ${process.version}, ${os.cpus().length} × ${cpu}. ` +
+    `\`${sizedCommand('bench:licence-check', { BENCH_WORKS: WORKS })}\` at ` +
+      `${gitRevision()}, ${report.build}; node ${process.version}, ${machine()}. ` +
       `Data (seeded): ${grouped(counts.works)} works over ${PUBLISHERS} publishers (Zipf), ` +
       `${grouped(counts.offers)} offers (through the API), ${grouped(counts.agreements)} active ` +
       `agreements (SQL; ${grouped(counts.measuredAgreements)} of the measured licensee, ` +
@@ -702,71 +570,18 @@ function printReport(report: Report): void {
       `${fixed(q.ms, 3)} ms in the database (median of 50 EXPLAIN ANALYZE).`,
   );
   lines.push('');
-  lines.push('Baseline query and its plan for one identifier:');
-  lines.push('');
-  lines.push('```');
-  lines.push(BASELINE_SQL);
-  lines.push('');
-  lines.push(report.explain);
-  lines.push('```');
+  lines.push(...baselineQueryAndPlan(BASELINE_SQL, report.explain));
   if (spreadTooWide(baselineRates) || spreadTooWide(serviceRates)) {
-    notes.push(
-      `req/s spread more than ${WIDE_SPREAD * 100} % of the median: the machine was busy; run ` +
-        'again before believing these figures.',
-    );
+    notes.add(busyMachineNote('req/s'));
   }
-  if (notes.length > 0) {
-    lines.push('');
-    for (const note of notes) lines.push(`Note: ${note}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeReport(lines, notes);
 }
-
-function verdict(pass: boolean): string {
-  return pass ? '**pass**' : '**FAIL**';
-}
-
-// --- databases, redis, build, HTTP ----------------------------------------------------------------
-
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, application_name: 'bench-licence' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  return withClient(serverUrl, work);
-}
-
-async function dropDatabase(): Promise<void> {
-  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`));
-}
-
-/** dist/ as the bench's processes run it, copied aside (notes say when it is older than src/). */
-function snapshotDist(): string {
-  return snapshotDistTo(SNAPSHOT, (note) => {
-    notes.push(note);
-    log(`warning: ${note}`);
-  });
-}
-
-const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 // --- entry --------------------------------------------------------------------------------------
 
-children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
+children.guard('the servers', OVERALL_TIMEOUT_MS);
 
 children.exitWhenDone('bench:licence-check', main(), async () => {
   await deleteRedisKeys(redisUrl, [`${redisPrefix}:*`]);
-  if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase().catch(() => undefined);
+  if (process.env.BENCH_KEEP_DATABASES !== '1') await server.drop(DB).catch(() => undefined);
 });

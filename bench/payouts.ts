@@ -23,43 +23,44 @@
  * (dist/src/worker.js, PAYOUT_REQUESTS_PER_SECOND=BENCH_PAYOUT_RATE, default 98: 49 per 500 ms). Timed: from the
  * approval's request to the run's completed_at (same machine clock; polled every 250 ms). Checked:
  * every item paid, one transfer per item in the emulator, no 429 failure, trial balance zero.
- * Peak RSS of the api and the worker from /proc. Prints a markdown section.
+ * Peak RSS of the api and the worker from /proc. Prints a markdown section (stdout) for
+ * docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (a database on the server used for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379),
  * BENCH_PAYEES (10000), BENCH_RUNS (3), BENCH_WARMUP_PAYEES (1000), BENCH_STRIPE_LIMIT (100),
  * BENCH_PAYOUT_RATE (98), BENCH_PAYOUT_CONCURRENCY (32), BENCH_TIMEOUT_MINUTES (60).
  */
-import { statSync } from 'node:fs';
 import * as os from 'node:os';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { StripeEmulator } from '../emulator/stripe/server';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { LedgerService } from '../src/ledger/ledger.service';
+import { DEFAULT_REDIS_URL, DEFAULT_SERVER_URL, PostgresServer } from './support/database';
 import {
   assertLoopback,
-  buildIfMissing,
   DIST_MAIN,
+  ensureBuilt,
   gitRevision,
   redactUrl,
   ROOT,
-  sourcesChangedSince,
 } from './support/environment';
-import { freePort, request } from './support/http';
+import { jsonRequester } from './support/http';
 import { log } from './support/log';
 import { ChildProcesses, peakRssKiB, sleep } from './support/processes';
+import { minutesFromEnv } from './support/report';
+import { createOrganization, issueFinanceKeys, startApi, startWorker } from './support/service';
 import { fixed, formatKiB, median } from './support/stats';
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const server = new PostgresServer(process.env.DATABASE_URL ?? DEFAULT_SERVER_URL);
+const REDIS_URL = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
 const PAYEES = Number(process.env.BENCH_PAYEES ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WARMUP_PAYEES = Math.min(PAYEES, Number(process.env.BENCH_WARMUP_PAYEES ?? 1_000));
 const LIMIT = Number(process.env.BENCH_STRIPE_LIMIT ?? 100);
 const RATE = Number(process.env.BENCH_PAYOUT_RATE ?? 98);
 const CONCURRENCY = Number(process.env.BENCH_PAYOUT_CONCURRENCY ?? 32);
-const TIMEOUT_MINUTES = Number(process.env.BENCH_TIMEOUT_MINUTES ?? 60);
+const TIMEOUT_MS = minutesFromEnv('BENCH_TIMEOUT_MINUTES', 60);
 const ADMIN_KEY = `bench-admin-${process.pid}-0123456789abcdefghijklmnop`;
 const WEBHOOK_SECRET = 'whsec_bench_payouts';
 const TEMPLATE = `rl_bench_pay_${process.pid}_tpl`;
@@ -73,21 +74,8 @@ const processes = new ChildProcesses({
   reportExits: 'any',
 });
 
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function onServer<T>(fn: (client: Client) => Promise<T>, url = SERVER_URL): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+/** Generous: the approval reserves BENCH_PAYEES amounts and queues as many jobs in one request. */
+const requestJson = jsonRequester(600_000);
 
 interface Services {
   apiUrl: string;
@@ -101,17 +89,10 @@ async function startServices(
   prefix: string,
   workers: boolean,
 ): Promise<Services> {
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl(database),
+    DATABASE_URL: server.databaseUrl(database),
     REDIS_URL,
     REDIS_PREFIX: prefix,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    RUN_WORKERS: 'false',
     BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '1000000',
     STRIPE_SECRET_KEY: 'sk_test_bench',
@@ -123,36 +104,17 @@ async function startServices(
     PAYOUT_BACKOFF_MS: '200',
     RECONCILIATION_CRON: 'off',
   };
-  const api = processes.start('api', [DIST_MAIN], env);
-  const apiUrl = `http://127.0.0.1:${port}`;
-  await processes.waitForOk(api, `${apiUrl}/health/ready`);
+  // dist/ itself, without the V8 flags of `npm start`, ready when /health/ready answers.
+  const { api, base: apiUrl } = await startApi(processes, 'api', DIST_MAIN, env, {
+    nodeFlags: false,
+    readyPath: '/health/ready',
+  });
   let workerPid: number | undefined;
   if (workers) {
-    const worker = processes.start('worker', [`${ROOT}/dist/src/worker.js`], {
-      ...env,
-      // Info, for its "worker started" line (the bench forwards only warnings and worse).
-      LOG_LEVEL: 'info',
-      MIGRATIONS_RUN: 'false',
-    });
-    await processes.waitForLine(worker, /worker started/, 'the worker');
+    const worker = await startWorker(processes, 'worker', `${ROOT}/dist/src/worker.js`, env);
     workerPid = worker.pid;
   }
   return { apiUrl, apiPid: api.pid, workerPid };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read loosely here
-async function call(method: string, url: string, key: string, body?: unknown): Promise<any> {
-  const answer = await request(method, url, {
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    timeoutMs: 600_000,
-  });
-  if (answer.status >= 300)
-    throw new Error(`${method} ${url}: ${answer.status} ${answer.body.slice(0, 500)}`);
-  return JSON.parse(answer.body);
 }
 
 interface Fixture {
@@ -163,37 +125,28 @@ interface Fixture {
 }
 
 async function setUpTemplate(): Promise<Fixture> {
-  await onServer((c) => c.query(`CREATE DATABASE ${TEMPLATE}`));
+  await server.recreate(TEMPLATE);
   const emulator = new StripeEmulator({ rateLimitPerSecond: 0 });
   const stripe = await emulator.listen();
   const services = await startServices(TEMPLATE, stripe.url, `bpay${process.pid}t`, false);
-  const me = await call('GET', `${services.apiUrl}/v1/me`, ADMIN_KEY);
-  const finance = async (name: string) =>
-    (
-      await call(
-        'POST',
-        `${services.apiUrl}/v1/organizations/${me.organization.id}/api-keys`,
-        ADMIN_KEY,
-        {
-          principalName: name,
-          role: 'finance',
-        },
-      )
-    ).key as string;
-  const financeKeys: [string, string] = [
-    await finance('bench drafter'),
-    await finance('bench approver'),
-  ];
-  const publisher = await call('POST', `${services.apiUrl}/v1/organizations`, ADMIN_KEY, {
-    name: 'Bench Press',
-    kind: 'publisher',
-    principal: { name: 'bench' },
-  });
+  const [drafter, approver] = await issueFinanceKeys(requestJson, services.apiUrl, ADMIN_KEY, [
+    'bench drafter',
+    'bench approver',
+  ]);
+  const financeKeys: [string, string] = [drafter, approver];
+  const publisher = await createOrganization(
+    requestJson,
+    services.apiUrl,
+    ADMIN_KEY,
+    'Bench Press',
+    'publisher',
+    'bench',
+  );
   await processes.stop();
   await emulator.close();
-  const organizationId = publisher.organization.id as string;
-  const url = databaseUrl(TEMPLATE);
-  const rows = await onServer(async (c) => {
+  const organizationId = publisher.organizationId;
+  const url = server.databaseUrl(TEMPLATE);
+  const rows = await server.withClient(url, async (c) => {
     await c.query(
       `INSERT INTO payees (id, organization_id, name, currency, is_default, version)
        SELECT gen_random_uuid(), $1, 'Bench payee ' || n, 'EUR', false, 1 FROM generate_series(1, $2) n`,
@@ -212,7 +165,7 @@ async function setUpTemplate(): Promise<Fixture> {
         `SELECT payee_id, stripe_account_id FROM payee_stripe_accounts ORDER BY stripe_account_id`,
       )
     ).rows;
-  }, url);
+  });
   const amounts = rows.map((_, i) => 1_000n + BigInt((i * 7_919) % 100_000));
   const total = amounts.reduce((a, b) => a + b, 0n);
   const dataSource = await new DataSource({
@@ -245,7 +198,7 @@ async function setUpTemplate(): Promise<Fixture> {
     ],
   });
   await dataSource.destroy();
-  await onServer((c) => c.query(`VACUUM ANALYZE`), url);
+  await server.withClient(url, (c) => c.query(`VACUUM ANALYZE`));
   return {
     financeKeys,
     payeeIds: rows.map((r) => r.payee_id),
@@ -270,7 +223,7 @@ interface Round {
 
 async function round(fixture: Fixture, n: number, payees: number): Promise<Round> {
   const database = `rl_bench_pay_${process.pid}_${n}`;
-  await onServer((c) => c.query(`CREATE DATABASE ${database} TEMPLATE ${TEMPLATE}`));
+  await server.recreate(database, TEMPLATE);
   const emulator = new StripeEmulator({
     rateLimitPerSecond: LIMIT,
     balance: { eur: Number(fixture.total) },
@@ -295,19 +248,35 @@ async function round(fixture: Fixture, n: number, payees: number): Promise<Round
     };
     const [drafter, approver] = fixture.financeKeys;
     const draftStart = performance.now();
-    const draft = await call('POST', `${services.apiUrl}/v1/payout-runs`, drafter, {
-      currency: 'EUR',
-      ...(payees < fixture.payeeIds.length ? { payeeIds: fixture.payeeIds.slice(0, payees) } : {}),
-    });
+    const draft = await requestJson<{ id: string; totals: { items: number } }>(
+      services.apiUrl,
+      'POST',
+      '/v1/payout-runs',
+      drafter,
+      {
+        currency: 'EUR',
+        ...(payees < fixture.payeeIds.length
+          ? { payeeIds: fixture.payeeIds.slice(0, payees) }
+          : {}),
+      },
+      201,
+    );
     const draftSeconds = (performance.now() - draftStart) / 1000;
     if (draft.totals.items !== payees)
       throw new Error(`draft has ${draft.totals.items} items, not ${payees}`);
     const approveStart = performance.now();
     const approvedAt = Date.now();
-    await call('POST', `${services.apiUrl}/v1/payout-runs/${draft.id}/approve`, approver);
+    await requestJson(
+      services.apiUrl,
+      'POST',
+      `/v1/payout-runs/${draft.id}/approve`,
+      approver,
+      undefined,
+      200,
+    );
     const approveSeconds = (performance.now() - approveStart) / 1000;
-    const url = databaseUrl(database);
-    const done = await onServer(async (c) => {
+    const url = server.databaseUrl(database);
+    const done = await server.withClient(url, async (c) => {
       for (;;) {
         const { rows } = await c.query<{ status: string; seconds: string }>(
           `SELECT status, extract(epoch FROM completed_at) - $2::float8 / 1000 AS seconds FROM payout_runs WHERE id = $1`,
@@ -316,10 +285,11 @@ async function round(fixture: Fixture, n: number, payees: number): Promise<Round
         if (rows[0].status !== 'executing') return rows[0];
         await sleep(250);
       }
-    }, url);
+    });
     const apiRssKiB = peakRssKiB(services.apiPid);
     const workerRssKiB = peakRssKiB(services.workerPid);
-    const counts = await onServer(
+    const counts = await server.withClient(
+      url,
       async (c) =>
         (
           await c.query<{ paid: string; failed: string; throttled: string }>(
@@ -330,9 +300,15 @@ async function round(fixture: Fixture, n: number, payees: number): Promise<Round
             [draft.id],
           )
         ).rows[0],
-      url,
     );
-    const trial = await call('GET', `${services.apiUrl}/v1/ledger/trial-balance`, drafter);
+    const trial = await requestJson<{ balanced: boolean }>(
+      services.apiUrl,
+      'GET',
+      '/v1/ledger/trial-balance',
+      drafter,
+      undefined,
+      200,
+    );
     if (!trial.balanced) throw new Error('the trial balance is not zero');
     const transfers = emulator.transfers();
     const distinct = new Set(transfers.map((t) => t.metadata.payoutItemId as string)).size;
@@ -357,18 +333,16 @@ async function round(fixture: Fixture, n: number, payees: number): Promise<Round
   } finally {
     await processes.stop();
     await emulator.close();
-    await onServer((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await server.drop(database);
   }
 }
 
 async function main(): Promise<void> {
-  assertLoopback('DATABASE_URL', SERVER_URL);
+  assertLoopback('DATABASE_URL', server.url);
   assertLoopback('REDIS_URL', REDIS_URL);
-  buildIfMissing();
-  if (sourcesChangedSince(statSync(DIST_MAIN).mtimeMs))
-    log('warning: src/ changed since the last build');
-  processes.guard('bench:payouts', TIMEOUT_MINUTES * 60_000, `${TIMEOUT_MINUTES} minutes`);
-  log(`setting up ${PAYEES} payees in ${TEMPLATE} on ${redactUrl(SERVER_URL)}`);
+  ensureBuilt();
+  processes.guard('bench:payouts', TIMEOUT_MS, `${TIMEOUT_MS / 60_000} minutes`);
+  log(`setting up ${PAYEES} payees in ${TEMPLATE} on ${redactUrl(server.url)}`);
   const fixture = await setUpTemplate();
   try {
     log(`warm-up: ${WARMUP_PAYEES} payees`);
@@ -384,7 +358,7 @@ async function main(): Promise<void> {
     }
     report(rounds);
   } finally {
-    await onServer((c) => c.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`));
+    await server.drop(TEMPLATE);
   }
 }
 
@@ -420,9 +394,7 @@ void main().then(
       `bench:payouts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     await processes.stop();
-    await onServer((c) => c.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`)).catch(
-      () => undefined,
-    );
+    await server.drop(TEMPLATE).catch(() => undefined);
     process.exit(1);
   },
 );

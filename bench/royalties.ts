@@ -33,7 +33,8 @@
  * calculated → posted, invoices and statements exist, statement nets + commissions = invoice
  * amounts (SQL), the per-unit charges' exact amounts = the baseline's, GET
  * /v1/ledger/trial-balance says balanced. pg_stat_activity is sampled during the calculation and
- * the posting (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section.
+ * the posting (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section
+ * (stdout) for docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
@@ -44,14 +45,11 @@
  * default 150). Only loopback addresses are accepted.
  */
 
-import * as os from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { inspect } from 'node:util';
-import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import {
+  copyText,
   IDENTIFIERS_COPY,
   identifiersCopyText,
   kindOf,
@@ -67,17 +65,38 @@ import { isbnOf } from './catalogue/data';
 import { BACKFILL_SPLIT_SHAPES } from '../migrations/1766000000000-SplitShapes';
 import { describeWaits, SampledStatement, StatementSampler } from './usage/sampler';
 import {
-  assertLoopback,
-  gitRevision,
-  ROOT,
-  snapshotDist as snapshotDistTo,
-} from './support/environment';
-import { freePort, jsonRequester, request } from './support/http';
+  ACCEPT_EVERY_OFFER_SQL,
+  copyWithoutTriggers,
+  DEFAULT_REDIS_URL,
+  DEFAULT_SERVER_URL,
+  defaultPayees,
+  literal,
+  PostgresServer,
+} from './support/database';
+import { assertLoopback, gitRevision, ROOT, snapshotDist } from './support/environment';
+import { jsonRequester, request } from './support/http';
 import { log } from './support/log';
 import { deleteRedisKeys } from './support/redis-keys';
 import { ChildProcesses, peakRssKiB, sleep, Watched } from './support/processes';
+import {
+  machine,
+  minutesFromEnv,
+  Notes,
+  requirePositiveIntegers,
+  sizedCommand,
+  verdict,
+  writeReport,
+} from './support/report';
+import {
+  createPublishers,
+  organizationMaker,
+  issueFinanceKeys,
+  publishOffers,
+  startApi,
+  startSetupApi,
+  startWorker,
+} from './support/service';
 import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
-import { apiNodeFlags } from './support/node-flags';
 
 const SNAPSHOT = join(ROOT, '.data', 'bench', 'royalties-dist');
 const API_ENTRY = join(SNAPSHOT, 'src', 'main.js');
@@ -102,16 +121,14 @@ const DATA_VERSION = 3;
 const TARGET_RATIO = 2;
 const TARGET_POST_SECONDS = 60;
 
-const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 150) * 60_000;
-const CALCULATION_TIMEOUT_MS = Number(process.env.BENCH_CALC_TIMEOUT_MINUTES || 60) * 60_000;
+const OVERALL_TIMEOUT_MS = minutesFromEnv('BENCH_TIMEOUT_MINUTES', 150);
+const CALCULATION_TIMEOUT_MS = minutesFromEnv('BENCH_CALC_TIMEOUT_MINUTES', 60);
 const POST_TIMEOUT_MS = 30 * 60_000;
 const START_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 const POLL_MS = 250;
 
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const ADMIN_KEY = 'rlk_bench_royalties_admin_00000000000000000'; // ≥ 32 characters
 const TEMPLATE_DB = 'rl_bench_roy_template';
 const ROUND_DB = 'rl_bench_roy_round';
@@ -129,11 +146,6 @@ SELECT l.agreement_id, l.work_id, l.usage, l.unit, sum(l.units) * r.rate / r.per
  WHERE l.period_month >= DATE '${PERIOD_START}'
    AND l.period_month <= DATE '${PERIOD_END}'
  GROUP BY l.agreement_id, l.work_id, l.usage, l.unit, r.rate, r.per`;
-
-interface Organization {
-  organizationId: string;
-  key: string;
-}
 
 interface Setup {
   financeKey: string;
@@ -203,28 +215,22 @@ const children = new ChildProcesses({
   startTimeoutMs: START_TIMEOUT_MS,
   reportExits: 'failed',
 });
-let serverUrl = DEFAULT_DATABASE_URL;
-let redisUrl = DEFAULT_REDIS_URL;
+const server = new PostgresServer(
+  process.env.DATABASE_URL || DEFAULT_SERVER_URL,
+  'bench-royalties',
+);
+const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 const redisPrefix = (label: string) => `broy-${process.pid}-${label}`;
-const notes: string[] = [];
+const notes = new Notes();
+const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  assertLoopback('DATABASE_URL', serverUrl);
+  assertLoopback('DATABASE_URL', server.url);
   assertLoopback('REDIS_URL', redisUrl);
-  for (const [name, value] of [
-    ['BENCH_LINES', LINES],
-    ['BENCH_WORKS', WORKS],
-    ['BENCH_RUNS', RUNS],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 999_999_999) {
-      throw new Error(`${name} must be a positive integer`);
-    }
-  }
+  requirePositiveIntegers({ BENCH_LINES: LINES, BENCH_WORKS: WORKS, BENCH_RUNS: RUNS });
 
-  const build = snapshotDist();
+  const build = snapshotDist(SNAPSHOT, notes.warn);
   const setup = await templateDatabase();
 
   const rounds: Round[] = [];
@@ -236,14 +242,12 @@ async function main(): Promise<void> {
     if (run === 0) warmup = round;
     else rounds.push(round);
     if (!round.service.ok) {
-      notes.push(
-        `The service failed in the ${label}: ${round.service.failure}; the bench stopped.`,
-      );
+      notes.add(`The service failed in the ${label}: ${round.service.failure}; the bench stopped.`);
       break;
     }
   }
 
-  if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase(TEMPLATE_DB);
+  if (process.env.BENCH_KEEP_DATABASES !== '1') await server.drop(TEMPLATE_DB);
   await deleteRedisKeys(redisUrl, [`${redisPrefix('')}*`]);
   printReport({ build, setup, warmup, rounds, minutes: (Date.now() - startedAt) / 60_000 });
 }
@@ -255,7 +259,7 @@ function templateComment(): string {
 }
 
 async function templateDatabase(): Promise<Setup> {
-  const reused = await admin(async (client) => {
+  const reused = await server.admin(async (client) => {
     const { rows } = await client.query<{ comment: string | null }>(
       `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
       [TEMPLATE_DB],
@@ -268,7 +272,7 @@ async function templateDatabase(): Promise<Setup> {
     return { ...setup, reused: true };
   }
   const setup = await createTemplate();
-  await admin((client) =>
+  await server.admin((client) =>
     client.query(
       `COMMENT ON DATABASE ${TEMPLATE_DB} IS ${literal(`${templateComment()} ${JSON.stringify(setup)}`)}`,
     ),
@@ -278,40 +282,24 @@ async function templateDatabase(): Promise<Setup> {
 
 async function createTemplate(): Promise<Setup> {
   const started = Date.now();
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  });
-  const url = databaseUrl(TEMPLATE_DB);
-  const port = await freePort();
-  const api = children.start('api setup', [...apiNodeFlags(), API_ENTRY], {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix('t'),
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    RUN_WORKERS: 'false',
-    MIGRATIONS_RUN: 'true',
-    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    SHUTDOWN_GRACE_MS: '5000',
-  });
-  const base = `http://127.0.0.1:${port}`;
+  await server.recreate(TEMPLATE_DB);
+  const url = server.databaseUrl(TEMPLATE_DB);
   log(`set-up: migrating ${TEMPLATE_DB}`);
-  await children.waitForOk(api, `${base}/health/live`);
+  const { base } = await startSetupApi(children, 'api setup', API_ENTRY, {
+    databaseUrl: url,
+    redisUrl,
+    redisPrefix: redisPrefix('t'),
+    adminKey: ADMIN_KEY,
+  });
 
   // Organizations, payees and the finance key through the API.
-  const publishers: Organization[] = [];
-  for (let p = 0; p < PUBLISHERS; p++) {
-    publishers.push(await createOrganization(base, `Bench Publisher ${p}`, 'publisher'));
-  }
-  const licensee = await createOrganization(base, 'Bench Licensee', 'licensee');
+  const organization = organizationMaker(requestJson, base, ADMIN_KEY);
+  const publishers = await createPublishers(organization, PUBLISHERS);
+  const licensee = await organization('Bench Licensee', 'licensee');
+  const defaults = await defaultPayees(server, url, publishers);
   const payeesOf: string[][] = [];
   for (const [p, publisher] of publishers.entries()) {
-    const payees = [await defaultPayee(url, publisher.organizationId)];
+    const payees = [defaults[p].payeeId];
     for (let k = 1; k < PAYEES_PER_WORK; k++) {
       const created = await requestJson<{ id: string }>(
         base,
@@ -325,22 +313,7 @@ async function createTemplate(): Promise<Setup> {
     }
     payeesOf.push(payees);
   }
-  const me = await requestJson<{ organization: { id: string } }>(
-    base,
-    'GET',
-    '/v1/me',
-    ADMIN_KEY,
-    undefined,
-    200,
-  );
-  const finance = await requestJson<{ key: string }>(
-    base,
-    'POST',
-    `/v1/organizations/${me.organization.id}/api-keys`,
-    ADMIN_KEY,
-    { principalName: 'Bench Finance', role: 'finance' },
-    201,
-  );
+  const [financeKey] = await issueFinanceKeys(requestJson, base, ADMIN_KEY, ['Bench Finance']);
 
   log(`  works: COPYing ${grouped(WORKS)} works, ${PAYEES_PER_WORK} payees each`);
   const copyStarted = Date.now();
@@ -350,13 +323,7 @@ async function createTemplate(): Promise<Setup> {
     payeeId: payeesOf[p][0],
   }));
   const copy = (sql: string, text: NodeJS.ReadableStream) =>
-    withClient(url, async (client) => {
-      // The statement-level reference checks and foreign keys are triggers: skipped here.
-      await client.query(`SET session_replication_role = replica`);
-      const stream = client.query(copyFrom(sql));
-      await pipeline(text, stream);
-      return stream.rowCount;
-    });
+    copyWithoutTriggers(server, url, sql, text);
   const written = await Promise.all([
     copy(WORKS_COPY, worksCopyText(plan, publisherRows, payeesOf)),
     copy(IDENTIFIERS_COPY, identifiersCopyText(plan, publisherRows)),
@@ -367,51 +334,28 @@ async function createTemplate(): Promise<Setup> {
   }
   // Each work's split shape, as the import leaves it (split_shapes, works.split_shape_id); the
   // works rewritten without the dead rows the backfill leaves, as an import writes them.
-  await withClient(url, async (client) => {
+  await server.withClient(url, async (client) => {
     await client.query(BACKFILL_SPLIT_SHAPES);
     await client.query(`VACUUM FULL works`);
   });
   const copySeconds = (Date.now() - copyStarted) / 1000;
 
   log(`  offers: ${PUBLISHERS * AGREEMENTS_PER_PUBLISHER} through POST /v1/licence-offers`);
-  const jobs: [number, number][] = [];
-  for (let p = 0; p < PUBLISHERS; p++) {
-    for (let j = 0; j < AGREEMENTS_PER_PUBLISHER; j++) jobs.push([p, j]);
-  }
-  let next = 0;
-  const publish = async () => {
-    while (next < jobs.length) {
-      const [p, j] = jobs[next++];
-      await requestJson(
-        base,
-        'POST',
-        '/v1/licence-offers',
-        publishers[p].key,
-        offerBody(p, j),
-        201,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, publish));
+  await publishOffers(
+    requestJson,
+    base,
+    publishers.map((publisher) => publisher.key),
+    AGREEMENTS_PER_PUBLISHER,
+    offerBody,
+  );
   await children.stop();
 
   log(`  usage: ${grouped(LINES)} matched lines, their aggregates and the report, in SQL`);
   const usageStarted = Date.now();
-  const counts = await withClient(url, async (client) => {
+  const counts = await server.withClient(url, async (client) => {
     await client.query(`SET work_mem = '256MB'`);
     await client.query(`SET maintenance_work_mem = '512MB'`);
-    // What accepting each offer would write: its terms as they are, active, the term's dates.
-    await client.query(
-      `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms,
-                               terms_hash, status, starts_on, ends_on, accepted_by_principal_id)
-       SELECT md5(o.id::text || $1::text)::uuid, $1::uuid, o.organization_id, o.id, o.version,
-              o.terms, o.terms_hash, 'active', (o.terms->'term'->>'start')::date,
-              (o.terms->'term'->>'end')::date,
-              (SELECT p.id FROM principals p WHERE p.organization_id = $1::uuid ORDER BY p.id LIMIT 1)
-         FROM licence_offers o
-        ORDER BY o.id`,
-      [licensee.organizationId],
-    );
+    await client.query(ACCEPT_EVERY_OFFER_SQL, [licensee.organizationId]);
     // The baseline's rates table: each agreement's rates as its terms state them.
     await client.query(
       `CREATE TABLE bench_rates AS
@@ -509,7 +453,7 @@ async function createTemplate(): Promise<Setup> {
     return rows[0];
   });
   const setup: Setup = {
-    financeKey: finance.key,
+    financeKey,
     reused: false,
     seconds: (Date.now() - started) / 1000,
     copySeconds,
@@ -557,31 +501,6 @@ function offerBody(p: number, j: number): Record<string, unknown> {
   };
 }
 
-async function defaultPayee(url: string, organizationId: string): Promise<string> {
-  return withClient(url, async (client) => {
-    const { rows } = await client.query<{ id: string }>(
-      'SELECT id FROM payees WHERE organization_id = $1 AND is_default',
-      [organizationId],
-    );
-    if (rows.length !== 1) throw new Error('a publisher has no default payee');
-    return rows[0].id;
-  });
-}
-
-/** COPY text built by `line(i)` for i = 1..works, pushed in chunks of ~256 KiB. */
-function copyText(works: number, line: (i: number) => string): Readable {
-  let i = 1;
-  return new Readable({
-    highWaterMark: 256 * 1024,
-    read() {
-      let chunk = '';
-      while (i <= works && chunk.length < 256 * 1024) chunk += line(i++);
-      if (chunk.length > 0) this.push(chunk);
-      if (i > works) this.push(null);
-    },
-  });
-}
-
 function worksCopyText(plan: WorkPlan, publishers: PublisherRow[], payeesOf: string[][]): Readable {
   const splitsJson = payeesOf.map((payees) =>
     JSON.stringify(payees.map((payeeId, k) => ({ payeeId, shareBps: SHARES[k] }))),
@@ -611,68 +530,33 @@ function splitsCopyText(
   });
 }
 
-async function createOrganization(
-  base: string,
-  name: string,
-  kind: 'publisher' | 'licensee',
-): Promise<Organization> {
-  const created = await requestJson<{ organization: { id: string }; apiKey: { key: string } }>(
-    base,
-    'POST',
-    '/v1/organizations',
-    ADMIN_KEY,
-    { name, kind, principal: { name: `${name} bench` } },
-    201,
-  );
-  return { organizationId: created.organization.id, key: created.apiKey.key };
-}
-
 // --- a round: a fresh database, the baseline and the service -----------------------------------------
 
 async function runRound(label: string, setup: Setup, serviceFirst: boolean): Promise<Round> {
   const tag = label.replace(/\D+/g, '') || 'w';
   log(`${label}: ${ROUND_DB} from the template`);
   const copyStarted = Date.now();
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${ROUND_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${ROUND_DB} TEMPLATE ${TEMPLATE_DB}`);
-    // The copy is WAL-logged (PostgreSQL 15's default strategy): gigabytes of WAL whose
-    // checkpoints would otherwise run during whichever side is measured first (it ran 15–20 %
-    // slower than when measured second, baseline and service alike). Settled here, before both.
-    await client.query(`CHECKPOINT`);
-  });
+  await server.recreate(ROUND_DB, TEMPLATE_DB);
+  // The copy is WAL-logged (PostgreSQL 15's default strategy): gigabytes of WAL whose
+  // checkpoints would otherwise run during whichever side is measured first (it ran 15–20 %
+  // slower than when measured second, baseline and service alike). Settled here, before both.
+  await server.admin((client) => client.query(`CHECKPOINT`));
   log(`  copied in ${fixed((Date.now() - copyStarted) / 1000, 1)} s`);
-  const url = databaseUrl(ROUND_DB);
+  const url = server.databaseUrl(ROUND_DB);
   try {
-    const port = await freePort();
     const common: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'production',
       DATABASE_URL: url,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix(tag),
       RATE_LIMIT_PER_MINUTE: '1000000000',
       SHUTDOWN_GRACE_MS: '8000',
     };
-    const api = children.start(`api ${tag}`, [...apiNodeFlags(), API_ENTRY], {
+    const { api, base } = await startApi(children, `api ${tag}`, API_ENTRY, {
       ...common,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      RUN_WORKERS: 'false',
       MIGRATIONS_RUN: 'true',
     });
-    const base = `http://127.0.0.1:${port}`;
-    await children.waitForOk(api, `${base}/health/live`);
-    // info: to see "worker started" and the 'royalty run calculated' line with its ms.
-    const worker = children.start(`worker ${tag}`, [WORKER_ENTRY], {
-      ...common,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      MIGRATIONS_RUN: 'false',
-    });
-    await children.waitForLine(worker, /worker started/, 'the worker');
+    // The worker's 'royalty run calculated' line (info) gives its own ms.
+    const worker = await startWorker(children, `worker ${tag}`, WORKER_ENTRY, common);
 
     let baseline: BaselineRun;
     let service: ServiceRun;
@@ -702,14 +586,14 @@ async function runRound(label: string, setup: Setup, serviceFirst: boolean): Pro
     return { label, serviceFirst, baseline, service };
   } finally {
     await children.stop();
-    await dropDatabase(ROUND_DB);
+    await server.drop(ROUND_DB);
   }
 }
 
 /** Stops the api and the worker, and ends their statements still running in the round's database. */
 async function stopRound(): Promise<void> {
   await children.stop();
-  await admin((client) =>
+  await server.admin((client) =>
     client.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE datname = $1 AND pid <> pg_backend_pid()`,
@@ -720,7 +604,7 @@ async function stopRound(): Promise<void> {
 
 /** The baseline's one statement, timed around the query on an open connection. */
 async function runBaseline(url: string): Promise<BaselineRun> {
-  return withClient(url, async (client) => {
+  return server.withClient(url, async (client) => {
     const started = process.hrtime.bigint();
     await client.query(BASELINE_SQL);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -841,7 +725,7 @@ function workerMs(worker: Watched, runId: string): number | undefined {
 }
 
 async function checkRun(base: string, url: string, key: string, runId: string): Promise<RunCheck> {
-  const figures = await withClient(url, async (client) => {
+  const figures = await server.withClient(url, async (client) => {
     const { rows } = await client.query<Record<string, string>>(
       `SELECT (SELECT count(*) FROM invoices WHERE run_id = $1) AS invoices,
               (SELECT COALESCE(sum(amount), 0)::text FROM invoices WHERE run_id = $1) AS invoiced,
@@ -920,17 +804,17 @@ function printReport(report: Report): void {
   const posts = ok.map((round) => round.service.postSeconds);
   const ratio = median(calcs) / median(baselines);
   const postMedian = median(posts);
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const lines: string[] = [];
-  const sized =
-    (process.env.BENCH_LINES ? `BENCH_LINES=${LINES} ` : '') +
-    (process.env.BENCH_WORKS ? `BENCH_WORKS=${WORKS} ` : '') +
-    (process.env.BENCH_RUNS ? `BENCH_RUNS=${RUNS} ` : '');
+  const command = sizedCommand('bench:royalties', {
+    BENCH_LINES: LINES,
+    BENCH_WORKS: WORKS,
+    BENCH_RUNS: RUNS,
+  });
   lines.push(`### Royalty runs, ${new Date().toISOString()}`);
   lines.push('');
   lines.push(
-    `\`${sized}npm run bench:royalties\` at ${gitRevision()}, ${report.build}; node ` +
-      `${process.version}, ${os.cpus().length} × ${cpu}. Data (seeded, in SQL as the usage worker ` +
+    `\`${command}\` at ${gitRevision()}, ${report.build}; node ` +
+      `${process.version}, ${machine()}. Data (seeded, in SQL as the usage worker ` +
       `leaves it): ${grouped(setup.lines)} matched lines of June 2027 (${fixed(setup.linesMiB, 0)} ` +
       `MiB with indexes) in one accepted report, ${grouped(setup.aggregates)} usage aggregates over ` +
       `${grouped(setup.distinctWorks)} of ${grouped(setup.works)} works (Zipf s = 1, the top work ` +
@@ -1036,70 +920,22 @@ function printReport(report: Report): void {
   lines.push(BASELINE_SQL);
   lines.push('```');
   if (spreadTooWide(baselines) || spreadTooWide(calcs) || spreadTooWide(posts)) {
-    notes.push(
+    notes.add(
       `a spread of more than ${WIDE_SPREAD * 100} % of the median: the machine was busy; run ` +
         'again before believing these figures.',
     );
   }
-  if (notes.length > 0) {
-    lines.push('');
-    for (const note of notes) lines.push(`Note: ${note}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeReport(lines, notes);
 }
-
-function verdict(pass: boolean): string {
-  return pass ? '**pass**' : '**FAIL**';
-}
-
-// --- databases, redis, build, HTTP ----------------------------------------------------------------
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, application_name: 'bench-royalties' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  return withClient(serverUrl, work);
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-}
-
-/** dist/ as the bench's processes run it, copied aside (notes say when it is older than src/). */
-function snapshotDist(): string {
-  return snapshotDistTo(SNAPSHOT, (note) => {
-    notes.push(note);
-    log(`warning: ${note}`);
-  });
-}
-
-const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 // --- entry --------------------------------------------------------------------------------------
 
-children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
+children.guard('the servers', OVERALL_TIMEOUT_MS);
 
 children.exitWhenDone('bench:royalties', main(), async () => {
   await deleteRedisKeys(redisUrl, [`${redisPrefix('')}*`]);
-  await dropDatabase(ROUND_DB).catch(() => undefined);
+  await server.drop(ROUND_DB).catch(() => undefined);
   if (process.env.BENCH_KEEP_DATABASES !== '1') {
-    await dropDatabase(TEMPLATE_DB).catch(() => undefined);
+    await server.drop(TEMPLATE_DB).catch(() => undefined);
   }
 });

@@ -26,7 +26,8 @@
  * One warm-up at WARMUP_LINES lines, then RUNS measured rounds (baseline and service, the order
  * swapped every round). Each run is checked: accepted, matched + unmatched + outOfScope + invalid
  * = lines, and every count as the generator expects. pg_stat_activity is sampled during each run
- * (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section (stdout).
+ * (bench/usage/sampler.ts) to tell where the time goes. Prints a markdown section (stdout) for
+ * docs/benchmarks-history.md.
  *
  * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
@@ -36,22 +37,10 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdirSync } from 'node:fs';
-import * as os from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { STAGING_COLUMNS, STAGING_COPY_COLUMNS } from '../src/usage/usage-staging';
-import {
-  IDENTIFIERS_COPY,
-  identifiersCopyText,
-  planWorks,
-  PublisherRow,
-  SPLITS_COPY,
-  splitsCopyText,
-  WORKS_COPY,
-  worksCopyText,
-} from './licence-check/shared';
+import { planWorks, PublisherRow } from './licence-check/shared';
+import { copyPlannedWorks } from './licence-check/copy-works';
 import {
   AGREEMENTS_PER_PUBLISHER,
   ensureReportFiles,
@@ -70,17 +59,38 @@ import {
   StatementSampler,
 } from './usage/sampler';
 import {
-  assertLoopback,
-  gitRevision,
-  ROOT,
-  snapshotDist as snapshotDistTo,
-} from './support/environment';
-import { freePort, jsonRequester, streamRequest } from './support/http';
+  ACCEPT_EVERY_OFFER_SQL,
+  DEFAULT_REDIS_URL,
+  DEFAULT_SERVER_URL,
+  defaultPayees,
+  PostgresServer,
+} from './support/database';
+import { assertLoopback, gitRevision, ROOT, snapshotDist } from './support/environment';
+import { jsonRequester, streamRequest } from './support/http';
 import { log } from './support/log';
 import { deleteRedisKeys } from './support/redis-keys';
-import { apiNodeFlags } from './support/node-flags';
 import { ChildProcesses, peakRssKiB, sleep, Watched } from './support/processes';
-import { fixed, grouped, median, mib, spreadTooWide, WIDE_SPREAD } from './support/stats';
+import {
+  busyMachineNote,
+  machine,
+  minutesFromEnv,
+  Notes,
+  requirePositiveIntegers,
+  sizedCommand,
+  spreadCells,
+  verdict,
+  writeReport,
+} from './support/report';
+import {
+  createPublishers,
+  organizationMaker,
+  Organization,
+  publishOffers,
+  startApi,
+  startSetupApi,
+  startWorker,
+} from './support/service';
+import { fixed, grouped, median, mib, spreadTooWide } from './support/stats';
 
 const DATA_DIR = join(ROOT, '.data', 'bench');
 const SNAPSHOT = join(DATA_DIR, 'usage-dist');
@@ -96,7 +106,7 @@ const TARGET_RATIO = 0.5;
 const TARGET_LINES_PER_SECOND = 100_000;
 const TARGET_RSS_MIB = 300;
 
-const OVERALL_TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MINUTES || 120) * 60_000;
+const OVERALL_TIMEOUT_MS = minutesFromEnv('BENCH_TIMEOUT_MINUTES', 120);
 const REPORT_TIMEOUT_MS = 30 * 60_000;
 const UPLOAD_IDLE_TIMEOUT_MS = 10 * 60_000;
 const START_TIMEOUT_MS = 90_000;
@@ -104,17 +114,10 @@ const STOP_GRACE_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const POLL_MS = 250;
 
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const ADMIN_KEY = 'rlk_bench_usage_admin_000000000000000000000'; // ≥ 32 characters
 const TEMPLATE_DB = 'rl_bench_usage_template';
 const SERVICE_DB = 'rl_bench_usage_api';
 const COPY_DB = 'rl_bench_usage_copy';
-
-interface Organization {
-  organizationId: string;
-  key: string;
-}
 
 interface Setup {
   licensee: Organization;
@@ -170,32 +173,23 @@ const children = new ChildProcesses({
   startTimeoutMs: START_TIMEOUT_MS,
   reportExits: 'failed',
 });
-let serverUrl = DEFAULT_DATABASE_URL;
-let redisUrl = DEFAULT_REDIS_URL;
+const server = new PostgresServer(process.env.DATABASE_URL || DEFAULT_SERVER_URL, 'bench-usage');
+const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
 const redisPrefix = (label: string) => `busg-${process.pid}-${label}`;
-const notes: string[] = [];
+const notes = new Notes();
+const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
-  assertLoopback('DATABASE_URL', serverUrl);
+  assertLoopback('DATABASE_URL', server.url);
   assertLoopback('REDIS_URL', redisUrl);
-  for (const [name, value] of [
-    ['BENCH_LINES', LINES],
-    ['BENCH_WORKS', WORKS],
-    ['BENCH_RUNS', RUNS],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 999_999_999) {
-      throw new Error(`${name} must be a positive integer`);
-    }
-  }
+  requirePositiveIntegers({ BENCH_LINES: LINES, BENCH_WORKS: WORKS, BENCH_RUNS: RUNS });
 
   mkdirSync(DATA_DIR, { recursive: true });
   const warmupFiles = prepareFiles(WARMUP_LINES);
   const files = WARMUP_LINES === LINES ? warmupFiles : prepareFiles(LINES);
 
-  const build = snapshotDist();
+  const build = snapshotDist(SNAPSHOT, notes.warn);
   const setup = await createTemplate();
 
   log(`warm-up at ${grouped(WARMUP_LINES)} lines`);
@@ -232,12 +226,12 @@ async function main(): Promise<void> {
       await doBaseline();
     }
     if (!services[services.length - 1].ok) {
-      notes.push(`Run ${run} of the service failed; the bench stopped there.`);
+      notes.add(`Run ${run} of the service failed; the bench stopped there.`);
       break;
     }
   }
 
-  if (process.env.BENCH_KEEP_DATABASES !== '1') await dropDatabase(TEMPLATE_DB);
+  if (process.env.BENCH_KEEP_DATABASES !== '1') await server.drop(TEMPLATE_DB);
   await deleteRedisKeys(redisUrl, [`${redisPrefix('')}*`]);
   printReport({
     files,
@@ -275,106 +269,40 @@ function prepareFiles(lines: number): ReportFiles {
 
 async function createTemplate(): Promise<Setup> {
   const started = Date.now();
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  });
-  const url = databaseUrl(TEMPLATE_DB);
-  const port = await freePort();
-  const api = children.start('api setup', [...apiNodeFlags(), API_ENTRY], {
-    ...process.env,
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix('t'),
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    RUN_WORKERS: 'false',
-    MIGRATIONS_RUN: 'true',
-    BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-    RATE_LIMIT_PER_MINUTE: '1000000000',
-    SHUTDOWN_GRACE_MS: '5000',
-  });
-  const base = `http://127.0.0.1:${port}`;
+  await server.recreate(TEMPLATE_DB);
+  const url = server.databaseUrl(TEMPLATE_DB);
   log(`set-up: migrating ${TEMPLATE_DB}`);
-  await children.waitForOk(api, `${base}/health/live`);
-
-  const publishers: Organization[] = [];
-  for (let p = 0; p < PUBLISHERS; p++) {
-    publishers.push(await createOrganization(base, `Bench Publisher ${p}`, 'publisher'));
-  }
-  const licensee = await createOrganization(base, 'Bench Licensee', 'licensee');
-  const publisherRows = await withClient(url, async (client) => {
-    const rows: PublisherRow[] = [];
-    for (const publisher of publishers) {
-      const { rows: payees } = await client.query<{ id: string }>(
-        'SELECT id FROM payees WHERE organization_id = $1 AND is_default',
-        [publisher.organizationId],
-      );
-      if (payees.length !== 1) throw new Error('a publisher has no default payee');
-      rows.push({ organizationId: publisher.organizationId, payeeId: payees[0].id });
-    }
-    return rows;
+  const { base } = await startSetupApi(children, 'api setup', API_ENTRY, {
+    databaseUrl: url,
+    redisUrl,
+    redisPrefix: redisPrefix('t'),
+    adminKey: ADMIN_KEY,
   });
+
+  const organization = organizationMaker(requestJson, base, ADMIN_KEY);
+  const publishers = await createPublishers(organization, PUBLISHERS);
+  const licensee = await organization('Bench Licensee', 'licensee');
+  const publisherRows: PublisherRow[] = await defaultPayees(server, url, publishers);
 
   log(`  works: COPYing ${grouped(WORKS)} works`);
   const copyStarted = Date.now();
   const plan = planWorks(WORKS);
-  const copy = (sql: string, text: NodeJS.ReadableStream) =>
-    withClient(url, async (client) => {
-      // The statement-level reference checks and foreign keys are triggers: skipped here.
-      await client.query(`SET session_replication_role = replica`);
-      const stream = client.query(copyFrom(sql));
-      await pipeline(text, stream);
-      return stream.rowCount;
-    });
-  const written = await Promise.all([
-    copy(WORKS_COPY, worksCopyText(plan, publisherRows)),
-    copy(IDENTIFIERS_COPY, identifiersCopyText(plan, publisherRows)),
-    copy(SPLITS_COPY, splitsCopyText(plan, publisherRows)),
-  ]);
-  if (written.some((count) => count !== WORKS)) {
-    throw new Error(`COPY wrote ${written.join('/')} rows, expected ${WORKS} each`);
-  }
+  await copyPlannedWorks(server, url, plan, publisherRows);
   const copySeconds = (Date.now() - copyStarted) / 1000;
 
   log(`  offers: ${PUBLISHERS * AGREEMENTS_PER_PUBLISHER} through POST /v1/licence-offers`);
   const offersStarted = Date.now();
-  const jobs: [number, number][] = [];
-  for (let p = 0; p < PUBLISHERS; p++) {
-    for (let j = 0; j < AGREEMENTS_PER_PUBLISHER; j++) jobs.push([p, j]);
-  }
-  let next = 0;
-  const publish = async () => {
-    while (next < jobs.length) {
-      const [p, j] = jobs[next++];
-      await requestJson(
-        base,
-        'POST',
-        '/v1/licence-offers',
-        publishers[p].key,
-        offerBody(p, j),
-        201,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, publish));
+  await publishOffers(
+    requestJson,
+    base,
+    publishers.map((publisher) => publisher.key),
+    AGREEMENTS_PER_PUBLISHER,
+    offerBody,
+  );
   const offerSeconds = (Date.now() - offersStarted) / 1000;
 
-  // What accepting each offer would write: its terms as they are, active, the term's dates.
-  const counts = await withClient(url, async (client) => {
-    await client.query(
-      `INSERT INTO agreements (id, licensee_id, publisher_id, offer_id, offer_version, terms,
-                               terms_hash, status, starts_on, ends_on, accepted_by_principal_id)
-       SELECT md5(o.id::text || $1::text)::uuid, $1::uuid, o.organization_id, o.id, o.version,
-              o.terms, o.terms_hash, 'active', (o.terms->'term'->>'start')::date,
-              (o.terms->'term'->>'end')::date,
-              (SELECT p.id FROM principals p WHERE p.organization_id = $1::uuid ORDER BY p.id LIMIT 1)
-         FROM licence_offers o
-        ORDER BY o.id`,
-      [licensee.organizationId],
-    );
+  const counts = await server.withClient(url, async (client) => {
+    await client.query(ACCEPT_EVERY_OFFER_SQL, [licensee.organizationId]);
     await client.query('ANALYZE');
     const { rows } = await client.query<Record<string, string>>(
       `SELECT (SELECT count(*) FROM works) AS works,
@@ -396,29 +324,13 @@ async function createTemplate(): Promise<Setup> {
   return { licensee, seconds, copySeconds, offerSeconds, ...counts };
 }
 
-async function createOrganization(
-  base: string,
-  name: string,
-  kind: 'publisher' | 'licensee',
-): Promise<Organization> {
-  const created = await requestJson<{ organization: { id: string }; apiKey: { key: string } }>(
-    base,
-    'POST',
-    '/v1/organizations',
-    ADMIN_KEY,
-    { name, kind, principal: { name: `${name} bench` } },
-    201,
-  );
-  return { organizationId: created.organization.id, key: created.apiKey.key };
-}
-
 // --- baseline: psql \copy ---------------------------------------------------------------------------
 
 async function runBaseline(files: ReportFiles): Promise<BaselineRun> {
-  await recreateDatabase(COPY_DB);
+  await server.recreate(COPY_DB);
   try {
-    const url = databaseUrl(COPY_DB);
-    await withClient(url, (client) => client.query('CREATE SCHEMA usage_staging'));
+    const url = server.databaseUrl(COPY_DB);
+    await server.withClient(url, (client) => client.query('CREATE SCHEMA usage_staging'));
     const columns = STAGING_COPY_COLUMNS.replace(/\s+/g, ' ');
     const seconds = await psqlCopy(
       url,
@@ -444,7 +356,7 @@ async function runBaseline(files: ReportFiles): Promise<BaselineRun> {
       rawLinesPerSecond: files.lines / rawSeconds,
     };
   } finally {
-    await dropDatabase(COPY_DB);
+    await server.drop(COPY_DB);
   }
 }
 
@@ -474,15 +386,9 @@ function psqlCopy(url: string, commands: string[], lines: number): Promise<numbe
 // --- the service ----------------------------------------------------------------------------------
 
 async function runService(files: ReportFiles, setup: Setup, label: string): Promise<ServiceRun> {
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${SERVICE_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${SERVICE_DB} TEMPLATE ${TEMPLATE_DB}`);
-  });
-  const url = databaseUrl(SERVICE_DB);
-  const port = await freePort();
+  await server.recreate(SERVICE_DB, TEMPLATE_DB);
+  const url = server.databaseUrl(SERVICE_DB);
   const common: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
     DATABASE_URL: url,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix(label),
@@ -492,25 +398,12 @@ async function runService(files: ReportFiles, setup: Setup, label: string): Prom
   const sampler = new StatementSampler(url, SERVICE_DB);
   let sampling = false;
   try {
-    const api = children.start(`api ${label}`, [...apiNodeFlags(), API_ENTRY], {
+    const { api, base } = await startApi(children, `api ${label}`, API_ENTRY, {
       ...common,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      RUN_WORKERS: 'false',
       MIGRATIONS_RUN: 'true',
     });
-    const base = `http://127.0.0.1:${port}`;
-    await children.waitForOk(api, `${base}/health/live`);
-    // info: to see "worker started" and the 'usage report processed' line with its ms.
-    const worker = children.start(`worker ${label}`, [WORKER_ENTRY], {
-      ...common,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      MIGRATIONS_RUN: 'false',
-    });
-    await children.waitForLine(worker, /worker started/, 'the worker');
+    // The worker's 'usage report processed' line (info) gives its own ms.
+    const worker = await startWorker(children, `worker ${label}`, WORKER_ENTRY, common);
     await sampler.start();
     sampling = true;
 
@@ -624,7 +517,7 @@ async function runService(files: ReportFiles, setup: Setup, label: string): Prom
       problems.push(`received ${JSON.stringify(status.received)}`);
     }
     if (problems.length === 0) {
-      const stored = await withClient(url, async (client) => {
+      const stored = await server.withClient(url, async (client) => {
         const { rows } = await client.query<{ lines: string }>(
           'SELECT count(*) AS lines FROM usage_report_lines WHERE report_id = $1',
           [received.id],
@@ -643,7 +536,7 @@ async function runService(files: ReportFiles, setup: Setup, label: string): Prom
   } finally {
     if (sampling) await sampler.stop();
     await children.stop();
-    await dropDatabase(SERVICE_DB);
+    await server.drop(SERVICE_DB);
   }
 }
 
@@ -696,31 +589,18 @@ interface Report {
   minutes: number;
 }
 
-function spreadCells(values: number[], format: (value: number) => string): string {
-  if (values.length === 0) return 'n/a | n/a | n/a';
-  return `${format(Math.min(...values))} | ${format(median(values))} | ${format(Math.max(...values))}`;
-}
-
-function verdict(pass: boolean): string {
-  return pass ? '**pass**' : '**FAIL**';
-}
-
 function printReport(report: Report): void {
   const { files, setup, baselines } = report;
   const services = report.services.filter((run) => run.ok);
   const e = files.expected;
   const lines: string[] = [];
-  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const env = [
-    process.env.BENCH_LINES ? `BENCH_LINES=${LINES} ` : '',
-    process.env.BENCH_WORKS ? `BENCH_WORKS=${WORKS} ` : '',
-  ].join('');
+  const command = sizedCommand('bench:usage', { BENCH_LINES: LINES, BENCH_WORKS: WORKS });
   lines.push('');
   lines.push(`### Usage report of ${grouped(LINES)} lines, ${new Date().toISOString()}`);
   lines.push('');
   lines.push(
-    `\`${env}npm run bench:usage\` at ${gitRevision()}, ${report.build}; node ${process.version}, ` +
-      `${os.cpus().length} × ${cpu}. Data (seeded): ${grouped(setup.works)} works over ` +
+    `\`${command}\` at ${gitRevision()}, ${report.build}; node ${process.version}, ` +
+      `${machine()}. Data (seeded): ${grouped(setup.works)} works over ` +
       `${PUBLISHERS} publishers (Zipf), ${setup.offers} offers (through the API) and ` +
       `${setup.agreements} active agreements of the licensee (SQL), in a template database made ` +
       `once in ${fixed(setup.seconds, 0)} s (COPY ${fixed(setup.copySeconds, 0)} s, offers ` +
@@ -846,73 +726,23 @@ function printReport(report: Report): void {
     );
   }
   for (const run of report.services) {
-    if (!run.ok) notes.push(`A service run failed: ${run.failure}.`);
+    if (!run.ok) notes.add(`A service run failed: ${run.failure}.`);
   }
   if (spreadTooWide(baseRates) || spreadTooWide(ingestRates) || spreadTooWide(rates)) {
-    notes.push(
-      `lines/s spread more than ${WIDE_SPREAD * 100} % of the median: the machine was busy; run ` +
-        'again before believing these figures.',
-    );
+    notes.add(busyMachineNote('lines/s'));
   }
-  if (notes.length > 0) {
-    lines.push('');
-    for (const note of notes) lines.push(`Note: ${note}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeReport(lines, notes);
 }
-
-// --- databases, redis, build, HTTP ----------------------------------------------------------------
-
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, application_name: 'bench-usage' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  return withClient(serverUrl, work);
-}
-
-async function recreateDatabase(name: string): Promise<void> {
-  await admin(async (client) => {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
-  });
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-}
-
-/** dist/ as the bench's processes run it, copied aside (notes say when it is older than src/). */
-function snapshotDist(): string {
-  return snapshotDistTo(SNAPSHOT, (note) => {
-    notes.push(note);
-    log(`warning: ${note}`);
-  });
-}
-
-const requestJson = jsonRequester(REQUEST_TIMEOUT_MS);
 
 // --- entry --------------------------------------------------------------------------------------
 
-children.guard('the servers', OVERALL_TIMEOUT_MS, `${OVERALL_TIMEOUT_MS / 60_000} min`);
+children.guard('the servers', OVERALL_TIMEOUT_MS);
 
 children.exitWhenDone('bench:usage', main(), async () => {
   await deleteRedisKeys(redisUrl, [`${redisPrefix('')}*`]);
   if (process.env.BENCH_KEEP_DATABASES !== '1') {
     for (const name of [TEMPLATE_DB, SERVICE_DB, COPY_DB]) {
-      await dropDatabase(name).catch(() => undefined);
+      await server.drop(name).catch(() => undefined);
     }
   }
 });

@@ -80,7 +80,8 @@ function cumulative(weights: number[]): Float64Array {
   return table;
 }
 
-function pick(table: Float64Array, u: number): number {
+/** The index of the first cumulative weight ≥ u (binary search). */
+export function pick(table: Float64Array, u: number): number {
   let low = 0;
   let high = table.length - 1;
   while (low < high) {

@@ -63,7 +63,8 @@ export function pickWorks(works: number, n: number): number[] {
   return Array.from({ length: n }, () => 1 + Math.floor(random() * works));
 }
 
-function lastDayOfMonth(year: number, month: number): string {
+/** YYYY-MM-DD of the last day of `month` (0-based) of `year`. */
+export function lastDayOfMonth(year: number, month: number): string {
   const day = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   return `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
@@ -115,7 +116,7 @@ export interface PublisherRow {
 }
 
 /** COPY text built by `line(i)` for i = 1..works, pushed in chunks of ~256 KiB. */
-function copyText(works: number, line: (i: number) => string): Readable {
+export function copyText(works: number, line: (i: number) => string): Readable {
   let i = 1;
   return new Readable({
     highWaterMark: 256 * 1024,

@@ -42,6 +42,21 @@ export function buildIfMissing(): boolean {
   return true;
 }
 
+/**
+ * For a bench that runs dist/ itself: builds when dist/ is missing, else warns when src/ or
+ * migrations/ changed after the last build.
+ */
+export function ensureBuilt(): void {
+  if (buildIfMissing()) return;
+  const newer = sourcesChangedSince(statSync(DIST_MAIN).mtimeMs);
+  if (newer) log('warning: src/ or migrations/ changed after dist/ was built; measuring dist/');
+}
+
+/** When dist/ was built (its api entry's mtime), or 'never'. */
+export function distBuiltAt(): string {
+  return existsSync(DIST_MAIN) ? statSync(DIST_MAIN).mtime.toISOString() : 'never';
+}
+
 /** Whether src/ or migrations/ changed after a build made at `builtAtMs`. */
 export function sourcesChangedSince(builtAtMs: number): boolean {
   return ['src', 'migrations'].some((folder) => newestMtime(join(ROOT, folder)) > builtAtMs);

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface Answer {
@@ -38,9 +38,15 @@ export function request(
 export function streamRequest(
   method: string,
   url: string,
-  options: { headers?: Record<string, string>; body: Readable; timeoutMs: number },
+  options: {
+    headers?: Record<string, string>;
+    body: Readable;
+    /** A transform the body goes through on its way (e.g. a substitution). */
+    through?: Transform;
+    timeoutMs: number;
+  },
 ): Promise<Answer> {
-  const { headers = {}, body, timeoutMs } = options;
+  const { headers = {}, body, through, timeoutMs } = options;
   return new Promise((resolve, reject) => {
     let settled = false;
     const request = http.request(url, { method, headers, timeout: timeoutMs }, (response) => {
@@ -53,7 +59,8 @@ export function streamRequest(
       response.on('error', reject);
     });
     request.on('timeout', () => request.destroy(new Error(`${method} ${url}: timed out`)));
-    pipeline(body, request).catch((error: unknown) => {
+    const sent = through ? pipeline(body, through, request) : pipeline(body, request);
+    sent.catch((error: unknown) => {
       // Give an early answer a moment to arrive: the first of the two settles the promise.
       setTimeout(() => {
         if (!settled) reject(error instanceof Error ? error : new Error(String(error)));
@@ -100,3 +107,6 @@ export function jsonRequester(timeoutMs: number) {
     return JSON.parse(response.body) as T;
   };
 }
+
+/** What jsonRequester makes: `(base, method, path, key, body, expected) => Promise<T>`. */
+export type RequestJson = ReturnType<typeof jsonRequester>;

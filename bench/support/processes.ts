@@ -96,9 +96,9 @@ export class ChildProcesses {
 
   /**
    * killNow on every way out: the process's exit, SIGINT or SIGTERM (logged as `stopping what`,
-   * exit 130), and a watchdog after timeoutMs (logged with `limit`, exit 1).
+   * exit 130), and a watchdog after timeoutMs (logged with `limit`, by default "N min"; exit 1).
    */
-  guard(what: string, timeoutMs: number, limit: string): void {
+  guard(what: string, timeoutMs: number, limit = `${timeoutMs / 60_000} min`): void {
     process.once('exit', () => this.killNow());
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {

@@ -32,7 +32,7 @@ export function fixed(value: number | undefined, digits: number): string {
   return value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
-/** 1234567 → "1 234 567" (as docs/BENCHMARKS.md writes thousands). */
+/** 1234567 → "1 234 567" (as the benchmark docs write thousands). */
 export function grouped(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return 'n/a';
   return Math.round(value)

@@ -28,8 +28,8 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { isbnOf, mulberry32 } from '../catalogue/data';
-import { PUBLISHERS, planWorks, workId, WorkPlan } from '../licence-check/shared';
+import { isbnOf, mulberry32, pick } from '../catalogue/data';
+import { lastDayOfMonth, PUBLISHERS, planWorks, workId, WorkPlan } from '../licence-check/shared';
 
 export const SEED = 0x05a6e2027;
 /** Bump when the generated content changes: files of another version are generated again. */
@@ -51,11 +51,6 @@ const INVALID_REASON = "occurredOn 2027-07-DD is outside the report's period";
 export { PUBLISHERS };
 
 // --- agreements ---------------------------------------------------------------------------------
-
-function lastDayOfMonth(year: number, month: number): string {
-  const day = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${year}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
 
 /** Offer j of publisher p, as POST /v1/licence-offers takes it; its agreement copies its terms. */
 export function offerBody(p: number, j: number): Record<string, unknown> {
@@ -152,17 +147,6 @@ function zipfTable(n: number): Float64Array {
   }
   for (let r = 0; r < n; r++) table[r] /= sum;
   return table;
-}
-
-function pick(table: Float64Array, u: number): number {
-  let low = 0;
-  let high = table.length - 1;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (table[middle] < u) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function gcd(a: number, b: number): number {
