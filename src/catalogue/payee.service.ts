@@ -54,7 +54,6 @@ export class PayeeService {
       });
       await this.audit.record(manager, actor, {
         action: 'payee.create',
-        resourceType: 'payee',
         resourceId: stored.id,
         resourceOrganizationId: stored.organizationId,
         details: { name: stored.name, currency: stored.currency },
@@ -133,7 +132,6 @@ export class PayeeService {
       const stored = await manager.findOneByOrFail(Payee, { id });
       await this.audit.record(manager, actor, {
         action: 'payee.update',
-        resourceType: 'payee',
         resourceId: id,
         resourceOrganizationId: stored.organizationId,
         details: {

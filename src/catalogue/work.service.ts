@@ -94,7 +94,6 @@ export class WorkService {
       await insertSplitVersion(manager, organizationId, id, 1, FIRST_SPLITS_EFFECTIVE_FROM, splits);
       await this.audit.record(manager, actor, {
         action: 'work.create',
-        resourceType: 'work',
         resourceId: id,
         resourceOrganizationId: organizationId,
         details: { externalId: dto.externalId, identifiers },
@@ -175,7 +174,6 @@ export class WorkService {
       }
       await this.audit.record(manager, actor, {
         action: 'work.update',
-        resourceType: 'work',
         resourceId: id,
         resourceOrganizationId: organizationId,
         details: {
@@ -203,7 +201,6 @@ export class WorkService {
       await markWithdrawn(manager, id);
       await this.audit.record(manager, actor, {
         action: 'work.withdraw',
-        resourceType: 'work',
         resourceId: id,
         resourceOrganizationId: current.organizationId,
         details: { version: current.version + 1 },

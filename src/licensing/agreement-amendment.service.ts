@@ -131,7 +131,6 @@ export class AgreementAmendmentService {
       });
       await this.audit.record(manager, actor, {
         action: accepted ? 'agreement.amend' : 'agreement.propose-amendment',
-        resourceType: 'agreement',
         resourceId: agreement.id,
         resourceOrganizationId: agreement.publisher_id,
         details: {
@@ -172,7 +171,6 @@ export class AgreementAmendmentService {
       await markAmendmentAccepted(manager, agreement.id, version, actor.id);
       await this.audit.record(manager, actor, {
         action: 'agreement.accept-amendment',
-        resourceType: 'agreement',
         resourceId: agreement.id,
         resourceOrganizationId: agreement.publisher_id,
         details: { version, effectiveOn: proposed.effective_on },

@@ -81,7 +81,6 @@ export class AgreementService {
       await insertProposedAgreement(manager, id, licenseeId, offer, proposedBy);
       await this.audit.record(manager, actor, {
         action: actor.role === 'publisher' ? 'agreement.propose' : 'agreement.create',
-        resourceType: 'agreement',
         resourceId: id,
         resourceOrganizationId: offer.organization_id,
         details: {
@@ -124,7 +123,6 @@ export class AgreementService {
     await markActive(manager, id, period, actor.id);
     await this.audit.record(manager, actor, {
       action: 'agreement.accept',
-      resourceType: 'agreement',
       resourceId: id,
       resourceOrganizationId: agreement.publisher_id,
       details: { startsOn: period.startsOn, endsOn: period.endsOn },
@@ -185,7 +183,6 @@ export class AgreementService {
       await markTerminated(manager, id, lastDay, actor.id);
       await this.audit.record(manager, actor, {
         action: 'agreement.terminate',
-        resourceType: 'agreement',
         resourceId: id,
         resourceOrganizationId: current.publisher_id,
         details: { terminatedOn: lastDay, by: actor.organizationKind },

@@ -69,7 +69,6 @@ export class LicenceOfferService {
       await insertOffer(manager, id, actor.organizationId, terms, hash);
       await this.audit.record(manager, actor, {
         action: 'licence-offer.create',
-        resourceType: 'licence-offer',
         resourceId: id,
         resourceOrganizationId: actor.organizationId,
         details: { termsHash: hash.toString('hex') },
@@ -146,7 +145,6 @@ export class LicenceOfferService {
       await reviseOffer(manager, id, version, terms, hash);
       await this.audit.record(manager, actor, {
         action: 'licence-offer.revise',
-        resourceType: 'licence-offer',
         resourceId: id,
         resourceOrganizationId: current.organizationId,
         details: { version, termsHash: hash.toString('hex') },
@@ -163,7 +161,6 @@ export class LicenceOfferService {
       await retireOffer(manager, id);
       await this.audit.record(manager, actor, {
         action: 'licence-offer.retire',
-        resourceType: 'licence-offer',
         resourceId: id,
         resourceOrganizationId: current.organizationId,
       });

@@ -147,7 +147,6 @@ export class ApiKeyService implements PrincipalResolver {
     });
     await this.audit.record(manager, actor, {
       action: 'api-key.create',
-      resourceType: 'api-key',
       resourceId: stored.id,
       resourceOrganizationId: organization.id,
       details: {
@@ -282,7 +281,6 @@ export class ApiKeyService implements PrincipalResolver {
       await endSessionsOfKey(manager, key.id);
       await this.audit.record(manager, actor, {
         action: 'api-key.revoke',
-        resourceType: 'api-key',
         resourceId: key.id,
         resourceOrganizationId: key.organizationId,
         details: { prefix: key.prefix, principalId: key.principalId },

@@ -12,7 +12,8 @@ import { ListAuditEventsQuery } from './dto/list-audit-events.query';
 export interface AuditEntry {
   /** `<resource>.<verb>`, e.g. `api-key.revoke`. */
   action: string;
-  resourceType: string;
+  /** The resource's type when the action's own `<resource>` is not it (an advance recorded on its payee). */
+  resourceType?: string;
   resourceId: string;
   resourceOrganizationId: string | null;
   /** Facts worth keeping about the change; never secrets. */
@@ -34,7 +35,7 @@ export class AuditService {
       apiKeyId: actor?.apiKeyId ?? null,
       organizationId: actor?.organizationId ?? null,
       action: entry.action,
-      resourceType: entry.resourceType,
+      resourceType: entry.resourceType ?? entry.action.split('.')[0],
       resourceId: entry.resourceId,
       resourceOrganizationId: entry.resourceOrganizationId,
       requestId: actor?.requestId || null,

@@ -63,7 +63,6 @@ export class BootstrapService implements OnApplicationBootstrap {
         await manager.insert(Organization, operator);
         await this.audit.record(manager, null, {
           action: 'organization.create',
-          resourceType: 'organization',
           resourceId: operator.id,
           resourceOrganizationId: operator.id,
           details: { name: operator.name, kind: 'operator', via: 'bootstrap' },

@@ -41,7 +41,6 @@ export class OrganizationService {
       });
       await this.audit.record(manager, actor, {
         action: 'organization.create',
-        resourceType: 'organization',
         resourceId: stored.id,
         resourceOrganizationId: stored.id,
         details: { name: stored.name, kind: stored.kind },

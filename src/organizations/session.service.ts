@@ -74,7 +74,6 @@ export class SessionService implements SessionResolver {
       if (!created) throw new Error(`session ${id} vanished in its own transaction`);
       await this.audit.record(manager, actor, {
         action: 'session.create',
-        resourceType: 'session',
         resourceId: id,
         resourceOrganizationId: principal.organizationId,
         details: { apiKeyPrefix: principal.apiKeyPrefix, expiresAt: created.expires_at },
@@ -99,7 +98,6 @@ export class SessionService implements SessionResolver {
       if (!(await endSession(manager, id))) return;
       await this.audit.record(manager, actor, {
         action: 'session.end',
-        resourceType: 'session',
         resourceId: id,
         resourceOrganizationId: actor.organizationId,
         details: { reason: 'signed-out' },

@@ -55,7 +55,6 @@ export class PayeeHoldsService {
         throw new Conflict('payee-already-on-hold', `Payee ${payee.id} is already on hold`);
       await this.audit.record(manager, actor, {
         action: 'payee.hold',
-        resourceType: 'payee',
         resourceId: payee.id,
         resourceOrganizationId: payee.organizationId,
         details: {
@@ -111,7 +110,6 @@ export class PayeeHoldsService {
       const row = rows[0];
       await this.audit.record(manager, actor, {
         action: 'payee.release',
-        resourceType: 'payee',
         resourceId: payee.id,
         resourceOrganizationId: payee.organizationId,
         details: { holdId: row.id, heldByRole: row.held_by_role },

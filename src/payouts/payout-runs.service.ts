@@ -112,7 +112,6 @@ export class PayoutRunsService {
       ]);
       await this.audit.record(manager, actor, {
         action: 'payout-run.create',
-        resourceType: 'payout-run',
         resourceId: id,
         resourceOrganizationId: null,
         details: {
@@ -185,7 +184,6 @@ export class PayoutRunsService {
       ]);
       await this.audit.record(manager, actor, {
         action: 'payout-run.approve',
-        resourceType: 'payout-run',
         resourceId: id,
         resourceOrganizationId: null,
         details: { items: items.length, reservationTransactionId: reservation },
@@ -219,7 +217,6 @@ export class PayoutRunsService {
       await manager.query(CANCEL_RUN, [id, actor.id]);
       await this.audit.record(manager, actor, {
         action: 'payout-run.cancel',
-        resourceType: 'payout-run',
         resourceId: id,
         resourceOrganizationId: null,
         details: { cancelledItems: cancelled.length, previousStatus: run.status },

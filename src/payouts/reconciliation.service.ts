@@ -89,7 +89,6 @@ export class ReconciliationService {
       if (actor) {
         await this.audit.record(manager, actor, {
           action: 'reconciliation.create',
-          resourceType: 'reconciliation',
           resourceId: id,
           resourceOrganizationId: null,
           details: {

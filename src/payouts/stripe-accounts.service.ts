@@ -61,7 +61,6 @@ export class StripeAccountsService {
         ]);
         await this.audit.record(manager, actor, {
           action: 'payee.stripe-account.create',
-          resourceType: 'payee',
           resourceId: payee.id,
           resourceOrganizationId: payee.organizationId,
           details: { stripeAccountId: account.id },

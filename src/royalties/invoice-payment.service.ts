@@ -133,7 +133,6 @@ export class InvoicePaymentService {
       }
       await this.audit.record(manager, actor, {
         action: 'invoice.payment',
-        resourceType: 'invoice',
         resourceId: invoice.id,
         resourceOrganizationId: invoice.licensee_id,
         details: { paymentId: id, amount: String(payment), receivedOn },

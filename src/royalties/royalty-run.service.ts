@@ -94,7 +94,6 @@ export class RoyaltyRunService {
       });
       await this.audit.record(manager, actor, {
         action: 'royalty-run.create',
-        resourceType: 'royalty-run',
         resourceId: id,
         resourceOrganizationId: actor.organizationId,
         details: { periodStart: dto.periodStart, periodEnd: dto.periodEnd },
@@ -119,7 +118,6 @@ export class RoyaltyRunService {
       await markCalculating(manager, id);
       await this.audit.record(manager, actor, {
         action: 'royalty-run.recalculate',
-        resourceType: 'royalty-run',
         resourceId: id,
         resourceOrganizationId: actor.organizationId,
         details: {},
@@ -161,7 +159,6 @@ export class RoyaltyRunService {
       await markPosted(manager, id, actor.id);
       await this.audit.record(manager, actor, {
         action: 'royalty-run.post',
-        resourceType: 'royalty-run',
         resourceId: id,
         resourceOrganizationId: actor.organizationId,
         details: { summary: current.summary },

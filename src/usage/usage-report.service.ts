@@ -193,7 +193,6 @@ export class UsageReportService {
     if (rejection) await tx.query(dropStage(stage));
     await this.audit.record(tx.manager, actor, {
       action: 'usage-report.create',
-      resourceType: 'usage-report',
       resourceId: id,
       resourceOrganizationId: actor.organizationId,
       details: {

@@ -86,7 +86,6 @@ export class CatalogueImportLoader {
       const [done] = await manager.query<ImportRow[]>(COMPLETE, [importId]);
       await this.audit.record(manager, null, {
         action: 'catalogue-import.complete',
-        resourceType: 'catalogue-import',
         resourceId: importId,
         resourceOrganizationId: done.organization_id,
         details: {

@@ -121,7 +121,6 @@ export class CatalogueImportService {
       await upload.countBytes(actor.organizationId, source.bytes, { catalogueImportId: id });
       await this.audit.record(upload.manager, actor, {
         action: 'catalogue-import.create',
-        resourceType: 'catalogue-import',
         resourceId: id,
         resourceOrganizationId: actor.organizationId,
         details: { format, linesRead: received.lastLine },
