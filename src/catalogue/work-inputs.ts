@@ -54,10 +54,6 @@ export function sameSplits(a: SplitShare[], b: SplitShare[]): boolean {
   );
 }
 
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
 /** The work's fields after an update: what the update gives (identifiers normalized), the current value otherwise. */
 export function updatedFields(
   current: Work,

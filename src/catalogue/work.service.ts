@@ -1,3 +1,4 @@
+import { todayUtc } from '../common/validation/calendar-date';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
@@ -32,7 +33,6 @@ import {
   changedFields,
   normalizeIdentifierList,
   sameSplits,
-  todayUtc,
   updatedFields,
 } from './work-inputs';
 import {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
-import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
+import { ResourceNotFound } from '../common/errors/domain-error';
+import { decodeDigitsCursor, encodeNumberCursor } from '../common/pagination/number-cursor';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor } from '../common/pagination/page';
 import {
   AccountBalanceResponse,
@@ -88,16 +89,7 @@ export class LedgerReportsService {
       : [];
     if (!account) throw new ResourceNotFound('ledger-account', accountId);
     const limit = query.limit ?? 50;
-    let before: string | null = null;
-    if (query.cursor) {
-      const match = /^s(\d{1,19})$/.exec(Buffer.from(query.cursor, 'base64url').toString());
-      if (!match) {
-        throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-          errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-        });
-      }
-      before = match[1];
-    }
+    const before = query.cursor ? decodeDigitsCursor('s', 19, query.cursor) : null;
     const rows = await this.dataSource.query<
       {
         id: string;
@@ -118,10 +110,7 @@ export class LedgerReportsService {
     }));
     return {
       data,
-      nextCursor:
-        rows.length > limit
-          ? Buffer.from(`s${data[data.length - 1].seq}`).toString('base64url')
-          : null,
+      nextCursor: rows.length > limit ? encodeNumberCursor('s', data[data.length - 1].seq) : null,
     };
   }
 

@@ -5,7 +5,7 @@ import { Principal } from '../common/auth/principal';
 import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
 import { RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
-import { todayUtc } from '../catalogue/work-inputs';
+import { todayUtc } from '../common/validation/calendar-date';
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { AuditService } from '../organizations/audit.service';
 import { lockAndRefuseOverlap } from './agreement-overlap';

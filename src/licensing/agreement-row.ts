@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { ResourceNotFound } from '../common/errors/domain-error';
-import { todayUtc } from '../catalogue/work-inputs';
+import { todayUtc } from '../common/validation/calendar-date';
 import { AgreementResponse } from './dto/agreement.dto';
 import { OfferTerms } from './offer-terms';
 import { isUuid } from '../common/ids';

@@ -8,7 +8,7 @@ import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempote
 import { newId } from '../common/ids';
 import { decodeCursor, Page, pageOf } from '../common/pagination/page';
 import { AuditService } from '../organizations/audit.service';
-import { todayUtc } from '../catalogue/work-inputs';
+import { todayUtc } from '../common/validation/calendar-date';
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { agreementPeriod } from './agreement-rules';
 import {

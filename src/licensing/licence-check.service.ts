@@ -7,7 +7,7 @@ import {
   normalizeIdentifier,
   parseIdentifier,
 } from '../catalogue/identifiers/identifier';
-import { todayUtc } from '../catalogue/work-inputs';
+import { todayUtc } from '../common/validation/calendar-date';
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { LicenceAnswerResponse, LicenceQuestionDto } from './dto/licence-check.dto';
 import { CandidateAgreement, checkLicence } from './licence-check';

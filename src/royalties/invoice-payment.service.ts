@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { todayUtc } from '../catalogue/work-inputs';
+import { todayUtc } from '../common/validation/calendar-date';
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { Principal } from '../common/auth/principal';
 import { Conflict, ResourceNotFound } from '../common/errors/domain-error';

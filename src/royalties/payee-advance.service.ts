@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { todayUtc } from '../catalogue/work-inputs';
+import { todayUtc } from '../common/validation/calendar-date';
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { PayeeService } from '../catalogue/payee.service';
 import { Principal } from '../common/auth/principal';

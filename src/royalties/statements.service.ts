@@ -10,7 +10,8 @@ import {
   PageQuery,
   pageOf,
 } from '../common/pagination/page';
-import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
+import { ResourceNotFound } from '../common/errors/domain-error';
+import { decodeNumberCursor, encodeNumberCursor } from '../common/pagination/number-cursor';
 import {
   InvoiceResponse,
   ListInvoicesQuery,
@@ -82,21 +83,6 @@ function toLineResponse(line: StatementLineRow): StatementLineResponse {
   };
 }
 
-/** Line cursors are opaque to clients: the base64url of `l<last line number given>`. */
-export function encodeLineCursor(lineNo: number): string {
-  return Buffer.from(`l${lineNo}`, 'utf8').toString('base64url');
-}
-
-export function decodeLineCursor(cursor: string): number {
-  const match = /^l(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) {
-    throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-      errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-    });
-  }
-  return Number(match[1]);
-}
-
 function toInvoice(row: InvoiceRow): InvoiceResponse {
   const amount = BigInt(row.amount);
   const paid = BigInt(row.paid);
@@ -132,6 +118,13 @@ function toInvoice(row: InvoiceRow): InvoiceResponse {
  * Statements (publishers: their payees'; finance: all) and invoices (licensees: their own;
  * finance: all). Publishers and licensees see posted runs only; finance sees previews too.
  */
+const LINE_TAG = 'l';
+
+/** Line cursors are opaque to clients: the base64url of `l<last line number given>`. */
+export function encodeLineCursor(lineNo: number): string {
+  return encodeNumberCursor(LINE_TAG, lineNo);
+}
+
 @Injectable()
 export class StatementsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -171,7 +164,7 @@ export class StatementsService {
     query: PageQuery,
   ): Promise<Page<StatementLineResponse>> {
     const row = await this.header(actor, id);
-    const after = query.cursor ? decodeLineCursor(query.cursor) : 0;
+    const after = query.cursor ? decodeNumberCursor(LINE_TAG, 9, query.cursor) : 0;
     return this.linePage(row, after, query.limit ?? DEFAULT_PAGE_SIZE);
   }
 

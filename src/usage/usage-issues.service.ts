@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
-import { BadRequest, ResourceNotFound } from '../common/errors/domain-error';
+import { ResourceNotFound } from '../common/errors/domain-error';
+import {
+  decodeNumberCursor,
+  encodeNumberCursor,
+  invalidCursor,
+} from '../common/pagination/number-cursor';
 import {
   ListUsageIssuesQuery,
   PublisherUsageQuery,
@@ -15,12 +20,6 @@ import { ISSUES_PAGE, publisherUsageSql } from './usage-issues.queries';
 import { UsageReportService } from './usage-report.service';
 
 const CSV_BATCH = 5000;
-
-function invalidCursor(): BadRequest {
-  return new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-    errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-  });
-}
 
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
@@ -44,12 +43,7 @@ export class UsageIssuesService {
     const report = await this.reports.read(this.dataSource.manager, actor, id);
     if (!report) throw new ResourceNotFound('usage-report', id);
     const limit = query.limit ?? 50;
-    let after = 0;
-    if (query.cursor) {
-      const match = /^n(\d{1,19})$/.exec(Buffer.from(query.cursor, 'base64url').toString());
-      if (!match) throw invalidCursor();
-      after = Number(match[1]);
-    }
+    const after = query.cursor ? decodeNumberCursor('n', 19, query.cursor) : 0;
     const data = await this.page(
       report.id,
       periodMonth(report.period_start),
@@ -61,9 +55,7 @@ export class UsageIssuesService {
     return {
       data: page,
       nextCursor:
-        data.length > limit
-          ? Buffer.from(`n${page[page.length - 1].lineNo}`).toString('base64url')
-          : null,
+        data.length > limit ? encodeNumberCursor('n', page[page.length - 1].lineNo) : null,
     };
   }
 

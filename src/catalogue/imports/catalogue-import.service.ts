@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { Principal } from '../../common/auth/principal';
 import { ImportFormat, readImport, streamedFormat } from '../../common/bulk/line-reader';
 import { BadRequest, DomainError, ResourceNotFound } from '../../common/errors/domain-error';
+import { decodeNumberCursor, encodeNumberCursor } from '../../common/pagination/number-cursor';
 import { RequestValidationFailed } from '../../common/errors/validation-error';
 import { isUuid, newId } from '../../common/ids';
 import { decodeCursor, Page, pageOf } from '../../common/pagination/page';
@@ -15,7 +16,7 @@ import { UploadStore } from '../../common/uploads/upload-store';
 import { isCalendarDate } from '../../common/validation/calendar-date';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../../organizations/audit.service';
-import { todayUtc } from '../work-inputs';
+import { todayUtc } from '../../common/validation/calendar-date';
 import {
   CatalogueImportLimitsResponse,
   CatalogueImportResponse,
@@ -174,7 +175,7 @@ export class CatalogueImportService {
   ): Promise<ImportErrorsResponse> {
     await this.find(actor, id);
     const limit = page.limit ?? 50;
-    const after = page.cursor ? decodeLineCursor(page.cursor) : 0;
+    const after = page.cursor ? decodeNumberCursor('l', 10, page.cursor) : 0;
     const rows = await this.dataSource.query<
       { line_no: number; external_id: string | null; reason: string }[]
     >(IMPORT_ERRORS, [id, after, limit + 1]);
@@ -185,7 +186,8 @@ export class CatalogueImportService {
     }));
     return {
       data,
-      nextCursor: rows.length > limit ? encodeLineCursor(data[data.length - 1].lineNo) : null,
+      nextCursor:
+        rows.length > limit ? encodeNumberCursor('l', data[data.length - 1].lineNo) : null,
     };
   }
 
@@ -196,18 +198,4 @@ export class CatalogueImportService {
     if (!row) throw new ResourceNotFound('catalogue-import', id);
     return row;
   }
-}
-
-function encodeLineCursor(lineNo: number): string {
-  return Buffer.from(`l${lineNo}`).toString('base64url');
-}
-
-function decodeLineCursor(cursor: string): number {
-  const match = /^l(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) {
-    throw new BadRequest('invalid-cursor', 'The cursor is not one this API gave out', {
-      errors: [{ field: 'cursor', messages: ['cursor is malformed'] }],
-    });
-  }
-  return Number(match[1]);
 }

@@ -13,3 +13,8 @@ export function isCalendarDate(value: string): boolean {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
 }
+
+/** Today's calendar date in UTC, `YYYY-MM-DD`: the platform's day for terms and splits. */
+export function todayUtc(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

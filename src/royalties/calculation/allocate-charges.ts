@@ -69,7 +69,7 @@ export async function allocateCharges(manager: EntityManager, run: RunRow): Prom
                 -- The split that shares the line. A work whose splits never changed has one
                 -- version, in force on every day, and its row points at that split's shape (read
                 -- here rather than by aggregating work_splits: 3 s at 10M lines); the others are
-                -- filled in after (multiVersionSplits).
+                -- filled in after (assign-split-versions).
                 CASE WHEN w.id IS NOT NULL THEN 1 END AS split_version, w.split_shape_id AS shape_id
            FROM run_charges rc
            JOIN run_section_plan s

@@ -1,4 +1,7 @@
 /**
+ * Not a step: the SQL that charge-fixed-fees and charge-advances share (each names the tables it
+ * reads and writes).
+ *
  * An amount due per agreement written as charge lines (into run_charges): spread over the
  * agreement's works in proportion to their usage charges (per unit and revenue share), exactly;
  * without usage, one line for the publisher itself (no work). How a flat fee, a minimum
