@@ -7,7 +7,6 @@ import { insertAndRead } from '../common/insert-and-read';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { isUuid, newId } from '../common/ids';
 import { DEFAULT_PAGE_SIZE, decodeCursor, Page, pageOf } from '../common/pagination/page';
-import { lockScoped } from '../common/tenancy/lock-scoped';
 import { ScopedRepository, scopeOf } from '../common/tenancy/tenant-scope';
 import { ResourceNotFound } from '../common/errors/domain-error';
 import { AuditService } from '../organizations/audit.service';
@@ -117,7 +116,7 @@ export class PayeeService {
     expectedVersion?: number,
   ): Promise<PayeeResponse> {
     return this.dataSource.transaction(async (manager) => {
-      const current = await lockScoped(manager, this.payees, Payee, scopeOf(actor), id);
+      const current = await this.payees.lock(scopeOf(actor), id, manager);
       assertVersion('payee', id, expectedVersion, current.version);
       const changes: Partial<Payee> = {};
       if (dto.name !== undefined) changes.name = dto.name.trim();

@@ -8,7 +8,6 @@ import { RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
 import { Page, PageQuery, paginate } from '../common/pagination/page';
-import { lockScoped } from '../common/tenancy/lock-scoped';
 import { ScopedRepository, scopeOf, TenantScope } from '../common/tenancy/tenant-scope';
 import { ChangeFeed } from '../database/change-feed';
 import { AuditService } from '../organizations/audit.service';
@@ -241,6 +240,6 @@ export class WorkService {
   }
 
   private lock(manager: EntityManager, scope: TenantScope, id: string): Promise<Work> {
-    return lockScoped(manager, this.works, Work, scope, id);
+    return this.works.lock(scope, id, manager);
   }
 }

@@ -8,7 +8,6 @@ import { RequestValidationFailed } from '../common/errors/validation-error';
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { newId } from '../common/ids';
 import { Page, paginate } from '../common/pagination/page';
-import { lockScoped } from '../common/tenancy/lock-scoped';
 import { ScopedRepository, scopeOf, TenantScope } from '../common/tenancy/tenant-scope';
 import { AuditService } from '../organizations/audit.service';
 import {
@@ -198,7 +197,7 @@ export class LicenceOfferService {
   }
 
   private lock(manager: EntityManager, actor: Principal, id: string): Promise<LicenceOffer> {
-    return lockScoped(manager, this.offers, LicenceOffer, scopeOf(actor), id);
+    return this.offers.lock(scopeOf(actor), id, manager);
   }
 
   private async assertScopeWorks(

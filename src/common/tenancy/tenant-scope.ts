@@ -1,4 +1,10 @@
-import { EntityManager, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import {
+  EntityManager,
+  FindOptionsWhere,
+  ObjectLiteral,
+  Repository,
+  SelectQueryBuilder,
+} from 'typeorm';
 import { ResourceNotFound } from '../errors/domain-error';
 import { isPlatformRole, Principal } from '../auth/principal';
 import { isUuid } from '../ids';
@@ -53,5 +59,17 @@ export class ScopedRepository<E extends ObjectLiteral & { id: string }> {
     const found = await this.find(scope, id, manager);
     if (!found) throw new ResourceNotFound(this.resourceType, id);
     return found;
+  }
+
+  /**
+   * The row the scope may see (404 otherwise, as `get`), read again with `FOR UPDATE` in the
+   * caller's transaction: what a change reads before it writes.
+   */
+  async lock(scope: TenantScope, id: string, manager: EntityManager): Promise<E> {
+    const found = await this.get(scope, id, manager);
+    return manager.findOneOrFail(this.repository.target, {
+      where: { id: found.id } as FindOptionsWhere<E>,
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 }
