@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { billingDocument, BillingState } from './billing';
 import { apiError, invalidRequest, rateLimited, StripeApiError } from './errors';
 import { FormObject, parseForm } from './form-encoding';
 import { stripeId } from './ids';
@@ -58,6 +59,8 @@ export interface RequestRecord {
 export class StripeEmulator {
   readonly webhooks: WebhookDispatcher;
   readonly state: StripeState;
+  /** Customers, payment methods, invoices, charges, refunds, credit notes. */
+  readonly billing: BillingState;
   readonly requests: RequestRecord[] = [];
   private readonly bucket: TokenBucket;
   private readonly idempotency = new Map<string, IdempotentResult>();
@@ -66,14 +69,25 @@ export class StripeEmulator {
   private readonly sockets = new Set<import('node:net').Socket>();
   url = '';
   latencyMs: number;
+  /** Seconds added to the clock by `advanceClock`. */
+  private clockOffset = 0;
+  /** Unix seconds, as the emulated Stripe sees them. */
+  readonly now: () => number;
 
   constructor(options: StripeEmulatorOptions = {}) {
-    const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    const base = options.now ?? (() => Math.floor(Date.now() / 1000));
+    const now = () => base() + this.clockOffset;
+    this.now = now;
     this.webhooks = new WebhookDispatcher(now);
     this.webhooks.endpoint = options.webhook;
     this.state = new StripeState(
       (type, object, request) => this.webhooks.record(type, object, request),
       now,
+    );
+    this.billing = new BillingState(
+      (type, object, request) => this.webhooks.record(type, object, request),
+      now,
+      () => this.url || 'http://emulator',
     );
     this.bucket = new TokenBucket(options.rateLimitPerSecond ?? 100);
     this.latencyMs = options.latencyMs ?? 0;
@@ -133,6 +147,35 @@ export class StripeEmulator {
     return [...this.state.transfers.values()];
   }
 
+  /**
+   * Moves the emulated clock forward (an offset added to `now()`) and sends what time causes:
+   * invoice.overdue for every open send_invoice invoice past its due date, once.
+   */
+  advanceClock(seconds: number): number {
+    this.clockOffset += seconds;
+    this.billing.tick({ id: stripeId('req', 14) });
+    return this.now();
+  }
+
+  /** A bank transfer reaching the customer's cash balance (Stripe's test helper). */
+  fundCashBalance(customerId: string, amount: number, currency: string): StripeObject {
+    return this.billing.fundCashBalance(
+      customerId,
+      { amount: String(amount), currency },
+      { id: stripeId('req', 14) },
+    );
+  }
+
+  /** Request counts by method and path, ids folded (`/v1/invoices/:id/pay`; `tax_ids` stays). */
+  requestsByPath(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of this.requests) {
+      const key = `${r.method} ${r.path.replace(/\/[a-z]+_(?=[a-z0-9]*[A-Z0-9])[A-Za-z0-9]{8,}(?=\/|$)/g, '/:id')}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   flushWebhooks(options?: FlushOptions): Promise<void> {
     return this.webhooks.flush(options);
   }
@@ -170,6 +213,18 @@ export class StripeEmulator {
       res.end(JSON.stringify(body));
     };
     try {
+      const document = method === 'GET' ? billingDocument(this.billing, url.pathname) : undefined;
+      if (document) {
+        this.requests.push({
+          at: performance.now(),
+          method,
+          path: url.pathname,
+          status: document.status,
+        });
+        res.writeHead(document.status, { 'content-type': document.type });
+        res.end(document.body);
+        return;
+      }
       if (url.pathname.startsWith('/_emulator/')) {
         send(
           200,
@@ -250,7 +305,12 @@ export class StripeEmulator {
     this.idempotency.set(key, entry);
     try {
       const result = run();
-      Object.assign(entry, result, { done: true });
+      // Stripe replays the first answer as it was, not the object as it is now.
+      Object.assign(
+        entry,
+        { status: result.status, body: structuredClone(result.body) },
+        { done: true },
+      );
       return { ...result, replayed: false };
     } catch (error) {
       if (error instanceof StripeApiError && error.status < 500 && error.status !== 429) {
@@ -296,12 +356,90 @@ export class StripeEmulator {
       if (resource === 'balance' && method === 'GET' && !id) return ok(this.state.balanceObject());
       if (resource === 'balance_transactions' && method === 'GET' && !id)
         return ok(this.state.listBalanceTransactions(p));
+      const billing = this.billingRoute(method, parts.slice(1), p, request);
+      if (billing !== undefined) return ok(billing);
     }
     throw new StripeApiError(
       404,
       'invalid_request_error',
       `Unrecognized request URL (${method}: ${path}).`,
     );
+  }
+
+  /** Billing routes under /v1 (`parts` without the `v1`), or undefined when none matches. */
+  private billingRoute(
+    method: string,
+    parts: string[],
+    p: FormObject,
+    request: { id: string; idempotencyKey?: string },
+  ): StripeObject | undefined {
+    const b = this.billing;
+    const [resource, id, sub, ...rest] = parts;
+    if (rest.length > 0 && resource !== 'test_helpers') return undefined;
+    const get = method === 'GET';
+    const post = method === 'POST';
+    switch (resource) {
+      case 'customers':
+        if (!id) return post ? b.createCustomer(p, request) : get ? b.listCustomers(p) : undefined;
+        if (!sub) return get ? b.customer(id) : post ? b.updateCustomer(id, p, request) : undefined;
+        if (sub === 'tax_ids')
+          return post ? b.createTaxId(id, p, request) : get ? b.listTaxIds(id, p) : undefined;
+        if (sub === 'balance_transactions')
+          return post
+            ? b.createBalanceTransaction(id, p, request)
+            : get
+              ? b.listBalanceTransactions(id, p)
+              : undefined;
+        if (sub === 'payment_methods' && get) return b.listCustomerPaymentMethods(id, p);
+        if (sub === 'cash_balance' && get) return b.cashBalance(id);
+        if (sub === 'cash_balance_transactions' && get) return b.listCashBalanceTransactions(id, p);
+        return undefined;
+      case 'payment_methods':
+        if (!id) return post ? b.createPaymentMethod(p) : undefined;
+        if (!sub) return get ? b.paymentMethod(id) : undefined;
+        if (sub === 'attach' && post) return b.attachPaymentMethod(id, p, request);
+        if (sub === 'detach' && post) return b.detachPaymentMethod(id, request);
+        return undefined;
+      case 'invoiceitems':
+        if (!id)
+          return post ? b.createInvoiceItem(p, request) : get ? b.listInvoiceItems(p) : undefined;
+        return undefined;
+      case 'invoices':
+        if (!id) return post ? b.createInvoice(p, request) : get ? b.listInvoices(p) : undefined;
+        if (!sub) return get ? b.invoice(id) : undefined;
+        if (sub === 'lines' && get) return b.listInvoiceLines(id, p);
+        if (!post) return undefined;
+        if (sub === 'add_lines') return b.addLines(id, p, request);
+        if (sub === 'finalize') return b.finalize(id, p, request);
+        if (sub === 'pay') return b.pay(id, p, request);
+        if (sub === 'send') return b.send(id, request);
+        if (sub === 'void') return b.void(id, request);
+        if (sub === 'mark_uncollectible') return b.markUncollectible(id, request);
+        return undefined;
+      case 'invoice_payments':
+        if (!id && get) return b.listInvoicePayments(p);
+        if (id && !sub && get) return b.invoicePayment(id);
+        return undefined;
+      case 'charges':
+        if (!id && get) return b.listCharges(p);
+        if (id && !sub && get) return b.chargeById(id);
+        return undefined;
+      case 'refunds':
+        if (!id) return post ? b.createRefund(p, request) : get ? b.listRefunds(p) : undefined;
+        if (!sub && get) return b.refundById(id);
+        return undefined;
+      case 'credit_notes':
+        if (!id)
+          return post ? b.createCreditNote(p, request) : get ? b.listCreditNotes(p) : undefined;
+        if (!sub && get) return b.creditNote(id);
+        return undefined;
+      case 'test_helpers':
+        if (id === 'customers' && rest[0] === 'fund_cash_balance' && rest.length === 1 && post)
+          return b.fundCashBalance(sub, p, request);
+        return undefined;
+      default:
+        return undefined;
+    }
   }
 
   /** The emulator's own controls (not Stripe's API), for scripts that run it out of process. */
@@ -343,6 +481,11 @@ export class StripeEmulator {
     }
     if (method === 'POST' && parts[0] === 'transfers' && parts[2] === 'reverse')
       return this.reverse(parts[1], body.amount === undefined ? undefined : Number(body.amount));
+    if (method === 'POST' && parts[0] === 'clock')
+      return { now: this.advanceClock(Number(body.advanceSeconds ?? 0)) };
+    if (method === 'POST' && parts[0] === 'customers' && parts[2] === 'fund_cash_balance')
+      return this.fundCashBalance(parts[1], Number(body.amount), String(body.currency));
+    if (method === 'GET' && parts[0] === 'requests-by-path') return this.requestsByPath();
     if (method === 'GET' && parts[0] === 'stats') {
       return {
         requests: this.requests.length,
@@ -350,6 +493,7 @@ export class StripeEmulator {
         transfers: this.state.transfers.size,
         events: this.webhooks.events.length,
         deliveries: this.webhooks.deliveries.length,
+        ...this.billing.stats(),
       };
     }
     throw invalidRequest(`Unknown emulator control: ${method} ${path}`);

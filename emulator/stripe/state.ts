@@ -16,10 +16,10 @@ export interface ListParams {
   [key: string]: FormValue | undefined;
 }
 
-const str = (value: FormValue | undefined): string | undefined =>
+export const str = (value: FormValue | undefined): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
-function metadataOf(value: FormValue | undefined): Record<string, string> {
+export function metadataOf(value: FormValue | undefined): Record<string, string> {
   if (value === undefined || value === '') return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw invalidRequest('Invalid object', 'metadata');
@@ -31,7 +31,7 @@ function metadataOf(value: FormValue | undefined): Record<string, string> {
   return out;
 }
 
-function positiveInteger(value: FormValue | undefined, param: string): number {
+export function positiveInteger(value: FormValue | undefined, param: string): number {
   const text = str(value);
   if (text === undefined)
     throw invalidRequest(`Missing required param: ${param}.`, param, 'parameter_missing');
@@ -54,7 +54,7 @@ function createdFilter(value: FormValue | undefined): (created: number) => boole
 }
 
 /** Newest first, `starting_after` cursor, `limit` 1–100 (default 10), like Stripe's lists. */
-function list(
+export function list(
   url: string,
   all: StripeObject[],
   params: ListParams,
