@@ -569,6 +569,54 @@ describe('Stripe emulator billing with the official SDK', () => {
     expect(empty.total).toBe(0);
   });
 
+  it("updates draft and open invoices within Stripe's rules, deletes drafts", async () => {
+    const customer = await customerWith();
+    const item = await stripe.invoiceItems.create({ customer, amount: 400, currency: 'eur' });
+    const invoice = await stripe.invoices.create({
+      customer,
+      currency: 'eur',
+      pending_invoice_items_behavior: 'include',
+      metadata: { a: '1' },
+    });
+    const start = mark();
+    const updated = await stripe.invoices.update(invoice.id, {
+      collection_method: 'send_invoice',
+      days_until_due: 10,
+      description: 'March',
+      metadata: { b: '2' },
+    });
+    expect(updated).toMatchObject({
+      collection_method: 'send_invoice',
+      description: 'March',
+      metadata: { a: '1', b: '2' },
+    });
+    await expect(
+      stripe.invoices.update(invoice.id, {
+        collection_method: 'charge_automatically',
+        days_until_due: 3,
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'days_until_due' });
+    expect(await stripe.invoices.del(invoice.id)).toMatchObject({ id: invoice.id, deleted: true });
+    expect((await stripe.invoiceItems.list({ pending: true })).data.map((i) => i.id)).toEqual([
+      item.id,
+    ]);
+    expect(typesFrom(start)).toEqual(['invoice.updated', 'invoice.deleted']);
+
+    const open = await draft(customer, [100], {
+      collection_method: 'send_invoice',
+      days_until_due: 5,
+    });
+    await stripe.invoices.finalizeInvoice(open.id);
+    expect((await stripe.invoices.update(open.id, { metadata: { c: '3' } })).metadata).toEqual({
+      c: '3',
+    });
+    await expect(stripe.invoices.update(open.id, { days_until_due: 9 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'invoice_not_editable',
+    });
+    await expect(stripe.invoices.del(open.id)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
   it('void and mark_uncollectible; an uncollectible invoice can still be paid; voiding gives back the credit', async () => {
     const customer = await customerWith('pm_card_visa');
     const one = await draft(customer, [300], { auto_advance: false });
@@ -638,6 +686,10 @@ describe('Stripe emulator billing with the official SDK', () => {
     });
     const detached = await stripe.paymentMethods.detach(bank.id);
     expect(detached.customer).toBeNull();
+    await expect(stripe.paymentMethods.attach(bank.id, { customer })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'payment_method_unexpected_state',
+    });
     const read = (await stripe.customers.retrieve(customer)) as Stripe.Customer;
     expect(read.invoice_settings.default_payment_method).toBeNull();
     expect((await stripe.customers.listPaymentMethods(customer)).data.map((m) => m.id)).toEqual([

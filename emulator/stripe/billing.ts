@@ -11,7 +11,7 @@ import {
   str,
 } from './state';
 
-type Request = { id: string; idempotencyKey?: string };
+type ApiRequest = { id: string; idempotencyKey?: string };
 
 /**
  * Stripe's default for `auto_advance` on invoices created through the API is `false` (see the
@@ -169,6 +169,8 @@ export class BillingState {
   private readonly cash = new Map<string, Map<string, number>>();
   /** The emulator's private flag: PaymentMethods whose charges are declined. */
   private readonly declining = new Set<string>();
+  /** PaymentMethods detached from their customer: Stripe refuses to use them again. */
+  private readonly detached = new Set<string>();
   /** Invoices whose invoice.overdue was sent. */
   private readonly overdue = new Set<string>();
   private invoiceSequence = 0;
@@ -187,7 +189,7 @@ export class BillingState {
 
   // ---------------------------------------------------------------- customers
 
-  createCustomer(p: FormObject, request: Request): StripeObject {
+  createCustomer(p: FormObject, request: ApiRequest): StripeObject {
     const id = stripeId('cus', 14);
     const customer: StripeObject = {
       id,
@@ -255,7 +257,7 @@ export class BillingState {
     return customer;
   }
 
-  updateCustomer(id: string, p: FormObject, request: Request): StripeObject {
+  updateCustomer(id: string, p: FormObject, request: ApiRequest): StripeObject {
     const customer = this.customer(id);
     this.applyCustomerParams(customer, p);
     this.emit('customer.updated', customer, request);
@@ -269,7 +271,7 @@ export class BillingState {
     );
   }
 
-  createTaxId(customerId: string, p: FormObject, request: Request): StripeObject {
+  createTaxId(customerId: string, p: FormObject, request: ApiRequest): StripeObject {
     const customer = this.customer(customerId);
     const type = str(p.type);
     if (!type) throw missingParam('type');
@@ -302,7 +304,7 @@ export class BillingState {
     );
   }
 
-  createBalanceTransaction(customerId: string, p: FormObject, request: Request): StripeObject {
+  createBalanceTransaction(customerId: string, p: FormObject, request: ApiRequest): StripeObject {
     const customer = this.customer(customerId);
     const amount = integer(p.amount, 'amount', true);
     if (amount === 0) throw invalidRequest('Invalid integer: amount must not be 0', 'amount');
@@ -501,12 +503,18 @@ export class BillingState {
     return method;
   }
 
-  attachPaymentMethod(id: string, p: FormObject, request: Request): StripeObject {
+  attachPaymentMethod(id: string, p: FormObject, request: ApiRequest): StripeObject {
     const customerId = str(p.customer);
     if (!customerId) throw missingParam('customer');
     const customer = this.customer(customerId, 'customer');
     const test = TEST_PAYMENT_METHODS[id];
     const method = test ? this.newPaymentMethod(test, {}, {}) : this.paymentMethod(id);
+    if (this.detached.has(method.id as string))
+      throw invalidRequest(
+        'This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.',
+        undefined,
+        'payment_method_unexpected_state',
+      );
     if (method.customer && method.customer !== customer.id)
       throw invalidRequest(
         'The payment method you provided has already been attached to a customer.',
@@ -518,7 +526,7 @@ export class BillingState {
     return method;
   }
 
-  detachPaymentMethod(id: string, request: Request): StripeObject {
+  detachPaymentMethod(id: string, request: ApiRequest): StripeObject {
     const method = this.paymentMethod(id);
     if (!method.customer)
       throw invalidRequest(
@@ -528,6 +536,7 @@ export class BillingState {
       );
     const customer = this.customers.get(method.customer as string);
     method.customer = null;
+    this.detached.add(id);
     this.emit('payment_method.detached', method, request);
     if (customer?.invoice_settings.default_payment_method === id) {
       customer.invoice_settings.default_payment_method = null;
@@ -560,7 +569,7 @@ export class BillingState {
 
   // ------------------------------------------------------------ invoice items
 
-  createInvoiceItem(p: FormObject, request: Request): StripeObject {
+  createInvoiceItem(p: FormObject, request: ApiRequest): StripeObject {
     const customerId = str(p.customer);
     if (!customerId) throw missingParam('customer');
     const customer = this.customer(customerId, 'customer');
@@ -684,7 +693,7 @@ export class BillingState {
 
   // ----------------------------------------------------------------- invoices
 
-  createInvoice(p: FormObject, request: Request): StripeObject {
+  createInvoice(p: FormObject, request: ApiRequest): StripeObject {
     const customerId = str(p.customer);
     if (!customerId) throw missingParam('customer');
     const customer = this.customer(customerId, 'customer');
@@ -827,6 +836,87 @@ export class BillingState {
     return list(`/v1/invoices/${id}/lines`, [...invoice.lines.data].reverse(), p, () => true);
   }
 
+  /**
+   * Updates an invoice: metadata, description, footer, auto_advance and default_payment_method
+   * while it is draft or open; collection_method, days_until_due, due_date and currency only
+   * while draft (Stripe's rule for finalized invoices).
+   */
+  updateInvoice(id: string, p: FormObject, request: ApiRequest): StripeObject {
+    const invoice = this.invoice(id);
+    if (invoice.status !== 'draft' && invoice.status !== 'open')
+      throw invalidRequest(
+        `You can only update draft or open invoices. This invoice is ${invoice.status as string}.`,
+        undefined,
+        'invoice_not_editable',
+      );
+    for (const param of ['collection_method', 'days_until_due', 'due_date', 'currency'])
+      if (p[param] !== undefined && invoice.status !== 'draft')
+        throw invalidRequest(
+          `Finalized invoices can't be updated in this way: \`${param}\` can only be changed on a draft.`,
+          param,
+          'invoice_not_editable',
+        );
+    const collection =
+      oneOf(p.collection_method, ['charge_automatically', 'send_invoice'], 'collection_method') ??
+      (invoice.collection_method as string);
+    const days =
+      p.days_until_due === undefined
+        ? (invoice.days_until_due as number | null)
+        : (optionalInteger(p.days_until_due, 'days_until_due') ?? null);
+    const dueDate =
+      p.due_date === undefined ? this.dueDates.get(id) : optionalInteger(p.due_date, 'due_date');
+    if (collection === 'send_invoice' && days === null && dueDate === undefined)
+      throw invalidRequest(
+        'Invoices with `collection_method=send_invoice` must have either `days_until_due` or `due_date` set.',
+        'days_until_due',
+      );
+    const timing = p.days_until_due !== undefined ? 'days_until_due' : 'due_date';
+    if (collection === 'charge_automatically' && p[timing] !== undefined && p[timing] !== '')
+      throw invalidRequest(
+        `You can only set \`${timing}\` if \`collection_method\` is \`send_invoice\`.`,
+        timing,
+      );
+    const pmId =
+      p.default_payment_method === undefined ? undefined : str(p.default_payment_method) || null;
+    if (pmId) this.ownedPaymentMethod(invoice.customer as string, pmId, 'default_payment_method');
+    const autoAdvance = bool(p.auto_advance, 'auto_advance');
+    const currency = p.currency === undefined ? undefined : currencyOf(p.currency);
+    if (currency && invoice.lines.data.length > 0 && currency !== invoice.currency)
+      throw invalidRequest(
+        'The currency of an invoice with lines cannot be changed.',
+        'currency',
+        'invoice_not_editable',
+      );
+    const metadata = mergeMetadata(invoice.metadata as Record<string, string>, p.metadata);
+    invoice.collection_method = collection;
+    invoice.days_until_due = collection === 'send_invoice' ? days : null;
+    this.dueDates.set(id, collection === 'send_invoice' ? dueDate : undefined);
+    if (pmId !== undefined) invoice.default_payment_method = pmId;
+    if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
+    if (currency) invoice.currency = currency;
+    for (const field of ['description', 'footer'])
+      if (p[field] !== undefined) invoice[field] = str(p[field]) || null;
+    invoice.metadata = metadata;
+    this.emit('invoice.updated', invoice, request);
+    return invoice;
+  }
+
+  /** Deletes a draft invoice; its items go back to pending. */
+  deleteInvoice(id: string, request: ApiRequest): StripeObject {
+    const invoice = this.invoice(id);
+    if (invoice.status !== 'draft')
+      throw invalidRequest(
+        'You can only delete draft invoices.',
+        undefined,
+        'invoice_not_editable',
+      );
+    this.invoices.delete(id);
+    this.dueDates.delete(id);
+    for (const item of this.invoiceItems.values()) if (item.invoice === id) item.invoice = null;
+    this.emit('invoice.deleted', invoice, request);
+    return { id, object: 'invoice', deleted: true };
+  }
+
   private draftOnly(invoice: StripeObject): void {
     if (invoice.status !== 'draft')
       throw invalidRequest(
@@ -836,7 +926,7 @@ export class BillingState {
       );
   }
 
-  addLines(id: string, p: FormObject, request: Request): StripeObject {
+  addLines(id: string, p: FormObject, request: ApiRequest): StripeObject {
     const invoice = this.invoice(id);
     this.draftOnly(invoice);
     const lines = p.lines;
@@ -845,6 +935,7 @@ export class BillingState {
     const amounts = lines.map((line, n) => {
       if (typeof line !== 'object' || Array.isArray(line))
         throw invalidRequest('Invalid object', `lines[${n}]`);
+      metadataOf(line.metadata);
       return this.itemAmount(line, `lines[${n}][`);
     });
     lines.forEach((line, n) => {
@@ -875,7 +966,7 @@ export class BillingState {
     }
   }
 
-  finalize(id: string, p: FormObject, request: Request, collect = true): StripeObject {
+  finalize(id: string, p: FormObject, request: ApiRequest, collect = true): StripeObject {
     const invoice = this.invoice(id);
     if (invoice.status !== 'draft')
       throw invalidRequest(
@@ -884,8 +975,18 @@ export class BillingState {
         'invoice_not_editable',
       );
     const autoAdvance = bool(p.auto_advance, 'auto_advance');
-    if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
     const customer = this.customer(invoice.customer as string);
+    if (
+      customer.currency &&
+      customer.currency !== invoice.currency &&
+      (invoice.total as number) < 0
+    )
+      throw invalidRequest(
+        `The invoice's negative total cannot be credited: the customer's balance currency is ${customer.currency as string}.`,
+        'currency',
+      );
+    if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
+    customer.currency ??= invoice.currency;
     const now = this.now();
     this.invoiceSequence += 1;
     invoice.number = `${(customer.invoice_prefix as string | null) ?? 'RL'}-${String(this.invoiceSequence).padStart(4, '0')}`;
@@ -956,7 +1057,7 @@ export class BillingState {
   private attempt(
     invoice: StripeObject,
     method: StripeObject,
-    request: Request,
+    request: ApiRequest,
   ): { ok: true } | { ok: false; error: CardError } {
     const amount = invoice.amount_remaining as number;
     const charge = this.charge(invoice, method, amount, request);
@@ -982,7 +1083,7 @@ export class BillingState {
     invoice: StripeObject,
     method: StripeObject,
     amount: number,
-    request: Request,
+    request: ApiRequest,
   ): StripeObject {
     const declined = this.declining.has(method.id as string);
     const id = stripeId('ch');
@@ -1035,7 +1136,7 @@ export class BillingState {
     invoice: StripeObject,
     amount: number,
     payment: StripeObject,
-    request: Request,
+    request: ApiRequest,
   ): void {
     const now = this.now();
     const inpay: StripeObject = {
@@ -1062,7 +1163,7 @@ export class BillingState {
     else this.emit('invoice.updated', invoice, request);
   }
 
-  private markPaid(invoice: StripeObject, request: Request, withPayment: boolean): void {
+  private markPaid(invoice: StripeObject, request: ApiRequest, withPayment: boolean): void {
     invoice.status = 'paid';
     invoice.amount_remaining = 0;
     invoice.next_payment_attempt = null;
@@ -1072,7 +1173,7 @@ export class BillingState {
     this.emit('invoice.paid', invoice, request);
   }
 
-  pay(id: string, p: FormObject, request: Request): StripeObject {
+  pay(id: string, p: FormObject, request: ApiRequest): StripeObject {
     let invoice = this.invoice(id);
     if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid');
     if (invoice.status === 'void')
@@ -1103,7 +1204,7 @@ export class BillingState {
     return invoice;
   }
 
-  send(id: string, request: Request): StripeObject {
+  send(id: string, request: ApiRequest): StripeObject {
     let invoice = this.invoice(id);
     if (invoice.collection_method !== 'send_invoice')
       throw invalidRequest(
@@ -1120,7 +1221,7 @@ export class BillingState {
     return invoice;
   }
 
-  void(id: string, request: Request): StripeObject {
+  void(id: string, request: ApiRequest): StripeObject {
     const invoice = this.invoice(id);
     if (invoice.status !== 'open' && invoice.status !== 'uncollectible')
       throw invalidRequest(
@@ -1146,7 +1247,7 @@ export class BillingState {
     return invoice;
   }
 
-  markUncollectible(id: string, request: Request): StripeObject {
+  markUncollectible(id: string, request: ApiRequest): StripeObject {
     const invoice = this.invoice(id);
     if (invoice.status !== 'open')
       throw invalidRequest(
@@ -1181,7 +1282,7 @@ export class BillingState {
   }
 
   /** Every open send_invoice invoice past its due date emits invoice.overdue once. */
-  tick(request: Request): void {
+  tick(request: ApiRequest): void {
     const now = this.now();
     for (const invoice of this.invoices.values())
       if (
@@ -1231,7 +1332,7 @@ export class BillingState {
   }
 
   /** Stripe's test helper: a bank transfer lands on the customer's cash balance. */
-  fundCashBalance(customerId: string, p: FormObject, request: Request): StripeObject {
+  fundCashBalance(customerId: string, p: FormObject, request: ApiRequest): StripeObject {
     const customer = this.customer(customerId);
     const amount = positiveInteger(p.amount, 'amount');
     const currency = currencyOf(p.currency);
@@ -1261,7 +1362,7 @@ export class BillingState {
   }
 
   /** Applies the customer's cash (in the invoice's currency) to an invoice that accepts it. */
-  private applyCash(invoice: StripeObject, request: Request): void {
+  private applyCash(invoice: StripeObject, request: ApiRequest): void {
     const types = invoice.payment_settings.payment_method_types as string[] | null;
     if (!types?.includes('customer_balance')) return;
     const currency = invoice.currency as string;
@@ -1330,7 +1431,7 @@ export class BillingState {
     );
   }
 
-  createRefund(p: FormObject, request: Request): StripeObject {
+  createRefund(p: FormObject, request: ApiRequest): StripeObject {
     const chargeId = str(p.charge);
     const pi = str(p.payment_intent);
     if (!chargeId && !pi)
@@ -1354,7 +1455,7 @@ export class BillingState {
     charge: StripeObject,
     requested: number | undefined,
     extra: { metadata?: object; reason?: string | null },
-    request: Request,
+    request: ApiRequest,
   ): StripeObject {
     const currency = charge.currency as string;
     const left = (charge.amount_captured as number) - (charge.amount_refunded as number);
@@ -1424,7 +1525,7 @@ export class BillingState {
       .reverse();
   }
 
-  createCreditNote(p: FormObject, request: Request): StripeObject {
+  createCreditNote(p: FormObject, request: ApiRequest): StripeObject {
     const invoiceId = str(p.invoice);
     if (!invoiceId) throw missingParam('invoice');
     const invoice = this.invoice(invoiceId, 'invoice');

@@ -406,7 +406,14 @@ export class StripeEmulator {
         return undefined;
       case 'invoices':
         if (!id) return post ? b.createInvoice(p, request) : get ? b.listInvoices(p) : undefined;
-        if (!sub) return get ? b.invoice(id) : undefined;
+        if (!sub)
+          return get
+            ? b.invoice(id)
+            : post
+              ? b.updateInvoice(id, p, request)
+              : method === 'DELETE'
+                ? b.deleteInvoice(id, request)
+                : undefined;
         if (sub === 'lines' && get) return b.listInvoiceLines(id, p);
         if (!post) return undefined;
         if (sub === 'add_lines') return b.addLines(id, p, request);
