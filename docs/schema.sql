@@ -176,6 +176,98 @@ CREATE TABLE catalogue_imports (
 CREATE INDEX catalogue_imports_organization ON catalogue_imports USING btree (organization_id, id);
 CREATE INDEX catalogue_imports_pending ON catalogue_imports USING btree (id) WHERE (status = ANY (ARRAY['queued'::text, 'processing'::text]));
 
+CREATE TABLE collection_credits (
+  id uuid NOT NULL,
+  invoice_id uuid NOT NULL,
+  run_id uuid NOT NULL,
+  licensee_id uuid NOT NULL,
+  currency text NOT NULL,
+  amount bigint NOT NULL,
+  method text NOT NULL,
+  status text NOT NULL DEFAULT 'pending'::text,
+  corrects_invoice_id uuid,
+  stripe_credit_note_id text,
+  refunded bigint NOT NULL DEFAULT 0,
+  credited bigint NOT NULL DEFAULT 0,
+  stripe_balance_transaction_id text,
+  attempts integer NOT NULL DEFAULT 0,
+  failure text,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  issued_at timestamp with time zone,
+  CONSTRAINT collection_credits_amount_check CHECK (amount > 0),
+  CONSTRAINT collection_credits_attempts_check CHECK (attempts >= 0),
+  CONSTRAINT collection_credits_check CHECK ((status = 'issued'::text) = (issued_at IS NOT NULL)),
+  CONSTRAINT collection_credits_check1 CHECK (status = 'pending'::text OR (refunded + credited) = amount),
+  CONSTRAINT collection_credits_check2 CHECK (method = 'refund'::text OR refunded = 0),
+  CONSTRAINT collection_credits_credited_check CHECK (credited >= 0),
+  CONSTRAINT collection_credits_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
+  CONSTRAINT collection_credits_failure_check CHECK (failure IS NULL OR length(failure) <= 1000),
+  CONSTRAINT collection_credits_method_check CHECK (method = ANY (ARRAY['refund'::text, 'balance'::text])),
+  CONSTRAINT collection_credits_refunded_check CHECK (refunded >= 0),
+  CONSTRAINT collection_credits_status_check CHECK (status = ANY (ARRAY['pending'::text, 'issued'::text])),
+  CONSTRAINT collection_credits_stripe_credit_note_id_check CHECK (stripe_credit_note_id ~ '^cn_'::text),
+  CONSTRAINT collection_credits_corrects_invoice_id_fkey FOREIGN KEY (corrects_invoice_id) REFERENCES invoices(id),
+  CONSTRAINT collection_credits_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id),
+  CONSTRAINT collection_credits_licensee_id_fkey FOREIGN KEY (licensee_id) REFERENCES organizations(id),
+  CONSTRAINT collection_credits_run_id_fkey FOREIGN KEY (run_id) REFERENCES royalty_runs(id),
+  CONSTRAINT collection_credits_pkey PRIMARY KEY (id),
+  CONSTRAINT collection_credits_invoice_id_key UNIQUE (invoice_id),
+  CONSTRAINT collection_credits_stripe_balance_transaction_id_key UNIQUE (stripe_balance_transaction_id),
+  CONSTRAINT collection_credits_stripe_credit_note_id_key UNIQUE (stripe_credit_note_id)
+);
+CREATE INDEX collection_credits_pending ON collection_credits USING btree (created_at) WHERE (status = 'pending'::text);
+
+CREATE TABLE collection_invoices (
+  invoice_id uuid NOT NULL,
+  run_id uuid NOT NULL,
+  licensee_id uuid NOT NULL,
+  currency text NOT NULL,
+  amount bigint NOT NULL,
+  status text NOT NULL DEFAULT 'issuing'::text,
+  stripe_invoice_id text,
+  stripe_created bigint,
+  number text,
+  hosted_invoice_url text,
+  invoice_pdf text,
+  collection_method text,
+  due_on date,
+  amount_paid bigint NOT NULL DEFAULT 0,
+  amount_remaining bigint,
+  told_out_of_band bigint NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0,
+  failure text,
+  failed_at timestamp with time zone,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  issued_at timestamp with time zone,
+  synced_at timestamp with time zone,
+  CONSTRAINT collection_invoices_amount_check CHECK (amount > 0),
+  CONSTRAINT collection_invoices_amount_paid_check CHECK (amount_paid >= 0),
+  CONSTRAINT collection_invoices_attempts_check CHECK (attempts >= 0),
+  CONSTRAINT collection_invoices_check CHECK ((status = ANY (ARRAY['issuing'::text, 'withdrawn'::text])) = (issued_at IS NULL)),
+  CONSTRAINT collection_invoices_check1 CHECK ((status = ANY (ARRAY['issuing'::text, 'withdrawn'::text])) OR stripe_invoice_id IS NOT NULL),
+  CONSTRAINT collection_invoices_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
+  CONSTRAINT collection_invoices_failure_check CHECK (failure IS NULL OR length(failure) <= 1000),
+  CONSTRAINT collection_invoices_status_check CHECK (status = ANY (ARRAY['issuing'::text, 'withdrawn'::text, 'open'::text, 'paid'::text, 'void'::text, 'uncollectible'::text])),
+  CONSTRAINT collection_invoices_stripe_invoice_id_check CHECK (stripe_invoice_id ~ '^in_'::text),
+  CONSTRAINT collection_invoices_told_out_of_band_check CHECK (told_out_of_band >= 0),
+  CONSTRAINT collection_invoices_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id),
+  CONSTRAINT collection_invoices_licensee_id_fkey FOREIGN KEY (licensee_id) REFERENCES organizations(id),
+  CONSTRAINT collection_invoices_run_id_fkey FOREIGN KEY (run_id) REFERENCES royalty_runs(id),
+  CONSTRAINT collection_invoices_pkey PRIMARY KEY (invoice_id),
+  CONSTRAINT collection_invoices_stripe_invoice_id_key UNIQUE (stripe_invoice_id)
+);
+CREATE INDEX collection_invoices_issuing ON collection_invoices USING btree (created_at) WHERE (status = 'issuing'::text);
+CREATE INDEX collection_invoices_open ON collection_invoices USING btree (licensee_id, due_on) WHERE (status = ANY (ARRAY['open'::text, 'uncollectible'::text]));
+CREATE INDEX collection_invoices_run ON collection_invoices USING btree (run_id);
+
+CREATE TABLE collection_syncs (
+  stripe_invoice_id text NOT NULL,
+  mark bigint NOT NULL DEFAULT nextval('collection_sync_marks'::regclass),
+  marked_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT collection_syncs_stripe_invoice_id_check CHECK (stripe_invoice_id ~ '^in_'::text),
+  CONSTRAINT collection_syncs_pkey PRIMARY KEY (stripe_invoice_id)
+);
+
 CREATE TABLE console_sessions (
   id uuid NOT NULL,
   token_hash bytea NOT NULL,
@@ -236,16 +328,28 @@ CREATE TABLE invoice_payments (
   received_on date NOT NULL,
   reference text,
   ledger_transaction_id uuid NOT NULL,
-  recorded_by_principal_id uuid NOT NULL,
+  recorded_by_principal_id uuid,
   recorded_at timestamp with time zone NOT NULL DEFAULT now(),
-  CONSTRAINT invoice_payments_amount_check CHECK (amount > 0),
+  source text NOT NULL DEFAULT 'manual'::text,
+  stripe_reference text,
+  CONSTRAINT invoice_payments_amount_check CHECK (
+CASE source
+    WHEN 'refund'::text THEN amount < 0
+    WHEN 'credit'::text THEN amount <> 0
+    ELSE amount > 0
+END),
   CONSTRAINT invoice_payments_reference_check CHECK (reference IS NULL OR length(reference) <= 200),
+  CONSTRAINT invoice_payments_source_check CHECK (source = ANY (ARRAY['manual'::text, 'stripe'::text, 'credit'::text, 'refund'::text])),
+  CONSTRAINT invoice_payments_source_principal CHECK (source <> 'manual'::text OR recorded_by_principal_id IS NOT NULL),
+  CONSTRAINT invoice_payments_source_reference CHECK ((source = 'manual'::text) = (stripe_reference IS NULL)),
   CONSTRAINT invoice_payments_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES invoices(id),
   CONSTRAINT invoice_payments_ledger_transaction_id_fkey FOREIGN KEY (ledger_transaction_id) REFERENCES ledger_transactions(id),
   CONSTRAINT invoice_payments_recorded_by_principal_id_fkey FOREIGN KEY (recorded_by_principal_id) REFERENCES principals(id),
-  CONSTRAINT invoice_payments_pkey PRIMARY KEY (id)
+  CONSTRAINT invoice_payments_pkey PRIMARY KEY (id),
+  CONSTRAINT invoice_payments_stripe_reference_key UNIQUE (stripe_reference)
 );
 CREATE INDEX invoice_payments_invoice ON invoice_payments USING btree (invoice_id);
+CREATE INDEX invoice_payments_stripe_charge ON invoice_payments USING btree (reference) WHERE (source = 'stripe'::text);
 CREATE TRIGGER invoice_payments_append_only BEFORE DELETE OR UPDATE ON invoice_payments FOR EACH ROW EXECUTE FUNCTION refuse_change();
 
 CREATE TABLE invoices (
@@ -288,7 +392,7 @@ CREATE TABLE ledger_accounts (
   created_at timestamp with time zone NOT NULL DEFAULT now(),
   CONSTRAINT ledger_accounts_check CHECK ((type ~~ 'platform-%'::text) = (owner_id IS NULL)),
   CONSTRAINT ledger_accounts_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text),
-  CONSTRAINT ledger_accounts_type_check CHECK (type = ANY (ARRAY['licensee-receivable'::text, 'licence-advance'::text, 'payee-payable'::text, 'payee-awaiting-collection'::text, 'payee-advance'::text, 'payout-pending'::text, 'platform-commission'::text, 'platform-stripe-clearing'::text])),
+  CONSTRAINT ledger_accounts_type_check CHECK (type = ANY (ARRAY['licensee-receivable'::text, 'licensee-credit'::text, 'licence-advance'::text, 'payee-payable'::text, 'payee-awaiting-collection'::text, 'payee-advance'::text, 'payout-pending'::text, 'platform-commission'::text, 'platform-stripe-clearing'::text])),
   CONSTRAINT ledger_accounts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations(id),
   CONSTRAINT ledger_accounts_pkey PRIMARY KEY (id),
   CONSTRAINT ledger_accounts_type_owner_id_currency_key UNIQUE NULLS NOT DISTINCT (type, owner_id, currency)
@@ -372,6 +476,35 @@ CREATE TABLE licence_offers (
 CREATE INDEX licence_offers_active ON licence_offers USING btree (id) WHERE (status = 'active'::text);
 CREATE INDEX licence_offers_organization ON licence_offers USING btree (organization_id, id);
 CREATE TRIGGER licence_offers_never_deleted BEFORE DELETE ON licence_offers FOR EACH ROW EXECUTE FUNCTION refuse_change();
+
+CREATE TABLE licensee_customers (
+  licensee_id uuid NOT NULL,
+  kind text NOT NULL DEFAULT 'licensee'::text,
+  stripe_customer_id text,
+  name text NOT NULL,
+  email text,
+  address jsonb,
+  tax_ids jsonb NOT NULL DEFAULT '[]'::jsonb,
+  collection_method text NOT NULL DEFAULT 'invoice'::text,
+  payment_method jsonb,
+  credit_preference text NOT NULL DEFAULT 'balance'::text,
+  version integer NOT NULL DEFAULT 1,
+  stripe_version integer NOT NULL DEFAULT 0,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  updated_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT licensee_customers_check CHECK (stripe_version <= version),
+  CONSTRAINT licensee_customers_check1 CHECK (collection_method <> 'automatic'::text OR payment_method IS NOT NULL),
+  CONSTRAINT licensee_customers_collection_method_check CHECK (collection_method = ANY (ARRAY['automatic'::text, 'bank-transfer'::text, 'invoice'::text])),
+  CONSTRAINT licensee_customers_credit_preference_check CHECK (credit_preference = ANY (ARRAY['refund'::text, 'balance'::text])),
+  CONSTRAINT licensee_customers_email_check CHECK (email IS NULL OR length(email) >= 3 AND length(email) <= 320),
+  CONSTRAINT licensee_customers_kind_check CHECK (kind = 'licensee'::text),
+  CONSTRAINT licensee_customers_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200),
+  CONSTRAINT licensee_customers_stripe_customer_id_check CHECK (stripe_customer_id ~ '^cus_'::text),
+  CONSTRAINT licensee_customers_version_check CHECK (version >= 1),
+  CONSTRAINT licensee_customers_licensee_id_kind_fkey FOREIGN KEY (licensee_id, kind) REFERENCES organizations(id, kind),
+  CONSTRAINT licensee_customers_pkey PRIMARY KEY (licensee_id),
+  CONSTRAINT licensee_customers_stripe_customer_id_key UNIQUE (stripe_customer_id)
+);
 
 CREATE TABLE organizations (
   id uuid NOT NULL,
@@ -1037,6 +1170,8 @@ UNION ALL
    FROM royalty_run_reports r
      JOIN usage_aggregates a ON a.report_id = r.report_id AND a.generation <= r.generation
   WHERE a.status = 'matched'::text;
+
+CREATE SEQUENCE collection_sync_marks;
 
 CREATE SEQUENCE schema_migrations_id_seq;
 

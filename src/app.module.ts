@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ValidationPipe } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CatalogueModule } from './catalogue/catalogue.module';
+import { CollectionModule } from './collection/collection.module';
+import { CollectionWorkersModule } from './collection/collection-workers.module';
 import { CatalogueWorkersModule } from './catalogue/catalogue-workers.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
@@ -42,6 +44,7 @@ export const WORKER_MODULES: Type[] = [
   UsageWorkersModule,
   RoyaltiesWorkersModule,
   PayoutsWorkersModule,
+  CollectionWorkersModule,
 ];
 
 /** The whole service; the api serves it over HTTP, the worker runs it without a listener. */
@@ -68,6 +71,7 @@ export class AppModule {
         LedgerModule,
         RoyaltiesModule,
         PayoutsModule,
+        CollectionModule,
         ...(runsJobs ? WORKER_MODULES : []),
       ],
       providers: [

@@ -14,7 +14,7 @@ import { Environment } from './config/environment';
 import { consoleDirectory, serveConsole } from './console/serve-console';
 import { RSL_BODY_TYPES, RSL_IMPORT_ROUTE } from './licensing/rsl/rsl-vocabulary';
 import { setupOpenApi } from './openapi';
-import { STRIPE_WEBHOOK_ROUTE } from './payouts/stripe-webhooks.controller';
+import { STRIPE_WEBHOOK_ROUTE } from './stripe/stripe-webhooks.controller';
 import { USAGE_REPORTS_ROUTE } from './usage/usage-reports.controller';
 
 /** The HTTP application, initialised but not listening: main.ts listens, tests inject. */

@@ -220,8 +220,16 @@ export class BillingState {
       test_clock: null,
     };
     this.applyCustomerParams(customer, p);
+    // Stripe's tax_id_data: the customer's tax ids, made with it (checked before anything is kept).
+    const taxIdData = p.tax_id_data === undefined || p.tax_id_data === '' ? [] : p.tax_id_data;
+    if (!Array.isArray(taxIdData)) throw invalidRequest('Invalid array', 'tax_id_data');
+    taxIdData.forEach((t, i) => {
+      if (typeof t !== 'object' || Array.isArray(t) || !str(t.type) || !str(t.value))
+        throw invalidRequest('Each tax id needs a type and a value', `tax_id_data[${i}]`);
+    });
     this.customers.set(id, customer);
     this.emit('customer.created', customer, request);
+    for (const t of taxIdData as FormObject[]) this.createTaxId(id, t, request);
     return customer;
   }
 

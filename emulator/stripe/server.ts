@@ -15,13 +15,15 @@ export interface Fault {
   /** Matches a path that starts with it, e.g. `/v1/transfers`. */
   path?: string;
   /**
-   * `500`: answer 500 before doing anything; `429`: answer 429 before doing anything;
+   * `500`: answer 500 before doing anything; `429`: answer 429 before doing anything; `400`:
+   * refuse it (invalid_request_error, `message`) before doing anything;
    * `timeout`: do the request, keep its idempotent result, then hold the answer `delayMs`
    * (default 5 s) and drop the connection, so the client times out not knowing.
    */
-  kind: '500' | '429' | 'timeout';
+  kind: '500' | '429' | '400' | 'timeout';
   times?: number;
   delayMs?: number;
+  message?: string;
 }
 
 export interface StripeEmulatorOptions {
@@ -245,6 +247,8 @@ export class StripeEmulator {
       const token = this.bucket.take();
       if (!token.ok) throw rateLimited();
       if (fault?.kind === '500') throw apiError();
+      if (fault?.kind === '400')
+        throw invalidRequest(fault.message ?? 'The request was refused (an injected fault)');
       const params = method === 'GET' ? parseForm(url.search.slice(1)) : parseForm(raw);
       const key =
         method === 'POST' ? (req.headers['idempotency-key'] as string | undefined) : undefined;

@@ -40,6 +40,12 @@ export interface Environment {
   PAYOUT_ATTEMPTS: number;
   PAYOUT_BACKOFF_MS: number;
   PAYOUT_JOB_LOCK_MS: number;
+  COLLECTION_THROUGH_STRIPE: boolean;
+  COLLECTION_DAYS_UNTIL_DUE: number;
+  COLLECTION_REQUESTS_PER_SECOND: number;
+  COLLECTION_CONCURRENCY: number;
+  COLLECTION_ATTEMPTS: number;
+  COLLECTION_BACKOFF_MS: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
   PRINCIPALS_PER_ORGANIZATION: number;
@@ -117,6 +123,14 @@ const schema = Joi.object<Environment, true>({
   PAYOUT_ATTEMPTS: Joi.number().integer().min(1).max(100).default(10),
   PAYOUT_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
   PAYOUT_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
+  // Posted invoices issued through Stripe, paid through its events (docs/COLLECTION.md).
+  COLLECTION_THROUGH_STRIPE: Joi.boolean().default(false),
+  COLLECTION_DAYS_UNTIL_DUE: Joi.number().integer().min(1).max(365).default(30),
+  // Stripe calls per second that collection may make, across every worker process.
+  COLLECTION_REQUESTS_PER_SECOND: Joi.number().integer().min(1).max(10_000).default(20),
+  COLLECTION_CONCURRENCY: Joi.number().integer().min(1).max(256).default(16),
+  COLLECTION_ATTEMPTS: Joi.number().integer().min(1).max(100).default(10),
+  COLLECTION_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
   // Each principal has its own rate limit and key cap: invitations must not multiply them.

@@ -1,6 +1,7 @@
 /** The ledger's account types, and the side each normally carries its balance on. */
 export const ACCOUNT_TYPES = [
   'licensee-receivable',
+  'licensee-credit',
   'licence-advance',
   'payee-payable',
   'payee-awaiting-collection',
@@ -17,6 +18,8 @@ export type AccountType = (typeof ACCOUNT_TYPES)[number];
  */
 export const NORMAL_SIDE: Record<AccountType, 'debit' | 'credit'> = {
   'licensee-receivable': 'debit',
+  // What the platform owes a licensee as credit on its Stripe balance (a credit note not refunded).
+  'licensee-credit': 'credit',
   'licence-advance': 'credit',
   'payee-payable': 'credit',
   'payee-awaiting-collection': 'credit',

@@ -110,3 +110,9 @@ export const DUE_ITEMS = `
 
 /** Runs still executing: the recovery sweep completes those left with nothing pending. */
 export const EXECUTING_RUNS = `SELECT id FROM payout_runs WHERE status = 'executing'`;
+
+/** Item $1's id if it is pending (a transfer event's hint). */
+export const PENDING_ITEM_ID = `SELECT id FROM payout_items WHERE id = $1 AND status = 'pending'`;
+
+/** Item $1 if it is pending. */
+export const PENDING_ITEM = `SELECT * FROM payout_items WHERE id = $1 AND status = 'pending'`;

@@ -11,7 +11,7 @@ import {
 } from './payout-items.queries';
 import { moneyOf, reversalEntry } from './payout-ledger';
 import { PayoutItemRow } from './payout-run-response';
-import { StripeClient } from './stripe/stripe-client';
+import { StripeClient } from '../stripe/stripe-client';
 
 /**
  * Transfer reversals, read from Stripe: each reversal of a paid item not yet recorded puts its

@@ -17,8 +17,8 @@ import {
 import { moneyOf, releaseEntry } from './payout-ledger';
 import { PayoutSettler } from './payout-settler';
 import { PayoutItemRow } from './payout-run-response';
-import { StripeClient } from './stripe/stripe-client';
-import { classifyStripeError } from './stripe/stripe-outcome';
+import { StripeClient } from '../stripe/stripe-client';
+import { classifyStripeError } from '../stripe/stripe-outcome';
 
 /** Stripe answered 429: nothing was done; the queue should pause and try again. */
 export class StripeThrottled extends Error {}

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { closeWorker } from '../queue/close-worker';
 import { redisConnectionOptions } from '../queue/redis-connection';
 import { payoutLimiter } from './payout-rate';
 import { PayoutSender, StripeThrottled } from './payout-sender';
@@ -46,20 +47,8 @@ export class PayoutProcessor implements OnApplicationBootstrap, OnApplicationShu
    * Lets jobs in flight finish for a few seconds, then leaves them: an abandoned job is taken
    * over by another worker and starts with a lookup, so nothing is sent twice.
    */
-  async onApplicationShutdown(): Promise<void> {
-    if (!this.worker) return;
-    // Closed while its Redis connections are still connecting, BullMQ would emit their failure
-    // where no one listens (an app stopped right after it started, as in tests).
-    await Promise.race([
-      this.worker.waitUntilReady().catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, 2000).unref()),
-    ]);
-    const closed = this.worker.close();
-    const late = await Promise.race([
-      closed.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 4000).unref()),
-    ]);
-    if (late) await this.worker.close(true);
+  onApplicationShutdown(): Promise<void> {
+    return closeWorker(this.worker);
   }
 
   private async process(job: Job<SendPayoutJob>): Promise<void> {

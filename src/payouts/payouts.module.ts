@@ -14,30 +14,28 @@ import { PayoutSettler } from './payout-settler';
 import { PAYOUT_QUEUE } from './payout.queue';
 import { StripeAccountsController } from './stripe-accounts.controller';
 import { StripeAccountsService } from './stripe-accounts.service';
-import { StripeWebhooksController } from './stripe-webhooks.controller';
-import { StripeWebhooksService } from './stripe-webhooks.service';
-import { StripeClient } from './stripe/stripe-client';
+import { StripeModule } from '../stripe/stripe.module';
+import { PayoutStripeEvents } from './payout-stripe-events';
 import { RECONCILIATION_QUEUE } from './reconciliation.queue';
 import { ReconciliationService } from './reconciliation.service';
 import { ReconciliationsController } from './reconciliations.controller';
 
-/** Stripe Connect onboarding, holds, payout runs, Stripe webhooks and reconciliation. */
+/** Stripe Connect onboarding, holds, payout runs, their Stripe events and reconciliation. */
 @Module({
   imports: [
     OrganizationsModule,
     CatalogueModule,
     LedgerModule,
+    StripeModule,
     BullModule.registerQueue({ name: PAYOUT_QUEUE }, { name: RECONCILIATION_QUEUE }),
   ],
   controllers: [
     StripeAccountsController,
     PayeeHoldsController,
     PayoutRunsController,
-    StripeWebhooksController,
     ReconciliationsController,
   ],
   providers: [
-    StripeClient,
     StripeAccountsService,
     PayeeHoldsService,
     PayoutDispatcher,
@@ -45,9 +43,9 @@ import { ReconciliationsController } from './reconciliations.controller';
     PayoutSender,
     PayoutSettler,
     PayoutReversals,
-    StripeWebhooksService,
+    PayoutStripeEvents,
     ReconciliationService,
   ],
-  exports: [PayoutSender, PayoutSettler, PayoutDispatcher, StripeClient, ReconciliationService],
+  exports: [PayoutSender, PayoutSettler, PayoutDispatcher, ReconciliationService],
 })
 export class PayoutsModule {}

@@ -33,7 +33,7 @@ import {
   RUNNING_RECONCILIATION,
   TRANSFERRED_ITEMS,
 } from './reconciliations.queries';
-import { StripeClient } from './stripe/stripe-client';
+import { StripeClient } from '../stripe/stripe-client';
 
 interface ReconciliationRow {
   id: string;

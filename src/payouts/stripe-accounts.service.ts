@@ -18,7 +18,7 @@ import {
   STRIPE_ACCOUNT_OF,
   SYNC_STRIPE_ACCOUNT,
 } from './stripe-accounts.queries';
-import { StripeClient } from './stripe/stripe-client';
+import { StripeClient } from '../stripe/stripe-client';
 
 /**
  * Payees' Stripe Express accounts: created once per payee (the same idempotency key for every

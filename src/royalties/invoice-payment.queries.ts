@@ -41,6 +41,32 @@ export async function paidOn(manager: EntityManager, invoiceId: string): Promise
   return paid;
 }
 
+/** Where a payment came from (invoice_payments.source). */
+export type PaymentSource = 'manual' | 'stripe' | 'credit' | 'refund';
+
+/** The most the invoice's payments ever came to (refunds lower what is paid, not this). */
+export async function mostEverPaid(manager: EntityManager, invoiceId: string): Promise<string> {
+  const [{ most }] = await manager.query<{ most: string }[]>(
+    `SELECT COALESCE(max(running), 0) AS most
+       FROM (SELECT sum(amount) OVER (ORDER BY recorded_at, id) AS running
+               FROM invoice_payments WHERE invoice_id = $1) r`,
+    [invoiceId],
+  );
+  return most;
+}
+
+/** Whether a payment with Stripe's reference $1 is recorded. */
+export async function paymentWithReference(
+  manager: EntityManager,
+  stripeReference: string,
+): Promise<boolean> {
+  const rows = await manager.query<unknown[]>(
+    `SELECT 1 FROM invoice_payments WHERE stripe_reference = $1`,
+    [stripeReference],
+  );
+  return rows.length > 0;
+}
+
 export async function insertPayment(
   manager: EntityManager,
   payment: {
@@ -50,13 +76,15 @@ export async function insertPayment(
     receivedOn: string;
     reference: string | null;
     transactionId: string;
-    recordedBy: string;
+    recordedBy: string | null;
+    source: PaymentSource;
+    stripeReference: string | null;
   },
 ): Promise<void> {
   await manager.query(
     `INSERT INTO invoice_payments (id, invoice_id, amount, received_on, reference,
-                  ledger_transaction_id, recorded_by_principal_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+                  ledger_transaction_id, recorded_by_principal_id, source, stripe_reference)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       payment.id,
       payment.invoiceId,
@@ -65,6 +93,8 @@ export async function insertPayment(
       payment.reference,
       payment.transactionId,
       payment.recordedBy,
+      payment.source,
+      payment.stripeReference,
     ],
   );
 }

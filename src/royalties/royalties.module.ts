@@ -13,6 +13,7 @@ import { RoyaltyCalculator } from './royalty-calculator';
 import { ROYALTY_RUN_QUEUE } from './royalty-run.queue';
 import { RoyaltyRunService } from './royalty-run.service';
 import { RoyaltyRunsController } from './royalty-runs.controller';
+import { RunPostedListeners } from './run-posted';
 import { StatementCsvExport } from './statement-csv';
 import { StatementsService } from './statements.service';
 
@@ -33,7 +34,8 @@ import { StatementsService } from './statements.service';
     InvoicePaymentService,
     PayeeAdvanceService,
     EarningsService,
+    RunPostedListeners,
   ],
-  exports: [RoyaltyRunService, RoyaltyCalculator],
+  exports: [RoyaltyRunService, RoyaltyCalculator, InvoicePaymentService, RunPostedListeners],
 })
 export class RoyaltiesModule {}

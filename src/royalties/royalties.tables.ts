@@ -140,7 +140,7 @@ export interface InvoiceRow {
   adjustment_commission: string;
 }
 
-/** A payment recorded against an invoice. Written by royalties; read by the ledger's reports. */
+/** A payment recorded against an invoice. Written by royalties; read by the ledger's reports and collection. */
 export const INVOICE_PAYMENTS = table('invoice_payments', [
   'id',
   'invoice_id',
@@ -150,6 +150,8 @@ export const INVOICE_PAYMENTS = table('invoice_payments', [
   'ledger_transaction_id',
   'recorded_by_principal_id',
   'recorded_at',
+  'source',
+  'stripe_reference',
 ]);
 
 /** A row of invoice_payments as `SELECT *` returns it. */
@@ -160,8 +162,12 @@ export interface InvoicePaymentRow {
   received_on: string;
   reference: string | null;
   ledger_transaction_id: string;
-  recorded_by_principal_id: string;
+  /** Null for what Stripe recorded (source other than manual). */
+  recorded_by_principal_id: string | null;
   recorded_at: Date;
+  source: 'manual' | 'stripe' | 'credit' | 'refund';
+  /** Stripe's id of what was paid; null for manual payments. */
+  stripe_reference: string | null;
 }
 
 /** What a payee earned in a run, per currency. Written by royalties; read by the ledger and payouts. */

@@ -18,6 +18,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
 import { CreateRoyaltyRunDto, RoyaltyRunResponse } from './dto/royalty-run.dto';
 import { CALCULATE_RUN_JOB, CalculateRunJob, ROYALTY_RUN_QUEUE } from './royalty-run.queue';
+import { RunPostedListeners } from './run-posted';
 import {
   insertRun,
   listRuns,
@@ -64,6 +65,7 @@ export class RoyaltyRunService {
     private readonly ledger: LedgerService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly postedListeners: RunPostedListeners,
   ) {
     logQueueErrors(queue);
   }
@@ -135,6 +137,7 @@ export class RoyaltyRunService {
    * run answers it as it is; nothing is posted twice (the ledger's keys derive from the run).
    */
   async post(actor: Principal, id: string, seenHash?: string): Promise<RoyaltyRunResponse> {
+    let postedNow = false;
     const run = await this.dataSource.transaction(async (manager) => {
       const current = await this.read(manager, id, true);
       const currentHash = current.calculation_hash?.toString('hex') ?? null;
@@ -157,6 +160,8 @@ export class RoyaltyRunService {
       await this.refuseStaleAdjustments(manager, current);
       await this.postToLedger(manager, current);
       await markPosted(manager, id, actor.id);
+      await this.postedListeners.posting(manager, id);
+      postedNow = true;
       await this.audit.record(manager, actor, {
         action: 'royalty-run.post',
         resourceId: id,
@@ -165,6 +170,7 @@ export class RoyaltyRunService {
       });
       return this.read(manager, id);
     });
+    if (postedNow) await this.postedListeners.posted(id);
     return toResponse(run);
   }
 

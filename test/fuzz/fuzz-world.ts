@@ -47,6 +47,7 @@ const KIND_BY_SEGMENT: Record<string, ResourceKind> = {
   'payout-runs': 'payout-run',
   reconciliations: 'reconciliation',
   rsl: 'organization',
+  'billing-profiles': 'organization',
 };
 
 /** The kind a path template's `{id}` names, from the segment before it. */

@@ -1474,28 +1474,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/stripe/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Stripe's events (signed; each event processed once)
-         * @description Verified with Stripe-Signature over the raw body (300 s tolerance). The objects are re-read from Stripe, so order does not matter.
-         *
-         *     Public: no API key.
-         */
-        post: operations["StripeWebhooksController_receive"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/reconciliations": {
         parameters: {
             query?: never;
@@ -1534,6 +1512,184 @@ export interface paths {
         get: operations["ReconciliationsController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The licensee’s billing profile: who invoices are addressed to and how it pays
+         * @description Roles: licensee.
+         */
+        get: operations["BillingProfilesController_own"];
+        /**
+         * Set the billing profile (Stripe’s customer is made or updated with it)
+         * @description Saved, then sent to Stripe; when Stripe cannot be reached the edit stands and syncedWithStripe is false until the next invoice sends it.
+         *
+         *     Roles: licensee.
+         */
+        put: operations["BillingProfilesController_putOwn"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing-profile/payment-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a payment method on file (card, SEPA or ACH debit) for automatic collection
+         * @description Roles: licensee.
+         */
+        post: operations["BillingProfilesController_attach"];
+        /**
+         * Take the payment method off file (automatic collection falls back to invoice)
+         * @description Roles: licensee.
+         */
+        delete: operations["BillingProfilesController_detach"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing-profiles/{licenseeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A licensee’s billing profile
+         * @description Roles: finance.
+         */
+        get: operations["BillingProfilesController_get"];
+        /**
+         * Set a licensee’s billing profile on its behalf (audited)
+         * @description Roles: finance.
+         */
+        put: operations["BillingProfilesController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/collection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An invoice’s collection through Stripe: status, hosted page, PDF, what is paid
+         * @description Roles: licensee, finance.
+         */
+        get: operations["CollectionController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try again to issue an invoice Stripe refused (after fixing the cause)
+         * @description Roles: finance.
+         */
+        post: operations["CollectionController_issueAgain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collection/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices past due with something still owed, most overdue first
+         * @description Stripe sends the reminders (its Billing settings: reminder emails, retries); this is finance’s list of who owes what, how late.
+         *
+         *     Roles: finance.
+         */
+        get: operations["CollectionController_overdue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collection/overdue/by-licensee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What each licensee owes past due, per currency, largest first
+         * @description Roles: finance.
+         */
+        get: operations["CollectionController_overdueByLicensee"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stripe/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events (signed; each event processed once)
+         * @description Verified with Stripe-Signature over the raw body (300 s tolerance). The objects are re-read from Stripe, so order does not matter.
+         *
+         *     Public: no API key.
+         */
+        post: operations["StripeWebhooksController_receive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3059,7 +3215,7 @@ export interface components {
             /** Format: uuid */
             accountId: string;
             /** @enum {string} */
-            type: "licensee-receivable" | "licence-advance" | "payee-payable" | "payee-awaiting-collection" | "payee-advance" | "payout-pending" | "platform-commission" | "platform-stripe-clearing";
+            type: "licensee-receivable" | "licensee-credit" | "licence-advance" | "payee-payable" | "payee-awaiting-collection" | "payee-advance" | "payout-pending" | "platform-commission" | "platform-stripe-clearing";
             /**
              * Format: uuid
              * @description Payee or licensee id
@@ -3118,7 +3274,7 @@ export interface components {
             /** Format: uuid */
             accountId: string;
             /** @enum {string} */
-            type: "licensee-receivable" | "licence-advance" | "payee-payable" | "payee-awaiting-collection" | "payee-advance" | "payout-pending" | "platform-commission" | "platform-stripe-clearing";
+            type: "licensee-receivable" | "licensee-credit" | "licence-advance" | "payee-payable" | "payee-awaiting-collection" | "payee-advance" | "payout-pending" | "platform-commission" | "platform-stripe-clearing";
             /**
              * Format: uuid
              * @description Payee or licensee id
@@ -4239,17 +4395,6 @@ export interface components {
             /** @example null */
             nextCursor: string | null;
         };
-        StripeWebhookResponse: {
-            /** @example true */
-            received: boolean;
-            /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
-            eventId: string;
-            /**
-             * @description The event was processed before; nothing was done
-             * @example false
-             */
-            duplicate: boolean;
-        };
         CreateReconciliationDto: {
             /**
              * Format: date-time
@@ -4402,6 +4547,287 @@ export interface components {
             data: components["schemas"]["ReconciliationSummaryItemResponse"][];
             /** @example null */
             nextCursor: string | null;
+        };
+        BillingAddress: {
+            /** @example 1 Engine Street */
+            line1: string;
+            /** @example Floor 3 */
+            line2?: string;
+            /** @example London */
+            city: string;
+            /** @example EC1A 1BB */
+            postalCode?: string;
+            /** @example Greater London */
+            state?: string;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example GB
+             */
+            country: string;
+        };
+        TaxId: {
+            /**
+             * @example gb_vat
+             * @enum {string}
+             */
+            type: "eu_vat" | "gb_vat" | "us_ein" | "ch_vat" | "no_vat" | "au_abn" | "ca_bn" | "jp_cn" | "in_gst";
+            /** @example GB123456789 */
+            value: string;
+        };
+        PaymentMethodSummary: {
+            /** @example pm_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+            id: string;
+            /**
+             * @description card, sepa_debit or us_bank_account
+             * @example card
+             */
+            type: string;
+            /** @example visa */
+            brand: string | null;
+            /** @example 4242 */
+            last4: string | null;
+        };
+        BillingProfileResponse: {
+            /** Format: uuid */
+            licenseeId: string;
+            /** @example Babbage AI Ltd */
+            name: string;
+            /** @example accounts-payable@babbage.example */
+            email: string | null;
+            address: components["schemas"]["BillingAddress"] | null;
+            taxIds: components["schemas"]["TaxId"][];
+            /**
+             * @example invoice
+             * @enum {string}
+             */
+            collectionMethod: "automatic" | "bank-transfer" | "invoice";
+            paymentMethod: components["schemas"]["PaymentMethodSummary"] | null;
+            /**
+             * @example balance
+             * @enum {string}
+             */
+            creditPreference: "refund" | "balance";
+            /** @example cus_QfS0aLkd8Hn3Xy */
+            stripeCustomerId: string | null;
+            /**
+             * @description Stripe has this version of the profile; false: it is sent with the next invoice (Stripe was unreachable)
+             * @example true
+             */
+            syncedWithStripe: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PutBillingProfileDto: {
+            /**
+             * @description The name invoices are addressed to
+             * @example Babbage AI Ltd
+             */
+            name: string;
+            /**
+             * @description Where Stripe sends invoices, reminders and receipts
+             * @example accounts-payable@babbage.example
+             */
+            email?: string;
+            address?: components["schemas"]["BillingAddress"];
+            /**
+             * @example [
+             *       {
+             *         "type": "gb_vat",
+             *         "value": "GB123456789"
+             *       }
+             *     ]
+             */
+            taxIds?: components["schemas"]["TaxId"][];
+            /**
+             * @description automatic: the payment method on file is charged when an invoice is issued; bank-transfer: invoices are paid by transfer to the licensee’s virtual bank account (Stripe customer balance); invoice: Stripe sends each invoice, paid on its hosted page. Default invoice.
+             * @example bank-transfer
+             * @enum {string}
+             */
+            collectionMethod?: "automatic" | "bank-transfer" | "invoice";
+            /**
+             * @description What a credit note does: refund it to the payment of the invoice it corrects, or keep it as credit the next invoice uses. Default balance.
+             * @example balance
+             * @enum {string}
+             */
+            creditPreference?: "refund" | "balance";
+        };
+        AttachPaymentMethodDto: {
+            /**
+             * @description A Stripe PaymentMethod the licensee collected with Stripe.js (or, in test mode, one of Stripe’s test ids: pm_card_visa, pm_card_chargeCustomerFail, pm_sepaDebit, pm_usBankAccount)
+             * @example pm_card_visa
+             */
+            paymentMethodId: string;
+        };
+        CreditGiven: {
+            /**
+             * @example balance
+             * @enum {string}
+             */
+            method: "refund" | "balance";
+            /**
+             * @example issued
+             * @enum {string}
+             */
+            status: "pending" | "issued";
+            /**
+             * @description Refunded to the corrected invoice’s payment
+             * @example 500
+             */
+            refunded: number;
+            /**
+             * @description Credited to the licensee’s Stripe balance
+             * @example 1500
+             */
+            credited: number;
+            /** @example cn_1QfS0aLkd8Hn3Xy9 */
+            stripeCreditNoteId: string | null;
+            /**
+             * Format: uuid
+             * @description The paid invoice it corrects
+             */
+            correctsInvoiceId: string | null;
+            /** @description What Stripe last refused */
+            failure: string | null;
+        };
+        InvoiceCollectionResponse: {
+            /** Format: uuid */
+            invoiceId: string;
+            /** Format: uuid */
+            licenseeId: string;
+            /**
+             * @example invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "credit-note";
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description The invoice’s amount (negative: a credit note)
+             * @example 53973
+             */
+            amount: number;
+            /**
+             * @description Recorded as paid (by Stripe, credit or hand; net of refunds)
+             * @example 20000
+             */
+            paid: number;
+            /**
+             * @description Still owed (a credit note: still to give back, negative)
+             * @example 33973
+             */
+            outstanding: number;
+            /**
+             * @description An invoice: issuing (not yet finalized in Stripe; failure says why when Stripe refused), withdrawn (paid in full by hand before it reached Stripe), then Stripe’s status. A credit note: pending, issued.
+             * @example open
+             * @enum {string}
+             */
+            status: "issuing" | "withdrawn" | "open" | "paid" | "void" | "uncollectible" | "pending" | "issued";
+            /** @example in_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+            stripeInvoiceId: string | null;
+            /** @example RL-0042 */
+            number: string | null;
+            /**
+             * Format: uri
+             * @description Where the licensee sees and pays the invoice
+             * @example https://invoice.stripe.com/i/acct_1Qf/test_YWNj
+             */
+            hostedInvoiceUrl: string | null;
+            /**
+             * Format: uri
+             * @example https://pay.stripe.com/invoice/acct_1Qf/test_YWNj/pdf
+             */
+            invoicePdf: string | null;
+            /**
+             * Format: date
+             * @example 2027-08-14
+             */
+            dueOn: string | null;
+            /** @example charge_automatically */
+            collectionMethod: string | null;
+            /**
+             * @description Tries at issuing it in Stripe
+             * @example 1
+             */
+            attempts: number;
+            /** @description What Stripe refused when issuing it */
+            failure: string | null;
+            /** Format: date-time */
+            issuedAt: string | null;
+            credit: components["schemas"]["CreditGiven"] | null;
+        };
+        IssueAgainResponse: {
+            /** Format: uuid */
+            invoiceId: string;
+            /** @example issuing */
+            status: string;
+        };
+        OverdueInvoice: {
+            /** Format: uuid */
+            invoiceId: string;
+            /** Format: uuid */
+            licenseeId: string;
+            /** @example Babbage AI */
+            licenseeName: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 53973 */
+            amount: number;
+            /** @example 33973 */
+            outstanding: number;
+            /**
+             * Format: date
+             * @example 2027-08-14
+             */
+            dueOn: string;
+            /** @example 47 */
+            daysOverdue: number;
+            /**
+             * @example open
+             * @enum {string}
+             */
+            status: "open" | "uncollectible";
+            /** @example RL-0042 */
+            number: string | null;
+            /** Format: uri */
+            hostedInvoiceUrl: string | null;
+        };
+        PageOfOverdueInvoice: {
+            data: components["schemas"]["OverdueInvoice"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        OverdueLicensee: {
+            /** Format: uuid */
+            licenseeId: string;
+            /** @example Babbage AI */
+            licenseeName: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 3 */
+            invoices: number;
+            /** @example 120000 */
+            outstanding: number;
+            /** @example 47 */
+            oldestDaysOverdue: number;
+        };
+        OverdueByLicenseeResponse: {
+            /**
+             * Format: date
+             * @example 2027-09-30
+             */
+            asOf: string;
+            data: components["schemas"]["OverdueLicensee"][];
+        };
+        StripeWebhookResponse: {
+            /** @example true */
+            received: boolean;
+            /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+            eventId: string;
+            /**
+             * @description The event was processed before; nothing was done
+             * @example false
+             */
+            duplicate: boolean;
         };
         Problem: {
             /**
@@ -14658,100 +15084,6 @@ export interface operations {
             };
         };
     };
-    StripeWebhooksController_receive: {
-        parameters: {
-            query?: never;
-            header: {
-                "Stripe-Signature": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
-                    id: string;
-                    /** @enum {string} */
-                    object?: "event";
-                    /** @example account.updated */
-                    type: string;
-                    /** @description Unix seconds */
-                    created?: number;
-                    data?: {
-                        object?: {
-                            [key: string]: unknown;
-                        };
-                    };
-                } & {
-                    [key: string]: unknown;
-                };
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StripeWebhookResponse"];
-                };
-            };
-            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
-                     *       "title": "Request validation failed",
-                     *       "status": 400,
-                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
-                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
-                     *       "errors": [
-                     *         {
-                     *           "field": "name",
-                     *           "messages": [
-                     *             "name must be a string"
-                     *           ]
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency is down */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
-                     *       "title": "A dependency is unavailable",
-                     *       "status": 503,
-                     *       "detail": "A dependency is down",
-                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     ReconciliationsController_list: {
         parameters: {
             query?: {
@@ -15064,6 +15396,1279 @@ export interface operations {
                      *       "title": "Too many requests",
                      *       "status": 429,
                      *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BillingProfilesController_own: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfileResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BillingProfilesController_putOwn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutBillingProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfileResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BillingProfilesController_attach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachPaymentMethodDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfileResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but not what this route reads */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unprocessable-content",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed, but not what this route reads",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
+                     *       "title": "A dependency is unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BillingProfilesController_detach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfileResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but not what this route reads */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unprocessable-content",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Well-formed, but not what this route reads",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
+                     *       "title": "A dependency is unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BillingProfilesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licenseeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfileResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    BillingProfilesController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                licenseeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutBillingProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfileResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CollectionController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceCollectionResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CollectionController_issueAgain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueAgainResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Conflicts with the current state",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CollectionController_overdue: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page, as given */
+                cursor?: string;
+                /** @description Default today (UTC) */
+                asOf?: string;
+                /** @description One licensee’s only */
+                licenseeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfOverdueInvoice"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CollectionController_overdueByLicensee: {
+        parameters: {
+            query?: {
+                /** @description Default today (UTC) */
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverdueByLicenseeResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    StripeWebhooksController_receive: {
+        parameters: {
+            query?: never;
+            header: {
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example evt_1QfS0aLkd8Hn3Xy9AbCdEfGh */
+                    id: string;
+                    /** @enum {string} */
+                    object?: "event";
+                    /** @example account.updated */
+                    type: string;
+                    /** @description Unix seconds */
+                    created?: number;
+                    data?: {
+                        object?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeWebhookResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/dependency-unavailable",
+                     *       "title": "A dependency is unavailable",
+                     *       "status": 503,
+                     *       "detail": "A dependency is down",
                      *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
                      *     }
                      */

@@ -8,7 +8,7 @@ import { StripeWebhooksService } from './stripe-webhooks.service';
 
 export const STRIPE_WEBHOOK_ROUTE = '/v1/stripe/webhooks';
 
-@ApiTags('payouts')
+@ApiTags('stripe')
 @Controller(STRIPE_WEBHOOK_ROUTE.slice(1))
 export class StripeWebhooksController {
   constructor(private readonly webhooks: StripeWebhooksService) {}

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
-import { DomainError } from '../../common/errors/domain-error';
-import { AppConfig } from '../../config/app-config';
-import { Environment } from '../../config/environment';
+import { DomainError } from '../common/errors/domain-error';
+import { AppConfig } from '../config/app-config';
+import { Environment } from '../config/environment';
 
 /**
  * SDK options from configuration. STRIPE_API_URL points the SDK elsewhere (the project's emulator
@@ -39,7 +39,7 @@ export class StripeClient {
     if (!this.client) {
       const key = configured(
         this.config.get('STRIPE_SECRET_KEY'),
-        'Payouts need STRIPE_SECRET_KEY; this deployment has none',
+        'Stripe calls (payouts, collection) need STRIPE_SECRET_KEY; this deployment has none',
       );
       this.client = new Stripe(
         key,
@@ -50,6 +50,11 @@ export class StripeClient {
       );
     }
     return this.client;
+  }
+
+  /** Whether this deployment has a Stripe key at all. */
+  get configured(): boolean {
+    return Boolean(this.config.get('STRIPE_SECRET_KEY'));
   }
 
   get webhookSecret(): string {

@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { DomainError } from '../common/errors/domain-error';
 
 /**
  * What a failed Stripe call means for money:
@@ -30,4 +31,29 @@ export function classifyStripeError(error: unknown): StripeFailure {
     return { kind: 'refused', code: error.code ?? error.type, message: error.message };
   }
   return { kind: 'unknown', code: error.code ?? error.type, message: error.message };
+}
+
+/**
+ * A Stripe failure met while answering a request, as the caller's problem: what Stripe refused
+ * is a 422 with Stripe's own words (a declined card, an invalid tax id), anything else a 503
+ * (try again) — never a 500.
+ */
+export function stripeProblem(error: unknown, doing: string): DomainError {
+  if (error instanceof DomainError) return error;
+  const failure = classifyStripeError(error);
+  if (failure.kind === 'refused') {
+    return new DomainError(
+      'stripe-refused',
+      422,
+      `Stripe refused to ${doing}: ${failure.message}`,
+      {
+        stripeCode: failure.code,
+      },
+    );
+  }
+  return new DomainError(
+    'stripe-unavailable',
+    503,
+    `Stripe could not be reached to ${doing}; try again`,
+  );
 }

@@ -1,0 +1,78 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { StripeEventHandler, StripeEventRouter } from '../stripe/stripe-event-router';
+import { markSync, openInvoicesOfCustomer } from './collection.queries';
+import { CollectionDispatcher } from './collection-dispatcher';
+import { CollectionJob, SYNC_CHARGE_JOB, syncInvoiceJob } from './collection.queue';
+
+/**
+ * The Stripe events collection acts on. None is trusted for its copy of the object or its order:
+ * each names a Stripe invoice (or a charge, or a customer whose open invoices a bank transfer may
+ * have paid) to read again. The mark is stored before the event is acknowledged, so Redis losing
+ * the job loses nothing (the recovery sweep finds old marks); many events about one invoice
+ * become one read.
+ */
+@Injectable()
+export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit {
+  private readonly logger = new Logger(CollectionStripeEvents.name);
+  readonly eventTypes = [
+    'invoice.finalized',
+    'invoice.sent',
+    'invoice.updated',
+    'invoice.paid',
+    'invoice.payment_succeeded',
+    'invoice.payment_failed',
+    'invoice.overdue',
+    'invoice.voided',
+    'invoice.marked_uncollectible',
+    'charge.refunded',
+    'customer_cash_balance_transaction.created',
+    'cash_balance.funds_available',
+  ] as const;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly router: StripeEventRouter,
+    private readonly dispatcher: CollectionDispatcher,
+  ) {}
+
+  onModuleInit(): void {
+    this.router.register(this);
+  }
+
+  async handle(event: Stripe.Event): Promise<void> {
+    const jobs: CollectionJob[] = [];
+    if (event.type.startsWith('invoice.')) {
+      const invoice = event.data.object as Stripe.Invoice;
+      // Only the platform's own invoices (its metadata); others in the account are left alone.
+      if (!invoice.metadata?.rlInvoiceId) return;
+      jobs.push(syncInvoiceJob(invoice.id, await markSync(this.dataSource, invoice.id)));
+    } else if (event.type === 'charge.refunded') {
+      jobs.push({
+        name: SYNC_CHARGE_JOB,
+        data: { chargeId: event.data.object.id, eventId: event.id },
+      });
+    } else {
+      const object = event.data.object as { customer?: string | { id: string } | null };
+      const customer = typeof object.customer === 'string' ? object.customer : object.customer?.id;
+      if (!customer) return;
+      for (const { stripe_invoice_id } of await openInvoicesOfCustomer(this.dataSource, customer))
+        jobs.push(
+          syncInvoiceJob(stripe_invoice_id, await markSync(this.dataSource, stripe_invoice_id)),
+        );
+    }
+    try {
+      await this.dispatcher.enqueue(jobs);
+    } catch (error) {
+      // The marks are stored: the recovery sweep queues them (a charge's refunds are read again
+      // when Stripe delivers the event again, as it does on any answer but 2xx).
+      if (event.type === 'charge.refunded') throw error;
+      this.logger.warn(
+        { err: error, eventId: event.id },
+        'collection job not queued; recovery will',
+      );
+    }
+  }
+}
