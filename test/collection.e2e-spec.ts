@@ -293,6 +293,25 @@ describe('collection through Stripe', () => {
       (await http().get(`/v1/invoices/${invoice.id}/collection`, use.publisher.key)).status,
     ).toBe(403);
     expect((await http().get(`/v1/invoices/not-a-uuid/collection`, h.finance[0])).status).toBe(404);
+    // Several at once, as a page of invoices asks: the caller's only, in the order asked.
+    const many = (key: string, ids: string) =>
+      http().get(`/v1/collection/invoices?ids=${ids}`, key);
+    expect(
+      (await many(use.licensee.key, `${use.agreementId},${invoice.id.toUpperCase()}`)).body,
+    ).toEqual({
+      data: [open],
+    });
+    expect((await many(stranger.key, invoice.id)).body).toEqual({ data: [] });
+    for (const bad of [
+      '',
+      'nope',
+      `${invoice.id},`,
+      `${'-'.repeat(36)}`,
+      Array(201).fill(invoice.id).join(','),
+    ]) {
+      const refused = await many(h.finance[0], bad);
+      expect([refused.status, refused.body.type]).toEqual([400, `${PROBLEM}validation-failed`]);
+    }
 
     const customer = stripeInvoice.customer as string;
     h.emulator.fundCashBalance(customer, 1000, 'eur');

@@ -161,6 +161,7 @@ describe('OpenAPI document', () => {
       'GET /v1/catalogue-imports/limits',
       'GET /v1/catalogue-imports/{id}',
       'GET /v1/catalogue-imports/{id}/errors',
+      'GET /v1/collection/invoices',
       'GET /v1/collection/overdue',
       'GET /v1/collection/overdue/by-licensee',
       'GET /v1/earnings',

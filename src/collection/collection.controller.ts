@@ -7,6 +7,8 @@ import { Page } from '../common/pagination/page';
 import { CollectionService } from './collection.service';
 import {
   InvoiceCollectionResponse,
+  InvoiceCollectionsQuery,
+  InvoiceCollectionsResponse,
   IssueAgainResponse,
   OverdueByLicenseeQuery,
   OverdueByLicenseeResponse,
@@ -30,6 +32,19 @@ export class CollectionController {
     @Param('id') id: string,
   ): Promise<InvoiceCollectionResponse> {
     return this.collection.get(principal, id);
+  }
+
+  @Get('collection/invoices')
+  @Roles('licensee', 'finance')
+  @ApiOperation({
+    summary: 'The Stripe side of several invoices at once (a page of GET /v1/invoices)',
+  })
+  @ApiOk(InvoiceCollectionsResponse, { problems: [400, 401, 403, 429] })
+  many(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: InvoiceCollectionsQuery,
+  ): Promise<InvoiceCollectionsResponse> {
+    return this.collection.list(principal, query);
   }
 
   @Post('invoices/:id/issue')

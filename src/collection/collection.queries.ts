@@ -547,22 +547,39 @@ export function openInvoicesOfCustomer(
   );
 }
 
-/** A posted run's invoice with what is recorded as paid on it; none when there is no such one. */
-export async function postedInvoice(
+export interface PostedInvoiceRow {
+  id: string;
+  licensee_id: string;
+  currency: string;
+  amount: string;
+  paid: string;
+}
+
+/** Posted runs' invoices $1 (of licensee $2, or any), with what is recorded as paid on each. */
+export function postedInvoices(
   db: Db,
-  invoiceId: string,
-): Promise<
-  { id: string; licensee_id: string; currency: string; amount: string; paid: string } | undefined
-> {
-  const [row] = await db.query<
-    { id: string; licensee_id: string; currency: string; amount: string; paid: string }[]
-  >(
+  invoiceIds: string[],
+  licenseeId: string | null,
+): Promise<PostedInvoiceRow[]> {
+  return db.query<PostedInvoiceRow[]>(
     `SELECT i.id, i.licensee_id, i.currency, i.amount,
             (SELECT COALESCE(sum(p.amount), 0) FROM ${INVOICE_PAYMENTS.name} p
               WHERE p.invoice_id = i.id) AS paid
        FROM ${INVOICES.name} i JOIN ${ROYALTY_RUNS.name} r ON r.id = i.run_id
-      WHERE i.id = $1 AND r.status = 'posted'`,
-    [invoiceId],
+      WHERE i.id = ANY($1::uuid[]) AND r.status = 'posted'
+        AND ($2::uuid IS NULL OR i.licensee_id = $2)`,
+    [invoiceIds, licenseeId],
   );
-  return row;
+}
+
+export function collectionsOf(db: Db, invoiceIds: string[]): Promise<CollectionInvoiceRow[]> {
+  return db.query(`SELECT * FROM collection_invoices WHERE invoice_id = ANY($1::uuid[])`, [
+    invoiceIds,
+  ]);
+}
+
+export function creditsOf(db: Db, invoiceIds: string[]): Promise<CollectionCreditRow[]> {
+  return db.query(`SELECT * FROM collection_credits WHERE invoice_id = ANY($1::uuid[])`, [
+    invoiceIds,
+  ]);
 }

@@ -10,17 +10,23 @@ import { isCalendarDate, todayUtc } from '../common/validation/calendar-date';
 import { RequestValidationFailed } from '../common/errors/validation-error';
 import { AuditService } from '../organizations/audit.service';
 import {
+  CollectionCreditRow,
   collectionOf,
-  creditOfInvoice,
+  CollectionInvoiceRow,
+  collectionsOf,
+  creditsOf,
   overdueByLicensee,
   overdueInvoices,
-  postedInvoice,
+  postedInvoices,
+  PostedInvoiceRow,
   retryIssuing,
 } from './collection.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
 import { issueInvoiceJob } from './collection.queue';
 import {
   InvoiceCollectionResponse,
+  InvoiceCollectionsQuery,
+  InvoiceCollectionsResponse,
   IssueAgainResponse,
   OverdueByLicenseeQuery,
   OverdueByLicenseeResponse,
@@ -29,6 +35,45 @@ import {
 } from './dto/collection.dto';
 
 const CURSOR = /^o(\d{1,6})\.([0-9a-f-]{36})$/;
+
+function toInvoiceCollection(
+  invoice: PostedInvoiceRow,
+  row: CollectionInvoiceRow | undefined,
+  credit: CollectionCreditRow | undefined,
+): InvoiceCollectionResponse {
+  const amount = BigInt(invoice.amount);
+  const paid = BigInt(invoice.paid);
+  return {
+    invoiceId: invoice.id,
+    licenseeId: invoice.licensee_id,
+    kind: amount < 0n ? 'credit-note' : 'invoice',
+    currency: invoice.currency,
+    amount: Number(amount),
+    paid: Number(paid),
+    outstanding: Number(amount - paid),
+    status: row?.status ?? credit?.status ?? 'pending',
+    stripeInvoiceId: row?.stripe_invoice_id ?? null,
+    number: row?.number ?? null,
+    hostedInvoiceUrl: row?.hosted_invoice_url ?? null,
+    invoicePdf: row?.invoice_pdf ?? null,
+    dueOn: row?.due_on ?? null,
+    collectionMethod: row?.collection_method ?? null,
+    attempts: row?.attempts ?? credit?.attempts ?? 0,
+    failure: row?.failure ?? credit?.failure ?? null,
+    issuedAt: (row?.issued_at ?? credit?.issued_at)?.toISOString() ?? null,
+    credit: credit
+      ? {
+          method: credit.method,
+          status: credit.status,
+          refunded: Number(credit.refunded),
+          credited: Number(credit.credited),
+          stripeCreditNoteId: credit.stripe_credit_note_id,
+          correctsInvoiceId: credit.corrects_invoice_id,
+          failure: credit.failure,
+        }
+      : null,
+  };
+}
 
 /**
  * What collection shows: an invoice's Stripe side (to its licensee and finance), what is overdue
@@ -43,47 +88,35 @@ export class CollectionService {
   ) {}
 
   async get(actor: Principal, invoiceId: string): Promise<InvoiceCollectionResponse> {
-    const invoice = isUuid(invoiceId) ? await postedInvoice(this.dataSource, invoiceId) : undefined;
-    if (!invoice || (actor.role === 'licensee' && invoice.licensee_id !== actor.organizationId))
-      throw new ResourceNotFound('invoice', invoiceId);
-    const [row, credit] = await Promise.all([
-      collectionOf(this.dataSource, invoice.id),
-      creditOfInvoice(this.dataSource, invoice.id),
+    const [found] = isUuid(invoiceId) ? await this.many(actor, [invoiceId]) : [];
+    // Not collected through Stripe (collection was off when its run was posted, or it is zero),
+    // or not this licensee's: 404 alike.
+    if (!found) throw new ResourceNotFound('invoice-collection', invoiceId);
+    return found;
+  }
+
+  async list(
+    actor: Principal,
+    query: InvoiceCollectionsQuery,
+  ): Promise<InvoiceCollectionsResponse> {
+    return { data: await this.many(actor, query.ids.toLowerCase().split(',')) };
+  }
+
+  /** The Stripe side of each of these invoices the caller may read (others are left out). */
+  async many(actor: Principal, invoiceIds: string[]): Promise<InvoiceCollectionResponse[]> {
+    const ids = [...new Set(invoiceIds)];
+    const licenseeId = actor.role === 'licensee' ? actor.organizationId : null;
+    const [invoices, collections, credits] = await Promise.all([
+      postedInvoices(this.dataSource, ids, licenseeId),
+      collectionsOf(this.dataSource, ids),
+      creditsOf(this.dataSource, ids),
     ]);
-    // Not collected through Stripe: collection was off when its run was posted, or it is zero.
-    if (!row && !credit) throw new ResourceNotFound('invoice-collection', invoiceId);
-    const amount = BigInt(invoice.amount);
-    const paid = BigInt(invoice.paid);
-    return {
-      invoiceId: invoice.id,
-      licenseeId: invoice.licensee_id,
-      kind: amount < 0n ? 'credit-note' : 'invoice',
-      currency: invoice.currency,
-      amount: Number(amount),
-      paid: Number(paid),
-      outstanding: Number(amount - paid),
-      status: row?.status ?? credit!.status,
-      stripeInvoiceId: row?.stripe_invoice_id ?? null,
-      number: row?.number ?? null,
-      hostedInvoiceUrl: row?.hosted_invoice_url ?? null,
-      invoicePdf: row?.invoice_pdf ?? null,
-      dueOn: row?.due_on ?? null,
-      collectionMethod: row?.collection_method ?? null,
-      attempts: row?.attempts ?? credit!.attempts,
-      failure: row?.failure ?? credit?.failure ?? null,
-      issuedAt: (row?.issued_at ?? credit?.issued_at)?.toISOString() ?? null,
-      credit: credit
-        ? {
-            method: credit.method,
-            status: credit.status,
-            refunded: Number(credit.refunded),
-            credited: Number(credit.credited),
-            stripeCreditNoteId: credit.stripe_credit_note_id,
-            correctsInvoiceId: credit.corrects_invoice_id,
-            failure: credit.failure,
-          }
-        : null,
-    };
+    const collectionOf = new Map(collections.map((c) => [c.invoice_id, c]));
+    const creditOf = new Map(credits.map((c) => [c.invoice_id, c]));
+    return invoices
+      .filter((i) => collectionOf.has(i.id) || creditOf.has(i.id))
+      .sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id))
+      .map((i) => toInvoiceCollection(i, collectionOf.get(i.id), creditOf.get(i.id)));
   }
 
   /** Another try at an invoice still issuing (after Stripe refused it and the cause was fixed). */

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { IsOptional, IsUUID, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
 export const COLLECTION_STATUSES = [
   'issuing',
   'withdrawn',
@@ -98,6 +100,26 @@ export class InvoiceCollectionResponse {
   failure!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) issuedAt!: string | null;
   @ApiProperty({ type: CreditGiven, nullable: true }) credit!: CreditGiven | null;
+}
+
+export class InvoiceCollectionsQuery {
+  @ApiProperty({
+    description: 'Up to 200 invoice ids, comma-separated (a page of GET /v1/invoices)',
+    example: '019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8e',
+  })
+  @Matches(new RegExp(`^${UUID}(,${UUID}){0,199}$`), {
+    message: 'ids must be 1 to 200 invoice ids, comma-separated',
+  })
+  ids!: string;
+}
+
+export class InvoiceCollectionsResponse {
+  @ApiProperty({
+    type: [InvoiceCollectionResponse],
+    description:
+      'Those of the invoices the caller may read that are collected through Stripe, in the order asked',
+  })
+  data!: InvoiceCollectionResponse[];
 }
 
 export class OverdueByLicenseeQuery {
