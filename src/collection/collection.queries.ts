@@ -350,7 +350,7 @@ export interface CreditTarget {
   invoice_id: string;
   stripe_invoice_id: string;
   amount: string;
-  /** What Stripe collected on it by charge, less what was refunded since. */
+  /** What Stripe collected on it by charge (a card or debit: refundable), less what was refunded since. */
   refundable: string;
   /** What credit notes already took from it. */
   credited_before: string;
@@ -367,7 +367,8 @@ export async function creditTarget(
   const [row] = await db.query<CreditTarget[]>(
     `SELECT c.invoice_id, c.stripe_invoice_id, c.amount,
             (SELECT COALESCE(sum(p.amount), 0) FROM ${INVOICE_PAYMENTS.name} p
-              WHERE p.invoice_id = c.invoice_id AND p.source IN ('stripe', 'refund'))
+              WHERE p.invoice_id = c.invoice_id
+                AND (p.source = 'refund' OR (p.source = 'stripe' AND p.reference LIKE 'ch\\_%')))
               - (SELECT COALESCE(sum(k.refunded), 0) FROM collection_credits k
                   WHERE k.corrects_invoice_id = c.invoice_id AND k.id <> $4) AS refundable,
             (SELECT COALESCE(sum(k.refunded + k.credited), 0) FROM collection_credits k
