@@ -135,8 +135,7 @@ describe('collection through Stripe, for any sequence (property)', () => {
           i.metadata.rlInvoiceId as string,
           {
             amountPaid: i.amount_paid as number,
-            creditUsed:
-              i.status === 'draft' ? 0 : (((i.ending_balance ?? 0) - i.starting_balance) as number),
+            creditUsed: i.status === 'draft' ? 0 : (i.ending_balance ?? 0) - i.starting_balance,
           },
         ]),
       ),
