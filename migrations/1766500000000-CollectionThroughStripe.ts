@@ -66,6 +66,11 @@ export class CollectionThroughStripe1766500000000 implements MigrationInterface 
         -- Payments finance recorded by hand, told to Stripe as paid out of band (a credit note),
         -- so that Stripe does not collect them a second time.
         told_out_of_band bigint NOT NULL DEFAULT 0 CHECK (told_out_of_band >= 0),
+        -- What Stripe collected beyond what was owed (it collected before it heard of a payment
+        -- by hand): the licensee's credit, put on its Stripe balance up to overpaid_on_stripe.
+        overpaid bigint NOT NULL DEFAULT 0 CHECK (overpaid >= 0),
+        overpaid_on_stripe bigint NOT NULL DEFAULT 0
+          CHECK (overpaid_on_stripe >= 0 AND overpaid_on_stripe <= overpaid),
         attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
         failure text CHECK (failure IS NULL OR length(failure) <= 1000),
         failed_at timestamptz,

@@ -251,5 +251,5 @@ describe('collection through Stripe, for any sequence (property)', () => {
         HAVING sum(amount) <> 0`,
     );
     expect(unbalanced).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -32,6 +32,8 @@ export interface CollectionInvoiceRow {
   amount_paid: string;
   amount_remaining: string | null;
   told_out_of_band: string;
+  overpaid: string;
+  overpaid_on_stripe: string;
   attempts: number;
   failure: string | null;
   failed_at: Date | null;
@@ -250,6 +252,27 @@ export async function collectionOf(
 }
 
 // ---- Syncing from Stripe's events -------------------------------------------------------------
+
+/** Stripe collected $2 more than invoice $1 still owed (recorded with the payment). */
+export async function addOverpaid(db: Db, invoiceId: string, excess: bigint): Promise<void> {
+  await db.query(`UPDATE collection_invoices SET overpaid = overpaid + $2 WHERE invoice_id = $1`, [
+    invoiceId,
+    String(excess),
+  ]);
+}
+
+/** The licensee's credit from paying twice over is on its Stripe balance up to $2. */
+export async function recordOverpaidOnStripe(
+  db: Db,
+  invoiceId: string,
+  upTo: bigint,
+): Promise<void> {
+  await db.query(
+    `UPDATE collection_invoices SET overpaid_on_stripe = GREATEST(overpaid_on_stripe, $2)
+      WHERE invoice_id = $1`,
+    [invoiceId, String(upTo)],
+  );
+}
 
 /** Stripe invoice $1 is to be read again; returns this mark. */
 export async function markSync(db: Db, stripeInvoiceId: string): Promise<string> {

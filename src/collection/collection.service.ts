@@ -106,11 +106,16 @@ export class CollectionService {
   async many(actor: Principal, invoiceIds: string[]): Promise<InvoiceCollectionResponse[]> {
     const ids = [...new Set(invoiceIds)];
     const licenseeId = actor.role === 'licensee' ? actor.organizationId : null;
-    const [invoices, collections, credits] = await Promise.all([
-      postedInvoices(this.dataSource, ids, licenseeId),
-      collectionsOf(this.dataSource, ids),
-      creditsOf(this.dataSource, ids),
-    ]);
+    // One snapshot: a payment recorded between two reads would show a status without its money.
+    const [invoices, collections, credits] = await this.dataSource.transaction(
+      'REPEATABLE READ',
+      async (manager) =>
+        [
+          await postedInvoices(manager, ids, licenseeId),
+          await collectionsOf(manager, ids),
+          await creditsOf(manager, ids),
+        ] as const,
+    );
     const collectionOf = new Map(collections.map((c) => [c.invoice_id, c]));
     const creditOf = new Map(credits.map((c) => [c.invoice_id, c]));
     return invoices

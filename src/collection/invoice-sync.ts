@@ -7,10 +7,12 @@ import { LedgerService } from '../ledger/ledger.service';
 import { InvoicePaymentService } from '../royalties/invoice-payment.service';
 import { StripeClient } from '../stripe/stripe-client';
 import {
+  addOverpaid,
   clearSync,
   collectionOf,
   collectionOfStripeInvoice,
   CollectionInvoiceRow,
+  recordOverpaidOnStripe,
   recordState,
   recordStripeInvoice,
   StripeInvoiceState,
@@ -69,8 +71,8 @@ export class InvoiceSync {
         this.stripe.sdk.invoices.retrieve(read.id, { expand: ['payments'] }),
       );
     }
-    const excesses = await this.dataSource.transaction(async (manager) => {
-      const excess = await this.recordPayments(manager, row, invoice);
+    await this.dataSource.transaction(async (manager) => {
+      await this.recordPayments(manager, row, invoice);
       await recordState(manager, row.invoice_id, {
         status,
         number: invoice.number,
@@ -81,9 +83,8 @@ export class InvoiceSync {
         amountPaid: invoice.amount_paid,
         amountRemaining: invoice.amount_remaining,
       });
-      return excess;
     });
-    for (const excess of excesses) await this.creditOnStripe(row, invoice, excess);
+    await this.creditOverpaidOnStripe(row.invoice_id, invoice);
   }
 
   /** The platform invoice this Stripe invoice is, by its id or (a lost answer) its metadata. */
@@ -101,8 +102,7 @@ export class InvoiceSync {
     manager: EntityManager,
     row: CollectionInvoiceRow,
     invoice: Stripe.Invoice,
-  ): Promise<{ reference: string; amount: bigint }[]> {
-    const excess: { reference: string; amount: bigint }[] = [];
+  ): Promise<void> {
     const applied =
       invoice.starting_balance < 0 ? (invoice.ending_balance ?? 0) - invoice.starting_balance : 0;
     if (applied > 0) {
@@ -125,7 +125,7 @@ export class InvoiceSync {
         stripeReference: payment.id,
       });
       if (recorded && recorded.excess > 0n) {
-        excess.push({ reference: payment.id, amount: recorded.excess });
+        await addOverpaid(manager, row.invoice_id, recorded.excess);
         await this.ledger.post(manager, {
           idempotencyKey: `collection-excess:${payment.id}`,
           reason: `paid twice over on invoice ${row.invoice_id}: held as the licensee's credit`,
@@ -153,29 +153,33 @@ export class InvoiceSync {
         });
       }
     }
-    return excess;
   }
 
-  /** The licensee's credit from paying twice over, put on its Stripe balance for the next invoice. */
-  private async creditOnStripe(
-    row: CollectionInvoiceRow,
-    invoice: Stripe.Invoice,
-    excess: { reference: string; amount: bigint },
-  ): Promise<void> {
+  /**
+   * The licensee's credit from paying twice over, put on its Stripe balance for the next invoice:
+   * what is not there yet, every time the invoice is read, so a failed call is made again by the
+   * next read (the key makes it once).
+   */
+  private async creditOverpaidOnStripe(invoiceId: string, invoice: Stripe.Invoice): Promise<void> {
+    const row = await collectionOf(this.dataSource, invoiceId);
+    if (!row) return;
+    const overpaid = BigInt(row.overpaid);
+    const missing = overpaid - BigInt(row.overpaid_on_stripe);
     const customer = typeof invoice.customer === 'string' ? invoice.customer : invoice.customer?.id;
-    if (!customer) return;
+    if (missing <= 0n || !customer) return;
     await this.gate.call(() =>
       this.stripe.sdk.customers.createBalanceTransaction(
         customer,
         {
-          amount: -Number(excess.amount),
+          amount: -Number(missing),
           currency: row.currency.toLowerCase(),
           description: `Paid twice over on invoice ${invoice.number ?? invoice.id}`,
-          metadata: { rlInvoiceId: row.invoice_id, rlPayment: excess.reference },
+          metadata: { rlInvoiceId: invoiceId, rlOverpaid: String(overpaid) },
         },
-        { idempotencyKey: `rl-excess-${excess.reference}` },
+        { idempotencyKey: `rl-overpaid-${invoiceId}-${overpaid}` },
       ),
     );
+    await recordOverpaidOnStripe(this.dataSource, invoiceId, overpaid);
   }
 }
 
