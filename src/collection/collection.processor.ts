@@ -44,7 +44,11 @@ export class CollectionProcessor implements OnApplicationBootstrap, OnApplicatio
       connection: redisConnectionOptions(this.config.get('REDIS_URL')),
       prefix: `${this.config.get('REDIS_PREFIX')}:bull`,
       concurrency: this.config.get('COLLECTION_CONCURRENCY'),
-      lockDuration: 60_000,
+      // A dead worker's job is taken over once its lock lapses; it starts again from what the
+      // database and Stripe say (each step is keyed), so nothing is issued twice.
+      lockDuration: this.config.get('COLLECTION_JOB_LOCK_MS'),
+      stalledInterval: this.config.get('COLLECTION_JOB_LOCK_MS'),
+      maxStalledCount: 100,
     });
     this.worker.on('failed', (job, error) => {
       this.logger.warn({ err: error, job: job?.id }, 'collection job failed');

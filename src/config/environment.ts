@@ -46,6 +46,7 @@ export interface Environment {
   COLLECTION_CONCURRENCY: number;
   COLLECTION_ATTEMPTS: number;
   COLLECTION_BACKOFF_MS: number;
+  COLLECTION_JOB_LOCK_MS: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
   PRINCIPALS_PER_ORGANIZATION: number;
@@ -131,6 +132,7 @@ const schema = Joi.object<Environment, true>({
   COLLECTION_CONCURRENCY: Joi.number().integer().min(1).max(256).default(16),
   COLLECTION_ATTEMPTS: Joi.number().integer().min(1).max(100).default(10),
   COLLECTION_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
+  COLLECTION_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
   // Each principal has its own rate limit and key cap: invitations must not multiply them.
