@@ -714,4 +714,33 @@ describe('collection through Stripe', () => {
     expect(withdrawn).toMatchObject({ paid: 200, outstanding: 0, stripeInvoiceId: null });
     expect(stripeInvoicesOf(invoice.id)).toHaveLength(0);
   });
+  it('one licensee cannot spend the Stripe calls every other licensee’s invoices need', async () => {
+    const licensee = await createOrganization(http(), { kind: 'licensee' });
+    const started = Date.now();
+    const before = h.emulator.requests.length;
+    const answers: { status: number; synced: boolean }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const put = await http().request('PUT', '/v1/billing-profile', {
+        key: licensee.key,
+        body: { name: `Flood ${i}` },
+      });
+      answers.push({ status: put.status, synced: put.body.syncedWithStripe as boolean });
+    }
+    // Every edit is kept; past the licensee's own budget (20 calls, then 1 a second) Stripe is
+    // told later, with the next invoice.
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => !a.synced).length).toBeGreaterThan(0);
+    const seconds = (Date.now() - started) / 1000;
+    const customerId = (await http().get('/v1/billing-profile', licensee.key)).body
+      .stripeCustomerId as string;
+    const calls = h.emulator.requests
+      .slice(before)
+      .filter((r) => r.path === '/v1/customers' || r.path === `/v1/customers/${customerId}`).length;
+    expect(calls).toBeLessThanOrEqual(20 + Math.ceil(seconds));
+    const attach = await http().post('/v1/billing-profile/payment-method', licensee.key, {
+      paymentMethodId: 'pm_card_visa',
+    });
+    expect([attach.status, attach.body.type]).toEqual([429, `${PROBLEM}rate-limited`]);
+    expect(Number(attach.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
 });

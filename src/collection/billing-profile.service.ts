@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
-import { Conflict, ResourceNotFound } from '../common/errors/domain-error';
+import { Conflict, DomainError, ResourceNotFound } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids';
 import { AuditService } from '../organizations/audit.service';
 import { StripeClient } from '../stripe/stripe-client';
@@ -106,6 +106,8 @@ export class BillingProfileService {
     dto: AttachPaymentMethodDto,
   ): Promise<BillingProfileResponse> {
     const id = actor.organizationId;
+    // Made first if need be, the method attached, made the default: up to three calls.
+    await this.withinBudget(id, 3);
     let customer: LicenseeCustomerRow & { stripe_customer_id: string };
     let method: PaymentMethodSummary;
     try {
@@ -145,6 +147,7 @@ export class BillingProfileService {
 
   async detachPaymentMethod(actor: Principal): Promise<BillingProfileResponse> {
     const id = actor.organizationId;
+    await this.withinBudget(id, 1);
     const current = await profileOf(this.dataSource, id);
     if (!current) throw new ResourceNotFound('licensee', id);
     if (current.payment_method) {
@@ -168,9 +171,29 @@ export class BillingProfileService {
     return toBillingProfile(row);
   }
 
-  /** Stripe told of the saved profile, if it can be now; the profile as it then stands. */
+  /** 429 when the licensee has spent its own budget of Stripe calls (CollectionGate). */
+  private async withinBudget(licenseeId: string, calls: number): Promise<void> {
+    const waitMs = await this.gate.licenseeBudget(licenseeId, calls);
+    if (waitMs <= 0) return;
+    const seconds = Math.ceil(waitMs / 1000);
+    throw new DomainError(
+      'rate-limited',
+      429,
+      `This licensee's requests to Stripe are over their budget; retry in ${seconds} s`,
+      {},
+      { 'Retry-After': String(seconds) },
+    );
+  }
+
+  /**
+   * Stripe told of the saved profile, if it can be now (and the licensee's own budget of Stripe
+   * calls allows: else the next invoice tells it); the profile as it then stands.
+   */
   private async pushed(row: LicenseeCustomerRow): Promise<LicenseeCustomerRow> {
     if (!this.stripe.configured) return row;
+    // The update, and each tax id Stripe lacks (listed once).
+    const calls = 1 + (row.tax_ids.length ? 1 + row.tax_ids.length : 0);
+    if ((await this.gate.licenseeBudget(row.licensee_id, calls)) > 0) return row;
     try {
       return await this.customers.ensure(row.licensee_id);
     } catch {

@@ -36,16 +36,20 @@ export class StripeCallGate {
 
   async take(): Promise<void> {
     for (;;) {
-      let waitMs: number;
-      try {
-        waitMs = Number(
-          await this.redis.eval(TAKE, 1, this.key, Date.now(), this.intervalMs, this.burst),
-        );
-      } catch {
-        waitMs = 200;
-      }
+      const waitMs = await this.tryTake();
       if (waitMs <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, Math.ceil(waitMs)));
+    }
+  }
+
+  /** One call's slot if there is one now (0), else how many ms until there is (none taken). */
+  async tryTake(): Promise<number> {
+    try {
+      return Number(
+        await this.redis.eval(TAKE, 1, this.key, Date.now(), this.intervalMs, this.burst),
+      );
+    } catch {
+      return 200;
     }
   }
 
