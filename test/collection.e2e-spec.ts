@@ -743,4 +743,25 @@ describe('collection through Stripe', () => {
     expect([attach.status, attach.body.type]).toEqual([429, `${PROBLEM}rate-limited`]);
     expect(Number(attach.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   });
+  it('collects by SEPA debit on file; another licensee cannot take over that payment method', async () => {
+    const use = await licensedUse(h, 2064);
+    await payTo(use.licensee.key, {}, 'pm_sepaDebit');
+    await payTo(use.licensee.key, { collectionMethod: 'automatic' });
+    const profile = (await http().get('/v1/billing-profile', use.licensee.key)).body;
+    expect(profile.paymentMethod).toMatchObject({ type: 'sepa_debit', brand: null });
+    const other = await createOrganization(http(), { kind: 'licensee' });
+    const taken = await http().post('/v1/billing-profile/payment-method', other.key, {
+      paymentMethodId: profile.paymentMethod.id,
+    });
+    expect([taken.status, taken.body.type]).toEqual([422, `${PROBLEM}stripe-refused`]);
+    expect((await http().get('/v1/billing-profile', other.key)).body.paymentMethod).toBeNull();
+    await reportUse(h, use, ['2064-05-01', '2064-05-31'], 321, 'may-64');
+    const invoice = invoiceOf(await postedRun(h, ['2064-05-01', '2064-05-31']), use);
+    const paid = await collectionWhen(h, invoice.id, (b) => b.status === 'paid');
+    expect(paid).toMatchObject({
+      paid: 642,
+      outstanding: 0,
+      collectionMethod: 'charge_automatically',
+    });
+  });
 });
