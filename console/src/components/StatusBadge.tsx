@@ -52,6 +52,12 @@ const COLOURS: Record<string, string> = {
   withdrawn: 'gray',
   released: 'gray',
   'not-onboarded': 'gray',
+  // Collection through Stripe: open is owed (amber), issued credit notes are done (green), an
+  // invoice Stripe voided is cancelled (grey), one it gave up on is failed (red).
+  issued: 'green',
+  synced: 'green',
+  void: 'gray',
+  uncollectible: 'red',
 };
 
 export function StatusBadge({ status }: { status: string }) {
