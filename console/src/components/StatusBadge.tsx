@@ -73,6 +73,8 @@ export function StatusBadge({ status }: { status: string }) {
           backgroundColor: `var(--mantine-color-${colour}-1)`,
           border: `1px solid var(--mantine-color-${colour}-5)`,
           color: 'var(--mantine-color-dark-8)',
+          // A state's word is never cut short by a narrow column.
+          minWidth: 'max-content',
         },
         label: { textTransform: 'none' },
       }}

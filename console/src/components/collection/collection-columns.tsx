@@ -1,7 +1,8 @@
 import { Anchor, Group, Stack, Text } from '@mantine/core';
 import type { Column } from '../CursorTable';
 import { StatusBadge } from '../StatusBadge';
-import { collectionState, payable, type Collection } from './collections';
+import { collectionState, payable } from './collection-state';
+import type { Collection } from './collections';
 
 /** What a row shows of an invoice collected through Stripe. */
 interface Collected {
@@ -9,44 +10,115 @@ interface Collected {
   collection: Collection | null;
 }
 
+function State({ collection, showFailure }: { collection: Collection; showFailure: boolean }) {
+  return (
+    <Stack gap={2} align="flex-start">
+      <Group gap={6} wrap="nowrap">
+        <StatusBadge status={collectionState(collection)} />
+        {collection.number && (
+          <Text span size="xs" c="dimmed" ff="monospace">
+            {collection.number}
+          </Text>
+        )}
+      </Group>
+      {showFailure && collection.failure && (
+        <Text size="xs" c="red.9" maw={240} data-testid="collection-failure">
+          {collection.failure}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/** "Pay" (the hosted invoice page, while something is owed) or "View", and the PDF. */
+function Documents({ id, collection: c }: { id: string; collection: Collection }) {
+  if (!c.hostedInvoiceUrl && !c.invoicePdf) return null;
+  const name = c.number ?? id;
+  const link = { target: '_blank', rel: 'noopener noreferrer', size: 'sm' } as const;
+  return (
+    <Group gap="xs" wrap="nowrap" component="span">
+      {c.hostedInvoiceUrl &&
+        (payable(c) ? (
+          <Anchor
+            href={c.hostedInvoiceUrl}
+            {...link}
+            fw={600}
+            aria-label={`Pay invoice ${name} on Stripe`}
+          >
+            Pay
+          </Anchor>
+        ) : (
+          <Anchor href={c.hostedInvoiceUrl} {...link} aria-label={`Invoice ${name} on Stripe`}>
+            View
+          </Anchor>
+        ))}
+      {c.invoicePdf && (
+        <Anchor href={c.invoicePdf} {...link} aria-label={`PDF of invoice ${name}`}>
+          PDF
+        </Anchor>
+      )}
+    </Group>
+  );
+}
+
+const notThroughStripe = (
+  <Text span size="xs" c="dimmed">
+    not through Stripe
+  </Text>
+);
+
 /**
  * An invoice's collection through Stripe as table columns, the same for the licensee and finance:
  * its state (and Stripe's number), its due day, and the hosted invoice page ("Pay") and PDF.
- * `showFailure`: finance reads what Stripe refused under the state.
+ * `compact`: all of it in one column (finance's wide table); `showFailure`: what Stripe refused,
+ * under the state.
  */
 export function collectionColumns<T extends Collected>({
   showFailure = false,
-}: { showFailure?: boolean } = {}): Column<T>[] {
+  compact = false,
+}: { showFailure?: boolean; compact?: boolean } = {}): Column<T>[] {
+  if (compact) {
+    return [
+      {
+        key: 'collection',
+        header: 'Stripe',
+        render: (i) =>
+          i.collection ? (
+            <Stack gap={2} align="flex-start">
+              <State collection={i.collection} showFailure={showFailure} />
+              {(i.collection.dueOn || i.collection.hostedInvoiceUrl) && (
+                <Group gap="xs" wrap="nowrap">
+                  {i.collection.dueOn && (
+                    <Text span size="xs" className="figure">
+                      due {i.collection.dueOn}
+                    </Text>
+                  )}
+                  <Documents id={i.id} collection={i.collection} />
+                </Group>
+              )}
+            </Stack>
+          ) : (
+            notThroughStripe
+          ),
+      },
+    ];
+  }
   return [
     {
       key: 'collection',
       header: 'Stripe',
       render: (i) =>
         i.collection ? (
-          <Stack gap={2} align="flex-start">
-            <StatusBadge status={collectionState(i.collection)} />
-            {i.collection.number && (
-              <Text size="xs" c="dimmed" ff="monospace">
-                {i.collection.number}
-              </Text>
-            )}
-            {showFailure && i.collection.failure && (
-              <Text size="xs" c="red.9" maw={220} data-testid="collection-failure">
-                {i.collection.failure}
-              </Text>
-            )}
-          </Stack>
+          <State collection={i.collection} showFailure={showFailure} />
         ) : (
-          <Text span size="xs" c="dimmed">
-            not through Stripe
-          </Text>
+          notThroughStripe
         ),
     },
     {
       key: 'due',
       header: 'Due',
       render: (i) => (
-        <Text span size="sm" className="figure">
+        <Text span size="sm" className="figure" style={{ whiteSpace: 'nowrap' }}>
           {i.collection?.dueOn ?? '—'}
         </Text>
       ),
@@ -54,49 +126,7 @@ export function collectionColumns<T extends Collected>({
     {
       key: 'documents',
       header: 'Documents',
-      render: (i) => {
-        const c = i.collection;
-        if (!c || (!c.hostedInvoiceUrl && !c.invoicePdf)) return null;
-        const name = c.number ?? i.id;
-        return (
-          <Group gap="xs" wrap="nowrap">
-            {payable(c) && (
-              <Anchor
-                href={c.hostedInvoiceUrl!}
-                target="_blank"
-                rel="noopener noreferrer"
-                size="sm"
-                fw={600}
-                aria-label={`Pay invoice ${name} on Stripe`}
-              >
-                Pay
-              </Anchor>
-            )}
-            {!payable(c) && c.hostedInvoiceUrl && (
-              <Anchor
-                href={c.hostedInvoiceUrl}
-                target="_blank"
-                rel="noopener noreferrer"
-                size="sm"
-                aria-label={`Invoice ${name} on Stripe`}
-              >
-                View
-              </Anchor>
-            )}
-            {c.invoicePdf && (
-              <Anchor
-                href={c.invoicePdf}
-                target="_blank"
-                rel="noopener noreferrer"
-                size="sm"
-                aria-label={`PDF of invoice ${name}`}
-              >
-                PDF
-              </Anchor>
-            )}
-          </Group>
-        );
-      },
+      render: (i) => (i.collection ? <Documents id={i.id} collection={i.collection} /> : null),
     },
   ];
 }

@@ -169,7 +169,7 @@ export default function Invoices() {
             ),
           },
           ...invoiceFigureColumns<Invoice>(),
-          ...collectionColumns<Invoice>({ showFailure: true }),
+          ...collectionColumns<Invoice>({ showFailure: true, compact: true }),
           {
             key: 'id',
             header: 'Invoice',
@@ -180,7 +180,7 @@ export default function Invoices() {
             header: <VisuallyHidden>Actions</VisuallyHidden>,
             align: 'right',
             render: (i) => (
-              <Group gap={4} justify="flex-end" wrap="nowrap">
+              <Stack gap={4} align="flex-end">
                 {i.collection?.status === 'issuing' && i.collection.failure && (
                   <Button
                     size="compact-xs"
@@ -208,7 +208,7 @@ export default function Invoices() {
                     Record payment
                   </Button>
                 )}
-              </Group>
+              </Stack>
             ),
           },
         ]}

@@ -42,7 +42,7 @@ export default function Overdue() {
       <Group mb="md" align="flex-end">
         <DateInput
           label="As of"
-          description="Overdue on this day (default today, UTC)"
+          description="Default today (UTC)"
           valueFormat="YYYY-MM-DD"
           placeholder="Today"
           value={asOf ?? null}

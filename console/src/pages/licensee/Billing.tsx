@@ -1,6 +1,7 @@
 import {
   Alert,
   Button,
+  Grid,
   Group,
   Paper,
   Radio,
@@ -150,13 +151,17 @@ export default function Billing() {
       ) : !profile.data ? (
         <PageLoader />
       ) : (
-        <Stack gap="md">
-          <StripeSide profile={profile.data} />
-          <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-            <ProfileForm key={profile.data.updatedAt} profile={profile.data} />
-            <PaymentMethod profile={profile.data} />
-          </SimpleGrid>
-        </Stack>
+        <Grid gap="md" align="flex-start">
+          <Grid.Col span={{ base: 12, lg: 7 }}>
+            <ProfileForm profile={profile.data} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 5 }}>
+            <Stack gap="md">
+              <StripeSide profile={profile.data} />
+              <PaymentMethod profile={profile.data} />
+            </Stack>
+          </Grid.Col>
+        </Grid>
       )}
     </>
   );
@@ -164,10 +169,13 @@ export default function Billing() {
 
 function StripeSide({ profile }: { profile: Profile }) {
   return (
-    <Paper withBorder radius="sm" p="sm">
+    <Paper withBorder radius="sm" p="md">
+      <Title order={3} size="h5" mb="sm">
+        At Stripe
+      </Title>
       <FactGrid
         label="At Stripe"
-        cols={{ base: 2, sm: 4 }}
+        cols={2}
         facts={[
           {
             label: 'Stripe customer',
@@ -267,25 +275,27 @@ function ProfileForm({ profile }: { profile: Profile }) {
                 : 'Saved; Stripe could not be reached, so it is sent with the next invoice.'}
             </Alert>
           )}
-          {text('name', 'Name on invoices', 'name', { required: true })}
-          {text('email', 'Billing email', 'email', {
-            description: 'Where Stripe sends invoices, reminders and receipts',
-            inputMode: 'email',
-            autoComplete: 'email',
-          })}
           <SimpleGrid cols={2} spacing="sm">
+            {text('name', 'Name on invoices', 'name', { required: true })}
+            {text('email', 'Billing email', 'email', {
+              inputMode: 'email',
+              autoComplete: 'email',
+              placeholder: 'Where Stripe sends invoices and receipts',
+            })}
+          </SimpleGrid>
+          <SimpleGrid cols={3} spacing="sm">
             {text('line1', 'Address line 1', 'address.line1')}
             {text('line2', 'Address line 2', 'address.line2')}
             {text('city', 'City', 'address.city')}
             {text('postalCode', 'Postal code', 'address.postalCode')}
             {text('state', 'State or region', 'address.state')}
             {text('country', 'Country', 'address.country', {
-              description: 'Two letters (ISO 3166-1), e.g. GB',
+              placeholder: 'Two letters, e.g. GB',
               maxLength: 2,
             })}
           </SimpleGrid>
           <Stack gap={4}>
-            <Text size="sm" fw={500}>
+            <Text size="sm" fw={600}>
               Tax ids
             </Text>
             {draft.taxIds.length === 0 && (
@@ -302,9 +312,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
                   onChange={(value) =>
                     set(
                       'taxIds',
-                      draft.taxIds.map((t, i) =>
-                        i === index ? { ...t, type: value } : t,
-                      ),
+                      draft.taxIds.map((t, i) => (i === index ? { ...t, type: value } : t)),
                     )
                   }
                   error={fieldError(`taxIds.${index}.type`)}
@@ -326,7 +334,7 @@ function ProfileForm({ profile }: { profile: Profile }) {
                 <Button
                   variant="subtle"
                   color="gray"
-                  mt={25}
+                  mt={28}
                   size="compact-sm"
                   aria-label={`Remove tax id ${index + 1}`}
                   onClick={() =>
@@ -352,33 +360,35 @@ function ProfileForm({ profile }: { profile: Profile }) {
               </Group>
             )}
           </Stack>
-          <Radio.Group
-            label="How you pay"
-            value={draft.collectionMethod}
-            onChange={(value) => set('collectionMethod', value)}
-            error={
-              fieldError('collectionMethod') ??
-              (noCard ? `${problem.title}: ${problem.detail}` : undefined)
-            }
-          >
-            <Stack gap={6} mt={4}>
-              {COLLECTION_METHODS.map((m) => (
-                <Radio key={m.value} value={m.value} label={m.label} description={m.what} />
-              ))}
-            </Stack>
-          </Radio.Group>
-          <Radio.Group
-            label="What credit notes do"
-            value={draft.creditPreference}
-            onChange={(value) => set('creditPreference', value)}
-            error={fieldError('creditPreference')}
-          >
-            <Stack gap={6} mt={4}>
-              {CREDIT_PREFERENCES.map((c) => (
-                <Radio key={c.value} value={c.value} label={c.label} description={c.what} />
-              ))}
-            </Stack>
-          </Radio.Group>
+          <SimpleGrid cols={2} spacing="md">
+            <Radio.Group
+              label="How you pay"
+              value={draft.collectionMethod}
+              onChange={(value) => set('collectionMethod', value)}
+              error={
+                fieldError('collectionMethod') ??
+                (noCard ? `${problem.title}: ${problem.detail}` : undefined)
+              }
+            >
+              <Stack gap={6} mt={4}>
+                {COLLECTION_METHODS.map((m) => (
+                  <Radio key={m.value} value={m.value} label={m.label} description={m.what} />
+                ))}
+              </Stack>
+            </Radio.Group>
+            <Radio.Group
+              label="What credit notes do"
+              value={draft.creditPreference}
+              onChange={(value) => set('creditPreference', value)}
+              error={fieldError('creditPreference')}
+            >
+              <Stack gap={6} mt={4}>
+                {CREDIT_PREFERENCES.map((c) => (
+                  <Radio key={c.value} value={c.value} label={c.label} description={c.what} />
+                ))}
+              </Stack>
+            </Radio.Group>
+          </SimpleGrid>
           {noCard ? (
             problem.requestId && (
               <Text size="xs" c="dimmed">
@@ -432,7 +442,7 @@ function PaymentMethod({ profile }: { profile: Profile }) {
           <>
             <FactGrid
               label="Payment method"
-              cols={3}
+              cols={2}
               facts={[
                 {
                   label: 'Method',
@@ -442,7 +452,7 @@ function PaymentMethod({ profile }: { profile: Profile }) {
                 {
                   label: 'Stripe id',
                   value: (
-                    <Text span size="sm" ff="monospace">
+                    <Text span size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
                       {method.id}
                     </Text>
                   ),
@@ -478,7 +488,7 @@ function PaymentMethod({ profile }: { profile: Profile }) {
                 label="Stripe payment method id"
                 description="From Stripe.js; in test mode e.g. pm_card_visa"
                 placeholder="pm_…"
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 value={methodId}
                 onChange={(event) => setMethodId(event.currentTarget.value)}
                 error={problem?.fieldMessages('paymentMethodId')}
