@@ -16,7 +16,7 @@ function State({ collection, showFailure }: { collection: Collection; showFailur
       <Group gap={6} wrap="nowrap">
         <StatusBadge status={collectionState(collection)} />
         {collection.number && (
-          <Text span size="xs" c="dimmed" ff="monospace">
+          <Text span size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
             {collection.number}
           </Text>
         )}
