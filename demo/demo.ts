@@ -4,8 +4,9 @@
  * Starts the service (api and workers in one process) on a fresh embedded PostgreSQL under
  * .data/demo-postgres (port 54339; Redis from REDIS_URL) and the Stripe emulator, then walks:
  * an operator with two finance principals, two publishers with works and payees, an AI firm
- * accepting their offers and reporting usage, a royalty run posted, statements, the AI firm's
- * invoices paid, payees onboarded to Stripe, a payout run drafted by one finance principal and
+ * accepting their offers and reporting usage, its billing profile and a test card on file, a
+ * royalty run posted, statements, the AI firm's invoices issued and collected through Stripe
+ * (COLLECTION_THROUGH_STRIPE), payees onboarded to Stripe, a payout run drafted by one finance principal and
  * approved by the other, paid; a July report with unlicensed use and a July run calculated but
  * not posted (accrued); it prints each step and the final balances, and exits non-zero
  * unless every payee was paid and the trial balance is zero. `npm run demo -- --keep` leaves the
@@ -20,6 +21,7 @@ import {
   createPublishers,
   licenseeReportsJuly,
   licenseeReportsUsage,
+  licenseeSetsBilling,
   offerCatalogues,
   onboardPayees,
 } from './story';
@@ -93,6 +95,9 @@ async function story(
   step('An AI firm accepts both offers and reports June 2027 usage');
   const firm = await licenseeReportsUsage(api, adminKey, offers, publishers, say);
 
+  step('The AI firm sets its billing profile and puts a test card on file (pays automatically)');
+  await licenseeSetsBilling(api, firm, 'automatic', say);
+
   step('Finance runs royalties for June 2027 and posts them to the ledger');
   const run = await api.ok('POST', '/v1/royalty-runs', alice, {
     periodStart: '2027-06-01',
@@ -112,16 +117,24 @@ async function story(
     }
   }
 
-  step("The AI firm's invoices are paid (the money arrives in the platform's Stripe balance)");
+  step('Stripe collects the invoices: issued on posting, charged to the card on file');
+  let collected = 0;
   for (const invoice of (await api.ok('GET', `/v1/invoices?runId=${run.id}`, alice)).data) {
-    emulator.fund('eur', Number(invoice.amount));
-    const payment = await api.ok('POST', `/v1/invoices/${invoice.id}/payments`, alice, {
-      amount: Number(invoice.amount),
-    });
-    say(
-      `invoice ${invoice.id}: ${eur(Number(invoice.amount))} received, outstanding ${eur(payment.outstanding)}`,
+    const collection = await api.until(
+      `/v1/invoices/${invoice.id}/collection`,
+      alice,
+      (c) => c.status === 'paid',
     );
+    collected += Number(collection.paid);
+    say(
+      `invoice ${invoice.id}: Stripe ${collection.number} ${collection.status}, ${eur(collection.paid)} collected, outstanding ${eur(collection.outstanding)}`,
+    );
+    say(`  hosted invoice ${collection.hostedInvoiceUrl}`);
   }
+  // The emulator keeps its billing apart from Connect's balance: what Stripe collected is made
+  // available to the platform's balance here, as Stripe's payout schedule would.
+  emulator.fund('eur', collected);
+  say(`${eur(collected)} collected through Stripe: the payees' share of it is payable`);
 
   step('Payees onboard to Stripe Connect (Express); Stripe tells us by account.updated');
   await onboardPayees(api, emulator, publishers, say);

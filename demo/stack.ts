@@ -30,7 +30,8 @@ export interface StackOptions {
 
 /**
  * The service (api and workers in one process) with the Stripe emulator (25 requests/s, test mode)
- * wired to its webhooks: what the demo and the console's browser tests run against.
+ * wired to its webhooks, collecting posted invoices through Stripe: what the demo and the
+ * console's browser tests run against.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const adminKey = `demo-admin-${randomBytes(24).toString('hex')}`;
@@ -56,6 +57,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     STRIPE_API_URL: stripe.url,
     PAYOUT_REQUESTS_PER_SECOND: '20',
     RECONCILIATION_CRON: 'off',
+    // Posted invoices are issued through Stripe and collected there (docs/COLLECTION.md).
+    COLLECTION_THROUGH_STRIPE: 'true',
     ...options.env,
   });
   useStartupLogger(env.LOG_LEVEL);

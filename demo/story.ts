@@ -233,3 +233,38 @@ export async function licenseeReportsJuly(
   );
   return settled;
 }
+
+/**
+ * The licensee's billing profile (who its invoices are addressed to, how it pays): `automatic`
+ * puts Stripe's test card on file first, so each invoice is charged when Stripe finalizes it;
+ * `invoice` has Stripe send it, to be paid on its hosted page (or recorded by hand by finance).
+ */
+export async function licenseeSetsBilling(
+  api: ApiClient,
+  licensee: Licensee,
+  collectionMethod: 'automatic' | 'invoice',
+  say: Say,
+): Promise<Json> {
+  const profile = {
+    name: `${licensee.name} Ltd`,
+    email: 'accounts-payable@acme-ai.example',
+    address: { line1: '1 Engine Street', city: 'London', postalCode: 'EC1A 1BB', country: 'GB' },
+  };
+  await api.ok('PUT', '/v1/billing-profile', licensee.key, profile);
+  if (collectionMethod === 'automatic') {
+    const card = await api.ok('POST', '/v1/billing-profile/payment-method', licensee.key, {
+      paymentMethodId: 'pm_card_visa',
+    });
+    say(
+      `${licensee.name}: card on file ${card.paymentMethod.brand} •••• ${card.paymentMethod.last4}`,
+    );
+  }
+  const saved = await api.ok('PUT', '/v1/billing-profile', licensee.key, {
+    ...profile,
+    collectionMethod,
+  });
+  say(
+    `${licensee.name}: billing profile "${saved.name}", ${saved.email}, pays by ${saved.collectionMethod}; Stripe customer ${saved.stripeCustomerId} (synced ${saved.syncedWithStripe})`,
+  );
+  return saved;
+}

@@ -131,7 +131,6 @@ test('an overpayment is refused in words and records nothing; the invoices are t
   await alice.locator('label', { hasText: /^All$/ }).click();
   await expect(alice.locator('tbody tr', { hasText: 'paid' })).toHaveCount(2);
   await expectAccessible(alice);
-  await screenshot(alice, 'finance-invoices');
 });
 
 test('she drafts a payout run and may not approve it herself', async () => {

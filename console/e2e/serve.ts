@@ -15,6 +15,7 @@ import {
   createOperator,
   createPublishers,
   licenseeReportsUsage,
+  licenseeSetsBilling,
   offerCatalogues,
   onboardPayees,
 } from '../../demo/story';
@@ -67,6 +68,10 @@ async function main(): Promise<void> {
   const publishers = await createPublishers(api, stack.adminKey, quiet);
   const offers = await offerCatalogues(api, publishers, quiet);
   const licensee = await licenseeReportsUsage(api, stack.adminKey, offers, publishers, quiet);
+  // Stripe sends Acme AI its invoices (collectionMethod invoice, no card charged): they stay open
+  // until paid, so finance still records June's payments by hand in the browser (finance-story),
+  // and the service tells Stripe they were paid out of band.
+  await licenseeSetsBilling(api, licensee, 'invoice', quiet);
   await onboardPayees(api, stack.emulator, publishers, quiet);
   // The platform's Stripe balance holds what the licensee will pay, so transfers can be made.
   stack.emulator.fund('eur', 10_000_000);

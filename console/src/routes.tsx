@@ -13,6 +13,7 @@ const RoyaltyRun = lazy(() => import('./pages/finance/RoyaltyRun'));
 const Statements = lazy(() => import('./pages/finance/Statements'));
 const Statement = lazy(() => import('./pages/finance/Statement'));
 const Invoices = lazy(() => import('./pages/finance/Invoices'));
+const Overdue = lazy(() => import('./pages/finance/Overdue'));
 const PayoutRuns = lazy(() => import('./pages/finance/PayoutRuns'));
 const PayoutRun = lazy(() => import('./pages/finance/PayoutRun'));
 const PayeeHolds = lazy(() => import('./pages/finance/PayeeHolds'));
@@ -52,6 +53,7 @@ const UsageReports = lazy(() => import('./pages/licensee/UsageReports'));
 const UsageReport = lazy(() => import('./pages/licensee/UsageReport'));
 const UsageReportUpload = lazy(() => import('./pages/licensee/UsageReportUpload'));
 const LicenseeInvoices = lazy(() => import('./pages/licensee/Invoices'));
+const LicenseeBilling = lazy(() => import('./pages/licensee/Billing'));
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignIn /> },
@@ -74,6 +76,7 @@ export const router = createBrowserRouter([
           { path: 'statements', element: <Statements /> },
           { path: 'statements/:id', element: <Statement /> },
           { path: 'invoices', element: <Invoices /> },
+          { path: 'overdue', element: <Overdue /> },
           { path: 'payout-runs', element: <PayoutRuns /> },
           { path: 'payout-runs/:id', element: <PayoutRun /> },
           { path: 'payees', element: <PayeeHolds /> },
@@ -129,6 +132,7 @@ export const router = createBrowserRouter([
           { path: 'usage-reports/new', element: <UsageReportUpload /> },
           { path: 'usage-reports/:id', element: <UsageReport /> },
           { path: 'invoices', element: <LicenseeInvoices /> },
+          { path: 'billing', element: <LicenseeBilling /> },
         ],
       },
       { path: '*', element: <NotFound /> },

@@ -52,6 +52,12 @@ const COLOURS: Record<string, string> = {
   withdrawn: 'gray',
   released: 'gray',
   'not-onboarded': 'gray',
+  // Collection through Stripe: open is owed (amber), issued credit notes are done (green), an
+  // invoice Stripe voided is cancelled (grey), one it gave up on is failed (red).
+  issued: 'green',
+  synced: 'green',
+  void: 'gray',
+  uncollectible: 'red',
 };
 
 export function StatusBadge({ status }: { status: string }) {
@@ -67,6 +73,8 @@ export function StatusBadge({ status }: { status: string }) {
           backgroundColor: `var(--mantine-color-${colour}-1)`,
           border: `1px solid var(--mantine-color-${colour}-5)`,
           color: 'var(--mantine-color-dark-8)',
+          // A state's word is never cut short by a narrow column.
+          minWidth: 'max-content',
         },
         label: { textTransform: 'none' },
       }}

@@ -12,6 +12,7 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     { label: 'Royalty runs', to: '/finance/royalty-runs' },
     { label: 'Statements', to: '/finance/statements' },
     { label: 'Invoices', to: '/finance/invoices' },
+    { label: 'Overdue', to: '/finance/overdue' },
     { label: 'Payout runs', to: '/finance/payout-runs' },
     { label: 'Payee holds', to: '/finance/payees' },
     { label: 'Reconciliation', to: '/finance/reconciliations' },
@@ -34,5 +35,6 @@ export const NAVIGATION: Record<Role, NavItem[]> = {
     { label: 'Licence check', to: '/licensee/licence-check' },
     { label: 'Usage reports', to: '/licensee/usage-reports' },
     { label: 'Invoices', to: '/licensee/invoices' },
+    { label: 'Billing', to: '/licensee/billing' },
   ],
 };

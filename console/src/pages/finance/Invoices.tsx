@@ -19,6 +19,9 @@ import { api, newIdempotencyKey, unwrap } from '../../api/client';
 import { isProblem, type ApiProblem } from '../../api/problem';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
+import { collectionColumns } from '../../components/collection/collection-columns';
+import { withCollections, type WithCollection } from '../../components/collection/collections';
+import { IssueAgain } from '../../components/collection/IssueAgain';
 import { invoiceFigureColumns } from '../../components/invoice-figures';
 import { FactGrid } from '../../components/FactGrid';
 import { Money } from '../../components/Money';
@@ -29,7 +32,7 @@ import { formatPeriod } from '../../format/dates';
 import { typedAmountError } from '../../format/amount-input';
 import { currencyExponent, formatMoney, parseAmount } from '../../format/money';
 
-type Invoice = components['schemas']['InvoiceResponse'];
+type Invoice = WithCollection<components['schemas']['InvoiceResponse']>;
 type Payment = components['schemas']['InvoicePaymentResponse'];
 type StatusFilter = 'outstanding' | 'paid' | 'all';
 
@@ -56,12 +59,14 @@ export default function Invoices() {
   const runId = params.get('runId') ?? undefined;
   const [paying, setPaying] = useState<Invoice | null>(null);
   const [recorded, setRecorded] = useState<{ invoice: Invoice; payment: Payment } | null>(null);
+  const [reissuing, setReissuing] = useState<Invoice | null>(null);
+  const [reissued, setReissued] = useState<Invoice | null>(null);
 
   return (
     <>
       <PageHeader
         title="Invoices"
-        description="What each licensee owes per agreement and royalty run. Recording a payment releases the payees' share of it to payable."
+        description="What each licensee owes per agreement and royalty run, and how Stripe is collecting it. Recording a payment (money that arrived outside Stripe) releases the payees' share of it to payable."
       />
       <Group mb="md" justify="space-between">
         <Group gap="sm">
@@ -114,15 +119,38 @@ export default function Invoices() {
           {formatMoney(recorded.payment.outstanding, recorded.invoice.currency)} still outstanding.
         </Alert>
       )}
+      {reissued && (
+        <Alert
+          color="blue"
+          variant="light"
+          mb="md"
+          title="Sent to Stripe again"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setReissued(null)}
+        >
+          Invoice {shortForm(reissued.id)} to {reissued.licenseeName},{' '}
+          {formatMoney(reissued.amount, reissued.currency)}, is being issued; its state here follows
+          Stripe&apos;s answer.
+        </Alert>
+      )}
       <CursorTable<Invoice>
         caption={`${STATUS_FILTERS.find((f) => f.value === status)?.label} invoices`}
         queryKey={['invoices', { status, runId }]}
         fetchPage={async (cursor) =>
-          unwrap(
-            await api.GET('/v1/invoices', {
-              params: { query: { status, runId, cursor, limit: 50 } },
-            }),
+          withCollections(
+            unwrap(
+              await api.GET('/v1/invoices', {
+                params: { query: { status, runId, cursor, limit: 50 } },
+              }),
+            ),
           )
+        }
+        // While Stripe is still issuing an invoice (not refused), its state is about to change.
+        refetchInterval={(rows) =>
+          rows.some((i) => i.collection?.status === 'issuing' && !i.collection.failure)
+            ? 2000
+            : false
         }
         rowKey={(invoice) => invoice.id}
         empty={
@@ -141,6 +169,7 @@ export default function Invoices() {
             ),
           },
           ...invoiceFigureColumns<Invoice>(),
+          ...collectionColumns<Invoice>({ showFailure: true, compact: true }),
           {
             key: 'id',
             header: 'Invoice',
@@ -150,23 +179,51 @@ export default function Invoices() {
             key: 'actions',
             header: <VisuallyHidden>Actions</VisuallyHidden>,
             align: 'right',
-            render: (i) =>
-              i.paymentStatus === 'outstanding' || i.paymentStatus === 'partially-paid' ? (
-                <Button
-                  size="compact-xs"
-                  variant="light"
-                  aria-label={`Record payment from ${i.licenseeName} on invoice ${i.id}`}
-                  onClick={() => {
-                    setRecorded(null);
-                    setPaying(i);
-                  }}
-                >
-                  Record payment
-                </Button>
-              ) : null,
+            render: (i) => (
+              <Stack gap={4} align="flex-end">
+                {i.collection?.status === 'issuing' && i.collection.failure && (
+                  <Button
+                    size="compact-xs"
+                    variant="light"
+                    color="red"
+                    aria-label={`Issue again invoice ${i.id} to ${i.licenseeName}`}
+                    onClick={() => {
+                      setReissued(null);
+                      setReissuing(i);
+                    }}
+                  >
+                    Issue again
+                  </Button>
+                )}
+                {(i.paymentStatus === 'outstanding' || i.paymentStatus === 'partially-paid') && (
+                  <Button
+                    size="compact-xs"
+                    variant="light"
+                    aria-label={`Record payment from ${i.licenseeName} on invoice ${i.id}`}
+                    onClick={() => {
+                      setRecorded(null);
+                      setPaying(i);
+                    }}
+                  >
+                    Record payment
+                  </Button>
+                )}
+              </Stack>
+            ),
           },
         ]}
       />
+      {reissuing && (
+        <IssueAgain
+          key={reissuing.id}
+          invoice={reissuing}
+          onClose={() => setReissuing(null)}
+          onIssued={() => {
+            setReissued(reissuing);
+            setReissuing(null);
+          }}
+        />
+      )}
       {paying && (
         <RecordPaymentModal
           // Mounted per opening: a fresh form and a fresh idempotency key each time.

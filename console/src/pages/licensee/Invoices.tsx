@@ -3,6 +3,8 @@ import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { CursorTable } from '../../components/CursorTable';
+import { collectionColumns } from '../../components/collection/collection-columns';
+import { withCollections, type WithCollection } from '../../components/collection/collections';
 import { invoiceFigureColumns } from '../../components/invoice-figures';
 import { PageHeader } from '../../components/PageHeader';
 import { ShortId } from '../../components/ShortId';
@@ -10,7 +12,7 @@ import { useUrlFilters } from '../../components/use-url-filters';
 import { formatPeriod } from '../../format/dates';
 import { shortForm } from '../../format/ids';
 
-type Invoice = components['schemas']['InvoiceResponse'];
+type Invoice = WithCollection<components['schemas']['InvoiceResponse']>;
 type StatusFilter = 'all' | 'outstanding' | 'paid';
 
 const FILTERS: { value: StatusFilter; label: string }[] = [
@@ -34,7 +36,7 @@ export default function Invoices() {
     <>
       <PageHeader
         title="Invoices"
-        description="What you owe each publisher per agreement and period, what has been received, and what is still outstanding."
+        description="What you owe each publisher per agreement and period, what has been received, and what is still outstanding. Stripe sends each invoice: pay it on its Stripe page, or it is charged to the payment method on file."
       />
       <Group mb="md">
         <SegmentedControl
@@ -49,8 +51,10 @@ export default function Invoices() {
         caption={`${FILTERS.find((f) => f.value === status)?.label} invoices`}
         queryKey={['licensee-invoices', { status }]}
         fetchPage={async (cursor) =>
-          unwrap(
-            await api.GET('/v1/invoices', { params: { query: { status, cursor, limit: 50 } } }),
+          withCollections(
+            unwrap(
+              await api.GET('/v1/invoices', { params: { query: { status, cursor, limit: 50 } } }),
+            ),
           )
         }
         rowKey={(i) => i.id}
@@ -78,6 +82,7 @@ export default function Invoices() {
             ),
           },
           ...invoiceFigureColumns<Invoice>(),
+          ...collectionColumns<Invoice>(),
           { key: 'id', header: 'Invoice', render: (i) => <ShortId id={i.id} label="invoice id" /> },
         ]}
       />
