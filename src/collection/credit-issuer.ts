@@ -53,7 +53,9 @@ export class CreditIssuer {
       await recordCreditAttempt(
         this.dataSource,
         creditId,
-        refused ? `${failure.code}: ${failure.message}` : null,
+        refused
+          ? `${failure.code.startsWith('Stripe') ? '' : `${failure.code}: `}${failure.message}`
+          : null,
       );
       if (refused) this.logger.warn({ creditId, failure }, 'Stripe refused the credit');
       throw error;

@@ -56,7 +56,9 @@ export class InvoiceIssuer {
     } catch (error) {
       const failure = classifyStripeError(error);
       if (failure.kind === 'refused') {
-        await recordAttempt(this.dataSource, invoiceId, `${failure.code}: ${failure.message}`);
+        // Stripe's own words, with its code when it gave one (not the SDK's class name).
+        const code = failure.code.startsWith('Stripe') ? '' : `${failure.code}: `;
+        await recordAttempt(this.dataSource, invoiceId, `${code}${failure.message}`);
         this.logger.warn({ invoiceId, failure }, 'Stripe refused to issue the invoice');
       } else {
         await recordAttempt(this.dataSource, invoiceId, null);
