@@ -24,6 +24,8 @@ export interface FlushOptions {
   reverse?: boolean;
   /** Deliver every event this many times. */
   copies?: number;
+  /** Deliveries in flight at once (default 1: one after the other, in order). */
+  concurrency?: number;
 }
 
 /**
@@ -70,7 +72,19 @@ export class WebhookDispatcher {
     const events = options.reverse ? [...this.held].reverse() : [...this.held];
     this.held = [];
     const batch = events.flatMap((event) => Array<StripeObject>(options.copies ?? 1).fill(event));
-    this.enqueue(batch);
+    const concurrency = Math.min(options.concurrency ?? 1, batch.length);
+    if (concurrency <= 1) {
+      this.enqueue(batch);
+      return this.idle();
+    }
+    // Several lanes, each taking the next event when its last delivery was answered.
+    let next = 0;
+    const lane = async () => {
+      while (next < batch.length) await this.deliver(batch[next++]);
+    };
+    this.chain = this.chain.then(async () => {
+      await Promise.all(Array.from({ length: concurrency }, lane));
+    });
     return this.idle();
   }
 
