@@ -764,4 +764,27 @@ describe('collection through Stripe', () => {
       collectionMethod: 'charge_automatically',
     });
   });
+  it('finds its earlier draft by metadata when Stripe no longer remembers the key', async () => {
+    const use = await licensedUse(h, 2064);
+    await payTo(use.licensee.key, {});
+    await reportUse(h, use, ['2064-06-01', '2064-06-30'], 444, 'jun-64');
+    h.emulator.addFault({
+      method: 'POST',
+      path: '/v1/invoices',
+      kind: 'timeout',
+      delayMs: 1500,
+      times: 1,
+    });
+    const invoice = invoiceOf(await postedRun(h, ['2064-06-01', '2064-06-30']), use);
+    // While the answer to the create is lost: a day passes, and Stripe forgets the key.
+    await h.t.sql(
+      `UPDATE collection_invoices SET created_at = now() - interval '2 days' WHERE invoice_id = $1`,
+      [invoice.id],
+    );
+    h.emulator.forgetIdempotencyKeys();
+    const open = await collectionWhen(h, invoice.id, (b) => b.status === 'open');
+    expect(open.attempts).toBe(1);
+    expect(stripeInvoicesOf(invoice.id)).toHaveLength(1);
+    expect(stripeInvoicesOf(invoice.id)[0]).toMatchObject({ id: open.stripeInvoiceId, total: 888 });
+  });
 });

@@ -129,6 +129,11 @@ export class StripeEmulator {
     this.faults = [];
   }
 
+  /** Forgets every idempotency key, as Stripe does after 24 hours. */
+  forgetIdempotencyKeys(): void {
+    this.idempotency.clear();
+  }
+
   fund(currency: string, amount: number): void {
     this.state.fund(currency, amount);
   }

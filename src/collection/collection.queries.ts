@@ -286,21 +286,14 @@ export async function markSync(db: Db, stripeInvoiceId: string): Promise<string>
   return mark;
 }
 
-/** The newest mark of Stripe invoice $1, if it is to be read. */
-export async function syncMark(db: Db, stripeInvoiceId: string): Promise<string | undefined> {
+/** Stripe invoice $1 taken off the list to read (by the one job that reads it now): its mark. */
+export async function claimSync(db: Db, stripeInvoiceId: string): Promise<string | undefined> {
   const [row] = await db.query<{ mark: string }[]>(
-    `SELECT mark FROM collection_syncs WHERE stripe_invoice_id = $1`,
+    `WITH claimed AS (DELETE FROM collection_syncs WHERE stripe_invoice_id = $1 RETURNING mark)
+     SELECT mark FROM claimed`,
     [stripeInvoiceId],
   );
   return row?.mark;
-}
-
-/** Read: the marks up to $2 are done (a newer one stays for its own job). */
-export async function clearSync(db: Db, stripeInvoiceId: string, mark: string): Promise<void> {
-  await db.query(`DELETE FROM collection_syncs WHERE stripe_invoice_id = $1 AND mark <= $2`, [
-    stripeInvoiceId,
-    mark,
-  ]);
 }
 
 /** Marks older than $1 seconds, whose jobs Redis may have lost. */

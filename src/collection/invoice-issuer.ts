@@ -19,6 +19,9 @@ import { InvoiceSync } from './invoice-sync';
 import { OutOfBandTeller } from './out-of-band-teller';
 import { StripeCustomers } from './stripe-customers';
 
+/** How long Stripe keeps an idempotency key (24 hours), less an hour of margin. */
+const KEY_MEMORY_MS = 23 * 3600_000;
+
 /**
  * Issues one posted invoice through Stripe, in steps that can each be repeated: the customer,
  * the draft (its id recorded at once), its lines, finalizing (which sends it, or charges the
@@ -60,7 +63,8 @@ export class InvoiceIssuer {
         const code = failure.code.startsWith('Stripe') ? '' : `${failure.code}: `;
         await recordAttempt(this.dataSource, invoiceId, `${code}${failure.message}`);
         this.logger.warn({ invoiceId, failure }, 'Stripe refused to issue the invoice');
-      } else {
+      } else if (failure.kind === 'unknown') {
+        // Throttled (429): Stripe did nothing, so it is no attempt; anything else may have been.
         await recordAttempt(this.dataSource, invoiceId, null);
       }
       throw error;
@@ -111,7 +115,9 @@ export class InvoiceIssuer {
     customer: { stripe_customer_id: string; collection_method: string },
     key: string,
   ): Promise<Stripe.Invoice> {
-    if (invoice.attempts > 0) {
+    // Within Stripe's 24 hours the key replays the draft of a lost answer; past them, an earlier
+    // attempt's draft is found by its metadata before a new one is made.
+    if (invoice.attempts > 0 && Date.now() - invoice.created_at.getTime() > KEY_MEMORY_MS) {
       const found = await this.findByMetadata(invoice, customer.stripe_customer_id);
       if (found) {
         await recordStripeInvoice(this.dataSource, invoice.invoice_id, found.id, found.created);

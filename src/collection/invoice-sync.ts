@@ -8,15 +8,15 @@ import { InvoicePaymentService } from '../royalties/invoice-payment.service';
 import { StripeClient } from '../stripe/stripe-client';
 import {
   addOverpaid,
-  clearSync,
+  claimSync,
   collectionOf,
   collectionOfStripeInvoice,
   CollectionInvoiceRow,
   recordOverpaidOnStripe,
   recordState,
   recordStripeInvoice,
+  markSync,
   StripeInvoiceState,
-  syncMark,
 } from './collection.queries';
 import { CollectionGate } from './collection-gate';
 
@@ -50,13 +50,20 @@ export class InvoiceSync {
 
   /** A marked Stripe invoice read and applied; marks made after the read began stay. */
   async sync(stripeInvoiceId: string): Promise<void> {
-    const mark = await syncMark(this.dataSource, stripeInvoiceId);
+    // Claimed before the read: the other events of the same change find nothing to read (one read
+    // per change, not one per event); an event after this moment marks it again. A read that
+    // fails puts the mark back for the retry and the sweep.
+    const mark = await claimSync(this.dataSource, stripeInvoiceId);
     if (mark === undefined) return;
-    const invoice = await this.gate.call(() =>
-      this.stripe.sdk.invoices.retrieve(stripeInvoiceId, { expand: ['payments'] }),
-    );
-    await this.apply(invoice);
-    await clearSync(this.dataSource, stripeInvoiceId, mark);
+    try {
+      const invoice = await this.gate.call(() =>
+        this.stripe.sdk.invoices.retrieve(stripeInvoiceId, { expand: ['payments'] }),
+      );
+      await this.apply(invoice);
+    } catch (error) {
+      await markSync(this.dataSource, stripeInvoiceId);
+      throw error;
+    }
   }
 
   /** What one read of a Stripe invoice says, applied (payments read too when it has some). */

@@ -6,6 +6,8 @@ import { StripeClient } from '../stripe/stripe-client';
 import { LicenseeCustomerRow, markCustomer, profileOf } from './billing-profile.queries';
 import { CollectionGate } from './collection-gate';
 
+type CustomerRow = LicenseeCustomerRow & { stripe_customer_id: string };
+
 /**
  * Each licensee's one Stripe customer: made the first time it is needed (the idempotency key is
  * the licensee's, so a retry after a lost answer returns the same customer), then told of each
@@ -14,6 +16,10 @@ import { CollectionGate } from './collection-gate';
  */
 @Injectable()
 export class StripeCustomers {
+  /** One ensure per licensee at a time in this process: a run's many invoices of one licensee
+   * wait for the first to make the customer rather than each replaying its creation. */
+  private readonly inFlight = new Map<string, Promise<CustomerRow>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stripe: StripeClient,
@@ -21,7 +27,15 @@ export class StripeCustomers {
   ) {}
 
   /** The licensee's Stripe customer id, with Stripe up to date with its profile. */
-  async ensure(licenseeId: string): Promise<LicenseeCustomerRow & { stripe_customer_id: string }> {
+  ensure(licenseeId: string): Promise<CustomerRow> {
+    const running = this.inFlight.get(licenseeId);
+    if (running) return running;
+    const made = this.made(licenseeId).finally(() => this.inFlight.delete(licenseeId));
+    this.inFlight.set(licenseeId, made);
+    return made;
+  }
+
+  private async made(licenseeId: string): Promise<CustomerRow> {
     let profile = await profileOf(this.dataSource, licenseeId);
     if (!profile) throw new Error(`licensee ${licenseeId} has no organization`);
     if (!profile.stripe_customer_id) {
@@ -49,7 +63,7 @@ export class StripeCustomers {
       await markCustomer(this.dataSource, licenseeId, profile.stripe_customer_id!, profile.version);
       profile = { ...profile, stripe_version: profile.version };
     }
-    return profile as LicenseeCustomerRow & { stripe_customer_id: string };
+    return profile as CustomerRow;
   }
 
   /** Tax ids the profile has and Stripe's customer does not yet (Stripe keeps them on their own route). */
