@@ -17,9 +17,10 @@ import { CollectionJob, SYNC_CHARGE_JOB, syncInvoiceJob } from './collection.que
 @Injectable()
 export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit {
   private readonly logger = new Logger(CollectionStripeEvents.name);
+  // Not invoice.finalized nor invoice.sent: they only answer the issuer's own finalize, whose
+  // answer it applies itself (and reads again if it died first): reading again would only spend
+  // the calls issuing needs.
   readonly eventTypes = [
-    'invoice.finalized',
-    'invoice.sent',
     'invoice.updated',
     'invoice.paid',
     'invoice.payment_succeeded',

@@ -12,7 +12,8 @@ local burst = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local allowed_at = tat - interval * burst
-if allowed_at > now then return allowed_at - now end
+-- Redis answers a Lua number as an integer: a wait under 1 ms must not come back as 0 (go).
+if allowed_at > now then return math.ceil(allowed_at - now) end
 redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(interval * (burst + 2) + 1000))
 return 0`;
 
