@@ -48,7 +48,8 @@ export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit 
     if (event.type.startsWith('invoice.')) {
       const invoice = event.data.object as Stripe.Invoice;
       // Only the platform's own invoices (its metadata); others in the account are left alone.
-      if (!invoice.metadata?.rlInvoiceId) return;
+      // A draft holds no money (its lines being added): nothing to read until it is finalized.
+      if (!invoice.metadata?.rlInvoiceId || invoice.status === 'draft') return;
       jobs.push(syncInvoiceJob(invoice.id, await markSync(this.dataSource, invoice.id)));
     } else if (event.type === 'charge.refunded') {
       jobs.push({
