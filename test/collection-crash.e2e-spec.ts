@@ -1,8 +1,4 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Worker } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
 import { CollectionProcessor } from '../src/collection/collection.processor';
 import { createOrganization } from './factories/organization.factory';
 import {
@@ -13,6 +9,7 @@ import {
   startCollection,
 } from './support/collection';
 import { PayoutsHarness, waitFor } from './support/payouts';
+import { WorkerContexts } from './support/worker-contexts';
 
 /**
  * A worker killed while it issues a posted run's invoices — drafts made in Stripe whose answers
@@ -21,7 +18,7 @@ import { PayoutsHarness, waitFor } from './support/payouts';
  */
 describe('a collection worker killed while issuing', () => {
   let h: PayoutsHarness;
-  const workers: INestApplicationContext[] = [];
+  let workers: WorkerContexts;
 
   beforeAll(async () => {
     h = await startCollection(
@@ -34,28 +31,15 @@ describe('a collection worker killed while issuing', () => {
       // Every answer held a while: the kill lands between Stripe doing it and the worker hearing.
       { latencyMs: 150 },
     );
+    workers = new WorkerContexts(h.t.env);
   });
   afterAll(async () => {
-    for (const w of workers) await w.close().catch(() => undefined);
+    await workers.closeAll();
     await h.close();
   });
 
-  async function startWorker(): Promise<INestApplicationContext> {
-    const context = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ env: h.t.env, process: 'worker' }),
-      { logger: false },
-    );
-    await context.init();
-    workers.push(context);
-    return context;
-  }
-
-  /** As a SIGKILL would: jobs abandoned where they are, no database write after this moment. */
-  async function kill(context: INestApplicationContext): Promise<void> {
-    const worker = Reflect.get(context.get(CollectionProcessor), 'worker') as Worker;
-    await worker.close(true);
-    await context.get(DataSource).destroy();
-  }
+  const startWorker = () => workers.start();
+  const kill = (context: INestApplicationContext) => workers.kill(context, CollectionProcessor);
 
   it('issues each invoice exactly once after a restart', async () => {
     // The worker matches the usage and calculates the run too (RUN_WORKERS is off in the api).

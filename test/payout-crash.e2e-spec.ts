@@ -1,8 +1,4 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Worker } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { AppModule } from '../src/app.module';
 import { PayoutProcessor } from '../src/payouts/payout.processor';
 import { createOrganization } from './factories/organization.factory';
 import {
@@ -15,6 +11,7 @@ import {
   startPayouts,
   waitFor,
 } from './support/payouts';
+import { WorkerContexts } from './support/worker-contexts';
 
 /**
  * A worker process killed in the middle of a run and another started: every payee is paid
@@ -22,7 +19,7 @@ import {
  */
 describe('a payout worker killed mid-run', () => {
   let h: PayoutsHarness;
-  const workers: INestApplicationContext[] = [];
+  let workers: WorkerContexts;
 
   beforeAll(async () => {
     h = await startPayouts(
@@ -34,28 +31,15 @@ describe('a payout worker killed mid-run', () => {
       },
       { balance: { ron: 10_000_000 }, latencyMs: 150 },
     );
+    workers = new WorkerContexts(h.t.env);
   });
   afterAll(async () => {
-    for (const w of workers) await w.close().catch(() => undefined);
+    await workers.closeAll();
     await h.close();
   });
 
-  async function startWorker(): Promise<INestApplicationContext> {
-    const context = await NestFactory.createApplicationContext(
-      AppModule.forRoot({ env: h.t.env, process: 'worker' }),
-      { logger: false },
-    );
-    await context.init();
-    workers.push(context);
-    return context;
-  }
-
-  /** As a SIGKILL would: jobs abandoned where they are, no database write after this moment. */
-  async function kill(context: INestApplicationContext): Promise<void> {
-    const worker = Reflect.get(context.get(PayoutProcessor), 'worker') as Worker;
-    await worker.close(true);
-    await context.get(DataSource).destroy();
-  }
+  const startWorker = () => workers.start();
+  const kill = (context: INestApplicationContext) => workers.kill(context, PayoutProcessor);
 
   it('pays each payee exactly once after a restart', async () => {
     const pub = await createOrganization(h.t.http);
