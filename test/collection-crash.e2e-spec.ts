@@ -36,7 +36,7 @@ describe('a collection worker killed while issuing', () => {
   afterAll(async () => {
     await workers.closeAll();
     await h.close();
-  });
+  }, 60_000);
 
   const startWorker = () => workers.start();
   const kill = (context: INestApplicationContext) => workers.kill(context, CollectionProcessor);

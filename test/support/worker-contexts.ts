@@ -34,7 +34,13 @@ export class WorkerContexts {
     await context.get(DataSource).destroy();
   }
 
+  /** Every context closed; a killed one that does not close within 5 s is left (its pool is gone). */
   async closeAll(): Promise<void> {
-    for (const context of this.started) await context.close().catch(() => undefined);
+    for (const context of this.started) {
+      await Promise.race([
+        context.close().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+      ]);
+    }
   }
 }
