@@ -261,16 +261,36 @@ export async function addOverpaid(db: Db, invoiceId: string, excess: bigint): Pr
   ]);
 }
 
-/** The licensee's credit from paying twice over is on its Stripe balance up to $2. */
-export async function recordOverpaidOnStripe(
+/**
+ * Claims what of invoice $1's overpaid is not yet on the licensee's Stripe balance: the range
+ * (from, to] is this caller's alone (two reads at once never push the same credit twice).
+ */
+export async function claimOverpaid(
   db: Db,
   invoiceId: string,
-  upTo: bigint,
+): Promise<{ from: string; to: string } | undefined> {
+  const [row] = await db.query<{ from: string; to: string }[]>(
+    `WITH old AS (SELECT overpaid_on_stripe FROM collection_invoices
+                   WHERE invoice_id = $1 AND overpaid_on_stripe < overpaid FOR UPDATE),
+          claimed AS (UPDATE collection_invoices c SET overpaid_on_stripe = c.overpaid
+                        FROM old WHERE c.invoice_id = $1
+                      RETURNING old.overpaid_on_stripe AS "from", c.overpaid AS "to")
+     SELECT "from"::text, "to"::text FROM claimed`,
+    [invoiceId],
+  );
+  return row;
+}
+
+/** A claim whose Stripe call failed, given back (only if nothing was claimed after it). */
+export async function unclaimOverpaid(
+  db: Db,
+  invoiceId: string,
+  claim: { from: string; to: string },
 ): Promise<void> {
   await db.query(
-    `UPDATE collection_invoices SET overpaid_on_stripe = GREATEST(overpaid_on_stripe, $2)
-      WHERE invoice_id = $1`,
-    [invoiceId, String(upTo)],
+    `UPDATE collection_invoices SET overpaid_on_stripe = $2
+      WHERE invoice_id = $1 AND overpaid_on_stripe = $3`,
+    [invoiceId, claim.from, claim.to],
   );
 }
 

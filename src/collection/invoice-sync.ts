@@ -12,7 +12,8 @@ import {
   collectionOf,
   collectionOfStripeInvoice,
   CollectionInvoiceRow,
-  recordOverpaidOnStripe,
+  claimOverpaid,
+  unclaimOverpaid,
   recordState,
   recordStripeInvoice,
   markSync,
@@ -168,25 +169,28 @@ export class InvoiceSync {
    * next read (the key makes it once).
    */
   private async creditOverpaidOnStripe(invoiceId: string, invoice: Stripe.Invoice): Promise<void> {
-    const row = await collectionOf(this.dataSource, invoiceId);
-    if (!row) return;
-    const overpaid = BigInt(row.overpaid);
-    const missing = overpaid - BigInt(row.overpaid_on_stripe);
     const customer = typeof invoice.customer === 'string' ? invoice.customer : invoice.customer?.id;
-    if (missing <= 0n || !customer) return;
-    await this.gate.call(() =>
-      this.stripe.sdk.customers.createBalanceTransaction(
-        customer,
-        {
-          amount: -Number(missing),
-          currency: row.currency.toLowerCase(),
-          description: `Paid twice over on invoice ${invoice.number ?? invoice.id}`,
-          metadata: { rlInvoiceId: invoiceId, rlOverpaid: String(overpaid) },
-        },
-        { idempotencyKey: `rl-overpaid-${invoiceId}-${overpaid}` },
-      ),
-    );
-    await recordOverpaidOnStripe(this.dataSource, invoiceId, overpaid);
+    if (!customer) return;
+    const claim = await claimOverpaid(this.dataSource, invoiceId);
+    if (!claim) return;
+    const row = await collectionOf(this.dataSource, invoiceId);
+    try {
+      await this.gate.call(() =>
+        this.stripe.sdk.customers.createBalanceTransaction(
+          customer,
+          {
+            amount: -Number(BigInt(claim.to) - BigInt(claim.from)),
+            currency: (row?.currency ?? 'EUR').toLowerCase(),
+            description: `Paid twice over on invoice ${invoice.number ?? invoice.id}`,
+            metadata: { rlInvoiceId: invoiceId, rlOverpaid: claim.to },
+          },
+          { idempotencyKey: `rl-overpaid-${invoiceId}-${claim.from}-${claim.to}` },
+        ),
+      );
+    } catch (error) {
+      await unclaimOverpaid(this.dataSource, invoiceId, claim);
+      throw error;
+    }
   }
 }
 
