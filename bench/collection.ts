@@ -93,6 +93,8 @@ import {
   startWorker,
 } from './support/service';
 import { fixed, formatKiB, grouped, median, spreadTooWide } from './support/stats';
+import { COLLECTION_EVENT_TYPES } from '../src/collection/collection-stripe-events';
+import { PAYOUT_EVENT_TYPES } from '../src/payouts/payout-stripe-events';
 
 const server = new PostgresServer(process.env.DATABASE_URL ?? DEFAULT_SERVER_URL);
 const REDIS_URL = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
@@ -114,26 +116,11 @@ const ADMIN_KEY = `bench-admin-${process.pid}-0123456789abcdefghijklmnop`;
 const WEBHOOK_SECRET = 'whsec_bench_collection';
 const TEMPLATE = `rl_bench_col_${process.pid}_tpl`;
 const RUN_ID = '00000000-0000-4000-8000-000000000020';
-/** Collection's event types (docs/COLLECTION.md) and payouts' (docs/PAYOUTS.md). */
+/** The event types the service acts on (docs/COLLECTION.md, docs/PAYOUTS.md): what a deployment enables. */
 const ENABLED_EVENTS =
   process.env.BENCH_EVENTS === 'all'
     ? undefined
-    : [
-        'invoice.finalized',
-        'invoice.sent',
-        'invoice.updated',
-        'invoice.paid',
-        'invoice.payment_succeeded',
-        'invoice.payment_failed',
-        'invoice.overdue',
-        'invoice.voided',
-        'invoice.marked_uncollectible',
-        'charge.refunded',
-        'customer_cash_balance_transaction.created',
-        'cash_balance.funds_available',
-        'account.updated',
-        'transfer.reversed',
-      ];
+    : [...COLLECTION_EVENT_TYPES, ...PAYOUT_EVENT_TYPES];
 
 const processes = new ChildProcesses({
   stopGraceMs: 15_000,

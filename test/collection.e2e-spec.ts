@@ -386,6 +386,50 @@ describe('collection through Stripe', () => {
     expect((await paymentsOf(invoice.id)).length).toBe(2);
   });
 
+  it('reads many paid invoices together: each payment recorded once, each payee released exactly', async () => {
+    const uses: LicensedUse[] = [];
+    for (let i = 1; i <= 8; i++) {
+      const use = await licensedUse(h, 2064);
+      await payTo(use.licensee.key, { collectionMethod: 'bank-transfer' });
+      await reportUse(h, use, ['2064-07-01', '2064-07-31'], 100 * i, `jul-${i}`);
+      uses.push(use);
+    }
+    const run = await postedRun(h, ['2064-07-01', '2064-07-31']);
+    const invoices = uses.map((use) => invoiceOf(run, use));
+    // i × 100 tokens at 2: i × 200.
+    expect(invoices.map((invoice) => invoice.amount)).toEqual([
+      200, 400, 600, 800, 1000, 1200, 1400, 1600,
+    ]);
+    const opened = [];
+    for (const invoice of invoices) {
+      opened.push(await collectionWhen(h, invoice.id, (b) => b.status === 'open'));
+    }
+    h.emulator.webhooks.mode = 'manual';
+    opened.forEach((open, i) => {
+      const customer = h.emulator.billing.invoices.get(open.stripeInvoiceId)!.customer as string;
+      h.emulator.fundCashBalance(customer, 200 * (i + 1), 'eur');
+    });
+    // Every event twice, eight deliveries at once: the worker's jobs take many marks each.
+    await h.emulator.flushWebhooks({ copies: 2, concurrency: 8 });
+    for (const [i, invoice] of invoices.entries()) {
+      const paid = await collectionWhen(h, invoice.id, (b) => b.status === 'paid');
+      expect(paid).toMatchObject({ paid: 200 * (i + 1), outstanding: 0 });
+      expect(await paymentsOf(invoice.id)).toEqual([
+        { source: 'stripe', amount: String(200 * (i + 1)), stripe_reference: expect.any(String) },
+      ]);
+      // Commission 10 %: the payee's 180 × i, all of it payable.
+      expect(await balancesOf(uses[i].publisher.key)).toEqual({
+        [`payee-awaiting-collection:${uses[i].payeeId}`]: 0,
+        [`payee-payable:${uses[i].payeeId}`]: 180 * (i + 1),
+      });
+    }
+    await waitFor(
+      () => h.t.sql<{ n: string }>(`SELECT count(*) AS n FROM collection_syncs`),
+      (rows) => rows[0].n === '0',
+    );
+    expect((await http().get('/v1/ledger/verify', h.finance[0])).body.ok).toBe(true);
+  });
+
   it('issues exactly one Stripe invoice when the answer to creating it is lost', async () => {
     const use = await licensedUse(h, 2063);
     await payTo(use.licensee.key, {});

@@ -4,7 +4,8 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { InvoicePaymentService } from '../royalties/invoice-payment.service';
 import { StripeClient } from '../stripe/stripe-client';
-import { collectionOf, invoiceOfCharge } from './collection.queries';
+import { collectionOf } from './collection.queries';
+import { invoiceOfCharge } from './syncing.queries';
 import { CollectionGate } from './collection-gate';
 
 const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);

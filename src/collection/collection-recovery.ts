@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RecoverySweeper } from '../queue/recovery-sweeper';
-import { dueToCredit, dueToIssue, staleSyncs } from './collection.queries';
+import { dueToCredit, dueToIssue } from './issuing.queries';
+import { staleSyncs } from './syncing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
 import { issueCreditJob, issueInvoiceJob, syncInvoiceJob } from './collection.queue';
 

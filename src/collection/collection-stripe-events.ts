@@ -3,9 +3,29 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { StripeEventHandler, StripeEventRouter } from '../stripe/stripe-event-router';
-import { markSync, openInvoicesOfCustomer } from './collection.queries';
+import { markSync, openInvoicesOfCustomer } from './syncing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
 import { CollectionJob, SYNC_CHARGE_JOB, syncInvoiceJob } from './collection.queue';
+
+/**
+ * The Stripe events collection acts on: the ones to enable on the webhook endpoint (with payouts').
+ * Not invoice.finalized nor invoice.sent: they only answer the issuer's own finalize, whose
+ * answer it applies itself (and reads again if it died first): reading again would only spend
+ * the calls issuing needs. Not invoice.payment_succeeded: Stripe sends it with invoice.paid for
+ * the same payment (a partial payment sends invoice.updated), so it would only cost a delivery
+ * and a second read per payment.
+ */
+export const COLLECTION_EVENT_TYPES = [
+  'invoice.updated',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'invoice.overdue',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
+  'charge.refunded',
+  'customer_cash_balance_transaction.created',
+  'cash_balance.funds_available',
+] as const;
 
 /**
  * The Stripe events collection acts on. None is trusted for its copy of the object or its order:
@@ -17,21 +37,7 @@ import { CollectionJob, SYNC_CHARGE_JOB, syncInvoiceJob } from './collection.que
 @Injectable()
 export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit {
   private readonly logger = new Logger(CollectionStripeEvents.name);
-  // Not invoice.finalized nor invoice.sent: they only answer the issuer's own finalize, whose
-  // answer it applies itself (and reads again if it died first): reading again would only spend
-  // the calls issuing needs.
-  readonly eventTypes = [
-    'invoice.updated',
-    'invoice.paid',
-    'invoice.payment_succeeded',
-    'invoice.payment_failed',
-    'invoice.overdue',
-    'invoice.voided',
-    'invoice.marked_uncollectible',
-    'charge.refunded',
-    'customer_cash_balance_transaction.created',
-    'cash_balance.funds_available',
-  ] as const;
+  readonly eventTypes = COLLECTION_EVENT_TYPES;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

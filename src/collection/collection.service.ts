@@ -19,8 +19,8 @@ import {
   overdueInvoices,
   postedInvoices,
   PostedInvoiceRow,
-  retryIssuing,
 } from './collection.queries';
+import { retryIssuing } from './issuing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
 import { issueInvoiceJob } from './collection.queue';
 import {

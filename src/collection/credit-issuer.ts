@@ -5,15 +5,15 @@ import { todayUtc } from '../common/validation/calendar-date';
 import { InvoicePaymentService } from '../royalties/invoice-payment.service';
 import { StripeClient } from '../stripe/stripe-client';
 import { classifyStripeError } from '../stripe/stripe-outcome';
+import { CollectionCreditRow } from './collection.queries';
 import {
-  CollectionCreditRow,
   creditOf,
   creditTarget,
   markCreditIssued,
   recordBalanceCredit,
   recordCreditAttempt,
   recordCreditNote,
-} from './collection.queries';
+} from './credits.queries';
 import { CollectionGate } from './collection-gate';
 import { StripeCustomers } from './stripe-customers';
 

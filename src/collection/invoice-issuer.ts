@@ -12,7 +12,7 @@ import {
   recordAttempt,
   recordStripeInvoice,
   withdraw,
-} from './collection.queries';
+} from './issuing.queries';
 import { CollectionGate } from './collection-gate';
 import { invoiceLines } from './invoice-lines';
 import { InvoiceSync } from './invoice-sync';

@@ -2,23 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
+import { GroupCommit } from '../common/concurrency/group-commit';
 import { isUuid } from '../common/ids';
 import { LedgerService } from '../ledger/ledger.service';
-import { InvoicePaymentService } from '../royalties/invoice-payment.service';
+import { CollectedEntry, InvoicePaymentService } from '../royalties/invoice-payment.service';
 import { StripeClient } from '../stripe/stripe-client';
+import { collectionOf, CollectionInvoiceRow } from './collection.queries';
+import { recordStripeInvoice } from './issuing.queries';
 import {
   addOverpaid,
-  claimSync,
-  collectionOf,
-  collectionOfStripeInvoice,
-  CollectionInvoiceRow,
   claimOverpaid,
-  unclaimOverpaid,
-  recordState,
-  recordStripeInvoice,
+  claimSyncs,
+  collectionsOfStripeInvoices,
   markSync,
+  overpaidNotOnStripe,
+  recordStates,
   StripeInvoiceState,
-} from './collection.queries';
+  unclaimOverpaid,
+} from './syncing.queries';
 import { CollectionGate } from './collection-gate';
 
 const STATUSES: Record<string, StripeInvoiceState['status'] | undefined> = {
@@ -32,8 +33,29 @@ const STATUSES: Record<string, StripeInvoiceState['status'] | undefined> = {
 const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /**
- * A Stripe invoice read again and applied: its state (status moving only forwards) and every
- * payment on it, each recorded once under Stripe's own id through the one payment path (the
+ * How many marked Stripe invoices one job reads and applies together: their payments are
+ * recorded in one database transaction, one turn of the ledger's writer lock for them all.
+ */
+export const SYNC_BATCH = 100;
+
+/** The most reads one transaction applies (several jobs' batches). */
+const WRITE_GROUP = 1000;
+
+/** A Stripe invoice read, with the platform invoice it is. */
+interface Applied {
+  row: CollectionInvoiceRow;
+  invoice: Stripe.Invoice;
+}
+
+const STATUS_ORDER = ['open', 'uncollectible', 'paid', 'void'];
+
+/** How far along a read of an invoice is: its status's place, then what it says was paid. */
+const progress = (invoice: Stripe.Invoice) =>
+  STATUS_ORDER.indexOf(invoice.status ?? '') * 1e15 + invoice.amount_paid;
+
+/**
+ * Stripe invoices read again and applied: their state (status moving only forwards) and every
+ * payment on them, each recorded once under Stripe's own id through the one payment path (the
  * receivable settled, the payees' earnings released), the licensee's credit Stripe applied at
  * finalizing recorded as a payment from that credit. Money Stripe collected beyond what is still
  * owed (the invoice was also paid by hand) is held as the licensee's credit, in the ledger and on
@@ -41,6 +63,8 @@ const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(
  */
 @Injectable()
 export class InvoiceSync {
+  private readonly writes = new GroupCommit<Applied>((applied) => this.write(applied), WRITE_GROUP);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stripe: StripeClient,
@@ -49,118 +73,206 @@ export class InvoiceSync {
     private readonly ledger: LedgerService,
   ) {}
 
-  /** A marked Stripe invoice read and applied; marks made after the read began stay. */
+  /**
+   * A marked Stripe invoice read and applied, with up to SYNC_BATCH − 1 others marked (whose own
+   * jobs then find nothing to do); marks made after the reads began stay for the next job.
+   */
   async sync(stripeInvoiceId: string): Promise<void> {
     // Claimed before the read: the other events of the same change find nothing to read (one read
     // per change, not one per event); an event after this moment marks it again. A read that
-    // fails puts the mark back for the retry and the sweep.
-    const mark = await claimSync(this.dataSource, stripeInvoiceId);
-    if (mark === undefined) return;
+    // fails puts its mark back for the retry and the sweep.
+    const claimed = await claimSyncs(this.dataSource, stripeInvoiceId, SYNC_BATCH);
+    if (!claimed.length) return;
+    const ids = claimed.map((mark) => mark.stripe_invoice_id);
+    const reads = await Promise.allSettled(
+      ids.map((id) =>
+        this.gate.call(() => this.stripe.sdk.invoices.retrieve(id, { expand: ['payments'] })),
+      ),
+    );
+    const read: Stripe.Invoice[] = [];
+    const failed: string[] = [];
+    let error: unknown;
+    reads.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') read.push(outcome.value);
+      else {
+        failed.push(ids[i]);
+        error ??= outcome.reason;
+      }
+    });
     try {
-      const invoice = await this.gate.call(() =>
-        this.stripe.sdk.invoices.retrieve(stripeInvoiceId, { expand: ['payments'] }),
-      );
-      await this.apply(invoice);
-    } catch (error) {
-      await markSync(this.dataSource, stripeInvoiceId);
-      throw error;
+      await this.applyAll(read);
+    } catch (applyError) {
+      failed.push(...read.map((invoice) => invoice.id));
+      error = applyError;
     }
+    for (const id of failed) await markSync(this.dataSource, id);
+    if (failed.length) throw error;
   }
 
   /** What one read of a Stripe invoice says, applied (payments read too when it has some). */
-  async apply(read: Stripe.Invoice): Promise<void> {
-    const row = await this.ours(read);
-    if (!row || read.status === 'draft') return;
-    const status = STATUSES[read.status ?? ''];
-    if (!status) return;
-    let invoice = read;
-    if (!invoice.payments && invoice.amount_paid > 0) {
-      invoice = await this.gate.call(() =>
-        this.stripe.sdk.invoices.retrieve(read.id, { expand: ['payments'] }),
-      );
+  apply(read: Stripe.Invoice): Promise<void> {
+    return this.applyAll([read]);
+  }
+
+  /**
+   * What reads of Stripe invoices say, applied: in one database transaction with whatever other
+   * jobs of this process hand in meanwhile (GroupCommit), then the overpaid pushed to Stripe.
+   */
+  async applyAll(reads: Stripe.Invoice[]): Promise<void> {
+    const rows = await this.ours(reads);
+    const found: { row: CollectionInvoiceRow; read: Stripe.Invoice }[] = [];
+    reads.forEach((read, i) => {
+      const row = rows[i];
+      if (row && read.status !== 'draft' && STATUSES[read.status ?? '']) found.push({ row, read });
+    });
+    if (!found.length) return;
+    const applied = await Promise.all(
+      found.map(async ({ row, read }) => ({
+        row,
+        invoice:
+          !read.payments && read.amount_paid > 0
+            ? await this.gate.call(() =>
+                this.stripe.sdk.invoices.retrieve(read.id, { expand: ['payments'] }),
+              )
+            : read,
+      })),
+    );
+    await this.writes.add(applied);
+    const overpaid = await overpaidNotOnStripe(
+      this.dataSource,
+      applied.map(({ row }) => row.invoice_id),
+    );
+    for (const { row, invoice } of applied) {
+      if (overpaid.includes(row.invoice_id))
+        await this.creditOverpaidOnStripe(row.invoice_id, invoice);
+    }
+  }
+
+  /**
+   * Reads applied in one transaction: every payment through the payment path, then each
+   * invoice's state. Two reads of one invoice (two jobs' reads in one group) give all their
+   * payments (each recorded once by its Stripe id) and the state of the one further along.
+   */
+  private async write(applied: Applied[]): Promise<void> {
+    const furthest = new Map<string, Applied>();
+    for (const one of applied) {
+      const other = furthest.get(one.row.invoice_id);
+      if (!other || progress(one.invoice) > progress(other.invoice)) {
+        furthest.set(one.row.invoice_id, one);
+      }
     }
     await this.dataSource.transaction(async (manager) => {
-      await this.recordPayments(manager, row, invoice);
-      await recordState(manager, row.invoice_id, {
-        status,
-        number: invoice.number,
-        hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
-        invoicePdf: invoice.invoice_pdf ?? null,
-        collectionMethod: invoice.collection_method,
-        dueOn: invoice.due_date ? dayOf(invoice.due_date) : null,
-        amountPaid: invoice.amount_paid,
-        amountRemaining: invoice.amount_remaining,
-      });
+      await this.recordPayments(manager, applied);
+      await recordStates(
+        manager,
+        [...furthest.values()].map(({ row, invoice }) => ({
+          invoiceId: row.invoice_id,
+          state: {
+            status: STATUSES[invoice.status ?? '']!,
+            number: invoice.number,
+            hostedInvoiceUrl: invoice.hosted_invoice_url ?? null,
+            invoicePdf: invoice.invoice_pdf ?? null,
+            collectionMethod: invoice.collection_method,
+            dueOn: invoice.due_date ? dayOf(invoice.due_date) : null,
+            amountPaid: invoice.amount_paid,
+            amountRemaining: invoice.amount_remaining,
+          },
+        })),
+      );
     });
-    await this.creditOverpaidOnStripe(row.invoice_id, invoice);
   }
 
-  /** The platform invoice this Stripe invoice is, by its id or (a lost answer) its metadata. */
-  private async ours(invoice: Stripe.Invoice): Promise<CollectionInvoiceRow | undefined> {
-    const row = await collectionOfStripeInvoice(this.dataSource, invoice.id);
-    if (row) return row;
-    const claimed = invoice.metadata?.rlInvoiceId;
-    if (!claimed || !isUuid(claimed)) return undefined;
-    await recordStripeInvoice(this.dataSource, claimed, invoice.id, invoice.created);
-    const again = await collectionOf(this.dataSource, claimed);
-    return again?.stripe_invoice_id === invoice.id ? again : undefined;
+  /** The platform invoice each Stripe invoice is, by its id or (a lost answer) its metadata. */
+  private async ours(reads: Stripe.Invoice[]): Promise<(CollectionInvoiceRow | undefined)[]> {
+    const rows = await collectionsOfStripeInvoices(
+      this.dataSource,
+      reads.map((invoice) => invoice.id),
+    );
+    const byStripeId = new Map(rows.map((row) => [row.stripe_invoice_id, row]));
+    return Promise.all(
+      reads.map(async (invoice) => {
+        const row = byStripeId.get(invoice.id);
+        if (row) return row;
+        const claimed = invoice.metadata?.rlInvoiceId;
+        if (!claimed || !isUuid(claimed)) return undefined;
+        await recordStripeInvoice(this.dataSource, claimed, invoice.id, invoice.created);
+        const again = await collectionOf(this.dataSource, claimed);
+        return again?.stripe_invoice_id === invoice.id ? again : undefined;
+      }),
+    );
   }
 
-  private async recordPayments(
-    manager: EntityManager,
-    row: CollectionInvoiceRow,
-    invoice: Stripe.Invoice,
-  ): Promise<void> {
-    const applied =
-      invoice.starting_balance < 0 ? (invoice.ending_balance ?? 0) - invoice.starting_balance : 0;
-    if (applied > 0) {
-      await this.payments.recordCollected(manager, row.invoice_id, {
-        source: 'credit',
-        amount: BigInt(applied),
-        receivedOn: dayOf(invoice.status_transitions.finalized_at ?? invoice.created),
-        reference: `balance applied to ${invoice.id}`,
-        stripeReference: `${invoice.id}-balance`,
-      });
-    }
-    for (const payment of invoice.payments?.data ?? []) {
-      if (payment.status !== 'paid' || !payment.amount_paid) continue;
-      const paidAt = payment.status_transitions.paid_at ?? invoice.created;
-      const recorded = await this.payments.recordCollected(manager, row.invoice_id, {
-        source: 'stripe',
-        amount: BigInt(payment.amount_paid),
-        receivedOn: dayOf(paidAt),
-        reference: idOf(payment.payment.charge) ?? idOf(payment.payment.payment_intent) ?? null,
-        stripeReference: payment.id,
-      });
-      if (recorded && recorded.excess > 0n) {
-        await addOverpaid(manager, row.invoice_id, recorded.excess);
-        await this.ledger.post(manager, {
-          idempotencyKey: `collection-excess:${payment.id}`,
-          reason: `paid twice over on invoice ${row.invoice_id}: held as the licensee's credit`,
-          refs: { invoiceId: row.invoice_id, stripeInvoicePaymentId: payment.id },
-          postings: [
-            {
-              account: {
-                type: 'platform-stripe-clearing',
-                ownerId: null,
-                organizationId: null,
-                currency: row.currency,
-              },
-              amount: recorded.excess,
-            },
-            {
-              account: {
-                type: 'licensee-credit',
-                ownerId: row.licensee_id,
-                organizationId: row.licensee_id,
-                currency: row.currency,
-              },
-              amount: -recorded.excess,
-            },
-          ],
+  /**
+   * Every payment on the invoices, in one batch through the payment path: the credit Stripe
+   * applied at finalizing, then each paid invoice payment; what an invoice could not take (paid
+   * twice over) held as the licensee's credit.
+   */
+  private async recordPayments(manager: EntityManager, applied: Applied[]): Promise<void> {
+    const payments: { invoiceId: string; entry: CollectedEntry; row: CollectionInvoiceRow }[] = [];
+    for (const { row, invoice } of applied) {
+      const credit =
+        invoice.starting_balance < 0 ? (invoice.ending_balance ?? 0) - invoice.starting_balance : 0;
+      if (credit > 0) {
+        payments.push({
+          invoiceId: row.invoice_id,
+          row,
+          entry: {
+            source: 'credit',
+            amount: BigInt(credit),
+            receivedOn: dayOf(invoice.status_transitions.finalized_at ?? invoice.created),
+            reference: `balance applied to ${invoice.id}`,
+            stripeReference: `${invoice.id}-balance`,
+          },
+        });
+      }
+      for (const payment of invoice.payments?.data ?? []) {
+        if (payment.status !== 'paid' || !payment.amount_paid) continue;
+        payments.push({
+          invoiceId: row.invoice_id,
+          row,
+          entry: {
+            source: 'stripe',
+            amount: BigInt(payment.amount_paid),
+            receivedOn: dayOf(payment.status_transitions.paid_at ?? invoice.created),
+            reference: idOf(payment.payment.charge) ?? idOf(payment.payment.payment_intent) ?? null,
+            stripeReference: payment.id,
+          },
         });
       }
     }
+    const recorded = await this.payments.recordAllCollected(manager, payments);
+    const excesses = payments
+      .map((payment, i) => ({ ...payment, excess: recorded[i]?.excess ?? 0n }))
+      .filter((payment) => payment.entry.source === 'stripe' && payment.excess > 0n);
+    for (const { invoiceId, excess } of excesses) await addOverpaid(manager, invoiceId, excess);
+    await this.ledger.postMany(
+      manager,
+      excesses.map(({ row, entry, excess }) => ({
+        idempotencyKey: `collection-excess:${entry.stripeReference}`,
+        reason: `paid twice over on invoice ${row.invoice_id}: held as the licensee's credit`,
+        refs: { invoiceId: row.invoice_id, stripeInvoicePaymentId: entry.stripeReference },
+        postings: [
+          {
+            account: {
+              type: 'platform-stripe-clearing',
+              ownerId: null,
+              organizationId: null,
+              currency: row.currency,
+            },
+            amount: excess,
+          },
+          {
+            account: {
+              type: 'licensee-credit',
+              ownerId: row.licensee_id,
+              organizationId: row.licensee_id,
+              currency: row.currency,
+            },
+            amount: -excess,
+          },
+        ],
+      })),
+    );
   }
 
   /**

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { StripeClient } from '../stripe/stripe-client';
-import { collectionOf, manualPaid, recordToldOutOfBand } from './collection.queries';
+import { collectionOf } from './collection.queries';
+import { manualPaid, recordToldOutOfBand } from './credits.queries';
 import { CollectionGate } from './collection-gate';
 
 /**

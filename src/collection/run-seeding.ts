@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { RunPostedListeners } from '../royalties/run-posted';
-import { seedCredits, seedInvoices } from './collection.queries';
+import { seedCredits, seedInvoices } from './issuing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
 import { issueCreditJob, issueInvoiceJob } from './collection.queue';
 

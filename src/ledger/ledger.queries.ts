@@ -1,22 +1,33 @@
 /**
  * The ledger's writes and its reads for other modules (LedgerService): accounts created on first
- * use, the writer lock, balances, and the statements that post one journal transaction.
+ * use, the writer lock, balances, and the statements that post journal transactions (a few
+ * statements however many are posted at once, their rows passed as parallel arrays).
  *
  * Reads and writes ledger_accounts, ledger_balances, ledger_transactions and ledger_postings
- * (this module's), through the transaction's temp table pending_postings.
+ * (this module's).
  */
 
+/** One posting's part of its transaction's hashed content (aggregated over the postings in order). */
+export const POSTINGS_TEXT_SQL = (p: string) =>
+  `string_agg(${p}.n::text || ':' || ${p}.account_id::text || ':' || ${p}.currency || ':' || ${p}.amount::text, ',' ORDER BY ${p}.n)`;
+
 /**
- * The SQL that hashes one transaction from its stored fields and postings: verification
- * recomputes exactly this. $prev is the previous transaction's hash (32 zero bytes first).
+ * The bytes a transaction's hash covers, from its stored fields and its postings' text
+ * (POSTINGS_TEXT_SQL); its hash is sha256(previous hash || these bytes), 32 zero bytes first.
+ * Posting computes the bytes with this SQL and chains them (LedgerService); verification
+ * recomputes exactly this.
  */
-export const TRANSACTION_HASH_SQL = (t: string, postings: string) => `
-  sha256(${t}.prev_hash || convert_to(
+export const TRANSACTION_CONTENT_SQL = (t: string, postingsText: string) => `
+  convert_to(
     ${t}.id::text || '|' || ${t}.seq::text || '|' || ${t}.idempotency_key || '|' || ${t}.reason
-    || '|' || ${t}.refs::text || '|' ||
-    (SELECT string_agg(p.n::text || ':' || p.account_id::text || ':' || p.currency || ':' || p.amount::text,
-                       ',' ORDER BY p.n)
-       FROM ${postings} p WHERE p.transaction_id = ${t}.id), 'UTF8'))`;
+    || '|' || ${t}.refs::text || '|' || ${postingsText}, 'UTF8')`;
+
+/** The SQL that hashes one stored transaction from its fields, its postings and its prev_hash. */
+export const TRANSACTION_HASH_SQL = (t: string, postings: string) => `
+  sha256(${t}.prev_hash || ${TRANSACTION_CONTENT_SQL(
+    t,
+    `(SELECT ${POSTINGS_TEXT_SQL('p')} FROM ${postings} p WHERE p.transaction_id = ${t}.id)`,
+  )})`;
 
 /**
  * The accounts for the keys in the parallel arrays $1 (new ids), $2 (types), $3 (owners), $4
@@ -52,8 +63,10 @@ export const BALANCES_OF = `
      AND ($3::uuid[] IS NULL OR a.owner_id = ANY ($3::uuid[]))
    ORDER BY a.owner_id`;
 
-/** The transaction posted under idempotency key $1, if any. */
-export const TRANSACTION_BY_KEY = `SELECT id, seq, request_hash FROM ledger_transactions WHERE idempotency_key = $1`;
+/** The transactions posted under idempotency keys $1. */
+export const TRANSACTIONS_BY_KEY = `
+  SELECT id, seq, idempotency_key, request_hash FROM ledger_transactions
+   WHERE idempotency_key = ANY ($1::text[])`;
 
 /** The last transaction of the chain. */
 export const LAST_TRANSACTION = `SELECT seq, hash FROM ledger_transactions ORDER BY seq DESC LIMIT 1`;
@@ -66,39 +79,46 @@ export const LOCK_BALANCES = `
   SELECT account_id FROM ledger_balances WHERE account_id = ANY ($1::uuid[])
    ORDER BY account_id FOR UPDATE`;
 
-/** The transaction's scratch table of postings (dropped at commit). */
-export const CREATE_PENDING_POSTINGS = `
-  CREATE TEMP TABLE IF NOT EXISTS pending_postings
-    (transaction_id uuid, n int, account_id uuid, currency text, amount bigint) ON COMMIT DROP`;
-
-export const CLEAR_PENDING_POSTINGS = `DELETE FROM pending_postings`;
-
-/** Transaction $1's postings, numbered, from the parallel arrays $2 (accounts), $3 (currencies), $4 (amounts). */
-export const STAGE_POSTINGS = `
-  INSERT INTO pending_postings
-  SELECT $1::uuid, n::int, account_id, currency, amount
-    FROM unnest($2::uuid[], $3::text[], $4::bigint[]) WITH ORDINALITY AS p(account_id, currency, amount, n)`;
-
 /**
- * Transaction $1 (seq $2, key $3, request hash $4, reason $5, refs $6, previous hash $7), its
- * hash computed over it and the staged postings.
+ * The new transactions' postings, from the parallel arrays $6 (transaction ids), $7 (numbers),
+ * $8 (accounts), $9 (currencies), $10 (amounts); the transactions from $1 (ids), $2 (seqs), $3
+ * (keys), $4 (reasons), $5 (refs as JSON text).
  */
-export const INSERT_TRANSACTION = `
-  INSERT INTO ledger_transactions (id, seq, idempotency_key, request_hash, reason, refs, prev_hash, hash)
-  SELECT t.id, t.seq, t.idempotency_key, t.request_hash, t.reason, t.refs, t.prev_hash,
-         ${TRANSACTION_HASH_SQL('t', 'pending_postings')}
-    FROM (SELECT $1::uuid AS id, $2::bigint AS seq, $3::text AS idempotency_key,
-                 $4::bytea AS request_hash, $5::text AS reason, $6::jsonb AS refs,
-                 $7::bytea AS prev_hash) t`;
+const STAGED = `
+  staged_postings AS (
+    SELECT * FROM unnest($6::uuid[], $7::int[], $8::uuid[], $9::text[], $10::bigint[])
+             AS p(transaction_id, n, account_id, currency, amount)),
+  staged AS (
+    SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::jsonb[])
+             WITH ORDINALITY AS t(id, seq, idempotency_key, reason, refs, k))`;
 
+/** Each new transaction's hashed content (TRANSACTION_CONTENT_SQL), in the order given. */
+export const TRANSACTION_CONTENTS = `
+  WITH ${STAGED},
+  texts AS (SELECT p.transaction_id, ${POSTINGS_TEXT_SQL('p')} AS text
+              FROM staged_postings p GROUP BY p.transaction_id)
+  SELECT ${TRANSACTION_CONTENT_SQL('t', 'x.text')} AS content
+    FROM staged t JOIN texts x ON x.transaction_id = t.id
+   ORDER BY t.k`;
+
+/** The new transactions (as STAGED's $1–$5), with $6 request hashes, $7 previous hashes, $8 hashes. */
+export const INSERT_TRANSACTIONS = `
+  INSERT INTO ledger_transactions (id, seq, idempotency_key, request_hash, reason, refs, prev_hash, hash)
+  SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $6::bytea[], $4::text[], $5::jsonb[],
+                       $7::bytea[], $8::bytea[])
+   ORDER BY 2`;
+
+/** The new transactions' postings (as STAGED's $6–$10, numbered from $1 to $5). */
 export const INSERT_POSTINGS = `
   INSERT INTO ledger_postings (transaction_id, n, account_id, currency, amount)
-  SELECT transaction_id, n, account_id, currency, amount FROM pending_postings ORDER BY n`;
+  SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::bigint[])`;
 
-/** The staged postings added to the kept balances. */
+/** The postings of accounts $1 with amounts $2 added to the kept balances. */
 export const APPLY_POSTINGS = `
   UPDATE ledger_balances b SET balance = b.balance + d.delta, updated_at = now()
-    FROM (SELECT account_id, sum(amount) AS delta FROM pending_postings GROUP BY account_id) d
+    FROM (SELECT account_id, sum(amount) AS delta
+            FROM unnest($1::uuid[], $2::bigint[]) AS p(account_id, amount)
+           GROUP BY account_id) d
    WHERE b.account_id = d.account_id`;
 
 /** Payees' advances not yet repaid: the debit balances of payee-advance accounts. */

@@ -16,14 +16,17 @@ import { StripeAccountsService } from './stripe-accounts.service';
  * reversed. Handlers never trust the event's copy of an object or the order events arrive in:
  * they read the object from Stripe and apply its current state, keyed by Stripe's own ids.
  */
+/** The Stripe events payouts act on: the ones to enable on the webhook endpoint (with collection's). */
+export const PAYOUT_EVENT_TYPES = [
+  'account.updated',
+  'transfer.created',
+  'transfer.updated',
+  'transfer.reversed',
+] as const;
+
 @Injectable()
 export class PayoutStripeEvents implements StripeEventHandler, OnModuleInit {
-  readonly eventTypes = [
-    'account.updated',
-    'transfer.created',
-    'transfer.updated',
-    'transfer.reversed',
-  ] as const;
+  readonly eventTypes = PAYOUT_EVENT_TYPES;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

@@ -10,124 +10,137 @@ export interface InvoiceRow {
   payee_total: string;
 }
 
-/** The invoice with its run's status; none when there is no such invoice. */
-export function invoiceWithRun(
+/** The invoices $1 with their runs' statuses (those that exist). */
+export function invoicesWithRun(
   manager: EntityManager,
-  invoiceId: string,
+  invoiceIds: string[],
 ): Promise<(InvoiceRow & { run_status: string })[]> {
   return manager.query<(InvoiceRow & { run_status: string })[]>(
     `SELECT i.id, i.licensee_id, i.currency, i.amount, i.payee_total, r.status AS run_status
-             FROM invoices i JOIN royalty_runs r ON r.id = i.run_id WHERE i.id = $1`,
-    [invoiceId],
+       FROM invoices i JOIN royalty_runs r ON r.id = i.run_id WHERE i.id = ANY ($1::uuid[])`,
+    [invoiceIds],
   );
 }
 
-/** Payments on one invoice one at a time: held until the transaction ends. */
+/**
+ * Payments on each invoice one at a time: held until the transaction ends. Taken in the
+ * invoices' order, so two writers of overlapping invoices never wait for each other in a circle.
+ */
 export async function lockInvoicePayments(
   manager: EntityManager,
-  invoiceId: string,
+  invoiceIds: string[],
 ): Promise<void> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext('invoice-payments:' || $1))`, [
-    invoiceId,
-  ]);
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtext('invoice-payments:' || id))
+       FROM (SELECT id FROM unnest($1::text[]) AS id ORDER BY id) ordered`,
+    [[...new Set(invoiceIds)].sort()],
+  );
 }
 
-/** What the invoice's payments come to. */
-export async function paidOn(manager: EntityManager, invoiceId: string): Promise<string> {
-  const [{ paid }] = await manager.query<{ paid: string }[]>(
-    `SELECT COALESCE(sum(amount), 0) AS paid FROM invoice_payments WHERE invoice_id = $1`,
-    [invoiceId],
+/**
+ * What each of invoices $1's payments come to, and the most they ever came to (refunds lower what
+ * is paid, not this); invoices without payments are left out.
+ */
+export function paymentTotals(
+  manager: EntityManager,
+  invoiceIds: string[],
+): Promise<{ invoice_id: string; paid: string; most: string }[]> {
+  return manager.query(
+    `SELECT invoice_id, sum(amount) AS paid, max(running) AS most
+       FROM (SELECT invoice_id, amount,
+                    sum(amount) OVER (PARTITION BY invoice_id ORDER BY recorded_at, id) AS running
+               FROM invoice_payments WHERE invoice_id = ANY ($1::uuid[])) r
+      GROUP BY invoice_id`,
+    [invoiceIds],
   );
-  return paid;
 }
 
 /** Where a payment came from (invoice_payments.source). */
 export type PaymentSource = 'manual' | 'stripe' | 'credit' | 'refund';
 
-/** The most the invoice's payments ever came to (refunds lower what is paid, not this). */
-export async function mostEverPaid(manager: EntityManager, invoiceId: string): Promise<string> {
-  const [{ most }] = await manager.query<{ most: string }[]>(
-    `SELECT COALESCE(max(running), 0) AS most
-       FROM (SELECT sum(amount) OVER (ORDER BY recorded_at, id) AS running
-               FROM invoice_payments WHERE invoice_id = $1) r`,
-    [invoiceId],
+/** Which of Stripe's references $1 a payment is recorded under already. */
+export async function recordedReferences(
+  manager: EntityManager,
+  stripeReferences: string[],
+): Promise<Set<string>> {
+  const rows = await manager.query<{ stripe_reference: string }[]>(
+    `SELECT stripe_reference FROM invoice_payments WHERE stripe_reference = ANY ($1::text[])`,
+    [stripeReferences],
   );
-  return most;
+  return new Set(rows.map((row) => row.stripe_reference));
 }
 
-/** Whether a payment with Stripe's reference $1 is recorded. */
-export async function paymentWithReference(
-  manager: EntityManager,
-  stripeReference: string,
-): Promise<boolean> {
-  const rows = await manager.query<unknown[]>(
-    `SELECT 1 FROM invoice_payments WHERE stripe_reference = $1`,
-    [stripeReference],
-  );
-  return rows.length > 0;
+export interface PaymentRow {
+  id: string;
+  invoiceId: string;
+  amount: string;
+  receivedOn: string;
+  reference: string | null;
+  transactionId: string;
+  recordedBy: string | null;
+  source: PaymentSource;
+  stripeReference: string | null;
 }
 
-export async function insertPayment(
+/** Payments, in their order (which is their order among payments recorded at the same moment). */
+export async function insertPayments(
   manager: EntityManager,
-  payment: {
-    id: string;
-    invoiceId: string;
-    amount: string;
-    receivedOn: string;
-    reference: string | null;
-    transactionId: string;
-    recordedBy: string | null;
-    source: PaymentSource;
-    stripeReference: string | null;
-  },
+  payments: PaymentRow[],
 ): Promise<void> {
+  const column = <K extends keyof PaymentRow>(key: K) => payments.map((payment) => payment[key]);
   await manager.query(
     `INSERT INTO invoice_payments (id, invoice_id, amount, received_on, reference,
                   ledger_transaction_id, recorded_by_principal_id, source, stripe_reference)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::date[], $5::text[], $6::uuid[],
+                          $7::uuid[], $8::text[], $9::text[])`,
     [
-      payment.id,
-      payment.invoiceId,
-      payment.amount,
-      payment.receivedOn,
-      payment.reference,
-      payment.transactionId,
-      payment.recordedBy,
-      payment.source,
-      payment.stripeReference,
+      column('id'),
+      column('invoiceId'),
+      column('amount'),
+      column('receivedOn'),
+      column('reference'),
+      column('transactionId'),
+      column('recordedBy'),
+      column('source'),
+      column('stripeReference'),
     ],
   );
 }
 
-/** What a payment released to each payee (awaiting → payable). */
+/** What payments released to each payee (awaiting → payable). */
 export async function insertReleases(
   manager: EntityManager,
-  paymentId: string,
-  payeeIds: string[],
-  amounts: string[],
+  releases: { paymentId: string; payeeId: string; amount: string }[],
 ): Promise<void> {
+  if (!releases.length) return;
   await manager.query(
     `INSERT INTO invoice_payment_releases (payment_id, payee_id, amount)
-             SELECT $1, payee_id, amount FROM unnest($2::uuid[], $3::bigint[]) AS r(payee_id, amount)`,
-    [paymentId, payeeIds, amounts],
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[])`,
+    [
+      releases.map((r) => r.paymentId),
+      releases.map((r) => r.payeeId),
+      releases.map((r) => r.amount),
+    ],
   );
 }
 
-/** Each payee of the invoice: what it earned on it, and what payments have released to it. */
-export function invoicePayees(
+/** Each payee of invoices $1: what it earned on the invoice, and what payments released to it. */
+export function invoicesPayees(
   manager: EntityManager,
-  invoiceId: string,
-): Promise<{ payee_id: string; publisher_id: string; earned: string; released: string }[]> {
-  return manager.query<
-    { payee_id: string; publisher_id: string; earned: string; released: string }[]
-  >(
-    `SELECT s.payee_id, s.publisher_id, l.net AS earned,
-              COALESCE((SELECT sum(r.amount) FROM invoice_payment_releases r
-                          JOIN invoice_payments p ON p.id = r.payment_id
-                         WHERE p.invoice_id = $1 AND r.payee_id = s.payee_id), 0) AS released
-         FROM statement_invoices l JOIN statements s ON s.id = l.statement_id
-        WHERE l.invoice_id = $1
-        ORDER BY s.payee_id`,
-    [invoiceId],
+  invoiceIds: string[],
+): Promise<
+  { invoice_id: string; payee_id: string; publisher_id: string; earned: string; released: string }[]
+> {
+  return manager.query(
+    `SELECT l.invoice_id, s.payee_id, s.publisher_id, l.net AS earned, COALESCE(r.released, 0) AS released
+       FROM statement_invoices l JOIN statements s ON s.id = l.statement_id
+       LEFT JOIN (SELECT p.invoice_id, r.payee_id, sum(r.amount) AS released
+                    FROM invoice_payment_releases r JOIN invoice_payments p ON p.id = r.payment_id
+                   WHERE p.invoice_id = ANY ($1::uuid[])
+                   GROUP BY p.invoice_id, r.payee_id) r
+         ON r.invoice_id = l.invoice_id AND r.payee_id = s.payee_id
+      WHERE l.invoice_id = ANY ($1::uuid[])
+      ORDER BY l.invoice_id, s.payee_id`,
+    [invoiceIds],
   );
 }

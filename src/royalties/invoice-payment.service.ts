@@ -13,20 +13,19 @@ import { Posting } from '../ledger/journal-entry';
 import { AccountKey } from '../ledger/ledger-accounts';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
-import { releaseOnPayment } from './allocate';
 import { CreateInvoicePaymentDto, InvoicePaymentResponse } from './dto/invoice-payment.dto';
 import {
-  insertPayment,
+  insertPayments,
   insertReleases,
-  invoicePayees,
+  invoicesPayees,
   InvoiceRow,
-  invoiceWithRun,
+  invoicesWithRun,
   lockInvoicePayments,
-  mostEverPaid,
-  paidOn,
+  paymentTotals,
   PaymentSource,
-  paymentWithReference,
+  recordedReferences,
 } from './invoice-payment.queries';
+import { afterPayment, InvoicePaymentState, PaymentPlan, planPayment } from './payment-plan';
 
 /** A payment from elsewhere than finance's hand: Stripe, the licensee's credit, a refund. */
 export interface CollectedEntry {
@@ -49,6 +48,13 @@ type PaymentEntry =
       recordedBy: string;
     };
 
+/** What recording a collected payment did: the payment (none when nothing fitted) and the rest. */
+export interface CollectedResult {
+  payment: InvoicePaymentResponse | null;
+  /** What the invoice could not take: money the licensee paid twice over. */
+  excess: bigint;
+}
+
 const PAYMENT_REASONS: Record<PaymentSource, (invoiceId: string) => string> = {
   manual: (id) => `payment received on invoice ${id}`,
   stripe: (id) => `payment collected through Stripe on invoice ${id}`,
@@ -56,16 +62,12 @@ const PAYMENT_REASONS: Record<PaymentSource, (invoiceId: string) => string> = {
   refund: (id) => `refund through Stripe on invoice ${id}`,
 };
 
-const minimum = (a: bigint, b: bigint) => (a < b ? a : b);
-const maximum = (a: bigint, b: bigint) => (a > b ? a : b);
-
 /**
  * Pay when paid: money received against a posted invoice (partial payments allowed, more than is
  * owed refused) reduces the licensee's receivable and moves the matching share of each payee's
- * earnings on that invoice from awaiting collection to payable, all in one ledger transaction.
- * The share released after each payment is payee_total × paid / amount (floored; all of it once
- * fully paid), spread over the payees by largest remainder of what each still awaits, so no
- * payee is ever released more than it earned and the last payment releases the rest exactly.
+ * earnings on that invoice from awaiting collection to payable (`planPayment`), each payment one
+ * ledger transaction. Many payments (a batch of Stripe invoices read again) are recorded with a
+ * few statements and one turn of the ledger's writer lock.
  */
 @Injectable()
 export class InvoicePaymentService {
@@ -91,21 +93,27 @@ export class InvoicePaymentService {
       ]);
     }
     const result = await runIdempotent(this.dataSource, actor, idempotency, async (manager) => {
-      const invoice = await this.lockPostedInvoice(manager, invoiceId);
-      const recorded = await this.apply(manager, invoice, {
-        source: 'manual',
-        amount: BigInt(dto.amount),
-        receivedOn,
-        reference: dto.reference ?? null,
-        recordedBy: actor.id,
-      });
+      const [invoice] = await this.lockPostedInvoices(manager, [invoiceId]);
+      const [recorded] = await this.apply(manager, [
+        {
+          invoice,
+          entry: {
+            source: 'manual',
+            amount: BigInt(dto.amount),
+            receivedOn,
+            reference: dto.reference ?? null,
+            recordedBy: actor.id,
+          },
+        },
+      ]);
+      const payment = recorded.payment!;
       await this.audit.record(manager, actor, {
         action: 'invoice.payment',
         resourceId: invoice.id,
         resourceOrganizationId: invoice.licensee_id,
-        details: { paymentId: recorded.id, amount: String(dto.amount), receivedOn },
+        details: { paymentId: payment.id, amount: String(dto.amount), receivedOn },
       });
-      return { status: 201, body: recorded };
+      return { status: 201, body: payment };
     });
     const body = result.body;
     for (const listener of this.listeners) await listener(body);
@@ -128,168 +136,211 @@ export class InvoicePaymentService {
     manager: EntityManager,
     invoiceId: string,
     entry: CollectedEntry,
-  ): Promise<{ payment: InvoicePaymentResponse | null; excess: bigint } | null> {
-    const invoice = await this.lockPostedInvoice(manager, invoiceId);
-    if (await paymentWithReference(manager, entry.stripeReference)) return null;
-    const paid = BigInt(await paidOn(manager, invoice.id));
-    const owed = BigInt(invoice.amount) - paid;
-    // A payment takes at most what is owed; on a credit note, what is given back settles at most
-    // what is still due to the licensee; a refund of a payment gives back at most what was paid.
-    const amount =
-      entry.amount > 0n
-        ? minimum(entry.amount, owed > 0n ? owed : 0n)
-        : BigInt(invoice.amount) < 0n
-          ? maximum(entry.amount, owed < 0n ? owed : 0n)
-          : maximum(entry.amount, -paid);
-    const excess = entry.amount - amount;
-    if (amount === 0n) return { payment: null, excess };
-    const payment = await this.apply(manager, invoice, { ...entry, amount, recordedBy: null });
-    return { payment, excess };
+  ): Promise<CollectedResult | null> {
+    return (await this.recordAllCollected(manager, [{ invoiceId, entry }]))[0];
+  }
+
+  /** As `recordCollected`, for many payments (of many invoices) in the order given. */
+  async recordAllCollected(
+    manager: EntityManager,
+    payments: { invoiceId: string; entry: CollectedEntry }[],
+  ): Promise<(CollectedResult | null)[]> {
+    if (!payments.length) return [];
+    const invoices = await this.lockPostedInvoices(
+      manager,
+      payments.map((p) => p.invoiceId),
+    );
+    const byId = new Map(invoices.map((invoice) => [invoice.id, invoice]));
+    const recorded = await recordedReferences(
+      manager,
+      payments.map((p) => p.entry.stripeReference),
+    );
+    const fresh: number[] = [];
+    payments.forEach((payment, i) => {
+      // Once per reference, also when the same one comes twice in one batch.
+      if (recorded.has(payment.entry.stripeReference)) return;
+      recorded.add(payment.entry.stripeReference);
+      fresh.push(i);
+    });
+    const results = await this.apply(
+      manager,
+      fresh.map((i) => ({
+        invoice: byId.get(payments[i].invoiceId)!,
+        entry: { ...payments[i].entry, recordedBy: null },
+      })),
+    );
+    const answers: (CollectedResult | null)[] = payments.map(() => null);
+    fresh.forEach((i, k) => (answers[i] = results[k]));
+    return answers;
   }
 
   /**
-   * One payment in the caller's transaction, the invoice's payments locked: its ledger
-   * transaction (receivable settled against Stripe clearing, or against the licensee's credit;
-   * the payees' share released), its row, its releases.
+   * Payments in the caller's transaction, their invoices' payments locked, in the order given
+   * (each sees the ones before it): each a ledger transaction (receivable settled against Stripe
+   * clearing, or against the licensee's credit; the payees' share released), a row, its releases.
    */
   private async apply(
     manager: EntityManager,
-    invoice: InvoiceRow,
-    entry: PaymentEntry,
-  ): Promise<InvoicePaymentResponse> {
-    const paid = await paidOn(manager, invoice.id);
-    const amount = BigInt(invoice.amount);
-    const before = BigInt(paid);
-    const payment = entry.amount;
-    if (amount < 0n) {
-      // A credit note is settled by giving the licensee its credit (a refund, or credit on its
-      // balance): negative payments, down to the credit note's amount, never more.
-      if (entry.source === 'manual' || payment > 0n || before + payment < amount) {
+    payments: { invoice: InvoiceRow; entry: PaymentEntry }[],
+  ): Promise<CollectedResult[]> {
+    if (!payments.length) return [];
+    const states = await this.paymentStates(manager, [...new Set(payments.map((p) => p.invoice))]);
+    const payableAtOnce = this.config.get('EARNINGS_PAYABLE_AT_ONCE');
+    const planned = payments.map(({ invoice, entry }) => {
+      const before = states.get(invoice.id)!;
+      const plan = planPayment(
+        before,
+        { manual: entry.source === 'manual', amount: entry.amount },
+        payableAtOnce,
+      );
+      states.set(invoice.id, afterPayment(before, plan));
+      return {
+        invoice,
+        entry,
+        plan,
+        id: newId(),
+        outstanding: before.amount - before.paid - plan.amount,
+      };
+    });
+    const recorded = planned.filter((p) => p.plan.amount !== 0n);
+    const transactions = await this.ledger.postMany(
+      manager,
+      recorded.map(({ invoice, entry, plan, id }) => ({
+        idempotencyKey: `invoice-payment:${id}`,
+        reason: PAYMENT_REASONS[entry.source](invoice.id),
+        refs: { invoiceId: invoice.id, paymentId: id },
+        postings: paymentPostings(invoice, entry.source, plan),
+      })),
+    );
+    await insertPayments(
+      manager,
+      recorded.map(({ invoice, entry, plan, id }, i) => ({
+        id,
+        invoiceId: invoice.id,
+        amount: String(plan.amount),
+        receivedOn: entry.receivedOn,
+        reference: entry.reference,
+        transactionId: transactions[i].id,
+        recordedBy: entry.recordedBy,
+        source: entry.source,
+        stripeReference: entry.source === 'manual' ? null : entry.stripeReference,
+      })),
+    );
+    await insertReleases(
+      manager,
+      recorded.flatMap(({ plan, id }) =>
+        plan.released.map((r) => ({ paymentId: id, payeeId: r.payeeId, amount: String(r.amount) })),
+      ),
+    );
+    const transactionOf = new Map(recorded.map((p, i) => [p.id, transactions[i].id]));
+    return planned.map(({ invoice, entry, plan, id, outstanding }) => ({
+      excess: plan.excess,
+      payment:
+        plan.amount === 0n
+          ? null
+          : {
+              id,
+              invoiceId: invoice.id,
+              amount: Number(plan.amount),
+              receivedOn: entry.receivedOn,
+              reference: entry.reference,
+              outstanding: Number(outstanding),
+              released: plan.released.map((r) => ({
+                payeeId: r.payeeId,
+                amount: Number(r.amount),
+              })),
+              ledgerTransactionId: transactionOf.get(id)!,
+            },
+    }));
+  }
+
+  /** The invoices, each of a posted run, their payments locked (payments one at a time). */
+  private async lockPostedInvoices(
+    manager: EntityManager,
+    invoiceIds: string[],
+  ): Promise<InvoiceRow[]> {
+    const ids = [...new Set(invoiceIds)];
+    const rows = await invoicesWithRun(manager, ids.filter(isUuid));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const id of ids) {
+      const invoice = byId.get(id);
+      if (!invoice) throw new ResourceNotFound('invoice', id);
+      if (invoice.run_status !== 'posted') {
         throw new Conflict(
-          'invoice-is-credit-note',
-          `Invoice ${invoice.id} is a credit note of ${-amount}: the licensee owes nothing on it`,
-          { amount: Number(amount) },
+          'invoice-not-issued',
+          `Invoice ${id} belongs to a royalty run that is not posted`,
+          { runStatus: invoice.run_status },
         );
       }
-    } else if (before + payment > amount) {
-      throw new Conflict(
-        'overpayment',
-        `Invoice ${invoice.id} has ${amount - before} outstanding; ${payment} is more than that`,
-        { outstanding: Number(amount - before) },
-      );
     }
-    // Releases follow the most ever paid, so money paid again after a refund releases nothing
-    // twice.
-    const highWater = BigInt(await mostEverPaid(manager, invoice.id));
-    const released =
-      this.config.get('EARNINGS_PAYABLE_AT_ONCE') || amount < 0n || before + payment <= highWater
-        ? []
-        : await this.releases(manager, invoice, highWater, before + payment);
-    const id = newId();
-    const receivable = {
-      type: 'licensee-receivable' as const,
-      ownerId: invoice.licensee_id,
-      organizationId: invoice.licensee_id,
-      currency: invoice.currency,
-    };
-    const from: AccountKey =
-      entry.source === 'credit'
-        ? { ...receivable, type: 'licensee-credit' }
-        : {
-            type: 'platform-stripe-clearing',
-            ownerId: null,
-            organizationId: null,
-            currency: invoice.currency,
-          };
-    const postings: Posting[] = [
-      { account: from, amount: payment },
-      { account: receivable, amount: -payment },
-    ];
-    for (const release of released) {
-      const payee = { ownerId: release.payeeId, organizationId: release.publisherId };
-      postings.push(
-        {
-          account: { type: 'payee-awaiting-collection', ...payee, currency: invoice.currency },
-          amount: release.amount,
-        },
-        {
-          account: { type: 'payee-payable', ...payee, currency: invoice.currency },
-          amount: -release.amount,
-        },
-      );
-    }
-    const transaction = await this.ledger.post(manager, {
-      idempotencyKey: `invoice-payment:${id}`,
-      reason: PAYMENT_REASONS[entry.source](invoice.id),
-      refs: { invoiceId: invoice.id, paymentId: id },
-      postings,
-    });
-    await insertPayment(manager, {
-      id,
-      invoiceId: invoice.id,
-      amount: String(payment),
-      receivedOn: entry.receivedOn,
-      reference: entry.reference,
-      transactionId: transaction.id,
-      recordedBy: entry.recordedBy,
-      source: entry.source,
-      stripeReference: entry.source === 'manual' ? null : entry.stripeReference,
-    });
-    if (released.length) {
-      await insertReleases(
-        manager,
-        id,
-        released.map((r) => r.payeeId),
-        released.map((r) => String(r.amount)),
-      );
-    }
-    return {
-      id,
-      invoiceId: invoice.id,
-      amount: Number(payment),
-      receivedOn: entry.receivedOn,
-      reference: entry.reference,
-      outstanding: Number(amount - before - payment),
-      released: released.map((r) => ({ payeeId: r.payeeId, amount: Number(r.amount) })),
-      ledgerTransactionId: transaction.id,
-    };
+    await lockInvoicePayments(manager, ids);
+    return ids.map((id) => byId.get(id)!);
   }
 
-  private async lockPostedInvoice(manager: EntityManager, invoiceId: string): Promise<InvoiceRow> {
-    const [invoice] = isUuid(invoiceId) ? await invoiceWithRun(manager, invoiceId) : [];
-    if (!invoice) throw new ResourceNotFound('invoice', invoiceId);
-    if (invoice.run_status !== 'posted') {
-      throw new Conflict(
-        'invoice-not-issued',
-        `Invoice ${invoiceId} belongs to a royalty run that is not posted`,
-        { runStatus: invoice.run_status },
-      );
-    }
-    // Payments on one invoice one at a time.
-    await lockInvoicePayments(manager, invoice.id);
-    return invoice;
-  }
-
-  /** What this payment releases to each payee of the invoice (awaiting → payable). */
-  private async releases(
+  /** Each invoice's payments so far and its payees' releases, read under the invoices' locks. */
+  private async paymentStates(
     manager: EntityManager,
-    invoice: InvoiceRow,
-    paidBefore: bigint,
-    paidAfter: bigint,
-  ): Promise<{ payeeId: string; publisherId: string; amount: bigint }[]> {
-    const payees = await invoicePayees(manager, invoice.id);
-    // Only positive earnings wait for the payment (a restatement's negative net on the invoice
-    // was taken from the payee's payable when the run was posted).
-    const waiting = payees.map((p) => (BigInt(p.earned) > 0n ? BigInt(p.earned) : 0n));
-    const pieces = releaseOnPayment(
-      BigInt(invoice.amount),
-      waiting.reduce((sum, earned) => sum + earned, 0n),
-      paidBefore,
-      paidAfter,
-      payees.map((p, i) => waiting[i] - BigInt(p.released)),
+    invoices: InvoiceRow[],
+  ): Promise<Map<string, InvoicePaymentState>> {
+    const ids = invoices.map((invoice) => invoice.id);
+    const totals = new Map((await paymentTotals(manager, ids)).map((row) => [row.invoice_id, row]));
+    const states = new Map<string, InvoicePaymentState>(
+      invoices.map((invoice) => [
+        invoice.id,
+        {
+          invoiceId: invoice.id,
+          amount: BigInt(invoice.amount),
+          paid: BigInt(totals.get(invoice.id)?.paid ?? 0),
+          mostEverPaid: BigInt(totals.get(invoice.id)?.most ?? 0),
+          payees: [],
+        },
+      ]),
     );
-    return payees
-      .map((p, i) => ({ payeeId: p.payee_id, publisherId: p.publisher_id, amount: pieces[i] }))
-      .filter((release) => release.amount > 0n);
+    for (const row of await invoicesPayees(manager, ids)) {
+      states.get(row.invoice_id)!.payees.push({
+        payeeId: row.payee_id,
+        publisherId: row.publisher_id,
+        earned: BigInt(row.earned),
+        released: BigInt(row.released),
+      });
+    }
+    return states;
   }
+}
+
+/** A payment's postings: the receivable settled (from Stripe clearing or the licensee's credit), the payees' releases. */
+function paymentPostings(invoice: InvoiceRow, source: PaymentSource, plan: PaymentPlan): Posting[] {
+  const receivable: AccountKey = {
+    type: 'licensee-receivable',
+    ownerId: invoice.licensee_id,
+    organizationId: invoice.licensee_id,
+    currency: invoice.currency,
+  };
+  const from: AccountKey =
+    source === 'credit'
+      ? { ...receivable, type: 'licensee-credit' }
+      : {
+          type: 'platform-stripe-clearing',
+          ownerId: null,
+          organizationId: null,
+          currency: invoice.currency,
+        };
+  const postings: Posting[] = [
+    { account: from, amount: plan.amount },
+    { account: receivable, amount: -plan.amount },
+  ];
+  for (const release of plan.released) {
+    const payee = { ownerId: release.payeeId, organizationId: release.publisherId };
+    postings.push(
+      {
+        account: { type: 'payee-awaiting-collection', ...payee, currency: invoice.currency },
+        amount: release.amount,
+      },
+      {
+        account: { type: 'payee-payable', ...payee, currency: invoice.currency },
+        amount: -release.amount,
+      },
+    );
+  }
+  return postings;
 }

@@ -12,7 +12,7 @@ import { FieldError, RequestValidationFailed } from '../common/errors/validation
 import { IdempotentRequest, runIdempotent } from '../common/idempotency/idempotency';
 import { isUuid, newId } from '../common/ids';
 import { AppConfig } from '../config/app-config';
-import { Posting } from '../ledger/journal-entry';
+import { JournalEntry, Posting } from '../ledger/journal-entry';
 import { AccountKey } from '../ledger/ledger-accounts';
 import { LedgerService } from '../ledger/ledger.service';
 import { AuditService } from '../organizations/audit.service';
@@ -216,8 +216,9 @@ export class RoyaltyRunService {
       ? 'payee-payable'
       : 'payee-awaiting-collection';
     const invoices = await postingInvoices(manager, run.id);
-    const shares = await postingShares(manager, run.id);
-    const repayments = await postingRepayments(manager, run.id);
+    const shares = groupBy(await postingShares(manager, run.id), (row) => row.invoice_id);
+    const repayments = groupBy(await postingRepayments(manager, run.id), (row) => row.invoice_id);
+    const entries: JournalEntry[] = [];
     for (const invoice of invoices) {
       const receivable: AccountKey = {
         type: 'licensee-receivable',
@@ -241,7 +242,7 @@ export class RoyaltyRunService {
           amount: -BigInt(invoice.commission),
         });
       }
-      for (const share of shares.filter((row) => row.invoice_id === invoice.id)) {
+      for (const share of shares.get(invoice.id) ?? []) {
         const net = BigInt(share.net);
         if (net === 0n) continue;
         postings.push({
@@ -257,7 +258,7 @@ export class RoyaltyRunService {
           amount: -BigInt(share.net),
         });
       }
-      for (const repayment of repayments.filter((row) => row.invoice_id === invoice.id)) {
+      for (const repayment of repayments.get(invoice.id) ?? []) {
         // The payee's debt to its publisher shrinks by what its earnings repaid.
         const amount = BigInt(repayment.amount);
         postings.push(
@@ -282,13 +283,15 @@ export class RoyaltyRunService {
         );
       }
       if (!postings.length) continue;
-      await this.ledger.post(manager, {
+      entries.push({
         idempotencyKey: `royalty-run:${run.id}:invoice:${invoice.id}`,
         reason: `royalties ${run.period_start} to ${run.period_end}`,
         refs: { royaltyRunId: run.id, invoiceId: invoice.id },
         postings,
       });
     }
+    // One ledger transaction per invoice, written together (a few statements for the run).
+    await this.ledger.postMany(manager, entries);
   }
 
   /**
@@ -326,4 +329,14 @@ export class RoyaltyRunService {
     if (!row) throw new ResourceNotFound('royalty-run', id);
     return row;
   }
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }

@@ -1,0 +1,205 @@
+import { INVOICE_PAYMENTS } from '../royalties/royalties.tables';
+import { CollectionInvoiceRow, Db } from './collection.queries';
+
+/**
+ * Collection's SQL for reading Stripe invoices again: the marks of what to read (collection_syncs),
+ * each invoice's Stripe state applied forwards, and the money paid twice over pushed to Stripe.
+ */
+
+export interface StripeInvoiceState {
+  status: CollectionInvoiceRow['status'];
+  number: string | null;
+  hostedInvoiceUrl: string | null;
+  invoicePdf: string | null;
+  collectionMethod: string;
+  dueOn: string | null;
+  amountPaid: number;
+  amountRemaining: number;
+}
+
+/** A status's place in a Stripe invoice's life, as SQL over the text `value`. */
+const STATUS_RANK = (value: string) =>
+  `(CASE ${value}::text WHEN 'issuing' THEN 0 WHEN 'open' THEN 1 WHEN 'uncollectible' THEN 2 ELSE 3 END)`;
+
+/**
+ * What Stripe says of each invoice, applied only forwards: a status moves only to a later one
+ * (open → uncollectible → paid; void and paid are final), amount paid never shrinks, so a read
+ * applied after a newer one changes nothing. Rows locked in the invoices' order.
+ */
+export async function recordStates(
+  db: Db,
+  states: { invoiceId: string; state: StripeInvoiceState }[],
+): Promise<void> {
+  if (!states.length) return;
+  const sorted = [...states].sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : 1));
+  const column = <K extends keyof StripeInvoiceState>(key: K) =>
+    sorted.map(({ state }) => state[key]);
+  await db.query(
+    `WITH s AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::date[], $8::bigint[], $9::bigint[])
+                AS s(invoice_id, status, number, hosted_invoice_url, invoice_pdf, collection_method,
+                     due_on, amount_paid, amount_remaining)),
+     locked AS (SELECT c.invoice_id FROM collection_invoices c JOIN s USING (invoice_id)
+                 ORDER BY c.invoice_id FOR UPDATE OF c)
+     UPDATE collection_invoices c
+        SET status = CASE WHEN ${STATUS_RANK('s.status')} > ${STATUS_RANK('c.status')}
+                          THEN s.status ELSE c.status END,
+            number = COALESCE(s.number, c.number),
+            hosted_invoice_url = COALESCE(s.hosted_invoice_url, c.hosted_invoice_url),
+            invoice_pdf = COALESCE(s.invoice_pdf, c.invoice_pdf),
+            collection_method = s.collection_method,
+            due_on = COALESCE(s.due_on, c.due_on),
+            amount_paid = GREATEST(c.amount_paid, s.amount_paid),
+            amount_remaining = CASE WHEN s.amount_paid >= c.amount_paid
+                                    THEN s.amount_remaining ELSE c.amount_remaining END,
+            issued_at = COALESCE(c.issued_at, now()),
+            failure = NULL,
+            synced_at = now()
+       FROM s
+      WHERE c.invoice_id = s.invoice_id AND c.status <> 'withdrawn'
+        AND c.invoice_id IN (SELECT invoice_id FROM locked)`,
+    [
+      sorted.map((s) => s.invoiceId),
+      column('status'),
+      column('number'),
+      column('hostedInvoiceUrl'),
+      column('invoicePdf'),
+      column('collectionMethod'),
+      column('dueOn'),
+      column('amountPaid'),
+      column('amountRemaining'),
+    ],
+  );
+}
+
+/** The platform invoices that are Stripe invoices $1. */
+export function collectionsOfStripeInvoices(
+  db: Db,
+  stripeInvoiceIds: string[],
+): Promise<CollectionInvoiceRow[]> {
+  return db.query<CollectionInvoiceRow[]>(
+    `SELECT * FROM collection_invoices WHERE stripe_invoice_id = ANY ($1::text[])`,
+    [stripeInvoiceIds],
+  );
+}
+
+/** Stripe collected $2 more than invoice $1 still owed (recorded with the payment). */
+export async function addOverpaid(db: Db, invoiceId: string, excess: bigint): Promise<void> {
+  await db.query(`UPDATE collection_invoices SET overpaid = overpaid + $2 WHERE invoice_id = $1`, [
+    invoiceId,
+    String(excess),
+  ]);
+}
+
+/**
+ * Claims what of invoice $1's overpaid is not yet on the licensee's Stripe balance: the range
+ * (from, to] is this caller's alone (two reads at once never push the same credit twice).
+ */
+export async function claimOverpaid(
+  db: Db,
+  invoiceId: string,
+): Promise<{ from: string; to: string } | undefined> {
+  const [row] = await db.query<{ from: string; to: string }[]>(
+    `WITH old AS (SELECT overpaid_on_stripe FROM collection_invoices
+                   WHERE invoice_id = $1 AND overpaid_on_stripe < overpaid FOR UPDATE),
+          claimed AS (UPDATE collection_invoices c SET overpaid_on_stripe = c.overpaid
+                        FROM old WHERE c.invoice_id = $1
+                      RETURNING old.overpaid_on_stripe AS "from", c.overpaid AS "to")
+     SELECT "from"::text, "to"::text FROM claimed`,
+    [invoiceId],
+  );
+  return row;
+}
+
+/** A claim whose Stripe call failed, given back (only if nothing was claimed after it). */
+export async function unclaimOverpaid(
+  db: Db,
+  invoiceId: string,
+  claim: { from: string; to: string },
+): Promise<void> {
+  await db.query(
+    `UPDATE collection_invoices SET overpaid_on_stripe = $2
+      WHERE invoice_id = $1 AND overpaid_on_stripe = $3`,
+    [invoiceId, claim.from, claim.to],
+  );
+}
+
+/** Stripe invoice $1 is to be read again; returns this mark. */
+export async function markSync(db: Db, stripeInvoiceId: string): Promise<string> {
+  const [{ mark }] = await db.query<{ mark: string }[]>(
+    `INSERT INTO collection_syncs (stripe_invoice_id) VALUES ($1)
+     ON CONFLICT (stripe_invoice_id)
+       DO UPDATE SET mark = nextval('collection_sync_marks'), marked_at = now()
+     RETURNING mark`,
+    [stripeInvoiceId],
+  );
+  return mark;
+}
+
+/**
+ * Stripe invoice $1 and up to $2 − 1 others (the longest marked first) taken off the list to
+ * read, by the one job that reads them now: their marks. Marks another job is taking are skipped.
+ */
+export function claimSyncs(
+  db: Db,
+  stripeInvoiceId: string,
+  limit: number,
+): Promise<{ stripe_invoice_id: string; mark: string }[]> {
+  return db.query(
+    `WITH claimed AS (
+       DELETE FROM collection_syncs WHERE stripe_invoice_id IN (
+         SELECT stripe_invoice_id FROM collection_syncs
+          ORDER BY stripe_invoice_id = $1 DESC, mark LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING stripe_invoice_id, mark)
+     SELECT stripe_invoice_id, mark FROM claimed`,
+    [stripeInvoiceId, limit],
+  );
+}
+
+/** Of invoices $1, those with money paid twice over not yet on the licensee's Stripe balance. */
+export async function overpaidNotOnStripe(db: Db, invoiceIds: string[]): Promise<string[]> {
+  const rows = await db.query<{ invoice_id: string }[]>(
+    `SELECT invoice_id FROM collection_invoices
+      WHERE invoice_id = ANY ($1::uuid[]) AND overpaid_on_stripe < overpaid`,
+    [invoiceIds],
+  );
+  return rows.map((row) => row.invoice_id);
+}
+
+/** Marks older than $1 seconds, whose jobs Redis may have lost. */
+export function staleSyncs(
+  db: Db,
+  olderThanSeconds: number,
+): Promise<{ stripe_invoice_id: string; mark: string }[]> {
+  return db.query(
+    `SELECT stripe_invoice_id, mark FROM collection_syncs
+      WHERE marked_at < now() - make_interval(secs => $1) ORDER BY mark LIMIT 10000`,
+    [olderThanSeconds],
+  );
+}
+
+/** The invoice a Stripe charge paid, found by the payment that recorded it. */
+export async function invoiceOfCharge(db: Db, chargeId: string): Promise<string | undefined> {
+  const [row] = await db.query<{ invoice_id: string }[]>(
+    `SELECT invoice_id FROM ${INVOICE_PAYMENTS.name}
+      WHERE reference = $1 AND source = 'stripe' LIMIT 1`,
+    [chargeId],
+  );
+  return row?.invoice_id;
+}
+
+/** The open Stripe invoices of a Stripe customer (a bank transfer may have paid them). */
+export function openInvoicesOfCustomer(
+  db: Db,
+  stripeCustomerId: string,
+): Promise<{ stripe_invoice_id: string }[]> {
+  return db.query(
+    `SELECT c.stripe_invoice_id FROM collection_invoices c
+       JOIN licensee_customers lc ON lc.licensee_id = c.licensee_id
+      WHERE lc.stripe_customer_id = $1 AND c.status IN ('open', 'uncollectible')
+        AND c.stripe_invoice_id IS NOT NULL
+      LIMIT 1000`,
+    [stripeCustomerId],
+  );
+}
