@@ -268,9 +268,13 @@ CREATE TABLE collection_syncs (
   stripe_invoice_id text NOT NULL,
   mark bigint NOT NULL DEFAULT nextval('collection_sync_marks'::regclass),
   marked_at timestamp with time zone NOT NULL DEFAULT now(),
+  due_at timestamp with time zone NOT NULL DEFAULT now(),
+  failures integer NOT NULL DEFAULT 0,
+  CONSTRAINT collection_syncs_failures_check CHECK (failures >= 0),
   CONSTRAINT collection_syncs_stripe_invoice_id_check CHECK (stripe_invoice_id ~ '^in_'::text),
   CONSTRAINT collection_syncs_pkey PRIMARY KEY (stripe_invoice_id)
 );
+CREATE INDEX collection_syncs_due ON collection_syncs USING btree (due_at, mark);
 
 CREATE TABLE console_sessions (
   id uuid NOT NULL,

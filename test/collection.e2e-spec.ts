@@ -409,7 +409,14 @@ describe('collection through Stripe', () => {
       const customer = h.emulator.billing.invoices.get(open.stripeInvoiceId)!.customer as string;
       h.emulator.fundCashBalance(customer, 200 * (i + 1), 'eur');
     });
-    // Every event twice, eight deliveries at once: the worker's jobs take many marks each.
+    // The first invoice cannot be read three times: its mark is put back, due later each time,
+    // while the others are applied.
+    const firstPath = `/v1/invoices/${opened[0].stripeInvoiceId as string}`;
+    const readsBefore = h.emulator.requests.filter(
+      (r) => r.method === 'GET' && r.path.startsWith(firstPath),
+    ).length;
+    h.emulator.addFault({ method: 'GET', path: firstPath, kind: '500', times: 3 });
+    // Every event twice, eight deliveries at once: one drain reads the marks in batches.
     await h.emulator.flushWebhooks({ copies: 2, concurrency: 8 });
     for (const [i, invoice] of invoices.entries()) {
       const paid = await collectionWhen(h, invoice.id, (b) => b.status === 'paid');
@@ -427,6 +434,10 @@ describe('collection through Stripe', () => {
       () => h.t.sql<{ n: string }>(`SELECT count(*) AS n FROM collection_syncs`),
       (rows) => rows[0].n === '0',
     );
+    const firstReads = h.emulator.requests.filter(
+      (r) => r.method === 'GET' && r.path.startsWith(firstPath),
+    ).length;
+    expect(firstReads - readsBefore).toBeGreaterThanOrEqual(4);
     expect((await http().get('/v1/ledger/verify', h.finance[0])).body.ok).toBe(true);
   });
 
@@ -489,6 +500,50 @@ describe('collection through Stripe', () => {
     }[];
     expect(licenseeBalances.map((b) => [b.type, b.balance])).toEqual([['licensee-receivable', 0]]);
   });
+  it('money Stripe takes after the invoice was paid in full by hand is held as credit once, however often it is read', async () => {
+    const use = await licensedUse(h, 2064);
+    await payTo(use.licensee.key, { collectionMethod: 'bank-transfer' });
+    await reportUse(h, use, ['2064-08-01', '2064-08-31'], 1000, 'aug');
+    const invoice = invoiceOf(await postedRun(h, ['2064-08-01', '2064-08-31']), use);
+    const open = await collectionWhen(h, invoice.id, (b) => b.status === 'open');
+    // Stripe does not hear of the payment by hand: it goes on collecting.
+    h.emulator.addFault({ method: 'POST', path: '/v1/credit_notes', kind: '500', times: 10_000 });
+    const manual = await http().post(`/v1/invoices/${invoice.id}/payments`, h.finance[0], {
+      amount: 2000,
+    });
+    expect(manual.status).toBe(201);
+    const customer = h.emulator.billing.invoices.get(open.stripeInvoiceId)!.customer as string;
+    h.emulator.fundCashBalance(customer, 800, 'eur');
+    h.emulator.fundCashBalance(customer, 700, 'eur');
+    const creditOf = async () => {
+      const rows = (await http().get('/v1/balances', use.licensee.key)).body.data as {
+        type: string;
+        balance: number;
+      }[];
+      return {
+        ledger: rows.find((r) => r.type === 'licensee-credit')?.balance ?? 0,
+        stripe: -(h.emulator.billing.customers.get(customer)!.balance as number),
+      };
+    };
+    // 800 + 700 taken by Stripe, none of it owed: all of it the licensee's credit, both sides.
+    await waitFor(creditOf, (c) => c.ledger === 1500 && c.stripe === 1500);
+    // Every event about it again, three times: read again each time, held nothing more.
+    const events = h.emulator.webhooks.events.filter(
+      (e) => (e.data as { object: { customer?: string } }).object.customer === customer,
+    );
+    for (let copy = 0; copy < 3; copy++) {
+      for (const event of events) await h.emulator.webhooks.resend(event.id as string);
+      await waitFor(
+        () => h.t.sql<{ n: string }>(`SELECT count(*) AS n FROM collection_syncs`),
+        (rows) => rows[0].n === '0',
+      );
+    }
+    expect(await creditOf()).toEqual({ ledger: 1500, stripe: 1500 });
+    expect((await paymentsOf(invoice.id)).map((p) => [p.source, p.amount])).toEqual([
+      ['manual', '2000'],
+    ]);
+  });
+
   it('a credit note is refunded to the card of the paid invoice it corrects', async () => {
     const use = await licensedUse(h, 2063);
     await payTo(use.licensee.key, { creditPreference: 'refund' }, 'pm_card_visa');

@@ -21,7 +21,8 @@ export class CollectionDispatcher {
     logQueueErrors(queue);
   }
 
-  async enqueue(jobs: CollectionJob[]): Promise<void> {
+  /** Jobs queued (those still queued under the same id are not added twice), after `delayMs`. */
+  async enqueue(jobs: CollectionJob[], delayMs?: number): Promise<void> {
     for (let i = 0; i < jobs.length; i += BATCH) {
       await this.queue.addBulk(
         jobs.slice(i, i + BATCH).map((job) => ({
@@ -33,6 +34,7 @@ export class CollectionDispatcher {
             backoff: { type: 'exponential', delay: this.config.get('COLLECTION_BACKOFF_MS') },
             removeOnComplete: true,
             removeOnFail: true,
+            delay: delayMs,
           },
         })),
       );

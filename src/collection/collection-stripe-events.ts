@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { StripeEventHandler, StripeEventRouter } from '../stripe/stripe-event-router';
 import { markSync, openInvoicesOfCustomer } from './syncing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
-import { CollectionJob, SYNC_CHARGE_JOB, syncInvoiceJob } from './collection.queue';
+import { CollectionJob, drainSyncsJob, SYNC_CHARGE_JOB } from './collection.queue';
 
 /**
  * The Stripe events collection acts on: the ones to enable on the webhook endpoint (with payouts').
@@ -56,7 +56,8 @@ export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit 
       // Only the platform's own invoices (its metadata); others in the account are left alone.
       // A draft holds no money (its lines being added): nothing to read until it is finalized.
       if (!invoice.metadata?.rlInvoiceId || invoice.status === 'draft') return;
-      jobs.push(syncInvoiceJob(invoice.id, await markSync(this.dataSource, invoice.id)));
+      await markSync(this.dataSource, invoice.id);
+      jobs.push(drainSyncsJob());
     } else if (event.type === 'charge.refunded') {
       jobs.push({
         name: SYNC_CHARGE_JOB,
@@ -66,10 +67,9 @@ export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit 
       const object = event.data.object as { customer?: string | { id: string } | null };
       const customer = typeof object.customer === 'string' ? object.customer : object.customer?.id;
       if (!customer) return;
-      for (const { stripe_invoice_id } of await openInvoicesOfCustomer(this.dataSource, customer))
-        jobs.push(
-          syncInvoiceJob(stripe_invoice_id, await markSync(this.dataSource, stripe_invoice_id)),
-        );
+      const open = await openInvoicesOfCustomer(this.dataSource, customer);
+      for (const { stripe_invoice_id } of open) await markSync(this.dataSource, stripe_invoice_id);
+      if (open.length) jobs.push(drainSyncsJob());
     }
     try {
       await this.dispatcher.enqueue(jobs);

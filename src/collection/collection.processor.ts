@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { closeWorker } from '../queue/close-worker';
 import { redisConnectionOptions } from '../queue/redis-connection';
@@ -11,12 +13,15 @@ import {
   ISSUE_CREDIT_JOB,
   ISSUE_INVOICE_JOB,
   SYNC_CHARGE_JOB,
-  SYNC_INVOICE_JOB,
+  DRAIN_SYNCS_JOB,
+  drainSyncsJob,
   TELL_OUT_OF_BAND_JOB,
 } from './collection.queue';
 import { CreditIssuer } from './credit-issuer';
 import { InvoiceIssuer } from './invoice-issuer';
 import { InvoiceSync } from './invoice-sync';
+import { nextSyncDue } from './syncing.queries';
+import { CollectionDispatcher } from './collection-dispatcher';
 import { OutOfBandTeller } from './out-of-band-teller';
 
 /**
@@ -37,6 +42,8 @@ export class CollectionProcessor implements OnApplicationBootstrap, OnApplicatio
     private readonly invoices: InvoiceSync,
     private readonly charges: ChargeSync,
     private readonly outOfBand: OutOfBandTeller,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dispatcher: CollectionDispatcher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,12 +57,30 @@ export class CollectionProcessor implements OnApplicationBootstrap, OnApplicatio
       stalledInterval: this.config.get('COLLECTION_JOB_LOCK_MS'),
       maxStalledCount: 100,
     });
+    // A mark made after the drain's last claim, while the drain was still running, added no job
+    // (its id was taken): once the drain is gone (removed as it completed), look again; marks put
+    // back after a failed read get a drain for when they are due.
+    this.worker.on('completed', (job) => {
+      if (job.name === DRAIN_SYNCS_JOB) void this.drainAgainIfDue();
+    });
     this.worker.on('failed', (job, error) => {
       this.logger.warn({ err: error, job: job?.id }, 'collection job failed');
     });
     this.worker.on('error', (error) =>
       this.logger.error({ err: error }, 'collection worker error'),
     );
+  }
+
+  /** Another drain if a mark is due, or one for when the first mark put back is. */
+  private async drainAgainIfDue(): Promise<void> {
+    try {
+      const wait = await nextSyncDue(this.dataSource);
+      if (wait === null) return;
+      if (wait <= 0) await this.dispatcher.enqueue([drainSyncsJob()]);
+      else await this.dispatcher.enqueue([drainSyncsJob(true)], Math.ceil(wait));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'no second drain queued; the recovery sweep will');
+    }
   }
 
   /** Jobs in flight get a few seconds; an abandoned one starts again from what Stripe has. */
@@ -81,8 +106,8 @@ export class CollectionProcessor implements OnApplicationBootstrap, OnApplicatio
         return this.issuer.issue(job.data.invoiceId);
       case ISSUE_CREDIT_JOB:
         return this.credits.issue(job.data.creditId);
-      case SYNC_INVOICE_JOB:
-        return this.invoices.sync(job.data.stripeInvoiceId);
+      case DRAIN_SYNCS_JOB:
+        return this.invoices.drain();
       case SYNC_CHARGE_JOB:
         return this.charges.sync(job.data.chargeId);
       case TELL_OUT_OF_BAND_JOB:

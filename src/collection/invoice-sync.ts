@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource, EntityManager } from 'typeorm';
 import { GroupCommit } from '../common/concurrency/group-commit';
 import { isUuid } from '../common/ids';
+import { AppConfig } from '../config/app-config';
 import { LedgerService } from '../ledger/ledger.service';
 import { CollectedEntry, InvoicePaymentService } from '../royalties/invoice-payment.service';
 import { StripeClient } from '../stripe/stripe-client';
@@ -14,8 +15,9 @@ import {
   claimOverpaid,
   claimSyncs,
   collectionsOfStripeInvoices,
-  markSync,
+  ClaimedSync,
   overpaidNotOnStripe,
+  putBackSyncs,
   recordStates,
   StripeInvoiceState,
   unclaimOverpaid,
@@ -37,6 +39,12 @@ const dayOf = (seconds: number) => new Date(seconds * 1000).toISOString().slice(
  * recorded in one database transaction, one turn of the ledger's writer lock for them all.
  */
 export const SYNC_BATCH = 100;
+
+/** Batches a drain has in flight at once: the reads of some overlap the writing of others. */
+const DRAIN_LANES = 4;
+
+/** The longest a mark whose reads keep failing waits before it is read again. */
+const MAX_BACKOFF_MS = 5 * 60_000;
 
 /** The most reads one transaction applies (several jobs' batches). */
 const WRITE_GROUP = 1000;
@@ -63,6 +71,7 @@ const progress = (invoice: Stripe.Invoice) =>
  */
 @Injectable()
 export class InvoiceSync {
+  private readonly logger = new Logger(InvoiceSync.name);
   private readonly writes = new GroupCommit<Applied>((applied) => this.write(applied), WRITE_GROUP);
 
   constructor(
@@ -71,42 +80,57 @@ export class InvoiceSync {
     private readonly gate: CollectionGate,
     private readonly payments: InvoicePaymentService,
     private readonly ledger: LedgerService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
-   * A marked Stripe invoice read and applied, with up to SYNC_BATCH − 1 others marked (whose own
-   * jobs then find nothing to do); marks made after the reads began stay for the next job.
+   * Every due mark read and applied, until none is left: DRAIN_LANES lanes, each claiming
+   * SYNC_BATCH marks (oldest first), reading them from Stripe at once and handing the reads to
+   * the group writer, so reads of one batch overlap the writing of another. A mark made after
+   * its claim stays for a later claim (or the next drain). A read or write that fails puts its
+   * mark back, due after a wait that doubles with each failure; the drain goes on with the rest.
    */
-  async sync(stripeInvoiceId: string): Promise<void> {
-    // Claimed before the read: the other events of the same change find nothing to read (one read
-    // per change, not one per event); an event after this moment marks it again. A read that
-    // fails puts its mark back for the retry and the sweep.
-    const claimed = await claimSyncs(this.dataSource, stripeInvoiceId, SYNC_BATCH);
-    if (!claimed.length) return;
-    const ids = claimed.map((mark) => mark.stripe_invoice_id);
-    const reads = await Promise.allSettled(
-      ids.map((id) =>
-        this.gate.call(() => this.stripe.sdk.invoices.retrieve(id, { expand: ['payments'] })),
-      ),
-    );
-    const read: Stripe.Invoice[] = [];
-    const failed: string[] = [];
-    let error: unknown;
-    reads.forEach((outcome, i) => {
-      if (outcome.status === 'fulfilled') read.push(outcome.value);
-      else {
-        failed.push(ids[i]);
-        error ??= outcome.reason;
+  async drain(): Promise<void> {
+    await Promise.all(Array.from({ length: DRAIN_LANES }, () => this.lane()));
+  }
+
+  private async lane(): Promise<void> {
+    for (;;) {
+      // Claimed before the read: the other events of the same change find nothing to read (one
+      // read per change, not one per event); an event after this moment marks it again.
+      const claimed = await claimSyncs(this.dataSource, SYNC_BATCH);
+      if (!claimed.length) return;
+      const reads = await Promise.allSettled(
+        claimed.map(({ stripe_invoice_id: id }) =>
+          this.gate.call(() => this.stripe.sdk.invoices.retrieve(id, { expand: ['payments'] })),
+        ),
+      );
+      const read: Stripe.Invoice[] = [];
+      const failed: ClaimedSync[] = [];
+      reads.forEach((outcome, i) => {
+        if (outcome.status === 'fulfilled') read.push(outcome.value);
+        else {
+          failed.push(claimed[i]);
+          this.logger.warn(
+            { err: outcome.reason as unknown, stripeInvoiceId: claimed[i].stripe_invoice_id },
+            'Stripe invoice not read; its mark is put back',
+          );
+        }
+      });
+      try {
+        await this.applyAll(read);
+      } catch (error) {
+        const ids = new Set(read.map((invoice) => invoice.id));
+        failed.push(...claimed.filter((mark) => ids.has(mark.stripe_invoice_id)));
+        this.logger.warn({ err: error }, 'Stripe invoices read but not applied; marks put back');
       }
-    });
-    try {
-      await this.applyAll(read);
-    } catch (applyError) {
-      failed.push(...read.map((invoice) => invoice.id));
-      error = applyError;
+      await putBackSyncs(
+        this.dataSource,
+        failed,
+        this.config.get('COLLECTION_BACKOFF_MS'),
+        MAX_BACKOFF_MS,
+      );
     }
-    for (const id of failed) await markSync(this.dataSource, id);
-    if (failed.length) throw error;
   }
 
   /** What one read of a Stripe invoice says, applied (payments read too when it has some). */
@@ -240,15 +264,23 @@ export class InvoiceSync {
         });
       }
     }
-    const recorded = await this.payments.recordAllCollected(manager, payments);
-    const excesses = payments
+    // A Stripe payment whose excess is held already was applied when first seen: never again
+    // (a refund since may have made room on the invoice, but that money is the licensee's credit).
+    const held = await this.ledger.postedKeys(
+      manager,
+      payments.map((p) => excessKey(p.entry.stripeReference)),
+    );
+    const fresh = payments.filter((p) => !held.has(excessKey(p.entry.stripeReference)));
+    const recorded = await this.payments.recordAllCollected(manager, fresh);
+    const excesses = fresh
       .map((payment, i) => ({ ...payment, excess: recorded[i]?.excess ?? 0n }))
       .filter((payment) => payment.entry.source === 'stripe' && payment.excess > 0n);
-    for (const { invoiceId, excess } of excesses) await addOverpaid(manager, invoiceId, excess);
-    await this.ledger.postMany(
+    // Held once per Stripe payment, by the ledger entry's key (a payment the invoice could take
+    // none of is recorded nowhere else).
+    const posted = await this.ledger.postMany(
       manager,
       excesses.map(({ row, entry, excess }) => ({
-        idempotencyKey: `collection-excess:${entry.stripeReference}`,
+        idempotencyKey: excessKey(entry.stripeReference),
         reason: `paid twice over on invoice ${row.invoice_id}: held as the licensee's credit`,
         refs: { invoiceId: row.invoice_id, stripeInvoicePaymentId: entry.stripeReference },
         postings: [
@@ -273,6 +305,9 @@ export class InvoiceSync {
         ],
       })),
     );
+    for (const [i, { invoiceId, excess }] of excesses.entries()) {
+      if (!posted[i].replayed) await addOverpaid(manager, invoiceId, excess);
+    }
   }
 
   /**
@@ -305,6 +340,9 @@ export class InvoiceSync {
     }
   }
 }
+
+/** The ledger key of what a Stripe payment brought beyond what its invoice could take. */
+const excessKey = (stripeReference: string) => `collection-excess:${stripeReference}`;
 
 function idOf(value: string | { id: string } | null | undefined): string | undefined {
   if (!value) return undefined;

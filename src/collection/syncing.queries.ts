@@ -125,36 +125,72 @@ export async function unclaimOverpaid(
   );
 }
 
-/** Stripe invoice $1 is to be read again; returns this mark. */
-export async function markSync(db: Db, stripeInvoiceId: string): Promise<string> {
-  const [{ mark }] = await db.query<{ mark: string }[]>(
+/**
+ * Stripe invoice $1 is to be read again, now (an event says it changed: also a mark put back
+ * after a failed read is due at once again).
+ */
+export async function markSync(db: Db, stripeInvoiceId: string): Promise<void> {
+  await db.query(
     `INSERT INTO collection_syncs (stripe_invoice_id) VALUES ($1)
      ON CONFLICT (stripe_invoice_id)
-       DO UPDATE SET mark = nextval('collection_sync_marks'), marked_at = now()
-     RETURNING mark`,
+       DO UPDATE SET mark = nextval('collection_sync_marks'), marked_at = now(), due_at = now()`,
     [stripeInvoiceId],
   );
-  return mark;
+}
+
+export interface ClaimedSync {
+  stripe_invoice_id: string;
+  mark: string;
+  failures: number;
 }
 
 /**
- * Stripe invoice $1 and up to $2 − 1 others (the longest marked first) taken off the list to
- * read, by the one job that reads them now: their marks. Marks another job is taking are skipped.
+ * Up to $1 marks that are due taken off the list to read, oldest mark first, by the one drain
+ * lane that reads them now. Marks another lane is taking are skipped.
  */
-export function claimSyncs(
-  db: Db,
-  stripeInvoiceId: string,
-  limit: number,
-): Promise<{ stripe_invoice_id: string; mark: string }[]> {
+export function claimSyncs(db: Db, limit: number): Promise<ClaimedSync[]> {
   return db.query(
     `WITH claimed AS (
        DELETE FROM collection_syncs WHERE stripe_invoice_id IN (
-         SELECT stripe_invoice_id FROM collection_syncs
-          ORDER BY stripe_invoice_id = $1 DESC, mark LIMIT $2 FOR UPDATE SKIP LOCKED)
-       RETURNING stripe_invoice_id, mark)
-     SELECT stripe_invoice_id, mark FROM claimed`,
-    [stripeInvoiceId, limit],
+         SELECT stripe_invoice_id FROM collection_syncs WHERE due_at <= now()
+          ORDER BY due_at, mark LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING stripe_invoice_id, mark, failures)
+     SELECT stripe_invoice_id, mark, failures FROM claimed ORDER BY mark`,
+    [limit],
   );
+}
+
+/**
+ * Claimed marks whose read failed, put back due after $2 milliseconds × 2^failures (at most
+ * $3), their failures counted; a mark made meanwhile by an event stands (it is due now).
+ */
+export async function putBackSyncs(
+  db: Db,
+  failed: ClaimedSync[],
+  backoffMs: number,
+  maxBackoffMs: number,
+): Promise<void> {
+  if (!failed.length) return;
+  await db.query(
+    `INSERT INTO collection_syncs (stripe_invoice_id, due_at, failures)
+     SELECT id, now() + make_interval(secs => LEAST($2::float8 * 2 ^ f, $3::float8) / 1000), f + 1
+       FROM unnest($1::text[], $4::int[]) AS s(id, f)
+     ON CONFLICT (stripe_invoice_id) DO NOTHING`,
+    [
+      failed.map((s) => s.stripe_invoice_id),
+      backoffMs,
+      maxBackoffMs,
+      failed.map((s) => Math.min(s.failures, 30)),
+    ],
+  );
+}
+
+/** Milliseconds until the earliest mark is due (0 or less: one is due now); null: none is left. */
+export async function nextSyncDue(db: Db): Promise<number | null> {
+  const [row] = await db.query<{ wait: number | null }[]>(
+    `SELECT (extract(epoch FROM min(due_at) - now()) * 1000)::float8 AS wait FROM collection_syncs`,
+  );
+  return row.wait === null ? null : Number(row.wait);
 }
 
 /** Of invoices $1, those with money paid twice over not yet on the licensee's Stripe balance. */
@@ -165,18 +201,6 @@ export async function overpaidNotOnStripe(db: Db, invoiceIds: string[]): Promise
     [invoiceIds],
   );
   return rows.map((row) => row.invoice_id);
-}
-
-/** Marks older than $1 seconds, whose jobs Redis may have lost. */
-export function staleSyncs(
-  db: Db,
-  olderThanSeconds: number,
-): Promise<{ stripe_invoice_id: string; mark: string }[]> {
-  return db.query(
-    `SELECT stripe_invoice_id, mark FROM collection_syncs
-      WHERE marked_at < now() - make_interval(secs => $1) ORDER BY mark LIMIT 10000`,
-    [olderThanSeconds],
-  );
 }
 
 /** The invoice a Stripe charge paid, found by the payment that recorded it. */

@@ -218,6 +218,12 @@ export class LedgerService {
     await manager.query(APPLY_POSTINGS, [postings[2], postings[4]]);
   }
 
+  /** Which of the idempotency keys a transaction was posted under already. */
+  async postedKeys(manager: EntityManager, keys: string[]): Promise<Set<string>> {
+    const rows = await manager.query<{ idempotency_key: string }[]>(TRANSACTIONS_BY_KEY, [keys]);
+    return new Set(rows.map((row) => row.idempotency_key));
+  }
+
   /** Payees' advances not yet repaid (the debit balances of their payee-advance accounts). */
   async outstandingPayeeAdvances(
     manager: EntityManager,
