@@ -51,6 +51,11 @@
  * seconds. Checked: trial balance zero (GET /v1/ledger/trial-balance), each payment released to
  * both payees (invoice_payment_releases = the invoices' payee totals), no delivery failed.
  *
+ * Phase 2's baseline, in the same round: every invoice once more as an `invoice.sent` event (the
+ * same object, so the same size) that no handler acts on — the api verifies, looks up, stores and
+ * answers it — flushed the same way: deliveries/s, the most phase 2 could reach on this machine
+ * with webhooks delivered at that concurrency.
+ *
  * Peak RSS of the api and of each worker from /proc. Prints a markdown section (stdout) for
  * docs/benchmarks-history.md.
  *

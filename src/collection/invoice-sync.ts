@@ -139,8 +139,9 @@ export class InvoiceSync {
   }
 
   /**
-   * What reads of Stripe invoices say, applied: in one database transaction with whatever other
-   * jobs of this process hand in meanwhile (GroupCommit), then the overpaid pushed to Stripe.
+   * What reads of Stripe invoices say, applied: in one database transaction with whatever the
+   * other lanes (and the issuer) of this process hand in meanwhile (GroupCommit), then what was
+   * paid twice over pushed to Stripe.
    */
   async applyAll(reads: Stripe.Invoice[]): Promise<void> {
     const rows = await this.ours(reads);
@@ -174,7 +175,7 @@ export class InvoiceSync {
 
   /**
    * Reads applied in one transaction: every payment through the payment path, then each
-   * invoice's state. Two reads of one invoice (two jobs' reads in one group) give all their
+   * invoice's state. Two reads of one invoice (two lanes' reads in one group) give all their
    * payments (each recorded once by its Stripe id) and the state of the one further along.
    */
   private async write(applied: Applied[]): Promise<void> {
