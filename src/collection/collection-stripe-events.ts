@@ -1,11 +1,11 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { DataSource, EntityManager } from 'typeorm';
-import { AfterCommit, StripeEventHandler, StripeEventRouter } from '../stripe/stripe-event-router';
+import { DataSource } from 'typeorm';
+import { StripeEventHandler, StripeEventRouter } from '../stripe/stripe-event-router';
 import { markSync, openInvoicesOfCustomer } from './syncing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
-import { drainSyncsJob, SYNC_CHARGE_JOB } from './collection.queue';
+import { CollectionJob, drainSyncsJob, SYNC_CHARGE_JOB } from './collection.queue';
 
 /**
  * The Stripe events collection acts on: the ones to enable on the webhook endpoint (with payouts').
@@ -49,49 +49,38 @@ export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit 
     this.router.register(this);
   }
 
-  /**
-   * Invoice and customer-balance events only mark what to read: written in the delivery's
-   * transaction. A refund's read is queued at once (it has no mark: a failure to queue it must
-   * fail the delivery, so that Stripe sends it again).
-   */
-  inTransaction(event: Stripe.Event): boolean {
-    return event.type !== 'charge.refunded';
-  }
-
-  async handle(event: Stripe.Event, manager?: EntityManager): Promise<AfterCommit | void> {
-    if (event.type === 'charge.refunded') {
-      return this.dispatcher.enqueue([
-        { name: SYNC_CHARGE_JOB, data: { chargeId: event.data.object.id, eventId: event.id } },
-      ]);
-    }
-    const db = manager ?? this.dataSource;
-    let marked = false;
+  async handle(event: Stripe.Event): Promise<void> {
+    const jobs: CollectionJob[] = [];
     if (event.type.startsWith('invoice.')) {
       const invoice = event.data.object as Stripe.Invoice;
       // Only the platform's own invoices (its metadata); others in the account are left alone.
       // A draft holds no money (its lines being added): nothing to read until it is finalized.
       if (!invoice.metadata?.rlInvoiceId || invoice.status === 'draft') return;
-      await markSync(db, invoice.id);
-      marked = true;
+      await markSync(this.dataSource, invoice.id);
+      jobs.push(drainSyncsJob());
+    } else if (event.type === 'charge.refunded') {
+      jobs.push({
+        name: SYNC_CHARGE_JOB,
+        data: { chargeId: event.data.object.id, eventId: event.id },
+      });
     } else {
       const object = event.data.object as { customer?: string | { id: string } | null };
       const customer = typeof object.customer === 'string' ? object.customer : object.customer?.id;
       if (!customer) return;
-      const open = await openInvoicesOfCustomer(db, customer);
-      for (const { stripe_invoice_id } of open) await markSync(db, stripe_invoice_id);
-      marked = open.length > 0;
+      const open = await openInvoicesOfCustomer(this.dataSource, customer);
+      for (const { stripe_invoice_id } of open) await markSync(this.dataSource, stripe_invoice_id);
+      if (open.length) jobs.push(drainSyncsJob());
     }
-    if (!marked) return;
-    // After the marks are committed: a drain that finished before they were would not see them.
-    const drain = async () => {
-      try {
-        await this.dispatcher.enqueue([drainSyncsJob()]);
-      } catch (error) {
-        // The marks are stored: the recovery sweep queues the drain.
-        this.logger.warn({ err: error, eventId: event.id }, 'drain not queued; recovery will');
-      }
-    };
-    if (manager) return drain;
-    await drain();
+    try {
+      await this.dispatcher.enqueue(jobs);
+    } catch (error) {
+      // The marks are stored: the recovery sweep queues them (a charge's refunds are read again
+      // when Stripe delivers the event again, as it does on any answer but 2xx).
+      if (event.type === 'charge.refunded') throw error;
+      this.logger.warn(
+        { err: error, eventId: event.id },
+        'collection job not queued; recovery will',
+      );
+    }
   }
 }

@@ -1,21 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
-import { EntityManager } from 'typeorm';
-
-/** Work a handler leaves for after the delivery's transaction has committed. */
-export type AfterCommit = () => Promise<void>;
 
 /** A module's part of Stripe's events: the types it acts on and what it does with one. */
 export interface StripeEventHandler {
   readonly eventTypes: readonly string[];
-  /**
-   * Acts on the event. Given a `manager` (`inTransaction` said yes), it only writes through it,
-   * in the transaction that also stores the event as processed — one commit per delivery — and
-   * returns what is to run once that has committed (queueing the work it wrote down).
-   */
-  handle(event: Stripe.Event, manager?: EntityManager): Promise<AfterCommit | void>;
-  /** Whether the event is handled with database writes alone (then `handle` gets a manager). */
-  inTransaction?(event: Stripe.Event): boolean;
+  handle(event: Stripe.Event): Promise<void>;
 }
 
 /**
@@ -40,12 +29,9 @@ export class StripeEventRouter {
     }
   }
 
-  /** The handler of the event's type, if a module registered one. */
-  handlerOf(event: Stripe.Event): StripeEventHandler | undefined {
+  async route(event: Stripe.Event): Promise<void> {
     const handler = this.handlers.get(event.type);
-    if (!handler) {
-      this.logger.debug({ eventId: event.id, type: event.type }, 'Stripe event not handled');
-    }
-    return handler;
+    if (handler) return handler.handle(event);
+    this.logger.debug({ eventId: event.id, type: event.type }, 'Stripe event not handled');
   }
 }

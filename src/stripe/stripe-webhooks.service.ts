@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { BadRequest, DomainError } from '../common/errors/domain-error';
 import { StripeWebhookResponse } from './dto/stripe-webhook.dto';
 import { StripeClient } from './stripe-client';
@@ -41,19 +41,8 @@ export class StripeWebhooksService {
       event.id,
     ]);
     if (stored?.processed_at) return { received: true, eventId: event.id, duplicate: true };
-    const handler = this.router.handlerOf(event);
-    if (handler?.inTransaction?.(event)) {
-      // Written down and stored as processed in one transaction: one commit per delivery.
-      const after = await this.dataSource.transaction(async (manager) => {
-        const then = await handler.handle(event, manager);
-        await this.store(manager, event, body);
-        return then;
-      });
-      if (after) await after();
-      return { received: true, eventId: event.id, duplicate: false };
-    }
     try {
-      if (handler) await handler.handle(event);
+      await this.router.route(event);
     } catch (error) {
       // Stripe retries any answer but 2xx: a 503 says "later" without claiming a bug here.
       if (error instanceof Stripe.errors.StripeError) {
@@ -68,18 +57,14 @@ export class StripeWebhooksService {
     // Stored once processed (one commit per event); a delivery that failed is not stored and
     // Stripe sends it again. Two deliveries at once may both apply it: every effect is keyed by
     // Stripe's own ids (reversal id, item state), so the second changes nothing.
-    await this.store(this.dataSource.manager, event, body);
-    return { received: true, eventId: event.id, duplicate: false };
-  }
-
-  private async store(manager: EntityManager, event: Stripe.Event, body: string): Promise<void> {
     const object = event.data.object as { id?: string };
-    await manager.query(STORE_PROCESSED_EVENT, [
+    await this.dataSource.query(STORE_PROCESSED_EVENT, [
       event.id,
       event.type,
       object.id ?? null,
       event.created,
       body,
     ]);
+    return { received: true, eventId: event.id, duplicate: false };
   }
 }
