@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { InvoiceSync } from '../src/collection/invoice-sync';
 import { createOrganization } from './factories/organization.factory';
 import {
   collectionWhen,
@@ -439,6 +440,48 @@ describe('collection through Stripe', () => {
     ).length;
     expect(firstReads - readsBefore).toBeGreaterThanOrEqual(4);
     expect((await http().get('/v1/ledger/verify', h.finance[0])).body.ok).toBe(true);
+  });
+
+  it('reads a licensee’s several marked invoices with one list call', async () => {
+    const first = await licensedUse(h, 2064);
+    const uses = [
+      first,
+      await licensedUse(h, 2064, '2', first.licensee),
+      await licensedUse(h, 2064, '2', first.licensee),
+    ];
+    await payTo(first.licensee.key, { collectionMethod: 'bank-transfer' });
+    for (const [i, use] of uses.entries()) {
+      await reportUse(h, use, ['2064-09-01', '2064-09-30'], 100 * (i + 1), `sep-${i}`);
+    }
+    const run = await postedRun(h, ['2064-09-01', '2064-09-30']);
+    const invoices = run.invoices.filter((i) => i.licenseeId === first.licensee.id);
+    // One invoice per agreement: 100, 200 and 300 tokens at 2.
+    expect(invoices.map((i) => i.amount).sort((a, b) => a - b)).toEqual([200, 400, 600]);
+    const opened = [];
+    for (const invoice of invoices) {
+      opened.push(await collectionWhen(h, invoice.id, (b) => b.status === 'open'));
+    }
+    // Stripe is paid, its events held; the three invoices are marked as its events would.
+    h.emulator.webhooks.mode = 'manual';
+    const customer = h.emulator.billing.invoices.get(opened[0].stripeInvoiceId)!.customer as string;
+    h.emulator.fundCashBalance(customer, 1200, 'eur');
+    await h.t.sql(`INSERT INTO collection_syncs (stripe_invoice_id) SELECT unnest($1::text[])`, [
+      opened.map((o) => o.stripeInvoiceId as string),
+    ]);
+    const before = h.emulator.requests.length;
+    // One claim takes the three (whichever drain makes it: this one, or the sweep's).
+    await h.t.app.get(InvoiceSync).drain();
+    for (const invoice of invoices) {
+      const paid = await collectionWhen(h, invoice.id, (b) => b.status === 'paid');
+      expect(paid).toMatchObject({ paid: invoice.amount, outstanding: 0 });
+      expect((await paymentsOf(invoice.id)).map((p) => [p.source, p.amount])).toEqual([
+        ['stripe', String(invoice.amount)],
+      ]);
+    }
+    const reads = h.emulator.requests
+      .slice(before)
+      .filter((r) => r.method === 'GET' && r.path.startsWith('/v1/invoices'));
+    expect(reads.map((r) => r.path)).toEqual(['/v1/invoices']);
   });
 
   it('issues exactly one Stripe invoice when the answer to creating it is lost', async () => {

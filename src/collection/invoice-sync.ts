@@ -100,23 +100,7 @@ export class InvoiceSync {
       // read per change, not one per event); an event after this moment marks it again.
       const claimed = await claimSyncs(this.dataSource, SYNC_BATCH);
       if (!claimed.length) return;
-      const reads = await Promise.allSettled(
-        claimed.map(({ stripe_invoice_id: id }) =>
-          this.gate.call(() => this.stripe.sdk.invoices.retrieve(id, { expand: ['payments'] })),
-        ),
-      );
-      const read: Stripe.Invoice[] = [];
-      const failed: ClaimedSync[] = [];
-      reads.forEach((outcome, i) => {
-        if (outcome.status === 'fulfilled') read.push(outcome.value);
-        else {
-          failed.push(claimed[i]);
-          this.logger.warn(
-            { err: outcome.reason as unknown, stripeInvoiceId: claimed[i].stripe_invoice_id },
-            'Stripe invoice not read; its mark is put back',
-          );
-        }
-      });
+      const { read, failed } = await this.readAll(claimed);
       try {
         await this.applyAll(read);
       } catch (error) {
@@ -131,6 +115,60 @@ export class InvoiceSync {
         MAX_BACKOFF_MS,
       );
     }
+  }
+
+  /**
+   * The claimed Stripe invoices read: a licensee's several with one list call (its newest 100,
+   * payments expanded), the rest — and any the list did not hold — one call each.
+   */
+  private async readAll(
+    claimed: ClaimedSync[],
+  ): Promise<{ read: Stripe.Invoice[]; failed: ClaimedSync[] }> {
+    const byCustomer = new Map<string, ClaimedSync[]>();
+    for (const mark of claimed) {
+      if (!mark.stripe_customer_id) continue;
+      const marks = byCustomer.get(mark.stripe_customer_id) ?? [];
+      marks.push(mark);
+      byCustomer.set(mark.stripe_customer_id, marks);
+    }
+    const listed = new Map<string, Stripe.Invoice>();
+    await Promise.all(
+      [...byCustomer].map(async ([customer, marks]) => {
+        if (marks.length < 2) return;
+        try {
+          const page = await this.gate.call(() =>
+            this.stripe.sdk.invoices.list({ customer, limit: 100, expand: ['data.payments'] }),
+          );
+          for (const invoice of page.data) listed.set(invoice.id, invoice);
+        } catch (error) {
+          // Read one by one below.
+          this.logger.warn({ err: error, customer }, 'Stripe invoices not listed');
+        }
+      }),
+    );
+    const read: Stripe.Invoice[] = [];
+    const failed: ClaimedSync[] = [];
+    const single = claimed.filter((mark) => {
+      const invoice = listed.get(mark.stripe_invoice_id);
+      if (invoice) read.push(invoice);
+      return !invoice;
+    });
+    const reads = await Promise.allSettled(
+      single.map(({ stripe_invoice_id: id }) =>
+        this.gate.call(() => this.stripe.sdk.invoices.retrieve(id, { expand: ['payments'] })),
+      ),
+    );
+    reads.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') read.push(outcome.value);
+      else {
+        failed.push(single[i]);
+        this.logger.warn(
+          { err: outcome.reason as unknown, stripeInvoiceId: single[i].stripe_invoice_id },
+          'Stripe invoice not read; its mark is put back',
+        );
+      }
+    });
+    return { read, failed };
   }
 
   /** What one read of a Stripe invoice says, applied (payments read too when it has some). */

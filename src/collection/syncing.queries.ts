@@ -142,6 +142,8 @@ export interface ClaimedSync {
   stripe_invoice_id: string;
   mark: string;
   failures: number;
+  /** The Stripe customer the invoice was issued to (null: not one of the platform's). */
+  stripe_customer_id: string | null;
 }
 
 /**
@@ -155,7 +157,11 @@ export function claimSyncs(db: Db, limit: number): Promise<ClaimedSync[]> {
          SELECT stripe_invoice_id FROM collection_syncs WHERE due_at <= now()
           ORDER BY due_at, mark LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING stripe_invoice_id, mark, failures)
-     SELECT stripe_invoice_id, mark, failures FROM claimed ORDER BY mark`,
+     SELECT c.stripe_invoice_id, c.mark, c.failures, lc.stripe_customer_id
+       FROM claimed c
+       LEFT JOIN collection_invoices ci ON ci.stripe_invoice_id = c.stripe_invoice_id
+       LEFT JOIN licensee_customers lc ON lc.licensee_id = ci.licensee_id
+      ORDER BY c.mark`,
     [limit],
   );
 }
