@@ -2,10 +2,11 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
+import { Coalesced } from '../common/concurrency/coalesced';
 import { StripeEventHandler, StripeEventRouter } from '../stripe/stripe-event-router';
 import { markSync, openInvoicesOfCustomer } from './syncing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
-import { CollectionJob, drainSyncsJob, SYNC_CHARGE_JOB } from './collection.queue';
+import { drainSyncsJob, SYNC_CHARGE_JOB } from './collection.queue';
 
 /**
  * The Stripe events collection acts on: the ones to enable on the webhook endpoint (with payouts').
@@ -38,6 +39,13 @@ export const COLLECTION_EVENT_TYPES = [
 export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit {
   private readonly logger = new Logger(CollectionStripeEvents.name);
   readonly eventTypes = COLLECTION_EVENT_TYPES;
+  /**
+   * The drain job queued after marks are stored. One job id serves every mark, so deliveries
+   * arriving while the job is being queued share the next queueing: a stream of events costs
+   * Redis one call at a time, not one per event, and each delivery is still answered only after
+   * a queueing that began after its mark was committed.
+   */
+  private readonly drainQueued = new Coalesced(() => this.dispatcher.enqueue([drainSyncsJob()]));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -50,36 +58,37 @@ export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit 
   }
 
   async handle(event: Stripe.Event): Promise<void> {
-    const jobs: CollectionJob[] = [];
+    if (event.type === 'charge.refunded') {
+      // Not marked in the database: Stripe delivers the event again unless it is queued.
+      await this.dispatcher.enqueue([
+        { name: SYNC_CHARGE_JOB, data: { chargeId: event.data.object.id, eventId: event.id } },
+      ]);
+      return;
+    }
+    let marked = 0;
     if (event.type.startsWith('invoice.')) {
       const invoice = event.data.object as Stripe.Invoice;
       // Only the platform's own invoices (its metadata); others in the account are left alone.
       // A draft holds no money (its lines being added): nothing to read until it is finalized.
       if (!invoice.metadata?.rlInvoiceId || invoice.status === 'draft') return;
       await markSync(this.dataSource, invoice.id);
-      jobs.push(drainSyncsJob());
-    } else if (event.type === 'charge.refunded') {
-      jobs.push({
-        name: SYNC_CHARGE_JOB,
-        data: { chargeId: event.data.object.id, eventId: event.id },
-      });
+      marked = 1;
     } else {
       const object = event.data.object as { customer?: string | { id: string } | null };
       const customer = typeof object.customer === 'string' ? object.customer : object.customer?.id;
       if (!customer) return;
       const open = await openInvoicesOfCustomer(this.dataSource, customer);
       for (const { stripe_invoice_id } of open) await markSync(this.dataSource, stripe_invoice_id);
-      if (open.length) jobs.push(drainSyncsJob());
+      marked = open.length;
     }
+    if (!marked) return;
     try {
-      await this.dispatcher.enqueue(jobs);
+      await this.drainQueued.request();
     } catch (error) {
-      // The marks are stored: the recovery sweep queues them (a charge's refunds are read again
-      // when Stripe delivers the event again, as it does on any answer but 2xx).
-      if (event.type === 'charge.refunded') throw error;
+      // The marks are stored: the recovery sweep queues them.
       this.logger.warn(
         { err: error, eventId: event.id },
-        'collection job not queued; recovery will',
+        'collection drain not queued; recovery will',
       );
     }
   }

@@ -17,9 +17,24 @@ export interface StripeInvoiceState {
   amountRemaining: number;
 }
 
-/** A status's place in a Stripe invoice's life, as SQL over the text `value`. */
+/**
+ * Each status's place in a Stripe invoice's life: a status only ever moves to a higher place
+ * (paid and void are final; withdrawn, the platform's own, is never left either).
+ */
+export const STATUS_PLACE: Readonly<Record<string, number>> = {
+  issuing: 0,
+  open: 1,
+  uncollectible: 2,
+  paid: 3,
+  void: 3,
+  withdrawn: 3,
+};
+
+/** STATUS_PLACE as SQL over the text `value`. */
 const STATUS_RANK = (value: string) =>
-  `(CASE ${value}::text WHEN 'issuing' THEN 0 WHEN 'open' THEN 1 WHEN 'uncollectible' THEN 2 ELSE 3 END)`;
+  `(CASE ${value}::text ${Object.entries(STATUS_PLACE)
+    .map(([status, place]) => `WHEN '${status}' THEN ${place}`)
+    .join(' ')} END)`;
 
 /**
  * What Stripe says of each invoice, applied only forwards: a status moves only to a later one

@@ -47,6 +47,7 @@ export interface Environment {
   COLLECTION_ATTEMPTS: number;
   COLLECTION_BACKOFF_MS: number;
   COLLECTION_JOB_LOCK_MS: number;
+  COLLECTION_SYNC_GATHER_MS: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
   PRINCIPALS_PER_ORGANIZATION: number;
@@ -133,6 +134,9 @@ const schema = Joi.object<Environment, true>({
   COLLECTION_ATTEMPTS: Joi.number().integer().min(1).max(100).default(10),
   COLLECTION_BACKOFF_MS: Joi.number().integer().min(1).default(1000),
   COLLECTION_JOB_LOCK_MS: Joi.number().integer().min(500).default(30_000),
+  // After a drain lane finds fewer marks than a batch, it waits this long before claiming again,
+  // so that under a stream of events each claim, Stripe read and write takes many invoices.
+  COLLECTION_SYNC_GATHER_MS: Joi.number().integer().min(0).max(5_000).default(100),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
   // Each principal has its own rate limit and key cap: invitations must not multiply them.
