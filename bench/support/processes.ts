@@ -33,7 +33,11 @@ export class ChildProcesses {
 
   /** `node args…` in ROOT; its output forwarded to stderr, each line prefixed by `[name]`. */
   start(name: string, args: string[], env: NodeJS.ProcessEnv): Watched {
-    const child: Watched = spawn(process.execPath, args, {
+    // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there when it exits (Node refuses
+    // --cpu-prof in NODE_OPTIONS, so it is given on the command line).
+    const profileDir = process.env.BENCH_CPU_PROF;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child: Watched = spawn(process.execPath, [...profile, ...args], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
