@@ -1,10 +1,13 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { DataSource } from 'typeorm';
 import { Coalesced } from '../common/concurrency/coalesced';
-import { StripeEventHandler, StripeEventRouter } from '../stripe/stripe-event-router';
-import { markSync, openInvoicesOfCustomer } from './syncing.queries';
+import {
+  StripeEventHandler,
+  StripeEventOutcome,
+  StripeEventRouter,
+  StripeEventWrite,
+} from '../stripe/stripe-event-router';
+import { markOpenInvoicesOfCustomer, markSync } from './syncing.queries';
 import { CollectionDispatcher } from './collection-dispatcher';
 import { drainSyncsJob, SYNC_CHARGE_JOB } from './collection.queue';
 
@@ -31,8 +34,8 @@ export const COLLECTION_EVENT_TYPES = [
 /**
  * The Stripe events collection acts on. None is trusted for its copy of the object or its order:
  * each names a Stripe invoice (or a charge, or a customer whose open invoices a bank transfer may
- * have paid) to read again. The mark is stored before the event is acknowledged, so Redis losing
- * the job loses nothing (the recovery sweep finds old marks); many events about one invoice
+ * have paid) to read again. The mark commits with the event's storing, before the event is
+ * acknowledged, so Redis losing the job loses nothing (the recovery sweep finds old marks); many events about one invoice
  * become one read.
  */
 @Injectable()
@@ -48,7 +51,6 @@ export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit 
   private readonly drainQueued = new Coalesced(() => this.dispatcher.enqueue([drainSyncsJob()]));
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly router: StripeEventRouter,
     private readonly dispatcher: CollectionDispatcher,
   ) {}
@@ -57,39 +59,42 @@ export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit 
     this.router.register(this);
   }
 
-  async handle(event: Stripe.Event): Promise<void> {
+  async handle(event: Stripe.Event): Promise<StripeEventOutcome | void> {
     if (event.type === 'charge.refunded') {
-      // Not marked in the database: Stripe delivers the event again unless it is queued.
+      // Not marked in the database: queued before the event is stored, or Stripe delivers it
+      // again (any answer but 2xx).
       await this.dispatcher.enqueue([
         { name: SYNC_CHARGE_JOB, data: { chargeId: event.data.object.id, eventId: event.id } },
       ]);
       return;
     }
-    let marked = 0;
+    let mark: StripeEventWrite;
     if (event.type.startsWith('invoice.')) {
       const invoice = event.data.object as Stripe.Invoice;
       // Only the platform's own invoices (its metadata); others in the account are left alone.
       // A draft holds no money (its lines being added): nothing to read until it is finalized.
       if (!invoice.metadata?.rlInvoiceId || invoice.status === 'draft') return;
-      await markSync(this.dataSource, invoice.id);
-      marked = 1;
+      mark = markSync(invoice.id);
     } else {
       const object = event.data.object as { customer?: string | { id: string } | null };
       const customer = typeof object.customer === 'string' ? object.customer : object.customer?.id;
       if (!customer) return;
-      const open = await openInvoicesOfCustomer(this.dataSource, customer);
-      for (const { stripe_invoice_id } of open) await markSync(this.dataSource, stripe_invoice_id);
-      marked = open.length;
+      mark = markOpenInvoicesOfCustomer(customer);
     }
-    if (!marked) return;
-    try {
-      await this.drainQueued.request();
-    } catch (error) {
-      // The marks are stored: the recovery sweep queues them.
-      this.logger.warn(
-        { err: error, eventId: event.id },
-        'collection drain not queued; recovery will',
-      );
-    }
+    // The mark is written by the statement that stores the event, then the drain is asked for.
+    return {
+      write: mark,
+      afterCommit: async () => {
+        try {
+          await this.drainQueued.request();
+        } catch (error) {
+          // The marks are stored: the recovery sweep queues them.
+          this.logger.warn(
+            { err: error, eventId: event.id },
+            'collection drain not queued; recovery will',
+          );
+        }
+      },
+    };
   }
 }

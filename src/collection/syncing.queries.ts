@@ -1,3 +1,4 @@
+import { StripeEventWrite } from '../stripe/stripe-event-router';
 import { INVOICE_PAYMENTS } from '../royalties/royalties.tables';
 import { CollectionInvoiceRow, Db } from './collection.queries';
 
@@ -144,13 +145,33 @@ export async function unclaimOverpaid(
  * Stripe invoice $1 is to be read again, now (an event says it changed: also a mark put back
  * after a failed read is due at once again).
  */
-export async function markSync(db: Db, stripeInvoiceId: string): Promise<void> {
-  await db.query(
-    `INSERT INTO collection_syncs (stripe_invoice_id) VALUES ($1)
-     ON CONFLICT (stripe_invoice_id)
-       DO UPDATE SET mark = nextval('collection_sync_marks'), marked_at = now(), due_at = now()`,
-    [stripeInvoiceId],
-  );
+const MARK = `ON CONFLICT (stripe_invoice_id)
+       DO UPDATE SET mark = nextval('collection_sync_marks'), marked_at = now(), due_at = now()`;
+
+/** Stripe invoice $1 marked to be read again (marked anew if it already is), with the event's storing. */
+export function markSync(stripeInvoiceId: string): StripeEventWrite {
+  return {
+    sql: `INSERT INTO collection_syncs (stripe_invoice_id) VALUES ($1) ${MARK}`,
+    params: [stripeInvoiceId],
+  };
+}
+
+/**
+ * The open (or uncollectible) invoices of Stripe customer $1 marked to be read again: a bank
+ * transfer to the customer's balance may have paid any of them (at most 1,000, the oldest mark
+ * first served by the drain).
+ */
+export function markOpenInvoicesOfCustomer(stripeCustomerId: string): StripeEventWrite {
+  return {
+    sql: `INSERT INTO collection_syncs (stripe_invoice_id)
+          SELECT c.stripe_invoice_id FROM collection_invoices c
+            JOIN licensee_customers lc ON lc.licensee_id = c.licensee_id
+           WHERE lc.stripe_customer_id = $1 AND c.status IN ('open', 'uncollectible')
+             AND c.stripe_invoice_id IS NOT NULL
+           LIMIT 1000
+          ${MARK}`,
+    params: [stripeCustomerId],
+  };
 }
 
 export interface ClaimedSync {
@@ -235,16 +256,3 @@ export async function invoiceOfCharge(db: Db, chargeId: string): Promise<string 
 }
 
 /** The open Stripe invoices of a Stripe customer (a bank transfer may have paid them). */
-export function openInvoicesOfCustomer(
-  db: Db,
-  stripeCustomerId: string,
-): Promise<{ stripe_invoice_id: string }[]> {
-  return db.query(
-    `SELECT c.stripe_invoice_id FROM collection_invoices c
-       JOIN licensee_customers lc ON lc.licensee_id = c.licensee_id
-      WHERE lc.stripe_customer_id = $1 AND c.status IN ('open', 'uncollectible')
-        AND c.stripe_invoice_id IS NOT NULL
-      LIMIT 1000`,
-    [stripeCustomerId],
-  );
-}

@@ -1,10 +1,29 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 
+/** A data-modifying statement (INSERT, UPDATE or DELETE) and its parameters ($1…). */
+export interface StripeEventWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * What a handler leaves to be done with the event's storing: `write` runs in the very statement
+ * that stores the event as processed (a data-modifying WITH): one round trip and one commit per
+ * delivery, and what the event changes is durable exactly when the event counts as processed.
+ * `afterCommit` runs once that has committed (queueing the work the write calls for; its failure
+ * is the handler's to tolerate: the event is stored).
+ */
+export interface StripeEventOutcome {
+  write: StripeEventWrite;
+  afterCommit?(): Promise<void>;
+}
+
 /** A module's part of Stripe's events: the types it acts on and what it does with one. */
 export interface StripeEventHandler {
   readonly eventTypes: readonly string[];
-  handle(event: Stripe.Event): Promise<void>;
+  /** Anything that must not wait for the event's transaction (a Stripe read) happens here. */
+  handle(event: Stripe.Event): Promise<StripeEventOutcome | void>;
 }
 
 /**
@@ -29,7 +48,7 @@ export class StripeEventRouter {
     }
   }
 
-  async route(event: Stripe.Event): Promise<void> {
+  async route(event: Stripe.Event): Promise<StripeEventOutcome | void> {
     const handler = this.handlers.get(event.type);
     if (handler) return handler.handle(event);
     this.logger.debug({ eventId: event.id, type: event.type }, 'Stripe event not handled');

@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import { BadRequest, DomainError } from '../common/errors/domain-error';
 import { StripeWebhookResponse } from './dto/stripe-webhook.dto';
 import { StripeClient } from './stripe-client';
-import { StripeEventRouter } from './stripe-event-router';
-import { STORE_PROCESSED_EVENT, STORED_EVENT } from './stripe-webhooks.queries';
+import { StripeEventOutcome, StripeEventRouter } from './stripe-event-router';
+import { STORE_PROCESSED_EVENT, STORED_EVENT, withStoredEvent } from './stripe-webhooks.queries';
 
 const TOLERANCE_SECONDS = 300;
 
@@ -41,10 +41,10 @@ export class StripeWebhooksService {
       event.id,
     ]);
     if (stored?.processed_at) return { received: true, eventId: event.id, duplicate: true };
+    let outcome: StripeEventOutcome | void;
     try {
-      await this.router.route(event);
+      outcome = await this.router.route(event);
     } catch (error) {
-      // Stripe retries any answer but 2xx: a 503 says "later" without claiming a bug here.
       if (error instanceof Stripe.errors.StripeError) {
         throw new DomainError(
           'stripe-unavailable',
@@ -54,17 +54,17 @@ export class StripeWebhooksService {
       }
       throw error;
     }
-    // Stored once processed (one commit per event); a delivery that failed is not stored and
-    // Stripe sends it again. Two deliveries at once may both apply it: every effect is keyed by
-    // Stripe's own ids (reversal id, item state), so the second changes nothing.
     const object = event.data.object as { id?: string };
-    await this.dataSource.query(STORE_PROCESSED_EVENT, [
-      event.id,
-      event.type,
-      object.id ?? null,
-      event.created,
-      body,
-    ]);
+    const store = [event.id, event.type, object.id ?? null, event.created, body];
+    if (outcome) {
+      await this.dataSource.query(withStoredEvent(outcome.write), [
+        ...outcome.write.params,
+        ...store,
+      ]);
+      await outcome.afterCommit?.();
+    } else {
+      await this.dataSource.query(STORE_PROCESSED_EVENT, store);
+    }
     return { received: true, eventId: event.id, duplicate: false };
   }
 }
