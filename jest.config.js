@@ -8,5 +8,7 @@ module.exports = {
     '<rootDir>/emulator/**/*.spec.ts',
     '<rootDir>/console/src/**/*.spec.ts',
   ],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  // ESM-only dependencies that jest's CommonJS runtime cannot require: compile them too.
+  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
 };

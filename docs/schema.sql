@@ -485,6 +485,34 @@ CREATE INDEX licence_offers_active ON licence_offers USING btree (id) WHERE (sta
 CREATE INDEX licence_offers_organization ON licence_offers USING btree (organization_id, id);
 CREATE TRIGGER licence_offers_never_deleted BEFORE DELETE ON licence_offers FOR EACH ROW EXECUTE FUNCTION refuse_change();
 
+CREATE TABLE licence_receipt_id_secrets (
+  version smallint NOT NULL,
+  secret bytea NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT licence_receipt_id_secrets_secret_check CHECK (length(secret) >= 32),
+  CONSTRAINT licence_receipt_id_secrets_version_check CHECK (version >= 1 AND version <= 255),
+  CONSTRAINT licence_receipt_id_secrets_pkey PRIMARY KEY (version)
+);
+CREATE TRIGGER licence_receipt_id_secrets_append_only BEFORE DELETE OR UPDATE ON licence_receipt_id_secrets FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER licence_receipt_id_secrets_changed AFTER INSERT OR DELETE OR UPDATE ON licence_receipt_id_secrets FOR EACH STATEMENT EXECUTE FUNCTION notify_licence_receipt_keys_changed();
+
+CREATE TABLE licence_receipt_keys (
+  kid text NOT NULL,
+  public_jwk jsonb NOT NULL,
+  private_key bytea NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  created_by_principal_id uuid,
+  retired_at timestamp with time zone,
+  expires_at timestamp with time zone,
+  CONSTRAINT licence_receipt_keys_check CHECK ((retired_at IS NULL) = (expires_at IS NULL)),
+  CONSTRAINT licence_receipt_keys_check1 CHECK (expires_at IS NULL OR expires_at > retired_at),
+  CONSTRAINT licence_receipt_keys_kid_check CHECK (length(kid) >= 1 AND length(kid) <= 100),
+  CONSTRAINT licence_receipt_keys_created_by_principal_id_fkey FOREIGN KEY (created_by_principal_id) REFERENCES principals(id),
+  CONSTRAINT licence_receipt_keys_pkey PRIMARY KEY (kid)
+);
+CREATE UNIQUE INDEX licence_receipt_keys_signing ON licence_receipt_keys USING btree ((true)) WHERE (retired_at IS NULL);
+CREATE TRIGGER licence_receipt_keys_changed AFTER INSERT OR DELETE OR UPDATE ON licence_receipt_keys FOR EACH STATEMENT EXECUTE FUNCTION notify_licence_receipt_keys_changed();
+
 CREATE TABLE licensee_customers (
   licensee_id uuid NOT NULL,
   kind text NOT NULL DEFAULT 'licensee'::text,
@@ -1331,6 +1359,15 @@ CREATE OR REPLACE FUNCTION public.notify_identifiers_added()
 AS $function$
       BEGIN
         PERFORM pg_notify('work_identifiers_added', '');
+        RETURN NULL;
+      END $function$;
+
+CREATE OR REPLACE FUNCTION public.notify_licence_receipt_keys_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        PERFORM pg_notify('licence_receipt_keys_changed', '');
         RETURN NULL;
       END $function$;
 

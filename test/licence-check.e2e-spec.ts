@@ -57,8 +57,16 @@ describe('licence check', () => {
       licensed: true,
       workId: book.id,
       agreementId,
+      agreementVersion: 1,
       rate: { unit: 'token', per: 1000, rate: '0.0125', currency: 'EUR' },
       attributionRequired: true,
+      // Its signed receipt: test/licence-receipts.e2e-spec.ts checks what it says.
+      receipt: {
+        id: expect.stringMatching(/^rcpt_[A-Za-z0-9_-]{34}$/),
+        token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+        validFrom: '2027-06-01T00:00:00.000Z',
+        validUntil: '2027-06-02T00:00:00.000Z',
+      },
     });
   });
 

@@ -48,6 +48,8 @@ export interface Environment {
   COLLECTION_BACKOFF_MS: number;
   COLLECTION_JOB_LOCK_MS: number;
   COLLECTION_SYNC_GATHER_MS: number;
+  RECEIPT_KEY_VERIFY_DAYS: number;
+  RECEIPT_CACHE_ENTRIES: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
   PRINCIPALS_PER_ORGANIZATION: number;
@@ -137,6 +139,10 @@ const schema = Joi.object<Environment, true>({
   // After a drain lane finds fewer marks than a batch, it waits this long before claiming again,
   // so that under a stream of events each claim, Stripe read and write takes many invoices.
   COLLECTION_SYNC_GATHER_MS: Joi.number().integer().min(0).max(5_000).default(100),
+  // Licence receipts (docs/LICENSING.md): how long a retired signing key stays published, and
+  // how many signed receipts one api process keeps to answer repeated checks without signing.
+  RECEIPT_KEY_VERIFY_DAYS: Joi.number().integer().min(2).max(3650).default(400),
+  RECEIPT_CACHE_ENTRIES: Joi.number().integer().min(1).max(10_000_000).default(50_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
   // Each principal has its own rate limit and key cap: invitations must not multiply them.

@@ -14,6 +14,7 @@ import { CandidateAgreement, checkLicence } from './licence-check';
 import { IdentifiedWorks } from './identified-works';
 import { LicenseeAgreements } from './licensee-agreements';
 import { isUsageToken } from './usage-types';
+import { LicenceReceipts, ReceiptRequest } from '../receipts/licence-receipts';
 
 interface ResolvedQuestion {
   identifier: Identifier;
@@ -22,12 +23,17 @@ interface ResolvedQuestion {
   at: string;
 }
 
-/** Answers "may I use this work this way?" for a licensee: works by identifier and the caller's agreements, both cached in the process and evicted on commit. */
+/**
+ * Answers "may I use this work this way?" for a licensee: works by identifier and the caller's
+ * agreements, both cached in the process and evicted on commit. A licensed answer carries its
+ * signed receipt (LicenceReceipts).
+ */
 @Injectable()
 export class LicenceCheckService {
   constructor(
     private readonly agreements: LicenseeAgreements,
     private readonly works: IdentifiedWorks,
+    private readonly receipts: LicenceReceipts,
   ) {}
 
   async check(
@@ -49,10 +55,40 @@ export class LicenceCheckService {
     const candidates = [...publishers].flatMap(
       (publisher) => agreementsByPublisher.get(publisher) ?? [],
     );
-    return resolved.map((question) => {
+    const answered = resolved.map((question) => {
       const identifier = formatIdentifier(question.identifier);
       const answer = checkLicence(worksByIdentifier.get(identifier) ?? [], candidates, question);
-      return { identifier, usage: question.usage, ...answer };
+      return { question, identifier, answer };
+    });
+    const requests: ReceiptRequest[] = [];
+    for (const { question, identifier, answer } of answered) {
+      if (!answer.licensed) continue;
+      requests.push({
+        licenseeId: actor.organizationId,
+        workId: answer.workId,
+        usage: question.usage,
+        day: question.at,
+        agreementId: answer.agreementId,
+        agreementVersion: answer.agreementVersion,
+        publisherId: answer.publisherId,
+        identifier,
+        rate: answer.rate,
+      });
+    }
+    const receipts = (await this.receipts.issue(requests)).values();
+    return answered.map(({ question, identifier, answer }) => {
+      if (!answer.licensed) return { identifier, usage: question.usage, ...answer };
+      return {
+        identifier,
+        usage: question.usage,
+        licensed: true,
+        workId: answer.workId,
+        agreementId: answer.agreementId,
+        agreementVersion: answer.agreementVersion,
+        rate: answer.rate,
+        attributionRequired: answer.attributionRequired,
+        receipt: receipts.next().value!,
+      };
     });
   }
 }

@@ -42,7 +42,9 @@ describe('checkLicence', () => {
     expect(checkLicence([work], [agreement()], ask('ai-train', '2027-06-01', 'DE'))).toEqual({
       licensed: true,
       workId: 'w1',
+      publisherId: 'p1',
       agreementId: 'a1',
+      agreementVersion: 1,
       rate: { unit: 'token', per: 1000, rate: '0.5', currency: 'EUR' },
       attributionRequired: true,
     });
@@ -164,6 +166,7 @@ describe('checkLicence with amendments', () => {
   it('applies the original terms up to the day before the amendment', () => {
     expect(checkLicence([work], [amended], ask('ai-train', '2027-06-30'))).toMatchObject({
       licensed: true,
+      agreementVersion: 1,
       rate: { unit: 'token', per: 1000, rate: '0.5', currency: 'EUR' },
     });
     expect(checkLicence([work], [amended], ask('ai-input', '2027-06-30'))).toMatchObject({
@@ -180,6 +183,7 @@ describe('checkLicence with amendments', () => {
     });
     expect(checkLicence([work], [amended], ask('ai-input', '2027-07-01'))).toMatchObject({
       licensed: true,
+      agreementVersion: 2,
       rate: { unit: 'request', per: 1, rate: '2', currency: 'EUR' },
     });
   });

@@ -36,14 +36,22 @@ export interface CandidateAgreement {
   amendments?: { effectiveOn: string; terms: OfferTerms }[];
 }
 
-/** The terms of the version in force on `at` (the original before the first amendment). */
-export function termsAt(agreement: CandidateAgreement, at: string): OfferTerms {
+/**
+ * The version in force on `at` and its terms: 1, the original, before the first amendment; each
+ * amendment in force is the next (as agreement-versions.ts numbers them).
+ */
+export function versionAt(
+  agreement: CandidateAgreement,
+  at: string,
+): { version: number; terms: OfferTerms } {
   let terms = agreement.terms;
+  let version = 1;
   for (const amendment of agreement.amendments ?? []) {
     if (amendment.effectiveOn > at) break;
     terms = amendment.terms;
+    version += 1;
   }
-  return terms;
+  return { version, terms };
 }
 
 export interface Question {
@@ -57,7 +65,10 @@ export type Answer =
   | {
       licensed: true;
       workId: string;
+      /** The work's publisher. */
+      publisherId: string;
       agreementId: string;
+      agreementVersion: number;
       rate: { unit: string; per: number; rate: string; currency: string } | null;
       attributionRequired: boolean;
     }
@@ -120,7 +131,7 @@ export function checkLicence(
     }
     refuse('no-agreement', work.id);
     for (const agreement of agreements) {
-      const terms = termsAt(agreement, question.at);
+      const { version, terms } = versionAt(agreement, question.at);
       if (agreement.publisherId !== work.organizationId || !scopeCovers(terms.scope, work))
         continue;
       if (coveredByAny(terms.prohibits, question.usage)) {
@@ -148,7 +159,9 @@ export function checkLicence(
       return {
         licensed: true,
         workId: work.id,
+        publisherId: work.organizationId,
         agreementId: agreement.id,
+        agreementVersion: version,
         rate: rate
           ? { unit: rate.unit, per: rate.per, rate: rate.rate, currency: terms.currency }
           : null,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { ReceiptsModule } from '../receipts/receipts.module';
 import { AgreementAmendmentService } from './agreement-amendment.service';
 import { AgreementAmendmentsController } from './agreement-amendments.controller';
 import { AgreementService } from './agreement.service';
@@ -16,7 +17,7 @@ import { RslController } from './rsl/rsl.controller';
 import { RslService } from './rsl/rsl.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule],
+  imports: [TypeOrmModule.forFeature([LicenceOffer]), OrganizationsModule, ReceiptsModule],
   controllers: [
     LicenceOffersController,
     AgreementsController,

@@ -84,6 +84,33 @@ export class LicenceRateResponse {
   currency!: string;
 }
 
+export class LicenceReceiptResponse {
+  @ApiProperty({
+    example: 'rcpt_AVH4q2tTbW1x0p3kVQ8aZk2cYhD3dXlT8w',
+    description:
+      'The receipt id: cite it as `receiptId` on the usage lines of this use (docs/LICENSING.md)',
+  })
+  id!: string;
+
+  @ApiProperty({
+    example:
+      'eyJhbGciOiJFZERTQSIsInR5cCI6ImxpY2VuY2UtcmVjZWlwdCtqd3QiLCJraWQiOiJrUHJLIn0.eyJqdGkiOiJyY3B0X0FWSDQifQ.c2lnbmF0dXJl',
+    description:
+      'The signed receipt (JWS compact, EdDSA/Ed25519): present it to the publisher, who verifies it offline with /.well-known/jwks.json',
+  })
+  token!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2027-06-01T00:00:00.000Z' })
+  validFrom!: string;
+
+  @ApiProperty({
+    format: 'date-time',
+    example: '2027-06-02T00:00:00.000Z',
+    description: "The end of the day of use (never past the agreement's last day)",
+  })
+  validUntil!: string;
+}
+
 export class LicenceAnswerResponse {
   @ApiProperty({ example: 'isbn:9780306406157', description: 'The identifier as normalized' })
   identifier!: string;
@@ -103,11 +130,27 @@ export class LicenceAnswerResponse {
   @ApiPropertyOptional({ format: 'uuid' })
   agreementId?: string;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 1,
+    description:
+      'The version of the agreement in force that day (1: as accepted; each amendment the next)',
+  })
+  agreementVersion?: number;
+
   @ApiPropertyOptional({ type: LicenceRateResponse, nullable: true })
   rate?: LicenceRateResponse | null;
 
   @ApiPropertyOptional()
   attributionRequired?: boolean;
+
+  @ApiPropertyOptional({
+    type: LicenceReceiptResponse,
+    nullable: true,
+    description:
+      'When licensed: the signed receipt of this answer (null for a day more than RECEIPT_KEY_VERIFY_DAYS ahead: a receipt never outlives its key). Absent when not licensed.',
+  })
+  receipt?: LicenceReceiptResponse | null;
 }
 
 export class LicenceAnswersResponse {

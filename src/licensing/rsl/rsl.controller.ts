@@ -11,6 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/decorators';
 import { AppConfig } from '../../config/app-config';
 import { ApiProblems } from '../../common/errors/api-problems';
+import { ifNoneMatchHits } from '../../common/http/if-none-match';
 import { RSL_CONTENT_TYPE } from './rsl-vocabulary';
 import { RslService } from './rsl.service';
 
@@ -28,15 +29,6 @@ const EXAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
   </content>
 </rsl>
 `;
-
-/** Whether `If-None-Match` names this (strong) ETag; `*` and weak forms match too (RFC 9110 §13.1.2). */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tag === etag);
-}
 
 @ApiTags('licensing')
 @Public()
@@ -73,7 +65,7 @@ export class RslController {
   ): Promise<string | undefined> {
     const { body, etag } = await this.rsl.document(publisherId, this.offerLinkBase);
     void reply.header('ETag', etag).header('Cache-Control', 'public, max-age=300');
-    if (matches(ifNoneMatch, etag)) {
+    if (ifNoneMatchHits(ifNoneMatch, etag)) {
       void reply.status(304);
       return undefined;
     }

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { JwksController } from './jwks.controller';
+import { LicenceReceiptKeys } from './licence-receipt-keys';
+import { LicenceReceiptKeysController } from './licence-receipt-keys.controller';
+import { LicenceReceipts } from './licence-receipts';
+
+/** Licence receipts: signed evidence of licensed answers, their keys and their ids. */
+@Module({
+  imports: [OrganizationsModule],
+  controllers: [JwksController, LicenceReceiptKeysController],
+  providers: [LicenceReceiptKeys, LicenceReceipts],
+  exports: [LicenceReceipts, LicenceReceiptKeys],
+})
+export class ReceiptsModule {}
