@@ -452,6 +452,18 @@ CREATE TABLE ledger_transactions (
 CREATE TRIGGER ledger_transactions_append_only BEFORE DELETE OR UPDATE ON ledger_transactions FOR EACH ROW EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER ledger_transactions_no_truncate BEFORE TRUNCATE ON ledger_transactions FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 
+CREATE TABLE licence_check_counts (
+  agreement_id uuid NOT NULL,
+  day date NOT NULL,
+  work_id uuid NOT NULL,
+  usage text NOT NULL,
+  receipts bigint NOT NULL,
+  CONSTRAINT licence_check_counts_receipts_check CHECK (receipts > 0),
+  CONSTRAINT licence_check_counts_agreement_id_fkey FOREIGN KEY (agreement_id) REFERENCES agreements(id),
+  CONSTRAINT licence_check_counts_work_id_fkey FOREIGN KEY (work_id) REFERENCES works(id),
+  CONSTRAINT licence_check_counts_pkey PRIMARY KEY (agreement_id, day, work_id, usage)
+);
+
 CREATE TABLE licence_offer_versions (
   offer_id uuid NOT NULL,
   version integer NOT NULL,

@@ -289,6 +289,55 @@ describe('licence receipts', () => {
     ).toBe('expired');
   });
 
+  it('receipts given are counted without a write per check: added once per interval, and when the process stops', async () => {
+    const work = await createWork(t.http, publisher.key, {
+      identifiers: [{ scheme: 'isbn', value: '978-0-13-110362-7' }],
+    });
+    const stored = async () =>
+      Object.fromEntries(
+        (
+          await t.sql<{ usage: string; receipts: string }>(
+            `SELECT usage, receipts FROM licence_check_counts
+              WHERE agreement_id = $1 AND work_id = $2 AND day = $3 ORDER BY usage`,
+            [agreementId, work.id, TODAY],
+          )
+        ).map((row) => [row.usage, Number(row.receipts)]),
+      );
+    const ask = (app: TestApp, usage: string) =>
+      app.http.get(
+        `/v1/licence-check?identifier=isbn:9780131103627&usage=${usage}&at=${TODAY}`,
+        licensee.key,
+      );
+
+    const often = await startTestApp({ RECEIPT_COUNT_FLUSH_MS: '200' });
+    try {
+      for (const usage of ['ai-train', 'ai-train', 'ai-input', 'search', 'ai-train', 'ai-input']) {
+        expect((await ask(often, usage)).status).toBe(200);
+      }
+      // A refused answer ('search') gives no receipt and is not counted.
+      expect(await waitFor(stored, (rows) => rows['ai-train'] === 3)).toEqual({
+        'ai-input': 2,
+        'ai-train': 3,
+      });
+    } finally {
+      await often.close();
+    }
+
+    const seldom = await startTestApp({ RECEIPT_COUNT_FLUSH_MS: '600000' });
+    let closed = false;
+    try {
+      for (let i = 0; i < 4; i++) await ask(seldom, 'ai-train');
+      // Counted in the process only, until its interval or its stop.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await stored()).toEqual({ 'ai-input': 2, 'ai-train': 3 });
+      await seldom.close();
+      closed = true;
+      expect(await stored()).toEqual({ 'ai-input': 2, 'ai-train': 7 });
+    } finally {
+      if (!closed) await seldom.close();
+    }
+  });
+
   it('only admins rotate and only admins and finance list; bad requests change nothing', async () => {
     const kid = await signingKid();
     for (const key of [licensee.key, publisher.key, finance]) {

@@ -50,6 +50,8 @@ export interface Environment {
   COLLECTION_SYNC_GATHER_MS: number;
   RECEIPT_KEY_VERIFY_DAYS: number;
   RECEIPT_CACHE_ENTRIES: number;
+  RECEIPT_COUNT_FLUSH_MS: number;
+  RECEIPT_COUNT_MAX_KEYS: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
   PRINCIPALS_PER_ORGANIZATION: number;
@@ -143,6 +145,10 @@ const schema = Joi.object<Environment, true>({
   // how many signed receipts one api process keeps to answer repeated checks without signing.
   RECEIPT_KEY_VERIFY_DAYS: Joi.number().integer().min(2).max(3650).default(400),
   RECEIPT_CACHE_ENTRIES: Joi.number().integer().min(1).max(10_000_000).default(50_000),
+  // Receipts are counted in the process and added to the database once per interval: a crash
+  // loses at most one interval's counts. At most RECEIPT_COUNT_MAX_KEYS keys are held between.
+  RECEIPT_COUNT_FLUSH_MS: Joi.number().integer().min(100).max(600_000).default(10_000),
+  RECEIPT_COUNT_MAX_KEYS: Joi.number().integer().min(100).max(10_000_000).default(100_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
   // Each principal has its own rate limit and key cap: invitations must not multiply them.

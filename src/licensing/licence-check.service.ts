@@ -15,6 +15,7 @@ import { IdentifiedWorks } from './identified-works';
 import { LicenseeAgreements } from './licensee-agreements';
 import { isUsageToken } from './usage-types';
 import { LicenceReceipts, ReceiptRequest } from '../receipts/licence-receipts';
+import { ReceiptCounts } from '../receipts/receipt-counts';
 
 interface ResolvedQuestion {
   identifier: Identifier;
@@ -34,6 +35,7 @@ export class LicenceCheckService {
     private readonly agreements: LicenseeAgreements,
     private readonly works: IdentifiedWorks,
     private readonly receipts: LicenceReceipts,
+    private readonly counts: ReceiptCounts,
   ) {}
 
   async check(
@@ -75,7 +77,9 @@ export class LicenceCheckService {
         rate: answer.rate,
       });
     }
-    const receipts = (await this.receipts.issue(requests)).values();
+    const issued = await this.receipts.issue(requests);
+    this.counts.count(requests.filter((_, i) => issued[i] !== null));
+    const receipts = issued.values();
     return answered.map(({ question, identifier, answer }) => {
       if (!answer.licensed) return { identifier, usage: question.usage, ...answer };
       return {

@@ -4,12 +4,13 @@ import { JwksController } from './jwks.controller';
 import { LicenceReceiptKeys } from './licence-receipt-keys';
 import { LicenceReceiptKeysController } from './licence-receipt-keys.controller';
 import { LicenceReceipts } from './licence-receipts';
+import { ReceiptCounts } from './receipt-counts';
 
 /** Licence receipts: signed evidence of licensed answers, their keys and their ids. */
 @Module({
   imports: [OrganizationsModule],
   controllers: [JwksController, LicenceReceiptKeysController],
-  providers: [LicenceReceiptKeys, LicenceReceipts],
-  exports: [LicenceReceipts, LicenceReceiptKeys],
+  providers: [LicenceReceiptKeys, LicenceReceipts, ReceiptCounts],
+  exports: [LicenceReceipts, LicenceReceiptKeys, ReceiptCounts],
 })
 export class ReceiptsModule {}
