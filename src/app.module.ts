@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CollectionModule } from './collection/collection.module';
 import { CollectionWorkersModule } from './collection/collection-workers.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { CatalogueWorkersModule } from './catalogue/catalogue-workers.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
 import { ProblemFilter } from './common/errors/problem.filter';
@@ -72,6 +73,7 @@ export class AppModule {
         RoyaltiesModule,
         PayoutsModule,
         CollectionModule,
+        ComplianceModule,
         ...(runsJobs ? WORKER_MODULES : []),
       ],
       providers: [

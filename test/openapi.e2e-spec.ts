@@ -165,6 +165,7 @@ describe('OpenAPI document', () => {
       'GET /v1/collection/invoices',
       'GET /v1/collection/overdue',
       'GET /v1/collection/overdue/by-licensee',
+      'GET /v1/compliance',
       'GET /v1/earnings',
       'GET /v1/earnings/breakdown',
       'GET /v1/invoices',

@@ -52,6 +52,7 @@ export interface Environment {
   RECEIPT_CACHE_ENTRIES: number;
   RECEIPT_COUNT_FLUSH_MS: number;
   RECEIPT_COUNT_MAX_KEYS: number;
+  COMPLIANCE_VOLUME_DROP_BPS: number;
   RECONCILIATION_CRON: string;
   API_KEYS_PER_PRINCIPAL: number;
   PRINCIPALS_PER_ORGANIZATION: number;
@@ -149,6 +150,9 @@ const schema = Joi.object<Environment, true>({
   // loses at most one interval's counts. At most RECEIPT_COUNT_MAX_KEYS keys are held between.
   RECEIPT_COUNT_FLUSH_MS: Joi.number().integer().min(100).max(600_000).default(10_000),
   RECEIPT_COUNT_MAX_KEYS: Joi.number().integer().min(100).max(10_000_000).default(100_000),
+  // A compliance finding when a month's matched units fall by more than this share (basis
+  // points) of the mean of the three months before.
+  COMPLIANCE_VOLUME_DROP_BPS: Joi.number().integer().min(1).max(10_000).default(5_000),
   RECONCILIATION_CRON: Joi.string().default('0 2 * * *'),
   API_KEYS_PER_PRINCIPAL: Joi.number().integer().min(1).max(1000).default(10),
   // Each principal has its own rate limit and key cap: invitations must not multiply them.

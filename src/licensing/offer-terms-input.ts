@@ -32,6 +32,8 @@ export function normalizeTerms(dto: LicenceOfferTermsDto): OfferTerms {
     currency: dto.currency,
     pricing: JSON.parse(JSON.stringify(dto.pricing)) as OfferTerms['pricing'],
     attributionRequired: dto.attributionRequired ?? false,
+    // Only when given: the terms (and hashes) of offers that name none stay as they were.
+    ...(dto.reportDueDay !== undefined ? { reportDueDay: dto.reportDueDay } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export interface OfferTerms {
     advance?: { amount: number };
   };
   attributionRequired: boolean;
+  /** The day of the month after each period by which its usage report is due (default 15). */
+  reportDueDay?: number;
 }
 
 export interface TermsProblem {

@@ -1694,6 +1694,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the licence checks say against what was reported, for one month
+         * @description Findings per agreement: `checked-not-reported` (receipts given for a work and usage that no counting report of the period used), `report-missing` / `report-late` (no report of the period accepted by the due day: the offer’s `reportDueDay` of the next month, default the 15th), `volume-drop` (matched units fell by more than COMPLIANCE_VOLUME_DROP_BPS against the mean of the three months before), each with its evidence. A publisher sees its agreements, a licensee its own, finance and admins all. Receipt counts are flushed from the api processes every RECEIPT_COUNT_FLUSH_MS: docs/COMPLIANCE.md.
+         *
+         *     Roles: any (publisher, licensee, finance, admin).
+         */
+        get: operations["ComplianceController_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -2724,6 +2746,11 @@ export interface components {
              * @example true
              */
             attributionRequired: boolean;
+            /**
+             * @description The day of the month after each period by which its usage report is due (GET /v1/compliance); 15 when absent
+             * @example 15
+             */
+            reportDueDay?: number;
         };
         LicenceOfferResponse: {
             /** Format: uuid */
@@ -4919,6 +4946,106 @@ export interface components {
              */
             asOf: string;
             data: components["schemas"]["OverdueLicensee"][];
+        };
+        FindingEvidence: {
+            /**
+             * Format: uuid
+             * @description checked-not-reported: the work
+             */
+            workId?: string;
+            /**
+             * @description checked-not-reported: the usage
+             * @example ai-train
+             */
+            usage?: string;
+            /**
+             * @description checked-not-reported: receipts given in the period
+             * @example 412000
+             */
+            receipts?: number;
+            /**
+             * @description Days with a receipt
+             * @example 30
+             */
+            daysChecked?: number;
+            /** Format: date */
+            firstDay?: string;
+            /** Format: date */
+            lastDay?: string;
+            /**
+             * @description checked-not-reported: matched lines of that work and usage in the period’s counting reports
+             * @example 0
+             */
+            reportedLines?: number;
+            /**
+             * Format: date
+             * @description report-missing, report-late: the due day
+             */
+            dueOn?: string;
+            /** @description report-missing: days since the due day */
+            daysOverdue?: number;
+            /**
+             * Format: date-time
+             * @description report-late: when the first report of the period was accepted
+             */
+            acceptedAt?: string;
+            /**
+             * Format: uuid
+             * @description report-late: that report
+             */
+            reportId?: string;
+            /** @description report-late: days after the due day */
+            daysLate?: number;
+            /**
+             * @description volume-drop: the unit counted
+             * @example token
+             */
+            unit?: string;
+            /**
+             * @description volume-drop: matched units in the period
+             * @example 400000
+             */
+            units?: string;
+            /**
+             * @description volume-drop: matched units in each of the three periods before, latest first
+             * @example [
+             *       "1200000",
+             *       "1000000",
+             *       "800000"
+             *     ]
+             */
+            trailingUnits?: string[];
+            /** @example 1000000 */
+            trailingMean?: string;
+            /**
+             * @description volume-drop: the fall, in basis points of the mean
+             * @example 6000
+             */
+            dropBps?: number;
+            /**
+             * @description volume-drop: COMPLIANCE_VOLUME_DROP_BPS
+             * @example 5000
+             */
+            thresholdBps?: number;
+        };
+        FindingResponse: {
+            /** @enum {string} */
+            kind: "checked-not-reported" | "report-missing" | "report-late" | "volume-drop";
+            /** Format: uuid */
+            agreementId: string;
+            /** Format: uuid */
+            licenseeId: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** @description The figures the finding rests on */
+            evidence: components["schemas"]["FindingEvidence"];
+        };
+        ComplianceResponse: {
+            /** @example 2027-06 */
+            period: string;
+            findings: components["schemas"]["FindingResponse"][];
+            /** @description Some kind had more findings than `limit`: the rest are not shown */
+            truncated: boolean;
         };
         JwkResponse: {
             /** @example OKP */
@@ -16768,6 +16895,154 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OverdueByLicenseeResponse"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
+                     *       "errors": [
+                     *         {
+                     *           "field": "name",
+                     *           "messages": [
+                     *             "name must be a string"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ComplianceController_findings: {
+        parameters: {
+            query: {
+                /** @description The period (a calendar month), YYYY-MM */
+                period: string;
+                /** @description One kind of finding only */
+                kind?: "checked-not-reported" | "report-missing" | "report-late" | "volume-drop";
+                /** @description At most this many findings of each kind (most significant first) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "period": "2027-06",
+                     *       "findings": [
+                     *         {
+                     *           "kind": "checked-not-reported",
+                     *           "agreementId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
+                     *           "licenseeId": "019abc3e-0000-7000-8000-000000000001",
+                     *           "publisherId": "019abc3e-0000-7000-8000-0000000000dd",
+                     *           "evidence": {
+                     *             "workId": "019abc3e-0000-7000-8000-0000000000aa",
+                     *             "usage": "ai-train",
+                     *             "receipts": 412000,
+                     *             "daysChecked": 30,
+                     *             "firstDay": "2027-06-01",
+                     *             "lastDay": "2027-06-30",
+                     *             "reportedLines": 0
+                     *           }
+                     *         },
+                     *         {
+                     *           "kind": "report-missing",
+                     *           "agreementId": "019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d",
+                     *           "licenseeId": "019abc3e-0000-7000-8000-000000000001",
+                     *           "publisherId": "019abc3e-0000-7000-8000-0000000000dd",
+                     *           "evidence": {
+                     *             "dueOn": "2027-07-15",
+                     *             "daysOverdue": 21
+                     *           }
+                     *         }
+                     *       ],
+                     *       "truncated": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ComplianceResponse"];
                 };
             };
             /** @description Invalid request: malformed JSON, a wrong type, an unknown field */

@@ -246,6 +246,20 @@ export class LicenceOfferTermsDto {
   @IsOptional()
   @IsBoolean()
   attributionRequired?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 28,
+    example: 15,
+    description:
+      'The day of the month after each period by which its usage report is due (GET /v1/compliance); 15 when absent',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(28)
+  reportDueDay?: number;
 }
 
 export class ListLicenceOffersQuery extends PageQuery {
