@@ -31,7 +31,11 @@ export interface CreditTarget {
   amount: string;
   /** What Stripe collected on it by charge (a card or debit: refundable), less what was refunded since. */
   refundable: string;
-  /** What credit notes already took from it. */
+  /**
+   * What credit notes already took from it: earlier credits' notes, and the notes that told
+   * Stripe of payments finance recorded by hand (out of band) — Stripe credits no invoice beyond
+   * its total less every note on it.
+   */
   credited_before: string;
 }
 
@@ -51,7 +55,8 @@ export async function creditTarget(
               - (SELECT COALESCE(sum(k.refunded), 0) FROM collection_credits k
                   WHERE k.corrects_invoice_id = c.invoice_id AND k.id <> $4) AS refundable,
             (SELECT COALESCE(sum(k.refunded + k.credited), 0) FROM collection_credits k
-              WHERE k.corrects_invoice_id = c.invoice_id AND k.id <> $4) AS credited_before
+              WHERE k.corrects_invoice_id = c.invoice_id AND k.id <> $4)
+              + LEAST(c.told_out_of_band, c.amount) AS credited_before
        FROM collection_invoices c
        JOIN ${INVOICES.name} i ON i.id = c.invoice_id
        JOIN ${INVOICES.name} note ON note.id = $3

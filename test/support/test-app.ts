@@ -72,7 +72,8 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     DATABASE_URL: url,
     // Each app gets its own Redis namespace, so rate-limit counts never leak between test files.
     REDIS_PREFIX: `${workerDatabase().prefix}a${randomUUID().slice(0, 8)}`,
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=warn shows the app's logs when a test needs explaining.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
     RATE_LIMIT_PER_MINUTE: '100000',
     // Every injected request comes from 127.0.0.1: per-address limits would meet across tests.
