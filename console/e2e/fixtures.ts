@@ -48,6 +48,23 @@ export async function personIn(browser: Browser, key: string, path = '/'): Promi
 
 /** axe on the page as it is: no serious or critical violation (docs/CONSOLE.md). */
 export async function expectAccessible(page: Page): Promise<void> {
+  // A transition still running (a dialog fading in) blends its colours with the page behind:
+  // axe would judge one frame of it (CI once measured the dialog's red button at 4.19:1 that
+  // way). Wait for finite animations to end; endless ones (a loader) are left running.
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            (animation) =>
+              animation.playState !== 'running' ||
+              animation.effect?.getComputedTiming().iterations === Infinity,
+          ),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   const results = await new AxeBuilder({ page }).analyze();
   const grave = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
