@@ -35,8 +35,8 @@ export const COLLECTION_EVENT_TYPES = [
  * The Stripe events collection acts on. None is trusted for its copy of the object or its order:
  * each names a Stripe invoice (or a charge, or a customer whose open invoices a bank transfer may
  * have paid) to read again. The mark commits with the event's storing, before the event is
- * acknowledged, so Redis losing the job loses nothing (the recovery sweep finds old marks); many events about one invoice
- * become one read.
+ * acknowledged, so Redis losing the job loses nothing (the recovery sweep finds old marks); many
+ * events about one invoice become one read.
  */
 @Injectable()
 export class CollectionStripeEvents implements StripeEventHandler, OnModuleInit {

@@ -141,14 +141,14 @@ export async function unclaimOverpaid(
   );
 }
 
-/**
- * Stripe invoice $1 is to be read again, now (an event says it changed: also a mark put back
- * after a failed read is due at once again).
- */
+/** A mark made anew when there is one: due now again (also one put back after a failed read). */
 const MARK = `ON CONFLICT (stripe_invoice_id)
        DO UPDATE SET mark = nextval('collection_sync_marks'), marked_at = now(), due_at = now()`;
 
-/** Stripe invoice $1 marked to be read again (marked anew if it already is), with the event's storing. */
+/**
+ * Stripe invoice $1 is to be read again, now (an event says it changed), written with the
+ * event's storing.
+ */
 export function markSync(stripeInvoiceId: string): StripeEventWrite {
   return {
     sql: `INSERT INTO collection_syncs (stripe_invoice_id) VALUES ($1) ${MARK}`,
@@ -254,5 +254,3 @@ export async function invoiceOfCharge(db: Db, chargeId: string): Promise<string 
   );
   return row?.invoice_id;
 }
-
-/** The open Stripe invoices of a Stripe customer (a bank transfer may have paid them). */

@@ -129,24 +129,20 @@ export async function volumes(
   scope: ComplianceScope,
   limit: number,
 ): Promise<VolumeRow[]> {
+  // One grouped pass: each month's sum a FILTER of the same aggregate.
+  const month = (n: number) =>
+    `COALESCE(sum(g.units) FILTER (WHERE date_trunc('month', r.period_start)::date = ($5::date[])[${n}]), 0)::text`;
   const rows = await db.query<(Omit<VolumeRow, 'units'> & { units: string[] })[]>(
-    `WITH reported AS (
-       SELECT g.agreement_id, g.unit, date_trunc('month', r.period_start)::date AS month,
-              sum(g.units) AS units
-         FROM ${USAGE_REPORTS.name} r JOIN ${USAGE_AGGREGATES.name} g ON g.report_id = r.id
-        WHERE r.status = 'accepted' AND r.superseded_by_id IS NULL
-          AND r.period_start BETWEEN $1 AND $2 AND g.status = 'matched'
-          AND g.agreement_id IS NOT NULL
-        GROUP BY g.agreement_id, g.unit, month)
-     SELECT x.agreement_id, a.licensee_id, a.publisher_id, x.unit,
-            array(SELECT COALESCE((SELECT v.units::text FROM reported v
-                                    WHERE v.agreement_id = x.agreement_id AND v.unit = x.unit
-                                      AND v.month = m), '0')
-                    FROM unnest($5::date[]) AS m) AS units
-       FROM (SELECT DISTINCT agreement_id, unit FROM reported) x
-       JOIN ${AGREEMENTS.name} a ON a.id = x.agreement_id
-      WHERE ${IN_SCOPE}
-      ORDER BY x.agreement_id, x.unit
+    `SELECT g.agreement_id, a.licensee_id, a.publisher_id, g.unit,
+            ARRAY[${[1, 2, 3, 4].map(month).join(', ')}] AS units
+       FROM ${USAGE_REPORTS.name} r
+       JOIN ${USAGE_AGGREGATES.name} g ON g.report_id = r.id
+       JOIN ${AGREEMENTS.name} a ON a.id = g.agreement_id
+      WHERE r.status = 'accepted' AND r.superseded_by_id IS NULL
+        AND r.period_start BETWEEN $1 AND $2 AND g.status = 'matched'
+        AND ${IN_SCOPE}
+      GROUP BY g.agreement_id, a.licensee_id, a.publisher_id, g.unit
+      ORDER BY g.agreement_id, g.unit
       LIMIT $6`,
     [months.start, months.end, scope.publisherId, scope.licenseeId, monthStarts, limit],
   );

@@ -19,6 +19,8 @@ export interface CountedReceipt {
 }
 
 const SEPARATOR = '\n';
+const keyOf = ({ agreementId, day, workId, usage }: CountedReceipt) =>
+  agreementId + SEPARATOR + day + SEPARATOR + workId + SEPARATOR + usage;
 const ROWS_PER_STATEMENT = 5_000;
 /** An early flush (the map full) at most this often: a database that is down is not hammered. */
 const EARLY_FLUSH_SPACING_MS = 1_000;
@@ -61,8 +63,8 @@ export class ReceiptCounts implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   count(receipts: readonly CountedReceipt[]): void {
-    for (const { agreementId, day, workId, usage } of receipts) {
-      const key = agreementId + SEPARATOR + day + SEPARATOR + workId + SEPARATOR + usage;
+    for (const receipt of receipts) {
+      const key = keyOf(receipt);
       const counted = this.counts.get(key);
       if (counted !== undefined) this.counts.set(key, counted + 1);
       else if (this.counts.size < this.maxKeys) this.counts.set(key, 1);
@@ -102,7 +104,7 @@ export class ReceiptCounts implements OnApplicationBootstrap, BeforeApplicationS
       } catch (error) {
         // Not written: kept for the next flush, added to whatever was counted meanwhile.
         for (const row of rows.slice(start)) {
-          const key = [row.agreementId, row.day, row.workId, row.usage].join(SEPARATOR);
+          const key = keyOf(row);
           this.counts.set(key, (this.counts.get(key) ?? 0) + row.receipts);
         }
         this.logger.warn(

@@ -1,3 +1,5 @@
+import type { StripeEventWrite } from './stripe-event-router';
+
 /** Stripe webhooks' SQL (StripeWebhooksService): the events processed (stripe_webhook_events). */
 
 /** Event $1 as stored, if it was. */
@@ -22,5 +24,5 @@ export const STORE_PROCESSED_EVENT = storeProcessedEvent(0);
  * A handler's write (its parameters first) and the event's storing (the five after them) as one
  * statement: PostgreSQL runs a data-modifying WITH to completion whether or not it is read.
  */
-export const withStoredEvent = (write: { sql: string; params: unknown[] }) =>
+export const withStoredEvent = (write: StripeEventWrite) =>
   `WITH handled AS (${write.sql}) ${storeProcessedEvent(write.params.length)}`;

@@ -45,6 +45,7 @@ export class StripeWebhooksService {
     try {
       outcome = await this.router.route(event);
     } catch (error) {
+      // Stripe retries any answer but 2xx: a 503 says "later" without claiming a bug here.
       if (error instanceof Stripe.errors.StripeError) {
         throw new DomainError(
           'stripe-unavailable',
@@ -54,6 +55,10 @@ export class StripeWebhooksService {
       }
       throw error;
     }
+    // Stored once processed, with what the handler writes in the same statement; a delivery that
+    // failed is not stored and Stripe sends it again. Two deliveries at once may both apply it:
+    // every effect is keyed by Stripe's own ids (reversal id, item state, a mark per invoice), so
+    // the second changes nothing.
     const object = event.data.object as { id?: string };
     const store = [event.id, event.type, object.id ?? null, event.created, body];
     if (outcome) {
