@@ -1036,10 +1036,32 @@ CREATE TABLE usage_line_issues (
   value text,
   named_agreement_id uuid,
   rematched_at timestamp with time zone,
+  receipt_id text,
   CONSTRAINT usage_lines_status_check CHECK (status = ANY (ARRAY['matched'::text, 'unmatched'::text, 'out-of-scope'::text, 'invalid'::text])),
   CONSTRAINT usage_line_issues_pkey PRIMARY KEY (period_month, report_id, line_no)
 ) PARTITION BY RANGE (period_month);
 CREATE TRIGGER usage_line_issues_never_deleted BEFORE DELETE ON usage_line_issues FOR EACH ROW EXECUTE FUNCTION refuse_change();
+
+CREATE TABLE usage_receipt_citations (
+  receipt_id text NOT NULL,
+  report_id uuid NOT NULL,
+  licensee_id uuid NOT NULL,
+  publisher_id uuid NOT NULL,
+  work_id uuid NOT NULL,
+  agreement_id uuid NOT NULL,
+  agreement_version integer NOT NULL,
+  usage text NOT NULL,
+  unit text NOT NULL,
+  day date NOT NULL,
+  lines bigint NOT NULL,
+  units numeric NOT NULL,
+  CONSTRAINT usage_receipt_citations_lines_check CHECK (lines > 0),
+  CONSTRAINT usage_receipt_citations_units_check CHECK (units >= 0::numeric)
+);
+CREATE INDEX usage_receipt_citations_receipt ON usage_receipt_citations USING btree (receipt_id);
+CREATE INDEX usage_receipt_citations_report ON usage_receipt_citations USING btree (report_id, work_id);
+CREATE TRIGGER usage_receipt_citations_no_truncate BEFORE TRUNCATE ON usage_receipt_citations FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER usage_receipt_citations_unchangeable BEFORE DELETE OR UPDATE ON usage_receipt_citations FOR EACH ROW EXECUTE FUNCTION refuse_change();
 
 CREATE TABLE usage_report_lines (
   period_month date NOT NULL,
@@ -1059,7 +1081,8 @@ CREATE TABLE usage_report_lines (
   territory text,
   occurred_on date,
   revenue bigint,
-  invalid_reason text
+  invalid_reason text,
+  receipt_id text
 ) PARTITION BY RANGE (period_month);
 CREATE TRIGGER usage_report_lines_no_truncate BEFORE TRUNCATE ON usage_report_lines FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER usage_report_lines_unchangeable BEFORE DELETE OR UPDATE ON usage_report_lines FOR EACH ROW EXECUTE FUNCTION refuse_change();

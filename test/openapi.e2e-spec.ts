@@ -58,6 +58,9 @@ const NON_UUID_IDS = new Set([
   'paymentMethodId',
   'transferId',
   'eventId',
+  // Licence receipts' ids: rcpt_ and 34 base64url characters (their schema gives the pattern).
+  'receiptId',
+  'receiptIds',
 ]);
 
 /** What is loose about one schema and everything in it; `where` names it in the document. */
@@ -181,6 +184,7 @@ describe('OpenAPI document', () => {
       'GET /v1/licence-offers/{id}',
       'GET /v1/licence-offers/{id}/versions',
       'GET /v1/licence-receipt-keys',
+      'GET /v1/licence-receipts/{id}',
       'GET /v1/me',
       'GET /v1/organizations',
       'GET /v1/organizations/{id}',

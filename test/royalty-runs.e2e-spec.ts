@@ -285,12 +285,12 @@ describe('royalty runs', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.text.split('\n')[0]).toBe(
       'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,' +
-        'adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds',
+        'adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds,receiptIds',
     );
     const rows = csv.text.trim().split('\n');
-    expect(rows[1].split(',')).toHaveLength(17);
+    expect(rows[1].split(',')).toHaveLength(18);
     expect(rows[1].split(',')[1]).toBe('per-unit');
-    expect(rows[rows.length - 1].split(',')).toHaveLength(17);
+    expect(rows[rows.length - 1].split(',')).toHaveLength(18);
     // The same CSV by URL (a browser's download link), whatever the Accept header says.
     const statementUrl = `/v1/statements/${statements.body.data[0].id as string}`;
     const byLink = await t.http.get(`${statementUrl}?format=csv`, publisher.key);

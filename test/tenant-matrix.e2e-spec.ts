@@ -27,6 +27,8 @@ const ROLE: Record<Requester, string> = {
 function shared(resource: Resource, requester: Requester, method: string): boolean {
   if (resource.kind === 'licence-offer') return ROLE[requester] === 'licensee' && method === 'GET';
   if (resource.kind === 'agreement') return requester === 'licenseeA';
+  // A receipt licensee A cites is publisher A's to follow too (its work, its money).
+  if (resource.kind === 'licence-receipt') return requester === 'publisherA';
   return false;
 }
 
@@ -43,6 +45,8 @@ function mayList(resource: Resource, requester: Requester): boolean {
     return requester === 'licenseeA' && resource.owner === 'publisherA';
   // Both licensees reported usage of publisher A's work: A reads that usage, licensed or not.
   if (resource.kind === 'usage-report') return requester === 'publisherA';
+  // Publisher A's statement lines name the receipts their usage rests on.
+  if (resource.kind === 'licence-receipt') return requester === 'publisherA';
   return false;
 }
 

@@ -230,7 +230,9 @@ describe('usage reports', () => {
     });
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.text.split('\n')[0]).toBe('lineNo,lineId,status,reason,workRef,usage,units');
+    expect(csv.text.split('\n')[0]).toBe(
+      'lineNo,lineId,status,reason,workRef,usage,units,receiptId',
+    );
     expect(csv.text.trim().split('\n')).toHaveLength(9);
   });
 

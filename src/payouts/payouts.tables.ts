@@ -1,5 +1,22 @@
 import { table } from '../database/table';
 
+/** A payout run: one transfer per payee at most. Written by payouts; read by receipts (a receipt's trail). */
+export const PAYOUT_RUNS = table('payout_runs', [
+  'id',
+  'currency',
+  'minimum_amount',
+  'payee_filter',
+  'status',
+  'created_by_principal_id',
+  'approved_by_principal_id',
+  'cancelled_by_principal_id',
+  'reservation_transaction_id',
+  'created_at',
+  'approved_at',
+  'cancelled_at',
+  'completed_at',
+]);
+
 /** One transfer to a payee in a payout run. Written by payouts; read by the ledger's overview and royalties' earnings. */
 export const PAYOUT_ITEMS = table('payout_items', [
   'id',

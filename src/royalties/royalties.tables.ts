@@ -193,3 +193,19 @@ export interface StatementRow {
   commission: string;
   net: string;
 }
+
+/** A statement's total per invoice. Written by royalties; read by receipts (a receipt's trail). */
+export const STATEMENT_INVOICES = table('statement_invoices', [
+  'statement_id',
+  'invoice_id',
+  'gross',
+  'commission',
+  'net',
+]);
+
+/** What a payment released to each payee. Written by royalties; read by receipts (a receipt's trail). */
+export const INVOICE_PAYMENT_RELEASES = table('invoice_payment_releases', [
+  'payment_id',
+  'payee_id',
+  'amount',
+]);

@@ -124,8 +124,8 @@ export class RoyaltyRunsController {
         schema: { type: 'string' },
         example:
           `${STATEMENT_CSV_HEADER}\n` +
-          '1,per-unit,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-8e2b-7c4d-8b62-3a5f6e7d8c9e,ai-train,token,1000000,0.0125,1000,7000,9,1,8,,,,\n' +
-          'total,,,,,,,,,,9,1,8,,,,\n',
+          '1,per-unit,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-8e2b-7c4d-8b62-3a5f6e7d8c9e,ai-train,token,1000000,0.0125,1000,7000,9,1,8,,,,,\n' +
+          'total,,,,,,,,,,9,1,8,,,,,\n',
       },
     },
   })

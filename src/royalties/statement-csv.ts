@@ -10,14 +10,14 @@ import { StatementsService } from './statements.service';
 
 export const STATEMENT_CSV_HEADER =
   'lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,' +
-  'adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds';
+  'adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds,receiptIds';
 
 /** A download whose reader takes nothing for this long is ended (its connection freed). */
 export const STALLED_EXPORT_MS = 60_000;
 
 /** The last row: the statement's totals, equal to the sum of the lines. */
 export function totalRow(statement: StatementResponse): string {
-  return `total,,,,,,,,,,${statement.gross},${statement.commission},${statement.net},,,,\n`;
+  return `total,,,,,,,,,,${statement.gross},${statement.commission},${statement.net},,,,,\n`;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
 import { PAYEES, WORK_SPLITS } from '../catalogue/catalogue.tables';
 import { ORGANIZATIONS } from '../organizations/organizations.tables';
+import { USAGE_RECEIPT_CITATIONS } from '../usage/usage.tables';
 import { InvoiceResponse } from './dto/royalty-run.dto';
 import {
   InvoiceRow as InvoiceTableRow,
+  ROYALTY_RUN_REPORTS,
   RoyaltyChargeRow,
   StatementRow as StatementTableRow,
 } from './royalties.tables';
@@ -44,6 +46,7 @@ export interface StatementLineRow extends Pick<
   line_no: number;
   share_bps: number;
   net: string;
+  receipt_ids: string[];
 }
 
 /**
@@ -84,14 +87,15 @@ const DERIVED_LINES_SQL = `
   lines AS (
     SELECT c.invoice_id, c.line_no AS charge_line_no, c.kind, c.agreement_id, c.work_id, c.usage,
            c.unit, c.units, c.rate, c.per, x.share_bps, x.gross, x.commission, c.adjusts_run_id,
-           c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids, 0 AS stored_no
+           c.adjusts_period_start, c.adjusts_period_end, c.adjusts_report_ids, 0 AS stored_no,
+           c.agreement_version
       FROM shares x
       JOIN royalty_charges c ON c.run_id = $2 AND c.invoice_id = x.invoice_id AND c.line_no = x.line_no
      WHERE x.payee_id = $3
     UNION ALL
     SELECT c.invoice_id, c.line_no, c.kind, c.agreement_id, c.work_id, c.usage, c.unit, c.units,
            c.rate, c.per, 10000, c.gross, c.commission, c.adjusts_run_id, c.adjusts_period_start,
-           c.adjusts_period_end, c.adjusts_report_ids, 0
+           c.adjusts_period_end, c.adjusts_report_ids, 0, c.agreement_version
       FROM royalty_charges c
       JOIN invoices i ON i.id = c.invoice_id
       JOIN ${PAYEES.name} p ON p.organization_id = i.publisher_id AND p.is_default AND p.id = $3
@@ -99,7 +103,7 @@ const DERIVED_LINES_SQL = `
     UNION ALL
     SELECT invoice_id, charge_line_no, kind, agreement_id, work_id, usage, unit, units, rate, per,
            share_bps, gross, commission, adjusts_run_id, adjusts_period_start, adjusts_period_end,
-           adjusts_report_ids, line_no
+           adjusts_report_ids, line_no, NULL::int
       FROM statement_lines WHERE statement_id = $1)
   SELECT row_number() OVER (ORDER BY agreement_id, kind COLLATE "C", work_id, usage COLLATE "C",
                                      unit COLLATE "C", adjusts_period_start NULLS FIRST,
@@ -107,7 +111,7 @@ const DERIVED_LINES_SQL = `
            AS line_no,
          invoice_id, kind, agreement_id, work_id, usage, unit, units, rate, per, share_bps, gross,
          commission, gross - commission AS net, adjusts_run_id, adjusts_period_start,
-         adjusts_period_end, adjusts_report_ids
+         adjusts_period_end, adjusts_report_ids, agreement_version
     FROM lines
    ORDER BY line_no`;
 
@@ -123,7 +127,7 @@ function linesSql(row: StatementRow): { sql: string; params: string[] } {
     ? {
         sql: `SELECT line_no, invoice_id, kind, agreement_id, work_id, usage, unit, units, rate, per,
                      share_bps, gross, commission, net, adjusts_run_id, adjusts_period_start,
-                     adjusts_period_end, adjusts_report_ids
+                     adjusts_period_end, adjusts_report_ids, NULL::int AS agreement_version
                 FROM statement_lines WHERE statement_id = $1`,
         params: [row.id],
       }
@@ -198,9 +202,30 @@ export function statementLines(
   const { sql, params } = linesSql(row);
   const n = params.length;
   return db.query<StatementLineRow[]>(
-    `SELECT * FROM (${sql}) l WHERE line_no > $${n + 1} ORDER BY line_no LIMIT $${n + 2}`,
-    [...params, after, limit],
+    `SELECT p.*, ${receiptIds('p', `$${n + 3}`)} AS receipt_ids
+       FROM (SELECT * FROM (${sql}) l WHERE line_no > $${n + 1} ORDER BY line_no LIMIT $${n + 2}) p
+      ORDER BY line_no`,
+    [...params, after, limit, row.run_id],
   );
+}
+
+/**
+ * The licence receipts a line's usage rests on (SQL, for line `l` of run `run`): the citations,
+ * in the reports the run counted, of the line's work, agreement version, usage and unit. Only
+ * usage-priced lines of the period itself (a correction's line has its own run's receipts).
+ */
+function receiptIds(l: string, run: string): string {
+  return `CASE WHEN ${l}.kind IN ('per-unit', 'revenue-share') AND ${l}.adjusts_run_id IS NULL
+                    AND ${l}.work_id IS NOT NULL
+               THEN ARRAY(SELECT DISTINCT rc.receipt_id
+                            FROM ${ROYALTY_RUN_REPORTS.name} rr
+                            JOIN ${USAGE_RECEIPT_CITATIONS.name} rc ON rc.report_id = rr.report_id
+                           WHERE rr.run_id = ${run} AND rc.work_id = ${l}.work_id
+                             AND rc.agreement_id = ${l}.agreement_id
+                             AND rc.agreement_version = ${l}.agreement_version
+                             AND rc.usage = ${l}.usage AND rc.unit = ${l}.unit
+                           ORDER BY 1)
+               ELSE '{}'::text[] END`;
 }
 
 /**
@@ -212,7 +237,8 @@ export function statementCsvSql(row: StatementRow, quote: (value: string) => str
   const inlined = sql.replace(/\$(\d)\b/g, (_, n: string) => quote(params[Number(n) - 1]));
   return `SELECT line_no, kind, agreement_id, work_id, usage, unit, units, rate, per, share_bps,
                    gross, commission, net, adjusts_period_start, adjusts_period_end,
-                   adjusts_run_id, array_to_string(adjusts_report_ids, ' ')
+                   adjusts_run_id, array_to_string(adjusts_report_ids, ' '),
+                   NULLIF(array_to_string(${receiptIds('l', quote(row.run_id))}, ' '), '')
               FROM (${inlined}) l ORDER BY line_no`;
 }
 

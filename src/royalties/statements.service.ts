@@ -80,6 +80,7 @@ function toLineResponse(line: StatementLineRow): StatementLineResponse {
             periodEnd: line.adjusts_period_end!,
             reportIds: line.adjusts_report_ids!,
           },
+    receiptIds: line.receipt_ids,
   };
 }
 

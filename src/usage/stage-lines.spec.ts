@@ -4,6 +4,7 @@ import { CopyRows } from '../common/bulk/copy-rows';
 import { RepeatWatch } from './repeat-watch';
 import { Received, stageLines, stageNdjson } from './stage-lines';
 import { UsageLineBytes } from './usage-line-bytes';
+import { receiptId } from '../receipts/receipt-id';
 
 const period = { periodStart: '2027-06-01', periodEnd: '2027-06-30' };
 const received = (): Received => ({
@@ -50,11 +51,22 @@ function fastTakes(line: string): boolean {
 }
 
 const ID = '3f2b8c1e-9a4d-4c2e-8f1a-0123456789ab';
+const receiptFor = (day: string) =>
+  receiptId(Buffer.alloc(32, 7), 1, {
+    licenseeId: ID,
+    workId: ID,
+    usage: 'ai-train',
+    day,
+    agreementId: ID,
+    agreementVersion: 1,
+  });
+const RECEIPT = receiptFor('2027-06-09');
 const typical = [
   `{"lineId":"L1","identifier":"isbn:9780306406157","usage":"ai-train","units":120,"unit":"token","occurredOn":"2027-06-02"}`,
   `{"lineId":"L2","workId":"${ID.toUpperCase()}","usage":"ai-input","units":"7","unit":"request"}`,
   `{"lineId":"L3","sha256":"${'AB'.repeat(32)}","usage":"all","units":0,"unit":"byte","agreementId":"${ID}","model":"m-1 (beta)","territory":"DE","revenue":1999}`,
   `{"lineId":"L4","identifier":"sha256:${'c'.repeat(64)}","usage":"search","units":5,"unit":"crawl"}`,
+  `{"lineId":"L5","workId":"${ID}","usage":"ai-train","units":1,"unit":"token","receiptId":"${RECEIPT}"}`,
 ];
 
 describe('staging NDJSON lines', () => {
@@ -63,9 +75,13 @@ describe('staging NDJSON lines', () => {
     const { viaNdjson, viaGeneral, ndjson } = await bothPaths(typical);
     expect(viaNdjson).toBe(viaGeneral);
     expect(viaNdjson.split('\n')[1]).toBe(
-      `2\tL2\t${ID}\t\\N\t\\N\tworkId:${ID.toUpperCase()}\tai-input\trequest\t7\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`,
+      `2\tL2\t${ID}\t\\N\t\\N\tworkId:${ID.toUpperCase()}\tai-input\trequest\t7\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N`,
     );
-    expect(ndjson).toMatchObject({ lines: 4n, units: 132n, invalid: 0n });
+    // An undated line citing a receipt is dated by it.
+    expect(viaNdjson.split('\n')[4]).toBe(
+      `5\tL5\t${ID}\t\\N\t\\N\tworkId:${ID}\tai-train\ttoken\t1\t\\N\t\\N\t\\N\t2027-06-09\t\\N\t${RECEIPT}\t\\N`,
+    );
+    expect(ndjson).toMatchObject({ lines: 5n, units: 133n, invalid: 0n });
   });
 
   it('leaves every other line to the general path', () => {
@@ -83,6 +99,9 @@ describe('staging NDJSON lines', () => {
       `{"lineId":"L1","identifier":"isbn:9780306406158","usage":"ai-train","units":1,"unit":"token"}`,
       `{"lineId":"L1","workId":"00000000-0000-0000-0000-000000000000","usage":"ai-train","units":1,"unit":"token"}`,
       `{"lineId":"L1","identifier":"isbn:9780306406157","usage":"ai-train","units":1,"unit":"token","territory":"XX"}`,
+      // A receipt id not in its form, and one whose day is outside the period of an undated line.
+      `{"lineId":"L1","workId":"${ID}","usage":"ai-train","units":1,"unit":"token","receiptId":"${RECEIPT.slice(0, -1)}B"}`,
+      `{"lineId":"L1","workId":"${ID}","usage":"ai-train","units":1,"unit":"token","receiptId":"${receiptFor('2027-07-01')}"}`,
     ];
     for (const line of others)
       expect({ line, fast: fastTakes(line) }).toEqual({ line, fast: false });
@@ -192,6 +211,21 @@ describe('staging NDJSON lines', () => {
               ),
             ),
             revenue: optional(count),
+            receiptId: optional(
+              mostly(
+                fc.constantFrom('2027-06-01', '2027-06-17', '2027-06-30').map(receiptFor),
+                fc.constantFrom(
+                  receiptFor('2027-05-31'),
+                  receiptFor('2027-07-01'),
+                  `${RECEIPT.slice(0, -1)}Q`,
+                  `${RECEIPT.slice(0, -1)}B`,
+                  `${RECEIPT.slice(0, 9)}+${RECEIPT.slice(10)}`,
+                  RECEIPT.slice(1),
+                  `rcpx_${RECEIPT.slice(5)}`,
+                  RECEIPT.toUpperCase(),
+                ),
+              ),
+            ),
             extra: mostly(fc.constant(undefined), fc.constant(1)),
           },
           { requiredKeys: ['lineId', 'usage', 'units', 'unit'] },

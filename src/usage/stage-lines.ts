@@ -78,7 +78,7 @@ function validRow(lineNo: number, l: UsageLine): string {
     l.agreementId ?? NULL
   }\t${copyField(l.model)}\t${l.territory ?? NULL}\t${l.occurredOn ?? NULL}\t${
     l.revenue ?? NULL
-  }\t${NULL}\n`;
+  }\t${l.receiptId ?? NULL}\t${NULL}\n`;
 }
 
 /** A line as the general path stages it: JSON.parse'd (or not parseable), then validated. */
@@ -93,10 +93,10 @@ function generalRow(line: ImportLine, period: ReportPeriod, tally: Tally, receiv
     return validRow(line.lineNo, result.line);
   }
   tally.line(result.units, false);
-  // lineNo, lineId, the eight work and usage columns null but units, then the reason.
+  // lineNo, lineId, the work and usage columns null but units, then the reason.
   return `${line.lineNo}\t${copyField(result.lineId)}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${
     result.units ?? NULL
-  }\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${copyField(result.reason.slice(0, 1000))}\n`;
+  }\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${NULL}\t${copyField(result.reason.slice(0, 1000))}\n`;
 }
 
 /** Every line (parsed already: a JSON body's, a CSV's) as a staging row. */

@@ -2,7 +2,8 @@ import { WORKS } from '../catalogue/catalogue.tables';
 import { ORGANIZATIONS } from '../organizations/organizations.tables';
 
 /** usage_line_issues: a page of a report's lines needing attention, after line $3 (status $5 or any). */
-export const ISSUES_PAGE = `SELECT line_no, line_id, status, reason, work_ref, usage, units FROM usage_line_issues
+export const ISSUES_PAGE = `SELECT line_no, line_id, status, reason, work_ref, usage, units, receipt_id
+  FROM usage_line_issues
         WHERE period_month = $1 AND report_id = $2 AND status <> 'matched' AND line_no > $3
           AND ($5::text IS NULL OR status = $5)
         ORDER BY line_no LIMIT $4`;

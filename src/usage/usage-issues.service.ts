@@ -67,13 +67,13 @@ export class UsageIssuesService {
   }
 
   private async *csvRows(reportId: string, month: string): AsyncGenerator<string> {
-    yield 'lineNo,lineId,status,reason,workRef,usage,units\n';
+    yield 'lineNo,lineId,status,reason,workRef,usage,units,receiptId\n';
     let after = 0;
     for (;;) {
       const rows = await this.page(reportId, month, after, CSV_BATCH);
       let text = '';
       for (const row of rows) {
-        text += `${[row.lineNo, row.lineId, row.status, row.reason, row.workRef, row.usage, row.units].map(csvCell).join(',')}\n`;
+        text += `${[row.lineNo, row.lineId, row.status, row.reason, row.workRef, row.usage, row.units, row.receiptId].map(csvCell).join(',')}\n`;
       }
       if (text) yield text;
       if (rows.length < CSV_BATCH) return;
@@ -97,6 +97,7 @@ export class UsageIssuesService {
         work_ref: string | null;
         usage: string | null;
         units: string | null;
+        receipt_id: string | null;
       }[]
     >(ISSUES_PAGE, [month, reportId, after, limit, status]);
     return rows.map((row) => ({
@@ -107,6 +108,7 @@ export class UsageIssuesService {
       workRef: row.work_ref,
       usage: row.usage,
       units: row.units,
+      receiptId: row.receipt_id,
     }));
   }
 

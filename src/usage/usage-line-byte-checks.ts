@@ -1,5 +1,6 @@
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { isCountryCode } from '../common/validation/iso-codes';
+import { RECEIPT_ID_LENGTH, RECEIPT_ID_PREFIX } from '../receipts/receipt-id';
 
 /**
  * validateUsageLine's checks, made on a line's bytes where they arrived (src[start, end): a
@@ -125,4 +126,45 @@ export function calendarDay(src: Uint8Array, start: number, end: number): number
 /** A period bound, YYYY-MM-DD, as YYYYMMDD. */
 export function dayNumber(date: string): number {
   return Number(date.replace(/-/g, ''));
+}
+
+const BASE64URL = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  .split('')
+  .forEach((c, i) => (BASE64URL[c.charCodeAt(0)] = i));
+const RECEIPT_PREFIX = Buffer.from(RECEIPT_ID_PREFIX, 'latin1');
+const DAY_MS = 86_400_000;
+/** Receipt days seen, by days since 1970-01-01: YYYYMMDD and the date's bytes. */
+const receiptDays = new Map<number, { number: number; text: Uint8Array }>();
+
+/**
+ * The day a receipt id names (receipt-id.ts's receiptIdDay, on bytes), or null when the bytes
+ * are not an id's form: `rcpt_`, 34 base64url characters, the last one's 4 unused bits zero.
+ */
+export function receiptIdDay(
+  src: Uint8Array,
+  start: number,
+  end: number,
+): { number: number; text: Uint8Array } | null {
+  if (end - start !== RECEIPT_ID_LENGTH || !startsWith(src, start, end, RECEIPT_PREFIX)) {
+    return null;
+  }
+  const body = start + RECEIPT_PREFIX.length;
+  for (let i = body; i < end; i++) {
+    if (src[i] > 127 || BASE64URL[src[i]] === -1) return null;
+  }
+  if ((BASE64URL[src[end - 1]] & 0x0f) !== 0) return null;
+  // Bytes 1 and 2 of the id (the day) are in its characters 1 to 3.
+  const c1 = BASE64URL[src[body + 1]];
+  const c2 = BASE64URL[src[body + 2]];
+  const c3 = BASE64URL[src[body + 3]];
+  const days = (((c1 & 0x0f) << 4) | (c2 >> 2)) * 256 + (((c2 & 0x03) << 6) | c3);
+  let day = receiptDays.get(days);
+  if (day === undefined) {
+    if (receiptDays.size >= 400) receiptDays.clear();
+    const text = new Date(days * DAY_MS).toISOString().slice(0, 10);
+    day = { number: dayNumber(text), text: Buffer.from(text, 'latin1') };
+    receiptDays.set(days, day);
+  }
+  return day;
 }

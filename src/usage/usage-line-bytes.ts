@@ -14,6 +14,7 @@ import {
   isTerritory,
   calendarDay,
   dayNumber,
+  receiptIdDay,
 } from './usage-line-byte-checks';
 import { ReportPeriod, TEXT_MAX, USAGE_LINE_FIELDS } from './usage-line';
 
@@ -39,6 +40,8 @@ export class UsageLineBytes {
   private present = 0;
   private numbers = 0;
   private work: number = WorkForm.WorkId;
+  /** An undated line's date, from the receipt it cites (YYYY-MM-DD), else null. */
+  private receiptDay: Uint8Array | null = null;
   private readonly periodStart: number;
   private readonly periodEnd: number;
   /** The units of the line last staged (at most 15 digits: exact in a Number). */
@@ -145,6 +148,16 @@ export class UsageLineBytes {
       const day = calendarDay(src, starts[OCCURRED_ON], ends[OCCURRED_ON]);
       if (day === -1 || day < this.periodStart || day > this.periodEnd) return false;
     }
+    this.receiptDay = null;
+    if ((present & bit(RECEIPT_ID)) !== 0) {
+      const day = receiptIdDay(src, starts[RECEIPT_ID], ends[RECEIPT_ID]);
+      if (day === null) return false;
+      // An undated line is dated by its receipt (validateUsageLine's rule).
+      if ((present & bit(OCCURRED_ON)) === 0) {
+        if (day.number < this.periodStart || day.number > this.periodEnd) return false;
+        this.receiptDay = day.text;
+      }
+    }
 
     const work = present & WORK_FIELDS;
     if (work === bit(WORK_ID)) {
@@ -214,7 +227,9 @@ export class UsageLineBytes {
     }
     for (const field of OPTIONAL) {
       o[p++] = TAB;
-      if ((present & bit(field)) === 0) {
+      if (field === OCCURRED_ON && this.receiptDay !== null) {
+        p = copy(this.receiptDay, 0, this.receiptDay.length, o, p);
+      } else if ((present & bit(field)) === 0) {
         o[p++] = BACKSLASH;
         o[p++] = N;
       } else if (field === AGREEMENT_ID) {
@@ -239,12 +254,12 @@ const FIELD_COUNT = USAGE_LINE_FIELDS.length;
 const FIELD_BYTES = USAGE_LINE_FIELDS.map((name) => Buffer.from(name, 'latin1'));
 /** Indexes into USAGE_LINE_FIELDS. */
 const [LINE_ID, WORK_ID, IDENTIFIER, URL, SHA256, USAGE, UNITS, UNIT] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [AGREEMENT_ID, MODEL, TERRITORY, OCCURRED_ON, REVENUE] = [8, 9, 10, 11, 12];
+const [AGREEMENT_ID, MODEL, TERRITORY, OCCURRED_ON, REVENUE, RECEIPT_ID] = [8, 9, 10, 11, 12, 13];
 /** Which field holds the work, by WorkForm. */
 const WORK_FIELD = [WORK_ID, IDENTIFIER, SHA256, IDENTIFIER];
 /** The staging columns after the work's, in order: required, then optional. */
 const REQUIRED_AFTER_WORK = [USAGE, UNIT, UNITS];
-const OPTIONAL = [AGREEMENT_ID, MODEL, TERRITORY, OCCURRED_ON, REVENUE];
+const OPTIONAL = [AGREEMENT_ID, MODEL, TERRITORY, OCCURRED_ON, REVENUE, RECEIPT_ID];
 const bit = (field: number) => 1 << field;
 const REQUIRED = bit(LINE_ID) | bit(USAGE) | bit(UNIT) | bit(UNITS);
 const WORK_FIELDS = bit(WORK_ID) | bit(IDENTIFIER) | bit(URL) | bit(SHA256);

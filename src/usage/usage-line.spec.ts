@@ -28,8 +28,49 @@ describe('validateUsageLine', () => {
         territory: null,
         occurredOn: '2027-06-02',
         revenue: '40',
+        receiptId: null,
       },
     });
+  });
+
+  // An id's form, made by hand: version 1, the day as days since 1970, 22 bytes of tags.
+  const receiptOn = (day: string, version = 1) => {
+    const days = Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) / 86_400_000;
+    const bytes = Buffer.alloc(25, 0xab);
+    bytes[0] = version;
+    bytes[1] = days >> 8;
+    bytes[2] = days & 0xff;
+    return `rcpt_${bytes.toString('base64url')}`;
+  };
+
+  it("dates an undated line citing a receipt by the receipt's day, and keeps a dated line's date", () => {
+    const id = receiptOn('2027-06-09');
+    expect(id).toHaveLength(39);
+    expect(validateUsageLine(line({ receiptId: id }), period)).toMatchObject({
+      ok: true,
+      line: { occurredOn: '2027-06-09', receiptId: id },
+    });
+    expect(
+      validateUsageLine(line({ receiptId: id, occurredOn: '2027-06-20' }), period),
+    ).toMatchObject({ ok: true, line: { occurredOn: '2027-06-20', receiptId: id } });
+  });
+
+  it.each([
+    [{ receiptId: 'rcpt_' }, "receiptId must be a licence receipt's id"],
+    [{ receiptId: receiptOn('2027-06-09').replace('rcpt_', 'rcpx_') }, 'receiptId must be'],
+    [{ receiptId: `${receiptOn('2027-06-09').slice(0, 38)}B` }, 'receiptId must be'],
+    [
+      { receiptId: `${receiptOn('2027-06-09').slice(0, 10)}+${'A'.repeat(28)}` },
+      'receiptId must be',
+    ],
+    [{ receiptId: 12 }, 'receiptId must be'],
+    [
+      { receiptId: receiptOn('2027-07-01') },
+      "receiptId is for 2027-07-01, outside the report's period",
+    ],
+  ])('rejects the receipt id of %j', (fields, reason) => {
+    const result = validateUsageLine(line(fields), period);
+    expect(result.ok ? '' : result.reason).toContain(reason);
   });
 
   it.each([

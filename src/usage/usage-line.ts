@@ -4,6 +4,7 @@ import { isCountryCode } from '../common/validation/iso-codes';
 import { RATE_UNITS } from '../licensing/offer-vocabulary';
 import { isUsageToken } from '../licensing/usage-types';
 import { isUuid } from '../common/ids';
+import { RECEIPT_ID_LENGTH, receiptIdDay } from '../receipts/receipt-id';
 
 /** A usage line after validation, as it is staged for matching. */
 export interface UsageLine {
@@ -23,6 +24,8 @@ export interface UsageLine {
   territory: string | null;
   occurredOn: string | null;
   revenue: string | null;
+  /** The licence receipt the line cites (its id's form checked; its subject at matching). */
+  receiptId: string | null;
 }
 
 export type UsageLineResult =
@@ -49,6 +52,7 @@ export const USAGE_LINE_FIELDS = [
   'territory',
   'occurredOn',
   'revenue',
+  'receiptId',
 ] as const;
 const FIELDS: ReadonlySet<string> = new Set(USAGE_LINE_FIELDS);
 const UNITS: ReadonlySet<string> = new Set<string>(RATE_UNITS);
@@ -136,9 +140,23 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
     isKnownTerritory,
     'an ISO 3166-1 alpha-2 code such as DE',
   );
-  const occurredOn = optional(record.occurredOn, 'occurredOn', isKnownDate, 'a date, YYYY-MM-DD');
+  let occurredOn = optional(record.occurredOn, 'occurredOn', isKnownDate, 'a date, YYYY-MM-DD');
   if (occurredOn !== null && (occurredOn < period.periodStart || occurredOn > period.periodEnd)) {
     reject(`occurredOn ${occurredOn} is outside the report's period`);
+  }
+  const receiptId = optional(
+    record.receiptId,
+    'receiptId',
+    (v) => v.length === RECEIPT_ID_LENGTH && receiptIdDay(v) !== null,
+    `a licence receipt's id (rcpt_ and ${RECEIPT_ID_LENGTH - 5} base64url characters)`,
+  );
+  // An undated line citing a receipt is dated by it: the receipt is for one day of use. A dated
+  // one keeps its date, and matching says receipt-other-day when the two disagree.
+  if (receiptId !== null && occurredOn === null) {
+    occurredOn = receiptIdDay(receiptId)!;
+    if (occurredOn < period.periodStart || occurredOn > period.periodEnd) {
+      reject(`receiptId is for ${occurredOn}, outside the report's period`);
+    }
   }
   let revenue: string | null = null;
   if (record.revenue !== undefined && record.revenue !== null) {
@@ -159,6 +177,7 @@ function validate(record: Record<string, unknown> | null, period: ReportPeriod):
     territory,
     occurredOn,
     revenue,
+    receiptId,
   };
 }
 

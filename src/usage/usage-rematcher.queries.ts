@@ -1,4 +1,5 @@
-import { NO_AGREEMENT } from './matching/match-questions';
+import { keyMatchJoin } from './matching/match-questions';
+import { receiptBytes, receiptRefusal, receiptSecretJoin } from '../receipts/receipt-citations';
 
 /** usage_reports: the counting reports with suspended lines. */
 export const REMATCH_CANDIDATES = `SELECT id FROM usage_reports
@@ -14,26 +15,52 @@ export const SUSPENSE_REPORT = `SELECT id, licensee_id, period_start, period_end
 /** usage_line_issues → suspense (temp): the report's suspended lines, as matchQuestions reads lines. */
 export const CREATE_SUSPENSE = `CREATE TEMP TABLE suspense ON COMMIT DROP AS
          SELECT line_no, named_work_id AS work_id, scheme, value, usage, unit, units, revenue,
-                territory, occurred_on, named_agreement_id AS agreement_id,
+                territory, occurred_on, named_agreement_id AS agreement_id, receipt_id,
                 NULL::text AS invalid_reason
            FROM usage_line_issues
           WHERE period_month = $1 AND report_id = $2 AND status = 'unmatched'`;
 
-/** suspense, report_identifiers, key_matches → rematched (temp): the lines whose work is known now, with their outcome. */
+/**
+ * suspense, report_identifiers, key_matches, receipt_secrets → rematched (temp): the lines whose
+ * work is known now, with their outcome; a line citing a receipt that does not stand for its
+ * match ($1, the licensee) is out of scope with the receipt's refusal, as on arrival.
+ */
 export const CREATE_REMATCHED = `CREATE TEMP TABLE rematched ON COMMIT DROP AS
-         SELECT s.line_no, s.usage, s.unit, s.units, s.revenue, m.work_id, m.publisher_id,
-                m.agreement_id, m.version,
-                CASE WHEN m.agreement_id IS NULL THEN 'out-of-scope' ELSE 'matched' END AS status,
-                m.reason
-           FROM suspense s
-           LEFT JOIN report_identifiers i ON i.scheme = s.scheme AND i.value = s.value
-           JOIN key_matches m
-             ON m.work_id = COALESCE(s.work_id, CASE WHEN i.claims = 1 THEN i.work_id END)
-            AND m.usage = s.usage
-            AND m.territory = COALESCE(s.territory, '')
-            AND m.occurred_on = COALESCE(s.occurred_on, '-infinity'::date)
-            AND m.agreement_hint = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)
-          WHERE m.publisher_id IS NOT NULL`;
+         SELECT l.line_no, l.usage, l.unit, l.units, l.revenue, l.work_id, l.publisher_id,
+                l.receipt_id, l.occurred_on, l.refusal,
+                CASE WHEN l.refusal IS NULL THEN l.agreement_id END AS agreement_id,
+                CASE WHEN l.refusal IS NULL THEN l.version END AS version,
+                CASE WHEN l.agreement_id IS NULL OR l.refusal IS NOT NULL THEN 'out-of-scope'
+                     ELSE 'matched' END AS status,
+                COALESCE(l.refusal, l.reason) AS reason
+           FROM (SELECT c.*,
+                        CASE WHEN c.receipt_id IS NOT NULL AND c.agreement_id IS NOT NULL
+                             THEN ${receiptRefusal({
+                               bytes: 'c.bytes',
+                               licensee: '$1::uuid',
+                               work: 'c.work_id',
+                               usage: 'c.usage',
+                               day: 'c.occurred_on',
+                               agreement: 'c.agreement_id',
+                               version: 'c.version',
+                             })} END AS refusal
+                   FROM (SELECT s.line_no, s.usage, s.unit, s.units, s.revenue, s.receipt_id,
+                                s.occurred_on, ${receiptBytes('s.receipt_id')} AS bytes,
+                                m.work_id, m.publisher_id, m.agreement_id, m.version, m.reason
+                           FROM suspense s
+                           ${keyMatchJoin('s')}
+                          WHERE m.publisher_id IS NOT NULL) c
+                   ${receiptSecretJoin('c.bytes')}) l`;
+
+/** rematched → usage_receipt_citations: the receipts the newly matched lines rest on ($1 report, $2 licensee). */
+export const INSERT_CITATIONS = `INSERT INTO usage_receipt_citations (receipt_id, report_id, licensee_id,
+                publisher_id, work_id, agreement_id, agreement_version, usage, unit, day, lines,
+                units)
+         SELECT receipt_id, $1::uuid, $2::uuid, publisher_id, work_id, agreement_id, version, usage,
+                unit, occurred_on, count(*), COALESCE(sum(units), 0)
+           FROM rematched
+          WHERE status = 'matched' AND receipt_id IS NOT NULL
+          GROUP BY receipt_id, publisher_id, work_id, agreement_id, version, usage, unit, occurred_on`;
 
 export const COUNT_REMATCHED = `SELECT count(*) AS n FROM rematched`;
 

@@ -4,12 +4,14 @@ import { DataSource } from 'typeorm';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
 import { REPORT_LOCK } from './matching/lock-report';
 import { matchQuestions } from './matching/match-questions';
+import { loadReceiptSecrets } from '../receipts/receipt-citations';
 import { refreshReportCounts } from './report-counts';
 import { periodMonth } from './usage-staging';
 import {
   COUNT_REMATCHED,
   CREATE_REMATCHED,
   CREATE_SUSPENSE,
+  INSERT_CITATIONS,
   INSERT_DELTAS,
   NEXT_GENERATION,
   REMATCH_CANDIDATES,
@@ -61,7 +63,8 @@ export class UsageRematcher {
         'suspense',
         report,
       );
-      await manager.query(CREATE_REMATCHED);
+      await loadReceiptSecrets(manager);
+      await manager.query(CREATE_REMATCHED, [report.licensee_id]);
       const [{ n }] = await manager.query<{ n: string }[]>(COUNT_REMATCHED);
       if (n === '0') return 0;
       await manager.query(UPDATE_ISSUES, [month, report.id]);
@@ -72,6 +75,7 @@ export class UsageRematcher {
         report.id,
       ]);
       await manager.query(INSERT_DELTAS, [report.id, report.licensee_id, generation]);
+      await manager.query(INSERT_CITATIONS, [report.id, report.licensee_id]);
       await refreshReportCounts(manager, report.id);
       return Number(n);
     });

@@ -5,10 +5,10 @@ export function stagingTable(reportId: string): string {
 
 export const STAGING_COLUMNS = `line_no bigint NOT NULL, line_id text, work_id uuid, scheme text, value text,
   work_ref text, usage text, unit text, units bigint, agreement_id uuid, model text, territory text,
-  occurred_on date, revenue bigint, invalid_reason text`;
+  occurred_on date, revenue bigint, receipt_id text, invalid_reason text`;
 
 export const STAGING_COPY_COLUMNS = `line_no, line_id, work_id, scheme, value, work_ref, usage, unit,
-  units, agreement_id, model, territory, occurred_on, revenue, invalid_reason`;
+  units, agreement_id, model, territory, occurred_on, revenue, receipt_id, invalid_reason`;
 
 /**
  * Where the staged table lives once its report is accepted: the same table, moved and attached

@@ -84,6 +84,7 @@ export const USAGE_REPORT_LINES = table('usage_report_lines', [
   'occurred_on',
   'revenue',
   'invalid_reason',
+  'receipt_id',
 ]);
 
 /** A row of usage_report_lines as `SELECT *` returns it. */
@@ -106,6 +107,7 @@ export interface UsageReportLineRow {
   occurred_on: string | null;
   revenue: string | null;
   invalid_reason: string | null;
+  receipt_id: string | null;
 }
 
 /** A report's matched usage summed by agreement version, work, usage type and unit. Written by usage's matching; read by royalties (the usage a run prices). */
@@ -143,3 +145,48 @@ export interface UsageAggregateRow {
   rematched_at: Date | null;
   generation: number;
 }
+
+/** The licence receipts a report's matched lines cite, summed per report, receipt and unit (only ever added to). Written by usage's matching and re-matching; read by receipts (a receipt's trail) and royalties (a statement line's receipts). */
+export const USAGE_RECEIPT_CITATIONS = table('usage_receipt_citations', [
+  'receipt_id',
+  'report_id',
+  'licensee_id',
+  'publisher_id',
+  'work_id',
+  'agreement_id',
+  'agreement_version',
+  'usage',
+  'unit',
+  'day',
+  'lines',
+  'units',
+]);
+
+/** The lines of a report that did not match cleanly, with their outcome (partitioned by month). Written by usage's matching and re-matching; read by usage's issues and receipts (a receipt's trail). */
+export const USAGE_LINE_ISSUES = table('usage_line_issues', [
+  'period_month',
+  'licensee_id',
+  'report_id',
+  'line_no',
+  'line_id',
+  'status',
+  'reason',
+  'work_ref',
+  'work_id',
+  'publisher_id',
+  'agreement_id',
+  'agreement_version',
+  'usage',
+  'unit',
+  'units',
+  'territory',
+  'model',
+  'occurred_on',
+  'revenue',
+  'named_work_id',
+  'scheme',
+  'value',
+  'named_agreement_id',
+  'rematched_at',
+  'receipt_id',
+]);

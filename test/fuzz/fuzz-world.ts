@@ -24,6 +24,7 @@ export type ResourceKind =
   | 'licence-offer'
   | 'agreement'
   | 'usage-report'
+  | 'licence-receipt'
   | 'ledger-account'
   | 'royalty-run'
   | 'statement'
@@ -40,6 +41,7 @@ const KIND_BY_SEGMENT: Record<string, ResourceKind> = {
   'licence-offers': 'licence-offer',
   agreements: 'agreement',
   'usage-reports': 'usage-report',
+  'licence-receipts': 'licence-receipt',
   'ledger/accounts': 'ledger-account',
   'royalty-runs': 'royalty-run',
   statements: 'statement',
@@ -173,6 +175,17 @@ export async function buildWorld(h: PayoutsHarness): Promise<FuzzWorld> {
     'agreement',
   );
   add('agreement', agreement.id as string, 'publisherA');
+  // Licensee A's line cites the receipt of its licence check (GET /v1/licence-receipts/{id}).
+  const checked = expectStatus(
+    await t.http.get(
+      `/v1/licence-check?identifier=${identifiers[0]}&usage=ai-train&at=2027-06-10`,
+      orgs.licenseeA.key,
+    ),
+    200,
+    'licence check',
+  );
+  const receiptId = checked.receipt.id as string;
+  add('licence-receipt', receiptId, 'licenseeA');
   for (const party of ['licenseeA', 'licenseeB'] as const) {
     const report = expectStatus(
       await t.http.post(
@@ -185,6 +198,7 @@ export async function buildWorld(h: PayoutsHarness): Promise<FuzzWorld> {
             usage: 'ai-train',
             units: 2_000_000,
             unit: 'token',
+            ...(party === 'licenseeA' ? { receiptId } : {}),
           },
         ]),
       ),

@@ -1764,6 +1764,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/licence-receipts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a licence receipt led: the usage lines citing it, the charge, statements and payout items that paid for it
+         * @description The licensee and the publisher concerned see their side (the licensee its reports and invoices; the publisher also its statements and the payout items that paid them, first in first out); finance and admins all. Not found (404) when no usage the caller can see cites the receipt.
+         *
+         *     Roles: any (publisher, licensee, finance, admin).
+         */
+        get: operations["LicenceReceiptsController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stripe/webhooks": {
         parameters: {
             query?: never;
@@ -3096,6 +3118,11 @@ export interface components {
             occurredOn?: string;
             /** @description Revenue in minor units (revenue share) */
             revenue?: number | string;
+            /**
+             * @description The licence receipt (GET /v1/licence-check's receipt.id) the use rests on: it must be this licensee's, for the work, usage, day and agreement version the line matches, else the line is out of scope with a receipt-* reason. An undated line is dated by it.
+             * @example rcpt_AU0GnbXqj6iHkLcPIR-gvG4sBlZd0xFj_g
+             */
+            receiptId?: string;
         };
         UsageReportTotalsDto: {
             /**
@@ -3295,6 +3322,11 @@ export interface components {
             usage: string | null;
             /** @example 1500000 */
             units: string | null;
+            /**
+             * @description The licence receipt the line cites (a receipt-* reason says why it was refused)
+             * @example null
+             */
+            receiptId: string | null;
         };
         UsageIssuesResponse: {
             data: components["schemas"]["UsageIssueResponse"][];
@@ -3722,6 +3754,13 @@ export interface components {
             net: number;
             /** @description On adjustment lines: the period, run and usage reports it corrects */
             adjustment: components["schemas"]["AdjustmentReference"] | null;
+            /**
+             * @description The licence receipts the usage of this line cites (GET /v1/licence-receipts/:id follows one); empty when none does
+             * @example [
+             *       "rcpt_AU0GnbXqj6iHkLcPIR-gvG4sBlZd0xFj_g"
+             *     ]
+             */
+            receiptIds: string[];
         };
         StatementResponse: {
             /** Format: uuid */
@@ -5102,6 +5141,100 @@ export interface components {
              * @example kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k
              */
             retiringKid: string;
+        };
+        ReceiptReportLineResponse: {
+            /** @example 7 */
+            lineNo: number;
+            /** @example l7 */
+            lineId: string;
+            /** @example 1500000 */
+            units: string;
+        };
+        ReceiptPayoutItemResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            payoutRunId: string;
+            /**
+             * @description The whole item, minor units
+             * @example 10380
+             */
+            amount: number;
+            /** @enum {string} */
+            status: "pending" | "paid";
+            /** @example tr_1Q2w3E4r5T6y7U8i */
+            transferId: string | null;
+        };
+        ReceiptStatementResponse: {
+            /** Format: uuid */
+            statementId: string;
+            /** Format: uuid */
+            payeeId: string;
+            /** @description The payee's payout items that paid what the invoice released to it, first in first out */
+            payoutItems: components["schemas"]["ReceiptPayoutItemResponse"][];
+        };
+        ReceiptChargeResponse: {
+            /** Format: uuid */
+            runId: string;
+            /** @enum {string} */
+            runStatus: "calculated" | "posted";
+            /** Format: uuid */
+            invoiceId: string;
+            /** @example 3 */
+            chargeLineNo: number;
+            /** @enum {string} */
+            kind: "per-unit" | "revenue-share";
+            /**
+             * @description Every unit the charge priced, not only the cited ones
+             * @example 1500000
+             */
+            units: string;
+            /**
+             * @description Minor units
+             * @example 1875
+             */
+            gross: number;
+            /** @description The publisher's statements holding the charge; null for the licensee */
+            statements: components["schemas"]["ReceiptStatementResponse"][] | null;
+        };
+        ReceiptCitationResponse: {
+            /** Format: uuid */
+            reportId: string;
+            /** Format: uuid */
+            licenseeId: string;
+            /** Format: uuid */
+            publisherId: string;
+            /** Format: uuid */
+            workId: string;
+            /** Format: uuid */
+            agreementId: string;
+            /** @example 1 */
+            agreementVersion: number;
+            /** @example ai-train */
+            usage: string;
+            /** @example token */
+            unit: string;
+            /**
+             * @description Matched lines citing the receipt
+             * @example 2
+             */
+            lines: number;
+            /** @example 1500000 */
+            units: string;
+            /** @description The first 100 such lines */
+            reportLines: components["schemas"]["ReceiptReportLineResponse"][];
+            charges: components["schemas"]["ReceiptChargeResponse"][];
+        };
+        LicenceReceiptTrailResponse: {
+            /** @example rcpt_AU0GnbXqj6iHkLcPIR-gvG4sBlZd0xFj_g */
+            id: string;
+            /**
+             * Format: date
+             * @description The day of use it is for
+             * @example 2027-06-09
+             */
+            day: string;
+            citations: components["schemas"]["ReceiptCitationResponse"][];
         };
         StripeWebhookResponse: {
             /** @example true */
@@ -12871,9 +13004,9 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["StatementResponse"];
                     /**
-                     * @example lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds
-                     *     1,per-unit,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-8e2b-7c4d-8b62-3a5f6e7d8c9e,ai-train,token,1000000,0.0125,1000,7000,9,1,8,,,,
-                     *     total,,,,,,,,,,9,1,8,,,,
+                     * @example lineNo,kind,agreementId,workId,usage,unit,units,rate,per,shareBps,gross,commission,net,adjustsPeriodStart,adjustsPeriodEnd,adjustsRunId,adjustsReportIds,receiptIds
+                     *     1,per-unit,019abc3e-7d1a-7b3c-9a51-2f4e5d6c7b8d,019abc3e-8e2b-7c4d-8b62-3a5f6e7d8c9e,ai-train,token,1000000,0.0125,1000,7000,9,1,8,,,,,
+                     *     total,,,,,,,,,,9,1,8,,,,,
                      */
                     "text/csv": string;
                 };
@@ -17434,6 +17567,108 @@ export interface operations {
                      *       "title": "A dependency is unavailable",
                      *       "status": 503,
                      *       "detail": "A dependency is down",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error: RFC 9457 problem details (docs/PROBLEMS.md) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    LicenceReceiptsController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenceReceiptTrailResponse"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "No API key, or an unknown or revoked one",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This role may not do this",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/not-found",
+                     *       "title": "Resource not found",
+                     *       "status": 404,
+                     *       "detail": "Not found, or not yours",
+                     *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://rights-ledger.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Rate limit reached; see Retry-After",
                      *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76"
                      *     }
                      */

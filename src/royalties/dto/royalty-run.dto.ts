@@ -218,6 +218,14 @@ export class StatementLineResponse {
     description: 'On adjustment lines: the period, run and usage reports it corrects',
   })
   adjustment!: AdjustmentReference | null;
+  @ApiProperty({
+    type: [String],
+    example: ['rcpt_AU0GnbXqj6iHkLcPIR-gvG4sBlZd0xFj_g'],
+    items: { type: 'string', pattern: '^rcpt_[A-Za-z0-9_-]{34}$' },
+    description:
+      'The licence receipts the usage of this line cites (GET /v1/licence-receipts/:id follows one); empty when none does',
+  })
+  receiptIds!: string[];
 }
 
 export class StatementResponse {

@@ -133,6 +133,13 @@ export class UsageLineDto {
   occurredOn?: string;
   @ApiPropertyOptional({ ...COUNT_SCHEMA, description: 'Revenue in minor units (revenue share)' })
   revenue?: number | string;
+  @ApiPropertyOptional({
+    example: 'rcpt_AU0GnbXqj6iHkLcPIR-gvG4sBlZd0xFj_g',
+    pattern: '^rcpt_[A-Za-z0-9_-]{34}$',
+    description:
+      "The licence receipt (GET /v1/licence-check's receipt.id) the use rests on: it must be this licensee's, for the work, usage, day and agreement version the line matches, else the line is out of scope with a receipt-* reason. An undated line is dated by it.",
+  })
+  receiptId?: string;
 }
 
 /** A small report in one JSON document. */
@@ -263,6 +270,14 @@ export class UsageIssueResponse {
   workRef!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'ai-train' }) usage!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '1500000' }) units!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    pattern: '^rcpt_[A-Za-z0-9_-]{34}$',
+    description: 'The licence receipt the line cites (a receipt-* reason says why it was refused)',
+  })
+  receiptId!: string | null;
 }
 
 export class UsageIssuesResponse {

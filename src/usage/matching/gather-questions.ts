@@ -38,7 +38,9 @@ export async function gatherQuestions(
     `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
        SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
               width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
-              min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, count(*) AS lines,
+              min(occurred_on) AS occurred_on, NULL::text AS invalid_reason,
+              -- Why the lines' receipt does not stand for them (checkCitations), else null.
+              NULL::text AS refusal, count(*) AS lines,
               COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
          FROM ${stage}
         WHERE invalid_reason IS NULL

@@ -6,8 +6,23 @@ import { coverageRows } from '../usage-coverage';
 export const NO_AGREEMENT = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Matches the lines of `table` (staging columns: work_id, scheme, value, usage, territory,
- * occurred_on, agreement_id, invalid_reason) to works and the licensee's agreement versions.
+ * The joins that give lines `l` (staging columns) their answer `m` from key_matches: the named
+ * identifier's work (unless two publishers claim it), then the key of the line's day.
+ */
+export const keyMatchJoin = (
+  l: string,
+) => `LEFT JOIN report_identifiers i ON i.scheme = ${l}.scheme AND i.value = ${l}.value
+       JOIN key_matches m
+         ON m.work_id = COALESCE(${l}.work_id, CASE WHEN i.claims = 1 THEN i.work_id END)
+        AND m.usage = ${l}.usage
+        AND m.territory = COALESCE(${l}.territory, '')
+        AND m.occurred_on = COALESCE(${l}.occurred_on, '-infinity'::date)
+        AND m.agreement_hint = COALESCE(${l}.agreement_id, '${NO_AGREEMENT}'::uuid)`;
+
+/**
+ * Matches the lines of `tables` (staging columns: work_id, scheme, value, usage, territory,
+ * occurred_on, agreement_id, invalid_reason; the report's questions and, with them, its receipt
+ * citations, whose days must be answered too) to works and the licensee's agreement versions.
  * Leaves two temporary tables for the caller's statement: `report_identifiers` (each named
  * identifier with its work and how many publishers claim it) and `key_matches` (each distinct
  * question the lines ask, with its publisher, agreement version or refusal reason). Used by the
@@ -24,13 +39,21 @@ export const writes = [
 export async function matchQuestions(
   manager: EntityManager,
   agreements: CandidateAgreement[],
-  table: string,
+  tables: string | string[],
   source: { licensee_id: string; period_start: string; period_end: string },
 ): Promise<void> {
-  await manager.query(`ANALYZE ${table}`);
+  const named = typeof tables === 'string' ? [tables] : tables;
+  for (const table of named) await manager.query(`ANALYZE ${table}`);
+  // The lines' columns this reads, from every table named.
+  const table = `(${named
+    .map(
+      (name) => `SELECT work_id, scheme, value, usage, territory, occurred_on, agreement_id,
+                        invalid_reason FROM ${name}`,
+    )
+    .join(' UNION ALL ')})`;
   const usages = (
     await manager.query<{ usage: string }[]>(
-      `SELECT DISTINCT usage FROM ${table} WHERE invalid_reason IS NULL`,
+      `SELECT DISTINCT usage FROM ${table} t WHERE invalid_reason IS NULL`,
     )
   ).map((row) => row.usage);
   // Versions outside the period cannot answer any of its questions: leave them out of the join.
@@ -75,7 +98,7 @@ export async function matchQuestions(
   await manager.query(`
       CREATE TEMP TABLE report_identifiers ON COMMIT DROP AS
       SELECT wi.scheme, wi.value, min(wi.work_id::text)::uuid AS work_id, count(*) AS claims
-        FROM (SELECT DISTINCT scheme, value FROM ${table}
+        FROM (SELECT DISTINCT scheme, value FROM ${table} t
                WHERE scheme IS NOT NULL AND invalid_reason IS NULL) named
         JOIN ${WORK_IDENTIFIERS.name} wi ON wi.scheme = named.scheme AND wi.value = named.value
        GROUP BY wi.scheme, wi.value`);

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ReportRow } from './claim-report';
+import { REFUSED_LINE } from './check-citations';
 import { NO_AGREEMENT } from './match-questions';
 
 /**
@@ -8,6 +9,7 @@ import { NO_AGREEMENT } from './match-questions';
  */
 export const reads = [
   'usage_staging.r_<report>',
+  'checked_citations (temp)',
   'answered_questions (temp)',
   'report_stretches (temp)',
 ];
@@ -16,11 +18,15 @@ export const writes = ['open_questions (temp)', 'usage_line_issues'];
 const OPEN_QUESTIONS = `CREATE TEMP TABLE open_questions ON COMMIT DROP AS
        SELECT * FROM answered_questions WHERE status <> 'matched'`;
 
-const issues = (stage: string) =>
+/**
+ * With citations refused, a line's question also says whether its receipt was refused (the
+ * same question holds lines of both kinds); without (the rule), no join to the citations.
+ */
+const issues = (stage: string, refused: boolean) =>
   `INSERT INTO usage_line_issues (period_month, licensee_id, report_id, line_no, line_id,
               status, reason, work_ref, work_id, publisher_id, agreement_id, agreement_version,
               usage, unit, units, territory, model, occurred_on, revenue, named_work_id, scheme,
-              value, named_agreement_id)
+              value, named_agreement_id, receipt_id)
        SELECT $1::date, $2::uuid, $3::uuid, s.line_no, s.line_id,
               CASE WHEN s.invalid_reason IS NOT NULL THEN 'invalid' ELSE o.status END,
               COALESCE(s.invalid_reason, o.reason), s.work_ref,
@@ -33,8 +39,10 @@ const issues = (stage: string) =>
               CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.work_id END,
               CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.scheme END,
               CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.value END,
-              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.agreement_id END
+              CASE WHEN s.invalid_reason IS NULL AND o.status = 'unmatched' THEN s.agreement_id END,
+              s.receipt_id
          FROM ${stage} s
+         ${refused ? `LEFT JOIN checked_citations r ON ${REFUSED_LINE}` : ''}
          LEFT JOIN open_questions o
            ON o.k_work_id = COALESCE(s.work_id, '${NO_AGREEMENT}'::uuid)
           AND o.k_scheme = COALESCE(s.scheme, '')
@@ -45,6 +53,7 @@ const issues = (stage: string) =>
           AND o.k_stretch = COALESCE(
                 width_bucket(s.occurred_on, (SELECT boundaries FROM report_stretches)), -1)
           AND o.k_agreement_id = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)
+          AND o.k_refusal = ${refused ? `COALESCE(r.refusal, '')` : `''`}
         WHERE s.invalid_reason IS NOT NULL OR o.status IS NOT NULL`;
 
 export async function writeIssues(
@@ -52,8 +61,9 @@ export async function writeIssues(
   report: ReportRow,
   stage: string,
   month: string,
+  refused: boolean,
 ): Promise<void> {
   await manager.query(OPEN_QUESTIONS);
   await manager.query(`ANALYZE open_questions`);
-  await manager.query(issues(stage), [month, report.licensee_id, report.id]);
+  await manager.query(issues(stage, refused), [month, report.licensee_id, report.id]);
 }

@@ -1,0 +1,57 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Usage lines citing licence receipts (issue 21). A line may name `receiptId`; it is kept with
+ * the line as received (`usage_report_lines`, and `usage_line_issues` for a line that did not
+ * match cleanly, so a suspended line's receipt is checked when it is re-matched), and the
+ * receipts a report's matched lines rest on are summed per report, receipt and unit in
+ * `usage_receipt_citations`, beside `usage_aggregates`: a receipt leads to its report lines and,
+ * by the aggregate's keys (agreement version, work, usage, unit), to the charge, statement line
+ * and payout item that paid for it. Rows are only ever added (a re-matched suspended line adds
+ * its own); readers sum them.
+ */
+export class UsageReceiptCitations1766800000000 implements MigrationInterface {
+  name = 'UsageReceiptCitations1766800000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    // No default and nullable: a catalogue change only, however many lines are kept.
+    await queryRunner.query(`ALTER TABLE usage_report_lines ADD COLUMN receipt_id text`);
+    await queryRunner.query(`ALTER TABLE usage_line_issues ADD COLUMN receipt_id text`);
+    await queryRunner.query(`
+      CREATE TABLE usage_receipt_citations (
+        receipt_id text NOT NULL,
+        report_id uuid NOT NULL,
+        licensee_id uuid NOT NULL,
+        publisher_id uuid NOT NULL,
+        work_id uuid NOT NULL,
+        agreement_id uuid NOT NULL,
+        agreement_version int NOT NULL,
+        usage text NOT NULL,
+        unit text NOT NULL,
+        day date NOT NULL,
+        lines bigint NOT NULL CHECK (lines > 0),
+        units numeric NOT NULL CHECK (units >= 0)
+      )`);
+    // A receipt's citations (GET /v1/licence-receipts/:id), and a statement line's receipts:
+    // its run's reports, then the work.
+    await queryRunner.query(
+      `CREATE INDEX usage_receipt_citations_receipt ON usage_receipt_citations (receipt_id)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX usage_receipt_citations_report ON usage_receipt_citations (report_id, work_id)`,
+    );
+    await queryRunner.query(`
+      CREATE TRIGGER usage_receipt_citations_unchangeable
+        BEFORE UPDATE OR DELETE ON usage_receipt_citations
+        FOR EACH ROW EXECUTE FUNCTION refuse_change()`);
+    await queryRunner.query(`
+      CREATE TRIGGER usage_receipt_citations_no_truncate BEFORE TRUNCATE ON usage_receipt_citations
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE usage_receipt_citations`);
+    await queryRunner.query(`ALTER TABLE usage_line_issues DROP COLUMN receipt_id`);
+    await queryRunner.query(`ALTER TABLE usage_report_lines DROP COLUMN receipt_id`);
+  }
+}
