@@ -36,6 +36,8 @@
  * Only loopback addresses are accepted.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Client as PgClient } from 'pg';
 import { createReadStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { STAGING_COLUMNS, STAGING_COPY_COLUMNS } from '../src/usage/usage-staging';
@@ -45,6 +47,7 @@ import {
   AGREEMENTS_PER_PUBLISHER,
   ensureReportFiles,
   offerBody,
+  ReceiptContext,
   PERIOD_END,
   PERIOD_START,
   PUBLISHERS,
@@ -127,6 +130,7 @@ interface Setup {
   works: number;
   offers: number;
   agreements: number;
+  receipts: ReceiptContext;
 }
 
 interface BaselineRun {
@@ -186,11 +190,11 @@ async function main(): Promise<void> {
   requirePositiveIntegers({ BENCH_LINES: LINES, BENCH_WORKS: WORKS, BENCH_RUNS: RUNS });
 
   mkdirSync(DATA_DIR, { recursive: true });
-  const warmupFiles = prepareFiles(WARMUP_LINES);
-  const files = WARMUP_LINES === LINES ? warmupFiles : prepareFiles(LINES);
-
   const build = snapshotDist(SNAPSHOT, notes.warn);
   const setup = await createTemplate();
+  // The lines cite receipts made for the template's licensee and agreements: files after it.
+  const warmupFiles = prepareFiles(WARMUP_LINES, setup.receipts);
+  const files = WARMUP_LINES === LINES ? warmupFiles : prepareFiles(LINES, setup.receipts);
 
   log(`warm-up at ${grouped(WARMUP_LINES)} lines`);
   const warmupBaseline = await runBaseline(warmupFiles);
@@ -247,9 +251,9 @@ async function main(): Promise<void> {
 
 // --- data -----------------------------------------------------------------------------------------
 
-function prepareFiles(lines: number): ReportFiles {
+function prepareFiles(lines: number, receipts: ReceiptContext): ReportFiles {
   log(`data: a report of ${grouped(lines)} lines over ${grouped(WORKS)} works`);
-  const files = ensureReportFiles(DATA_DIR, lines, WORKS);
+  const files = ensureReportFiles(DATA_DIR, lines, WORKS, receipts);
   const sizes = `${fixed(files.ndjsonBytes / 2 ** 20, 1)} MiB NDJSON, ${fixed(files.tsvBytes / 2 ** 20, 1)} MiB COPY text`;
   if (files.generated) {
     log(`  generated ${files.ndjson} (${sizes}) in ${fixed(files.generated.seconds, 1)} s`);
@@ -260,6 +264,7 @@ function prepareFiles(lines: number): ReportFiles {
   log(
     `  expected: matched ${grouped(e.matched)}, unmatched ${grouped(e.unmatched)}, ` +
       `out-of-scope ${grouped(e.outOfScope)}, invalid ${grouped(e.invalid)}; ` +
+      `${grouped(e.citing)} citing a receipt; ` +
       `${grouped(e.distinctWorks)} distinct works, the top one ${grouped(e.topWorkLines)} lines`,
   );
   return files;
@@ -301,9 +306,10 @@ async function createTemplate(): Promise<Setup> {
   );
   const offerSeconds = (Date.now() - offersStarted) / 1000;
 
-  const counts = await server.withClient(url, async (client) => {
+  const { receipts, ...counts } = await server.withClient(url, async (client) => {
     await client.query(ACCEPT_EVERY_OFFER_SQL, [licensee.organizationId]);
     await client.query('ANALYZE');
+    const receipts = await receiptContext(client, licensee.organizationId);
     const { rows } = await client.query<Record<string, string>>(
       `SELECT (SELECT count(*) FROM works) AS works,
               (SELECT count(*) FROM licence_offers) AS offers,
@@ -313,6 +319,7 @@ async function createTemplate(): Promise<Setup> {
       works: Number(rows[0].works),
       offers: Number(rows[0].offers),
       agreements: Number(rows[0].agreements),
+      receipts,
     };
   });
   await children.stop();
@@ -321,7 +328,36 @@ async function createTemplate(): Promise<Setup> {
     `  template ready in ${fixed(seconds, 0)} s: ${grouped(counts.works)} works, ` +
       `${counts.offers} offers, ${counts.agreements} agreements`,
   );
-  return { licensee, seconds, copySeconds, offerSeconds, ...counts };
+  return { licensee, seconds, copySeconds, offerSeconds, receipts, ...counts };
+}
+
+/**
+ * What the report's receipt ids are made with: the licensee, its agreement on each publisher's
+ * offers (by the offers' titles, `Publisher p usage offer j`), and the receipt id secret — the
+ * one the service made, or one made here first (the service makes one on first need otherwise).
+ */
+async function receiptContext(client: PgClient, licenseeId: string): Promise<ReceiptContext> {
+  await client.query(
+    `INSERT INTO licence_receipt_id_secrets (version, secret)
+       SELECT 1, $1 WHERE NOT EXISTS (SELECT 1 FROM licence_receipt_id_secrets)`,
+    [randomBytes(32)],
+  );
+  const [secret] = (
+    await client.query<{ version: number; secret: Buffer }>(
+      `SELECT version, secret FROM licence_receipt_id_secrets ORDER BY version DESC LIMIT 1`,
+    )
+  ).rows;
+  const agreements: string[][] = Array.from({ length: PUBLISHERS }, () => []);
+  const { rows } = await client.query<{ id: string; title: string }>(
+    `SELECT a.id, o.terms->>'title' AS title FROM agreements a JOIN licence_offers o ON o.id = a.offer_id
+      WHERE a.licensee_id = $1`,
+    [licenseeId],
+  );
+  for (const row of rows) {
+    const [, p, j] = /^Publisher (\d+) usage offer (\d+)$/.exec(row.title) ?? [];
+    if (p !== undefined) agreements[Number(p)][Number(j)] = row.id;
+  }
+  return { licenseeId, secretVersion: secret.version, secret: secret.secret, agreements };
 }
 
 // --- baseline: psql \copy ---------------------------------------------------------------------------
@@ -609,7 +645,8 @@ function printReport(report: Report): void {
       `works drawn Zipf (s = ${ZIPF_S}): ${grouped(e.distinctWorks)} distinct works, the top one ` +
       `${grouped(e.topWorkLines)} lines; expected matched ${grouped(e.matched)}, out-of-scope ` +
       `${grouped(e.outOfScope)}, unmatched (unknown ISBN) ${grouped(e.unmatched)}, invalid ` +
-      `${grouped(e.invalid)}. One warm-up at ${grouped(WARMUP_LINES)} lines, then ` +
+      `${grouped(e.invalid)}; ${grouped(e.citing)} lines (${fixed((100 * e.citing) / files.lines, 1)} %) ` +
+      `cite the licence receipt of their use. One warm-up at ${grouped(WARMUP_LINES)} lines, then ` +
       `${baselines.length} measured rounds, order alternating; a fresh database per run (the ` +
       `template copied on the server; an empty one for the baseline); api (RUN_WORKERS=false, ` +
       `LOG_LEVEL=warn) and worker (dist/src/worker.js) fresh per run from a copy of dist/; ` +

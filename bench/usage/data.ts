@@ -17,23 +17,34 @@
  * a line is matched when its work is a book (ai-train: unless publisher 9) or, for ai-train, an
  * article used in the first half of the month; the rest of the known works' lines are
  * out-of-scope. The generator counts each outcome as it writes, for the bench to check.
+ *
+ * Receipts (issue 21): about half the lines cite the licence receipt of their use — a matched line
+ * cites with probability SHARE_CITING_OF_MATCHED (matched lines are ~89 % of all), drawn from a
+ * second generator so the lines themselves stay those of earlier versions. The id is the one the
+ * licence check gives (src/receipts/receipt-id.ts) for the licensee, the work, the use, the day
+ * and the agreement that covers it, with the template's id secret: so the files depend on the
+ * template (its licensee's and agreements' ids, made by the API) and are named by a hash of it.
  */
 import {
   closeSync,
   existsSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
+  unlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { receiptId } from '../../src/receipts/receipt-id';
 import { isbnOf, mulberry32, pick } from '../catalogue/data';
 import { lastDayOfMonth, PUBLISHERS, planWorks, workId, WorkPlan } from '../licence-check/shared';
 
 export const SEED = 0x05a6e2027;
 /** Bump when the generated content changes: files of another version are generated again. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const AGREEMENTS_PER_PUBLISHER = 10;
 /** The publisher whose book agreement permits ai-input only. */
 export const INPUT_ONLY_PUBLISHER = PUBLISHERS - 1;
@@ -46,6 +57,8 @@ const SHARE_INPUT = 0.15;
 const SHARE_WORK_ID = 0.05;
 const SHARE_UNKNOWN = 0.005;
 const SHARE_INVALID = 0.0005;
+/** Of the matched lines, those citing their receipt: half of all lines. */
+export const SHARE_CITING_OF_MATCHED = 0.563;
 const INVALID_REASON = "occurredOn 2027-07-DD is outside the report's period";
 
 export { PUBLISHERS };
@@ -100,6 +113,15 @@ function covered(plan: WorkPlan, work: number, input: boolean, day: number): boo
   return plan.publisherOf[work] !== INPUT_ONLY_PUBLISHER;
 }
 
+/** What cited receipts' ids are made of, read from the template database. */
+export interface ReceiptContext {
+  licenseeId: string;
+  secretVersion: number;
+  secret: Buffer;
+  /** agreements[p][j]: the licensee's agreement on offer j of publisher p. */
+  agreements: string[][];
+}
+
 // --- the report -----------------------------------------------------------------------------------
 
 export interface Expected {
@@ -113,6 +135,8 @@ export interface Expected {
   distinctWorks: number;
   /** Lines of the most-used work. */
   topWorkLines: number;
+  /** Lines citing a receipt (all of them matched lines, each the receipt of its use). */
+  citing: number;
 }
 
 export interface ReportFiles {
@@ -130,6 +154,7 @@ export interface ReportFiles {
 interface Meta {
   version: number;
   seed: number;
+  receipts: string;
   lines: number;
   works: number;
   ndjsonBytes: number;
@@ -157,11 +182,23 @@ function gcd(a: number, b: number): number {
 const WRITE_CHUNK = 1 << 20;
 
 /**
- * `<directory>/usage-<lines>-<works>.ndjson` and `.tsv`, written unless complete ones from this
- * generator version are there (the `.meta.json`, written last, names both byte sizes).
+ * `<directory>/usage-<lines>-<works>-<receipts>.ndjson` and `.tsv`, written unless complete ones
+ * from this generator version are there (the `.meta.json`, written last, names both byte sizes);
+ * `<receipts>` names the receipt context. Files of another context are deleted first (a 10M-line
+ * pair is 2 GiB).
  */
-export function ensureReportFiles(directory: string, lines: number, works: number): ReportFiles {
-  const base = `${directory}/usage-${lines}-${works}`;
+export function ensureReportFiles(
+  directory: string,
+  lines: number,
+  works: number,
+  receipts: ReceiptContext,
+): ReportFiles {
+  const context = createHash('sha256')
+    .update(JSON.stringify({ ...receipts, secret: receipts.secret.toString('hex') }))
+    .digest('hex')
+    .slice(0, 12);
+  const prefix = `usage-${lines}-${works}`;
+  const base = `${directory}/${prefix}-${context}`;
   const ndjson = `${base}.ndjson`;
   const tsv = `${base}.tsv`;
   const metaPath = `${base}.meta.json`;
@@ -171,6 +208,7 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
       if (
         meta.version === GENERATOR_VERSION &&
         meta.seed === SEED &&
+        meta.receipts === context &&
         meta.lines === lines &&
         meta.works === works &&
         meta.ndjsonBytes === statSync(ndjson).size &&
@@ -182,6 +220,10 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
       // Unreadable: generate again.
     }
   }
+  for (const name of readdirSync(directory)) {
+    if (name.startsWith(`${prefix}.`) || name.startsWith(`${prefix}-`))
+      unlinkSync(`${directory}/${name}`);
+  }
   const started = process.hrtime.bigint();
   const plan = planWorks(works);
   const zipf = zipfTable(works);
@@ -191,6 +233,8 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
   while (gcd(stride, works) !== 1) stride++;
   const offset = Math.floor(works / 3);
   const random = mulberry32(SEED);
+  const citing = mulberry32(SEED ^ 0x5eed);
+  const secrets = receipts.secret;
   const linesOfWork = new Uint32Array(works + 1);
   const expected: Expected = {
     lines,
@@ -201,6 +245,7 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
     invalid: 0,
     distinctWorks: 0,
     topWorkLines: 0,
+    citing: 0,
   };
   const ndjsonFd = openSync(`${ndjson}.partial`, 'w');
   const tsvFd = openSync(`${tsv}.partial`, 'w');
@@ -231,10 +276,11 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
         jsonChunk +=
           `{"lineId":"${lineId}","identifier":"isbn:${isbnOf(work)}","usage":"${usage}",` +
           `"units":${units},"unit":"${unit}","occurredOn":"${date}"}\n`;
-        tsvChunk += `${n}\t${lineId}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${units}\t\\N\t\\N\t\\N\t\\N\t\\N\t${INVALID_REASON.replace('DD', String(day).padStart(2, '0'))}\n`;
+        tsvChunk += `${n}\t${lineId}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${units}\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${INVALID_REASON.replace('DD', String(day).padStart(2, '0'))}\n`;
         continue;
       }
       const date = `2027-06-${String(day).padStart(2, '0')}`;
+      let receipt: string | null = null;
       if (special < SHARE_INVALID + SHARE_UNKNOWN) {
         // An ISBN past the catalogue's last work: valid, but no work has it.
         unknown++;
@@ -244,8 +290,23 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
         tsvWork = `\\N\tisbn\t${isbn}\tisbn:${isbn}`;
       } else {
         if (linesOfWork[work]++ === 0) expected.distinctWorks++;
-        if (covered(plan, work, input, day)) expected.matched++;
-        else expected.outOfScope++;
+        if (covered(plan, work, input, day)) {
+          expected.matched++;
+          if (citing() < SHARE_CITING_OF_MATCHED) {
+            expected.citing++;
+            receipt = receiptId(secrets, receipts.secretVersion, {
+              licenseeId: receipts.licenseeId,
+              workId: workId(work),
+              usage,
+              day: date,
+              // Books: the publisher's offer 0; articles (ai-train, first half of June): offer 1.
+              agreementId: receipts.agreements[plan.publisherOf[work]][plan.articleOf[work]],
+              agreementVersion: 1,
+            });
+          }
+        } else {
+          expected.outOfScope++;
+        }
         if (special < SHARE_INVALID + SHARE_UNKNOWN + SHARE_WORK_ID) {
           const id = workId(work);
           ref = `"workId":"${id}"`;
@@ -258,8 +319,8 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
       }
       jsonChunk +=
         `{"lineId":"${lineId}",${ref},"usage":"${usage}","units":${units},"unit":"${unit}",` +
-        `"occurredOn":"${date}"}\n`;
-      tsvChunk += `${n}\t${lineId}\t${tsvWork}\t${usage}\t${unit}\t${units}\t\\N\t\\N\t\\N\t${date}\t\\N\t\\N\n`;
+        `"occurredOn":"${date}"${receipt ? `,"receiptId":"${receipt}"` : ''}}\n`;
+      tsvChunk += `${n}\t${lineId}\t${tsvWork}\t${usage}\t${unit}\t${units}\t\\N\t\\N\t\\N\t${date}\t\\N\t${receipt ?? '\\N'}\t\\N\n`;
       if (jsonChunk.length >= WRITE_CHUNK) {
         ndjsonBytes += writeSync(ndjsonFd, jsonChunk);
         tsvBytes += writeSync(tsvFd, tsvChunk);
@@ -282,6 +343,7 @@ export function ensureReportFiles(directory: string, lines: number, works: numbe
   const meta: Meta = {
     version: GENERATOR_VERSION,
     seed: SEED,
+    receipts: context,
     lines,
     works,
     ndjsonBytes,
