@@ -1043,9 +1043,10 @@ CREATE TABLE usage_line_issues (
 CREATE TRIGGER usage_line_issues_never_deleted BEFORE DELETE ON usage_line_issues FOR EACH ROW EXECUTE FUNCTION refuse_change();
 
 CREATE TABLE usage_receipt_citations (
-  receipt_id text NOT NULL,
+  period_month date NOT NULL,
   report_id uuid NOT NULL,
   licensee_id uuid NOT NULL,
+  receipt_id text NOT NULL,
   publisher_id uuid NOT NULL,
   work_id uuid NOT NULL,
   agreement_id uuid NOT NULL,
@@ -1057,9 +1058,9 @@ CREATE TABLE usage_receipt_citations (
   units numeric NOT NULL,
   CONSTRAINT usage_receipt_citations_lines_check CHECK (lines > 0),
   CONSTRAINT usage_receipt_citations_units_check CHECK (units >= 0::numeric)
-);
-CREATE INDEX usage_receipt_citations_receipt ON usage_receipt_citations USING btree (receipt_id);
-CREATE INDEX usage_receipt_citations_report ON usage_receipt_citations USING btree (report_id, work_id);
+) PARTITION BY RANGE (period_month);
+CREATE INDEX usage_receipt_citations_receipt ON ONLY usage_receipt_citations USING btree (receipt_id);
+CREATE INDEX usage_receipt_citations_report ON ONLY usage_receipt_citations USING btree (report_id, work_id);
 CREATE TRIGGER usage_receipt_citations_no_truncate BEFORE TRUNCATE ON usage_receipt_citations FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER usage_receipt_citations_unchangeable BEFORE DELETE OR UPDATE ON usage_receipt_citations FOR EACH ROW EXECUTE FUNCTION refuse_change();
 

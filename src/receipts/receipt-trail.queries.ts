@@ -38,21 +38,24 @@ export interface CitationRow {
   units: string;
 }
 
-/** The receipt's citations the actor may see ($2 null: all; else its licensee's or publisher's). */
-export function citations(db: Db, receiptId: string, organizationId: string | null) {
+/**
+ * The receipt's citations the actor may see ($3 null: all; else its licensee's or publisher's),
+ * in the month of its day ($2): a use is reported in the period it happened.
+ */
+export function citations(db: Db, receiptId: string, day: string, organizationId: string | null) {
   return db.query<CitationRow[]>(
     `SELECT c.report_id, r.period_start::text AS period_start, c.licensee_id, c.publisher_id,
             c.work_id, c.agreement_id, c.agreement_version, c.usage, c.unit,
             sum(c.lines)::text AS lines, sum(c.units)::text AS units
        FROM ${USAGE_RECEIPT_CITATIONS.name} c
        JOIN ${USAGE_REPORTS.name} r ON r.id = c.report_id
-      WHERE c.receipt_id = $1
-        AND ($2::uuid IS NULL OR c.licensee_id = $2 OR c.publisher_id = $2)
+      WHERE c.receipt_id = $1 AND c.period_month = date_trunc('month', $2::date)::date
+        AND ($3::uuid IS NULL OR c.licensee_id = $3 OR c.publisher_id = $3)
       GROUP BY c.report_id, r.period_start, c.licensee_id, c.publisher_id, c.work_id,
                c.agreement_id, c.agreement_version, c.usage, c.unit
       ORDER BY c.report_id, c.unit
       LIMIT 100`,
-    [receiptId, organizationId],
+    [receiptId, day, organizationId],
   );
 }
 

@@ -36,7 +36,7 @@ export class ReceiptTrail {
     const day = id.length === RECEIPT_ID_LENGTH ? receiptIdDay(id) : null;
     const finance = FINANCE.has(actor.role);
     const rows = day
-      ? await citations(this.dataSource, id, finance ? null : actor.organizationId)
+      ? await citations(this.dataSource, id, day, finance ? null : actor.organizationId)
       : [];
     if (!rows.length) throw new ResourceNotFound('licence-receipt', id);
     const cited: ReceiptCitationResponse[] = [];

@@ -52,11 +52,14 @@ export const CREATE_REMATCHED = `CREATE TEMP TABLE rematched ON COMMIT DROP AS
                           WHERE m.publisher_id IS NOT NULL) c
                    ${receiptSecretJoin('c.bytes')}) l`;
 
-/** rematched → usage_receipt_citations: the receipts the newly matched lines rest on ($1 report, $2 licensee). */
-export const INSERT_CITATIONS = `INSERT INTO usage_receipt_citations (receipt_id, report_id, licensee_id,
-                publisher_id, work_id, agreement_id, agreement_version, usage, unit, day, lines,
-                units)
-         SELECT receipt_id, $1::uuid, $2::uuid, publisher_id, work_id, agreement_id, version, usage,
+/**
+ * rematched → usage_receipt_citations (the report's partition, made when it was matched): the
+ * receipts the newly matched lines rest on ($1 report, $2 licensee, $3 month).
+ */
+export const INSERT_CITATIONS = `INSERT INTO usage_receipt_citations (period_month, report_id, licensee_id,
+                receipt_id, publisher_id, work_id, agreement_id, agreement_version, usage, unit,
+                day, lines, units)
+         SELECT $3::date, $1::uuid, $2::uuid, receipt_id, publisher_id, work_id, agreement_id, version, usage,
                 unit, occurred_on, count(*), COALESCE(sum(units), 0)
            FROM rematched
           WHERE status = 'matched' AND receipt_id IS NOT NULL

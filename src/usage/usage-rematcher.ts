@@ -75,7 +75,7 @@ export class UsageRematcher {
         report.id,
       ]);
       await manager.query(INSERT_DELTAS, [report.id, report.licensee_id, generation]);
-      await manager.query(INSERT_CITATIONS, [report.id, report.licensee_id]);
+      await manager.query(INSERT_CITATIONS, [report.id, report.licensee_id, month]);
       await refreshReportCounts(manager, report.id);
       return Number(n);
     });

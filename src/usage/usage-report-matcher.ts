@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LicenseeAgreements } from '../licensing/licensee-agreements';
-import { answerQuestions } from './matching/answer-questions';
-import { checkCitations, gatherCitations } from './matching/check-citations';
+import { aggregateAnswers, answerQuestions } from './matching/answer-questions';
+import { checkCitations } from './matching/check-citations';
 import {
   markProcessing,
   ReportRow,
@@ -64,10 +64,10 @@ export class UsageReportMatcher {
       await markDuplicates(manager, stage, report.repeat_suspects);
       await gatherQuestions(manager, report, stage, agreements);
       if (await rejectTooManyInvalid(manager, report, stage, maxInvalidBps)) return;
-      await gatherCitations(manager, stage);
-      await matchQuestions(manager, agreements, ['report_questions', 'report_citations'], report);
-      const refused = await checkCitations(manager, report, stage);
-      await answerQuestions(manager, report);
+      await matchQuestions(manager, agreements, 'report_questions', report);
+      await answerQuestions(manager);
+      const refused = await checkCitations(manager, report, month);
+      await aggregateAnswers(manager, report);
       await writeIssues(manager, report, stage, month, refused > 0);
       await keepLines(manager, report, stage, month);
       await this.settle(manager, report);

@@ -5,7 +5,7 @@ export function stagingTable(reportId: string): string {
 
 export const STAGING_COLUMNS = `line_no bigint NOT NULL, line_id text, work_id uuid, scheme text, value text,
   work_ref text, usage text, unit text, units bigint, agreement_id uuid, model text, territory text,
-  occurred_on date, revenue bigint, receipt_id text, invalid_reason text`;
+  occurred_on date, revenue bigint, receipt_id text COLLATE "C", invalid_reason text`;
 
 export const STAGING_COPY_COLUMNS = `line_no, line_id, work_id, scheme, value, work_ref, usage, unit,
   units, agreement_id, model, territory, occurred_on, revenue, receipt_id, invalid_reason`;
@@ -16,6 +16,11 @@ export const STAGING_COPY_COLUMNS = `line_no, line_id, work_id, scheme, value, w
  */
 export function reportLinesTable(reportId: string): string {
   return `usage_evidence.r_${reportId.replace(/-/g, '')}`;
+}
+
+/** Where a report's receipt citations are built before they are attached to usage_receipt_citations. */
+export function citationsTable(reportId: string): string {
+  return `usage_evidence.c_${reportId.replace(/-/g, '')}`;
 }
 
 /** The first day of the month a date falls in: the report's month partitions. */

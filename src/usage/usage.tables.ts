@@ -148,9 +148,10 @@ export interface UsageAggregateRow {
 
 /** The licence receipts a report's matched lines cite, summed per report, receipt and unit (only ever added to). Written by usage's matching and re-matching; read by receipts (a receipt's trail) and royalties (a statement line's receipts). */
 export const USAGE_RECEIPT_CITATIONS = table('usage_receipt_citations', [
-  'receipt_id',
+  'period_month',
   'report_id',
   'licensee_id',
+  'receipt_id',
   'publisher_id',
   'work_id',
   'agreement_id',

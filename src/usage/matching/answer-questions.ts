@@ -4,8 +4,9 @@ import { ReportRow } from './claim-report';
 import { NO_AGREEMENT } from './match-questions';
 
 /**
- * Each question with its outcome (a question of lines whose receipt was refused is out of scope
- * with the refusal: checkCitations), then the report's aggregates from them. The join keys are
+ * Each question with its outcome (answerQuestions), then, once the receipts the lines cite are
+ * checked (checkCitations may split a question), the report's aggregates from them
+ * (aggregateAnswers). The join keys are
  * the staged columns with their absences made comparable, so that the staged lines can be
  * joined back to their question by a hash join (writeIssues).
  */
@@ -18,18 +19,16 @@ const ANSWER = `CREATE TEMP TABLE answered_questions ON COMMIT DROP AS
               q.usage, q.unit, COALESCE(q.territory, '') AS k_territory,
               COALESCE(q.stretch, -1) AS k_stretch,
               COALESCE(q.agreement_id, '${NO_AGREEMENT}'::uuid) AS k_agreement_id,
-              COALESCE(q.refusal, '') AS k_refusal,
+              -- Lines whose receipt was refused get a question of their own (checkCitations).
+              ''::text AS k_refusal,
               CASE WHEN m.publisher_id IS NULL THEN 'unmatched'
-                   WHEN m.agreement_id IS NULL OR q.refusal IS NOT NULL THEN 'out-of-scope'
+                   WHEN m.agreement_id IS NULL THEN 'out-of-scope'
                    ELSE 'matched' END AS status,
               CASE WHEN i.claims > 1 THEN 'identifier-conflict'
                    WHEN m.publisher_id IS NULL THEN 'unknown-work'
-                   ELSE COALESCE(q.refusal, m.reason) END AS reason,
+                   ELSE m.reason END AS reason,
               CASE WHEN m.publisher_id IS NOT NULL THEN m.work_id END AS work_id,
-              m.publisher_id,
-              CASE WHEN q.refusal IS NULL THEN m.agreement_id END AS agreement_id,
-              CASE WHEN q.refusal IS NULL THEN m.version END AS version,
-              q.lines, q.units, q.revenue
+              m.publisher_id, m.agreement_id, m.version, q.lines, q.units, q.revenue
          FROM report_questions q
          LEFT JOIN report_identifiers i ON i.scheme = q.scheme AND i.value = q.value
          LEFT JOIN key_matches m
@@ -46,8 +45,11 @@ const AGGREGATE = `INSERT INTO usage_aggregates (report_id, licensee_id, publish
          FROM answered_questions
         GROUP BY publisher_id, work_id, agreement_id, version, status, usage, unit`;
 
-export async function answerQuestions(manager: EntityManager, report: ReportRow): Promise<void> {
+export async function answerQuestions(manager: EntityManager): Promise<void> {
   await manager.query(ANSWER);
   await manager.query(`ANALYZE answered_questions`);
+}
+
+export async function aggregateAnswers(manager: EntityManager, report: ReportRow): Promise<void> {
   await manager.query(AGGREGATE, [report.id, report.licensee_id]);
 }

@@ -7,47 +7,53 @@ import {
 } from '../../receipts/receipt-citations';
 import { LICENCE_RECEIPT_ID_SECRETS } from '../../receipts/receipts.tables';
 import { USAGE_RECEIPT_CITATIONS } from '../usage.tables';
+import { citationsTable, monthPartition, sqlLiteral } from '../usage-staging';
 import { ReportRow } from './claim-report';
-import { keyMatchJoin } from './match-questions';
+import { NO_AGREEMENT } from './match-questions';
 
 /**
  * The licence receipts the report's lines cite, checked against what each line matched: the
- * receipt must be its licensee's, for the work, usage, day and agreement version the line
- * matched (receipt-citations.ts, one HMAC per distinct citation in SQL). A genuine citation is
- * kept (usage_receipt_citations); a line citing a receipt that does not stand for it is taken out
- * of its question and answered out-of-scope with the receipt-* reason, never matched silently.
- * Lines that matched no agreement keep their own reason (a suspended one is checked when it is
- * re-matched). Answers how many citations were refused (almost always none).
+ * receipt must be its licensee's, for the work, usage, day and agreement version of the line's
+ * answer (receipt-citations.ts, one HMAC per distinct citation in SQL). A genuine citation is
+ * kept (usage_receipt_citations); the lines of one that does not stand for them leave their
+ * question for one of their own, out of scope with the receipt-* reason — never matched
+ * silently. Lines that matched no agreement keep their own reason (a suspended one is checked
+ * when it is re-matched). Runs between answering the questions and aggregating them; answers how
+ * many citations were refused (almost always none).
  */
 export const reads = [
-  'usage_staging.r_<report>',
-  'report_identifiers (temp)',
-  'key_matches (temp)',
-  'report_stretches (temp)',
+  'report_line_groups (temp)',
+  'answered_questions (temp)',
   LICENCE_RECEIPT_ID_SECRETS,
 ];
 export const writes = [
   'receipt_secrets (temp)',
-  'report_citations (temp)',
   'checked_citations (temp)',
-  'report_questions (temp)',
-  USAGE_RECEIPT_CITATIONS,
+  'answered_questions (temp)',
+  `usage_evidence.c_<report> (attached to ${USAGE_RECEIPT_CITATIONS.name})`,
 ];
 
-/**
- * Each distinct citation: the receipt and the line's keys as staged (named so matchQuestions
- * reads it as lines: the citations' days are answered as well as the questions').
- */
-const gather = (stage: string) => `CREATE TEMP TABLE report_citations ON COMMIT DROP AS
-       SELECT receipt_id, work_id, scheme, value, territory, agreement_id, usage, unit,
-              occurred_on, NULL::text AS invalid_reason, count(*) AS lines,
-              COALESCE(sum(units), 0) AS units
-         FROM ${stage}
-        WHERE receipt_id IS NOT NULL AND invalid_reason IS NULL
-        GROUP BY receipt_id, work_id, scheme, value, territory, agreement_id, usage, unit,
-                 occurred_on`;
+/** A question's keys as answered_questions holds them (its absences made comparable). */
+const QUESTION_KEYS = [
+  'k_work_id',
+  'k_scheme',
+  'k_value',
+  'usage',
+  'unit',
+  'k_territory',
+  'k_stretch',
+  'k_agreement_id',
+];
 
-/** Each citation of a line that matched an agreement, with its match and its refusal. */
+const K_KEYS = QUESTION_KEYS.filter((key) => key.startsWith('k_'));
+
+/**
+ * Each distinct citation of a matched line (gatherQuestions' groups of lines citing a receipt),
+ * with the line's keys as staged, its question's keys and answer, its lines, and its refusal:
+ * the groups joined to their answered question (a hash join on the question's keys). The id is
+ * decoded once per group (OFFSET 0 keeps the subquery whole, so the decoding is not repeated
+ * wherever the bytes are read).
+ */
 const CHECK = `CREATE TEMP TABLE checked_citations ON COMMIT DROP AS
        SELECT c.*, ${receiptRefusal({
          bytes: 'c.bytes',
@@ -58,12 +64,25 @@ const CHECK = `CREATE TEMP TABLE checked_citations ON COMMIT DROP AS
          agreement: 'c.matched_agreement_id',
          version: 'c.version',
        })} AS refusal
-         FROM (SELECT r.*, ${receiptBytes('r.receipt_id')} AS bytes,
-                      m.work_id AS matched_work_id, m.publisher_id,
-                      m.agreement_id AS matched_agreement_id, m.version
-                 FROM report_citations r
-                 ${keyMatchJoin('r')}
-                WHERE m.agreement_id IS NOT NULL) c
+         FROM (SELECT g.*, ${K_KEYS.map((key) => `a.${key}`).join(', ')},
+                      a.work_id AS matched_work_id, a.publisher_id,
+                      a.agreement_id AS matched_agreement_id, a.version
+                 FROM (SELECT receipt_id, ${receiptBytes('receipt_id')} AS bytes, work_id, scheme,
+                              value, territory, agreement_id, usage, unit, stretch,
+                              cited_on AS occurred_on, lines, units, revenue
+                         FROM report_line_groups
+                        WHERE receipt_id IS NOT NULL
+                       OFFSET 0) g
+                 JOIN answered_questions a
+                   ON a.status = 'matched'
+                  AND a.k_work_id = COALESCE(g.work_id, '${NO_AGREEMENT}'::uuid)
+                  AND a.k_scheme = COALESCE(g.scheme, '')
+                  AND a.k_value = COALESCE(g.value, '')
+                  AND a.usage = g.usage
+                  AND a.unit = g.unit
+                  AND a.k_territory = COALESCE(g.territory, '')
+                  AND a.k_stretch = COALESCE(g.stretch, -1)
+                  AND a.k_agreement_id = COALESCE(g.agreement_id, '${NO_AGREEMENT}'::uuid)) c
          ${receiptSecretJoin('c.bytes')}`;
 
 /** A staged line (s) and the refused citation (r) it is one of. */
@@ -74,64 +93,73 @@ export const REFUSED_LINE = `r.refusal IS NOT NULL AND r.receipt_id = s.receipt_
           AND r.agreement_id IS NOT DISTINCT FROM s.agreement_id
           AND r.usage = s.usage AND r.unit = s.unit AND r.occurred_on = s.occurred_on`;
 
-const QUESTION_KEYS = `work_id, scheme, value, usage, unit, territory, agreement_id, stretch`;
-const SAME_QUESTION = QUESTION_KEYS.split(', ')
-  .map((key) => `q.${key} IS NOT DISTINCT FROM x.${key}`)
-  .join(' AND ');
+const KEYS = QUESTION_KEYS.join(', ');
+const SAME_QUESTION = QUESTION_KEYS.map((key) => `a.${key} = x.${key}`).join(' AND ');
 
-/** The refused lines by question (gatherQuestions' grouping) and refusal. */
-const refusedQuestions = (stage: string) => `CREATE TEMP TABLE refused_questions ON COMMIT DROP AS
-       SELECT s.work_id, s.scheme, s.value, s.usage, s.unit, s.territory, s.agreement_id,
-              width_bucket(s.occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
-              min(s.occurred_on) AS occurred_on, r.refusal, count(*) AS lines,
-              COALESCE(sum(s.units), 0) AS units, COALESCE(sum(s.revenue), 0) AS revenue
-         FROM ${stage} s
-         JOIN checked_citations r ON ${REFUSED_LINE}
-        WHERE s.invalid_reason IS NULL
-        GROUP BY s.work_id, s.scheme, s.value, s.usage, s.unit, s.territory, s.agreement_id,
-                 width_bucket(s.occurred_on, (SELECT boundaries FROM report_stretches)), r.refusal`;
+/** The refused citations' lines, out of their matched question... */
+const TAKE_OUT = `UPDATE answered_questions a
+          SET lines = a.lines - x.lines, units = a.units - x.units, revenue = a.revenue - x.revenue
+         FROM (SELECT ${KEYS}, sum(lines) AS lines, sum(units) AS units, sum(revenue) AS revenue
+                 FROM checked_citations WHERE refusal IS NOT NULL GROUP BY ${KEYS}) x
+        WHERE a.k_refusal = '' AND ${SAME_QUESTION}`;
 
-const TAKE_OUT = `UPDATE report_questions q
-          SET lines = q.lines - x.lines, units = q.units - x.units, revenue = q.revenue - x.revenue
-         FROM (SELECT ${QUESTION_KEYS}, sum(lines) AS lines, sum(units) AS units,
-                      sum(revenue) AS revenue
-                 FROM refused_questions GROUP BY ${QUESTION_KEYS}) x
-        WHERE q.refusal IS NULL AND ${SAME_QUESTION}`;
+/** ...into questions of their own, one per refusal: out of scope, the work's publisher's to see. */
+const PUT_BACK = `INSERT INTO answered_questions (${KEYS}, k_refusal, status, reason, work_id,
+              publisher_id, agreement_id, version, lines, units, revenue)
+       SELECT ${KEYS}, refusal, 'out-of-scope', refusal, matched_work_id, publisher_id, NULL, NULL,
+              sum(lines), sum(units), sum(revenue)
+         FROM checked_citations WHERE refusal IS NOT NULL
+        GROUP BY ${KEYS}, refusal, matched_work_id, publisher_id`;
 
-const PUT_BACK = `INSERT INTO report_questions (${QUESTION_KEYS}, occurred_on, refusal, lines, units, revenue)
-       SELECT ${QUESTION_KEYS}, occurred_on, refusal, lines, units, revenue FROM refused_questions`;
+/**
+ * The report's genuine citations, built as a table of their own, indexed in bulk and attached as
+ * the report's partition of usage_receipt_citations (like its lines: never inserted row by row
+ * into indexed tables). $1 month, $2 report, $3 licensee.
+ */
+const keep = (table: string) => [
+  `CREATE TABLE ${table}
+     (LIKE ${USAGE_RECEIPT_CITATIONS.name} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+  `INSERT INTO ${table} (period_month, report_id, licensee_id, receipt_id, publisher_id, work_id,
+                agreement_id, agreement_version, usage, unit, day, lines, units)
+     SELECT $1::date, $2::uuid, $3::uuid, receipt_id, publisher_id, matched_work_id,
+            matched_agreement_id, version, usage, unit, occurred_on, sum(lines), sum(units)
+       FROM checked_citations
+      WHERE refusal IS NULL
+      GROUP BY receipt_id, publisher_id, matched_work_id, matched_agreement_id, version, usage,
+               unit, occurred_on`,
+  `CREATE INDEX ON ${table} (receipt_id)`,
+  `CREATE INDEX ON ${table} (report_id, work_id)`,
+];
 
-const KEEP = `INSERT INTO usage_receipt_citations (receipt_id, report_id, licensee_id, publisher_id,
-              work_id, agreement_id, agreement_version, usage, unit, day, lines, units)
-       SELECT receipt_id, $1::uuid, $2::uuid, publisher_id, matched_work_id, matched_agreement_id,
-              version, usage, unit, occurred_on, sum(lines), sum(units)
-         FROM checked_citations
-        WHERE refusal IS NULL
-        GROUP BY receipt_id, publisher_id, matched_work_id, matched_agreement_id, version, usage,
-                 unit, occurred_on`;
-
-/** report_citations: the report's distinct citations, before matching. */
-export async function gatherCitations(manager: EntityManager, stage: string): Promise<void> {
-  await manager.query(gather(stage));
-}
-
-/** After matchQuestions: checks, keeps and refuses; answers how many citations were refused. */
 export async function checkCitations(
   manager: EntityManager,
   report: ReportRow,
-  stage: string,
+  month: string,
 ): Promise<number> {
   await loadReceiptSecrets(manager);
+  // The planner cannot tell the questions' keys are the lines' own and expects a row or two:
+  // compiling these for millions (JIT) took longer than running them.
+  const [{ jit }] = await manager.query<{ jit: string }[]>(`SELECT current_setting('jit') AS jit`);
+  await manager.query(`SET LOCAL jit = off`);
   await manager.query(CHECK, [report.licensee_id]);
   const [{ refused }] = await manager.query<{ refused: number }[]>(
     `SELECT count(*)::int AS refused FROM checked_citations WHERE refusal IS NOT NULL`,
   );
   if (refused > 0) {
-    await manager.query(refusedQuestions(stage));
     await manager.query(TAKE_OUT);
-    await manager.query(`DELETE FROM report_questions WHERE lines = 0`);
+    await manager.query(`DELETE FROM answered_questions WHERE lines = 0`);
     await manager.query(PUT_BACK);
   }
-  await manager.query(KEEP, [report.id, report.licensee_id]);
+  await manager.query(`ANALYZE checked_citations`);
+  const table = citationsTable(report.id);
+  const [create, insert, ...indexes] = keep(table);
+  await manager.query(create);
+  await manager.query(insert, [month, report.id, report.licensee_id]);
+  for (const index of indexes) await manager.query(index);
+  await manager.query(
+    `ALTER TABLE ${monthPartition(USAGE_RECEIPT_CITATIONS.name, month)}
+         ATTACH PARTITION ${table} FOR VALUES IN (${sqlLiteral(report.id)}::uuid)`,
+  );
+  await manager.query(`SELECT set_config('jit', $1, true)`, [jit]);
   return refused;
 }

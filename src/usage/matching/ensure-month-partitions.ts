@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { USAGE_REPORT_LINES } from '../usage.tables';
+import { USAGE_RECEIPT_CITATIONS, USAGE_REPORT_LINES } from '../usage.tables';
 import { monthPartition, nextMonth, sqlLiteral } from '../usage-staging';
 
 /**
@@ -10,6 +10,7 @@ export const reads: string[] = [];
 export const writes = [
   'usage_line_issues (month partition)',
   `${USAGE_REPORT_LINES.name} (month partition)`,
+  `${USAGE_RECEIPT_CITATIONS.name} (month partition)`,
 ];
 
 export async function ensureMonthPartitions(manager: EntityManager, month: string): Promise<void> {
@@ -20,9 +21,11 @@ export async function ensureMonthPartitions(manager: EntityManager, month: strin
       `CREATE TABLE IF NOT EXISTS ${monthPartition('usage_line_issues', month)}
            PARTITION OF usage_line_issues ${range}`,
     );
-    await manager.query(
-      `CREATE TABLE IF NOT EXISTS ${monthPartition('usage_report_lines', month)}
-           PARTITION OF usage_report_lines ${range} PARTITION BY LIST (report_id)`,
-    );
+    for (const table of ['usage_report_lines', 'usage_receipt_citations']) {
+      await manager.query(
+        `CREATE TABLE IF NOT EXISTS ${monthPartition(table, month)}
+             PARTITION OF ${table} ${range} PARTITION BY LIST (report_id)`,
+      );
+    }
   });
 }

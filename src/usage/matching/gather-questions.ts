@@ -11,7 +11,11 @@ import { ReportRow } from './claim-report';
  * question's day is the first of its lines' days: any day of a stretch gets the same answer.
  */
 export const reads = ['usage_staging.r_<report>', WORKS];
-export const writes = ['report_stretches (temp)', 'report_questions (temp)'];
+export const writes = [
+  'report_stretches (temp)',
+  'report_line_groups (temp)',
+  'report_questions (temp)',
+];
 
 export async function gatherQuestions(
   manager: EntityManager,
@@ -34,17 +38,29 @@ export async function gatherQuestions(
                      ORDER BY day) AS boundaries`,
     [`{${boundaries.join(',')}}`, report.period_start, report.period_end],
   );
+  // One pass over the lines: by question, and within it by the receipt a line cites and its
+  // day (checkCitations reads those groups); then the questions from the groups.
   await manager.query(
-    `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
+    `CREATE TEMP TABLE report_line_groups ON COMMIT DROP AS
        SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
               width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
-              min(occurred_on) AS occurred_on, NULL::text AS invalid_reason,
-              -- Why the lines' receipt does not stand for them (checkCitations), else null.
-              NULL::text AS refusal, count(*) AS lines,
+              receipt_id, CASE WHEN receipt_id IS NOT NULL THEN occurred_on END AS cited_on,
+              min(occurred_on) AS occurred_on, count(*) AS lines,
               COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
          FROM ${stage}
         WHERE invalid_reason IS NULL
         GROUP BY work_id, scheme, value, usage, unit, territory, agreement_id,
-                 width_bucket(occurred_on, (SELECT boundaries FROM report_stretches))`,
+                 width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)),
+                 receipt_id, CASE WHEN receipt_id IS NOT NULL THEN occurred_on END`,
+  );
+  // Statistics first: without them the planner expects a handful of groups and sorts them all.
+  await manager.query(`ANALYZE report_line_groups`);
+  await manager.query(
+    `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
+       SELECT work_id, scheme, value, usage, unit, territory, agreement_id, stretch,
+              min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, sum(lines) AS lines,
+              sum(units) AS units, sum(revenue) AS revenue
+         FROM report_line_groups
+        GROUP BY work_id, scheme, value, usage, unit, territory, agreement_id, stretch`,
   );
 }

@@ -20,9 +20,8 @@ export const keyMatchJoin = (
         AND m.agreement_hint = COALESCE(${l}.agreement_id, '${NO_AGREEMENT}'::uuid)`;
 
 /**
- * Matches the lines of `tables` (staging columns: work_id, scheme, value, usage, territory,
- * occurred_on, agreement_id, invalid_reason; the report's questions and, with them, its receipt
- * citations, whose days must be answered too) to works and the licensee's agreement versions.
+ * Matches the lines of `table` (staging columns: work_id, scheme, value, usage, territory,
+ * occurred_on, agreement_id, invalid_reason) to works and the licensee's agreement versions.
  * Leaves two temporary tables for the caller's statement: `report_identifiers` (each named
  * identifier with its work and how many publishers claim it) and `key_matches` (each distinct
  * question the lines ask, with its publisher, agreement version or refusal reason). Used by the
@@ -39,21 +38,13 @@ export const writes = [
 export async function matchQuestions(
   manager: EntityManager,
   agreements: CandidateAgreement[],
-  tables: string | string[],
+  table: string,
   source: { licensee_id: string; period_start: string; period_end: string },
 ): Promise<void> {
-  const named = typeof tables === 'string' ? [tables] : tables;
-  for (const table of named) await manager.query(`ANALYZE ${table}`);
-  // The lines' columns this reads, from every table named.
-  const table = `(${named
-    .map(
-      (name) => `SELECT work_id, scheme, value, usage, territory, occurred_on, agreement_id,
-                        invalid_reason FROM ${name}`,
-    )
-    .join(' UNION ALL ')})`;
+  await manager.query(`ANALYZE ${table}`);
   const usages = (
     await manager.query<{ usage: string }[]>(
-      `SELECT DISTINCT usage FROM ${table} t WHERE invalid_reason IS NULL`,
+      `SELECT DISTINCT usage FROM ${table} WHERE invalid_reason IS NULL`,
     )
   ).map((row) => row.usage);
   // Versions outside the period cannot answer any of its questions: leave them out of the join.
@@ -98,7 +89,7 @@ export async function matchQuestions(
   await manager.query(`
       CREATE TEMP TABLE report_identifiers ON COMMIT DROP AS
       SELECT wi.scheme, wi.value, min(wi.work_id::text)::uuid AS work_id, count(*) AS claims
-        FROM (SELECT DISTINCT scheme, value FROM ${table} t
+        FROM (SELECT DISTINCT scheme, value FROM ${table}
                WHERE scheme IS NOT NULL AND invalid_reason IS NULL) named
         JOIN ${WORK_IDENTIFIERS.name} wi ON wi.scheme = named.scheme AND wi.value = named.value
        GROUP BY wi.scheme, wi.value`);
