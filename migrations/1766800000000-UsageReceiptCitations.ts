@@ -21,6 +21,11 @@ export class UsageReceiptCitations1766800000000 implements MigrationInterface {
       `ALTER TABLE usage_report_lines ADD COLUMN receipt_id text COLLATE "C"`,
     );
     await queryRunner.query(`ALTER TABLE usage_line_issues ADD COLUMN receipt_id text COLLATE "C"`);
+    // How many of a report's lines cite a receipt, counted on upload: a report citing none is
+    // matched as before, with no receipt to check.
+    await queryRunner.query(
+      `ALTER TABLE usage_reports ADD COLUMN lines_citing bigint NOT NULL DEFAULT 0 CHECK (lines_citing >= 0)`,
+    );
     // Partitioned as the lines are, by month and then by report: matching builds a report's
     // citations as a table of their own and attaches it (indexed in bulk, not row by row:
     // millions of rows per large report), and a receipt's month (its id names its day) bounds a
@@ -63,6 +68,7 @@ export class UsageReceiptCitations1766800000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE usage_receipt_citations`);
+    await queryRunner.query(`ALTER TABLE usage_reports DROP COLUMN lines_citing`);
     await queryRunner.query(`ALTER TABLE usage_line_issues DROP COLUMN receipt_id`);
     await queryRunner.query(`ALTER TABLE usage_report_lines DROP COLUMN receipt_id`);
   }

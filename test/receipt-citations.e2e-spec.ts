@@ -181,6 +181,11 @@ describe('usage lines citing licence receipts', () => {
       { status: 'out-of-scope', usage: 'ai-train', units: '270' },
       { status: 'unmatched', usage: 'ai-train', units: '8' },
     ]);
+    // Counted on upload: the valid lines citing a receipt (not l12, invalid), so matching knows
+    // there are citations to check.
+    expect(
+      await h.t.sql(`SELECT lines_citing::int AS n FROM usage_reports WHERE id = $1`, [reportId]),
+    ).toEqual([{ n: 11 }]);
     // The undated line is dated by its receipt, as kept.
     const [kept] = await h.t.sql<{ occurred_on: string; receipt_id: string }>(
       `SELECT occurred_on::text, receipt_id FROM usage_report_lines WHERE report_id = $1 AND line_id = 'l1'`,
@@ -416,6 +421,12 @@ describe('usage lines citing licence receipts', () => {
     ] as const) {
       expect((await settledReport(h.t, licensee.key, sent.body.id)).body.counts).toEqual(counts);
     }
+    expect(
+      await h.t.sql(
+        `SELECT lines_citing::int AS n FROM usage_reports WHERE id IN ($1, $2) ORDER BY id`,
+        [sentNdjson.body.id, sentCsv.body.id],
+      ),
+    ).toEqual([{ n: 1 }, { n: 1 }]);
     const cited = await h.t.sql<{ report_id: string; units: string }>(
       `SELECT report_id, units::text FROM usage_receipt_citations WHERE receipt_id = $1 ORDER BY report_id`,
       [april],

@@ -12,6 +12,7 @@ const received = (): Received => ({
   units: 0n,
   invalid: 0n,
   lineIds: new RepeatWatch(100),
+  citing: 0n,
 });
 
 /** What COPY is sent: bytes (a string piece is sent as its UTF-8). */
@@ -81,7 +82,7 @@ describe('staging NDJSON lines', () => {
     expect(viaNdjson.split('\n')[4]).toBe(
       `5\tL5\t${ID}\t\\N\t\\N\tworkId:${ID}\tai-train\ttoken\t1\t\\N\t\\N\t\\N\t2027-06-09\t\\N\t${RECEIPT}\t\\N`,
     );
-    expect(ndjson).toMatchObject({ lines: 5n, units: 133n, invalid: 0n });
+    expect(ndjson).toMatchObject({ lines: 5n, units: 133n, invalid: 0n, citing: 1n });
   });
 
   it('leaves every other line to the general path', () => {
@@ -252,6 +253,7 @@ describe('staging NDJSON lines', () => {
           expect(ndjson.lines).toBe(general.lines);
           expect(ndjson.units).toBe(general.units);
           expect(ndjson.invalid).toBe(general.invalid);
+          expect(ndjson.citing).toBe(general.citing);
           expect(ndjson.lineIds.suspected()).toEqual(general.lineIds.suspected());
         },
       ),

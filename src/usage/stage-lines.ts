@@ -21,6 +21,8 @@ export interface Received {
   invalid: bigint;
   /** The valid lines' lineIds, for the worker's duplicate check. */
   lineIds: RepeatWatch;
+  /** Valid lines citing a licence receipt. */
+  citing: bigint;
 }
 
 /** Staged text is handed on in pieces of about this many characters. */
@@ -39,6 +41,7 @@ class Tally {
   private lines = 0;
   private invalid = 0;
   private units = 0;
+  private citing = 0;
 
   constructor(private readonly received: Received) {}
 
@@ -52,6 +55,11 @@ class Tally {
     if (this.units >= FOLD_AT) this.fold();
   }
 
+  /** A valid line citing a receipt (counted as well by line or count). */
+  cites(): void {
+    this.citing++;
+  }
+
   /** A valid line whose units are a Number (at most 15 digits). */
   count(units: number): void {
     this.lines++;
@@ -63,7 +71,8 @@ class Tally {
     this.received.lines += BigInt(this.lines);
     this.received.invalid += BigInt(this.invalid);
     this.received.units += BigInt(this.units);
-    this.lines = this.invalid = this.units = 0;
+    this.received.citing += BigInt(this.citing);
+    this.lines = this.invalid = this.units = this.citing = 0;
   }
 }
 
@@ -89,6 +98,7 @@ function generalRow(line: ImportLine, period: ReportPeriod, tally: Tally, receiv
       : validateUsageLine(line.input, period);
   if (result.ok) {
     tally.line(result.line.units, true);
+    if (result.line.receiptId !== null) tally.cites();
     received.lineIds.see(result.line.lineId);
     return validRow(line.lineNo, result.line);
   }
@@ -137,6 +147,7 @@ export async function* stageNdjson(
     if (fast.stage(bytes, start, end, reader.lineNo + 1, rows)) {
       reader.readObject();
       tally.count(fast.units);
+      if (fast.cites) tally.cites();
       return;
     }
     // A line holds no newline byte, so it decodes alone exactly as within the whole body.

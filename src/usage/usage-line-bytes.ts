@@ -46,6 +46,8 @@ export class UsageLineBytes {
   private readonly periodEnd: number;
   /** The units of the line last staged (at most 15 digits: exact in a Number). */
   units = 0;
+  /** Whether the line last staged cites a licence receipt. */
+  cites = false;
 
   constructor(
     period: ReportPeriod,
@@ -180,6 +182,7 @@ export class UsageLineBytes {
       return false;
     }
     this.units = digitsValue(src, starts[UNITS], ends[UNITS]);
+    this.cites = (present & bit(RECEIPT_ID)) !== 0;
     return true;
   }
 

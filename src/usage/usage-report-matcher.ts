@@ -66,7 +66,9 @@ export class UsageReportMatcher {
       if (await rejectTooManyInvalid(manager, report, stage, maxInvalidBps)) return;
       await matchQuestions(manager, agreements, 'report_questions', report);
       await answerQuestions(manager);
-      const refused = await checkCitations(manager, report, month);
+      // A report citing no receipt has none to check (counted on upload).
+      const refused =
+        report.lines_citing === '0' ? 0 : await checkCitations(manager, report, month);
       await aggregateAnswers(manager, report);
       await writeIssues(manager, report, stage, month, refused > 0);
       await keepLines(manager, report, stage, month);

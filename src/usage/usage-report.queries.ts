@@ -4,9 +4,9 @@ import { STAGING_COLUMNS, STAGING_COPY_COLUMNS } from './usage-staging';
 export const INSERT_REPORT = `INSERT INTO usage_reports (id, licensee_id, report_id, content_hash, format, period_start,
                 period_end, currency, supersedes_id, status, declared_line_count, declared_units,
                 lines_received, units_received, lines_invalid, rejection, processed_at,
-                created_by_principal_id, repeat_suspects)
+                created_by_principal_id, repeat_suspects, lines_citing)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                 CASE WHEN $10 = 'rejected' THEN now() END, $17, $18)`;
+                 CASE WHEN $10 = 'rejected' THEN now() END, $17, $18, $19)`;
 
 /** usage_reports: the licensee's reports, newest first, from before the cursor ($2). */
 export const LIST_REPORTS = `SELECT * FROM usage_reports

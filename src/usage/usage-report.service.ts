@@ -159,6 +159,7 @@ export class UsageReportService {
       units: 0n,
       invalid: 0n,
       lineIds: new RepeatWatch(Number(header.lineCount)),
+      citing: 0n,
     };
     const staged =
       format === 'ndjson' && streamed
@@ -186,6 +187,7 @@ export class UsageReportService {
       rejection ? JSON.stringify(rejection) : null,
       actor.id,
       received.lineIds.suspected(),
+      String(received.citing),
     ]);
     await tx.countBytes(actor.organizationId, streamed ? streamed.bytes : jsonBytes, {
       usageReportId: id,

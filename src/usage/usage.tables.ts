@@ -30,6 +30,7 @@ export const USAGE_REPORTS = table('usage_reports', [
   'superseded_at',
   'repeat_suspects',
   'aggregate_generation',
+  'lines_citing',
 ]);
 
 /** A row of usage_reports as `SELECT *` returns it. */
@@ -62,6 +63,7 @@ export interface UsageReportRow {
   superseded_at: Date | null;
   repeat_suspects: string[] | null;
   aggregate_generation: number;
+  lines_citing: string;
 }
 
 /** Every line of a report as received, partitioned by month. Written by usage (staging); read by usage's matching and its issues. */

@@ -11,7 +11,7 @@ export const writes = [USAGE_REPORTS];
 const UNFINISHED = `SELECT id FROM usage_reports WHERE status IN ('received', 'processing') ORDER BY id`;
 
 const REPORT = `SELECT id, licensee_id, status, period_start, period_end, supersedes_id, lines_received,
-              repeat_suspects
+              repeat_suspects, lines_citing
          FROM usage_reports WHERE id = $1`;
 
 const MARK_PROCESSING = `UPDATE usage_reports SET status = 'processing' WHERE id = $1 AND status = 'received'`;
@@ -26,6 +26,8 @@ export interface ReportRow {
   supersedes_id: string | null;
   lines_received: string;
   repeat_suspects: string[] | null;
+  /** Lines citing a licence receipt ('0': none to check). */
+  lines_citing: string;
 }
 
 export async function unfinishedReports(manager: EntityManager): Promise<string[]> {

@@ -38,8 +38,22 @@ export async function gatherQuestions(
                      ORDER BY day) AS boundaries`,
     [`{${boundaries.join(',')}}`, report.period_start, report.period_end],
   );
-  // One pass over the lines: by question, and within it by the receipt a line cites and its
-  // day (checkCitations reads those groups); then the questions from the groups.
+  if (report.lines_citing === '0') {
+    await manager.query(
+      `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
+         SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
+                width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
+                min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, count(*) AS lines,
+                COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
+           FROM ${stage}
+          WHERE invalid_reason IS NULL
+          GROUP BY work_id, scheme, value, usage, unit, territory, agreement_id,
+                   width_bucket(occurred_on, (SELECT boundaries FROM report_stretches))`,
+    );
+    return;
+  }
+  // Lines cite receipts: one pass over them by question, and within it by the receipt a line
+  // cites and its day (checkCitations reads those groups); then the questions from the groups.
   await manager.query(
     `CREATE TEMP TABLE report_line_groups ON COMMIT DROP AS
        SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
