@@ -32,8 +32,9 @@
  * Environment: DATABASE_URL (a database on the server to use for CREATE/DROP DATABASE; default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL (default redis://127.0.0.1:6379; keys
  * under busg-<pid>-* prefixes, deleted afterwards), BENCH_LINES, BENCH_WORKS, BENCH_RUNS (default
- * 3), BENCH_KEEP_DATABASES=1 (keep the template), BENCH_TIMEOUT_MINUTES (watchdog, default 120).
- * Only loopback addresses are accepted.
+ * 3), BENCH_KEEP_DATABASES=1 (keep the template), BENCH_TIMEOUT_MINUTES (watchdog, default 120),
+ * BENCH_CITING=0 (no line cites a receipt: the report of before issue 21). Only loopback
+ * addresses are accepted.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -57,8 +57,11 @@ const SHARE_INPUT = 0.15;
 const SHARE_WORK_ID = 0.05;
 const SHARE_UNKNOWN = 0.005;
 const SHARE_INVALID = 0.0005;
-/** Of the matched lines, those citing their receipt: half of all lines. */
-export const SHARE_CITING_OF_MATCHED = 0.563;
+/**
+ * Of the matched lines, those citing their receipt: half of all lines (issue 21's run). With
+ * BENCH_CITING=0, none: the report of earlier versions, to compare on the same machine.
+ */
+export const SHARE_CITING_OF_MATCHED = process.env.BENCH_CITING === '0' ? 0 : 0.563;
 const INVALID_REASON = "occurredOn 2027-07-DD is outside the report's period";
 
 export { PUBLISHERS };
@@ -194,7 +197,13 @@ export function ensureReportFiles(
   receipts: ReceiptContext,
 ): ReportFiles {
   const context = createHash('sha256')
-    .update(JSON.stringify({ ...receipts, secret: receipts.secret.toString('hex') }))
+    .update(
+      JSON.stringify({
+        ...receipts,
+        secret: receipts.secret.toString('hex'),
+        share: SHARE_CITING_OF_MATCHED,
+      }),
+    )
     .digest('hex')
     .slice(0, 12);
   const prefix = `usage-${lines}-${works}`;
