@@ -1,6 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ValidationPipe } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CollectionModule } from './collection/collection.module';
@@ -8,8 +7,9 @@ import { CollectionWorkersModule } from './collection/collection-workers.module'
 import { ComplianceModule } from './compliance/compliance.module';
 import { CatalogueWorkersModule } from './catalogue/catalogue-workers.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { RequestAuthentication } from './common/auth/request-authentication';
 import { ProblemFilter } from './common/errors/problem.filter';
-import { validationExceptionFactory } from './common/errors/validation-error';
+import { requestValidationPipe } from './common/validation/validation-pipe';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfigModule } from './config/app-config.module';
@@ -77,17 +77,10 @@ export class AppModule {
         ...(runsJobs ? WORKER_MODULES : []),
       ],
       providers: [
+        RequestAuthentication,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            transform: true,
-            exceptionFactory: validationExceptionFactory,
-          }),
-        },
+        { provide: APP_PIPE, useValue: requestValidationPipe() },
       ],
     };
   }
