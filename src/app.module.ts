@@ -18,6 +18,7 @@ import { DatabaseModule } from './database/database.module';
 import { UploadsModule } from './common/uploads/uploads.module';
 import { HealthModule } from './health/health.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { LICENCE_CHECK_ROUTE } from './licensing/licence-check.route';
 import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -57,7 +58,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(options.env),
-        LoggerModule.forRoot(loggerOptions(options.env)),
+        LoggerModule.forRoot(
+          loggerOptions(options.env, [{ method: 'GET', path: LICENCE_CHECK_ROUTE }]),
+        ),
         DatabaseModule.forRoot({ runsJobs }),
         UploadsModule,
         RedisModule,

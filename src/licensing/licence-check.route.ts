@@ -8,6 +8,7 @@ import {
 import { answerProblem } from '../common/errors/problem.filter';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
+import { logRequestCompleted } from '../logging';
 import { LicenceCheckService } from './licence-check.service';
 import { readQuestion } from './licence-question-input';
 
@@ -39,7 +40,14 @@ export function registerLicenceCheckRoute(app: NestFastifyApplication): void {
       LICENCE_CHECK_ROUTE,
       // Errors of the route and of the global hooks before it (the input guard): problem+json,
       // as the problem filter answers Nest's routes.
-      { errorHandler: (error, request, reply) => answerProblem(error, request, reply) },
+      {
+        errorHandler: (error, request, reply) => answerProblem(error, request, reply),
+        // Not pino-http's middleware (logging.ts): the same line, built only when written.
+        onResponse: (request, reply, done) => {
+          logRequestCompleted(request, reply);
+          done();
+        },
+      },
       async (request, reply) => {
         const { principal } = await authentication.authenticate(request, reply);
         enforceRateLimit(reply, rateLimiter.consumeHere('principal', principal.id, limit), detail);
