@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { ApiOk } from '../common/openapi/answers';
 import { LicenceAnswersResponse, LicenceQuestionsDto } from './dto/licence-check.dto';
+import { answersJson } from './licence-answer-json';
 import { LicenceCheckService } from './licence-check.service';
 import { readQuestions } from './licence-question-input';
 
@@ -21,11 +22,10 @@ export class LicenceCheckController {
   // Typed `unknown` so the global ValidationPipe passes it by: readQuestions checks it by hand
   // with the DTO's rules, and hands anything it does not accept to the same pipe.
   @ApiBody({ type: LicenceQuestionsDto })
-  async many(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
-  ): Promise<LicenceAnswersResponse> {
+  // The body is written as bytes (licence-answer-json.ts): the same JSON, faster.
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  async many(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<Buffer> {
     const { questions } = await readQuestions(body);
-    return { answers: await this.licences.check(principal, questions) };
+    return answersJson(await this.licences.check(principal, questions));
   }
 }

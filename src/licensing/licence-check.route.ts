@@ -9,6 +9,7 @@ import { answerProblem } from '../common/errors/problem.filter';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { AppConfig } from '../config/app-config';
 import { logRequestCompleted } from '../logging';
+import { answerJson } from './licence-answer-json';
 import { LicenceCheckService } from './licence-check.service';
 import { readQuestion } from './licence-question-input';
 
@@ -54,7 +55,7 @@ export function registerLicenceCheckRoute(app: NestFastifyApplication): void {
         if (principal.role !== 'licensee') throw forbiddenRole(['licensee'], principal.role);
         const question = await readQuestion(request.query);
         const [answer] = await licences.check(principal, [question], 'query');
-        return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer));
+        return reply.type('application/json; charset=utf-8').send(answerJson(answer));
       },
     );
 }

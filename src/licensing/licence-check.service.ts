@@ -122,7 +122,7 @@ function candidatesFor(
 
 function resolveQuestions(questions: LicenceQuestionDto[], field: string): ResolvedQuestion[] {
   const errors: FieldError[] = [];
-  const today = todayUtc();
+  let today: string | undefined; // read once, only when a question leaves `at` out
   const resolved = questions.map((question, index) => {
     const at = `${field}.${index}`;
     const given = [question.identifier, question.url, question.sha256].filter(
@@ -158,7 +158,7 @@ function resolveQuestions(questions: LicenceQuestionDto[], field: string): Resol
           identifier: result.identifier,
           usage: question.usage,
           territory: question.territory,
-          at: question.at ?? today,
+          at: question.at ?? (today ??= todayUtc()),
         }
       : null;
   });
