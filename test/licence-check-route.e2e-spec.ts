@@ -1,3 +1,4 @@
+import { PinoLogger } from 'nestjs-pino';
 import { createWork } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
@@ -227,5 +228,56 @@ describe('GET /v1/licence-check: the rate limit counted in the process', () => {
     expect((await t.http.get(`/v1/licence-check?${ASK}`, licensee.key)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expectProblem(await t.http.get(`/v1/licence-check?${ASK}`, licensee.key), 429, 'rate-limited');
+  });
+});
+
+describe('GET /v1/licence-check: its request line', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ LOG_LEVEL: 'info' });
+  });
+  afterAll(() => t.close());
+
+  it('logs "request completed" once, at the level of its status, with the request id', async () => {
+    const licensee = await createOrganization(t.http, { kind: 'licensee' });
+    const publisher = await createOrganization(t.http);
+    const info = jest.spyOn(PinoLogger.root, 'info').mockImplementation(() => undefined);
+    const warn = jest.spyOn(PinoLogger.root, 'warn').mockImplementation(() => undefined);
+    try {
+      const answered = await t.http.get(`/v1/licence-check?${ASK}`, licensee.key, {
+        'x-correlation-id': 'crawl-7',
+      });
+      const refused = await t.http.get(`/v1/licence-check?${ASK}`, publisher.key);
+      const lines = (spy: jest.SpyInstance) =>
+        spy.mock.calls.filter(([, message]) => message === 'request completed');
+      expect(lines(info)).toEqual([
+        [
+          {
+            req: expect.objectContaining({
+              id: answered.headers['x-request-id'],
+              method: 'GET',
+              url: `/v1/licence-check?${ASK}`,
+            }),
+            correlationId: 'crawl-7',
+            res: { statusCode: 200 },
+            responseTime: expect.any(Number),
+          },
+          'request completed',
+        ],
+      ]);
+      expect(lines(warn)).toEqual([
+        [
+          expect.objectContaining({
+            req: expect.objectContaining({ id: refused.headers['x-request-id'] }),
+            res: { statusCode: 403 },
+          }),
+          'request completed',
+        ],
+      ]);
+    } finally {
+      info.mockRestore();
+      warn.mockRestore();
+    }
   });
 });
