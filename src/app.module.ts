@@ -1,6 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ValidationPipe } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CollectionModule } from './collection/collection.module';
@@ -8,8 +7,9 @@ import { CollectionWorkersModule } from './collection/collection-workers.module'
 import { ComplianceModule } from './compliance/compliance.module';
 import { CatalogueWorkersModule } from './catalogue/catalogue-workers.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { RequestAuthentication } from './common/auth/request-authentication';
 import { ProblemFilter } from './common/errors/problem.filter';
-import { validationExceptionFactory } from './common/errors/validation-error';
+import { requestValidationPipe } from './common/validation/validation-pipe';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfigModule } from './config/app-config.module';
@@ -18,6 +18,7 @@ import { DatabaseModule } from './database/database.module';
 import { UploadsModule } from './common/uploads/uploads.module';
 import { HealthModule } from './health/health.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { LICENCE_CHECK_ROUTE } from './licensing/licence-check.route';
 import { LicensingModule } from './licensing/licensing.module';
 import { loggerOptions } from './logging';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -57,7 +58,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(options.env),
-        LoggerModule.forRoot(loggerOptions(options.env)),
+        LoggerModule.forRoot(
+          loggerOptions(options.env, [{ method: 'GET', path: LICENCE_CHECK_ROUTE }]),
+        ),
         DatabaseModule.forRoot({ runsJobs }),
         UploadsModule,
         RedisModule,
@@ -77,17 +80,10 @@ export class AppModule {
         ...(runsJobs ? WORKER_MODULES : []),
       ],
       providers: [
+        RequestAuthentication,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            transform: true,
-            exceptionFactory: validationExceptionFactory,
-          }),
-        },
+        { provide: APP_PIPE, useValue: requestValidationPipe() },
       ],
     };
   }

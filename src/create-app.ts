@@ -12,6 +12,7 @@ import { registerXmlBodies } from './common/xml-body';
 import { correlationIdFromHeaders, newRequestId } from './common/request-id';
 import { Environment } from './config/environment';
 import { consoleDirectory, serveConsole } from './console/serve-console';
+import { registerLicenceCheckRoute } from './licensing/licence-check.route';
 import { RSL_BODY_TYPES, RSL_IMPORT_ROUTE } from './licensing/rsl/rsl-vocabulary';
 import { setupOpenApi } from './openapi';
 import { STRIPE_WEBHOOK_ROUTE } from './stripe/stripe-webhooks.controller';
@@ -58,6 +59,7 @@ export async function createApp(env: Environment): Promise<NestFastifyApplicatio
     if (request.correlationId) void reply.header('X-Correlation-Id', request.correlationId);
     done();
   });
+  registerLicenceCheckRoute(app);
   setupOpenApi(app);
   await serveConsole(fastify, consoleDirectory(env.CONSOLE_DIR));
   await app.init();

@@ -11,6 +11,7 @@ import { ROLES_EXTENSION } from './common/auth/decorators';
 import { ROLES, type Role } from './common/auth/principal';
 import { SESSION_COOKIE } from './common/auth/session-cookie';
 import { PROBLEM_CONTENT_TYPE } from './common/errors/problem';
+import { documentLicenceCheck } from './licensing/licence-check.openapi';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -166,6 +167,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     ...document.components,
     schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
   };
+  // Routes served beside Nest's pipeline, which @nestjs/swagger cannot see.
+  documentLicenceCheck(document);
   closeRequestBodies(document);
   typePathIds(document);
   documentAccess(document);

@@ -16,6 +16,7 @@ describe('validateEnvironment', () => {
       REDIS_PREFIX: 'rl',
       RUN_WORKERS: true,
       RATE_LIMIT_PER_MINUTE: 600,
+      RATE_LIMIT_SYNC_MS: 200,
       BODY_LIMIT_BYTES: 1048576,
       SHUTDOWN_GRACE_MS: 10000,
       USAGE_MAX_BYTES: 68719476736,

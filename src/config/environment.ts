@@ -20,6 +20,7 @@ export interface Environment {
   RUN_WORKERS: boolean;
   BOOTSTRAP_ADMIN_KEY?: string;
   RATE_LIMIT_PER_MINUTE: number;
+  RATE_LIMIT_SYNC_MS: number;
   BODY_LIMIT_BYTES: number;
   SHUTDOWN_GRACE_MS: number;
   IMPORT_MAX_BYTES: number;
@@ -97,6 +98,9 @@ const schema = Joi.object<Environment, true>({
   RUN_WORKERS: Joi.boolean().default(true),
   BOOTSTRAP_ADMIN_KEY: Joi.string().min(32).max(256).pattern(/^\S+$/),
   RATE_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(600),
+  // The licence check counts its requests in the process and adds them to the shared (Redis)
+  // count once per interval, rather than a round trip per request (rate-limiter.ts).
+  RATE_LIMIT_SYNC_MS: Joi.number().integer().min(10).max(10_000).default(200),
   BODY_LIMIT_BYTES: Joi.number()
     .integer()
     .min(1024)

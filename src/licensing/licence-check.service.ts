@@ -10,7 +10,8 @@ import {
 import { todayUtc } from '../common/validation/calendar-date';
 import { isCalendarDate } from '../common/validation/calendar-date';
 import { LicenceAnswerResponse, LicenceQuestionDto } from './dto/licence-check.dto';
-import { CandidateAgreement, checkLicence } from './licence-check';
+import { AnsweredQuestions } from './answered-questions';
+import { CandidateAgreement, CandidateWork, checkLicence } from './licence-check';
 import { IdentifiedWorks } from './identified-works';
 import { LicenseeAgreements } from './licensee-agreements';
 import { isUsageToken } from './usage-types';
@@ -26,11 +27,14 @@ interface ResolvedQuestion {
 
 /**
  * Answers "may I use this work this way?" for a licensee: works by identifier and the caller's
- * agreements, both cached in the process and evicted on commit. A licensed answer carries its
- * signed receipt (LicenceReceipts).
+ * agreements, both cached in the process and evicted on commit; an answer worked out from them is
+ * reused while both hold (AnsweredQuestions). A licensed answer carries its signed receipt
+ * (LicenceReceipts).
  */
 @Injectable()
 export class LicenceCheckService {
+  private readonly answered = new AnsweredQuestions();
+
   constructor(
     private readonly agreements: LicenseeAgreements,
     private readonly works: IdentifiedWorks,
@@ -53,13 +57,16 @@ export class LicenceCheckService {
     );
     const agreementsByPublisher = publishers.size
       ? await this.agreements.byPublisher(actor.organizationId)
-      : new Map<string, CandidateAgreement[]>();
-    const candidates = [...publishers].flatMap(
-      (publisher) => agreementsByPublisher.get(publisher) ?? [],
-    );
+      : NO_AGREEMENTS;
     const answered = resolved.map((question) => {
       const identifier = formatIdentifier(question.identifier);
-      const answer = checkLicence(worksByIdentifier.get(identifier) ?? [], candidates, question);
+      const works = worksByIdentifier.get(identifier) ?? [];
+      const answer = this.answered.answer(
+        works,
+        agreementsByPublisher,
+        `${actor.organizationId}\n${question.usage}\n${question.territory ?? ''}\n${question.at}`,
+        () => checkLicence(works, candidatesFor(works, agreementsByPublisher), question),
+      );
       return { question, identifier, answer };
     });
     const requests: ReceiptRequest[] = [];
@@ -97,9 +104,25 @@ export class LicenceCheckService {
   }
 }
 
+const NO_AGREEMENTS: ReadonlyMap<string, CandidateAgreement[]> = new Map();
+
+/**
+ * The agreements that can cover `works`: those with the works' publishers (checkLicence passes
+ * over any other), so a batch does not walk every publisher's agreements for each question.
+ */
+function candidatesFor(
+  works: readonly CandidateWork[],
+  agreementsByPublisher: ReadonlyMap<string, CandidateAgreement[]>,
+): CandidateAgreement[] {
+  if (works.length === 1) return agreementsByPublisher.get(works[0].organizationId) ?? [];
+  return [...new Set(works.map((work) => work.organizationId))].flatMap(
+    (publisher) => agreementsByPublisher.get(publisher) ?? [],
+  );
+}
+
 function resolveQuestions(questions: LicenceQuestionDto[], field: string): ResolvedQuestion[] {
   const errors: FieldError[] = [];
-  const today = todayUtc();
+  let today: string | undefined; // read once, only when a question leaves `at` out
   const resolved = questions.map((question, index) => {
     const at = `${field}.${index}`;
     const given = [question.identifier, question.url, question.sha256].filter(
@@ -135,7 +158,7 @@ function resolveQuestions(questions: LicenceQuestionDto[], field: string): Resol
           identifier: result.identifier,
           usage: question.usage,
           territory: question.territory,
-          at: question.at ?? today,
+          at: question.at ?? (today ??= todayUtc()),
         }
       : null;
   });

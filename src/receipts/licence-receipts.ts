@@ -28,13 +28,15 @@ const DAY_SECONDS = 86_400;
  * Receipts for licensed answers. A receipt never outlives the key that signs it: a retired key
  * stays published RECEIPT_KEY_VERIFY_DAYS, so a receipt is made for a day of use up to that many
  * days ahead (today counting as the first); a later day gets none (null). A receipt is the same for the whole day it covers (its claims
- * hold no time of issue), so signed receipts are kept in the process (RECEIPT_CACHE_ENTRIES, least
- * recently used first out): a crawler asking again about the same work and use that day is
- * answered without signing again. The key id is part of the cache key, so a rotation signs anew.
+ * hold no time of issue), so issued receipts are kept in the process (RECEIPT_CACHE_ENTRIES, least
+ * recently used first out), by everything that makes them — the key and id secret versions, the
+ * subject and the identifier asked (the publisher and rate follow from the work and agreement
+ * version): a crawler asking again about the same work and use that day is answered without
+ * signing again, nor computing the id's four HMACs. A rotation of either key issues anew.
  */
 @Injectable()
 export class LicenceReceipts {
-  private readonly tokens: LRUCache<string, string>;
+  private readonly issued: LRUCache<string, IssuedReceipt>;
   private readonly issuer: string;
   private readonly daysAhead: number;
 
@@ -42,7 +44,7 @@ export class LicenceReceipts {
     private readonly keys: LicenceReceiptKeys,
     config: AppConfig,
   ) {
-    this.tokens = new LRUCache({ max: config.get('RECEIPT_CACHE_ENTRIES') });
+    this.issued = new LRUCache({ max: config.get('RECEIPT_CACHE_ENTRIES') });
     this.issuer = config.get('PUBLIC_BASE_URL');
     this.daysAhead = config.get('RECEIPT_KEY_VERIFY_DAYS') - 1;
   }
@@ -58,30 +60,45 @@ export class LicenceReceipts {
   }
 
   private one(ring: ReceiptKeyRing, request: ReceiptRequest): IssuedReceipt {
+    const cacheKey = [
+      ring.signing.kid,
+      ring.idVersion,
+      request.licenseeId,
+      request.workId,
+      request.usage,
+      request.day,
+      request.agreementId,
+      request.agreementVersion,
+      request.identifier,
+    ].join('\n');
+    let receipt = this.issued.get(cacheKey);
+    if (!receipt) {
+      receipt = this.make(ring, request);
+      this.issued.set(cacheKey, receipt);
+    }
+    return receipt;
+  }
+
+  private make(ring: ReceiptKeyRing, request: ReceiptRequest): IssuedReceipt {
     const secret = ring.idSecrets.get(ring.idVersion)!;
     const id = receiptId(secret, ring.idVersion, request);
     const nbf = Date.parse(`${request.day}T00:00:00Z`) / 1000;
     const exp = nbf + DAY_SECONDS;
-    const cacheKey = `${ring.signing.kid}\n${id}\n${request.identifier}`;
-    let token = this.tokens.get(cacheKey);
-    if (!token) {
-      token = signReceipt(ring.signing, {
-        jti: id,
-        iss: this.issuer,
-        sub: request.licenseeId,
-        aud: request.publisherId,
-        nbf,
-        exp,
-        day: request.day,
-        work: request.workId,
-        identifier: request.identifier,
-        usage: request.usage,
-        agreement: request.agreementId,
-        agreementVersion: request.agreementVersion,
-        rate: request.rate,
-      });
-      this.tokens.set(cacheKey, token);
-    }
+    const token = signReceipt(ring.signing, {
+      jti: id,
+      iss: this.issuer,
+      sub: request.licenseeId,
+      aud: request.publisherId,
+      nbf,
+      exp,
+      day: request.day,
+      work: request.workId,
+      identifier: request.identifier,
+      usage: request.usage,
+      agreement: request.agreementId,
+      agreementVersion: request.agreementVersion,
+      rate: request.rate,
+    });
     return {
       id,
       token,

@@ -730,7 +730,7 @@ export interface paths {
         };
         /**
          * Do I hold a licence for this use of this work?
-         * @description The agreement and rate when licensed; otherwise why not.
+         * @description The agreement and rate when licensed, with a signed receipt; otherwise why not. Give exactly one of identifier, url and sha256; unknown query fields are refused (400).
          *
          *     Roles: licensee.
          */
@@ -2961,6 +2961,40 @@ export interface components {
             /** @description Oldest first */
             data: components["schemas"]["AgreementVersionResponse"][];
         };
+        LicenceQuestionDto: {
+            /**
+             * @description scheme:value; or give url or sha256
+             * @example isbn:9780306406157
+             */
+            identifier?: string;
+            /**
+             * Format: uri
+             * @example https://example.com/articles/42
+             */
+            url?: string;
+            /**
+             * @description The content hash, 64 hexadecimal digits
+             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+             */
+            sha256?: string;
+            /** @example ai-train */
+            usage: string;
+            /**
+             * @description ISO 3166-1 alpha-2 where the use happens; not checked when absent
+             * @example DE
+             */
+            territory?: string;
+            /**
+             * Format: date
+             * @description The day of use (default today, UTC)
+             * @example 2027-06-01
+             */
+            at?: string;
+        };
+        LicenceQuestionsDto: {
+            /** @description Up to 1000 questions */
+            questions: components["schemas"]["LicenceQuestionDto"][];
+        };
         LicenceRateResponse: {
             /**
              * @example token
@@ -3027,40 +3061,6 @@ export interface components {
             attributionRequired?: boolean;
             /** @description When licensed: the signed receipt of this answer (null for a day more than RECEIPT_KEY_VERIFY_DAYS ahead: a receipt never outlives its key). Absent when not licensed. */
             receipt?: components["schemas"]["LicenceReceiptResponse"] | null;
-        };
-        LicenceQuestionDto: {
-            /**
-             * @description scheme:value; or give url or sha256
-             * @example isbn:9780306406157
-             */
-            identifier?: string;
-            /**
-             * Format: uri
-             * @example https://example.com/articles/42
-             */
-            url?: string;
-            /**
-             * @description The content hash, 64 hexadecimal digits
-             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-             */
-            sha256?: string;
-            /** @example ai-train */
-            usage: string;
-            /**
-             * @description ISO 3166-1 alpha-2 where the use happens; not checked when absent
-             * @example DE
-             */
-            territory?: string;
-            /**
-             * Format: date
-             * @description The day of use (default today, UTC)
-             * @example 2027-06-01
-             */
-            at?: string;
-        };
-        LicenceQuestionsDto: {
-            /** @description Up to 1000 questions */
-            questions: components["schemas"]["LicenceQuestionDto"][];
         };
         LicenceAnswersResponse: {
             /** @description In the order of the questions */
@@ -10438,6 +10438,7 @@ export interface operations {
                 url?: string;
                 /** @description The content hash, 64 hexadecimal digits */
                 sha256?: string;
+                /** @description An RSL usage type, or an extension token like x-acme:finetune */
                 usage: string;
                 /** @description ISO 3166-1 alpha-2 where the use happens; not checked when absent */
                 territory?: string;
@@ -10450,6 +10451,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The answer: licensed with its agreement, rate and receipt, or why not */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -10469,13 +10471,20 @@ export interface operations {
                      *       "type": "https://rights-ledger.dev/problems/validation-failed",
                      *       "title": "Request validation failed",
                      *       "status": 400,
-                     *       "detail": "Invalid request: malformed JSON, a wrong type, an unknown field",
+                     *       "detail": "Invalid fields: colour, usage",
                      *       "requestId": "7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76",
                      *       "errors": [
                      *         {
-                     *           "field": "name",
+                     *           "field": "colour",
                      *           "messages": [
-                     *             "name must be a string"
+                     *             "property colour should not exist"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "field": "usage",
+                     *           "messages": [
+                     *             "usage must be longer than or equal to 1 characters",
+                     *             "usage must be a string"
                      *           ]
                      *         }
                      *       ]

@@ -16,30 +16,32 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'A dependency is down',
 };
 
+/** The OpenAPI response of a problem+json answer with `status`, with an example. */
+export function problemResponse(status: number) {
+  const code = status === 400 ? 'validation-failed' : codeForStatus(status);
+  return {
+    description: DESCRIPTIONS[status] ?? titleFor(code, status),
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: { $ref: '#/components/schemas/Problem' },
+        example: {
+          type: PROBLEM_TYPE_BASE + code,
+          title: titleFor(code, status),
+          status,
+          detail: DESCRIPTIONS[status] ?? titleFor(code, status),
+          requestId: '7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76',
+          ...(status === 400
+            ? { errors: [{ field: 'name', messages: ['name must be a string'] }] }
+            : {}),
+        },
+      },
+    },
+  };
+}
+
 /** Documents the problem+json answers a route may give, with an example of each. */
 export function ApiProblems(...statuses: number[]) {
   return applyDecorators(
-    ...statuses.map((status) => {
-      const code = status === 400 ? 'validation-failed' : codeForStatus(status);
-      return ApiResponse({
-        status,
-        description: DESCRIPTIONS[status] ?? titleFor(code, status),
-        content: {
-          [PROBLEM_CONTENT_TYPE]: {
-            schema: { $ref: '#/components/schemas/Problem' },
-            example: {
-              type: PROBLEM_TYPE_BASE + code,
-              title: titleFor(code, status),
-              status,
-              detail: DESCRIPTIONS[status] ?? titleFor(code, status),
-              requestId: '7f1c2a9e-0b7d-4a51-9f3e-2c1d0e9b8a76',
-              ...(status === 400
-                ? { errors: [{ field: 'name', messages: ['name must be a string'] }] }
-                : {}),
-            },
-          },
-        },
-      });
-    }),
+    ...statuses.map((status) => ApiResponse({ status, ...problemResponse(status) })),
   );
 }

@@ -34,14 +34,20 @@ export class LocalWindows {
   }
 
   private makeRoom(now: number): void {
-    if (this.windows.size < this.max) return;
-    for (const [key, window] of this.windows) {
-      if (window.resetAt <= now) this.windows.delete(key);
-    }
-    for (const key of this.windows.keys()) {
-      if (this.windows.size < this.max) break;
-      this.windows.delete(key);
-    }
+    makeRoom(this.windows, this.max, (window) => window.resetAt <= now);
+  }
+}
+
+/**
+ * Room for one more entry in a map of at most `max`: the ended entries go first, then the oldest
+ * (a Map iterates in insertion order).
+ */
+export function makeRoom<V>(entries: Map<string, V>, max: number, ended: (value: V) => boolean) {
+  if (entries.size < max) return;
+  for (const [key, value] of entries) if (ended(value)) entries.delete(key);
+  for (const key of entries.keys()) {
+    if (entries.size < max) break;
+    entries.delete(key);
   }
 }
 

@@ -1,9 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { REDIS, redisKey } from '../redis/redis.module';
+import { Coalesced } from '../concurrency/coalesced';
 import { Blocklist, LocalWindows } from './local-windows';
+import { LocalRateCounts } from './local-rate-counts';
 import { RateLimitDecision } from './rate-limit-decision';
 import { WhenUnavailable } from './rate-limit-policy';
 
@@ -26,10 +34,24 @@ local ttl = redis.call('TTL', KEYS[1])
 return {count, ttl}
 `;
 
+/**
+ * Adds what a process counted in its interval (consumeHere) to the same shared count, starting
+ * the window when the key is new, and answers the count and the window's seconds left.
+ */
+const ADD = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return {count, redis.call('TTL', KEYS[1])}
+`;
+
 @Injectable()
-export class RateLimiter {
+export class RateLimiter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RateLimiter.name);
   private readonly local = new LocalWindows(LOCAL_ENTRIES, WINDOW_SECONDS * 1000);
+  /** consumeHere's counts, reconciled with the shared ones every RATE_LIMIT_SYNC_MS. */
+  private readonly counted = new LocalRateCounts(LOCAL_ENTRIES, WINDOW_SECONDS * 1000);
+  private readonly reconciliations = new Coalesced(() => this.reconcile());
+  private timer: NodeJS.Timeout | undefined;
   /** Addresses past AUTH_FAILURES_PER_MINUTE: refused before their key is looked up. */
   private readonly blocked = new Blocklist(LOCAL_ENTRIES);
   private lastWarned = 0;
@@ -75,6 +97,50 @@ export class RateLimiter {
       }
       return this.local.consume(`${bucket}:${subject}`, limit, Date.now());
     }
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.reconciliations.request().catch(() => undefined);
+    }, this.config.get('RATE_LIMIT_SYNC_MS'));
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.reconciliations.request().catch(() => undefined);
+  }
+
+  /**
+   * Counts one request of `subject` in `bucket` like `consume`, in the same shared count, but
+   * decided in this process without waiting for Redis: for the licence check, whose answer takes
+   * less time than a round trip. The count reaches Redis within RATE_LIMIT_SYNC_MS (what that
+   * allows beyond the limit across processes: LocalRateCounts). Never fails: while Redis cannot
+   * take the counts, this process counts alone (the 'open' rule).
+   */
+  consumeHere(bucket: string, subject: string, limit: number): RateLimitDecision {
+    return this.counted.consume(redisKey(this.config, 'rate', bucket, subject), limit, Date.now());
+  }
+
+  /** What consumeHere counted since the last time, added to the shared counts in one pipeline. */
+  private async reconcile(): Promise<void> {
+    const unsent = this.counted.takeUnsent();
+    if (!unsent.length) return;
+    const pipeline = this.redis.pipeline();
+    for (const { key, delta } of unsent) pipeline.eval(ADD, 1, key, delta, WINDOW_SECONDS);
+    let results: [Error | null, unknown][] | null = null;
+    try {
+      results = await pipeline.exec();
+    } catch (error) {
+      this.warn(error, 'open');
+    }
+    const now = Date.now();
+    unsent.forEach((taken, i) => {
+      const [error, value] = results?.[i] ?? [new Error('not sent'), null];
+      if (error) return this.counted.restore(taken);
+      const [count, ttl] = value as [number, number];
+      this.counted.reconcile(taken.key, count, ttl, now);
+    });
   }
 
   /** Seconds the address is still refused for failed authentications, 0 when it is not. */

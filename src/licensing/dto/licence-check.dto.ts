@@ -13,6 +13,9 @@ import { IsCountryCode } from '../../common/validation/iso-codes';
 import { REFUSALS } from '../licence-check';
 import { RATE_UNITS } from '../offer-vocabulary';
 
+/** The most questions one POST /v1/licence-check may ask. */
+export const MAX_LICENCE_QUESTIONS = 1000;
+
 export class LicenceQuestionDto {
   @ApiPropertyOptional({
     example: 'isbn:9780306406157',
@@ -65,7 +68,7 @@ export class LicenceQuestionsDto {
   @ApiProperty({ type: [LicenceQuestionDto], description: 'Up to 1000 questions' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(MAX_LICENCE_QUESTIONS)
   @NestedObjects(() => LicenceQuestionDto)
   questions!: LicenceQuestionDto[];
 }
