@@ -465,6 +465,15 @@ describe('collection through Stripe', () => {
     h.emulator.webhooks.mode = 'manual';
     const customer = h.emulator.billing.invoices.get(opened[0].stripeInvoiceId)!.customer as string;
     h.emulator.fundCashBalance(customer, 1200, 'eur');
+    // The marks of the events before (finalized, sent) read first: a drain still gathering
+    // them would read one invoice on its own after `before` (seen in CI on a busy machine).
+    await waitFor(
+      () => h.t.sql<{ n: string }>(`SELECT count(*) AS n FROM collection_syncs`),
+      ([row]) => row.n === '0',
+    );
+    // A mark is taken off the list when claimed, before its read: a drain begun after this
+    // point settles only once any read under way has been written.
+    await h.t.app.get(InvoiceSync).drain();
     await h.t.sql(`INSERT INTO collection_syncs (stripe_invoice_id) SELECT unnest($1::text[])`, [
       opened.map((o) => o.stripeInvoiceId as string),
     ]);
