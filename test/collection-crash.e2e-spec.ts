@@ -31,7 +31,7 @@ describe('a collection worker killed while issuing', () => {
       // Every answer held a while: the kill lands between Stripe doing it and the worker hearing.
       { latencyMs: 150 },
     );
-    workers = new WorkerContexts(h.t.env);
+    workers = new WorkerContexts(h.t);
   });
   afterAll(async () => {
     await workers.closeAll();

@@ -31,7 +31,7 @@ describe('a payout worker killed mid-run', () => {
       },
       { balance: { ron: 10_000_000 }, latencyMs: 150 },
     );
-    workers = new WorkerContexts(h.t.env);
+    workers = new WorkerContexts(h.t);
   });
   afterAll(async () => {
     await workers.closeAll();

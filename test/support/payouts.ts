@@ -45,10 +45,31 @@ export async function startPayouts(
     emulator,
     finance,
     close: async () => {
-      await t.close();
+      await closeOrExplain(t);
       await emulator.close();
     },
   };
+}
+
+/**
+ * The app closed; if that takes over 30 s (seen once in CI after a crash test, not reproduced),
+ * what the database sessions were doing is printed so the next run explains it, and the file's
+ * teardown goes on instead of timing out.
+ */
+async function closeOrExplain(t: TestApp): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<'slow'>((resolve) => {
+    timer = setTimeout(() => resolve('slow'), 30_000);
+    timer.unref();
+  });
+  const outcome = await Promise.race([t.close().then(() => 'closed' as const), slow]);
+  clearTimeout(timer);
+  if (outcome === 'closed') return;
+  const sessions = await t.sql(
+    `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_transaction, query
+       FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  console.error('the app did not close within 30 s; its database sessions:', sessions);
 }
 
 export async function financeKey(t: TestApp): Promise<string> {
