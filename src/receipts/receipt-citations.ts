@@ -58,12 +58,8 @@ export interface CitationColumns {
   secret?: string;
 }
 
-/**
- * SQL for receiptMismatch (receipt-id.ts): null when the id is the receipt of this licensee,
- * work, usage, day and agreement version, else the receipt-* reason. The common case, a genuine
- * id, costs one HMAC: the whole subject's tag; the others are computed only to word a refusal.
- */
-export function receiptRefusal(c: CitationColumns): string {
+/** The SQL pieces of a citation's check: the tag over its fields, its day, and the id's day. */
+function citationSql(c: CitationColumns) {
   const k = c.secret ?? 'k';
   const tag = (bytes: number, ...fields: string[]) =>
     `substring(sha256(${k}.outer_pad || sha256(${k}.inner_pad || convert_to(concat_ws(E'\\n', ${fields.join(
@@ -71,7 +67,6 @@ export function receiptRefusal(c: CitationColumns): string {
     )}), 'UTF8'))) FROM 1 FOR ${bytes})`;
   const licensee = `${c.licensee}::text`;
   const work = `${c.work}::text`;
-  const day = `(${c.day}) - date '1970-01-01'`;
   const whole = tag(
     10,
     `'A'`,
@@ -83,8 +78,29 @@ export function receiptRefusal(c: CitationColumns): string {
     `${c.version}::text`,
   );
   const idDay = `(get_byte(${c.bytes}, 1) * 256 + get_byte(${c.bytes}, 2))`;
+  const day = `(${c.day}) - date '1970-01-01'`;
+  return { k, tag, licensee, work, idDay, day, whole };
+}
+
+/**
+ * SQL, true when the id is the receipt of this licensee, work, usage, day and agreement version
+ * (receiptRefusal is null): one HMAC, the whole subject's tag.
+ */
+export function receiptGenuine(c: CitationColumns): string {
+  const { k, idDay, day, whole } = citationSql(c);
+  return `${k}.version IS NOT NULL AND ${idDay} = ${day}
+     AND ${whole} = substring(${c.bytes} FROM 16 FOR 10)`;
+}
+
+/**
+ * SQL for receiptMismatch (receipt-id.ts): null when the id is the receipt of this licensee,
+ * work, usage, day and agreement version, else the receipt-* reason. The common case, a genuine
+ * id, costs one HMAC: the whole subject's tag; the others are computed only to word a refusal.
+ */
+export function receiptRefusal(c: CitationColumns): string {
+  const { k, tag, licensee, work, idDay, day } = citationSql(c);
   return `CASE WHEN ${k}.version IS NULL THEN 'receipt-malformed'
-     WHEN ${idDay} = ${day} AND ${whole} = substring(${c.bytes} FROM 16 FOR 10) THEN NULL
+     WHEN ${receiptGenuine(c)} THEN NULL
      WHEN ${tag(4, `'L'`, licensee)} <> substring(${c.bytes} FROM 4 FOR 4) THEN 'receipt-not-licensee'
      WHEN ${tag(4, `'W'`, licensee, work)} <> substring(${c.bytes} FROM 8 FOR 4) THEN 'receipt-other-work'
      WHEN ${tag(4, `'U'`, licensee, work, c.usage)} <> substring(${c.bytes} FROM 12 FOR 4)

@@ -28,7 +28,7 @@ const ANSWER = `CREATE TEMP TABLE answered_questions ON COMMIT DROP AS
                    WHEN m.publisher_id IS NULL THEN 'unknown-work'
                    ELSE m.reason END AS reason,
               CASE WHEN m.publisher_id IS NOT NULL THEN m.work_id END AS work_id,
-              m.publisher_id, m.agreement_id, m.version, q.lines, q.units, q.revenue
+              m.publisher_id, m.agreement_id, m.version, q.lines, q.citing, q.units, q.revenue
          FROM report_questions q
          LEFT JOIN report_identifiers i ON i.scheme = q.scheme AND i.value = q.value
          LEFT JOIN key_matches m

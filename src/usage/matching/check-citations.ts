@@ -1,7 +1,9 @@
 import { EntityManager } from 'typeorm';
 import {
+  CitationColumns,
   loadReceiptSecrets,
   receiptBytes,
+  receiptGenuine,
   receiptRefusal,
   receiptSecretJoin,
 } from '../../receipts/receipt-citations';
@@ -19,7 +21,9 @@ import { NO_AGREEMENT } from './match-questions';
  * question for one of their own, out of scope with the receipt-* reason — never matched
  * silently. Lines that matched no agreement keep their own reason (a suspended one is checked
  * when it is re-matched). Runs between answering the questions and aggregating them; answers how
- * many citations were refused (almost always none).
+ * many citations were refused (almost always none). The genuine citations are kept as they are
+ * checked, in one pass; only when they hold fewer lines than the matched questions' citing lines
+ * is a second pass made to word the refusals.
  */
 export const reads = [
   'report_line_groups (temp)',
@@ -28,7 +32,7 @@ export const reads = [
 ];
 export const writes = [
   'receipt_secrets (temp)',
-  'checked_citations (temp)',
+  'checked_citations (temp, the refused citations; only when there are)',
   'answered_questions (temp)',
   `usage_evidence.c_<report> (attached to ${USAGE_RECEIPT_CITATIONS.name})`,
 ];
@@ -49,41 +53,53 @@ const K_KEYS = QUESTION_KEYS.filter((key) => key.startsWith('k_'));
 
 /**
  * Each distinct citation of a matched line (gatherQuestions' groups of lines citing a receipt),
- * with the line's keys as staged, its question's keys and answer, its lines, and its refusal:
- * the groups joined to their answered question (a hash join on the question's keys). The id is
- * decoded once per group (OFFSET 0 keeps the subquery whole, so the decoding is not repeated
- * wherever the bytes are read).
+ * with the line's keys as staged, its question's keys and answer, and its lines: the groups
+ * joined to their answered question (a hash join on the question's keys). The id is decoded
+ * once per group (OFFSET 0 keeps the subquery whole, so the decoding is not repeated wherever
+ * the bytes are read). $1 the licensee.
  */
-const CHECK = `CREATE TEMP TABLE checked_citations ON COMMIT DROP AS
-       SELECT c.*, ${receiptRefusal({
-         bytes: 'c.bytes',
-         licensee: '$1::uuid',
-         work: 'c.matched_work_id',
-         usage: 'c.usage',
-         day: 'c.occurred_on',
-         agreement: 'c.matched_agreement_id',
-         version: 'c.version',
-       })} AS refusal
-         FROM (SELECT g.*, ${K_KEYS.map((key) => `a.${key}`).join(', ')},
-                      a.work_id AS matched_work_id, a.publisher_id,
-                      a.agreement_id AS matched_agreement_id, a.version
-                 FROM (SELECT receipt_id, ${receiptBytes('receipt_id')} AS bytes, work_id, scheme,
-                              value, territory, agreement_id, usage, unit, stretch,
-                              cited_on AS occurred_on, lines, units, revenue
-                         FROM report_line_groups
-                        WHERE receipt_id IS NOT NULL
-                       OFFSET 0) g
-                 JOIN answered_questions a
-                   ON a.status = 'matched'
-                  AND a.k_work_id = COALESCE(g.work_id, '${NO_AGREEMENT}'::uuid)
-                  AND a.k_scheme = COALESCE(g.scheme, '')
-                  AND a.k_value = COALESCE(g.value, '')
-                  AND a.usage = g.usage
-                  AND a.unit = g.unit
-                  AND a.k_territory = COALESCE(g.territory, '')
-                  AND a.k_stretch = COALESCE(g.stretch, -1)
-                  AND a.k_agreement_id = COALESCE(g.agreement_id, '${NO_AGREEMENT}'::uuid)) c
-         ${receiptSecretJoin('c.bytes')}`;
+const CITED = `SELECT g.*, ${K_KEYS.map((key) => `a.${key}`).join(', ')},
+              a.work_id AS matched_work_id, a.publisher_id,
+              a.agreement_id AS matched_agreement_id, a.version
+         FROM (SELECT receipt_id, ${receiptBytes('receipt_id')} AS bytes, work_id, scheme,
+                      value, territory, agreement_id, usage, unit, stretch,
+                      cited_on AS occurred_on, lines, units, revenue
+                 FROM report_line_groups
+                WHERE receipt_id IS NOT NULL
+               OFFSET 0) g
+         JOIN answered_questions a
+           ON a.status = 'matched'
+          AND a.k_work_id = COALESCE(g.work_id, '${NO_AGREEMENT}'::uuid)
+          AND a.k_scheme = COALESCE(g.scheme, '')
+          AND a.k_value = COALESCE(g.value, '')
+          AND a.usage = g.usage
+          AND a.unit = g.unit
+          AND a.k_territory = COALESCE(g.territory, '')
+          AND a.k_stretch = COALESCE(g.stretch, -1)
+          AND a.k_agreement_id = COALESCE(g.agreement_id, '${NO_AGREEMENT}'::uuid)`;
+
+const CITATION: CitationColumns = {
+  bytes: 'c.bytes',
+  licensee: '$1::uuid',
+  work: 'c.matched_work_id',
+  usage: 'c.usage',
+  day: 'c.occurred_on',
+  agreement: 'c.matched_agreement_id',
+  version: 'c.version',
+};
+
+/** The lines of matched questions citing a receipt: what the genuine citations must add up to. */
+const CITING = `SELECT COALESCE(sum(citing), 0)::text AS citing
+         FROM answered_questions WHERE status = 'matched'`;
+
+/**
+ * Only when some citation is not genuine (the kept ones add up to fewer lines than cite):
+ * the refused citations, each with its receipt-* reason.
+ */
+const REFUSED = `CREATE TEMP TABLE checked_citations ON COMMIT DROP AS
+       SELECT * FROM (SELECT c.*, ${receiptRefusal(CITATION)} AS refusal
+                        FROM (${CITED}) c ${receiptSecretJoin('c.bytes')}) checked
+        WHERE refusal IS NOT NULL`;
 
 /** A staged line (s) and the refused citation (r) it is one of. */
 export const REFUSED_LINE = `r.refusal IS NOT NULL AND r.receipt_id = s.receipt_id
@@ -114,19 +130,24 @@ const PUT_BACK = `INSERT INTO answered_questions (${KEYS}, k_refusal, status, re
 /**
  * The report's genuine citations, built as a table of their own, indexed in bulk and attached as
  * the report's partition of usage_receipt_citations (like its lines: never inserted row by row
- * into indexed tables). $1 month, $2 report, $3 licensee.
+ * into indexed tables). Checked as they are written: one pass, one HMAC per citation, and the
+ * lines they hold counted. $1 licensee, $2 month, $3 report.
  */
 const keep = (table: string) => [
   `CREATE TABLE ${table}
      (LIKE ${USAGE_RECEIPT_CITATIONS.name} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
-  `INSERT INTO ${table} (period_month, report_id, licensee_id, receipt_id, publisher_id, work_id,
-                agreement_id, agreement_version, usage, unit, day, lines, units)
-     SELECT $1::date, $2::uuid, $3::uuid, receipt_id, publisher_id, matched_work_id,
-            matched_agreement_id, version, usage, unit, occurred_on, sum(lines), sum(units)
-       FROM checked_citations
-      WHERE refusal IS NULL
-      GROUP BY receipt_id, publisher_id, matched_work_id, matched_agreement_id, version, usage,
-               unit, occurred_on`,
+  `WITH kept AS (
+     INSERT INTO ${table} (period_month, report_id, licensee_id, receipt_id, publisher_id, work_id,
+                 agreement_id, agreement_version, usage, unit, day, lines, units)
+     SELECT $2::date, $3::uuid, $1::uuid, c.receipt_id, c.publisher_id, c.matched_work_id,
+            c.matched_agreement_id, c.version, c.usage, c.unit, c.occurred_on, sum(c.lines),
+            sum(c.units)
+       FROM (${CITED}) c ${receiptSecretJoin('c.bytes')}
+      WHERE ${receiptGenuine(CITATION)}
+      GROUP BY c.receipt_id, c.publisher_id, c.matched_work_id, c.matched_agreement_id,
+               c.version, c.usage, c.unit, c.occurred_on
+     RETURNING lines)
+   SELECT COALESCE(sum(lines), 0)::text AS kept FROM kept`,
   `CREATE INDEX ON ${table} (receipt_id)`,
   `CREATE INDEX ON ${table} (report_id, work_id)`,
 ];
@@ -141,20 +162,25 @@ export async function checkCitations(
   // compiling these for millions (JIT) took longer than running them.
   const [{ jit }] = await manager.query<{ jit: string }[]>(`SELECT current_setting('jit') AS jit`);
   await manager.query(`SET LOCAL jit = off`);
-  await manager.query(CHECK, [report.licensee_id]);
-  const [{ refused }] = await manager.query<{ refused: number }[]>(
-    `SELECT count(*)::int AS refused FROM checked_citations WHERE refusal IS NOT NULL`,
-  );
-  if (refused > 0) {
+  const table = citationsTable(report.id);
+  const [create, insert, ...indexes] = keep(table);
+  await manager.query(create);
+  const [{ kept }] = await manager.query<{ kept: string }[]>(insert, [
+    report.licensee_id,
+    month,
+    report.id,
+  ]);
+  const [{ citing }] = await manager.query<{ citing: string }[]>(CITING);
+  let refused = 0;
+  if (kept !== citing) {
+    await manager.query(REFUSED, [report.licensee_id]);
+    [{ refused }] = await manager.query<{ refused: number }[]>(
+      `SELECT count(*)::int AS refused FROM checked_citations`,
+    );
     await manager.query(TAKE_OUT);
     await manager.query(`DELETE FROM answered_questions WHERE lines = 0`);
     await manager.query(PUT_BACK);
   }
-  await manager.query(`ANALYZE checked_citations`);
-  const table = citationsTable(report.id);
-  const [create, insert, ...indexes] = keep(table);
-  await manager.query(create);
-  await manager.query(insert, [month, report.id, report.licensee_id]);
   for (const index of indexes) await manager.query(index);
   await manager.query(
     `ALTER TABLE ${monthPartition(USAGE_RECEIPT_CITATIONS.name, month)}

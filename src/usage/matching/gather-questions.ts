@@ -17,6 +17,10 @@ export const writes = [
   'report_questions (temp)',
 ];
 
+/** What a question is: the line's keys and the stretch of the period its day falls in. */
+const QUESTION = `work_id, scheme, value, usage, unit, territory, agreement_id,
+                 width_bucket(occurred_on, (SELECT boundaries FROM report_stretches))`;
+
 export async function gatherQuestions(
   manager: EntityManager,
   report: ReportRow,
@@ -44,37 +48,36 @@ export async function gatherQuestions(
          SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
                 width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
                 min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, count(*) AS lines,
-                COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
+                0::bigint AS citing, COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
            FROM ${stage}
           WHERE invalid_reason IS NULL
-          GROUP BY work_id, scheme, value, usage, unit, territory, agreement_id,
-                   width_bucket(occurred_on, (SELECT boundaries FROM report_stretches))`,
+          GROUP BY ${QUESTION}`,
     );
     return;
   }
-  // Lines cite receipts: one pass over them by question, and within it by the receipt a line
-  // cites and its day (checkCitations reads those groups); then the questions from the groups.
+  // Lines cite receipts: one pass over them gives both the questions and, within each, the
+  // groups of lines citing one receipt on one day (checkCitations reads those): two grouping
+  // sets of one aggregation, the question's rows told apart by GROUPING(receipt_id) = 1.
   await manager.query(
     `CREATE TEMP TABLE report_line_groups ON COMMIT DROP AS
        SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
               width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
               receipt_id, CASE WHEN receipt_id IS NOT NULL THEN occurred_on END AS cited_on,
-              min(occurred_on) AS occurred_on, count(*) AS lines,
+              GROUPING(receipt_id) = 1 AS question,
+              min(occurred_on) AS occurred_on, count(*) AS lines, count(receipt_id) AS citing,
               COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
          FROM ${stage}
         WHERE invalid_reason IS NULL
-        GROUP BY work_id, scheme, value, usage, unit, territory, agreement_id,
-                 width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)),
-                 receipt_id, CASE WHEN receipt_id IS NOT NULL THEN occurred_on END`,
+        GROUP BY GROUPING SETS (
+                 (${QUESTION}),
+                 (${QUESTION}, receipt_id, CASE WHEN receipt_id IS NOT NULL THEN occurred_on END))
+       HAVING GROUPING(receipt_id) = 1 OR receipt_id IS NOT NULL`,
   );
-  // Statistics first: without them the planner expects a handful of groups and sorts them all.
-  await manager.query(`ANALYZE report_line_groups`);
   await manager.query(
     `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
-       SELECT work_id, scheme, value, usage, unit, territory, agreement_id, stretch,
-              min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, sum(lines) AS lines,
-              sum(units) AS units, sum(revenue) AS revenue
+       SELECT work_id, scheme, value, usage, unit, territory, agreement_id, stretch, occurred_on,
+              NULL::text AS invalid_reason, lines, citing, units, revenue
          FROM report_line_groups
-        GROUP BY work_id, scheme, value, usage, unit, territory, agreement_id, stretch`,
+        WHERE question`,
   );
 }
