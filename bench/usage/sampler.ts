@@ -29,8 +29,11 @@ const NAMED: [RegExp, string][] = [
   [/^CREATE TABLE usage_staging/, 'CREATE TABLE staging'],
   [/^INSERT INTO usage_reports/, 'INSERT usage_reports'],
   [/^UPDATE usage_staging\.r_… s SET invalid_reason = 'duplicate/, 'mark duplicate lineIds'],
-  [/report_line_groups ON COMMIT DROP AS/, 'CREATE report_line_groups (questions and citations, one pass)'],
-  [/report_questions ON COMMIT DROP AS/, 'CREATE report_questions (the groups that are questions)'],
+  [/report_questions ON COMMIT DROP AS/, 'CREATE report_questions (one pass over the lines)'],
+  [
+    /report_line_groups ON COMMIT DROP AS/,
+    'CREATE report_line_groups (the citing lines by receipt and day)',
+  ],
   [/^SELECT COALESCE\(sum\(lines\), 0\) AS valid/, 'count valid lines'],
   [/^ANALYZE report_questions/, 'ANALYZE report_questions'],
   [/^SELECT DISTINCT usage/, 'distinct usages'],
@@ -43,7 +46,10 @@ const NAMED: [RegExp, string][] = [
   [/receipt_secrets ON COMMIT DROP AS/, 'CREATE receipt_secrets'],
   [/checked_citations ON COMMIT DROP AS/, 'CREATE checked_citations (the refused ones)'],
   [/^CREATE TABLE usage_evidence\.c_/, "CREATE the report's citations table"],
-  [/^WITH kept AS \(\s*INSERT INTO usage_evidence\.c_/, "INSERT the report's citations (one HMAC each)"],
+  [
+    /^WITH kept AS \(\s*INSERT INTO usage_evidence\.c_/,
+    "INSERT the report's citations (one HMAC each)",
+  ],
   [/^CREATE INDEX ON usage_evidence\.c_/, "CREATE INDEX on the report's citations"],
   [
     /^ALTER TABLE usage_receipt_citations_\S+\s+ATTACH PARTITION/,

@@ -45,7 +45,8 @@ export class WorkerContexts {
       .map((client) => client.processID)
       .filter((pid): pid is number => typeof pid === 'number');
     // The pool's internals are pg's, not a public API: if they change, say so rather than kill softly.
-    if (!pids.length) throw new Error('no database session found to terminate in the killed context');
+    if (!pids.length)
+      throw new Error('no database session found to terminate in the killed context');
     await this.t.sql(`SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid`, [pids]);
     await dataSource.destroy().catch(() => undefined);
   }

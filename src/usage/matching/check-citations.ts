@@ -65,7 +65,6 @@ const CITED = `SELECT g.*, ${K_KEYS.map((key) => `a.${key}`).join(', ')},
                       value, territory, agreement_id, usage, unit, stretch,
                       cited_on AS occurred_on, lines, units, revenue
                  FROM report_line_groups
-                WHERE receipt_id IS NOT NULL
                OFFSET 0) g
          JOIN answered_questions a
            ON a.status = 'matched'

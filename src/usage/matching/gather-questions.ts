@@ -9,6 +9,7 @@ import { ReportRow } from './claim-report';
  * stretch of the period: see coverageBoundaries), with their lines, units and revenue: one pass
  * over the staged lines, after which matching and counting work on questions, not lines. A
  * question's day is the first of its lines' days: any day of a stretch gets the same answer.
+ * When lines cite receipts, a second pass groups those lines by question, receipt and day.
  */
 export const reads = ['usage_staging.r_<report>', WORKS];
 export const writes = [
@@ -42,42 +43,31 @@ export async function gatherQuestions(
                      ORDER BY day) AS boundaries`,
     [`{${boundaries.join(',')}}`, report.period_start, report.period_end],
   );
-  if (report.lines_citing === '0') {
-    await manager.query(
-      `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
-         SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
-                width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
-                min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, count(*) AS lines,
-                0::bigint AS citing, COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
-           FROM ${stage}
-          WHERE invalid_reason IS NULL
-          GROUP BY ${QUESTION}`,
-    );
-    return;
-  }
-  // Lines cite receipts: one pass over them gives both the questions and, within each, the
-  // groups of lines citing one receipt on one day (checkCitations reads those): two grouping
-  // sets of one aggregation, the question's rows told apart by GROUPING(receipt_id) = 1.
+  // Every valid line by question (its stretch of the period: see coverageBoundaries).
+  await manager.query(
+    `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
+       SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
+              width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
+              min(occurred_on) AS occurred_on, NULL::text AS invalid_reason, count(*) AS lines,
+              count(receipt_id) AS citing, COALESCE(sum(units), 0) AS units,
+              COALESCE(sum(revenue), 0) AS revenue
+         FROM ${stage}
+        WHERE invalid_reason IS NULL
+        GROUP BY ${QUESTION}`,
+  );
+  if (report.lines_citing === '0') return;
+  // And the lines citing a receipt (a report citing none has none: counted on upload), grouped
+  // within their question by the receipt and the day: checkCitations reads those groups. A
+  // second pass over the citing lines alone costs less than one pass grouping every line by
+  // receipt too and summing the questions from those groups (or GROUPING SETS doing both).
   await manager.query(
     `CREATE TEMP TABLE report_line_groups ON COMMIT DROP AS
        SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
               width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
-              receipt_id, CASE WHEN receipt_id IS NOT NULL THEN occurred_on END AS cited_on,
-              GROUPING(receipt_id) = 1 AS question,
-              min(occurred_on) AS occurred_on, count(*) AS lines, count(receipt_id) AS citing,
+              receipt_id, occurred_on AS cited_on, count(*) AS lines,
               COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
          FROM ${stage}
-        WHERE invalid_reason IS NULL
-        GROUP BY GROUPING SETS (
-                 (${QUESTION}),
-                 (${QUESTION}, receipt_id, CASE WHEN receipt_id IS NOT NULL THEN occurred_on END))
-       HAVING GROUPING(receipt_id) = 1 OR receipt_id IS NOT NULL`,
-  );
-  await manager.query(
-    `CREATE TEMP TABLE report_questions ON COMMIT DROP AS
-       SELECT work_id, scheme, value, usage, unit, territory, agreement_id, stretch, occurred_on,
-              NULL::text AS invalid_reason, lines, citing, units, revenue
-         FROM report_line_groups
-        WHERE question`,
+        WHERE invalid_reason IS NULL AND receipt_id IS NOT NULL
+        GROUP BY ${QUESTION}, receipt_id, occurred_on`,
   );
 }
