@@ -59,25 +59,35 @@ export function citations(db: Db, receiptId: string, day: string, organizationId
   );
 }
 
+/** A row of a batched query, told to its citation (its index in the citations, from 1). */
+interface OfCitation {
+  citation: number;
+}
+
 /**
- * The report's matched lines citing the receipt, first 100 (the report's month partition, by
- * report): a line whose citation was refused, or that matched nothing, is an issue of the
- * report, not part of the citation (a suspended line matched since is).
+ * Each citation's matched lines citing the receipt, first 100 of each (each report's month
+ * partition): a line whose citation was refused, or that matched nothing, is an issue of the
+ * report, not part of the citation (a suspended line matched since is). One query for them all.
  */
-export function reportLines(db: Db, receiptId: string, c: CitationRow) {
-  return db.query<{ line_no: string; line_id: string; units: string }[]>(
-    `SELECT l.line_no, l.line_id, l.units::text AS units FROM ${USAGE_REPORT_LINES.name} l
-      WHERE l.period_month = date_trunc('month', $3::date)::date AND l.report_id = $2
-        AND l.receipt_id = $1 AND l.unit = $4
-        AND NOT EXISTS (SELECT 1 FROM ${USAGE_LINE_ISSUES.name} i
-                         WHERE i.period_month = l.period_month AND i.report_id = l.report_id
-                           AND i.line_no = l.line_no AND i.status <> 'matched')
-      ORDER BY l.line_no LIMIT 100`,
-    [receiptId, c.report_id, c.period_start, c.unit],
+export function reportLines(db: Db, receiptId: string, cs: readonly CitationRow[]) {
+  return db.query<(OfCitation & { line_no: string; line_id: string; units: string })[]>(
+    `SELECT c.citation::int AS citation, l.line_no, l.line_id, l.units
+       FROM unnest($2::uuid[], $3::date[], $4::text[]) WITH ORDINALITY
+              AS c(report_id, period_start, unit, citation)
+       CROSS JOIN LATERAL (
+         SELECT l.line_no, l.line_id, l.units::text AS units FROM ${USAGE_REPORT_LINES.name} l
+          WHERE l.period_month = date_trunc('month', c.period_start)::date
+            AND l.report_id = c.report_id AND l.receipt_id = $1 AND l.unit = c.unit
+            AND NOT EXISTS (SELECT 1 FROM ${USAGE_LINE_ISSUES.name} i
+                             WHERE i.period_month = l.period_month AND i.report_id = l.report_id
+                               AND i.line_no = l.line_no AND i.status <> 'matched')
+          ORDER BY l.line_no LIMIT 100) l
+      ORDER BY c.citation, l.line_no`,
+    [receiptId, cs.map((c) => c.report_id), cs.map((c) => c.period_start), cs.map((c) => c.unit)],
   );
 }
 
-export interface ChargeRow {
+export interface ChargeRow extends OfCitation {
   run_id: string;
   run_status: string;
   invoice_id: string;
@@ -89,74 +99,85 @@ export interface ChargeRow {
 }
 
 /**
- * The charges that priced the citation's usage: in each run that counted the report, the
+ * The charges that priced each citation's usage: in each run that counted the report, the
  * invoice of the agreement, its line for the work, version, usage and unit (not a correction's
- * line). Posted runs only unless `previews`.
+ * line). Posted runs only unless `previews`. One query for every citation.
  */
-export function charges(db: Db, c: CitationRow, previews: boolean) {
+export function charges(db: Db, cs: readonly CitationRow[], previews: boolean) {
   return db.query<ChargeRow[]>(
-    `SELECT ch.run_id, r.status AS run_status, ch.invoice_id, i.currency, ch.line_no, ch.kind,
-            ch.units::text AS units, ch.gross::text AS gross
-       FROM ${ROYALTY_RUN_REPORTS.name} rr
+    `SELECT c.citation::int AS citation, ch.run_id, r.status AS run_status, ch.invoice_id,
+            i.currency, ch.line_no, ch.kind, ch.units::text AS units, ch.gross::text AS gross
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[])
+              WITH ORDINALITY AS c(report_id, agreement_id, work_id, version, usage, unit, citation)
+       JOIN ${ROYALTY_RUN_REPORTS.name} rr ON rr.report_id = c.report_id
        JOIN ${ROYALTY_RUNS.name} r ON r.id = rr.run_id
-       JOIN ${INVOICES.name} i ON i.run_id = rr.run_id AND i.agreement_id = $2
+       JOIN ${INVOICES.name} i ON i.run_id = rr.run_id AND i.agreement_id = c.agreement_id
        JOIN ${ROYALTY_CHARGES.name} ch ON ch.run_id = i.run_id AND ch.invoice_id = i.id
-      WHERE rr.report_id = $1 AND ($7::boolean OR r.status = 'posted')
-        AND ch.work_id = $3 AND ch.agreement_version = $4 AND ch.usage = $5 AND ch.unit = $6
+      WHERE ($7::boolean OR r.status = 'posted')
+        AND ch.work_id = c.work_id AND ch.agreement_version = c.version
+        AND ch.usage = c.usage AND ch.unit = c.unit
         AND ch.kind IN ('per-unit', 'revenue-share') AND ch.adjusts_run_id IS NULL
-      ORDER BY r.calculated_at, ch.run_id, ch.invoice_id, ch.line_no`,
-    [c.report_id, c.agreement_id, c.work_id, c.agreement_version, c.usage, c.unit, previews],
+      ORDER BY c.citation, r.calculated_at, ch.run_id, ch.invoice_id, ch.line_no`,
+    [
+      cs.map((c) => c.report_id),
+      cs.map((c) => c.agreement_id),
+      cs.map((c) => c.work_id),
+      cs.map((c) => c.agreement_version),
+      cs.map((c) => c.usage),
+      cs.map((c) => c.unit),
+      previews,
+    ],
   );
 }
 
-/** The statements (one per payee and currency) that hold the charge's invoice. */
-export function statements(db: Db, charge: ChargeRow) {
-  return db.query<{ id: string; payee_id: string }[]>(
-    `SELECT s.id, s.payee_id FROM ${STATEMENTS.name} s
-       JOIN ${STATEMENT_INVOICES.name} si ON si.statement_id = s.id AND si.invoice_id = $2
-      WHERE s.run_id = $1 AND s.currency = $3
-      ORDER BY s.payee_id`,
-    [charge.run_id, charge.invoice_id, charge.currency],
-  );
-}
-
-export interface PayoutItemRow {
-  id: string;
-  run_id: string;
-  amount: string;
-  status: string;
-  transfer_id: string | null;
+export interface StatementPayoutRow {
+  /** The charge's index in the charges asked about, from 1. */
+  charge: number;
+  statement_id: string;
+  payee_id: string;
+  /** Null: a statement none of whose payee's payout items has paid the invoice yet. */
+  item_id: string | null;
+  item_run_id: string | null;
+  item_amount: string | null;
+  item_status: string | null;
+  item_transfer_id: string | null;
 }
 
 /**
- * The payout items that paid what the invoice released to the payee, first in first out: the
+ * For each charge, the statements (one per payee and currency) holding its invoice, each with
+ * the payout items that paid what the invoice released to the payee, first in first out: the
  * payee's releases in the currency and its live payout items (pending or paid) are each laid
  * end to end in the order they happened, and an item pays the releases its stretch overlaps.
  * Failed and cancelled items paid nothing; the balance's other movements (reversals, holds) are
- * not in this reckoning.
+ * not in this reckoning. One query for every charge.
  */
-export function payoutItems(db: Db, payeeId: string, currency: string, invoiceId: string) {
-  return db.query<PayoutItemRow[]>(
-    `WITH released AS (
-       SELECT p.invoice_id, x.amount,
-              sum(x.amount) OVER (ORDER BY p.recorded_at, p.id) AS upto
-         FROM ${INVOICE_PAYMENT_RELEASES.name} x
-         JOIN ${INVOICE_PAYMENTS.name} p ON p.id = x.payment_id
-         JOIN ${INVOICES.name} i ON i.id = p.invoice_id
-        WHERE x.payee_id = $1 AND i.currency = $2),
-     paid AS (
-       SELECT pi.id, pi.run_id, pi.amount, pi.status, pi.transfer_id,
-              sum(pi.amount) OVER (ORDER BY pr.created_at, pi.id) AS upto
-         FROM ${PAYOUT_ITEMS.name} pi
-         JOIN ${PAYOUT_RUNS.name} pr ON pr.id = pi.run_id
-        WHERE pi.payee_id = $1 AND pi.currency = $2 AND pi.status IN ('pending', 'paid'))
-     SELECT DISTINCT paid.id, paid.run_id, paid.amount::text AS amount, paid.status,
-            paid.transfer_id
-       FROM released
-       JOIN paid ON paid.upto - paid.amount < released.upto
-                AND paid.upto > released.upto - released.amount
-      WHERE released.invoice_id = $3
-      ORDER BY paid.id`,
-    [payeeId, currency, invoiceId],
+export function statementsAndPayouts(db: Db, held: readonly ChargeRow[]) {
+  return db.query<StatementPayoutRow[]>(
+    `SELECT x.charge::int AS charge, s.id AS statement_id, s.payee_id, p.id AS item_id,
+            p.run_id AS item_run_id, p.amount::text AS item_amount, p.status AS item_status,
+            p.transfer_id AS item_transfer_id
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY
+              AS x(run_id, invoice_id, currency, charge)
+       JOIN ${STATEMENTS.name} s ON s.run_id = x.run_id AND s.currency = x.currency
+       JOIN ${STATEMENT_INVOICES.name} si ON si.statement_id = s.id AND si.invoice_id = x.invoice_id
+       LEFT JOIN LATERAL (
+         SELECT DISTINCT paid.id, paid.run_id, paid.amount, paid.status, paid.transfer_id
+           FROM (SELECT p.invoice_id, r.amount,
+                        sum(r.amount) OVER (ORDER BY p.recorded_at, p.id) AS upto
+                   FROM ${INVOICE_PAYMENT_RELEASES.name} r
+                   JOIN ${INVOICE_PAYMENTS.name} p ON p.id = r.payment_id
+                   JOIN ${INVOICES.name} i ON i.id = p.invoice_id
+                  WHERE r.payee_id = s.payee_id AND i.currency = x.currency) released
+           JOIN (SELECT pi.id, pi.run_id, pi.amount, pi.status, pi.transfer_id,
+                        sum(pi.amount) OVER (ORDER BY pr.created_at, pi.id) AS upto
+                   FROM ${PAYOUT_ITEMS.name} pi
+                   JOIN ${PAYOUT_RUNS.name} pr ON pr.id = pi.run_id
+                  WHERE pi.payee_id = s.payee_id AND pi.currency = x.currency
+                    AND pi.status IN ('pending', 'paid')) paid
+             ON paid.upto - paid.amount < released.upto
+            AND paid.upto > released.upto - released.amount
+          WHERE released.invoice_id = x.invoice_id) p ON true
+      ORDER BY x.charge, s.payee_id, p.id`,
+    [held.map((c) => c.run_id), held.map((c) => c.invoice_id), held.map((c) => c.currency)],
   );
 }

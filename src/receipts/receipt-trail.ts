@@ -7,6 +7,7 @@ import {
   LicenceReceiptTrailResponse,
   ReceiptChargeResponse,
   ReceiptCitationResponse,
+  ReceiptStatementResponse,
 } from './dto/receipt-trail.dto';
 import { RECEIPT_ID_LENGTH, receiptIdDay } from './receipt-id';
 import {
@@ -14,9 +15,9 @@ import {
   charges,
   citations,
   CitationRow,
-  payoutItems,
   reportLines,
-  statements,
+  StatementPayoutRow,
+  statementsAndPayouts,
 } from './receipt-trail.queries';
 
 const FINANCE = new Set(['finance', 'admin']);
@@ -32,6 +33,7 @@ const FINANCE = new Set(['finance', 'admin']);
 export class ReceiptTrail {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Four queries whatever the receipt's reach: citations, their lines, charges, payouts. */
   async trail(actor: Principal, id: string): Promise<LicenceReceiptTrailResponse> {
     const day = id.length === RECEIPT_ID_LENGTH ? receiptIdDay(id) : null;
     const finance = FINANCE.has(actor.role);
@@ -39,70 +41,111 @@ export class ReceiptTrail {
       ? await citations(this.dataSource, id, day, finance ? null : actor.organizationId)
       : [];
     if (!rows.length) throw new ResourceNotFound('licence-receipt', id);
-    const cited: ReceiptCitationResponse[] = [];
-    for (const row of rows) cited.push(await this.citation(actor, id, row, finance));
-    return { id, day: day!, citations: cited };
-  }
-
-  private async citation(
-    actor: Principal,
-    id: string,
-    row: CitationRow,
-    finance: boolean,
-  ): Promise<ReceiptCitationResponse> {
-    const lines = await reportLines(this.dataSource, id, row);
-    const priced = await charges(this.dataSource, row, finance);
+    const lines = groupBy(await reportLines(this.dataSource, id, rows), (row) => row.citation);
+    const priced = await charges(this.dataSource, rows, finance);
     // The statements and payouts are the publisher's: its payees' money.
-    const publisherSide = finance || actor.organizationId === row.publisher_id;
-    const chargeViews: ReceiptChargeResponse[] = [];
-    for (const charge of priced) {
-      chargeViews.push({
-        runId: charge.run_id,
-        runStatus: charge.run_status,
-        invoiceId: charge.invoice_id,
-        chargeLineNo: charge.line_no,
-        kind: charge.kind,
-        units: charge.units,
-        gross: Number(charge.gross),
-        statements: publisherSide ? await this.statementsOf(charge) : null,
-      });
-    }
-    return {
-      reportId: row.report_id,
-      licenseeId: row.licensee_id,
-      publisherId: row.publisher_id,
-      workId: row.work_id,
-      agreementId: row.agreement_id,
-      agreementVersion: row.agreement_version,
-      usage: row.usage,
-      unit: row.unit,
-      lines: Number(row.lines),
-      units: row.units,
-      reportLines: lines.map((line) => ({
-        lineNo: Number(line.line_no),
-        lineId: line.line_id,
-        units: line.units,
+    const publisherSide = (citation: number) =>
+      finance || actor.organizationId === rows[citation - 1].publisher_id;
+    const held = priced.filter((charge) => publisherSide(charge.citation));
+    const heldNo = new Map(held.map((charge, i) => [charge, i + 1]));
+    const payouts = groupBy(
+      held.length ? await statementsAndPayouts(this.dataSource, held) : [],
+      (row) => row.charge,
+    );
+    const chargesOf = groupBy(
+      priced.map((charge) => ({
+        citation: charge.citation,
+        view: chargeView(
+          charge,
+          publisherSide(charge.citation)
+            ? statementViews(payouts.get(heldNo.get(charge)!) ?? [])
+            : null,
+        ),
       })),
-      charges: chargeViews,
+      (charge) => charge.citation,
+    );
+    return {
+      id,
+      day: day!,
+      citations: rows.map((row, i) =>
+        citationView(
+          row,
+          lines.get(i + 1) ?? [],
+          (chargesOf.get(i + 1) ?? []).map((charge) => charge.view),
+        ),
+      ),
     };
   }
+}
 
-  private async statementsOf(charge: ChargeRow) {
-    const held = await statements(this.dataSource, charge);
-    return Promise.all(
-      held.map(async (statement) => ({
-        statementId: statement.id,
-        payeeId: statement.payee_id,
-        payoutItems: (
-          await payoutItems(this.dataSource, statement.payee_id, charge.currency, charge.invoice_id)
-        ).map((item) => ({
-          id: item.id,
-          payoutRunId: item.run_id,
-          amount: Number(item.amount),
-          status: item.status,
-          transferId: item.transfer_id,
-        })),
-      })),
-    );
+function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
   }
+  return groups;
+}
+
+function citationView(
+  row: CitationRow,
+  lines: readonly { line_no: string; line_id: string; units: string }[],
+  charged: ReceiptChargeResponse[],
+): ReceiptCitationResponse {
+  return {
+    reportId: row.report_id,
+    licenseeId: row.licensee_id,
+    publisherId: row.publisher_id,
+    workId: row.work_id,
+    agreementId: row.agreement_id,
+    agreementVersion: row.agreement_version,
+    usage: row.usage,
+    unit: row.unit,
+    lines: Number(row.lines),
+    units: row.units,
+    reportLines: lines.map((line) => ({
+      lineNo: Number(line.line_no),
+      lineId: line.line_id,
+      units: line.units,
+    })),
+    charges: charged,
+  };
+}
+
+function chargeView(
+  charge: ChargeRow,
+  statements: ReceiptStatementResponse[] | null,
+): ReceiptChargeResponse {
+  return {
+    runId: charge.run_id,
+    runStatus: charge.run_status,
+    invoiceId: charge.invoice_id,
+    chargeLineNo: charge.line_no,
+    kind: charge.kind,
+    units: charge.units,
+    gross: Number(charge.gross),
+    statements,
+  };
+}
+
+/** A charge's statements, each with its payout items (rows in statement, then item order). */
+function statementViews(rows: readonly StatementPayoutRow[]): ReceiptStatementResponse[] {
+  const views: ReceiptStatementResponse[] = [];
+  for (const row of rows) {
+    let view = views.at(-1);
+    if (view?.statementId !== row.statement_id) {
+      view = { statementId: row.statement_id, payeeId: row.payee_id, payoutItems: [] };
+      views.push(view);
+    }
+    if (row.item_id)
+      view.payoutItems.push({
+        id: row.item_id,
+        payoutRunId: row.item_run_id!,
+        amount: Number(row.item_amount),
+        status: row.item_status!,
+        transferId: row.item_transfer_id,
+      });
+  }
+  return views;
 }
