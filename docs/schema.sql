@@ -1056,11 +1056,14 @@ CREATE TABLE usage_receipt_citations (
   day date NOT NULL,
   lines bigint NOT NULL,
   units numeric NOT NULL,
+  first_line_no bigint NOT NULL,
+  last_line_no bigint NOT NULL,
+  CONSTRAINT usage_receipt_citations_check CHECK (last_line_no >= first_line_no),
   CONSTRAINT usage_receipt_citations_lines_check CHECK (lines > 0),
   CONSTRAINT usage_receipt_citations_units_check CHECK (units >= 0::numeric)
 ) PARTITION BY RANGE (period_month);
 CREATE INDEX usage_receipt_citations_receipt ON ONLY usage_receipt_citations USING btree (receipt_id);
-CREATE INDEX usage_receipt_citations_report ON ONLY usage_receipt_citations USING btree (report_id, work_id);
+CREATE INDEX usage_receipt_citations_work ON ONLY usage_receipt_citations USING btree (work_id);
 CREATE TRIGGER usage_receipt_citations_no_truncate BEFORE TRUNCATE ON usage_receipt_citations FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER usage_receipt_citations_unchangeable BEFORE DELETE OR UPDATE ON usage_receipt_citations FOR EACH ROW EXECUTE FUNCTION refuse_change();
 

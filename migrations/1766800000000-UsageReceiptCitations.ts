@@ -47,15 +47,19 @@ export class UsageReceiptCitations1766800000000 implements MigrationInterface {
         unit text NOT NULL,
         day date NOT NULL,
         lines bigint NOT NULL CHECK (lines > 0),
-        units numeric NOT NULL CHECK (units >= 0)
+        units numeric NOT NULL CHECK (units >= 0),
+        -- Where in the report its lines are: the report's lines are kept unindexed (written
+        -- once, read whole), so a receipt's trail names them rather than searching for them.
+        first_line_no bigint NOT NULL,
+        last_line_no bigint NOT NULL CHECK (last_line_no >= first_line_no)
       ) PARTITION BY RANGE (period_month)`);
     // A receipt's citations (GET /v1/licence-receipts/:id), and a statement line's receipts:
-    // its run's reports, then the work.
+    // its run's reports (each a partition), then the work.
     await queryRunner.query(
       `CREATE INDEX usage_receipt_citations_receipt ON usage_receipt_citations (receipt_id)`,
     );
     await queryRunner.query(
-      `CREATE INDEX usage_receipt_citations_report ON usage_receipt_citations (report_id, work_id)`,
+      `CREATE INDEX usage_receipt_citations_work ON usage_receipt_citations (work_id)`,
     );
     await queryRunner.query(`
       CREATE TRIGGER usage_receipt_citations_unchangeable

@@ -109,9 +109,10 @@ describe('usage lines citing licence receipts', () => {
       usageReport(
         [
           line('l1', { units: 1000, receiptId: receipts.a10 }),
-          line('l2', { units: 500, receiptId: receipts.a10, occurredOn: '2026-05-10' }),
           line('l3', { units: 200, receiptId: receipts.a11, occurredOn: '2026-05-11' }),
           line('l4', { units: 300, occurredOn: '2026-05-12' }),
+          // The receipt's second line, fourth in the upload: the trail names lines 1 to 4.
+          line('l2', { units: 500, receiptId: receipts.a10, occurredOn: '2026-05-10' }),
           line('l5', { units: 70, receiptId: receipts.theirs }),
           line('l6', { units: 60, receiptId: receipts.b10 }),
           line('l7', { units: 50, receiptId: receipts.input10 }),
@@ -312,10 +313,8 @@ describe('usage lines citing licence receipts', () => {
           unit: 'token',
           lines: 2,
           units: '1500',
-          reportLines: [
-            { lineNo: 1, lineId: 'l1', units: '1000' },
-            { lineNo: 2, lineId: 'l2', units: '500' },
-          ],
+          firstLineNo: 1,
+          lastLineNo: 4,
           charges: [
             {
               runId: run.body.id,

@@ -10,16 +10,11 @@ import {
   STATEMENT_INVOICES,
   STATEMENTS,
 } from '../royalties/royalties.tables';
-import {
-  USAGE_LINE_ISSUES,
-  USAGE_RECEIPT_CITATIONS,
-  USAGE_REPORT_LINES,
-  USAGE_REPORTS,
-} from '../usage/usage.tables';
+import { USAGE_RECEIPT_CITATIONS, USAGE_REPORTS } from '../usage/usage.tables';
 
 /**
- * A licence receipt's trail (GET /v1/licence-receipts/:id): the reports citing it, their lines,
- * the charges that priced them, the statements they are on and the payout items that paid them.
+ * A licence receipt's trail (GET /v1/licence-receipts/:id): the reports citing it, where their
+ * lines are, the charges that priced them, the statements they are on and the payout items that paid them.
  * Reads usage's, royalties' and payouts' tables through their declarations; writes nothing.
  */
 type Db = Pick<EntityManager, 'query'>;
@@ -36,6 +31,8 @@ export interface CitationRow {
   unit: string;
   lines: string;
   units: string;
+  first_line_no: string;
+  last_line_no: string;
 }
 
 /**
@@ -46,7 +43,8 @@ export function citations(db: Db, receiptId: string, day: string, organizationId
   return db.query<CitationRow[]>(
     `SELECT c.report_id, r.period_start::text AS period_start, c.licensee_id, c.publisher_id,
             c.work_id, c.agreement_id, c.agreement_version, c.usage, c.unit,
-            sum(c.lines)::text AS lines, sum(c.units)::text AS units
+            sum(c.lines)::text AS lines, sum(c.units)::text AS units,
+            min(c.first_line_no)::text AS first_line_no, max(c.last_line_no)::text AS last_line_no
        FROM ${USAGE_RECEIPT_CITATIONS.name} c
        JOIN ${USAGE_REPORTS.name} r ON r.id = c.report_id
       WHERE c.receipt_id = $1 AND c.period_month = date_trunc('month', $2::date)::date
@@ -62,29 +60,6 @@ export function citations(db: Db, receiptId: string, day: string, organizationId
 /** A row of a batched query, told to its citation (its index in the citations, from 1). */
 interface OfCitation {
   citation: number;
-}
-
-/**
- * Each citation's matched lines citing the receipt, first 100 of each (each report's month
- * partition): a line whose citation was refused, or that matched nothing, is an issue of the
- * report, not part of the citation (a suspended line matched since is). One query for them all.
- */
-export function reportLines(db: Db, receiptId: string, cs: readonly CitationRow[]) {
-  return db.query<(OfCitation & { line_no: string; line_id: string; units: string })[]>(
-    `SELECT c.citation::int AS citation, l.line_no, l.line_id, l.units
-       FROM unnest($2::uuid[], $3::date[], $4::text[]) WITH ORDINALITY
-              AS c(report_id, period_start, unit, citation)
-       CROSS JOIN LATERAL (
-         SELECT l.line_no, l.line_id, l.units::text AS units FROM ${USAGE_REPORT_LINES.name} l
-          WHERE l.period_month = date_trunc('month', c.period_start)::date
-            AND l.report_id = c.report_id AND l.receipt_id = $1 AND l.unit = c.unit
-            AND NOT EXISTS (SELECT 1 FROM ${USAGE_LINE_ISSUES.name} i
-                             WHERE i.period_month = l.period_month AND i.report_id = l.report_id
-                               AND i.line_no = l.line_no AND i.status <> 'matched')
-          ORDER BY l.line_no LIMIT 100) l
-      ORDER BY c.citation, l.line_no`,
-    [receiptId, cs.map((c) => c.report_id), cs.map((c) => c.period_start), cs.map((c) => c.unit)],
-  );
 }
 
 export interface ChargeRow extends OfCitation {

@@ -15,7 +15,6 @@ import {
   charges,
   citations,
   CitationRow,
-  reportLines,
   StatementPayoutRow,
   statementsAndPayouts,
 } from './receipt-trail.queries';
@@ -33,7 +32,7 @@ const FINANCE = new Set(['finance', 'admin']);
 export class ReceiptTrail {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Four queries whatever the receipt's reach: citations, their lines, charges, payouts. */
+  /** Three queries whatever the receipt's reach: citations, charges, statements with payouts. */
   async trail(actor: Principal, id: string): Promise<LicenceReceiptTrailResponse> {
     const day = id.length === RECEIPT_ID_LENGTH ? receiptIdDay(id) : null;
     const finance = FINANCE.has(actor.role);
@@ -41,7 +40,6 @@ export class ReceiptTrail {
       ? await citations(this.dataSource, id, day, finance ? null : actor.organizationId)
       : [];
     if (!rows.length) throw new ResourceNotFound('licence-receipt', id);
-    const lines = groupBy(await reportLines(this.dataSource, id, rows), (row) => row.citation);
     const priced = await charges(this.dataSource, rows, finance);
     // The statements and payouts are the publisher's: its payees' money.
     const publisherSide = (citation: number) =>
@@ -70,7 +68,6 @@ export class ReceiptTrail {
       citations: rows.map((row, i) =>
         citationView(
           row,
-          lines.get(i + 1) ?? [],
           (chargesOf.get(i + 1) ?? []).map((charge) => charge.view),
         ),
       ),
@@ -88,11 +85,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[
   return groups;
 }
 
-function citationView(
-  row: CitationRow,
-  lines: readonly { line_no: string; line_id: string; units: string }[],
-  charged: ReceiptChargeResponse[],
-): ReceiptCitationResponse {
+function citationView(row: CitationRow, charged: ReceiptChargeResponse[]): ReceiptCitationResponse {
   return {
     reportId: row.report_id,
     licenseeId: row.licensee_id,
@@ -104,11 +97,8 @@ function citationView(
     unit: row.unit,
     lines: Number(row.lines),
     units: row.units,
-    reportLines: lines.map((line) => ({
-      lineNo: Number(line.line_no),
-      lineId: line.line_id,
-      units: line.units,
-    })),
+    firstLineNo: Number(row.first_line_no),
+    lastLineNo: Number(row.last_line_no),
     charges: charged,
   };
 }

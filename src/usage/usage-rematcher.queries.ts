@@ -58,9 +58,9 @@ export const CREATE_REMATCHED = `CREATE TEMP TABLE rematched ON COMMIT DROP AS
  */
 export const INSERT_CITATIONS = `INSERT INTO usage_receipt_citations (period_month, report_id, licensee_id,
                 receipt_id, publisher_id, work_id, agreement_id, agreement_version, usage, unit,
-                day, lines, units)
+                day, lines, units, first_line_no, last_line_no)
          SELECT $3::date, $1::uuid, $2::uuid, receipt_id, publisher_id, work_id, agreement_id, version, usage,
-                unit, occurred_on, count(*), COALESCE(sum(units), 0)
+                unit, occurred_on, count(*), COALESCE(sum(units), 0), min(line_no), max(line_no)
            FROM rematched
           WHERE status = 'matched' AND receipt_id IS NOT NULL
           GROUP BY receipt_id, publisher_id, work_id, agreement_id, version, usage, unit, occurred_on`;

@@ -163,9 +163,11 @@ export const USAGE_RECEIPT_CITATIONS = table('usage_receipt_citations', [
   'day',
   'lines',
   'units',
+  'first_line_no',
+  'last_line_no',
 ]);
 
-/** The lines of a report that did not match cleanly, with their outcome (partitioned by month). Written by usage's matching and re-matching; read by usage's issues and receipts (a receipt's trail). */
+/** The lines of a report that did not match cleanly, with their outcome (partitioned by month). Written by usage's matching and re-matching; read by usage's issues. */
 export const USAGE_LINE_ISSUES = table('usage_line_issues', [
   'period_month',
   'licensee_id',

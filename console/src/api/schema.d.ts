@@ -5142,14 +5142,6 @@ export interface components {
              */
             retiringKid: string;
         };
-        ReceiptReportLineResponse: {
-            /** @example 7 */
-            lineNo: number;
-            /** @example l7 */
-            lineId: string;
-            /** @example 1500000 */
-            units: string;
-        };
         ReceiptPayoutItemResponse: {
             /** Format: uuid */
             id: string;
@@ -5221,8 +5213,16 @@ export interface components {
             lines: number;
             /** @example 1500000 */
             units: string;
-            /** @description The first 100 such lines */
-            reportLines: components["schemas"]["ReceiptReportLineResponse"][];
+            /**
+             * @description The first of the report's lines citing the receipt (its place in the upload, from 1). A report's lines are kept as uploaded, not searched: these name where to look
+             * @example 7
+             */
+            firstLineNo: number;
+            /**
+             * @description The last of those lines
+             * @example 12
+             */
+            lastLineNo: number;
             charges: components["schemas"]["ReceiptChargeResponse"][];
         };
         LicenceReceiptTrailResponse: {

@@ -41,12 +41,6 @@ export class ReceiptChargeResponse {
   statements!: ReceiptStatementResponse[] | null;
 }
 
-export class ReceiptReportLineResponse {
-  @ApiProperty({ type: 'integer', example: 7 }) lineNo!: number;
-  @ApiProperty({ example: 'l7' }) lineId!: string;
-  @ApiProperty({ example: '1500000' }) units!: string;
-}
-
 export class ReceiptCitationResponse {
   @ApiProperty({ format: 'uuid' }) reportId!: string;
   @ApiProperty({ format: 'uuid' }) licenseeId!: string;
@@ -59,8 +53,15 @@ export class ReceiptCitationResponse {
   @ApiProperty({ type: 'integer', example: 2, description: 'Matched lines citing the receipt' })
   lines!: number;
   @ApiProperty({ example: '1500000' }) units!: string;
-  @ApiProperty({ type: [ReceiptReportLineResponse], description: 'The first 100 such lines' })
-  reportLines!: ReceiptReportLineResponse[];
+  @ApiProperty({
+    type: 'integer',
+    example: 7,
+    description:
+      "The first of the report's lines citing the receipt (its place in the upload, from 1). A report's lines are kept as uploaded, not searched: these name where to look",
+  })
+  firstLineNo!: number;
+  @ApiProperty({ type: 'integer', example: 12, description: 'The last of those lines' })
+  lastLineNo!: number;
   @ApiProperty({ type: [ReceiptChargeResponse] }) charges!: ReceiptChargeResponse[];
 }
 

@@ -63,7 +63,8 @@ const CITED = `SELECT g.*, ${K_KEYS.map((key) => `a.${key}`).join(', ')},
               a.agreement_id AS matched_agreement_id, a.version
          FROM (SELECT receipt_id, ${receiptBytes('receipt_id')} AS bytes, work_id, scheme,
                       value, territory, agreement_id, usage, unit, stretch,
-                      cited_on AS occurred_on, lines, units, revenue
+                      cited_on AS occurred_on, lines, units, revenue, first_line_no,
+                      last_line_no
                  FROM report_line_groups
                OFFSET 0) g
          JOIN answered_questions a
@@ -130,25 +131,26 @@ const PUT_BACK = `INSERT INTO answered_questions (${KEYS}, k_refusal, status, re
  * The report's genuine citations, built as a table of their own, indexed in bulk and attached as
  * the report's partition of usage_receipt_citations (like its lines: never inserted row by row
  * into indexed tables). Checked as they are written: one pass, one HMAC per citation, and the
- * lines they hold counted. $1 licensee, $2 month, $3 report.
+ * lines they hold counted. A row per group of lines, not summed again: two groups of one receipt
+ * (its work named by id on one line, by ISBN on another) are two rows, which readers sum, as
+ * they sum a re-matched line's. $1 licensee, $2 month, $3 report.
  */
 const keep = (table: string) => [
   `CREATE TABLE ${table}
      (LIKE ${USAGE_RECEIPT_CITATIONS.name} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
   `WITH kept AS (
      INSERT INTO ${table} (period_month, report_id, licensee_id, receipt_id, publisher_id, work_id,
-                 agreement_id, agreement_version, usage, unit, day, lines, units)
+                 agreement_id, agreement_version, usage, unit, day, lines, units, first_line_no,
+                 last_line_no)
      SELECT $2::date, $3::uuid, $1::uuid, c.receipt_id, c.publisher_id, c.matched_work_id,
-            c.matched_agreement_id, c.version, c.usage, c.unit, c.occurred_on, sum(c.lines),
-            sum(c.units)
+            c.matched_agreement_id, c.version, c.usage, c.unit, c.occurred_on, c.lines, c.units,
+            c.first_line_no, c.last_line_no
        FROM (${CITED}) c ${receiptSecretJoin('c.bytes')}
       WHERE ${receiptGenuine(CITATION)}
-      GROUP BY c.receipt_id, c.publisher_id, c.matched_work_id, c.matched_agreement_id,
-               c.version, c.usage, c.unit, c.occurred_on
      RETURNING lines)
    SELECT COALESCE(sum(lines), 0)::text AS kept FROM kept`,
   `CREATE INDEX ON ${table} (receipt_id)`,
-  `CREATE INDEX ON ${table} (report_id, work_id)`,
+  `CREATE INDEX ON ${table} (work_id)`,
 ];
 
 export async function checkCitations(

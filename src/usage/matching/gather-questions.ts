@@ -65,6 +65,7 @@ export async function gatherQuestions(
        SELECT work_id, scheme, value, usage, unit, territory, agreement_id,
               width_bucket(occurred_on, (SELECT boundaries FROM report_stretches)) AS stretch,
               receipt_id, occurred_on AS cited_on, count(*) AS lines,
+              min(line_no) AS first_line_no, max(line_no) AS last_line_no,
               COALESCE(sum(units), 0) AS units, COALESCE(sum(revenue), 0) AS revenue
          FROM ${stage}
         WHERE invalid_reason IS NULL AND receipt_id IS NOT NULL
