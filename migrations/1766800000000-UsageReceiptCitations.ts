@@ -4,8 +4,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Usage lines citing licence receipts (issue 21). A line may name `receiptId`; it is kept with
  * the line as received (`usage_report_lines`, and `usage_line_issues` for a line that did not
  * match cleanly, so a suspended line's receipt is checked when it is re-matched), and the
- * receipts a report's matched lines rest on are summed per report, receipt and unit in
- * `usage_receipt_citations`, beside `usage_aggregates`: a receipt leads to its report lines and,
+ * receipts a report's matched lines rest on are kept per group of lines (report, receipt, work,
+ * version, usage, unit, day) in `usage_receipt_citations`, beside `usage_aggregates`: a receipt
+ * leads to where its lines are in the report (their first and last line numbers) and,
  * by the aggregate's keys (agreement version, work, usage, unit), to the charge, statement line
  * and payout item that paid for it. Rows are only ever added (a re-matched suspended line adds
  * its own); readers sum them.

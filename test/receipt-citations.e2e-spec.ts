@@ -19,8 +19,8 @@ import {
  * Usage lines citing licence receipts, end to end: the licence check gives the receipts, a
  * report cites them (genuine, another licensee's, for another work, use or day, tampered, made
  * with a secret that does not exist), matching keeps the genuine ones and refuses the others
- * with their reasons, and a receipt leads to its report lines, the charge, the statement line
- * and the payout item that paid for it. May 2026: a month no other test's runs count.
+ * with their reasons, and a receipt leads to where its lines are in the report, the charge, the
+ * statement line and the payout item that paid for it. May 2026: a month no other test's runs count.
  */
 describe('usage lines citing licence receipts', () => {
   let h: PayoutsHarness;
@@ -246,7 +246,7 @@ describe('usage lines citing licence receipts', () => {
     ).toEqual([{ n: 0 }]);
   });
 
-  it('a receipt leads to its report lines, the charge, the statement line and the payout item that paid it', async () => {
+  it('a receipt leads to where its lines are in the report, the charge, the statement line and the payout item that paid it', async () => {
     const http = h.t.http;
     const run = await calculatedRun(h.t, h.finance[0], '2026-05-01', '2026-05-31');
     expect(run.body.status).toBe('calculated');

@@ -148,7 +148,7 @@ export interface UsageAggregateRow {
   generation: number;
 }
 
-/** The licence receipts a report's matched lines cite, summed per report, receipt and unit (only ever added to). Written by usage's matching and re-matching; read by receipts (a receipt's trail) and royalties (a statement line's receipts). */
+/** The licence receipts a report's matched lines cite, a row per group of lines (report, receipt, work, version, usage, unit, day; only ever added to, readers sum). Written by usage's matching and re-matching; read by receipts (a receipt's trail) and royalties (a statement line's receipts). */
 export const USAGE_RECEIPT_CITATIONS = table('usage_receipt_citations', [
   'period_month',
   'report_id',
