@@ -38,6 +38,22 @@ const ANSWER = `CREATE TEMP TABLE answered_questions ON COMMIT DROP AS
           AND m.occurred_on = COALESCE(q.occurred_on, '-infinity'::date)
           AND m.agreement_hint = COALESCE(q.agreement_id, '${NO_AGREEMENT}'::uuid)`;
 
+/**
+ * SQL: question `q` (a row of answered_questions) is the one line or group `l` asks, its stretch
+ * given by `stretch` (an expression over `l`): the staged keys with their absences made
+ * comparable, as ANSWER writes them, so that the join is a hash join.
+ */
+export function isQuestionOf(q: string, l: string, stretch: string): string {
+  return `${q}.k_work_id = COALESCE(${l}.work_id, '${NO_AGREEMENT}'::uuid)
+          AND ${q}.k_scheme = COALESCE(${l}.scheme, '')
+          AND ${q}.k_value = COALESCE(${l}.value, '')
+          AND ${q}.usage = ${l}.usage
+          AND ${q}.unit = ${l}.unit
+          AND ${q}.k_territory = COALESCE(${l}.territory, '')
+          AND ${q}.k_stretch = COALESCE(${stretch}, -1)
+          AND ${q}.k_agreement_id = COALESCE(${l}.agreement_id, '${NO_AGREEMENT}'::uuid)`;
+}
+
 const AGGREGATE = `INSERT INTO usage_aggregates (report_id, licensee_id, publisher_id, work_id, agreement_id,
               agreement_version, status, usage, unit, lines, units, revenue)
        SELECT $1::uuid, $2::uuid, publisher_id, work_id, agreement_id, version, status, usage, unit,

@@ -11,7 +11,7 @@ import { LICENCE_RECEIPT_ID_SECRETS } from '../../receipts/receipts.tables';
 import { USAGE_RECEIPT_CITATIONS } from '../usage.tables';
 import { citationsTable, monthPartition, sqlLiteral } from '../usage-staging';
 import { ReportRow } from './claim-report';
-import { NO_AGREEMENT } from './match-questions';
+import { isQuestionOf } from './answer-questions';
 
 /**
  * The licence receipts the report's lines cite, checked against what each line matched: the
@@ -68,15 +68,7 @@ const CITED = `SELECT g.*, ${K_KEYS.map((key) => `a.${key}`).join(', ')},
                  FROM report_line_groups
                OFFSET 0) g
          JOIN answered_questions a
-           ON a.status = 'matched'
-          AND a.k_work_id = COALESCE(g.work_id, '${NO_AGREEMENT}'::uuid)
-          AND a.k_scheme = COALESCE(g.scheme, '')
-          AND a.k_value = COALESCE(g.value, '')
-          AND a.usage = g.usage
-          AND a.unit = g.unit
-          AND a.k_territory = COALESCE(g.territory, '')
-          AND a.k_stretch = COALESCE(g.stretch, -1)
-          AND a.k_agreement_id = COALESCE(g.agreement_id, '${NO_AGREEMENT}'::uuid)`;
+           ON a.status = 'matched' AND ${isQuestionOf('a', 'g', 'g.stretch')}`;
 
 const CITATION: CitationColumns = {
   bytes: 'c.bytes',

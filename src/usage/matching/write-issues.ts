@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { ReportRow } from './claim-report';
 import { REFUSED_LINE } from './check-citations';
-import { NO_AGREEMENT } from './match-questions';
+import { isQuestionOf } from './answer-questions';
 
 /**
  * The lines that did not match cleanly (invalid, unmatched, out of scope), with their outcome:
@@ -44,15 +44,11 @@ const issues = (stage: string, refused: boolean) =>
          FROM ${stage} s
          ${refused ? `LEFT JOIN checked_citations r ON ${REFUSED_LINE}` : ''}
          LEFT JOIN open_questions o
-           ON o.k_work_id = COALESCE(s.work_id, '${NO_AGREEMENT}'::uuid)
-          AND o.k_scheme = COALESCE(s.scheme, '')
-          AND o.k_value = COALESCE(s.value, '')
-          AND o.usage = s.usage
-          AND o.unit = s.unit
-          AND o.k_territory = COALESCE(s.territory, '')
-          AND o.k_stretch = COALESCE(
-                width_bucket(s.occurred_on, (SELECT boundaries FROM report_stretches)), -1)
-          AND o.k_agreement_id = COALESCE(s.agreement_id, '${NO_AGREEMENT}'::uuid)
+           ON ${isQuestionOf(
+             'o',
+             's',
+             'width_bucket(s.occurred_on, (SELECT boundaries FROM report_stretches))',
+           )}
           AND o.k_refusal = ${refused ? `COALESCE(r.refusal, '')` : `''`}
         WHERE s.invalid_reason IS NOT NULL OR o.status IS NOT NULL`;
 
