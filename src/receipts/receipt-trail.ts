@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { ResourceNotFound } from '../common/errors/domain-error';
+import { groupBy } from '../common/group-by';
 import {
   LicenceReceiptTrailResponse,
   ReceiptChargeResponse,
@@ -50,39 +51,25 @@ export class ReceiptTrail {
       held.length ? await statementsAndPayouts(this.dataSource, held) : [],
       (row) => row.charge,
     );
-    const chargesOf = groupBy(
-      priced.map((charge) => ({
-        citation: charge.citation,
-        view: chargeView(
-          charge,
-          publisherSide(charge.citation)
-            ? statementViews(payouts.get(heldNo.get(charge)!) ?? [])
-            : null,
-        ),
-      })),
-      (charge) => charge.citation,
-    );
+    const chargesOf = groupBy(priced, (charge) => charge.citation);
     return {
       id,
       day: day!,
       citations: rows.map((row, i) =>
         citationView(
           row,
-          (chargesOf.get(i + 1) ?? []).map((charge) => charge.view),
+          (chargesOf.get(i + 1) ?? []).map((charge) =>
+            chargeView(
+              charge,
+              publisherSide(charge.citation)
+                ? statementViews(payouts.get(heldNo.get(charge)!) ?? [])
+                : null,
+            ),
+          ),
         ),
       ),
     };
   }
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
 }
 
 function citationView(row: CitationRow, charged: ReceiptChargeResponse[]): ReceiptCitationResponse {

@@ -34,6 +34,7 @@ import {
   RunRow,
   staleAdjustments,
 } from './royalty-run.queries';
+import { groupBy } from '../common/group-by';
 
 function toResponse(row: RunRow): RoyaltyRunResponse {
   return {
@@ -329,14 +330,4 @@ export class RoyaltyRunService {
     if (!row) throw new ResourceNotFound('royalty-run', id);
     return row;
   }
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
 }
