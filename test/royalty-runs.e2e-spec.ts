@@ -1,8 +1,9 @@
-import { calculated } from './factories/royalties.factory';
+import { calculated, calculatedRun } from './factories/royalties.factory';
 import { createPayee, createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
+import { ledgerBalances, ledgerChangesSince } from './support/ledger-changes';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 const PROBLEM = 'https://rights-ledger.dev/problems/';
@@ -65,7 +66,13 @@ describe('royalty runs', () => {
     );
     agreementId = (await t.http.post('/v1/agreements', licensee.key, { offerId: offer.body.id }))
       .body.id;
-    const report = await t.http.post(
+    await report('june', '2029-06-01', '2029-06-30');
+  });
+  afterAll(() => t.close());
+
+  /** The month's usage: the same three lines each time (an invoice of 27,932). */
+  const report = async (reportId: string, periodStart: string, periodEnd: string) => {
+    const sent = await t.http.post(
       '/v1/usage-reports',
       licensee.key,
       usageReport(
@@ -74,12 +81,11 @@ describe('royalty runs', () => {
           { lineId: 'b', workId: w2.id, usage: 'ai-train', units: '600000000', unit: 'token' },
           { lineId: 'c', workId: w2.id, usage: 'ai-train', units: '400000000', unit: 'token' },
         ],
-        { reportId: 'june', periodStart: '2029-06-01', periodEnd: '2029-06-30' },
+        { reportId, periodStart, periodEnd },
       ),
     );
-    expect((await settledReport(t, licensee.key, report.body.id)).body.counts.matched).toBe(3);
-  });
-  afterAll(() => t.close());
+    expect((await settledReport(t, licensee.key, sent.body.id)).body.counts.matched).toBe(3);
+  };
 
   it('calculates sub-cent rates on billions of tokens, rounds once, splits 1/3-1/3-1/3 exactly, posts once', async () => {
     const created = await t.http.post(
@@ -169,6 +175,7 @@ describe('royalty runs', () => {
     );
     expect(untouched).toEqual([{ status: 'calculated', postings: 0 }]);
 
+    const beforePosting = await ledgerBalances(t.http, finance, 'EUR');
     const posted = await t.http.post(path, finance, {
       calculationHash: run.body.calculationHash,
     });
@@ -340,8 +347,15 @@ describe('royalty runs', () => {
       [`payee-awaiting-collection:${payees[2].id}`]: 4630,
       [`payee-awaiting-collection:${defaultPayee}`]: 11250,
     });
-    const trial = await t.http.get('/v1/ledger/trial-balance', finance);
-    expect(trial.body.balanced).toBe(true);
+    // The posting moved the invoice, its commission and the earnings, and nothing else.
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', beforePosting)).toEqual({
+      [`licensee-receivable:${licensee.id}`]: 27932,
+      'platform-commission:platform': 2793,
+      [`payee-awaiting-collection:${payees[0].id}`]: 4630,
+      [`payee-awaiting-collection:${payees[1].id}`]: 4629,
+      [`payee-awaiting-collection:${payees[2].id}`]: 4630,
+      [`payee-awaiting-collection:${defaultPayee}`]: 11250,
+    });
 
     // A statement's lines derive from the charges and its totals by invoice: none may change.
     await expect(
@@ -421,10 +435,18 @@ describe('royalty runs', () => {
   });
 
   it('pay when paid: payments move earnings from awaiting collection to payable, never more than owed', async () => {
-    const [invoice] = (await t.http.get('/v1/invoices', licensee.key)).body.data as {
-      id: string;
-      amount: number;
-    }[];
+    // A month of its own (August), whatever the other tests did with theirs.
+    const before = await ledgerBalances(t.http, finance, 'EUR');
+    await report('august', '2029-08-01', '2029-08-31');
+    const run = await calculatedRun(t, finance, '2029-08-01', '2029-08-31');
+    expect(run.body.status).toBe('calculated');
+    const runId = run.body.id as string;
+    expect((await t.http.post(`/v1/royalty-runs/${runId}/post`, finance)).body.status).toBe(
+      'posted',
+    );
+    const [invoice, ...others] = (await t.http.get(`/v1/invoices?runId=${runId}`, licensee.key))
+      .body.data as { id: string; amount: number }[];
+    expect(others).toEqual([]);
     expect(invoice.amount).toBe(27932);
     const pay = (body: Record<string, unknown>, headers?: Record<string, string>) =>
       t.http.post(`/v1/invoices/${invoice.id}/payments`, finance, body, headers);
@@ -447,7 +469,7 @@ describe('royalty runs', () => {
     expect(first.body).toMatchObject({ amount: 10000, outstanding: 17932, reference: 'SEPA 1' });
     const listed = (status: string) =>
       t.http
-        .get(`/v1/invoices?agreementId=${agreementId}&status=${status}`, finance)
+        .get(`/v1/invoices?agreementId=${agreementId}&runId=${runId}&status=${status}`, finance)
         .then((r) => r.body.data as { id: string }[]);
     expect(await listed('outstanding')).toEqual([
       expect.objectContaining({
@@ -494,31 +516,21 @@ describe('royalty runs', () => {
       }),
     ]);
     // The licensee reads the same figures on its own invoice.
-    expect((await t.http.get('/v1/invoices?status=paid', licensee.key)).body.data).toEqual([
-      expect.objectContaining({ id: invoice.id, paid: 27932, outstanding: 0 }),
-    ]);
+    expect(
+      (await t.http.get(`/v1/invoices?runId=${runId}&status=paid`, licensee.key)).body.data,
+    ).toEqual([expect.objectContaining({ id: invoice.id, paid: 27932, outstanding: 0 })]);
 
-    const balances = (await t.http.get('/v1/balances', publisher.key)).body.data as {
-      type: string;
-      ownerId: string;
-      balance: number;
-    }[];
-    const of = (type: string) =>
-      Object.fromEntries(
-        balances.filter((b) => b.type === type).map((b) => [b.ownerId, b.balance]),
-      );
-    expect(of('payee-payable')).toEqual({
-      [defaultPayee]: 11250,
-      [payees[0].id]: 4630,
-      [payees[1].id]: 4629,
-      [payees[2].id]: 4630,
+    // The run and both payments moved, in all: the commission; the cash received, into
+    // Stripe clearing; each payee's earnings, payable now. The licensee owes nothing more and
+    // nothing awaits collection.
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      'platform-commission:platform': 2793,
+      'platform-stripe-clearing:platform': 27932,
+      [`payee-payable:${defaultPayee}`]: 11250,
+      [`payee-payable:${payees[0].id}`]: 4630,
+      [`payee-payable:${payees[1].id}`]: 4629,
+      [`payee-payable:${payees[2].id}`]: 4630,
     });
-    expect(Object.values(of('payee-awaiting-collection'))).toEqual([0, 0, 0, 0]);
-    const receivable = (await t.http.get('/v1/balances', licensee.key)).body.data;
-    expect(receivable).toEqual([
-      expect.objectContaining({ type: 'licensee-receivable', balance: 0 }),
-    ]);
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
     expect((await t.http.get('/v1/ledger/verify', finance)).body.ok).toBe(true);
     const payments = await t.sql(
       `SELECT amount FROM invoice_payments WHERE invoice_id = $1 ORDER BY recorded_at`,
@@ -551,9 +563,6 @@ describe('royalty runs', () => {
       { field: 'periodEnd', messages: ['periodEnd is before periodStart'] },
     ]);
     expect((await t.http.get('/v1/royalty-runs/not-a-run', finance)).status).toBe(404);
-    const runs = await t.http.get('/v1/royalty-runs?limit=1', finance);
-    expect(runs.status).toBe(200);
-    expect(runs.body.data).toHaveLength(1);
     expect((await t.http.get('/v1/royalty-runs', publisher.key)).status).toBe(403);
     expect((await t.http.get('/v1/statements', licensee.key)).status).toBe(403);
     expect((await t.http.get('/v1/invoices', publisher.key)).status).toBe(403);
@@ -582,6 +591,9 @@ describe('royalty runs', () => {
       periodEnd: '2029-07-31',
     });
     const july = await calculated(t, finance, empty.body.id);
+    const runs = await t.http.get('/v1/royalty-runs?limit=1', finance);
+    expect(runs.status).toBe(200);
+    expect(runs.body.data).toEqual([expect.objectContaining({ id: empty.body.id })]);
     expect(
       (
         await t.http.post('/v1/invoices/00000000-0000-4000-8000-000000000000/payments', finance, {
