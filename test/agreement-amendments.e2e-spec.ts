@@ -280,17 +280,17 @@ describe('agreement amendments', () => {
         pricing: { rates: [{ usage: 'search', unit: 'request', per: 1, rate: '1' }] },
       }),
     );
-    expect(
-      (await t.http.post('/v1/agreements', licensee.key, { offerId: searchOffer.body.id })).status,
-    ).toBe(201);
-    const second = (await t.http.get('/v1/agreements?limit=1', licensee.key)).body.data[0];
+    const second = await t.http.post('/v1/agreements', licensee.key, {
+      offerId: searchOffer.body.id,
+    });
+    expect(second.status).toBe(201);
     await revise(searchOffer.body.id as string, 1, {
       scope,
       usages: ['search', 'ai-train'],
       pricing: { rates: [V1_RATE] },
     });
     const clash = await t.http.post(
-      `/v1/agreements/${second.id as string}/amendments`,
+      `/v1/agreements/${second.body.id as string}/amendments`,
       licensee.key,
       {
         effectiveOn: '2027-03-01',

@@ -3,6 +3,7 @@ import { createPayee, createWork, freshIsbn } from './factories/catalogue.factor
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
+import { ledgerBalances, ledgerChangesSince } from './support/ledger-changes';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 /** A publisher's advance to an author, repaid from two months' earnings. This file keeps to 2033. */
@@ -139,6 +140,7 @@ describe('payee advances', () => {
     );
     expect(retry.body).toEqual(recorded.body);
 
+    const before = await ledgerBalances(t.http, finance, 'EUR');
     // January: 2,000 invoiced, the author's 1,800 all repays the advance.
     const january = await month('01', 2000);
     expect(await nets(january)).toEqual({ [author.id]: 0, [defaultPayee]: 1800 });
@@ -150,7 +152,16 @@ describe('payee advances', () => {
     expect(await balance('payee-advance', defaultPayee)).toBe(0);
     expect(await balance('payee-awaiting-collection', author.id)).toBe(600);
     expect(await balance('payee-awaiting-collection', defaultPayee)).toBe(3000);
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    // Two months of 2,000 owed (commission 200 each); the author's debt to the default payee
+    // repaid (3,000 off the author's advance, 3,000 back on the default payee's).
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      [`licensee-receivable:${licensee.id}`]: 4000,
+      'platform-commission:platform': 400,
+      [`payee-advance:${author.id}`]: -3000,
+      [`payee-advance:${defaultPayee}`]: 3000,
+      [`payee-awaiting-collection:${author.id}`]: 600,
+      [`payee-awaiting-collection:${defaultPayee}`]: 3000,
+    });
 
     // Paying January's invoice releases the default payee's 1,800, nothing to the author.
     const [invoice] = (await t.http.get(`/v1/invoices?runId=${january}`, finance)).body.data as {

@@ -1,4 +1,8 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
+import { PAYOUT_QUEUE, payoutJobId } from '../src/payouts/payout.queue';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
+import { ledgerBalances, ledgerChangesSince } from './support/ledger-changes';
 import {
   balancesOf,
   makePayable,
@@ -25,6 +29,7 @@ describe('payouts under faults', () => {
           pln: 10_000_000,
           czk: 10_000_000,
           huf: 10_000_000,
+          chf: 10_000_000,
         },
       },
     );
@@ -39,6 +44,10 @@ describe('payouts under faults', () => {
 
   async function draftAndApprove(payees: PayeeFixture[], currency: string, amounts: number[]) {
     for (const [i, p] of payees.entries()) await makePayable(h.t, p, currency, amounts[i]);
+    return approve(payees, currency);
+  }
+
+  async function approve(payees: PayeeFixture[], currency: string) {
     const draft = await h.t.http.post('/v1/payout-runs', h.finance[0], {
       currency,
       payeeIds: payees.map((p) => p.id),
@@ -137,31 +146,91 @@ describe('payouts under faults', () => {
     expect(await balancesOf(h, p, 'CZK')).toEqual({ payable: 0, pending: 0 });
   });
 
-  it('cancels only items never sent, releasing their reservations; resume finishes a stuck run', async () => {
+  it('cancels only the items never sent: one that reached Stripe is paid, the other released', async () => {
     const payees = [await payee(h, pub), await payee(h, pub)];
+    // The first transfer is made but its answer cut off (the item may have reached Stripe:
+    // not cancellable); every later POST is refused with a 429 (the item was never sent).
+    h.emulator.webhooks.mode = 'manual';
+    h.emulator.addFault({ method: 'POST', path: '/v1/transfers', kind: 'timeout', delayMs: 1_500 });
     h.emulator.addFault({ method: 'POST', path: '/v1/transfers', kind: '429', times: 100_000 });
-    const runId = await draftAndApprove(payees, 'HUF', [1_000, 2_000]);
+    const before = await ledgerBalances(h.t.http, h.finance[0], 'HUF');
+    await Promise.all(payees.map((p, i) => makePayable(h.t, p, 'HUF', [1_000, 2_000][i])));
+    const runId = await approve(payees, 'HUF');
+    // The lookup (a GET, not faulted) finds the cut-off transfer: that item is paid, while the
+    // other keeps meeting 429s.
     await waitFor(
       async () => (await h.t.http.get(`/v1/payout-runs/${runId}`, h.finance[0])).body,
-      (run) => run.items.every((i: { attempts: number }) => i.attempts > 0),
+      (run) =>
+        run.items.some((i: { status: string }) => i.status === 'paid') &&
+        run.items.every((i: { attempts: number }) => i.attempts > 0),
     );
     const cancelled = await h.t.http.post(`/v1/payout-runs/${runId}/cancel`, h.finance[0]);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     h.emulator.clearFaults();
-    await h.t.http.post(`/v1/payout-runs/${runId}/resume`, h.finance[0]);
     const run = await waitFor(
       async () => (await h.t.http.get(`/v1/payout-runs/${runId}`, h.finance[0])).body,
       (r) => r.totals.pending === 0,
     );
-    expect(run.totals).toMatchObject({ cancelled: 2, paid: 0, pending: 0 });
-    for (const p of payees) {
-      expect(transfersTo(p)).toHaveLength(0);
-      expect((await balancesOf(h, p, 'HUF')).pending).toBe(0);
-    }
-    expect((await balancesOf(h, payees[1], 'HUF')).payable).toBe(2_000);
+    expect(run.totals).toMatchObject({ cancelled: 1, paid: 1, pending: 0 });
+    const paid = payees.findIndex((p) => itemOf(run, p).status === 'paid');
+    const [sent, unsent] = [payees[paid], payees[1 - paid]];
+    expect(itemOf(run, unsent).status).toBe('cancelled');
+    expect(transfersTo(sent).map((tr) => tr.amount)).toEqual([[1_000, 2_000][paid]]);
+    expect(transfersTo(unsent)).toEqual([]);
+    // The sent item's money left; the cancelled one's reservation is payable again.
+    expect(await ledgerChangesSince(h.t.http, h.finance[0], 'HUF', before)).toEqual({
+      'platform-stripe-clearing:platform': 3_000 - [1_000, 2_000][paid],
+      [`payee-payable:${unsent.id}`]: [1_000, 2_000][1 - paid],
+    });
     const again = await h.t.http.post(`/v1/payout-runs/${runId}/cancel`, h.finance[0]);
     expect(again.status).toBe(409);
-    expect((await h.t.http.get('/v1/ledger/trial-balance', h.finance[0])).body.balanced).toBe(true);
+  });
+
+  it('resume finishes a run whose jobs were lost: each item paid once', async () => {
+    const payees = [await payee(h, pub), await payee(h, pub)];
+    h.emulator.addFault({ method: 'POST', path: '/v1/transfers', kind: '429', times: 100_000 });
+    const runId = await draftAndApprove(payees, 'CHF', [3_000, 4_000]);
+    await waitFor(
+      async () => (await h.t.http.get(`/v1/payout-runs/${runId}`, h.finance[0])).body,
+      (run) => run.items.every((i: { attempts: number }) => i.attempts > 1),
+    );
+    // Redis loses the run's jobs (removed between attempts, while they wait out a backoff).
+    const queue = h.t.app.get<Queue>(getQueueToken(PAYOUT_QUEUE));
+    const itemIds = (await h.t.http.get(`/v1/payout-runs/${runId}`, h.finance[0])).body.items.map(
+      (i: { id: string }) => i.id,
+    ) as string[];
+    await waitFor(
+      async () => {
+        for (const id of itemIds) await queue.remove(payoutJobId(id));
+        return Promise.all(itemIds.map((id) => queue.getJob(payoutJobId(id))));
+      },
+      (jobs) => jobs.every((job) => !job),
+    );
+    h.emulator.clearFaults();
+    const stuck = async () =>
+      (await h.t.http.get(`/v1/payout-runs/${runId}`, h.finance[0])).body as {
+        status: string;
+        totals: { pending: number };
+        items: { attempts: number }[];
+      };
+    const lost = await stuck();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Nothing moves without a job (the recovery sweep waits two minutes for an item).
+    expect(await stuck()).toMatchObject({
+      status: 'executing',
+      totals: { pending: 2 },
+      items: lost.items.map((i) => expect.objectContaining({ attempts: i.attempts })),
+    });
+    expect(payees.flatMap(transfersTo)).toEqual([]);
+
+    const resumed = await h.t.http.post(`/v1/payout-runs/${runId}/resume`, h.finance[0]);
+    expect(resumed.status).toBe(200);
+    const run = await settledRun(h, runId);
+    expect(run.totals).toMatchObject({ paid: 2, pending: 0 });
+    for (const [i, p] of payees.entries()) {
+      expect(transfersTo(p).map((tr) => tr.amount)).toEqual([[3_000, 4_000][i]]);
+      expect(await balancesOf(h, p, 'CHF')).toEqual({ payable: 0, pending: 0 });
+    }
   });
 });

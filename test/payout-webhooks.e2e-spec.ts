@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { ledgerBalances, ledgerChangesSince } from './support/ledger-changes';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import {
   balancesOf,
@@ -109,6 +110,7 @@ describe('Stripe webhooks', () => {
     const run = await settledRun(h, draft.body.id);
     const transferId = run.items[0].transferId as string;
     expect(await balancesOf(h, p, 'GBP')).toEqual({ payable: 0, pending: 0 });
+    const before = await ledgerBalances(h.t.http, h.finance[0], 'GBP');
 
     h.emulator.webhooks.mode = 'manual';
     h.emulator.reverse(transferId, 3_000);
@@ -126,6 +128,10 @@ describe('Stripe webhooks', () => {
       [transferId],
     );
     expect(reversals.map((r) => r.amount)).toEqual(['2000', '3000']);
-    expect((await h.t.http.get('/v1/ledger/trial-balance', h.finance[0])).body.balanced).toBe(true);
+    // 5,000 back on the platform's Stripe balance and on the payee's payable, once.
+    expect(await ledgerChangesSince(h.t.http, h.finance[0], 'GBP', before)).toEqual({
+      'platform-stripe-clearing:platform': 5_000,
+      [`payee-payable:${p.id}`]: 5_000,
+    });
   });
 });

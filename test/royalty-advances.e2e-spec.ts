@@ -3,6 +3,7 @@ import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
+import { ledgerBalances, ledgerChangesSince } from './support/ledger-changes';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 /** A licence advance invoiced once and recouped over two periods. This file keeps to 2032. */
@@ -75,6 +76,7 @@ describe('licence advances', () => {
   }
 
   it('invoices the advance in the first run, recoups charges against it until it is used up', async () => {
+    const before = await ledgerBalances(t.http, finance, 'EUR');
     // January: 30,000 charged, all recouped; the 50,000 advance is invoiced.
     expect(await month('01', 30000)).toMatchObject({
       amount: 50000,
@@ -99,10 +101,19 @@ describe('licence advances', () => {
       advanceBalance: '0',
     });
     const balances = (await t.http.get('/v1/balances', publisher.key)).body.data as {
+      type: string;
+      ownerId: string;
       balance: number;
     }[];
-    // 50,000 + 15,000 + 1,000 invoiced, less 10 % commission: 59,400 awaiting collection.
-    expect(balances.reduce((s, b) => s + b.balance, 0)).toBe(59400);
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    // 50,000 + 15,000 + 1,000 invoiced, less 10 % commission: 59,400 awaiting collection, all
+    // the publisher's default payee's (the work has no splits).
+    expect(balances.map((b) => [b.type, b.balance])).toEqual([
+      ['payee-awaiting-collection', 59400],
+    ]);
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      [`licensee-receivable:${licensee.id}`]: 66000,
+      'platform-commission:platform': 6600,
+      [`payee-awaiting-collection:${balances[0].ownerId}`]: 59400,
+    });
   });
 });

@@ -3,6 +3,7 @@ import { createWork, freshIsbn } from './factories/catalogue.factory';
 import { offerTerms } from './factories/licensing.factory';
 import { createOrganization } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
+import { ledgerBalances, ledgerChangesSince } from './support/ledger-changes';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 /** EARNINGS_PAYABLE_AT_ONCE: the operator carries the credit risk. This file keeps to 2034. */
@@ -53,10 +54,12 @@ describe('earnings payable at once', () => {
       ),
     );
     await settledReport(t, licensee.key, report.body.id);
+    const before = await ledgerBalances(t.http, finance, 'EUR');
     const run = await calculatedRun(t, finance, '2034-03-01', '2034-03-31');
     await t.http.post(`/v1/royalty-runs/${run.body.id as string}/post`, finance);
     const balances = (await t.http.get('/v1/balances', publisher.key)).body.data as {
       type: string;
+      ownerId: string;
       balance: number;
     }[];
     // 2,000 invoiced, 5 % commission: 1,900 payable at once, nothing awaiting collection.
@@ -67,6 +70,12 @@ describe('earnings payable at once', () => {
       amount: 2000,
     });
     expect(paid.body).toMatchObject({ outstanding: 0, released: [] });
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    // The posting and the payment, together: the commission earned, the cash in clearing, the
+    // publisher's default payee's 1,900 payable; nothing left owed.
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      'platform-commission:platform': 100,
+      'platform-stripe-clearing:platform': 2000,
+      [`payee-payable:${balances[0].ownerId}`]: 1900,
+    });
   });
 });

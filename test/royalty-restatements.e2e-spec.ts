@@ -3,6 +3,7 @@ import { offerTerms } from './factories/licensing.factory';
 import { createOrganization, OrganizationFixture } from './factories/organization.factory';
 import { settledReport, usageReport } from './factories/usage.factory';
 import { UsageRematcher } from '../src/usage/usage-rematcher';
+import { ledgerBalances, ledgerChangesSince } from './support/ledger-changes';
 import { ADMIN_KEY, startTestApp, TestApp } from './support/test-app';
 
 const PROBLEM = 'https://rights-ledger.dev/problems/';
@@ -158,6 +159,7 @@ describe('royalty restatements', () => {
 
   it('worked example: a superseding and a late report for a posted January restated in February; a negative payable carried forward', async () => {
     const { publisher, licensee, a, b, c, w1, w2, w3, agreementId } = await catalogue(2036);
+    const before = await ledgerBalances(t.http, finance, 'EUR');
     const jan: [string, string] = ['2036-01-01', '2036-01-31'];
     const feb: [string, string] = ['2036-02-01', '2036-02-29'];
 
@@ -349,7 +351,15 @@ describe('royalty restatements', () => {
     expect(await balancesOf(licensee.key)).toEqual({
       [`licensee-receivable:${licensee.id}`]: 311,
     });
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    // Both runs, and nothing else: 300 + 11 owed, 30 + 1 commission, the payees' nets.
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      [`licensee-receivable:${licensee.id}`]: 311,
+      'platform-commission:platform': 31,
+      [key('payee-awaiting-collection', a)]: 108,
+      [key('payee-payable', a)]: -60,
+      [key('payee-awaiting-collection', b)]: 88,
+      [key('payee-awaiting-collection', c)]: 144,
+    });
 
     // The licensee pays both invoices: January's releases A's 108 (its payable becomes 48),
     // February's releases what waits on it (B 16, C 54).
@@ -388,7 +398,14 @@ describe('royalty restatements', () => {
       [key('payee-awaiting-collection', c)]: 0,
       [key('payee-payable', c)]: 144,
     });
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    // Paid in full: the 311 in Stripe clearing, every net payable, nothing owed or awaiting.
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      'platform-commission:platform': 31,
+      'platform-stripe-clearing:platform': 311,
+      [key('payee-payable', a)]: 48,
+      [key('payee-payable', b)]: 88,
+      [key('payee-payable', c)]: 144,
+    });
     expect((await t.http.get('/v1/ledger/verify', finance)).body.ok).toBe(true);
 
     // Settled once: March restates nothing.
@@ -398,6 +415,7 @@ describe('royalty restatements', () => {
 
   it('a re-matched suspense line, an adjustment settled once (a stale run must be recalculated), and a credit note', async () => {
     const { publisher, licensee, a, b, c, w1, w2, agreementId } = await catalogue(2037);
+    const before = await ledgerBalances(t.http, finance, 'EUR');
     const march: [string, string] = ['2037-03-01', '2037-03-31'];
     const unknown = freshIsbn().isbn13;
     // March: w1 50,000 tokens (100 cents), w2 25,000 (50); 10,000 tokens of a book not yet
@@ -528,7 +546,12 @@ describe('royalty restatements', () => {
     expect(await balancesOf(licensee.key)).toEqual({
       [`licensee-receivable:${licensee.id}`]: 15,
     });
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    // And the platform's commission: 15 + 2 − 16 = 1. Nothing else moved.
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      ...(await balancesOf(publisher.key)),
+      [`licensee-receivable:${licensee.id}`]: 15,
+      'platform-commission:platform': 1,
+    });
     const pay = await t.http.post(`/v1/invoices/${invoice.id as string}/payments`, finance, {
       amount: 1,
     });
@@ -551,6 +574,7 @@ describe('royalty restatements', () => {
       revenueShareBps: 1000,
       minimumGuarantee: { amount: 1000, period: 'month' },
     });
+    const before = await ledgerBalances(t.http, finance, 'EUR');
     const jan: [string, string] = ['2038-01-01', '2038-01-31'];
     // January: w2 100,000 tokens (200) and revenue 3,000 at 10 % (300): 500, the guarantee's
     // shortfall 500 on top → 1000, commission 100, all C's.
@@ -620,7 +644,14 @@ describe('royalty restatements', () => {
       [`payee-awaiting-collection:${c.id}`]: 900,
       [`payee-payable:${c.id}`]: -90,
     });
-    expect((await t.http.get('/v1/ledger/trial-balance', finance)).body.balanced).toBe(true);
+    // Owed 1,000 + 900; commission 100 + 90; the payees' nets above; nothing else.
+    expect(await ledgerChangesSince(t.http, finance, 'EUR', before)).toEqual({
+      [`licensee-receivable:${licensee.id}`]: 1900,
+      'platform-commission:platform': 190,
+      [`payee-awaiting-collection:${b.id}`]: 900,
+      [`payee-awaiting-collection:${c.id}`]: 900,
+      [`payee-payable:${c.id}`]: -90,
+    });
     const march = await runFor('2038-03-01', '2038-03-31');
     // March: the guarantee alone, to the publisher's default payee; nothing restated.
     expect(march.summary).toMatchObject({ byCurrency: [{ invoiced: 1000 }] });
