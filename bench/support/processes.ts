@@ -20,6 +20,8 @@ export interface ChildProcessesOptions {
    * stopped; 'failed' where a child may also end on its own with code 0.
    */
   reportExits: 'any' | 'failed';
+  /** Whether the children's warnings and errors go to stderr as they come (default true). */
+  forward?: boolean;
 }
 
 /** Probes of waitForOk, each retried every 250 ms until startTimeoutMs. */
@@ -57,6 +59,7 @@ export class ChildProcesses {
       const text = chunk.toString('utf8');
       // Kept (bounded) for waitForLine.
       child.output = `${child.output ?? ''}${text}`.slice(-65_536);
+      if (this.options.forward === false) return;
       for (const line of text.split('\n')) {
         if (line.trim() === '' || quiet(line)) continue;
         process.stderr.write(`[${name}] ${line}\n`);

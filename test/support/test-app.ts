@@ -86,7 +86,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   return {
     app,
     env,
-    http: new Http(app),
+    http: Http.of(app),
     sql: async <T>(text: string, values: unknown[] = []) =>
       withClient(url, async (client) => (await client.query(text, values)).rows as T[]),
     close: () => app.close(),
@@ -110,9 +110,65 @@ interface RequestOptions {
   remoteAddress?: string;
 }
 
-/** Requests through Fastify's inject: the full HTTP pipeline without a socket. */
+/** One request as the tests make it, and what came back. */
+interface Exchange {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  payload?: string;
+  remoteAddress?: string;
+}
+
+interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** How requests reach the api: Fastify's inject in the test's process, or a socket. */
+type Transport = (exchange: Exchange) => Promise<RawResponse>;
+
+/** Through Fastify's inject: the full HTTP pipeline without a socket. */
+const injectInto =
+  (app: NestFastifyApplication): Transport =>
+  async ({ method, url, headers, payload, remoteAddress }) => {
+    const response = await app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      payload,
+      ...(remoteAddress ? { remoteAddress } : {}),
+    });
+    return {
+      statusCode: response.statusCode,
+      headers: response.headers as RawResponse['headers'],
+      body: response.body,
+    };
+  };
+
+/** Over a socket to an api in another process (the fault tests run it from dist/). */
+const overSocket =
+  (baseUrl: string): Transport =>
+  async ({ method, url, headers, payload }) => {
+    const response = await fetch(`${baseUrl}${url}`, { method, headers, body: payload });
+    const received: RawResponse['headers'] = {};
+    response.headers.forEach((value, name) => (received[name] = value));
+    return { statusCode: response.status, headers: received, body: await response.text() };
+  };
+
+/** Requests as a client makes them, with the key as a bearer token and bodies as JSON. */
 export class Http {
-  constructor(private readonly app: NestFastifyApplication) {}
+  private constructor(private readonly transport: Transport) {}
+
+  /** Through the app's own inject. */
+  static of(app: NestFastifyApplication): Http {
+    return new Http(injectInto(app));
+  }
+
+  /** To the api listening at `baseUrl` (e.g. http://127.0.0.1:3000). */
+  static at(baseUrl: string): Http {
+    return new Http(overSocket(baseUrl));
+  }
 
   async request<T = any>(
     method: string,
@@ -126,17 +182,17 @@ export class Http {
     else if (options.body !== undefined) payload = JSON.stringify(options.body);
     if (payload !== undefined && !headers['content-type'])
       headers['content-type'] = 'application/json';
-    const response = await this.app.inject({
-      method: method as 'GET',
+    const response = await this.transport({
+      method,
       url,
       headers,
       payload,
-      ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
+      remoteAddress: options.remoteAddress,
     });
     const contentType = String(response.headers['content-type'] ?? '');
     return {
       status: response.statusCode,
-      headers: response.headers as TestResponse['headers'],
+      headers: response.headers,
       text: response.body,
       body:
         contentType.includes('json') && response.body ? JSON.parse(response.body) : response.body,
