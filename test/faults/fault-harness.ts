@@ -7,7 +7,7 @@ import { ChildProcesses, exited, Watched } from '../../bench/support/processes';
 import { startApi, startWorker } from '../../bench/support/service';
 import { StripeEmulator, StripeEmulatorOptions } from '../../emulator/stripe/server';
 import { waitFor } from '../support/payouts';
-import { ADMIN_KEY, Http, ownDatabase } from '../support/test-app';
+import { ADMIN_KEY, Http, ownDatabase, startTestApp, TestApp } from '../support/test-app';
 import { withClient } from '../support/test-database';
 
 const API_ENTRY = join(DIST, 'src', 'main.js');
@@ -91,6 +91,15 @@ export class FaultHarness {
       };
     }
     return h;
+  }
+
+  /**
+   * An api in the test's own process on the same database and Redis namespace, without workers:
+   * for set-up the HTTP api does not offer (earnings posted straight to the ledger). The faults
+   * are never aimed at it.
+   */
+  async setupApp(): Promise<TestApp> {
+    return startTestApp({ ...this.env, RUN_WORKERS: 'false', LOG_LEVEL: 'silent' });
   }
 
   /** A query on the harness's database, in a connection of its own. */

@@ -6,6 +6,9 @@ import { ADMIN_KEY, startTestApp, TestApp } from './test-app';
 
 export const WEBHOOK_SECRET = 'whsec_test_payouts_0123456789';
 
+/** What the helpers below need of a harness: the api to call and, for onboarding, the emulator. */
+type Calls = { t: Pick<TestApp, 'http'> };
+
 export interface PayoutsHarness {
   t: TestApp;
   emulator: StripeEmulator;
@@ -72,7 +75,7 @@ async function closeOrExplain(t: TestApp): Promise<void> {
   console.error('the app did not close within 30 s; its database sessions:', sessions);
 }
 
-export async function financeKey(t: TestApp): Promise<string> {
+export async function financeKey(t: Pick<TestApp, 'http'>): Promise<string> {
   const me = await t.http.get('/v1/me', ADMIN_KEY);
   const created = await t.http.post(
     `/v1/organizations/${me.body.organization.id as string}/api-keys`,
@@ -84,7 +87,7 @@ export async function financeKey(t: TestApp): Promise<string> {
 
 /** Earnings made payable (as a paid invoice would): Stripe clearing debited, payable credited. */
 export async function makePayable(
-  t: TestApp,
+  t: Pick<TestApp, 'app'>,
   payee: { id: string; organizationId: string },
   currency: string,
   amount: number,
@@ -126,7 +129,7 @@ export interface PayeeFixture {
 
 /** A publisher's payee, onboarded to the emulator (account.updated delivered) unless told not to. */
 export async function payee(
-  h: PayoutsHarness,
+  h: Calls & Pick<PayoutsHarness, 'emulator'>,
   publisher: OrganizationFixture,
   options: { onboard?: 'complete' | 'started' | 'none' } = {},
 ): Promise<PayeeFixture> {
@@ -170,7 +173,11 @@ export async function waitFor<T>(
 }
 
 /** GET the run until it is no longer executing. */
-export function settledRun(h: PayoutsHarness, runId: string, timeoutMs?: number) {
+export function settledRun(
+  h: Calls & Pick<PayoutsHarness, 'finance'>,
+  runId: string,
+  timeoutMs?: number,
+) {
   return waitFor(
     async () => (await h.t.http.get(`/v1/payout-runs/${runId}`, h.finance[0])).body,
     (run) => run.status !== 'executing' && run.status !== 'draft',
@@ -179,7 +186,7 @@ export function settledRun(h: PayoutsHarness, runId: string, timeoutMs?: number)
 }
 
 /** payable and payout-pending of a payee in a currency, as the publisher sees them. */
-export async function balancesOf(h: PayoutsHarness, p: PayeeFixture, currency: string) {
+export async function balancesOf(h: Calls, p: PayeeFixture, currency: string) {
   const rows = (await h.t.http.get(`/v1/balances?currency=${currency}`, p.publisherKey)).body
     .data as {
     ownerId: string;
