@@ -59,6 +59,11 @@ export function dataSourceOptions(
         '-c temp_buffers=64MB',
         `-c statement_timeout=${limits.statementTimeoutMs}`,
         `-c idle_in_transaction_session_timeout=${limits.idleInTransactionTimeoutMs}`,
+        // A process killed mid-statement (SIGKILL, OOM) leaves its server session running the
+        // statement, with its locks (an import's publisher lock among them), until the session
+        // next writes to the dead socket: minutes for a long one. Checked every 5 s instead, the
+        // session is ended and its transaction rolled back (the fault tests kill workers so).
+        '-c client_connection_check_interval=5000',
       ].join(' '),
     },
   };

@@ -49,6 +49,9 @@ export const COMPLETE = `WITH done AS (UPDATE catalogue_imports
 /** Fresh statistics for the tables a load changes. */
 export const ANALYZE_CATALOGUE = 'ANALYZE works, work_identifiers, work_splits';
 
+/** The tables a batch looks the publisher's works up in, by externalId and by identifier. */
+export const ANALYZE_LOOKUPS = 'ANALYZE works, work_identifiers';
+
 /** One loader per publisher (a session lock, held across the batches' transactions). */
 export const PUBLISHER_LOCK = `SELECT pg_advisory_lock(hashtext('catalogue-import:' || $1))`;
 
