@@ -1,3 +1,4 @@
+import type { components } from '../../console/src/api/schema';
 import { createOrganization, OrganizationFixture } from '../factories/organization.factory';
 import { waitFor } from '../support/payouts';
 import { FaultHarness } from './fault-harness';
@@ -7,16 +8,8 @@ import { recordOutcome } from './outcomes';
 const LINES = Number(process.env.FAULT_IMPORT_LINES ?? 300_000);
 const BATCH = Number(process.env.FAULT_IMPORT_BATCH ?? 20_000);
 
-interface ImportState {
-  status: string;
-  linesRead: number;
-  linesProcessed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  failure: string | null;
-}
+/** An import as GET /v1/catalogue-imports/:id answers it. */
+type ImportState = components['schemas']['CatalogueImportResponse'];
 
 /**
  * A catalogue import under a fault (issue 22, a): the worker killed with SIGKILL between two
