@@ -11,6 +11,8 @@ export default tseslint.config(
       'node_modules/**',
       '.data/**',
       'coverage/**',
+      'reports/mutation/**',
+      '.stryker-tmp/**',
       '**/*.js',
       '**/*.mjs',
     ],

@@ -33,7 +33,38 @@ describe('invoiceLines: one Stripe line per charge kind', () => {
       { kind: 'per-unit', amount: 999n, charges: 3 },
     ]);
     expect(lines.map((l) => l.amount)).toEqual([999, 2]);
-    expect(lines[1].metadata.chargeKind).toBe('rounding');
+    expect(lines[1]).toEqual({
+      amount: 2,
+      description: 'Rounding, 2027-06-01 to 2027-06-30',
+      metadata: { chargeKind: 'rounding', charges: '0' },
+    });
+  });
+
+  it('names every kind of charge, and an unknown kind by itself', () => {
+    const kinds = [
+      'per-unit',
+      'revenue-share',
+      'flat-fee',
+      'minimum-guarantee',
+      'advance',
+      'per-unit-adjustment',
+      'revenue-share-adjustment',
+      'x-new-kind',
+    ];
+    const lines = invoiceLines(
+      { amount: 8n, ...june },
+      kinds.map((kind) => ({ kind, amount: 1n, charges: 1 })),
+    );
+    expect(lines.map((l) => l.description.split(',')[0])).toEqual([
+      'Usage royalties',
+      'Revenue share',
+      'Flat fee',
+      'Minimum guarantee top-up',
+      'Licence advance',
+      'Usage restated from earlier periods',
+      'Revenue share restated from earlier periods',
+      'x-new-kind',
+    ]);
   });
 
   it('leaves out kinds that sum to nothing', () => {
@@ -49,6 +80,6 @@ describe('invoiceLines: one Stripe line per charge kind', () => {
       invoiceLines({ amount: 2n ** 60n, ...june }, [
         { kind: 'per-unit', amount: 2n ** 60n, charges: 1 },
       ]),
-    ).toThrow(RangeError);
+    ).toThrow(new RangeError("amount 1152921504606846976 is beyond Stripe's integers"));
   });
 });

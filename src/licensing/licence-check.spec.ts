@@ -1,4 +1,5 @@
 import { CandidateAgreement, CandidateWork, checkLicence } from './licence-check';
+import { storedTerms } from '../../test/factories/offer-terms.factory';
 import { OfferTerms } from './offer-terms';
 
 const work: CandidateWork = {
@@ -18,19 +19,14 @@ function agreement(
     publisherId: 'p1',
     startsOn: '2027-01-01',
     lastDay: '2027-12-31',
-    terms: {
+    terms: storedTerms({
       title: 't',
-      scope: { type: 'all' },
       usages: ['ai-all'],
-      prohibits: [],
       territories: ['EU', 'US'],
-      userTypes: [],
-      term: { start: '2027-01-01', end: '2027-12-31' },
-      currency: 'EUR',
       pricing: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '0.5' }] },
       attributionRequired: true,
       ...terms,
-    },
+    }),
     ...period,
   };
 }

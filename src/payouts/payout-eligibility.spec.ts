@@ -36,4 +36,45 @@ describe('selectPayees', () => {
       ['g', 999n, 'below-minimum'],
     ]);
   });
+
+  it('pays everyone eligible in payee order, whatever order they came in', () => {
+    const result = selectPayees(
+      [
+        candidate('c', { organizationId: 'org-c', payable: 300n }),
+        candidate('a', { organizationId: 'org-a', payable: 100n }),
+        candidate('b', { organizationId: 'org-b', payable: 200n }),
+      ],
+      100n,
+    );
+    expect(result).toEqual({
+      items: [
+        { payeeId: 'a', organizationId: 'org-a', amount: 100n, stripeAccountId: 'acct_1' },
+        { payeeId: 'b', organizationId: 'org-b', amount: 200n, stripeAccountId: 'acct_1' },
+        { payeeId: 'c', organizationId: 'org-c', amount: 300n, stripeAccountId: 'acct_1' },
+      ],
+      excluded: [],
+    });
+  });
+
+  it('lists a payee owing money (a negative payable) as having nothing payable, amount 0', () => {
+    expect(selectPayees([candidate('a', { organizationId: 'org-a', payable: -250n })], 0n)).toEqual(
+      {
+        items: [],
+        excluded: [
+          { payeeId: 'a', organizationId: 'org-a', amount: 0n, reason: 'nothing-payable' },
+        ],
+      },
+    );
+  });
+
+  it('names a hold before a missing account, and a missing account before one not enabled', () => {
+    const result = selectPayees(
+      [
+        candidate('a', { onHold: true, stripeAccount: null }),
+        candidate('b', { onHold: true, stripeAccount: { id: 'acct_2', canReceive: false } }),
+      ],
+      1n,
+    );
+    expect(result.excluded.map((e) => e.reason)).toEqual(['on-hold', 'on-hold']);
+  });
 });

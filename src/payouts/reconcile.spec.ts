@@ -78,4 +78,29 @@ describe('reconcile', () => {
       stripe: { amount: 201, currency: 'EUR' },
     });
   });
+
+  it('names the ledger’s item for a balance difference on a known transfer, Stripe’s for an unknown one', () => {
+    const result = reconcile(
+      [l('tr_a', 100n, { itemId: 'ledger-item-a' }), l('tr_b', 200n, { itemId: 'ledger-item-b' })],
+      [
+        s('tr_a', 100, { payoutItemId: 'stripe-item-a' }),
+        s('tr_b', 200, { payoutItemId: null }),
+        s('tr_x', 50, { payoutItemId: 'stripe-item-x' }),
+      ],
+      [b('tr_b', -200, 'usd')],
+    );
+    expect(result.differences.map((d) => [d.transferId, d.kind, d.itemId, d.stripe])).toEqual([
+      ['tr_a', 'missing-balance-transaction', 'ledger-item-a', { amount: 100, currency: 'EUR' }],
+      // The same amount in another currency is a mismatch too.
+      ['tr_b', 'balance-transaction-mismatch', 'ledger-item-b', { amount: -200, currency: 'USD' }],
+      ['tr_x', 'missing-balance-transaction', 'stripe-item-x', { amount: 50, currency: 'EUR' }],
+      ['tr_x', 'unknown-to-ledger', 'stripe-item-x', { amount: 50, currency: 'EUR' }],
+    ]);
+    expect(result.summary).toEqual({
+      ledgerTransfers: 2,
+      stripeTransfers: 3,
+      matched: 2,
+      differences: 4,
+    });
+  });
 });

@@ -4,6 +4,7 @@ import {
   RECEIPT_ID_LENGTH,
   receiptId,
   receiptIdDay,
+  receiptIdVersion,
   receiptMismatch,
   ReceiptSubject,
 } from './receipt-id';
@@ -50,6 +51,12 @@ describe('receipt ids', () => {
     expect(RECEIPT_ID_LENGTH).toBe(39);
     expect(receiptIdDay(id)).toBe('2027-06-15');
     expect(receiptMismatch(SECRETS, id, SUBJECT)).toBeNull();
+  });
+
+  it('tell the version of the secret that made them', () => {
+    expect(receiptIdVersion(receiptId(SECRET, 7, SUBJECT))).toBe(7);
+    expect(receiptIdVersion(receiptId(SECRET, 255, SUBJECT))).toBe(255);
+    expect(receiptIdVersion('rcpt_short')).toBeNull();
   });
 
   it('say which field of the line disagrees', () => {

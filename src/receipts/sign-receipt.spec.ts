@@ -105,4 +105,29 @@ describe('signed licence receipts', () => {
       });
     }
   });
+
+  it('are refused when a required claim is missing, or the work or usage is not a string', async () => {
+    const without = (claim: keyof LicenceReceiptClaims) => {
+      const claims: Partial<LicenceReceiptClaims> = { ...CLAIMS };
+      delete claims[claim];
+      return signReceipt(current.signing, claims as LicenceReceiptClaims);
+    };
+    const odd = (over: Record<string, unknown>) =>
+      signReceipt(current.signing, { ...CLAIMS, ...over } as unknown as LicenceReceiptClaims);
+    for (const bad of [
+      without('jti'),
+      without('sub'),
+      without('aud'),
+      without('exp'),
+      without('work'),
+      without('usage'),
+      odd({ work: 7 }),
+      odd({ usage: ['ai-train'] }),
+    ]) {
+      await expect(verifyLicenceReceipt(bad, jwks, { issuer: ISSUER, at: NOON })).resolves.toEqual({
+        valid: false,
+        reason: 'claims',
+      });
+    }
+  });
 });

@@ -13,6 +13,18 @@ const invoice = (amount: bigint, earned: bigint[]): InvoicePaymentState => ({
 const collected = (amount: bigint) => ({ manual: false, amount });
 const manual = (amount: bigint) => ({ manual: true, amount });
 
+/** The conflict `plan` throws, as the API would show it. */
+function conflictOf(plan: () => unknown) {
+  try {
+    plan();
+  } catch (error) {
+    expect(error).toBeInstanceOf(Conflict);
+    const { code, detail, extensions } = error as Conflict;
+    return { code, detail, extensions };
+  }
+  throw new Error('no conflict');
+}
+
 describe('planPayment', () => {
   it('releases the paid share of each payee, the last payment the rest exactly', () => {
     // 3,000 invoiced, payees earned 1,800 and 900: a third paid releases a third of 2,700.
@@ -104,5 +116,44 @@ describe('planPayment', () => {
         },
       ),
     );
+  });
+
+  it('says why finance’s figure is refused: more than is outstanding, or a credit note', () => {
+    const state = afterPayment(invoice(3000n, [2700n]), {
+      amount: 2500n,
+      excess: 0n,
+      released: [],
+    });
+    expect(conflictOf(() => planPayment(state, manual(501n), false))).toEqual({
+      code: 'overpayment',
+      detail: 'Invoice inv has 500 outstanding; 501 is more than that',
+      extensions: { outstanding: 500 },
+    });
+    const note = invoice(-300n, [-270n]);
+    for (const amount of [-100n, 0n, 100n]) {
+      expect(conflictOf(() => planPayment(note, manual(amount), false))).toEqual({
+        code: 'invoice-is-credit-note',
+        detail: 'Invoice inv is a credit note of 300: the licensee owes nothing on it',
+        extensions: { amount: -300 },
+      });
+    }
+  });
+
+  it('treats an invoice of 0 as an invoice, not a credit note', () => {
+    expect(planPayment(invoice(0n, []), manual(0n), false)).toEqual({
+      amount: 0n,
+      excess: 0n,
+      released: [],
+    });
+  });
+
+  it('lists only the payees a payment releases something to', () => {
+    // 1,000 invoiced; payees earned 0, 900 and −50 (a restatement): half paid releases 450 of
+    // the 900 waiting, all to the second.
+    expect(planPayment(invoice(1000n, [0n, 900n, -50n]), collected(500n), false)).toEqual({
+      amount: 500n,
+      excess: 0n,
+      released: [{ payeeId: 'p1', publisherId: 'pub', amount: 450n }],
+    });
   });
 });

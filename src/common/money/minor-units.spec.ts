@@ -1,4 +1,4 @@
-import { currencyExponent, majorToMinor, minorToMajor } from './minor-units';
+import { currencyExponent, majorToMinor, minorToMajor, safeMinor } from './minor-units';
 
 describe('currencyExponent', () => {
   it.each([
@@ -24,6 +24,8 @@ describe('minorToMajor', () => {
     ['123456789012345678.123456789012', 2, '1234567890123456.78123456789012'],
     ['0.000000000001', 2, '0.00000000000001'],
     ['10.50', 2, '0.105'],
+    ['1.00', 2, '0.01'],
+    ['1.0500', 0, '1.05'],
   ])('%s minor units at exponent %i are %s', (minor, exponent, major) => {
     expect(minorToMajor(minor, exponent)).toBe(major);
   });
@@ -43,6 +45,9 @@ describe('majorToMinor', () => {
     ['500', 0, '500'],
     ['0.5', 0, '0.5'],
     ['007.10', 2, '710'],
+    [' 12.50 ', 2, '1250'],
+    ['0.00012500', 2, '0.0125'],
+    ['3.100', 0, '3.1'],
   ])('%s major units at exponent %i are %s minor', (major, exponent, minor) => {
     expect(majorToMinor(major, exponent)).toBe(minor);
   });
@@ -55,5 +60,20 @@ describe('majorToMinor', () => {
     for (const minor of ['0.0125', '1250', '0', '99999999999999.999999999999']) {
       expect(majorToMinor(minorToMajor(minor, 2), 2)).toBe(minor);
     }
+  });
+});
+
+describe('safeMinor', () => {
+  it('answers an integer amount up to 2^53 − 1 as a number, from a bigint or a string', () => {
+    expect(safeMinor(9_007_199_254_740_991n)).toBe(9_007_199_254_740_991);
+    expect(safeMinor('-1250')).toBe(-1250);
+    expect(safeMinor(0n)).toBe(0);
+  });
+
+  it('refuses what a JSON number would not carry exactly', () => {
+    expect(() => safeMinor(9_007_199_254_740_992n)).toThrow(
+      'amount 9007199254740992 is not a safe integer',
+    );
+    expect(() => safeMinor('12.5')).toThrow('amount 12.5 is not a safe integer');
   });
 });

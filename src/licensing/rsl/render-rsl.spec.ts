@@ -1,24 +1,10 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { OfferTerms } from '../offer-terms';
+import { storedTerms } from '../../../test/factories/offer-terms.factory';
 import { renderRsl, RslOffer, RslUrlWork } from './render-rsl';
 
 const LINK = 'https://api.example/v1/licence-offers/';
 
-function terms(overrides: Partial<OfferTerms> = {}): OfferTerms {
-  return {
-    title: 'AI training, 2027',
-    scope: { type: 'all' },
-    usages: ['ai-input', 'ai-train'],
-    prohibits: [],
-    territories: ['worldwide'],
-    userTypes: [],
-    term: { start: '2027-01-01', end: '2027-12-31' },
-    currency: 'EUR',
-    pricing: { rates: [{ usage: 'ai-train', unit: 'token', per: 1000, rate: '0.0125' }] },
-    attributionRequired: false,
-    ...overrides,
-  };
-}
+const terms = storedTerms;
 
 function work(id: string, url: string, kind = 'article'): RslUrlWork {
   return { id, kind, identifiers: [`url:${url}`], url };
