@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { DIST, ensureBuilt } from '../../bench/support/environment';
 import { ChildProcesses, exited, Watched } from '../../bench/support/processes';
 import { startApi, startWorker } from '../../bench/support/service';
@@ -77,20 +78,33 @@ export class FaultHarness {
         STRIPE_TIMEOUT_MS: '2000',
       });
     }
-    const started = await startApi(h.children, 'api', API_ENTRY, h.env, {
+    await h.startApi();
+    return h;
+  }
+
+  /**
+   * The api process, started and awaited until it answers; `http` and the emulator's webhook
+   * endpoint follow it to its new port when it is started again after killApi.
+   */
+  async startApi(): Promise<void> {
+    const started = await startApi(this.children, 'api', API_ENTRY, this.env, {
       nodeFlags: false,
       readyPath: '/health/live',
     });
-    h.api = started.api;
-    h.base = started.base;
-    h.http = Http.at(h.base);
-    if (h.emulator) {
-      h.emulator.webhooks.endpoint = {
-        url: `${h.base}/v1/stripe/webhooks`,
+    this.api = started.api;
+    this.base = started.base;
+    this.http = Http.at(this.base);
+    if (this.emulator) {
+      this.emulator.webhooks.endpoint = {
+        url: `${this.base}/v1/stripe/webhooks`,
         secret: WEBHOOK_SECRET,
       };
     }
-    return h;
+  }
+
+  /** SIGKILL of the api: requests in flight are cut off, their open transactions left to die. */
+  async killApi(): Promise<void> {
+    await killed(this.api);
   }
 
   /**
@@ -109,6 +123,13 @@ export class FaultHarness {
     });
   }
 
+  /** A session of the test's own on the harness's database, held open (end it after). */
+  async sqlSession(): Promise<Client> {
+    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    await client.connect();
+    return client;
+  }
+
   /** The worker process, started and awaited until it logs that it started. */
   async startWorker(): Promise<Watched> {
     this.worker = await startWorker(this.children, 'worker', WORKER_ENTRY, this.env);
@@ -117,11 +138,7 @@ export class FaultHarness {
 
   /** SIGKILL: no shutdown hook runs, its connections drop, its BullMQ locks are left to expire. */
   async killWorker(): Promise<void> {
-    const worker = this.worker;
-    if (!worker || exited(worker)) throw new Error('no worker is running');
-    const gone = new Promise((resolve) => worker.once('exit', resolve));
-    worker.kill('SIGKILL');
-    await gone;
+    await killed(this.worker);
     this.worker = undefined;
   }
 
@@ -168,4 +185,12 @@ export class FaultHarness {
     await this.children.stop();
     await this.emulator?.close();
   }
+}
+
+/** The process killed with SIGKILL and awaited until it is gone. */
+async function killed(child: Watched | undefined): Promise<void> {
+  if (!child || exited(child)) throw new Error('the process is not running');
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
 }
