@@ -20,6 +20,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** autocannon's request list (e.g. a setupRequest that picks each request's path). */
   requests?: autocannon.Request[];
+  /** Requests per second across all connections (autocannon's overallRate): a steady load. */
+  overallRate?: number;
 }
 
 /** One bounded autocannon run; fails on any connection error or non-2xx answer. */
@@ -35,6 +37,7 @@ export function load(options: LoadOptions): Promise<LoadSample> {
         headers: options.headers,
         timeout: 10,
         ...(options.requests ? { requests: options.requests } : {}),
+        ...(options.overallRate ? { overallRate: options.overallRate } : {}),
       },
       (error: unknown, result: autocannon.Result) => {
         if (error) {

@@ -181,9 +181,21 @@ export function exited(child: ChildProcess): boolean {
 
 /** Peak resident set size of a process as the kernel counts it, in KiB (Linux only). */
 export function peakRssKiB(pid: number | undefined): number | undefined {
+  return statusKiB(pid, 'VmHWM');
+}
+
+/** Resident set size of a process now, in KiB (Linux only); undefined once it is gone. */
+export function rssKiB(pid: number | undefined): number | undefined {
+  return statusKiB(pid, 'VmRSS');
+}
+
+/** A size field of /proc/<pid>/status, in KiB. */
+function statusKiB(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
     return match ? Number(match[1]) : undefined;
   } catch {
     return undefined;
