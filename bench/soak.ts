@@ -122,7 +122,13 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => {
       rss.push({ atMs: Date.now() - startedAt, api: rssKiB(api.pid), worker: rssKiB(worker.pid) });
     }, RSS_EVERY_MS);
-    const lanes = { check: tally(), gets: tally(), usage: tally(), catalogue: tally(), money: tally() };
+    const lanes = {
+      check: tally(),
+      gets: tally(),
+      usage: tally(),
+      catalogue: tally(),
+      money: tally(),
+    };
     const checkWindows: LatencyWindow[] = [];
     const getWindows: LatencyWindow[] = [];
     const cycles: Cycle[] = [];
@@ -188,7 +194,14 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const trial = await http.get('/v1/ledger/trial-balance', finance);
     if (trial.body.balanced !== true) unexpected(lanes.money, 'the trial balance is not zero');
-    report(notes, { rss, checkWindows, getWindows, cycles, lanes, durationMs: Date.now() - startedAt });
+    report(notes, {
+      rss,
+      checkWindows,
+      getWindows,
+      cycles,
+      lanes,
+      durationMs: Date.now() - startedAt,
+    });
   } finally {
     await children.stop();
     await emulator.close();
@@ -207,7 +220,8 @@ interface Measured {
 }
 
 function report(notes: Notes, m: Measured): void {
-  const first = <T extends { atMs: number }>(rows: T[]) => rows.filter((r) => r.atMs <= COMPARED_MS);
+  const first = <T extends { atMs: number }>(rows: T[]) =>
+    rows.filter((r) => r.atMs <= COMPARED_MS);
   const last = <T extends { atMs: number }>(rows: T[]) =>
     rows.filter((r) => r.atMs > m.durationMs - COMPARED_MS);
   const peak = (rows: RssSample[], process: 'api' | 'worker') =>

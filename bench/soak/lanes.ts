@@ -264,8 +264,8 @@ export async function moneyLane(
       const calculateMs = Date.now() - started;
       const posted = await http.post(`/v1/royalty-runs/${run.body.id}/post`, approver, {});
       if (!expectStatus(t, 'post royalty run', posted, 200)) continue;
-      const invoices = (await http.get(`/v1/invoices?runId=${run.body.id}&limit=200`, drafter))
-        .body.data as { id: string }[];
+      const invoices = (await http.get(`/v1/invoices?runId=${run.body.id}&limit=200`, drafter)).body
+        .data as { id: string }[];
       await waitFor(
         async () => {
           const states = await Promise.all(
