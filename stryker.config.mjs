@@ -17,6 +17,10 @@ const config = {
   coverageAnalysis: 'perTest',
   // The machine is shared: one test runner at a time.
   concurrency: 1,
+  // A mutant's run may wait on the other work of a shared machine: 5 s (the default) timed out
+  // mutants that were not looping, and each timeout restarts the runner. Endless loops through
+  // the mutated code are stopped sooner anyway, by Stryker's count of the mutant's hits.
+  timeoutMS: 20_000,
   mutate: [
     // Royalties: allocation, rounding, pricing and proration, payments on invoices.
     'src/royalties/allocate.ts',

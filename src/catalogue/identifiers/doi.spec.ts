@@ -69,4 +69,12 @@ describe('doi: malformed values', () => {
       expect(doi(value)).toEqual({ ok: false, reason });
     }
   });
+
+  it('strips a prefix only at the start', () => {
+    // Cut at the length of a "doi:" found later, this would leave 10.1000/doi:x.
+    expect(doi('abcd10.1000/doi:x')).toEqual({
+      ok: false,
+      reason: 'doi must look like 10.<registrant>/<suffix>',
+    });
+  });
 });

@@ -23,6 +23,13 @@ describe('normalizeIdentifier: unknown schemes', () => {
       reason: `unknown identifier scheme "a\\"${'b'.repeat(38)}…"`,
     });
   });
+
+  it('are quoted whole up to 40 characters', () => {
+    expect(normalizeIdentifier('c'.repeat(40), 'x')).toEqual({
+      ok: false,
+      reason: `unknown identifier scheme "${'c'.repeat(40)}"`,
+    });
+  });
 });
 
 describe('normalizeIdentifier: scheme names', () => {
@@ -78,6 +85,10 @@ describe('normalizeIdentifier: values that are not strings', () => {
     expect(normalizeIdentifier(null as unknown as string, 'x')).toEqual({
       ok: false,
       reason: 'identifier scheme must be a string',
+    });
+    expect(parseIdentifier(42 as unknown as string)).toEqual({
+      ok: false,
+      reason: 'identifier must be a string',
     });
   });
 });

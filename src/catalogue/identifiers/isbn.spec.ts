@@ -62,6 +62,13 @@ describe('isbn: a wrong ISBN-10 check digit', () => {
       reason: 'isbn 0804429571 has a wrong check digit (expected X)',
     });
   });
+
+  it('shows a lower-case x as X', () => {
+    expect(isbn('030640615x')).toEqual({
+      ok: false,
+      reason: 'isbn 030640615X has a wrong check digit (expected 2)',
+    });
+  });
 });
 
 describe('isbn: an ISBN-13 outside 978 and 979', () => {
@@ -78,6 +85,17 @@ describe('isbn: malformed values', () => {
     const reason =
       'isbn must be digits with optional hyphens or spaces (X only as the last ISBN-10 character)';
     for (const value of ['ISBN 9780306406157', '97803064061X7', '978030640615X', '03064O6152']) {
+      expect(isbn(value)).toEqual({ ok: false, reason });
+    }
+  });
+
+  it('rejects a character below 0, an X in another place, another letter last', () => {
+    const reason =
+      'isbn must be digits with optional hyphens or spaces (X only as the last ISBN-10 character)';
+    // Each would pass its check digit were the odd character read as a digit ('/' as −1, 'X' as
+    // 40: their distance from '0'), worked out by hand: before the check digit, 9780/06406151
+    // sums to 89 and 978030640X155 to 195 (weights 1, 3, 1, …), X030640616 to 500 (10 down to 2).
+    for (const value of ['9780/06406151', '978030640X155', 'X030640616', '030640615Y']) {
       expect(isbn(value)).toEqual({ ok: false, reason });
     }
   });

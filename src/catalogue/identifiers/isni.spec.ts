@@ -60,6 +60,8 @@ describe('isni: malformed values', () => {
       '0000/0001/2146/438X',
       '0000\u20130001\u20132146\u2013438X',
       '----------------',
+      '000000012146438Y',
+      '000000012146438/',
     ]) {
       expect(isni(value)).toEqual({ ok: false, reason });
     }

@@ -30,11 +30,15 @@ describe('issn: a wrong check digit', () => {
       ok: false,
       reason: 'issn 2434-5610 has a wrong check digit (expected X)',
     });
+    expect(issn('0317-847x')).toEqual({
+      ok: false,
+      reason: 'issn 0317-847X has a wrong check digit (expected 1)',
+    });
   });
 });
 
 describe('issn: malformed values', () => {
-  it('rejects a misplaced hyphen, letters and a wrong length', () => {
+  it('rejects a misplaced hyphen, letters, a check character other than a digit or X and a wrong length', () => {
     const reason = 'issn must be 8 characters, NNNN-NNNC, with an optional hyphen';
     for (const value of [
       '03178-471',
@@ -43,6 +47,8 @@ describe('issn: malformed values', () => {
       '0317-847',
       '0317-84711',
       'X317-8471',
+      '0317-847A',
+      '0317-847/',
     ]) {
       expect(issn(value)).toEqual({ ok: false, reason });
     }

@@ -74,6 +74,20 @@ describe('url: tracking parameters', () => {
     ).toEqual(normalized('https://example.com/a?z=1&a=b%20c+d&m=%2F'));
   });
 
+  it('are dropped alone too, with a value or bare, at the end or before another', () => {
+    for (const name of ['gclid', 'fbclid', 'mc_cid', 'mc_eid', 'ref_src', 'igshid', 'utm_id']) {
+      expect(url(`https://example.com/a?k=1&${name}=v`)).toEqual(
+        normalized('https://example.com/a?k=1'),
+      );
+      expect(url(`https://example.com/a?k=1&${name}`)).toEqual(
+        normalized('https://example.com/a?k=1'),
+      );
+      expect(url(`https://example.com/a?${name}&k=1`)).toEqual(
+        normalized('https://example.com/a?k=1'),
+      );
+    }
+  });
+
   it('are matched by exact name only', () => {
     expect(url('https://example.com/a?UTM_SOURCE=x&gclid_id=1&xutm_a=2&ref=3')).toEqual(
       normalized('https://example.com/a?UTM_SOURCE=x&gclid_id=1&xutm_a=2&ref=3'),
