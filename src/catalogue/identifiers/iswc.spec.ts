@@ -11,7 +11,13 @@ describe('iswc: a formatted ISWC', () => {
 
 describe('iswc: equivalent forms', () => {
   it('drops separators and capitalizes the T', () => {
-    for (const form of ['T0345246801', 't-034.524.680-1', 'T-034524680-1', 'T.034.524.680.1']) {
+    for (const form of [
+      'T0345246801',
+      't0345246801',
+      't-034.524.680-1',
+      'T-034524680-1',
+      'T.034.524.680.1',
+    ]) {
       expect(iswc(form)).toEqual(normalized('T0345246801'));
     }
   });
