@@ -5,14 +5,13 @@
  * minutes. Each lane counts what it did; a request the load means to be refused (bad input) must
  * get exactly its 4xx, and any other error answer is counted as unexpected with what it said.
  */
-import { mulberry32 } from '../catalogue/data';
+import { isbnOf, mulberry32 } from '../catalogue/data';
 import { load, LoadSample } from '../support/load';
 import { sleep } from '../support/processes';
 import { usageReport } from '../../test/factories/usage.factory';
 import { waitFor } from '../../test/support/payouts';
 import { Http, TestResponse } from '../../test/support/test-app';
 import { importWorks, Tenants } from './tenants';
-import { isbnOf } from '../catalogue/data';
 
 export interface Tally {
   /** What the lane did, by name (reports accepted, works created, cycles…). */
